@@ -1,0 +1,127 @@
+/*
+ * store.h - the snapshot store: one SQLite file holding every snapshot of
+ * every org, each complete and immutable once finished.
+ *
+ * Writing a snapshot: sfa_store_begin_snapshot() commits a row with status
+ * 'incomplete' and opens one transaction for the snapshot's data;
+ * sfa_store_put() streams raw records into it; sfa_store_finish_snapshot()
+ * derives effective access (access-model.md rules 1-9), counts, hashes and
+ * commits with status 'complete'.  A failure or a kill before the commit
+ * rolls the data back and leaves the snapshot 'incomplete'; earlier
+ * snapshots are never touched.
+ *
+ * Reading: iterators call back once per row with borrowed strings that are
+ * valid only during the call.  A callback returning non-zero stops the
+ * iteration and that value is returned.
+ */
+#ifndef SFA_STORE_H
+#define SFA_STORE_H
+
+#include "err.h"
+#include "objects.h"
+
+typedef struct sfa_store sfa_store;
+
+#define SFA_STORE_READONLY 0x1u
+
+/* Opens (creating and migrating if needed) the store at path.  *out is
+ * owned by the caller and released with sfa_store_free().  A store written
+ * by a newer sfaccess (higher user_version) is refused with SFA_ESTORE. */
+int sfa_store_open(sfa_store **out, const char *path, unsigned flags,
+		   sfa_err *err);
+void sfa_store_free(sfa_store *st);
+
+/* ---- writing a snapshot (one at a time per sfa_store) ---- */
+
+/* Starts a snapshot: commits its 'incomplete' row (org, API version, the
+ * sync options as canonical JSON text, UTC start time) and begins the data
+ * transaction.  Fails with SFA_EBUSY when another process is writing. */
+int sfa_store_begin_snapshot(sfa_store *st, const char *org_id,
+			     const char *api_version, const char *options_json,
+			     long long *id_out, sfa_err *err);
+
+/* Adds one raw record of obj to the open snapshot; vals has
+ * sfa_obj_get(obj)->nfields canonical text values (see objects.h). */
+int sfa_store_put(sfa_store *st, sfa_obj obj, const char *const *vals,
+		  sfa_err *err);
+
+/* Derives effective access, stores counts, the content hash and the finish
+ * time, and commits with status 'complete'.  api_requests is recorded. */
+int sfa_store_finish_snapshot(sfa_store *st, long long api_requests,
+			      sfa_err *err);
+
+/* Rolls the snapshot's data back and records why it stopped; the snapshot
+ * stays 'incomplete'.  Safe to call when no snapshot is open. */
+void sfa_store_abort_snapshot(sfa_store *st, const char *why);
+
+/* ---- reading ---- */
+
+typedef struct sfa_snapshot_info {
+	long long id;
+	const char *org_id;
+	const char *api_version;
+	const char *options;     /* JSON text */
+	const char *started_at;  /* UTC ISO 8601 */
+	const char *finished_at; /* NULL while incomplete */
+	const char *status;      /* "complete" | "incomplete" */
+	const char *content_hash; /* hex SHA-256, NULL while incomplete */
+	const char *error;       /* why an incomplete snapshot stopped */
+	long long n_users, n_resources, n_access, api_requests;
+} sfa_snapshot_info;
+
+typedef int (*sfa_snapshot_fn)(void *ud, const sfa_snapshot_info *s);
+
+/* Every snapshot, oldest first. */
+int sfa_store_each_snapshot(sfa_store *st, sfa_snapshot_fn fn, void *ud,
+			    sfa_err *err);
+
+/* One snapshot by id (SFA_ENOTFOUND when there is none). */
+int sfa_store_get_snapshot(sfa_store *st, long long id, sfa_snapshot_fn fn,
+			   void *ud, sfa_err *err);
+
+/* The id of the nth newest complete snapshot (nth = 0 the latest) of
+ * org_id, or of the org of the latest complete snapshot when org_id is
+ * NULL.  SFA_ENOTFOUND when there are not that many. */
+int sfa_store_latest_complete(sfa_store *st, const char *org_id, int nth,
+			      long long *id_out, sfa_err *err);
+
+/* One effective access row with the user and names joined in: the columns
+ * of the access review CSV (product.md "Reports").  Empty means NULL. */
+typedef struct sfa_access_row {
+	long long snapshot_id;
+	const char *captured_at, *org_id;
+	const char *user_id, *username, *name, *email, *user_type, *license;
+	int is_active, is_frozen;
+	const char *last_login_at, *manager_username;
+	const char *access_type, *access_id, *access_name;
+	const char *via_type, *via_id, *via_name;
+	const char *assigned_at, *expires_at, *first_seen_at;
+} sfa_access_row;
+
+typedef struct sfa_access_filter {
+	const char *user;        /* Id or Username, NULL for all */
+	const char *access_type; /* NULL for all */
+} sfa_access_filter;
+
+typedef int (*sfa_access_fn)(void *ud, const sfa_access_row *r);
+
+/* Rows of one snapshot in the report order of product.md: username,
+ * access_type, access_name, via_type, via_name, access_id, via_id, bytewise. */
+int sfa_store_each_access(sfa_store *st, long long snapshot_id,
+			  const sfa_access_filter *f, sfa_access_fn fn,
+			  void *ud, sfa_err *err);
+
+/* One resource of a snapshot: type is an access-model resource_type
+ * ("user", "profile", ...), attrs a JSON object of its kept fields. */
+typedef struct sfa_resource_row {
+	const char *type, *id, *name, *attrs;
+} sfa_resource_row;
+
+typedef int (*sfa_resource_fn)(void *ud, const sfa_resource_row *r);
+
+/* Resources of one snapshot, ordered by type, name, id; type NULL = all. */
+int sfa_store_each_resource(sfa_store *st, long long snapshot_id,
+			    const char *type, sfa_resource_fn fn, void *ud,
+			    sfa_err *err);
+
+#endif
