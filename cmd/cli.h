@@ -1,0 +1,72 @@
+/*
+ * cli.h - what every command shares: global options, the option parser,
+ * messages and exit statuses.  cmd/ owns the terminal; lib/ never prints.
+ */
+#ifndef SFA_CLI_H
+#define SFA_CLI_H
+
+#include "config.h"
+#include "err.h"
+
+enum {
+	SFA_EXIT_OK = 0,
+	SFA_EXIT_FAIL = 1,    /* operational error */
+	SFA_EXIT_USAGE = 2,   /* bad usage or bad input; nothing changed */
+	SFA_EXIT_CHANGES = 3  /* diff --exit-code, report --fail-on-changes */
+};
+
+typedef struct sfa_cli {
+	const char *store_path;
+	const char *config_path;
+	sfa_config *config; /* NULL when there is no configuration file */
+	int quiet, verbose, progress;
+} sfa_cli;
+
+typedef int (*sfa_cmd_fn)(sfa_cli *cli, int argc, char **argv);
+
+/* ---- option parsing ---- */
+
+enum { SFA_OPT_FLAG, SFA_OPT_STRING, SFA_OPT_LIST };
+
+/* A repeatable option's values, in order (borrowed from argv). */
+typedef struct sfa_optlist {
+	const char *v[32];
+	int n;
+} sfa_optlist;
+
+typedef struct sfa_opt {
+	const char *name; /* without the leading "--" */
+	int kind;
+	void *ptr; /* int *, const char **, or sfa_optlist * */
+} sfa_opt;
+
+/* Parses argv[1..argc-1] of command cmd against opts.  Positional
+ * arguments are moved to the front of argv[1..] and counted in *npos.
+ * "--name value" and "--name=value" are both accepted; "--help" sets
+ * *help.  Secrets given as options are refused.  Returns 0, or prints a
+ * one-line error naming the option and returns SFA_EXIT_USAGE. */
+int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc,
+		   char **argv, int *npos, int *help);
+
+/* ---- messages ---- */
+
+/* "sfaccess: error: <msg>" on stderr, with err's where/advice. */
+void sfa_cli_error(const sfa_cli *cli, const sfa_err *err);
+/* A printf-style error line on stderr. */
+void sfa_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An informational line on stderr, unless -q. */
+void sfa_cli_info(const sfa_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The exit status for a library error code. */
+int sfa_cli_exit_for(int code);
+
+/* Parses a snapshot id option; prints an error and returns -1 if bad. */
+int sfa_cli_parse_id(const char *flag, const char *s, long long *out);
+
+/* ---- commands: cmd/<name>.c ---- */
+int cmd_sync(sfa_cli *cli, int argc, char **argv);
+int cmd_snapshots(sfa_cli *cli, int argc, char **argv);
+int cmd_show(sfa_cli *cli, int argc, char **argv);
+int cmd_report(sfa_cli *cli, int argc, char **argv);
+
+#endif

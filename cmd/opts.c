@@ -1,0 +1,108 @@
+/*
+ * opts.c - one option parser for every command, so that every command
+ * accepts "--name value" and "--name=value" alike and refuses secrets on
+ * the command line the same way (product.md: secrets never as values).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Options that would carry a secret; a secret typed on the command line
+ * ends up in shell history and in `ps`, so it is refused outright. */
+static const struct {
+	const char *name, *instead;
+} secrets[] = {
+	{"password", "SFACCESS_PASSWORD or --password-file"},
+	{"security-token", "SFACCESS_SECURITY_TOKEN or --password-file"},
+	{"client-secret", "SFACCESS_CLIENT_SECRET"},
+	{"refresh-token", "SFACCESS_REFRESH_TOKEN or `sfaccess login`"},
+	{"access-token", "one of the login flows"},
+	{"token", "SFACCESS_SECURITY_TOKEN"},
+};
+
+int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc,
+		   char **argv, int *npos, int *help)
+{
+	int i, pos = 1;
+	size_t k;
+
+	*help = 0;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL, *eq;
+		char name[64];
+		const sfa_opt *o;
+		size_t n;
+
+		if (strcmp(a, "--") == 0) {
+			for (i++; i < argc; i++)
+				argv[pos++] = argv[i];
+			break;
+		}
+		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+			argv[pos++] = argv[i];
+			continue;
+		}
+		a += 2;
+		eq = strchr(a, '=');
+		n = eq ? (size_t)(eq - a) : strlen(a);
+		if (n >= sizeof(name)) {
+			sfa_cli_errorf("%s: unknown option --%.40s...", cmd, a);
+			return SFA_EXIT_USAGE;
+		}
+		memcpy(name, a, n);
+		name[n] = '\0';
+		if (strcmp(name, "help") == 0) {
+			*help = 1;
+			continue;
+		}
+		for (k = 0; k < sizeof(secrets) / sizeof(secrets[0]); k++)
+			if (strcmp(name, secrets[k].name) == 0) {
+				sfa_cli_errorf("%s: --%s is refused: secrets are "
+					       "never accepted on the command "
+					       "line; use %s",
+					       cmd, name, secrets[k].instead);
+				return SFA_EXIT_USAGE;
+			}
+		for (o = opts; o && o->name; o++)
+			if (strcmp(o->name, name) == 0)
+				break;
+		if (!o || !o->name) {
+			sfa_cli_errorf("%s: unknown option --%s (see `sfaccess "
+				       "%s --help`)",
+				       cmd, name, cmd);
+			return SFA_EXIT_USAGE;
+		}
+		if (o->kind == SFA_OPT_FLAG) {
+			if (eq) {
+				sfa_cli_errorf("%s: --%s takes no value", cmd,
+					       name);
+				return SFA_EXIT_USAGE;
+			}
+			*(int *)o->ptr = 1;
+			continue;
+		}
+		if (eq)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else {
+			sfa_cli_errorf("%s: --%s needs a value", cmd, name);
+			return SFA_EXIT_USAGE;
+		}
+		if (o->kind == SFA_OPT_STRING) {
+			*(const char **)o->ptr = val;
+		} else {
+			sfa_optlist *l = o->ptr;
+
+			if (l->n == (int)(sizeof(l->v) / sizeof(l->v[0]))) {
+				sfa_cli_errorf("%s: --%s given too many times",
+					       cmd, name);
+				return SFA_EXIT_USAGE;
+			}
+			l->v[l->n++] = val;
+		}
+	}
+	*npos = pos - 1;
+	return 0;
+}

@@ -1,0 +1,182 @@
+/*
+ * show.c - `sfaccess show`: the resources and effective access of one
+ * snapshot, optionally narrowed to a resource type or a user.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report_csv.h"
+#include "output.h"
+#include "store.h"
+
+static const char usage[] =
+	"usage: sfaccess show [--snapshot ID] [--type T] [--user U]\n"
+	"                     [--format table|csv|json]\n\n"
+	"Shows the resources and the effective access rows of a snapshot "
+	"(default: the\nlatest complete one).  --type narrows both to one "
+	"type (user, profile, role,\ngroup, permission_set, "
+	"permission_set_group, connected_app, license); --user\nshows one "
+	"user's access (Id or Username).\n";
+
+static const char *const types[] = {
+	"user", "profile", "role", "group", "permission_set",
+	"permission_set_group", "connected_app", "license"};
+
+static const char *const csv_columns[] = {
+	"record", "type", "id", "name", "username", "via_type", "via_id",
+	"via_name", "assigned_at", "expires_at"};
+
+typedef struct shower {
+	sfa_format fmt;
+	sfa_csv *csv;
+	json_t *resources, *access;
+} shower;
+
+static int on_resource(void *ud, const sfa_resource_row *r)
+{
+	shower *s = ud;
+
+	if (s->fmt == SFA_FMT_CSV) {
+		const char *v[] = {"resource", r->type, r->id, r->name, NULL,
+				   NULL, NULL, NULL, NULL, NULL};
+		return sfa_csv_row(s->csv, v, 10, NULL);
+	}
+	if (s->fmt == SFA_FMT_JSON) {
+		json_t *attrs = json_loads(r->attrs ? r->attrs : "{}", 0, NULL);
+		json_t *o = json_pack("{ss ss ss? so*}", "type", r->type, "id",
+				      r->id, "name", r->name, "attrs", attrs);
+		return o ? json_array_append_new(s->resources, o) : SFA_ENOMEM;
+	}
+	printf("%-22s %-18s %s\n", r->type, r->id, r->name ? r->name : "");
+	return 0;
+}
+
+static int on_access(void *ud, const sfa_access_row *r)
+{
+	shower *s = ud;
+
+	if (s->fmt == SFA_FMT_CSV) {
+		const char *v[] = {"access", r->access_type, r->access_id,
+				   r->access_name, r->username, r->via_type,
+				   r->via_id, r->via_name, r->assigned_at,
+				   r->expires_at};
+		return sfa_csv_row(s->csv, v, 10, NULL);
+	}
+	if (s->fmt == SFA_FMT_JSON) {
+		json_t *o = json_pack(
+			"{ss ss ss ss s? ss s? s? s? s?}", "username",
+			r->username, "user_id", r->user_id, "access_type",
+			r->access_type, "access_id", r->access_id,
+			"access_name", r->access_name, "via_type", r->via_type,
+			"via_id", r->via_id, "via_name", r->via_name,
+			"assigned_at", r->assigned_at, "expires_at",
+			r->expires_at);
+		return o ? json_array_append_new(s->access, o) : SFA_ENOMEM;
+	}
+	printf("%-40s %-20s %-40s %-20s %s\n", r->username, r->access_type,
+	       r->access_name ? r->access_name : r->access_id, r->via_type,
+	       r->via_name ? r->via_name : (r->via_id ? r->via_id : ""));
+	return 0;
+}
+
+static int known_type(const char *t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(types[i], t) == 0)
+			return 1;
+	return 0;
+}
+
+static int resolve_snapshot(const char *snap, sfa_store *st, long long *id,
+			    sfa_err *err)
+{
+	if (snap)
+		return sfa_cli_parse_id("--snapshot", snap, id) ? SFA_EINPUT : 0;
+	return sfa_store_latest_complete(st, NULL, 0, id, err);
+}
+
+int cmd_show(sfa_cli *cli, int argc, char **argv)
+{
+	const char *format = NULL, *snap = NULL, *type = NULL, *user = NULL;
+	const sfa_opt opts[] = {{"format", SFA_OPT_STRING, &format},
+				{"snapshot", SFA_OPT_STRING, &snap},
+				{"type", SFA_OPT_STRING, &type},
+				{"user", SFA_OPT_STRING, &user},
+				{NULL, 0, NULL}};
+	sfa_access_filter filter = {0};
+	shower s = {0};
+	sfa_store *st = NULL;
+	sfa_err err;
+	long long id = 0;
+	int npos, help, rc;
+
+	sfa_err_clear(&err);
+	if ((rc = sfa_opts_parse("show", opts, argc, argv, &npos, &help)))
+		return rc;
+	if (help) {
+		fputs(usage, stdout);
+		return SFA_EXIT_OK;
+	}
+	if (npos) {
+		sfa_cli_errorf("show: unexpected argument `%s`", argv[1]);
+		return SFA_EXIT_USAGE;
+	}
+	if (sfa_format_parse("show", format, &s.fmt))
+		return SFA_EXIT_USAGE;
+	if (type && !known_type(type)) {
+		sfa_cli_errorf("show: --type `%s` is not a resource type (user, "
+			       "profile, role, group, permission_set, "
+			       "permission_set_group, connected_app, license)",
+			       type);
+		return SFA_EXIT_USAGE;
+	}
+	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
+				 &err)) ||
+	    (rc = resolve_snapshot(snap, st, &id, &err)))
+		goto out;
+	filter.user = user;
+	filter.access_type = type;
+	if (s.fmt == SFA_FMT_CSV) {
+		if ((rc = sfa_csv_new(&s.csv, stdout, &err)) ||
+		    (rc = sfa_csv_row(s.csv, csv_columns, 10, &err)))
+			goto out;
+	} else if (s.fmt == SFA_FMT_JSON) {
+		s.resources = json_array();
+		s.access = json_array();
+	} else if (!user) {
+		printf("Resources of snapshot %lld\n", id);
+	}
+	if (!user)
+		rc = sfa_store_each_resource(st, id, type, on_resource, &s,
+					     &err);
+	if (rc == 0 && s.fmt == SFA_FMT_TABLE)
+		printf("%sEffective access of snapshot %lld\n", user ? "" : "\n",
+		       id);
+	if (rc == 0)
+		rc = sfa_store_each_access(st, id, &filter, on_access, &s,
+					   &err);
+	if (rc == 0 && s.fmt == SFA_FMT_JSON) {
+		json_t *doc = json_pack("{sI sO sO}", "snapshot_id",
+					(json_int_t)id, "resources",
+					s.resources, "access", s.access);
+
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(doc);
+	}
+out:
+	if (rc) {
+		if (rc != SFA_EINPUT || err.msg[0])
+			sfa_cli_error(cli, &err);
+		rc = sfa_cli_exit_for(rc);
+	}
+	json_decref(s.resources);
+	json_decref(s.access);
+	sfa_csv_free(s.csv);
+	sfa_store_free(st);
+	return rc;
+}

@@ -1,0 +1,115 @@
+/*
+ * snapshots.c - `sfaccess snapshots`: list the snapshots in the store.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report_csv.h"
+#include "output.h"
+#include "store.h"
+
+static const char usage[] =
+	"usage: sfaccess snapshots [--format table|csv|json]\n\n"
+	"Lists every snapshot in the store, oldest first: id, org, started "
+	"and finished\n(UTC), status, counts and content hash.\n";
+
+static const char *const columns[] = {
+	"id", "org_id", "started_at", "finished_at", "status", "users",
+	"resources", "access_rows", "api_requests", "content_hash"};
+
+typedef struct lister {
+	sfa_format fmt;
+	sfa_csv *csv;
+	json_t *arr;
+	int n;
+} lister;
+
+static int on_snapshot(void *ud, const sfa_snapshot_info *s)
+{
+	lister *l = ud;
+	char id[24], u[24], r[24], a[24], q[24];
+
+	l->n++;
+	snprintf(id, sizeof(id), "%lld", s->id);
+	snprintf(u, sizeof(u), "%lld", s->n_users);
+	snprintf(r, sizeof(r), "%lld", s->n_resources);
+	snprintf(a, sizeof(a), "%lld", s->n_access);
+	snprintf(q, sizeof(q), "%lld", s->api_requests);
+	if (l->fmt == SFA_FMT_CSV) {
+		const char *v[] = {id, s->org_id, s->started_at,
+				   s->finished_at, s->status, u, r, a, q,
+				   s->content_hash};
+		return sfa_csv_row(l->csv, v, 10, NULL);
+	}
+	if (l->fmt == SFA_FMT_JSON) {
+		json_t *o = json_pack(
+			"{sI ss ss s? ss sI sI sI sI s? s?}", "id",
+			(json_int_t)s->id, "org_id", s->org_id, "started_at",
+			s->started_at, "finished_at", s->finished_at, "status",
+			s->status, "users", (json_int_t)s->n_users,
+			"resources", (json_int_t)s->n_resources,
+			"access_rows", (json_int_t)s->n_access,
+			"api_requests", (json_int_t)s->api_requests,
+			"content_hash", s->content_hash, "error", s->error);
+		return o ? json_array_append_new(l->arr, o) : SFA_ENOMEM;
+	}
+	printf("%-6s %-18s %-20s %-20s %-10s %8s %9s %11s  %.12s\n", id,
+	       s->org_id, s->started_at, s->finished_at ? s->finished_at : "-",
+	       s->status, u, r, a, s->content_hash ? s->content_hash : "-");
+	return 0;
+}
+
+int cmd_snapshots(sfa_cli *cli, int argc, char **argv)
+{
+	const char *format = NULL;
+	const sfa_opt opts[] = {{"format", SFA_OPT_STRING, &format},
+				{NULL, 0, NULL}};
+	lister l = {0};
+	sfa_store *st = NULL;
+	sfa_err err;
+	int npos, help, rc;
+
+	sfa_err_clear(&err);
+	if ((rc = sfa_opts_parse("snapshots", opts, argc, argv, &npos, &help)))
+		return rc;
+	if (help) {
+		fputs(usage, stdout);
+		return SFA_EXIT_OK;
+	}
+	if (npos) {
+		sfa_cli_errorf("snapshots: unexpected argument `%s`", argv[1]);
+		return SFA_EXIT_USAGE;
+	}
+	if (sfa_format_parse("snapshots", format, &l.fmt))
+		return SFA_EXIT_USAGE;
+	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
+				 &err)))
+		goto out;
+	if (l.fmt == SFA_FMT_CSV) {
+		if ((rc = sfa_csv_new(&l.csv, stdout, &err)) ||
+		    (rc = sfa_csv_row(l.csv, columns, 10, &err)))
+			goto out;
+	} else if (l.fmt == SFA_FMT_JSON) {
+		l.arr = json_array();
+	} else {
+		printf("%-6s %-18s %-20s %-20s %-10s %8s %9s %11s  %s\n", "ID",
+		       "ORG", "STARTED", "FINISHED", "STATUS", "USERS",
+		       "RESOURCES", "ACCESS_ROWS", "HASH");
+	}
+	rc = sfa_store_each_snapshot(st, on_snapshot, &l, &err);
+	if (rc == 0 && l.fmt == SFA_FMT_JSON) {
+		json_dumpf(l.arr, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+	}
+out:
+	if (rc) {
+		sfa_cli_error(cli, &err);
+		rc = sfa_cli_exit_for(rc);
+	}
+	json_decref(l.arr);
+	sfa_csv_free(l.csv);
+	sfa_store_free(st);
+	return rc;
+}

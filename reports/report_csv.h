@@ -1,0 +1,44 @@
+/*
+ * report_csv.h - the one CSV writer (RFC 4180, UTF-8, through libcsv) and the
+ * access review CSV built on it.
+ */
+#ifndef SFA_REPORT_CSV_H
+#define SFA_REPORT_CSV_H
+
+#include <stdio.h>
+
+#include "err.h"
+#include "store.h"
+
+typedef struct sfa_csv sfa_csv;
+
+/* Starts writing CSV rows to f (borrowed; the caller closes it). */
+int sfa_csv_new(sfa_csv **out, FILE *f, sfa_err *err);
+void sfa_csv_free(sfa_csv *w);
+
+/* Appends one field to the current row; NULL is written as empty.  A
+ * cell that starts with = + - @ tab or CR gets a leading ' so that no
+ * spreadsheet runs it as a formula (product.md, "Reports"). */
+int sfa_csv_field(sfa_csv *w, const char *s);
+/* Ends the current row with CRLF, as RFC 4180 says. */
+int sfa_csv_end_row(sfa_csv *w, sfa_err *err);
+/* Writes a whole row of n fields. */
+int sfa_csv_row(sfa_csv *w, const char *const *fields, int n, sfa_err *err);
+/* Rows written so far (not counting none-ended ones). */
+long long sfa_csv_rows(const sfa_csv *w);
+
+/* The access review columns of product.md, in order. */
+extern const char *const sfa_access_csv_columns[];
+extern const int sfa_access_csv_ncolumns;
+
+/* Writes the fields of one access row (without ending the row), so that
+ * the change CSV can put its own columns first. */
+int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r);
+
+/* Writes the access review CSV of a snapshot to f; *rows gets the data
+ * row count. */
+int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
+			  const sfa_access_filter *filter, FILE *f,
+			  long long *rows, sfa_err *err);
+
+#endif
