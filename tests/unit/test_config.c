@@ -1,0 +1,120 @@
+/*
+ * test_config.c - the INI configuration file: sections, quoting, the last
+ * assignment winning, and errors that name file:line.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static sfa_config *parse(const char *text)
+{
+	sfa_config *cfg = NULL;
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_config_parse(&cfg, text, strlen(text), "t.conf", &err), 0);
+	return cfg;
+}
+
+START_TEST(test_config_reads_sections_keys_and_quoted_values)
+{
+	sfa_config *cfg = parse("# comment\n[connection]\n  domain = acme.my.salesforce.com  \n"
+				"; other comment\nusername=\"svc user@acme.example\"\n\n"
+				"[license_profiles]\nSalesforce = Minimum Access - Salesforce\r\n");
+
+	ck_assert_str_eq(sfa_config_get(cfg, "connection", "domain"), "acme.my.salesforce.com");
+	ck_assert_str_eq(sfa_config_get(cfg, "connection", "username"), "svc user@acme.example");
+	ck_assert_str_eq(sfa_config_get(cfg, "license_profiles", "Salesforce"),
+			 "Minimum Access - Salesforce");
+	ck_assert_ptr_null(sfa_config_get(cfg, "connection", "missing"));
+	ck_assert_ptr_null(sfa_config_get(cfg, "sync", "domain"));
+	sfa_config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_config_last_assignment_wins)
+{
+	sfa_config *cfg = parse("[sync]\na = 1\na = 2\n");
+
+	ck_assert_str_eq(sfa_config_get(cfg, "sync", "a"), "2");
+	sfa_config_free(cfg);
+}
+END_TEST
+
+static int collect(void *ud, const char *key, const char *value)
+{
+	char *out = ud;
+
+	strcat(out, key);
+	strcat(out, "=");
+	strcat(out, value);
+	strcat(out, ";");
+	return 0;
+}
+
+START_TEST(test_config_each_lists_a_section_in_file_order)
+{
+	sfa_config *cfg = parse("[license_profiles]\nB = b\n[sync]\nx = y\n[license_profiles]\nA = a\n");
+	char out[128] = "";
+
+	ck_assert_int_eq(sfa_config_each(cfg, "license_profiles", collect, out), 0);
+	ck_assert_str_eq(out, "B=b;A=a;");
+	sfa_config_free(cfg);
+}
+END_TEST
+
+static void expect_error(const char *text, const char *where, const char *msg_part)
+{
+	sfa_config *cfg = NULL;
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_config_parse(&cfg, text, strlen(text), "t.conf", &err), SFA_EINPUT);
+	ck_assert_ptr_null(cfg);
+	ck_assert_str_eq(err.where, where);
+	ck_assert_msg(strstr(err.msg, msg_part), "message was: %s", err.msg);
+}
+
+START_TEST(test_config_errors_name_file_and_line)
+{
+	expect_error("[sync]\nno equals sign\n", "t.conf:2", "expected `key = value`");
+	expect_error("key = before section\n", "t.conf:1", "before any [section]");
+	expect_error("[sync\n", "t.conf:1", "malformed section header");
+	expect_error("[sync]\n= value\n", "t.conf:2", "expected `key = value`");
+	expect_error("[sync]\na = 1\nb\0c = 2\n", "t.conf:3", "NUL byte");
+}
+END_TEST
+
+START_TEST(test_config_bool_words)
+{
+	int v = -1;
+
+	ck_assert_int_eq(sfa_config_bool("Yes", &v), 0);
+	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(sfa_config_bool("off", &v), 0);
+	ck_assert_int_eq(v, 0);
+	ck_assert_int_eq(sfa_config_bool("maybe", &v), -1);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("config");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_config_reads_sections_keys_and_quoted_values);
+	tcase_add_test(tc, test_config_last_assignment_wins);
+	tcase_add_test(tc, test_config_each_lists_a_section_in_file_order);
+	tcase_add_test(tc, test_config_errors_name_file_and_line);
+	tcase_add_test(tc, test_config_bool_words);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
