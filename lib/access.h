@@ -1,0 +1,16 @@
+/*
+ * access.h - the access model: deriving a snapshot's effective access rows
+ * (access-model.md rules 1-9) from its raw records, in SQL, at finish time.
+ */
+#ifndef SFA_ACCESS_H
+#define SFA_ACCESS_H
+
+#include "err.h"
+#include "store.h"
+
+/* Inside the open snapshot's transaction: drops raw rows of users the sync
+ * left out, fills the access table by rules 1-9 and sets first_seen_at.
+ * On failure the caller rolls the snapshot back. */
+int sfa_access_derive(sfa_store *st, sfa_err *err);
+
+#endif

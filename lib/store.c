@@ -1,0 +1,497 @@
+/*
+ * store.c - opening the snapshot store (creation, schema migrations,
+ * locking) and writing a snapshot: begin, put raw records, finish, abort.
+ * The fetcher streams records in; access.c derives access at finish.
+ */
+#include "access.h"
+#include "store_int.h"
+#include "store_sql.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* How long a second writer waits for the first before SFA_EBUSY. */
+#define BUSY_MS 5000
+#define CACHE_SLOTS (1u << 16)
+
+/* Schema migrations: step i takes user_version i to i + 1, statement by
+ * statement, its last statement setting the version.  A v2 adds
+ * `static const char *const v2[] = {SQL_SCHEMA_V2, NULL};` and appends it
+ * to migrations[]; nothing else changes. */
+static const char *const v1[] = {SQL_SCHEMA_V1, NULL};
+static const char *const *const migrations[] = {v1};
+#define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+/* Per object: its INSERT and, per field in objects.h order, how the
+ * canonical text value is bound: i = Salesforce id (interned in sfid),
+ * b = boolean "true"/"false" as 1/0, n = number, t = text as is. */
+static const struct raw_table {
+	const char *insert;
+	const char *kinds;
+} raw[SFA_OBJ_COUNT] = {
+    [SFA_OBJ_USER_LICENSE] = {SQL_INS_USER_LICENSE, "itttnn"},
+    [SFA_OBJ_PROFILE] = {SQL_INS_PROFILE, "itit"},
+    [SFA_OBJ_USER_ROLE] = {SQL_INS_USER_ROLE, "itti"},
+    [SFA_OBJ_USER] = {SQL_INS_USER, "itttttbtiiitttttt"},
+    [SFA_OBJ_USER_LOGIN] = {SQL_INS_USER_LOGIN, "iibb"},
+    [SFA_OBJ_GROUP] = {SQL_INS_GROUP, "ittti"},
+    [SFA_OBJ_GROUP_MEMBER] = {SQL_INS_GROUP_MEMBER, "iiit"},
+    [SFA_OBJ_PERMISSION_SET] = {SQL_INS_PERMISSION_SET, "itttibtbiibbbbb"},
+    [SFA_OBJ_PERMISSION_SET_GROUP] = {SQL_INS_PERMISSION_SET_GROUP, "ittt"},
+    [SFA_OBJ_PSG_COMPONENT] = {SQL_INS_PSG_COMPONENT, "iii"},
+    [SFA_OBJ_PS_ASSIGNMENT] = {SQL_INS_PS_ASSIGNMENT, "iiiittb"},
+    [SFA_OBJ_CONNECTED_APP] = {SQL_INS_CONNECTED_APP, "itb"},
+    [SFA_OBJ_SETUP_ENTITY_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS, "iiit"},
+    [SFA_OBJ_OAUTH_TOKEN] = {SQL_INS_OAUTH_TOKEN, "iit"},
+};
+
+int sfa_store_sqlerr(sfa_store *st, sfa_err *err, const char *what)
+{
+	int rc = sqlite3_errcode(st->db);
+
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return sfa_err_set(err, SFA_EBUSY,
+				   "%s: store %s is in use by another sfaccess "
+				   "process; try again when it has finished",
+				   what, st->path);
+	return sfa_err_set(err, SFA_ESTORE, "%s: %s (store %s)", what,
+			   sqlite3_errmsg(st->db), st->path);
+}
+
+int sfa_store_prep(sfa_store *st, const char *sql, long long snap,
+		   sqlite3_stmt **out, const char *what, sfa_err *err)
+{
+	*out = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
+		return sfa_store_sqlerr(st, err, what);
+	if (sqlite3_bind_parameter_count(*out) >= 1)
+		sqlite3_bind_int64(*out, 1, snap);
+	return 0;
+}
+
+int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,
+		  sfa_err *err)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		rc = sfa_store_sqlerr(st, err, what);
+		sqlite3_finalize(s);
+		return rc;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int exec(sfa_store *st, const char *sql, const char *what, sfa_err *err)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sfa_store_sqlerr(st, err, what);
+	return 0;
+}
+
+/* Reads one integer from a statement without parameters. */
+static int query_int(sfa_store *st, const char *sql, long long snap,
+		     long long *out, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sfa_store_prep(st, sql, snap, &s, "store query", err)))
+		return rc;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	else if (rc == SQLITE_DONE)
+		*out = 0;
+	else {
+		rc = sfa_store_sqlerr(st, err, "store query");
+		sqlite3_finalize(s);
+		return rc;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/* Brings the schema to SFA_STORE_VERSION inside one write transaction,
+ * re-reading the version under the lock so two processes opening a new
+ * store at once migrate it once. */
+static int migrate(sfa_store *st, sfa_err *err)
+{
+	const char *const *sql;
+	long long v;
+	size_t i;
+	int rc;
+
+	if ((rc = exec(st, "BEGIN IMMEDIATE", "migrating the store", err)))
+		return rc;
+	if ((rc = query_int(st, "PRAGMA user_version", 0, &v, err)))
+		goto fail;
+	for (i = (size_t)v; i < N_MIGRATIONS; i++)
+		for (sql = migrations[i]; *sql; sql++)
+			if ((rc = exec(st, *sql, "migrating the store", err)))
+				goto fail;
+	return exec(st, "COMMIT", "migrating the store", err);
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* The object table and the raw tables must agree field for field; a field
+ * added to objects.h without a column here would shift every value. */
+static int check_objects(sfa_err *err)
+{
+	int o;
+
+	for (o = 0; o < SFA_OBJ_COUNT; o++)
+		if (strlen(raw[o].kinds) != sfa_obj_get((sfa_obj)o)->nfields)
+			return sfa_err_set(err, SFA_EINTERNAL,
+					   "store: %s has %zu fields in "
+					   "objects.h but %zu columns",
+					   sfa_obj_get((sfa_obj)o)->sobject,
+					   sfa_obj_get((sfa_obj)o)->nfields,
+					   strlen(raw[o].kinds));
+	return 0;
+}
+
+static int open_db(sfa_store *st, const char *path, unsigned flags,
+		   sfa_err *err)
+{
+	int oflags, fd;
+
+	if (flags & SFA_STORE_READONLY) {
+		if (access(path, F_OK) != 0)
+			return sfa_err_set(err, SFA_ENOTFOUND,
+					   "no snapshot store at %s", path);
+		oflags = SQLITE_OPEN_READONLY;
+	} else {
+		/* Create it 0600 ourselves: SQLite would use the umask, and
+		 * it gives the -wal and -shm files the database's mode. */
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return sfa_err_set(err, SFA_EIO, "cannot open store %s",
+					   path);
+		close(fd);
+		oflags = SQLITE_OPEN_READWRITE;
+	}
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK)
+		return sfa_store_sqlerr(st, err, "opening the store");
+	sqlite3_extended_result_codes(st->db, 0);
+	sqlite3_busy_timeout(st->db, BUSY_MS);
+	return 0;
+}
+
+int sfa_store_open(sfa_store **out, const char *path, unsigned flags,
+		   sfa_err *err)
+{
+	sfa_store *st;
+	long long v;
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_objects(err)))
+		return rc;
+	st = calloc(1, sizeof(*st));
+	if (!st || !(st->path = strdup(path))) {
+		free(st);
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	}
+	st->flags = flags;
+	if ((rc = open_db(st, path, flags, err)))
+		goto fail;
+	if ((rc = query_int(st, "PRAGMA user_version", 0, &v, err)))
+		goto fail;
+	if (v > SFA_STORE_VERSION) {
+		rc = sfa_err_set(err, SFA_ESTORE,
+				 "store %s has schema version %lld, newer than "
+				 "this sfaccess understands (%d); upgrade "
+				 "sfaccess",
+				 path, v, SFA_STORE_VERSION);
+		goto fail;
+	}
+	if (!(flags & SFA_STORE_READONLY)) {
+		/* WAL: readers never block the writer, and a killed writer
+		 * leaves the last committed state. */
+		if ((rc = exec(st,
+			       "PRAGMA journal_mode = WAL;"
+			       "PRAGMA synchronous = NORMAL",
+			       "opening the store", err)))
+			goto fail;
+		if (v < SFA_STORE_VERSION && (rc = migrate(st, err)))
+			goto fail;
+	} else if (v < SFA_STORE_VERSION) {
+		rc = sfa_err_set(err, SFA_ESTORE,
+				 "store %s has schema version %lld and needs "
+				 "an upgrade; open it read-write once",
+				 path, v);
+		goto fail;
+	}
+	if ((rc = exec(st, "PRAGMA foreign_keys = ON", "opening the store",
+		       err)))
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	sfa_store_free(st);
+	return rc;
+}
+
+void sfa_store_free(sfa_store *st)
+{
+	int o;
+
+	if (!st)
+		return;
+	if (st->snap)
+		sfa_store_abort_snapshot(st, "store closed during the sync");
+	for (o = 0; o < SFA_OBJ_COUNT; o++)
+		sqlite3_finalize(st->ins[o]);
+	sqlite3_finalize(st->sfid_get);
+	sqlite3_finalize(st->sfid_put);
+	sqlite3_close(st->db);
+	free(st->cache);
+	free(st->path);
+	free(st);
+}
+
+/* ---- writing ---- */
+
+static int prepare_writers(sfa_store *st, sfa_err *err)
+{
+	int o;
+
+	if (!st->cache &&
+	    !(st->cache = malloc(CACHE_SLOTS * sizeof(*st->cache))))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	/* The cache may hold keys of a rolled-back snapshot: start empty. */
+	memset(st->cache, 0, CACHE_SLOTS * sizeof(*st->cache));
+	for (o = 0; o < SFA_OBJ_COUNT; o++)
+		if (!st->ins[o] && sqlite3_prepare_v3(st->db, raw[o].insert, -1,
+						      SQLITE_PREPARE_PERSISTENT,
+						      &st->ins[o], NULL))
+			return sfa_store_sqlerr(st, err, "preparing inserts");
+	if (!st->sfid_get &&
+	    sqlite3_prepare_v3(st->db, SQL_SFID_GET, -1,
+			       SQLITE_PREPARE_PERSISTENT, &st->sfid_get, NULL))
+		return sfa_store_sqlerr(st, err, "preparing inserts");
+	if (!st->sfid_put &&
+	    sqlite3_prepare_v3(st->db, SQL_SFID_PUT, -1,
+			       SQLITE_PREPARE_PERSISTENT, &st->sfid_put, NULL))
+		return sfa_store_sqlerr(st, err, "preparing inserts");
+	return 0;
+}
+
+int sfa_store_begin_snapshot(sfa_store *st, const char *org_id,
+			     const char *api_version, const char *options_json,
+			     long long *id_out, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->flags & SFA_STORE_READONLY)
+		return sfa_err_set(err, SFA_EINTERNAL,
+				   "store %s is open read-only", st->path);
+	if (st->snap)
+		return sfa_err_set(err, SFA_EINTERNAL,
+				   "a snapshot is already open");
+	if (!org_id || !api_version)
+		return sfa_err_set(
+		    err, SFA_EINPUT,
+		    "a snapshot needs an org id and API version");
+	if ((rc = prepare_writers(st, err)))
+		return rc;
+	if ((rc = sfa_store_prep(st, SQL_SNAPSHOT_BEGIN, 0, &s,
+				 "starting a snapshot", err)))
+		return rc;
+	sqlite3_bind_text(s, 1, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, api_version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, options_json ? options_json : "{}", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, st->now, -1, SQLITE_STATIC);
+	if ((rc = sfa_store_run(st, s, "starting a snapshot", err)))
+		return rc;
+	/* The 'incomplete' row is committed; from here on a failure or a
+	 * kill loses only the data transaction. */
+	st->snap = sqlite3_last_insert_rowid(st->db);
+	if ((rc = exec(st, "BEGIN IMMEDIATE", "starting a snapshot", err))) {
+		sfa_store_abort_snapshot(st, err ? err->msg : "BEGIN failed");
+		return rc;
+	}
+	if (id_out)
+		*id_out = st->snap;
+	return 0;
+}
+
+static uint32_t fnv1a(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* The integer key of Salesforce id `id`, adding it to sfid when new. */
+static int intern(sfa_store *st, const char *id, sqlite3_int64 *out,
+		  sfa_err *err)
+{
+	size_t n = strlen(id);
+	struct sfa_sfid_slot *slot = NULL;
+	int rc;
+
+	if (n < sizeof(slot->id)) {
+		slot = &st->cache[fnv1a(id, n) & (CACHE_SLOTS - 1)];
+		if (slot->key && memcmp(slot->id, id, n + 1) == 0) {
+			*out = slot->key;
+			return 0;
+		}
+	}
+	sqlite3_bind_text(st->sfid_get, 1, id, (int)n, SQLITE_STATIC);
+	rc = sqlite3_step(st->sfid_get);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st->sfid_get, 0);
+	sqlite3_reset(st->sfid_get);
+	if (rc == SQLITE_DONE) {
+		sqlite3_bind_text(st->sfid_put, 1, id, (int)n, SQLITE_STATIC);
+		rc = sqlite3_step(st->sfid_put);
+		sqlite3_reset(st->sfid_put);
+		if (rc != SQLITE_DONE)
+			return sfa_store_sqlerr(st, err, "storing an id");
+		*out = sqlite3_last_insert_rowid(st->db);
+	} else if (rc != SQLITE_ROW)
+		return sfa_store_sqlerr(st, err, "looking up an id");
+	if (slot) {
+		slot->key = *out;
+		memcpy(slot->id, id, n + 1);
+	}
+	return 0;
+}
+
+static int bind_value(sfa_store *st, sqlite3_stmt *s, int col, char kind,
+		      const char *v, sfa_err *err)
+{
+	sqlite3_int64 key;
+	int rc;
+
+	if (!v)
+		return sqlite3_bind_null(s, col) == SQLITE_OK ? 0 : SFA_ESTORE;
+	switch (kind) {
+	case 'i':
+		if ((rc = intern(st, v, &key, err)))
+			return rc;
+		sqlite3_bind_int64(s, col, key);
+		return 0;
+	case 'b':
+		if (strcmp(v, "true") == 0)
+			sqlite3_bind_int(s, col, 1);
+		else if (strcmp(v, "false") == 0)
+			sqlite3_bind_int(s, col, 0);
+		else
+			return sfa_err_set(err, SFA_EINPUT,
+					   "expected true or false, got "
+					   "'%.40s'",
+					   v);
+		return 0;
+	default:
+		/* Numbers bind as text too: the column's INTEGER affinity
+		 * stores them as integers. */
+		sqlite3_bind_text(s, col, v, -1, SQLITE_STATIC);
+		return 0;
+	}
+}
+
+int sfa_store_put(sfa_store *st, sfa_obj obj, const char *const *vals,
+		  sfa_err *err)
+{
+	const sfa_obj_def *def;
+	sqlite3_stmt *s;
+	size_t i;
+	int rc;
+
+	if (!st->snap)
+		return sfa_err_set(err, SFA_EINTERNAL,
+				   "store: put without an open snapshot");
+	if ((unsigned)obj >= SFA_OBJ_COUNT || !vals)
+		return sfa_err_set(err, SFA_EINTERNAL, "store: bad put");
+	def = sfa_obj_get(obj);
+	s = st->ins[obj];
+	sqlite3_bind_int64(s, 1, st->snap);
+	for (i = 0; i < def->nfields; i++)
+		if ((rc = bind_value(st, s, (int)i + 2, raw[obj].kinds[i],
+				     vals[i], err))) {
+			sfa_err_where(err, "%s.%s", def->sobject,
+				      def->fields[i]);
+			return rc;
+		}
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		rc = sfa_store_sqlerr(st, err, "storing a record");
+		sfa_err_where(err, "%s %s", def->sobject,
+			      vals[0] ? vals[0] : "(no Id)");
+		return rc;
+	}
+	return 0;
+}
+
+int sfa_store_finish_snapshot(sfa_store *st, long long api_requests,
+			      sfa_err *err)
+{
+	long long n_users, n_access, n_resources;
+	char hex[65];
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!st->snap)
+		return sfa_err_set(err, SFA_EINTERNAL,
+				   "store: finish without an open snapshot");
+	if ((rc = sfa_access_derive(st, err)) ||
+	    (rc = query_int(st, SQL_COUNT_USERS, st->snap, &n_users, err)) ||
+	    (rc = query_int(st, SQL_COUNT_ACCESS, st->snap, &n_access, err)) ||
+	    (rc = sfa_store_content_hash(st, st->snap, hex, &n_resources,
+					 err)) ||
+	    (rc = sfa_store_prep(st, SQL_SNAPSHOT_FINISH, st->snap, &s,
+				 "finishing the snapshot", err)))
+		goto fail;
+	sqlite3_bind_text(s, 2, st->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, n_users);
+	sqlite3_bind_int64(s, 5, n_resources);
+	sqlite3_bind_int64(s, 6, n_access);
+	sqlite3_bind_int64(s, 7, api_requests);
+	if ((rc = sfa_store_run(st, s, "finishing the snapshot", err)) ||
+	    (rc = exec(st, "COMMIT", "committing the snapshot", err)))
+		goto fail;
+	st->snap = 0;
+	return 0;
+fail:
+	/* A snapshot that cannot finish is not left half-open. */
+	sfa_store_abort_snapshot(st, err ? err->msg : "finishing failed");
+	return rc;
+}
+
+void sfa_store_abort_snapshot(sfa_store *st, const char *why)
+{
+	sqlite3_stmt *s;
+
+	if (!st || !st->snap)
+		return;
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	/* Recording why is best effort: the row says 'incomplete' anyway. */
+	if (sqlite3_prepare_v2(st->db, SQL_SNAPSHOT_ERROR, -1, &s, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, st->snap);
+		sqlite3_bind_text(s, 2, why ? why : "aborted", -1,
+				  SQLITE_STATIC);
+		sqlite3_step(s);
+		sqlite3_finalize(s);
+	}
+	st->snap = 0;
+}

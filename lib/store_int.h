@@ -1,0 +1,58 @@
+/*
+ * store_int.h - what the store's own files (store.c, store_read.c,
+ * store_hash.c, access.c) and its unit tests share: the handle and the
+ * error helper.  Nothing outside the store module includes this.
+ */
+#ifndef SFA_STORE_INT_H
+#define SFA_STORE_INT_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+
+/* Schema version this build writes (PRAGMA user_version). */
+#define SFA_STORE_VERSION 1
+
+/* One slot of the Salesforce-id cache: a direct-mapped table in front of
+ * the sfid dictionary, so repeated ids (AssigneeId, GroupId, ...) cost a
+ * hash and a memcmp instead of an index lookup.  Ids are 15 or 18 chars;
+ * longer values bypass the cache. */
+struct sfa_sfid_slot {
+	sqlite3_int64 key;
+	char id[24];
+};
+
+struct sfa_store {
+	sqlite3 *db;
+	char *path;
+	unsigned flags;
+	long long snap; /* the snapshot being written, 0 when none */
+	sqlite3_stmt *ins[SFA_OBJ_COUNT];
+	sqlite3_stmt *sfid_get, *sfid_put;
+	struct sfa_sfid_slot *cache;
+	/* Tests pin the clock here (UTC ISO 8601) to get distinct, known
+	 * capture times; NULL means the wall clock. */
+	const char *now;
+};
+
+/* Turns a failed SQLite call into an sfa_err: SQLITE_BUSY/LOCKED become
+ * SFA_EBUSY naming the store, anything else SFA_ESTORE with SQLite's
+ * message after `what`.  Returns the code. */
+int sfa_store_sqlerr(sfa_store *st, sfa_err *err, const char *what);
+
+/* Prepares sql and binds the snapshot id to ?1; *out is finalized by the
+ * caller.  Errors as sfa_store_sqlerr(). */
+int sfa_store_prep(sfa_store *st, const char *sql, long long snap,
+		   sqlite3_stmt **out, const char *what, sfa_err *err);
+
+/* Runs a statement prepared by sfa_store_prep() to completion and
+ * finalizes it. */
+int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,
+		  sfa_err *err);
+
+/* The content hash of snapshot id as 64 hex digits, and its number of
+ * resources (store_hash.c). */
+int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
+			   long long *n_resources, sfa_err *err);
+
+#endif

@@ -1,0 +1,316 @@
+/*
+ * store_sql.h - every SQL statement of the store, by name: the schema
+ * migrations, the raw-record inserts, the snapshot lifecycle and the
+ * readers.  Statements are always prepared and bound, never built from data.
+ * (Derivation SQL lives in access_sql.h.)
+ */
+#ifndef SFA_STORE_SQL_H
+#define SFA_STORE_SQL_H
+
+/* ---- schema ----
+ * Salesforce ids are stored once, in sfid, and referenced everywhere else
+ * by its integer key: the large tables (PermissionSetAssignment,
+ * GroupMember, access) hold integers, and joins compare integers.  Raw
+ * tables are keyed (snapshot_id, Id) WITHOUT ROWID so a snapshot's rows sit
+ * together and deleting a snapshot cascades along the key prefix.
+ * access.via_id is 0 (no sfid) when via_type is 'direct', so that the
+ * primary key makes rows unique (a NULL would not). */
+#define SFA_RAW_KEY                                                            \
+	"snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE "     \
+	"CASCADE, id INTEGER NOT NULL, "
+#define SFA_RAW_END ", PRIMARY KEY (snapshot_id, id)) WITHOUT ROWID;\n"
+
+#define SQL_V1_SNAPSHOT                                                        \
+	"CREATE TABLE snapshot (id INTEGER PRIMARY KEY, org_id TEXT NOT NULL," \
+	" api_version TEXT NOT NULL, options TEXT NOT NULL,"                  \
+	" started_at TEXT NOT NULL, finished_at TEXT,"                        \
+	" status TEXT NOT NULL DEFAULT 'incomplete'"                          \
+	" CHECK (status IN ('incomplete', 'complete')),"                      \
+	" content_hash TEXT, error TEXT, n_users INTEGER,"                    \
+	" n_resources INTEGER, n_access INTEGER, api_requests INTEGER);\n"    \
+	"CREATE INDEX snapshot_by_org ON snapshot (org_id, status, id);\n"    \
+	"CREATE TABLE sfid (id INTEGER PRIMARY KEY,"                          \
+	" sfid TEXT NOT NULL UNIQUE);\n"
+
+#define SQL_V1_RAW_USERS                                                       \
+	"CREATE TABLE sf_user_license (" SFA_RAW_KEY                          \
+	"name TEXT, license_key TEXT, status TEXT, total_licenses INTEGER,"   \
+	" used_licenses INTEGER" SFA_RAW_END                                  \
+	"CREATE TABLE sf_profile (" SFA_RAW_KEY                               \
+	"name TEXT, user_license_id INTEGER, user_type TEXT" SFA_RAW_END      \
+	"CREATE TABLE sf_user_role (" SFA_RAW_KEY                             \
+	"name TEXT, developer_name TEXT, parent_role_id INTEGER" SFA_RAW_END  \
+	"CREATE INDEX sf_user_role_parent ON sf_user_role"                    \
+	" (snapshot_id, parent_role_id);\n"                                   \
+	"CREATE TABLE sf_user (" SFA_RAW_KEY                                  \
+	"username TEXT, name TEXT, first_name TEXT, last_name TEXT,"          \
+	" email TEXT, is_active INTEGER, user_type TEXT,"                     \
+	" profile_id INTEGER, user_role_id INTEGER, manager_id INTEGER,"      \
+	" manager_username TEXT, last_login_at TEXT, created_at TEXT,"        \
+	" federation_id TEXT, license_name TEXT, license_key TEXT"            \
+	SFA_RAW_END                                                           \
+	"CREATE INDEX sf_user_role_id ON sf_user (snapshot_id, user_role_id);" \
+	"\nCREATE INDEX sf_user_profile ON sf_user (snapshot_id, profile_id);" \
+	"\nCREATE TABLE sf_user_login (" SFA_RAW_KEY                          \
+	"user_id INTEGER, is_frozen INTEGER, is_password_locked INTEGER"      \
+	SFA_RAW_END                                                           \
+	"CREATE INDEX sf_user_login_user ON sf_user_login"                    \
+	" (snapshot_id, user_id);\n"
+
+#define SQL_V1_RAW_GROUPS                                                      \
+	"CREATE TABLE sf_group (" SFA_RAW_KEY                                 \
+	"name TEXT, developer_name TEXT, type TEXT, related_id INTEGER"       \
+	SFA_RAW_END                                                           \
+	"CREATE TABLE sf_group_member (" SFA_RAW_KEY                          \
+	"group_id INTEGER, member_id INTEGER, system_modstamp TEXT"           \
+	SFA_RAW_END                                                           \
+	"CREATE TABLE sf_permission_set (" SFA_RAW_KEY                        \
+	"name TEXT, label TEXT, type TEXT, license_id INTEGER,"               \
+	" is_custom INTEGER, namespace_prefix TEXT,"                          \
+	" is_owned_by_profile INTEGER, profile_id INTEGER,"                   \
+	" permission_set_group_id INTEGER, modify_all_data INTEGER,"          \
+	" view_all_data INTEGER, manage_users INTEGER, author_apex INTEGER,"  \
+	" customize_application INTEGER" SFA_RAW_END                          \
+	"CREATE INDEX sf_permission_set_profile ON sf_permission_set"         \
+	" (snapshot_id, profile_id);\n"                                       \
+	"CREATE INDEX sf_permission_set_psg ON sf_permission_set"             \
+	" (snapshot_id, permission_set_group_id);\n"                          \
+	"CREATE TABLE sf_permission_set_group (" SFA_RAW_KEY                  \
+	"developer_name TEXT, master_label TEXT, status TEXT" SFA_RAW_END     \
+	"CREATE TABLE sf_psg_component (" SFA_RAW_KEY                         \
+	"permission_set_group_id INTEGER, permission_set_id INTEGER"          \
+	SFA_RAW_END                                                           \
+	"CREATE INDEX sf_psg_component_psg ON sf_psg_component"               \
+	" (snapshot_id, permission_set_group_id);\n"
+
+#define SQL_V1_RAW_GRANTS                                                      \
+	"CREATE TABLE sf_ps_assignment (" SFA_RAW_KEY                         \
+	"assignee_id INTEGER, permission_set_id INTEGER,"                     \
+	" permission_set_group_id INTEGER, expiration_date TEXT,"             \
+	" system_modstamp TEXT, is_active INTEGER" SFA_RAW_END                \
+	"CREATE TABLE sf_connected_app (" SFA_RAW_KEY                         \
+	"name TEXT, admin_approved_only INTEGER" SFA_RAW_END                  \
+	"CREATE TABLE sf_setup_entity_access (" SFA_RAW_KEY                   \
+	"parent_id INTEGER, setup_entity_id INTEGER, setup_entity_type TEXT"  \
+	SFA_RAW_END                                                           \
+	"CREATE INDEX sf_setup_entity_access_parent ON sf_setup_entity_access" \
+	" (snapshot_id, parent_id);\n"                                        \
+	"CREATE TABLE sf_oauth_token (" SFA_RAW_KEY                           \
+	"user_id INTEGER, app_name TEXT" SFA_RAW_END
+
+#define SQL_V1_ACCESS                                                          \
+	"CREATE TABLE access (snapshot_id INTEGER NOT NULL REFERENCES"        \
+	" snapshot(id) ON DELETE CASCADE, user_id INTEGER NOT NULL,"          \
+	" access_type TEXT NOT NULL, access_id INTEGER NOT NULL,"             \
+	" via_type TEXT NOT NULL, via_id INTEGER NOT NULL,"                   \
+	" assigned_at TEXT, expires_at TEXT, first_seen_at TEXT,"             \
+	" PRIMARY KEY (snapshot_id, user_id, access_type, access_id,"         \
+	" via_type, via_id)) WITHOUT ROWID;\n"
+
+/* ---- raw records: one INSERT per object, ?1 the snapshot, then the
+ * object's fields in objects.h order.  A record seen twice (a replayed
+ * page) is the same record: the second copy is ignored. ---- */
+#define SQL_INS(table, n) "INSERT OR IGNORE INTO " table " VALUES (?1, " n ")"
+#define SQL_INS_USER_LICENSE SQL_INS("sf_user_license", "?2,?3,?4,?5,?6,?7")
+#define SQL_INS_PROFILE SQL_INS("sf_profile", "?2,?3,?4,?5")
+#define SQL_INS_USER_ROLE SQL_INS("sf_user_role", "?2,?3,?4,?5")
+#define SQL_INS_USER                                                           \
+	SQL_INS("sf_user", "?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15," \
+			   "?16,?17,?18")
+#define SQL_INS_USER_LOGIN SQL_INS("sf_user_login", "?2,?3,?4,?5")
+#define SQL_INS_GROUP SQL_INS("sf_group", "?2,?3,?4,?5,?6")
+#define SQL_INS_GROUP_MEMBER SQL_INS("sf_group_member", "?2,?3,?4,?5")
+#define SQL_INS_PERMISSION_SET                                                 \
+	SQL_INS("sf_permission_set",                                          \
+		"?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16")
+#define SQL_INS_PERMISSION_SET_GROUP                                           \
+	SQL_INS("sf_permission_set_group", "?2,?3,?4,?5")
+#define SQL_INS_PSG_COMPONENT SQL_INS("sf_psg_component", "?2,?3,?4")
+#define SQL_INS_PS_ASSIGNMENT                                                  \
+	SQL_INS("sf_ps_assignment", "?2,?3,?4,?5,?6,?7,?8")
+#define SQL_INS_CONNECTED_APP SQL_INS("sf_connected_app", "?2,?3,?4")
+#define SQL_INS_SETUP_ENTITY_ACCESS                                            \
+	SQL_INS("sf_setup_entity_access", "?2,?3,?4,?5")
+#define SQL_INS_OAUTH_TOKEN SQL_INS("sf_oauth_token", "?2,?3,?4")
+
+#define SQL_SFID_GET "SELECT id FROM sfid WHERE sfid = ?1"
+#define SQL_SFID_PUT "INSERT INTO sfid (sfid) VALUES (?1)"
+
+/* ---- snapshot lifecycle; ?4 / ?2 pin the clock in tests ---- */
+#define SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+#define SQL_SNAPSHOT_BEGIN                                                     \
+	"INSERT INTO snapshot (org_id, api_version, options, started_at)"     \
+	" VALUES (?1, ?2, ?3, COALESCE(?4, " SQL_NOW "))"
+#define SQL_SNAPSHOT_FINISH                                                    \
+	"UPDATE snapshot SET status = 'complete', finished_at = COALESCE(?2, " \
+	SQL_NOW "), content_hash = ?3, n_users = ?4, n_resources = ?5,"       \
+	" n_access = ?6, api_requests = ?7, error = NULL WHERE id = ?1"
+#define SQL_SNAPSHOT_ERROR "UPDATE snapshot SET error = ?2 WHERE id = ?1"
+#define SQL_COUNT_USERS "SELECT count(*) FROM sf_user WHERE snapshot_id = ?1"
+#define SQL_COUNT_ACCESS "SELECT count(*) FROM access WHERE snapshot_id = ?1"
+
+/* ---- readers ---- */
+#define SQL_SNAPSHOT_COLS                                                      \
+	"SELECT id, org_id, api_version, options, started_at, finished_at,"   \
+	" status, content_hash, error, n_users, n_resources, n_access,"       \
+	" api_requests FROM snapshot"
+#define SQL_SNAPSHOT_ALL SQL_SNAPSHOT_COLS " ORDER BY id"
+#define SQL_SNAPSHOT_ONE SQL_SNAPSHOT_COLS " WHERE id = ?1"
+#define SQL_LATEST_COMPLETE                                                    \
+	"SELECT id FROM snapshot WHERE status = 'complete' AND org_id ="      \
+	" COALESCE(?1, (SELECT org_id FROM snapshot WHERE status ="           \
+	" 'complete' ORDER BY id DESC LIMIT 1)) ORDER BY id DESC"             \
+	" LIMIT 1 OFFSET ?2"
+
+#define SFID(col) "(SELECT sfid FROM sfid WHERE id = " col ")"
+#define JBOOL(col) "json(CASE " col " WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)"
+#define RAW(t, expr)                                                           \
+	"(SELECT " expr " FROM " t " n WHERE n.snapshot_id = x.snapshot_id"   \
+	" AND n.id = "
+
+/* The display name of a resource (product.md "Reports"), for an access or
+ * via column of access row x. */
+#define SQL_NAME_OF(type, id)                                                  \
+	"CASE " type " WHEN 'profile' THEN " RAW("sf_profile", "n.name") id    \
+	") WHEN 'role' THEN " RAW("sf_user_role", "n.name") id                \
+	") WHEN 'group' THEN "                                                \
+	RAW("sf_group", "COALESCE(n.name, n.developer_name)") id              \
+	") WHEN 'permission_set' THEN " RAW("sf_permission_set", "n.label") id \
+	") WHEN 'permission_set_group' THEN "                                 \
+	RAW("sf_permission_set_group", "n.master_label") id                   \
+	") WHEN 'connected_app' THEN " RAW("sf_connected_app", "n.name") id   \
+	") WHEN 'oauth_token' THEN " RAW("sf_oauth_token", "n.app_name") id   \
+	") WHEN 'user' THEN " RAW("sf_user", "n.name") id ") END"
+
+/* ?1 snapshot, ?2 user Id or Username or NULL, ?3 access_type or NULL. */
+#define SQL_EACH_ACCESS                                                        \
+	"SELECT x.snapshot_id, sn.started_at, sn.org_id, us.sfid, u.username," \
+	" u.name, u.email, u.user_type, u.license_name, u.is_active,"         \
+	" (SELECT max(l.is_frozen) FROM sf_user_login l WHERE"                \
+	" l.snapshot_id = x.snapshot_id AND l.user_id = x.user_id),"          \
+	" u.last_login_at, u.manager_username, x.access_type, xs.sfid, "      \
+	SQL_NAME_OF("x.access_type", "x.access_id") " AS access_name,"         \
+	" x.via_type, vs.sfid AS via_sfid, "                                  \
+	SQL_NAME_OF("x.via_type", "x.via_id") " AS via_name,"                  \
+	" x.assigned_at, x.expires_at, x.first_seen_at"                       \
+	" FROM access x JOIN snapshot sn ON sn.id = x.snapshot_id"            \
+	" JOIN sf_user u ON u.snapshot_id = x.snapshot_id AND u.id = x.user_id" \
+	" JOIN sfid us ON us.id = x.user_id JOIN sfid xs ON xs.id = x.access_id" \
+	" LEFT JOIN sfid vs ON vs.id = x.via_id"                              \
+	" WHERE x.snapshot_id = ?1 AND (?2 IS NULL OR us.sfid = ?2 OR"        \
+	" u.username = ?2) AND (?3 IS NULL OR x.access_type = ?3)"            \
+	" ORDER BY u.username, x.access_type, access_name, x.via_type,"       \
+	" via_name, xs.sfid, via_sfid"
+
+/* ---- resources (access-model.md "Resources") as views over the raw
+ * tables, one per type, versioned with the schema.  attrs keys are the
+ * Salesforce field names, plus License / LicenseDefinitionKey (the
+ * UserLicense), ManagerUsername, IsFrozen (UserLogin) and, for a
+ * permission set group, Components (its component permission set ids,
+ * sorted; muting ones included). ---- */
+#define PRIV(a)                                                                \
+	"'PermissionsModifyAllData', " JBOOL(a ".modify_all_data")            \
+	", 'PermissionsViewAllData', " JBOOL(a ".view_all_data")              \
+	", 'PermissionsManageUsers', " JBOOL(a ".manage_users")               \
+	", 'PermissionsAuthorApex', " JBOOL(a ".author_apex")                 \
+	", 'PermissionsCustomizeApplication', " JBOOL(a ".customize_application")
+#define SQL_V1_VIEW_USER                                                       \
+	"CREATE VIEW resource_user AS SELECT u.snapshot_id AS snapshot_id,"   \
+	" 'user' AS type, s.sfid AS id, u.name AS name, json_object("         \
+	"'Id', s.sfid, 'Username', u.username, 'Name', u.name,"               \
+	" 'FirstName', u.first_name, 'LastName', u.last_name,"                \
+	" 'Email', u.email, 'IsActive', " JBOOL("u.is_active") ","            \
+	" 'UserType', u.user_type, 'ProfileId', " SFID("u.profile_id") ","    \
+	" 'UserRoleId', " SFID("u.user_role_id") ", 'ManagerId', "            \
+	SFID("u.manager_id") ", 'ManagerUsername', u.manager_username,"       \
+	" 'LastLoginDate', u.last_login_at, 'CreatedDate', u.created_at,"     \
+	" 'FederationIdentifier', u.federation_id, 'License', u.license_name," \
+	" 'LicenseDefinitionKey', u.license_key, 'IsFrozen', "                \
+	JBOOL("(SELECT max(l.is_frozen) FROM sf_user_login l WHERE"           \
+	      " l.snapshot_id = u.snapshot_id AND l.user_id = u.id)")         \
+	") AS attrs FROM sf_user u JOIN sfid s ON s.id = u.id"
+#define SQL_V1_VIEW_PROFILE                                                    \
+	"CREATE VIEW resource_profile AS SELECT p.snapshot_id, 'profile',"    \
+	" s.sfid, p.name, json_object('Id', s.sfid, 'Name', p.name,"          \
+	" 'UserLicenseId', " SFID("p.user_license_id") ", 'License',"         \
+	" (SELECT l.name FROM sf_user_license l WHERE"                        \
+	" l.snapshot_id = p.snapshot_id AND l.id = p.user_license_id),"       \
+	" 'UserType', p.user_type, " PRIV("o") ") FROM sf_profile p"          \
+	" JOIN sfid s ON s.id = p.id LEFT JOIN sf_permission_set o ON"        \
+	" o.snapshot_id = p.snapshot_id AND o.profile_id = p.id AND"          \
+	" o.is_owned_by_profile = 1"
+#define SQL_V1_VIEW_ROLE                                                       \
+	"CREATE VIEW resource_role AS SELECT r.snapshot_id, 'role', s.sfid,"  \
+	" r.name, json_object('Id', s.sfid, 'Name', r.name, 'DeveloperName'," \
+	" r.developer_name, 'ParentRoleId', " SFID("r.parent_role_id") ")"    \
+	" FROM sf_user_role r JOIN sfid s ON s.id = r.id"
+#define SQL_V1_VIEW_GROUP                                                      \
+	"CREATE VIEW resource_group AS SELECT g.snapshot_id, 'group', s.sfid," \
+	" COALESCE(g.name, g.developer_name), json_object('Id', s.sfid,"      \
+	" 'Name', g.name, 'DeveloperName', g.developer_name, 'Type', g.type," \
+	" 'RelatedId', " SFID("g.related_id") ") FROM sf_group g"             \
+	" JOIN sfid s ON s.id = g.id"
+#define SQL_V1_VIEW_PERMISSION_SET                                             \
+	"CREATE VIEW resource_permission_set AS SELECT ps.snapshot_id,"       \
+	" 'permission_set', s.sfid, ps.label, json_object('Id', s.sfid,"      \
+	" 'Name', ps.name, 'Label', ps.label, 'Type', ps.type, 'LicenseId', " \
+	SFID("ps.license_id") ", 'IsCustom', " JBOOL("ps.is_custom")          \
+	", 'NamespacePrefix', ps.namespace_prefix, " PRIV("ps") ")"           \
+	" FROM sf_permission_set ps JOIN sfid s ON s.id = ps.id"              \
+	" WHERE COALESCE(ps.is_owned_by_profile, 0) = 0 AND"                  \
+	" ps.permission_set_group_id IS NULL"
+#define SQL_V1_VIEW_PSG                                                        \
+	"CREATE VIEW resource_permission_set_group AS SELECT g.snapshot_id,"  \
+	" 'permission_set_group', s.sfid, g.master_label, json_object("       \
+	"'Id', s.sfid, 'DeveloperName', g.developer_name,"                    \
+	" 'MasterLabel', g.master_label, 'Status', g.status, 'Components',"   \
+	" json((SELECT json_group_array(c) FROM (SELECT cs.sfid AS c FROM"    \
+	" sf_psg_component k JOIN sfid cs ON cs.id = k.permission_set_id"     \
+	" WHERE k.snapshot_id = g.snapshot_id AND"                            \
+	" k.permission_set_group_id = g.id ORDER BY c))))"                    \
+	" FROM sf_permission_set_group g JOIN sfid s ON s.id = g.id"
+#define SQL_V1_VIEW_APP                                                        \
+	"CREATE VIEW resource_connected_app AS SELECT a.snapshot_id,"         \
+	" 'connected_app', s.sfid, a.name, json_object('Id', s.sfid,"         \
+	" 'Name', a.name, 'OptionsAllowAdminApprovedUsersOnly', "             \
+	JBOOL("a.admin_approved_only") ") FROM sf_connected_app a"            \
+	" JOIN sfid s ON s.id = a.id"
+#define SQL_V1_VIEW_LICENSE                                                    \
+	"CREATE VIEW resource_license AS SELECT l.snapshot_id, 'license',"    \
+	" s.sfid, l.name, json_object('Id', s.sfid, 'Name', l.name,"          \
+	" 'LicenseDefinitionKey', l.license_key, 'Status', l.status,"         \
+	" 'TotalLicenses', l.total_licenses, 'UsedLicenses',"                 \
+	" l.used_licenses) FROM sf_user_license l JOIN sfid s ON s.id = l.id"
+#define SQL_V1_VIEW_RESOURCE                                                   \
+	"CREATE VIEW resource AS SELECT * FROM resource_user UNION ALL"       \
+	" SELECT * FROM resource_profile UNION ALL SELECT * FROM"             \
+	" resource_role UNION ALL SELECT * FROM resource_group UNION ALL"     \
+	" SELECT * FROM resource_permission_set UNION ALL SELECT * FROM"      \
+	" resource_permission_set_group UNION ALL SELECT * FROM"              \
+	" resource_connected_app UNION ALL SELECT * FROM resource_license"
+
+/* Schema version 1, statement by statement. */
+#define SQL_SCHEMA_V1                                                          \
+	SQL_V1_SNAPSHOT, SQL_V1_RAW_USERS, SQL_V1_RAW_GROUPS,                 \
+		SQL_V1_RAW_GRANTS, SQL_V1_ACCESS, SQL_V1_VIEW_USER,           \
+		SQL_V1_VIEW_PROFILE, SQL_V1_VIEW_ROLE, SQL_V1_VIEW_GROUP,     \
+		SQL_V1_VIEW_PERMISSION_SET, SQL_V1_VIEW_PSG, SQL_V1_VIEW_APP, \
+		SQL_V1_VIEW_LICENSE, SQL_V1_VIEW_RESOURCE,                    \
+		"PRAGMA user_version = 1"
+
+#define SQL_EACH_RESOURCE                                                      \
+	"SELECT type, id, name, attrs FROM resource WHERE snapshot_id = ?1"   \
+	" AND (?2 IS NULL OR type = ?2) ORDER BY type, name, id"
+
+/* The two sections of the content hash, in hash order (store_hash.c). */
+#define SQL_HASH_RESOURCES                                                     \
+	"SELECT type, id, name, attrs FROM resource WHERE snapshot_id = ?1"   \
+	" ORDER BY type, id, name, attrs"
+#define SQL_HASH_ACCESS                                                        \
+	"SELECT us.sfid, x.access_type, xs.sfid, x.via_type, vs.sfid,"        \
+	" x.assigned_at, x.expires_at FROM access x"                          \
+	" JOIN sfid us ON us.id = x.user_id JOIN sfid xs ON xs.id = x.access_id" \
+	" LEFT JOIN sfid vs ON vs.id = x.via_id WHERE x.snapshot_id = ?1"     \
+	" ORDER BY 1, 2, 3, 4, 5, 6, 7"
+
+#endif
