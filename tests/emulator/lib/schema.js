@@ -1,0 +1,139 @@
+'use strict';
+// Per-object schema: key prefix, fields with types, parent relationships (child → parent, by a
+// field XId), child relationships (parent → children, for subqueries). Covers at least the fields
+// of salesforce-api.md §5. Field names are canonical API names; lookups are case-insensitive.
+// Types: id, ref, string, bool, int, double, datetime, date, textarea (long text: not filterable).
+
+const AUDIT = { CreatedDate: 'datetime', CreatedById: 'ref', LastModifiedDate: 'datetime',
+  LastModifiedById: 'ref', SystemModstamp: 'datetime', IsDeleted: 'bool' };
+const AUDIT_RELS = { CreatedBy: { field: 'CreatedById', to: ['User'] },
+  LastModifiedBy: { field: 'LastModifiedById', to: ['User'] } };
+
+const PERMS = {};
+for (const p of ['ModifyAllData', 'ViewAllData', 'ManageUsers', 'AuthorApex', 'CustomizeApplication',
+  'ApiEnabled', 'ViewSetup', 'ManageRoles', 'AssignPermissionSets', 'ManageProfilesPermissionsets',
+  'ViewRoles', 'ManageInternalUsers']) PERMS['Permissions' + p] = 'bool';
+
+const OBJECTS = {
+  Organization: { prefix: '00D', fields: { Id: 'id', Name: 'string', OrganizationType: 'string',
+    IsSandbox: 'bool', InstanceName: 'string', NamespacePrefix: 'string', ...AUDIT } },
+  User: { prefix: '005', fields: { Id: 'id', Username: 'string', FirstName: 'string', LastName: 'string',
+    Name: 'string', Email: 'string', Alias: 'string', CommunityNickname: 'string', IsActive: 'bool',
+    UserType: 'string', ProfileId: 'ref', UserRoleId: 'ref', ManagerId: 'ref', LastLoginDate: 'datetime',
+    FederationIdentifier: 'string', TimeZoneSidKey: 'string', LocaleSidKey: 'string',
+    EmailEncodingKey: 'string', LanguageLocaleKey: 'string', IsPortalEnabled: 'bool', ContactId: 'ref',
+    AccountId: 'ref', Title: 'string', Department: 'string', CompanyName: 'string', EmployeeNumber: 'string',
+    UserPermissionsMarketingUser: 'bool', ...AUDIT },
+    rels: { Profile: { field: 'ProfileId', to: ['Profile'] }, UserRole: { field: 'UserRoleId', to: ['UserRole'] },
+      Manager: { field: 'ManagerId', to: ['User'] }, ...AUDIT_RELS },
+    children: { PermissionSetAssignments: { object: 'PermissionSetAssignment', field: 'AssigneeId' },
+      GroupMembers: { object: 'GroupMember', field: 'UserOrGroupId' },
+      UserLogins: { object: 'UserLogin', field: 'UserId' } } },
+  UserLicense: { prefix: '100', fields: { Id: 'id', Name: 'string', MasterLabel: 'string',
+    LicenseDefinitionKey: 'string', Status: 'string', TotalLicenses: 'int', UsedLicenses: 'int',
+    UsedLicensesLastUpdated: 'datetime', MonthlyLoginsEntitlement: 'int', MonthlyLoginsUsed: 'int', ...AUDIT } },
+  PermissionSetLicense: { prefix: '0PL', fields: { Id: 'id', DeveloperName: 'string', MasterLabel: 'string',
+    PermissionSetLicenseKey: 'string', Status: 'string', TotalLicenses: 'int', UsedLicenses: 'int', ...AUDIT } },
+  Profile: { prefix: '00e', fields: { Id: 'id', Name: 'string', UserLicenseId: 'ref', UserType: 'string',
+    Description: 'textarea', IsSsoEnabled: 'bool', ...PERMS, ...AUDIT },
+    rels: { UserLicense: { field: 'UserLicenseId', to: ['UserLicense'] }, ...AUDIT_RELS } },
+  UserRole: { prefix: '00E', fields: { Id: 'id', Name: 'string', DeveloperName: 'string', ParentRoleId: 'ref',
+    RollupDescription: 'string', PortalType: 'string', PortalAccountId: 'ref',
+    OpportunityAccessForAccountOwner: 'string', CaseAccessForAccountOwner: 'string',
+    ContactAccessForAccountOwner: 'string', ForecastUserId: 'ref', MayForecastManagerShare: 'bool',
+    LastModifiedDate: 'datetime', LastModifiedById: 'ref', SystemModstamp: 'datetime', IsDeleted: 'bool' },
+    rels: { ParentRole: { field: 'ParentRoleId', to: ['UserRole'] } } },
+  Group: { prefix: '00G', fields: { Id: 'id', Name: 'string', DeveloperName: 'string', Type: 'string',
+    RelatedId: 'ref', OwnerId: 'ref', DoesIncludeBosses: 'bool', DoesSendEmailToMembers: 'bool',
+    Email: 'string', QueueRoutingConfigId: 'ref', ...AUDIT },
+    rels: { Related: { field: 'RelatedId', to: ['User', 'UserRole'] },
+      Owner: { field: 'OwnerId', to: ['User', 'Group', 'Organization'] }, ...AUDIT_RELS },
+    children: { GroupMembers: { object: 'GroupMember', field: 'GroupId' } } },
+  GroupMember: { prefix: '011', fields: { Id: 'id', GroupId: 'ref', UserOrGroupId: 'ref',
+    SystemModstamp: 'datetime', IsDeleted: 'bool' },
+    rels: { Group: { field: 'GroupId', to: ['Group'] }, UserOrGroup: { field: 'UserOrGroupId', to: ['User', 'Group'] } } },
+  PermissionSet: { prefix: '0PS', fields: { Id: 'id', Name: 'string', Label: 'string', Description: 'textarea',
+    IsOwnedByProfile: 'bool', ProfileId: 'ref', IsCustom: 'bool', NamespacePrefix: 'string', LicenseId: 'ref',
+    PermissionSetGroupId: 'ref', HasActivationRequired: 'bool', Type: 'string', ...PERMS, ...AUDIT },
+    rels: { Profile: { field: 'ProfileId', to: ['Profile'] },
+      License: { field: 'LicenseId', to: ['UserLicense', 'PermissionSetLicense'] },
+      PermissionSetGroup: { field: 'PermissionSetGroupId', to: ['PermissionSetGroup'] }, ...AUDIT_RELS },
+    children: { Assignments: { object: 'PermissionSetAssignment', field: 'PermissionSetId' },
+      SetupEntityAccessItems: { object: 'SetupEntityAccess', field: 'ParentId' } } },
+  PermissionSetGroup: { prefix: '0PG', fields: { Id: 'id', DeveloperName: 'string', MasterLabel: 'string',
+    Description: 'textarea', Language: 'string', NamespacePrefix: 'string', HasActivationRequired: 'bool',
+    Status: 'string', ...AUDIT },
+    rels: { ...AUDIT_RELS },
+    children: { PermissionSetGroupComponents: { object: 'PermissionSetGroupComponent', field: 'PermissionSetGroupId' } } },
+  PermissionSetGroupComponent: { prefix: '0PC', fields: { Id: 'id', PermissionSetGroupId: 'ref',
+    PermissionSetId: 'ref', ...AUDIT },
+    rels: { PermissionSetGroup: { field: 'PermissionSetGroupId', to: ['PermissionSetGroup'] },
+      PermissionSet: { field: 'PermissionSetId', to: ['PermissionSet', 'MutingPermissionSet'] } } },
+  MutingPermissionSet: { prefix: '0QM', fields: { Id: 'id', DeveloperName: 'string', MasterLabel: 'string',
+    Description: 'textarea', Language: 'string', NamespacePrefix: 'string', ...PERMS, ...AUDIT } },
+  PermissionSetAssignment: { prefix: '0Pa', fields: { Id: 'id', AssigneeId: 'ref', PermissionSetId: 'ref',
+    PermissionSetGroupId: 'ref', IsActive: 'bool', ExpirationDate: 'datetime', IsRevoked: 'bool',
+    SystemModstamp: 'datetime', IsDeleted: 'bool' },
+    rels: { Assignee: { field: 'AssigneeId', to: ['User'] }, PermissionSet: { field: 'PermissionSetId', to: ['PermissionSet'] },
+      PermissionSetGroup: { field: 'PermissionSetGroupId', to: ['PermissionSetGroup'] } } },
+  ConnectedApplication: { prefix: '0H4', fields: { Id: 'id', Name: 'string',
+    OptionsAllowAdminApprovedUsersOnly: 'bool', OptionsRefreshTokenValidityMetric: 'bool',
+    OptionsHasSessionLevelPolicy: 'bool', OptionsIsInternal: 'bool', OptionsFullContentPushNotifications: 'bool',
+    OptionsCodeCredentialGuestEnabled: 'bool', MobileSessionTimeout: 'string', MobileStartUrl: 'string',
+    PinLength: 'string', StartUrl: 'string', RefreshTokenValidityPeriod: 'int', ...AUDIT },
+    rels: { ...AUDIT_RELS } },
+  SetupEntityAccess: { prefix: '0J0', fields: { Id: 'id', ParentId: 'ref', SetupEntityId: 'ref',
+    SetupEntityType: 'string', SystemModstamp: 'datetime', IsDeleted: 'bool' },
+    rels: { Parent: { field: 'ParentId', to: ['PermissionSet'] } } },
+  OauthToken: { prefix: '0CR', fields: { Id: 'id', UserId: 'ref', AppName: 'string', AppMenuItemId: 'ref',
+    LastUsedDate: 'datetime', UseCount: 'int', CreatedDate: 'datetime', DeleteToken: 'string',
+    AccessToken: 'string', RequestToken: 'string', IsDeleted: 'bool' },
+    rels: { User: { field: 'UserId', to: ['User'] } },
+    // OBJREF: at most 500 rows per batch and 2,500 in total through queryMore.
+    maxBatch: 500, maxRows: 2500 },
+  UserLogin: { prefix: '0Ya', fields: { Id: 'id', UserId: 'ref', IsFrozen: 'bool', IsPasswordLocked: 'bool',
+    LastModifiedDate: 'datetime', LastModifiedById: 'ref', IsDeleted: 'bool' },
+    rels: { User: { field: 'UserId', to: ['User'] } } },
+};
+
+const PREFIX_TO_OBJECT = {};
+for (const [name, o] of Object.entries(OBJECTS)) PREFIX_TO_OBJECT[o.prefix] = name;
+const OBJECT_BY_LOWER = {};
+for (const name of Object.keys(OBJECTS)) OBJECT_BY_LOWER[name.toLowerCase()] = name;
+
+/** Per-object lookup tables, extended at load time with fields that dataset records carry. */
+class Schema {
+  constructor() {
+    this.objects = {};
+    for (const [name, o] of Object.entries(OBJECTS)) {
+      const fields = new Map();
+      for (const [f, t] of Object.entries(o.fields)) fields.set(f.toLowerCase(), { name: f, type: t });
+      const rels = new Map();
+      for (const [r, d] of Object.entries(o.rels || {})) rels.set(r.toLowerCase(), { name: r, ...d });
+      const children = new Map();
+      for (const [r, d] of Object.entries(o.children || {})) children.set(r.toLowerCase(), { name: r, ...d });
+      this.objects[name] = { name, prefix: o.prefix, fields, rels, children, maxBatch: o.maxBatch, maxRows: o.maxRows };
+    }
+  }
+  object(name) {
+    const canon = OBJECT_BY_LOWER[String(name).toLowerCase()];
+    return canon ? this.objects[canon] : null;
+  }
+  /** A dataset field that the static schema lacks: typed from its first non-null value. */
+  learnField(objectName, field, value) {
+    const o = this.objects[objectName];
+    if (!o || o.fields.has(field.toLowerCase())) return;
+    let type = 'string';
+    if (typeof value === 'boolean') type = 'bool';
+    else if (typeof value === 'number') type = Number.isInteger(value) ? 'int' : 'double';
+    else if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) type = 'datetime';
+    else if (typeof value === 'string' && /^\d{4}-\d\d-\d\d$/.test(value)) type = 'date';
+    else if (field.endsWith('Id')) type = 'ref';
+    o.fields.set(field.toLowerCase(), { name: field, type });
+  }
+  objectForId(id) {
+    return typeof id === 'string' ? PREFIX_TO_OBJECT[id.slice(0, 3)] || null : null;
+  }
+}
+
+module.exports = { Schema, OBJECTS, PREFIX_TO_OBJECT };
