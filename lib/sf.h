@@ -51,4 +51,10 @@ int sfa_sf_api_usage(const sfa_sf *sf, long *used, long *limit);
  * lacks the API Enabled permission ..."), or NULL when there is none. */
 const char *sfa_sf_advice(const char *sf_code);
 
+/* The same, narrowed to the sObject being read or written (err->where
+ * after a failed query): INSUFFICIENT_ACCESS on User names Manage Users,
+ * on ConnectedApplication Customize Application, and so on.  object may
+ * be NULL. */
+const char *sfa_sf_advice_for(const char *sf_code, const char *object);
+
 #endif

@@ -43,7 +43,8 @@ typedef struct mock_server {
 
 /* Formats a complete reply with Content-Length and Connection: close.
  * extra_headers is "" or lines each ending in "\r\n".  Caller frees. */
-static char *mock_reply(int status, const char *extra_headers, const char *body)
+static inline char *mock_reply(int status, const char *extra_headers,
+			       const char *body)
 {
 	size_t n = strlen(extra_headers) + strlen(body) + 160;
 	char *s = malloc(n);
@@ -56,7 +57,7 @@ static char *mock_reply(int status, const char *extra_headers, const char *body)
 }
 
 /* The "Content-Length:" header line of a request head, or NULL. */
-static const char *mock_content_length(const char *head, const char *eoh)
+static inline const char *mock_content_length(const char *head, const char *eoh)
 {
 	const char *p;
 
@@ -67,7 +68,7 @@ static const char *mock_content_length(const char *head, const char *eoh)
 }
 
 /* Reads one request (head, then Content-Length bytes of body). */
-static char *mock_read_request(int c)
+static inline char *mock_read_request(int c)
 {
 	char *buf = calloc(1, MOCK_REQ_MAX + 1);
 	size_t len = 0, want = 0;
@@ -99,7 +100,7 @@ static char *mock_read_request(int c)
 	return buf;
 }
 
-static void *mock_run(void *arg)
+static inline void *mock_run(void *arg)
 {
 	mock_server *m = arg;
 
@@ -139,7 +140,7 @@ static void *mock_run(void *arg)
 
 /* Starts the server with a NULL-terminated list of malloc'd replies
  * (from mock_reply() or strdup()), which mock_stop() frees. */
-static void mock_start(mock_server *m, char **replies)
+static inline void mock_start(mock_server *m, char **replies)
 {
 	struct sockaddr_in a;
 	socklen_t alen = sizeof(a);
@@ -163,7 +164,7 @@ static void mock_start(mock_server *m, char **replies)
 	pthread_create(&m->thread, NULL, mock_run, m);
 }
 
-static void mock_stop(mock_server *m)
+static inline void mock_stop(mock_server *m)
 {
 	int i;
 
@@ -178,7 +179,7 @@ static void mock_stop(mock_server *m)
 }
 
 /* The recorded request i (NULL if none). */
-static const char *mock_request(mock_server *m, int i)
+static inline const char *mock_request(mock_server *m, int i)
 {
 	const char *r;
 
@@ -188,7 +189,7 @@ static const char *mock_request(mock_server *m, int i)
 	return r;
 }
 
-static int mock_nrequests(mock_server *m)
+static inline int mock_nrequests(mock_server *m)
 {
 	int n;
 
@@ -199,7 +200,7 @@ static int mock_nrequests(mock_server *m)
 }
 
 /* A closed loopback port, for "connection refused". */
-static int mock_closed_port(void)
+static inline int mock_closed_port(void)
 {
 	struct sockaddr_in a;
 	socklen_t alen = sizeof(a);

@@ -1,0 +1,27 @@
+/*
+ * sf_error.h - turning what Salesforce says when it refuses (REST error
+ * bodies, Sforce-Limit-Info) into values; used by sf.c and auth*.c.
+ */
+#ifndef SFA_SF_ERROR_H
+#define SFA_SF_ERROR_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* Fills err from a non-2xx REST response: status, the first errorCode
+ * and message of a [{"message","errorCode"}] body (or an OAuth
+ * {"error","error_description"} body), and advice for the admin.
+ * object is the sObject being read or written (NULL if none); it goes
+ * into err->where and the message.  Returns the code set:
+ * SFA_ELIMIT for REQUEST_LIMIT_EXCEEDED, SFA_EAUTH for INVALID_SESSION_ID
+ * and 401s, SFA_ESF otherwise. */
+int sfa_sf_error_from_body(long status, const char *body, size_t len,
+			   const char *object, sfa_err *err);
+
+/* Reads "api-usage=USED/LIMIT" out of a Sforce-Limit-Info value, which may
+ * hold other key=value items separated by ',' or ';'.  Returns 1 and
+ * writes used and limit when found, else 0 and leaves them alone. */
+int sfa_sf_limit_info_parse(const char *header, long *used, long *limit);
+
+#endif
