@@ -39,6 +39,16 @@ typedef int (*sfa_sf_record_fn)(void *ud, json_t *record, sfa_err *err);
 int sfa_sf_query(sfa_sf *sf, const char *soql, unsigned flags,
 		 sfa_sf_record_fn fn, void *ud, sfa_err *err);
 
+/* One REST call on path, relative to /services/data/vNN.N/ (e.g.
+ * "sobjects/PermissionSetAssignment" or "sobjects/User/005..."): method
+ * "GET", "POST", "PATCH" or "DELETE", body sent as JSON when not NULL.
+ * Only GETs are retried; writes are sent once.  On success *out (if out
+ * is not NULL) is the parsed response, NULL for an empty one (204), owned
+ * by the caller.  Errors as for sfa_sf_query(), with the sObject of the
+ * path in err->where. */
+int sfa_sf_request(sfa_sf *sf, const char *method, const char *path,
+		   const json_t *body, json_t **out, sfa_err *err);
+
 /* Requests this client has sent that a real org charges to its daily API
  * limit (REST and Bulk calls, not logins). */
 long sfa_sf_api_requests(const sfa_sf *sf);

@@ -5,8 +5,10 @@
  */
 #include "soql.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The escape for c, or NULL when c stands for itself. */
 static const char *escape(char c)
@@ -63,4 +65,46 @@ char *sfa_soql_quote(const char *s)
 	*w++ = '\'';
 	*w = '\0';
 	return out;
+}
+
+static int word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+int sfa_soql_from(const char *soql, char *out, size_t outsz)
+{
+	const char *p = soql;
+	int depth = 0;
+	size_t n = 0;
+
+	if (outsz)
+		out[0] = '\0';
+	for (; p && *p; p++) {
+		if (*p == '\'') { /* skip a literal, minding \' escapes */
+			for (p++; *p && *p != '\''; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (!*p)
+				break;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')') {
+			depth--;
+		} else if (depth == 0 && !strncasecmp(p, "FROM", 4) &&
+			   (p == soql || !word_char(p[-1])) &&
+			   isspace((unsigned char)p[4])) {
+			p += 4;
+			while (isspace((unsigned char)*p))
+				p++;
+			while (word_char(p[n]) && n + 1 < outsz) {
+				out[n] = p[n];
+				n++;
+			}
+			if (outsz)
+				out[n] = '\0';
+			return n > 0;
+		}
+	}
+	return 0;
 }

@@ -178,6 +178,18 @@ static inline void mock_stop(mock_server *m)
 	pthread_mutex_destroy(&m->mu);
 }
 
+/* Adds a malloc'd reply after start (for replies that must name the
+ * server's own port, like a login serverUrl). */
+static inline void mock_push(mock_server *m, char *reply)
+{
+	pthread_mutex_lock(&m->mu);
+	if (m->nreplies < MOCK_MAX)
+		m->replies[m->nreplies++] = reply;
+	else
+		free(reply);
+	pthread_mutex_unlock(&m->mu);
+}
+
 /* The recorded request i (NULL if none). */
 static inline const char *mock_request(mock_server *m, int i)
 {

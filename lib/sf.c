@@ -1,0 +1,352 @@
+/*
+ * sf.c - the Salesforce REST client.  Every call goes through rest():
+ * Bearer header, the shared HTTP retry policy (a 2xx body that is not
+ * JSON counts as truncated and is retried for GETs), Sforce-Limit-Info
+ * bookkeeping, one fresh login on a 401, and error bodies turned into
+ * sfa_err by sf_error.c.  sfa_sf_query() pages with nextRecordsUrl.
+ */
+#include "sf.h"
+
+#include "http.h"
+#include "secret.h"
+#include "sf_error.h"
+#include "soql.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sfa_sf {
+	struct sfa_http *http;	     /* borrowed */
+	const sfa_auth_config *auth; /* borrowed */
+	sfa_session session;	     /* owned */
+	char version[16];	     /* "64.0" */
+	long api_requests;
+	long used, limit;
+	int has_usage;
+};
+
+int sfa_sf_new(sfa_sf **out, struct sfa_http *http, const sfa_auth_config *auth,
+	       sfa_err *err)
+{
+	const char *v = auth && auth->api_version ? auth->api_version : "64.0";
+	size_t digits = strspn(v, "0123456789");
+	sfa_sf *sf;
+
+	*out = NULL;
+	if (!http || !auth)
+		return sfa_err_set(err, SFA_EINTERNAL,
+				   "sfa_sf_new: missing argument");
+	/* The version goes into every URL: only "NN.N" may pass. */
+	if (digits == 0 || digits > 3 || v[digits] != '.' ||
+	    !isdigit((unsigned char)v[digits + 1]) || v[digits + 2]) {
+		sfa_err_where(err, "--api-version");
+		return sfa_err_set(err, SFA_EINPUT,
+				   "--api-version \"%.20s\" is not of the form "
+				   "64.0",
+				   v);
+	}
+	sf = calloc(1, sizeof(*sf));
+	if (!sf)
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	sf->http = http;
+	sf->auth = auth;
+	snprintf(sf->version, sizeof(sf->version), "%s", v);
+	*out = sf;
+	return 0;
+}
+
+void sfa_sf_free(sfa_sf *sf)
+{
+	if (!sf)
+		return;
+	sfa_session_clear(&sf->session);
+	free(sf);
+}
+
+int sfa_sf_login(sfa_sf *sf, sfa_err *err)
+{
+	return sfa_auth_login(sf->auth, sf->http, &sf->session, err);
+}
+
+const char *sfa_sf_org_id(const sfa_sf *sf)
+{
+	return sf->session.org_id;
+}
+
+const char *sfa_sf_instance_url(const sfa_sf *sf)
+{
+	return sf->session.instance_url;
+}
+
+const char *sfa_sf_api_version(const sfa_sf *sf)
+{
+	return sf->version;
+}
+
+long sfa_sf_api_requests(const sfa_sf *sf)
+{
+	return sf->api_requests;
+}
+
+int sfa_sf_api_usage(const sfa_sf *sf, long *used, long *limit)
+{
+	if (!sf->has_usage)
+		return 0;
+	*used = sf->used;
+	*limit = sf->limit;
+	return 1;
+}
+
+/* The JSON of a 2xx body, parsed once inside the retry loop so that a
+ * body cut short is retried like any other truncated transfer. */
+struct parsed {
+	json_t *root;
+};
+
+static int parse_body(void *ud, const sfa_http_response *r)
+{
+	struct parsed *p = ud;
+
+	json_decref(p->root);
+	p->root = NULL;
+	if (r->body.len == 0)
+		return 0; /* 204 No Content */
+	p->root = json_loadb(r->body.data, r->body.len, 0, NULL);
+	return p->root == NULL;
+}
+
+static char *bearer_header(const sfa_session *s)
+{
+	size_t n = strlen(s->access_token) + sizeof("Authorization: Bearer ");
+	char *h = malloc(n);
+
+	if (h)
+		snprintf(h, n, "Authorization: Bearer %s", s->access_token);
+	return h;
+}
+
+/* One REST call on url (absolute).  object names the sObject for error
+ * messages.  On success *out is the parsed body (NULL for an empty one),
+ * owned by the caller. */
+static int rest(sfa_sf *sf, const char *method, const char *url,
+		const char *body, const char *extra_header, const char *object,
+		json_t **out, sfa_err *err)
+{
+	int relogged = 0;
+
+	*out = NULL;
+	for (;;) {
+		const char *headers[5];
+		sfa_http_request req = {0};
+		sfa_http_response resp = {0};
+		struct parsed parsed = {NULL};
+		char *auth;
+		long before;
+		int rc, n = 0;
+
+		if (!sf->session.access_token &&
+		    (rc = sfa_sf_login(sf, err)) != 0)
+			return rc;
+		auth = bearer_header(&sf->session);
+		if (!auth)
+			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		headers[n++] = auth;
+		headers[n++] = "Accept: application/json";
+		if (body)
+			headers[n++] = "Content-Type: application/json";
+		if (extra_header)
+			headers[n++] = extra_header;
+		headers[n] = NULL;
+		req.method = method;
+		req.url = url;
+		req.headers = headers;
+		req.body = body;
+		req.body_len = body ? strlen(body) : 0;
+		req.flags = !strcmp(method, "GET") ? SFA_HTTP_IDEMPOTENT : 0;
+		req.check = parse_body;
+		req.check_ud = &parsed;
+
+		before = sfa_http_requests_sent(sf->http);
+		rc = sfa_http_send(sf->http, &req, &resp, err);
+		sf->api_requests += sfa_http_requests_sent(sf->http) - before;
+		sfa_secret_free(auth);
+		if (resp.limit_info &&
+		    sfa_sf_limit_info_parse(resp.limit_info, &sf->used,
+					    &sf->limit))
+			sf->has_usage = 1;
+
+		if (rc == 0 && resp.status >= 200 && resp.status < 300) {
+			*out = parsed.root;
+			sfa_http_response_free(&resp);
+			return 0;
+		}
+		json_decref(parsed.root);
+		if (rc == 0 && resp.status == 401 && !relogged) {
+			/* Sessions expire mid-sync: log in once more and
+			 * send the same request again. */
+			relogged = 1;
+			sfa_http_response_free(&resp);
+			sfa_http_log(sf->http, SFA_LOG_INFO,
+				     "session expired; logging in again");
+			sfa_session_clear(&sf->session);
+			rc = sfa_sf_login(sf, err);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (rc == 0)
+			rc = sfa_sf_error_from_body(resp.status, resp.body.data,
+						    resp.body.len, object, err);
+		else if (object)
+			sfa_err_where(err, "%s", object);
+		sfa_http_response_free(&resp);
+		return rc;
+	}
+}
+
+/* Appends s to b URL-encoded for a query string (space as '+'). */
+static int url_encode(sfa_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int rc = 0;
+
+	for (; *s && !rc; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' ||
+		    c == '~') {
+			rc = sfa_buf_append(b, s, 1);
+		} else if (c == ' ') {
+			rc = sfa_buf_append(b, "+", 1);
+		} else {
+			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+
+			rc = sfa_buf_append(b, e, 3);
+		}
+	}
+	return rc;
+}
+
+/* Calls fn for each record of one query page; *next is the borrowed
+ * nextRecordsUrl, NULL after the last page. */
+static int walk_page(json_t *page, const char *object, sfa_sf_record_fn fn,
+		     void *ud, const char **next, sfa_err *err)
+{
+	json_t *records = json_object_get(page, "records");
+	json_t *done = json_object_get(page, "done");
+	json_t *rec;
+	size_t i;
+
+	*next = NULL;
+	if (!json_is_array(records) || !json_is_boolean(done)) {
+		sfa_err_where(err, "%s", object);
+		return sfa_err_set(err, SFA_EPROTO,
+				   "query result for %s lacks records or done",
+				   object);
+	}
+	json_array_foreach(records, i, rec)
+	{
+		int rc = fn(ud, rec, err);
+
+		if (rc)
+			return rc;
+	}
+	if (json_is_true(done))
+		return 0;
+	*next = json_string_value(json_object_get(page, "nextRecordsUrl"));
+	/* Only a path on the same instance: the token goes wherever this
+	 * points. */
+	if (!*next || strncmp(*next, "/services/data/", 15)) {
+		sfa_err_where(err, "%s", object);
+		return sfa_err_set(err, SFA_EPROTO,
+				   "query result for %s is not done but has "
+				   "no usable nextRecordsUrl",
+				   object);
+	}
+	return 0;
+}
+
+int sfa_sf_query(sfa_sf *sf, const char *soql, unsigned flags,
+		 sfa_sf_record_fn fn, void *ud, sfa_err *err)
+{
+	char object[128];
+	sfa_buf url = {0};
+	json_t *page = NULL;
+	const char *next;
+	int rc;
+
+	if (!soql || !fn)
+		return sfa_err_set(err, SFA_EINTERNAL,
+				   "sfa_sf_query: missing argument");
+	if (!sfa_soql_from(soql, object, sizeof(object)))
+		snprintf(object, sizeof(object), "query");
+	if (!sf->session.access_token && (rc = sfa_sf_login(sf, err)) != 0)
+		return rc;
+	if (sfa_buf_printf(&url, "%s/services/data/v%s/%s?q=",
+			   sf->session.instance_url, sf->version,
+			   (flags & SFA_SF_QUERY_ALL) ? "queryAll" : "query") ||
+	    url_encode(&url, soql)) {
+		sfa_buf_free(&url);
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	}
+	for (;;) {
+		rc = rest(sf, "GET", url.data, NULL,
+			  "Sforce-Query-Options: batchSize=2000", object, &page,
+			  err);
+		if (rc)
+			break;
+		rc = walk_page(page, object, fn, ud, &next, err);
+		if (rc || !next)
+			break;
+		sfa_buf_reset(&url);
+		if (sfa_buf_printf(&url, "%s%s", sf->session.instance_url,
+				   next)) {
+			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+			break;
+		}
+		json_decref(page);
+		page = NULL;
+	}
+	json_decref(page);
+	sfa_buf_free(&url);
+	return rc;
+}
+
+int sfa_sf_request(sfa_sf *sf, const char *method, const char *path,
+		   const json_t *body, json_t **out, sfa_err *err)
+{
+	char object[128] = "", *text = NULL;
+	const char *so;
+	sfa_buf url = {0};
+	json_t *result = NULL;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!method || !path || *path == '/' || strstr(path, ".."))
+		return sfa_err_set(err, SFA_EINTERNAL,
+				   "sfa_sf_request: bad path");
+	if ((so = strstr(path, "sobjects/")) != NULL)
+		snprintf(object, sizeof(object), "%.*s",
+			 (int)strcspn(so + 9, "/?"), so + 9);
+	if (!sf->session.access_token && (rc = sfa_sf_login(sf, err)) != 0)
+		return rc;
+	if (body && !(text = json_dumps(body, JSON_COMPACT)))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	if (sfa_buf_printf(&url, "%s/services/data/v%s/%s",
+			   sf->session.instance_url, sf->version, path)) {
+		free(text);
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	}
+	rc = rest(sf, method, url.data, text, NULL, object[0] ? object : NULL,
+		  &result, err);
+	if (rc == 0 && out)
+		*out = result;
+	else
+		json_decref(result);
+	free(text);
+	sfa_buf_free(&url);
+	return rc;
+}
