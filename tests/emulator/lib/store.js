@@ -22,7 +22,8 @@ class Store {
     const data = JSON.parse(fs.readFileSync(this.file, 'utf8'));
     this.org = Object.assign({ Id: '00D5e0000000001EAA', Name: 'Emulated Org', my_domain: 'emulated',
       edition: 'Enterprise' }, data.org || {});
-    this.org.Id = ids.to18(this.org.Id) || this.org.Id;
+    if (!ids.to18(this.org.Id) || !this.org.Id.startsWith('00D')) throw new Error(`org.Id ${this.org.Id} is not a 15/18-char 00D id`);
+    this.org.Id = ids.to18(this.org.Id);
     this.auth = data.auth || { users: [], clients: [] };
     this.auth.users = this.auth.users || [];
     this.auth.clients = this.auth.clients || [];
