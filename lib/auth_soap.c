@@ -224,6 +224,9 @@ static int fault(const xmlNode *f, long status, sfa_err *err)
 	}
 	if (!text)
 		text = text_of(child(f, "faultstring"));
+	/* "locked out." + "; advice" would read ".;" */
+	if (text && *text && text[strlen(text) - 1] == '.')
+		text[strlen(text) - 1] = '\0';
 	if (err) {
 		err->http_status = status;
 		snprintf(err->sf_code, sizeof(err->sf_code), "%s",

@@ -215,8 +215,9 @@ static int url_encode(sfa_buf *b, const char *s)
 	for (; *s && !rc; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (isalnum(c) || c == '-' || c == '.' || c == '_' ||
-		    c == '~') {
+		/* ',' is a legal query character and keeps -v traces of
+		 * SELECT lists readable. */
+		if (isalnum(c) || strchr("-._~,", c)) {
 			rc = sfa_buf_append(b, s, 1);
 		} else if (c == ' ') {
 			rc = sfa_buf_append(b, "+", 1);

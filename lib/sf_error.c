@@ -159,6 +159,8 @@ int sfa_sf_error_from_body(long status, const char *body, size_t len,
 		}
 	}
 	one_line(msg, sizeof(msg), text);
+	if (msg[0] && msg[strlen(msg) - 1] == '.') /* advice follows */
+		msg[strlen(msg) - 1] = '\0';
 
 	if (code && !strcmp(code, "REQUEST_LIMIT_EXCEEDED"))
 		rc = SFA_ELIMIT;
