@@ -6,6 +6,10 @@
 #ifndef SFA_ACCESS_SQL_H
 #define SFA_ACCESS_SQL_H
 
+/* The SQL is laid out by hand, clause by clause; clang-format would split
+ * it at arbitrary points.  Everything below is excluded from formatting. */
+/* clang-format off */
+
 /* ---- the synced set: PermissionSetAssignment, GroupMember, UserLogin and
  * OauthToken are fetched unfiltered; rows whose user the sync filters left
  * out are dropped so they neither grant access nor linger in the snapshot.
@@ -98,8 +102,8 @@
 	" UNION SELECT below.top, r.id FROM below JOIN sf_user_role r ON"     \
 	" r.snapshot_id = ?1 AND r.parent_role_id = below.role) "             \
 	SQL_ACCESS_INS "SELECT ?1, u.id, 'group', g.id, 'role',"              \
-	" u.user_role_id, NULL, NULL FROM sf_group g JOIN below ON"           \
-	" below.top = g.related_id JOIN sf_user u ON u.snapshot_id = ?1 AND"  \
+	" u.user_role_id, NULL, NULL FROM sf_group g CROSS JOIN below ON"           \
+	" below.top = g.related_id CROSS JOIN sf_user u ON u.snapshot_id = ?1 AND"  \
 	" u.user_role_id = below.role WHERE g.snapshot_id = ?1 AND"           \
 	" (g.type = 'RoleAndSubordinates' OR (g.type ="                       \
 	" 'RoleAndSubordinatesInternal' AND u.user_type = 'Standard'))"
@@ -107,7 +111,7 @@
 /* Rule 8: the Organization group holds every active Standard user. */
 #define SQL_RULE8_ORGANIZATION                                                 \
 	SQL_ACCESS_INS "SELECT ?1, u.id, 'group', g.id, 'direct', 0, NULL,"   \
-	" NULL FROM sf_group g JOIN sf_user u ON u.snapshot_id = ?1 AND"      \
+	" NULL FROM sf_group g CROSS JOIN sf_user u ON u.snapshot_id = ?1 AND"      \
 	" u.is_active = 1 AND u.user_type = 'Standard'"                       \
 	" WHERE g.snapshot_id = ?1 AND g.type = 'Organization'"
 
@@ -155,8 +159,7 @@
 	" e.setup_entity_id, 'permission_set_group', x.access_id, NULL, NULL" \
 	" FROM access x CROSS JOIN sf_permission_set ps ON"                   \
 	" ps.snapshot_id = ?1 AND ps.permission_set_group_id = x.access_id"   \
-	" AND COALESCE(ps.is_owned_by_profile, 0) = 0"                        \
-	" JOIN sf_setup_entity_access e ON e.snapshot_id = ?1 AND"            \
+	" CROSS JOIN sf_setup_entity_access e ON e.snapshot_id = ?1 AND"            \
 	" e.parent_id = ps.id AND " SQL_SEA_APP                               \
 	" WHERE x.snapshot_id = ?1 AND x.access_type = 'permission_set_group'"
 #define SQL_RULE9_PERMISSION_SET                                               \
@@ -168,7 +171,7 @@
 #define SQL_RULE9_OAUTH                                                        \
 	SQL_ACCESS_INS "SELECT ?1, t.user_id, 'connected_app', c.id,"         \
 	" 'oauth_token', t.id, NULL, NULL FROM sf_oauth_token t"              \
-	" JOIN sf_connected_app c ON c.snapshot_id = ?1 AND"                  \
+	" CROSS JOIN sf_connected_app c ON c.snapshot_id = ?1 AND"                  \
 	" c.name = t.app_name COLLATE BINARY WHERE t.snapshot_id = ?1"
 
 /* first_seen_at: carried over from the latest earlier complete snapshot of
@@ -184,5 +187,7 @@
 	" p.via_type = access.via_type AND p.via_id = access.via_id),"        \
 	" (SELECT started_at FROM snapshot WHERE id = ?1))"                   \
 	" WHERE snapshot_id = ?1"
+
+/* clang-format on */
 
 #endif

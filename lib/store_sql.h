@@ -7,12 +7,19 @@
 #ifndef SFA_STORE_SQL_H
 #define SFA_STORE_SQL_H
 
+/* The SQL is laid out by hand, clause by clause; clang-format would split
+ * it at arbitrary points.  Everything below is excluded from formatting. */
+/* clang-format off */
+
 /* ---- schema ----
  * Salesforce ids are stored once, in sfid, and referenced everywhere else
  * by its integer key: the large tables (PermissionSetAssignment,
  * GroupMember, access) hold integers, and joins compare integers.  Raw
  * tables are keyed (snapshot_id, Id) WITHOUT ROWID so a snapshot's rows sit
  * together and deleting a snapshot cascades along the key prefix.
+ * Secondary indexes carry the columns their lookups read: without
+ * statistics SQLite would otherwise prefer the snapshot_id prefix of the
+ * primary key, a scan of the whole snapshot per lookup.
  * access.via_id is 0 (no sfid) when via_type is 'direct', so that the
  * primary key makes rows unique (a NULL would not). */
 #define SFA_RAW_KEY                                                            \
@@ -49,13 +56,14 @@
 	" manager_username TEXT, last_login_at TEXT, created_at TEXT,"        \
 	" federation_id TEXT, license_name TEXT, license_key TEXT"            \
 	SFA_RAW_END                                                           \
-	"CREATE INDEX sf_user_role_id ON sf_user (snapshot_id, user_role_id);" \
+	"CREATE INDEX sf_user_role_id ON sf_user (snapshot_id, user_role_id," \
+	" user_type);" \
 	"\nCREATE INDEX sf_user_profile ON sf_user (snapshot_id, profile_id);" \
 	"\nCREATE TABLE sf_user_login (" SFA_RAW_KEY                          \
 	"user_id INTEGER, is_frozen INTEGER, is_password_locked INTEGER"      \
 	SFA_RAW_END                                                           \
 	"CREATE INDEX sf_user_login_user ON sf_user_login"                    \
-	" (snapshot_id, user_id);\n"
+	" (snapshot_id, user_id, is_frozen);\n"
 
 #define SQL_V1_RAW_GROUPS                                                      \
 	"CREATE TABLE sf_group (" SFA_RAW_KEY                                 \
@@ -81,7 +89,7 @@
 	"permission_set_group_id INTEGER, permission_set_id INTEGER"          \
 	SFA_RAW_END                                                           \
 	"CREATE INDEX sf_psg_component_psg ON sf_psg_component"               \
-	" (snapshot_id, permission_set_group_id);\n"
+	" (snapshot_id, permission_set_group_id, permission_set_id);\n"
 
 #define SQL_V1_RAW_GRANTS                                                      \
 	"CREATE TABLE sf_ps_assignment (" SFA_RAW_KEY                         \
@@ -94,7 +102,8 @@
 	"parent_id INTEGER, setup_entity_id INTEGER, setup_entity_type TEXT"  \
 	SFA_RAW_END                                                           \
 	"CREATE INDEX sf_setup_entity_access_parent ON sf_setup_entity_access" \
-	" (snapshot_id, parent_id);\n"                                        \
+	" (snapshot_id, parent_id, setup_entity_type,"                         \
+	" setup_entity_id);\n"                                        \
 	"CREATE TABLE sf_oauth_token (" SFA_RAW_KEY                           \
 	"user_id INTEGER, app_name TEXT" SFA_RAW_END
 
@@ -163,7 +172,8 @@
 	" LIMIT 1 OFFSET ?2"
 
 #define SFID(col) "(SELECT sfid FROM sfid WHERE id = " col ")"
-#define JBOOL(col) "json(CASE " col " WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)"
+#define JBOOL(col)                                                             \
+	"json(CASE " col " WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)"
 #define RAW(t, expr)                                                           \
 	"(SELECT " expr " FROM " t " n WHERE n.snapshot_id = x.snapshot_id"   \
 	" AND n.id = "
@@ -312,5 +322,7 @@
 	" JOIN sfid us ON us.id = x.user_id JOIN sfid xs ON xs.id = x.access_id" \
 	" LEFT JOIN sfid vs ON vs.id = x.via_id WHERE x.snapshot_id = ?1"     \
 	" ORDER BY 1, 2, 3, 4, 5, 6, 7"
+
+/* clang-format on */
 
 #endif

@@ -204,7 +204,7 @@ static void fx_expect(sfa_store *st, long long id, const char *const *want,
 		      size_t n)
 {
 	struct fx_rows got = {{0}, 0};
-	const char *w[256];
+	const char *w[256] = {0};
 	sfa_err err = {0};
 	size_t i;
 
@@ -212,7 +212,8 @@ static void fx_expect(sfa_store *st, long long id, const char *const *want,
 	    sfa_store_each_access(st, id, NULL, fx_collect, &got, &err) == 0,
 	    "%s", err.msg);
 	qsort(got.row, got.n, sizeof(char *), fx_cmp);
-	memcpy(w, want, n * sizeof(char *));
+	if (n)
+		memcpy(w, want, n * sizeof(char *));
 	qsort(w, n, sizeof(char *), fx_cmp);
 	for (i = 0; i < got.n || i < n; i++)
 		ck_assert_msg(
