@@ -53,7 +53,6 @@ test('SOAP login faults: wrong password, missing token, API disabled, version â‰
 });
 
 test('SOAP login decodes XML entities in the password', async () => {
-  await emu.mutate([]); // (no-op: the control endpoint accepts an empty batch)
   const r = await fetch(`${emu.url}/services/Soap/u/64.0`, { method: 'POST', headers: { 'Content-Type': 'text/xml' },
     body: '<e:Envelope xmlns:e="x"><e:Body><p:login xmlns:p="urn:partner.soap.sforce.com"><p:username>admin@conf.example</p:username>' +
       '<p:password>&#112;w&#x74;ok</p:password></p:login></e:Body></e:Envelope>' });

@@ -286,7 +286,7 @@ function compileCond(ctx, objectName, c) {
   // Semi-join / anti-join: Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE ...)
   if (c.valueQuery) {
     const sub = compile(ctx.store, c.valueQuery, { soql, nested: true });
-    ctx.objects.add(sub.object);
+    for (const o of sub.objects) ctx.objects.add(o);
     let set = null;
     const values = () => {
       if (!set) {
