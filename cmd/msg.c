@@ -24,7 +24,7 @@ void sfa_cli_errorf(const char *fmt, ...)
 
 void sfa_cli_error(const sfa_cli *cli, const sfa_err *err)
 {
-	const char *advice = err->sf_code[0] ? sfa_sf_advice(err->sf_code) : NULL;
+	const char *advice = err->sf_code[0] ? sfa_sf_advice_for(err->sf_code, err->where) : NULL;
 
 	(void)cli;
 	fprintf(stderr, "sfaccess: error: %s", err->msg[0] ? err->msg : sfa_err_name(err->code));

@@ -65,16 +65,22 @@ START_TEST(test_config_each_lists_a_section_in_file_order)
 }
 END_TEST
 
-static void expect_error(const char *text, const char *where, const char *msg_part)
+static void expect_error_n(const char *text, size_t len, const char *where,
+			   const char *msg_part)
 {
 	sfa_config *cfg = NULL;
 	sfa_err err;
 
 	sfa_err_clear(&err);
-	ck_assert_int_eq(sfa_config_parse(&cfg, text, strlen(text), "t.conf", &err), SFA_EINPUT);
+	ck_assert_int_eq(sfa_config_parse(&cfg, text, len, "t.conf", &err), SFA_EINPUT);
 	ck_assert_ptr_null(cfg);
 	ck_assert_str_eq(err.where, where);
 	ck_assert_msg(strstr(err.msg, msg_part), "message was: %s", err.msg);
+}
+
+static void expect_error(const char *text, const char *where, const char *msg_part)
+{
+	expect_error_n(text, strlen(text), where, msg_part);
 }
 
 START_TEST(test_config_errors_name_file_and_line)
@@ -83,7 +89,11 @@ START_TEST(test_config_errors_name_file_and_line)
 	expect_error("key = before section\n", "t.conf:1", "before any [section]");
 	expect_error("[sync\n", "t.conf:1", "malformed section header");
 	expect_error("[sync]\n= value\n", "t.conf:2", "expected `key = value`");
-	expect_error("[sync]\na = 1\nb\0c = 2\n", "t.conf:3", "NUL byte");
+	{
+		static const char nul[] = "[sync]\na = 1\nb\0c = 2\n";
+
+		expect_error_n(nul, sizeof(nul) - 1, "t.conf:3", "NUL byte");
+	}
 }
 END_TEST
 
