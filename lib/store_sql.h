@@ -236,8 +236,8 @@
 	" 'LastLoginDate', u.last_login_at, 'CreatedDate', u.created_at,"     \
 	" 'FederationIdentifier', u.federation_id, 'License', u.license_name," \
 	" 'LicenseDefinitionKey', u.license_key, 'IsFrozen', "                \
-	JBOOL("(SELECT max(l.is_frozen) FROM sf_user_login l WHERE"           \
-	      " l.snapshot_id = u.snapshot_id AND l.user_id = u.id)")         \
+	JBOOL("coalesce((SELECT max(l.is_frozen) FROM sf_user_login l"        \
+	      " WHERE l.snapshot_id = u.snapshot_id AND l.user_id = u.id), 0)") \
 	") AS attrs FROM sf_user u JOIN sfid s ON s.id = u.id"
 #define SQL_V1_VIEW_PROFILE                                                    \
 	"CREATE VIEW resource_profile AS SELECT p.snapshot_id, 'profile',"    \
