@@ -1,0 +1,197 @@
+/*
+ * review.c - the access review's checks.  Privileged items are few (a
+ * handful of profiles and permission sets per org), so they are kept in a
+ * sorted array and looked up per row; everything else is a test on the row.
+ */
+#include "review.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+const sfa_review_check sfa_review_checks[] = {
+    {SFA_REVIEW_INACTIVE, "inactive-user-with-access",
+     "an inactive user still holds access beyond their profile", 1},
+    {SFA_REVIEW_EXPIRED, "expired-assignment",
+     "an assignment whose expiration date is before the snapshot", 0},
+    {SFA_REVIEW_PRIVILEGED, "privileged-access",
+     "a user holds a profile or permission set with privileged "
+     "permissions",
+     0},
+    {SFA_REVIEW_NONSTANDARD, "non-standard-license",
+     "a user whose user type is not Standard holds access", 1},
+    {SFA_REVIEW_FROZEN, "frozen-user-with-access",
+     "a frozen user still holds access beyond their profile", 1},
+};
+const int sfa_review_nchecks =
+    sizeof(sfa_review_checks) / sizeof(sfa_review_checks[0]);
+
+/* The privileged flags of access-model.md, with the names Setup shows. */
+static const struct {
+	const char *field, *label;
+} privileges[] = {
+    {"PermissionsModifyAllData", "Modify All Data"},
+    {"PermissionsViewAllData", "View All Data"},
+    {"PermissionsManageUsers", "Manage Users"},
+    {"PermissionsAuthorApex", "Author Apex"},
+    {"PermissionsCustomizeApplication", "Customize Application"},
+};
+
+typedef struct priv_item {
+	char *id;    /* Salesforce id of the profile or permission set */
+	char *label; /* "Modify All Data, View All Data" */
+} priv_item;
+
+/* Owns items[] and every string in them. */
+struct sfa_review {
+	priv_item *items;
+	size_t n, cap;
+};
+
+static int cmp_item(const void *a, const void *b)
+{
+	return strcmp(((const priv_item *)a)->id, ((const priv_item *)b)->id);
+}
+
+static int load_resource(void *ud, const sfa_resource_row *res)
+{
+	sfa_review *rv = ud;
+	json_t *attrs = json_loads(res->attrs ? res->attrs : "{}", 0, NULL);
+	char label[160] = "";
+	size_t i;
+
+	if (!attrs)
+		return 0; /* attrs come from SQLite's json_object(); never bad
+			   */
+	for (i = 0; i < sizeof(privileges) / sizeof(privileges[0]); i++) {
+		if (!json_is_true(json_object_get(attrs, privileges[i].field)))
+			continue;
+		if (label[0])
+			strcat(label, ", ");
+		strcat(label, privileges[i].label);
+	}
+	json_decref(attrs);
+	if (!label[0])
+		return 0;
+	if (rv->n == rv->cap) {
+		size_t cap = rv->cap ? rv->cap * 2 : 16;
+		priv_item *p = realloc(rv->items, cap * sizeof(*p));
+
+		if (!p)
+			return SFA_ENOMEM;
+		rv->items = p;
+		rv->cap = cap;
+	}
+	rv->items[rv->n].id = strdup(res->id);
+	rv->items[rv->n].label = strdup(label);
+	rv->n++;
+	if (!rv->items[rv->n - 1].id || !rv->items[rv->n - 1].label)
+		return SFA_ENOMEM;
+	return 0;
+}
+
+int sfa_review_new(sfa_review **out, sfa_store *st, long long snapshot_id,
+		   sfa_err *err)
+{
+	static const char *const types[] = {"profile", "permission_set"};
+	sfa_review *rv = calloc(1, sizeof(*rv));
+	int rc = 0;
+	size_t i;
+
+	*out = NULL;
+	if (!rv)
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	for (i = 0; i < 2 && rc == 0; i++)
+		rc = sfa_store_each_resource(st, snapshot_id, types[i],
+					     load_resource, rv, err);
+	if (rc == SFA_ENOMEM && err && !err->msg[0])
+		sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	if (rc) {
+		sfa_review_free(rv);
+		return rc;
+	}
+	if (rv->n)
+		qsort(rv->items, rv->n, sizeof(*rv->items), cmp_item);
+	*out = rv;
+	return 0;
+}
+
+void sfa_review_free(sfa_review *rv)
+{
+	size_t i;
+
+	if (!rv)
+		return;
+	for (i = 0; i < rv->n; i++) {
+		free(rv->items[i].id);
+		free(rv->items[i].label);
+	}
+	free(rv->items);
+	free(rv);
+}
+
+const char *sfa_review_privileges(const sfa_review *rv, const char *access_type,
+				  const char *access_id)
+{
+	priv_item key = {NULL, NULL}, *hit;
+
+	if (!rv || !rv->n || !access_type || !access_id ||
+	    (strcmp(access_type, "profile") != 0 &&
+	     strcmp(access_type, "permission_set") != 0))
+		return NULL;
+	key.id = (char *)access_id;
+	hit = bsearch(&key, rv->items, rv->n, sizeof(*rv->items), cmp_item);
+	return hit ? hit->label : NULL;
+}
+
+static int empty(const char *s)
+{
+	return !s || !*s;
+}
+
+unsigned sfa_review_flags(const sfa_review *rv, const sfa_access_row *r)
+{
+	unsigned f = 0;
+	int beyond_profile =
+	    !r->access_type || strcmp(r->access_type, "profile") != 0;
+
+	if (!r->is_active && beyond_profile)
+		f |= SFA_REVIEW_INACTIVE;
+	if (r->is_frozen && beyond_profile)
+		f |= SFA_REVIEW_FROZEN;
+	/* Both are canonical UTC ISO 8601, so bytes order like times. */
+	if (!empty(r->expires_at) && !empty(r->captured_at) &&
+	    strcmp(r->expires_at, r->captured_at) < 0)
+		f |= SFA_REVIEW_EXPIRED;
+	if (sfa_review_privileges(rv, r->access_type, r->access_id))
+		f |= SFA_REVIEW_PRIVILEGED;
+	if (!empty(r->user_type) && strcmp(r->user_type, "Standard") != 0)
+		f |= SFA_REVIEW_NONSTANDARD;
+	return f;
+}
+
+void sfa_review_flag_names(unsigned flags, char *out, size_t n)
+{
+	static const struct {
+		unsigned flag;
+		const char *name;
+	} names[] = {{SFA_REVIEW_PRIVILEGED, "privileged"},
+		     {SFA_REVIEW_EXPIRED, "expired"},
+		     {SFA_REVIEW_INACTIVE, "inactive"},
+		     {SFA_REVIEW_FROZEN, "frozen"},
+		     {SFA_REVIEW_NONSTANDARD, "non-standard"}};
+	size_t i, len = 0;
+
+	if (n)
+		out[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t k = strlen(names[i].name);
+
+		if (!(flags & names[i].flag) || len + k + 2 > n)
+			continue;
+		if (len)
+			out[len++] = ' ';
+		memcpy(out + len, names[i].name, k + 1);
+		len += k;
+	}
+}
