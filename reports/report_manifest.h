@@ -1,0 +1,62 @@
+/*
+ * report_manifest.h - the evidence manifest every report run writes into
+ * its directory (manifest.json), and its verification: tool version, org,
+ * API version, the snapshots with their content hashes, the UTC time, and
+ * per file its name, row count, size and SHA-256.
+ */
+#ifndef SFA_REPORT_MANIFEST_H
+#define SFA_REPORT_MANIFEST_H
+
+#include "err.h"
+#include "snapinfo.h"
+
+#define SFA_MANIFEST_NAME "manifest.json"
+
+typedef struct sfa_manifest sfa_manifest;
+
+/* Starts a manifest for a report ("access_review", "changes").  *out is
+ * released with sfa_manifest_free(). */
+int sfa_manifest_new(sfa_manifest **out, const char *report, sfa_err *err);
+void sfa_manifest_free(sfa_manifest *m);
+
+/* Records a snapshot the report reads; role says which ("reviewed",
+ * "from", "to").  The org and API version of the first one become the
+ * manifest's. */
+int sfa_manifest_add_snapshot(sfa_manifest *m, const sfa_snapinfo *s,
+			      const char *role, sfa_err *err);
+
+/* Hashes dir/name (a plain file name, no '/') and records its size and
+ * SHA-256 with its row count (-1 when rows mean nothing for the file). */
+int sfa_manifest_add_file(sfa_manifest *m, const char *dir, const char *name,
+			  long long rows, sfa_err *err);
+
+/* Writes dir/manifest.json (through a temporary file and a rename, so a
+ * reader never sees half a manifest). */
+int sfa_manifest_write(sfa_manifest *m, const char *dir, sfa_err *err);
+
+/* ---- verification ---- */
+
+typedef enum {
+	SFA_VERIFY_OK,
+	SFA_VERIFY_MODIFIED, /* size or SHA-256 differ */
+	SFA_VERIFY_MISSING,  /* listed, not in the directory */
+	SFA_VERIFY_EXTRA     /* in the directory, not listed */
+} sfa_verify_status;
+
+typedef int (*sfa_verify_fn)(void *ud, const char *name,
+			     sfa_verify_status status, const char *detail);
+
+/* Re-hashes every file the manifest lists and looks for files it does not
+ * list; calls fn once per file (listed ones in manifest order, then extra
+ * ones sorted by name).  *nok / *nbad count the outcomes.  Returns
+ * SFA_ENOTFOUND when dir or the manifest cannot be read, SFA_EINPUT when
+ * the manifest is malformed (err says where), else 0 (findings are not
+ * errors). */
+int sfa_manifest_verify(const char *dir, sfa_verify_fn fn, void *ud, int *nok,
+			int *nbad, sfa_err *err);
+
+/* SHA-256 of a file as 64 lowercase hex digits, and its size. */
+int sfa_sha256_file(const char *path, char hex[65], long long *bytes,
+		    sfa_err *err);
+
+#endif
