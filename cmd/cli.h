@@ -68,5 +68,6 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv);
 int cmd_snapshots(sfa_cli *cli, int argc, char **argv);
 int cmd_show(sfa_cli *cli, int argc, char **argv);
 int cmd_report(sfa_cli *cli, int argc, char **argv);
+int cmd_verify(sfa_cli *cli, int argc, char **argv);
 
 #endif

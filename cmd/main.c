@@ -21,6 +21,7 @@ static const struct command {
 	{"snapshots", cmd_snapshots, "list the snapshots in the store"},
 	{"show", cmd_show, "show resources and effective access of a snapshot"},
 	{"report", cmd_report, "write the access review or change report"},
+	{"verify", cmd_verify, "check a report directory against its manifest"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,22 +1,116 @@
 /*
- * report.c - `sfaccess report access`: the access review of a snapshot,
- * written into an output directory.
+ * report.c - `sfaccess report access`: the access review of a snapshot in
+ * any of CSV, HTML, JUnit XML and JSON, written into an output directory
+ * with manifest.json.  `report changes` will reuse the format table and
+ * the manifest once the differ lands.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "report_csv.h"
+#include "report_html.h"
+#include "report_json.h"
+#include "report_junit.h"
+#include "report_manifest.h"
+#include "snapinfo.h"
 #include "store.h"
 
 static const char usage[] =
-	"usage: sfaccess report access [--snapshot ID] --format csv --out DIR\n\n"
-	"Writes the access review of a snapshot (default: the latest "
-	"complete one):\none row per user, access item and path, with "
-	"empty decision, reviewer and\ncomment columns for the reviewers "
-	"(keep or revoke).\n";
+    "usage: sfaccess report access [--snapshot ID] [--allow-incomplete]\n"
+    "                              --format csv|html|junit|json|all "
+    "--out DIR\n"
+    "       sfaccess report changes [--from ID] [--to ID] --format ... "
+    "--out DIR\n\n"
+    "`report access` writes the access review of a snapshot (default: "
+    "the latest\ncomplete one): one row per user, access item and path. "
+    "--format may be\nrepeated or `all`:\n"
+    "  csv    access-review.csv, with empty decision, reviewer and "
+    "comment columns\n         for the reviewers (keep or revoke)\n"
+    "  html   access-review.html, one self-contained page: summary, "
+    "chart, and a\n         table that sorts, filters and pages\n"
+    "  junit  access-review.junit.xml, a testsuite per check "
+    "(inactive-user-with-\n         access, expired-assignment, "
+    "privileged-access, non-standard-license,\n         "
+    "frozen-user-with-access), a failing testcase per finding\n"
+    "  json   access-review.json, the snapshot's metadata and the rows\n"
+    "Every run also writes DIR/manifest.json (SHA-256 of each file); "
+    "check it with\n`sfaccess verify DIR`.  Use a fresh DIR per run: "
+    "files the manifest does not\nlist fail verification.\n\n"
+    "--allow-incomplete  report on a snapshot that did not finish "
+    "(asked for by id)\n";
+
+/* What a format writer is given. */
+typedef struct job {
+	sfa_store *st;
+	long long id;
+	const char *hostname;
+	long long findings; /* JUnit: failing testcases */
+} job;
+
+typedef int (*write_fn)(job *j, FILE *f, long long *rows, sfa_err *err);
+
+static int write_csv(job *j, FILE *f, long long *rows, sfa_err *err)
+{
+	return sfa_report_access_csv(j->st, j->id, NULL, f, rows, err);
+}
+
+static int write_html(job *j, FILE *f, long long *rows, sfa_err *err)
+{
+	return sfa_report_access_html(j->st, j->id, f, rows, err);
+}
+
+static int write_junit(job *j, FILE *f, long long *rows, sfa_err *err)
+{
+	return sfa_report_access_junit(j->st, j->id, j->hostname, f, rows,
+				       &j->findings, err);
+}
+
+static int write_json(job *j, FILE *f, long long *rows, sfa_err *err)
+{
+	return sfa_report_access_json(j->st, j->id, NULL, f, rows, err);
+}
+
+/* The formats in the order they are written; the bit is the --format
+ * value's.  rows_noun says what the row count of the file counts. */
+static const struct format {
+	const char *name, *file, *rows_noun;
+	write_fn write;
+} formats[] = {
+    {"csv", "access-review.csv", "access rows", write_csv},
+    {"html", "access-review.html", "access rows", write_html},
+    {"junit", "access-review.junit.xml", "testcases", write_junit},
+    {"json", "access-review.json", "access rows", write_json},
+};
+#define NFORMATS ((int)(sizeof(formats) / sizeof(formats[0])))
+
+/* Turns the --format values into bits of formats[]; 0 after an error. */
+static unsigned parse_formats(const sfa_optlist *l)
+{
+	unsigned bits = 0;
+	int i, k;
+
+	for (i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i], "all") == 0) {
+			bits |= (1u << NFORMATS) - 1;
+			continue;
+		}
+		for (k = 0; k < NFORMATS; k++)
+			if (strcmp(l->v[i], formats[k].name) == 0)
+				break;
+		if (k == NFORMATS) {
+			sfa_cli_errorf("report: --format `%s` is not one of "
+				       "csv, html, junit, json, all",
+				       l->v[i]);
+			return 0;
+		}
+		bits |= 1u << k;
+	}
+	return bits;
+}
 
 static int make_dir(const char *dir)
 {
@@ -26,58 +120,125 @@ static int make_dir(const char *dir)
 	return -1;
 }
 
-static int report_access(sfa_cli *cli, const char *snap, const char *dir)
+/* Writes one format into dir and adds it to the manifest. */
+static int write_one(const struct format *fmt, job *j, const char *dir,
+		     sfa_manifest *m, sfa_err *err)
 {
-	sfa_store *st = NULL;
-	sfa_err err;
 	char path[4096];
-	long long id = 0, rows = 0;
-	FILE *f = NULL;
+	long long rows = 0;
+	FILE *f;
 	int rc;
 
+	snprintf(path, sizeof(path), "%s/%s", dir, fmt->file);
+	f = fopen(path, "wb");
+	if (!f)
+		return sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
+				   strerror(errno));
+	rc = fmt->write(j, f, &rows, err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
+				 strerror(errno));
+	if (rc) {
+		remove(path); /* no half-written evidence */
+		return rc;
+	}
+	if ((rc = sfa_manifest_add_file(m, dir, fmt->file, rows, err)))
+		return rc;
+	if (fmt->write == write_junit)
+		printf("%s: %lld %s, %lld finding%s\n", path, rows,
+		       fmt->rows_noun, j->findings,
+		       j->findings == 1 ? "" : "s");
+	else
+		printf("%s: %lld %s\n", path, rows, fmt->rows_noun);
+	return 0;
+}
+
+/* Resolves the snapshot (id 0: the latest complete one) and refuses an
+ * incomplete one unless allowed. */
+static int pick_snapshot(sfa_store *st, long long id, int allow,
+			 sfa_snapinfo *si, sfa_err *err)
+{
+	int rc;
+
+	if (!id && (rc = sfa_store_latest_complete(st, NULL, 0, &id, err)))
+		return rc;
+	if ((rc = sfa_snapinfo_load(si, st, id, err)))
+		return rc;
+	if (!sfa_snapinfo_complete(si) && !allow)
+		return sfa_err_set(err, SFA_EINPUT,
+				   "snapshot %lld is %s (it did not finish); "
+				   "pass --allow-incomplete to report on it "
+				   "anyway",
+				   id, si->status ? si->status : "incomplete");
+	return 0;
+}
+
+static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
+			 const char *dir)
+{
+	sfa_store *st = NULL;
+	sfa_manifest *m = NULL;
+	sfa_snapinfo si = {0};
+	sfa_err err;
+	char host[256] = "";
+	job j = {0};
+	int rc, k, files = 0;
+
 	sfa_err_clear(&err);
-	if (snap && sfa_cli_parse_id("--snapshot", snap, &id))
-		return SFA_EXIT_USAGE;
 	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
 				 &err)) ||
-	    (!snap && (rc = sfa_store_latest_complete(st, NULL, 0, &id, &err))))
+	    (rc = pick_snapshot(st, snap, allow, &si, &err)))
 		goto out;
 	if (make_dir(dir)) {
-		sfa_store_free(st);
-		return SFA_EXIT_USAGE;
+		rc = SFA_EINPUT;
+		goto quiet;
 	}
-	snprintf(path, sizeof(path), "%s/access-review.csv", dir);
-	f = fopen(path, "wb");
-	if (!f) {
-		rc = sfa_err_set(&err, SFA_EIO, "cannot write %s: %s", path,
-				 strerror(errno));
+	if (!sfa_snapinfo_complete(&si))
+		sfa_cli_info(cli,
+			     "report: snapshot %lld is incomplete; the "
+			     "report may miss access",
+			     si.id);
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	j = (job){st, si.id, host, 0};
+	if ((rc = sfa_manifest_new(&m, "access_review", &err)) ||
+	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)))
 		goto out;
-	}
-	rc = sfa_report_access_csv(st, id, NULL, f, &rows, &err);
-	if (fclose(f) != 0 && rc == 0)
-		rc = sfa_err_set(&err, SFA_EIO, "cannot write %s: %s", path,
-				 strerror(errno));
-	if (rc == 0)
-		printf("%s: %lld access rows of snapshot %lld\n", path, rows,
-		       id);
+	for (k = 0; k < NFORMATS && rc == 0; k++)
+		if (bits & (1u << k)) {
+			rc = write_one(&formats[k], &j, dir, m, &err);
+			files++;
+		}
+	if (rc == 0 && (rc = sfa_manifest_write(m, dir, &err)) == 0)
+		printf("%s/%s: %d file%s of snapshot %lld\n", dir,
+		       SFA_MANIFEST_NAME, files, files == 1 ? "" : "s", si.id);
 out:
-	if (rc) {
+	if (rc)
 		sfa_cli_error(cli, &err);
+quiet:
+	if (rc)
 		rc = sfa_cli_exit_for(rc);
-	}
+	sfa_manifest_free(m);
+	sfa_snapinfo_clear(&si);
 	sfa_store_free(st);
 	return rc;
 }
 
 int cmd_report(sfa_cli *cli, int argc, char **argv)
 {
-	const char *snap = NULL, *out = NULL;
-	sfa_optlist formats = {0};
+	const char *snap = NULL, *out = NULL, *from = NULL, *to = NULL;
+	sfa_optlist fmts = {0};
+	int allow = 0;
 	const sfa_opt opts[] = {{"snapshot", SFA_OPT_STRING, &snap},
-				{"format", SFA_OPT_LIST, &formats},
+				{"format", SFA_OPT_LIST, &fmts},
 				{"out", SFA_OPT_STRING, &out},
+				{"allow-incomplete", SFA_OPT_FLAG, &allow},
+				{"from", SFA_OPT_STRING, &from},
+				{"to", SFA_OPT_STRING, &to},
 				{NULL, 0, NULL}};
-	int npos, help, rc, i;
+	unsigned bits;
+	long long id = 0;
+	int npos, help, rc;
 
 	if ((rc = sfa_opts_parse("report", opts, argc, argv, &npos, &help)))
 		return rc;
@@ -85,26 +246,35 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 		fputs(usage, stdout);
 		return SFA_EXIT_OK;
 	}
-	if (npos != 1 || strcmp(argv[1], "access") != 0) {
-		sfa_cli_errorf("report: expected `report access` (see `sfaccess "
-			       "report --help`)");
+	if (npos != 1 || (strcmp(argv[1], "access") != 0 &&
+			  strcmp(argv[1], "changes") != 0)) {
+		sfa_cli_errorf("report: expected `report access` or `report "
+			       "changes` (see `sfaccess report --help`)");
+		return SFA_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "changes") == 0) {
+		/* The change report needs the differ (lib/diff*); it will
+		 * write through the same writers and manifest. */
+		sfa_cli_errorf("report changes: not yet supported");
+		return SFA_EXIT_USAGE;
+	}
+	if (from || to) {
+		sfa_cli_errorf("report access: --from/--to belong to `report "
+			       "changes`; use --snapshot ID");
 		return SFA_EXIT_USAGE;
 	}
 	if (!out) {
 		sfa_cli_errorf("report: --out DIR is required");
 		return SFA_EXIT_USAGE;
 	}
-	if (formats.n == 0) {
-		sfa_cli_errorf("report: --format is required (csv)");
+	if (fmts.n == 0) {
+		sfa_cli_errorf("report: --format is required (csv, html, "
+			       "junit, json or all)");
 		return SFA_EXIT_USAGE;
 	}
-	for (i = 0; i < formats.n; i++)
-		if (strcmp(formats.v[i], "csv") != 0 &&
-		    strcmp(formats.v[i], "all") != 0) {
-			sfa_cli_errorf("report: --format `%s` is not supported "
-				       "yet (csv)",
-				       formats.v[i]);
-			return SFA_EXIT_USAGE;
-		}
-	return report_access(cli, snap, out);
+	if (!(bits = parse_formats(&fmts)))
+		return SFA_EXIT_USAGE;
+	if (snap && sfa_cli_parse_id("--snapshot", snap, &id))
+		return SFA_EXIT_USAGE;
+	return report_access(cli, id, allow, bits, out);
 }

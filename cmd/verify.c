@@ -1,0 +1,70 @@
+/*
+ * verify.c - `sfaccess verify DIR`: re-hashes the files a report run's
+ * manifest.json lists and names every file that was modified, removed or
+ * added since, so that evidence can be checked before it is handed over.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report_manifest.h"
+
+static const char usage[] =
+    "usage: sfaccess verify DIR\n\n"
+    "Checks DIR against DIR/manifest.json, written by `sfaccess report`: "
+    "every\nlisted file must have the size and SHA-256 the manifest "
+    "records, and DIR\nmust hold no other file.  Prints one line per "
+    "modified, missing or extra\nfile.  Exit status: 0 all match, 1 any "
+    "does not, 2 DIR or its manifest\ncannot be read or is malformed.\n";
+
+static int on_file(void *ud, const char *name, sfa_verify_status st,
+		   const char *detail)
+{
+	static const char *const words[] = {"ok", "modified", "missing",
+					    "extra"};
+	const sfa_cli *cli = ud;
+
+	if (st == SFA_VERIFY_OK) {
+		if (cli->verbose)
+			printf("ok: %s\n", name);
+		return 0;
+	}
+	printf("%s: %s (%s)\n", words[st], name, detail);
+	return 0;
+}
+
+int cmd_verify(sfa_cli *cli, int argc, char **argv)
+{
+	const sfa_opt opts[] = {{NULL, 0, NULL}};
+	sfa_err err;
+	int npos, help, rc, nok, nbad;
+
+	if ((rc = sfa_opts_parse("verify", opts, argc, argv, &npos, &help)))
+		return rc;
+	if (help) {
+		fputs(usage, stdout);
+		return SFA_EXIT_OK;
+	}
+	if (npos != 1) {
+		sfa_cli_errorf("verify: expected one directory (see `sfaccess "
+			       "verify --help`)");
+		return SFA_EXIT_USAGE;
+	}
+	sfa_err_clear(&err);
+	if (sfa_manifest_verify(argv[1], on_file, cli, &nok, &nbad, &err)) {
+		/* Unreadable or malformed evidence is bad input, not a
+		 * mismatch: nothing could be checked. */
+		sfa_cli_error(cli, &err);
+		return SFA_EXIT_USAGE;
+	}
+	if (nbad) {
+		fprintf(stderr,
+			"sfaccess: verify: %d file%s of %s do%s not match "
+			"%s\n",
+			nbad, nbad == 1 ? "" : "s", argv[1],
+			nbad == 1 ? "es" : "", SFA_MANIFEST_NAME);
+		return SFA_EXIT_FAIL;
+	}
+	printf("verified %d file%s\n", nok, nok == 1 ? "" : "s");
+	return SFA_EXIT_OK;
+}
