@@ -1,0 +1,886 @@
+/*
+ * changefile.c - reading and writing the change file (change-file.md).
+ * Lines are fed to libcsv one at a time so that every row knows the line
+ * it starts on and `#` comment lines can be told from a quoted field that
+ * spans lines; every problem is collected, none stops the parse.
+ */
+#include "changefile.h"
+
+#include <csv.h>
+#include <ctype.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "report_csv.h"
+
+#define ALIAS_MAX 8
+
+/* ---- problems ---- */
+
+int sfa_problem_add(sfa_problems *p, long line, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		sfa_problem *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			return SFA_ENOMEM;
+		p->v = v;
+		p->cap = cap;
+	}
+	if (!(p->v[p->n].msg = strdup(buf)))
+		return SFA_ENOMEM;
+	p->v[p->n++].line = line;
+	return 0;
+}
+
+void sfa_problems_sort(sfa_problems *p)
+{
+	size_t i, j;
+
+	/* Insertion sort: stable, and the lists are short. */
+	for (i = 1; i < p->n; i++) {
+		sfa_problem x = p->v[i];
+
+		for (j = i; j > 0 && p->v[j - 1].line > x.line; j--)
+			p->v[j] = p->v[j - 1];
+		p->v[j] = x;
+	}
+}
+
+void sfa_problems_free(sfa_problems *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->v[i].msg);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ---- the line-aware CSV reader ---- */
+
+typedef struct reader {
+	char **cells;
+	int n, cap;
+	int oom;
+	int row_ended; /* libcsv ended a row during the last feed */
+	long row_line;
+	sfa_csv_row_fn fn;
+	void *ud;
+	int rc; /* what fn returned, once non-zero */
+} reader;
+
+static void on_field(void *s, size_t len, void *data)
+{
+	reader *r = data;
+	char *c;
+
+	if (r->oom || r->rc)
+		return;
+	if (r->n == r->cap) {
+		int cap = r->cap ? r->cap * 2 : 16;
+		char **v = realloc(r->cells, (size_t)cap * sizeof(*v));
+
+		if (!v) {
+			r->oom = 1;
+			return;
+		}
+		r->cells = v;
+		r->cap = cap;
+	}
+	if (!(c = malloc(len + 1))) {
+		r->oom = 1;
+		return;
+	}
+	if (len)
+		memcpy(c, s, len);
+	c[len] = '\0';
+	/* Our CSV writer puts a ' before = + - @ tab CR so that no
+	 * spreadsheet runs a cell as a formula; the value is what follows. */
+	if (c[0] == '\'' && c[1] && strchr("=+-@\t\r", c[1]))
+		memmove(c, c + 1, len);
+	r->cells[r->n++] = c;
+}
+
+static void clear_cells(reader *r)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->cells[i]);
+	r->n = 0;
+}
+
+static void on_row(int c, void *data)
+{
+	reader *r = data;
+
+	(void)c;
+	r->row_ended = 1;
+	if (!r->oom && !r->rc && r->n)
+		r->rc = r->fn(r->ud, r->row_line, r->cells, r->n);
+	clear_cells(r);
+}
+
+static int blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != '\r' && s[i] != '\n' && s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+int sfa_csv_read(const char *data, size_t len, unsigned flags,
+		 sfa_csv_row_fn fn, void *ud, sfa_problems *probs)
+{
+	struct csv_parser p;
+	reader r = {0};
+	const char *s = data, *end = data + len;
+	long line = 0;
+	int between = 1, rc = 0;
+	const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI;
+
+	r.fn = fn;
+	r.ud = ud;
+	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		s += 3;
+	if (csv_init(&p, opts))
+		return SFA_ENOMEM;
+	while (s < end && !r.rc && !r.oom) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+
+		line++;
+		if (between && (((flags & SFA_CSVR_COMMENTS) && *s == '#') ||
+				blank(s, n))) {
+			s += n;
+			continue;
+		}
+		if (between)
+			r.row_line = line;
+		r.row_ended = 0;
+		if (csv_parse(&p, s, n, on_field, on_row, &r) != n) {
+			if (csv_error(&p) == CSV_ENOMEM) {
+				r.oom = 1;
+				break;
+			}
+			if ((rc = sfa_problem_add(probs, line,
+						  "malformed CSV (%s)",
+						  csv_strerror(csv_error(&p)))))
+				break;
+			/* Start afresh at the next line. */
+			csv_free(&p);
+			clear_cells(&r);
+			if (csv_init(&p, opts)) {
+				r.oom = 1;
+				break;
+			}
+			r.row_ended = 1;
+		}
+		between = r.row_ended;
+		s += n;
+	}
+	if (!rc && !r.rc && !r.oom && csv_fini(&p, on_field, on_row, &r) != 0)
+		rc = sfa_problem_add(probs, r.row_line,
+				     "a quoted field that starts in this row "
+				     "is never closed");
+	csv_free(&p);
+	clear_cells(&r);
+	free(r.cells);
+	if (r.oom)
+		return SFA_ENOMEM;
+	return rc ? rc : r.rc;
+}
+
+/* ---- names ---- */
+
+static const char *const op_names[] = {"create_user", "grant", "revoke",
+				       "set_status"};
+static const char *const rtype_names[] = {
+    "group", "role", "profile", "permission_set", "permission_set_group",
+    "user"};
+
+const char *sfa_op_name(sfa_op op)
+{
+	return op_names[op];
+}
+
+const char *sfa_rtype_name(sfa_rtype t)
+{
+	return rtype_names[t];
+}
+
+static int lookup(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- fields: K=V;K2="v;w" ---- */
+
+void sfa_kv_free(sfa_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(kv[i].key);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
+static char *dup_trim(const char *s, size_t n)
+{
+	char *out;
+
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (!(out = malloc(n + 1)))
+		return NULL;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return out;
+}
+
+static int valid_key(const char *k)
+{
+	if (!isalpha((unsigned char)*k))
+		return 0;
+	for (; *k; k++)
+		if (!isalnum((unsigned char)*k) && *k != '_')
+			return 0;
+	return 1;
+}
+
+/* Reads one value starting at *ps (after `=`) into *out; leaves *ps at the
+ * `;` or the end. */
+static int read_value(const char **ps, char **out, const char *key,
+		      sfa_err *err)
+{
+	const char *s = *ps;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s != '"') {
+		size_t n = strcspn(s, ";");
+
+		if (memchr(s, '=', n) || memchr(s, '"', n))
+			return sfa_err_set(err, SFA_EINPUT,
+					   "fields: the value of %s holds = "
+					   "or \"; put it in double quotes",
+					   key);
+		*ps = s + n;
+		return (*out = dup_trim(s, n)) ? 0 : SFA_ENOMEM;
+	}
+	{
+		char *v = malloc(strlen(s) + 1), *w = v;
+
+		if (!v)
+			return SFA_ENOMEM;
+		for (s++;; s++) {
+			if (!*s) {
+				free(v);
+				return sfa_err_set(err, SFA_EINPUT,
+						   "fields: the quoted value "
+						   "of %s is never closed",
+						   key);
+			}
+			if (*s == '"' && s[1] == '"')
+				*w++ = *s++;
+			else if (*s == '"')
+				break;
+			else
+				*w++ = *s;
+		}
+		*w = '\0';
+		for (s++; *s == ' ' || *s == '\t'; s++)
+			;
+		if (*s && *s != ';') {
+			free(v);
+			return sfa_err_set(err, SFA_EINPUT,
+					   "fields: `;` expected after the "
+					   "quoted value of %s",
+					   key);
+		}
+		*ps = s;
+		*out = v;
+	}
+	return 0;
+}
+
+int sfa_fields_parse(const char *s, sfa_kv **kv, size_t *n, sfa_err *err)
+{
+	sfa_kv *v = NULL;
+	size_t cnt = 0, i;
+	int rc = 0;
+
+	*kv = NULL;
+	*n = 0;
+	while (*s) {
+		const char *eq;
+		size_t klen;
+		char *key, *val = NULL;
+		sfa_kv *nv;
+
+		if (*s == ';' || *s == ' ' || *s == '\t') {
+			s++;
+			continue;
+		}
+		klen = strcspn(s, "=;");
+		eq = s + klen;
+		if (!(key = dup_trim(s, klen))) {
+			rc = SFA_ENOMEM;
+			break;
+		}
+		if (*eq != '=') {
+			rc = sfa_err_set(err, SFA_EINPUT,
+					 "fields: `%s` is not Key=Value", key);
+			free(key);
+			break;
+		}
+		if (!valid_key(key)) {
+			rc = sfa_err_set(err, SFA_EINPUT,
+					 "fields: `%s` is not a field name",
+					 key);
+			free(key);
+			break;
+		}
+		for (i = 0; i < cnt; i++)
+			if (strcmp(v[i].key, key) == 0)
+				break;
+		if (i < cnt) {
+			rc = sfa_err_set(err, SFA_EINPUT,
+					 "fields: %s is given twice", key);
+			free(key);
+			break;
+		}
+		s = eq + 1;
+		if ((rc = read_value(&s, &val, key, err))) {
+			if (rc == SFA_ENOMEM)
+				sfa_err_set(err, rc, "out of memory");
+			free(key);
+			break;
+		}
+		if (!(nv = realloc(v, (cnt + 1) * sizeof(*v)))) {
+			free(key);
+			free(val);
+			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+			break;
+		}
+		v = nv;
+		v[cnt].key = key;
+		v[cnt++].value = val;
+	}
+	if (rc) {
+		sfa_kv_free(v, cnt);
+		return rc;
+	}
+	*kv = v;
+	*n = cnt;
+	return 0;
+}
+
+const char *sfa_change_field(const sfa_change *c, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < c->nkv; i++)
+		if (strcmp(c->kv[i].key, key) == 0)
+			return c->kv[i].value;
+	return NULL;
+}
+
+/* ---- rows ---- */
+
+enum {
+	COL_OP,
+	COL_TYPE,
+	COL_RESOURCE,
+	COL_USER,
+	COL_FIELDS,
+	COL_COMMENT,
+	NCOLS
+};
+static const char *const col_names[NCOLS] = {
+    "op", "resource_type", "resource", "user", "fields", "comment"};
+
+typedef struct parse_state {
+	sfa_changefile *cf;
+	sfa_problems *probs;
+	int col[NCOLS]; /* cell index of each column, once the header is read */
+	int ncells;
+	int have_header;
+	int bad_header;
+} parse_state;
+
+static void change_free(sfa_change *c)
+{
+	free(c->resource);
+	free(c->user);
+	free(c->fields);
+	free(c->comment);
+	sfa_kv_free(c->kv, c->nkv);
+}
+
+void sfa_changefile_free(sfa_changefile *cf)
+{
+	size_t i;
+
+	if (!cf)
+		return;
+	for (i = 0; i < cf->n; i++)
+		change_free(&cf->rows[i]);
+	free(cf->rows);
+	free(cf->path);
+	free(cf);
+}
+
+static int header(parse_state *ps, long line, char **cells, int n)
+{
+	int i, c, rc;
+
+	ps->have_header = 1;
+	for (c = 0; c < NCOLS; c++)
+		ps->col[c] = -1;
+	ps->ncells = n;
+	for (i = 0; i < n; i++) {
+		c = lookup(col_names, NCOLS, cells[i]);
+		if (c < 0) {
+			ps->bad_header = 1;
+			if ((rc = sfa_problem_add(
+				 ps->probs, line,
+				 "header: unknown column `%s` (the header is "
+				 "op,resource_type,resource,user,fields,"
+				 "comment)",
+				 cells[i])))
+				return rc;
+		} else if (ps->col[c] >= 0) {
+			ps->bad_header = 1;
+			if ((rc = sfa_problem_add(ps->probs, line,
+						  "header: column %s twice",
+						  cells[i])))
+				return rc;
+		} else {
+			ps->col[c] = i;
+		}
+	}
+	for (c = 0; c < NCOLS; c++)
+		if (ps->col[c] < 0) {
+			ps->bad_header = 1;
+			if ((rc = sfa_problem_add(
+				 ps->probs, line,
+				 "header: column %s is missing (the header "
+				 "row op,resource_type,resource,user,fields,"
+				 "comment is required)",
+				 col_names[c])))
+				return rc;
+		}
+	return 0;
+}
+
+static int looks_like_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at && at > s && at[1] && !strchr(at + 1, '@') &&
+	       strchr(at + 1, '.') && !strpbrk(s, " \t,;<>\"");
+}
+
+/* Characters of a UTF-8 string (continuation bytes are not counted). */
+static size_t utf8_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* The offline checks of a create_user row's fields. */
+static int check_create_fields(parse_state *ps, long line, const sfa_change *c,
+			       int *bad)
+{
+	static const char *const required[] = {"LastName", "Email", "Alias",
+					       "Profile", "TimeZoneSidKey"};
+	static const char *const refused[] = {"Id", "Username", "ProfileId",
+					      "IsActive"};
+	const char *v;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		v = sfa_change_field(c, required[i]);
+		if (!v || !*v) {
+			*bad = 1;
+			if ((rc = sfa_problem_add(ps->probs, line,
+						  "create_user: fields need "
+						  "%s",
+						  required[i])))
+				return rc;
+		}
+	}
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (sfa_change_field(c, refused[i])) {
+			*bad = 1;
+			if ((rc = sfa_problem_add(
+				 ps->probs, line,
+				 "create_user: %s is not a field here (%s)",
+				 refused[i],
+				 strcmp(refused[i], "Username") == 0
+				     ? "the user column is the Username"
+				 : strcmp(refused[i], "ProfileId") == 0
+				     ? "use Profile, a name or an Id"
+				 : strcmp(refused[i], "IsActive") == 0
+				     ? "a new user is active; use set_status"
+				     : "Salesforce assigns it")))
+				return rc;
+		}
+	if ((v = sfa_change_field(c, "Alias")) && utf8_len(v) > ALIAS_MAX) {
+		*bad = 1;
+		if ((rc = sfa_problem_add(ps->probs, line,
+					  "create_user: Alias `%s` is longer "
+					  "than %d characters",
+					  v, ALIAS_MAX)))
+			return rc;
+	}
+	if ((v = sfa_change_field(c, "Email")) && *v && !looks_like_email(v)) {
+		*bad = 1;
+		if ((rc = sfa_problem_add(ps->probs, line,
+					  "create_user: Email `%s` is not an "
+					  "email address",
+					  v)))
+			return rc;
+	}
+	if (!looks_like_email(c->user)) {
+		*bad = 1;
+		if ((rc = sfa_problem_add(ps->probs, line,
+					  "create_user: the Username `%s` "
+					  "must have the form of an email "
+					  "address",
+					  c->user)))
+			return rc;
+	}
+	return 0;
+}
+
+static int check_status_fields(parse_state *ps, long line, const sfa_change *c,
+			       int *bad)
+{
+	const char *v = sfa_change_field(c, "IsActive");
+
+	if (c->nkv == 1 && v &&
+	    (strcmp(v, "true") == 0 || strcmp(v, "false") == 0))
+		return 0;
+	*bad = 1;
+	return sfa_problem_add(ps->probs, line,
+			       "set_status: fields must be IsActive=true or "
+			       "IsActive=false");
+}
+
+/* A row identical in op, type, resource and user to an earlier one is a
+ * reviewing mistake worth pointing out, not something to do twice. */
+static const sfa_change *same_as(const sfa_changefile *cf, const sfa_change *c)
+{
+	size_t i;
+
+	for (i = 0; i < cf->n; i++) {
+		const sfa_change *o = &cf->rows[i];
+
+		if (o->op == c->op && o->rtype == c->rtype &&
+		    strcmp(o->resource, c->resource) == 0 &&
+		    (c->op == SFA_OP_CREATE_USER
+			 ? strcasecmp(o->user, c->user) == 0
+			 : strcmp(o->user, c->user) == 0))
+			return o;
+	}
+	return NULL;
+}
+
+static int operation(parse_state *ps, long line, char **cells, int n)
+{
+	sfa_change c = {0};
+	const sfa_change *dup;
+	const char *op, *type;
+	sfa_err e;
+	int bad = 0, rc, o, t;
+
+	if (n != ps->ncells)
+		return sfa_problem_add(ps->probs, line,
+				       "%d cells where the header has %d", n,
+				       ps->ncells);
+	op = cells[ps->col[COL_OP]];
+	type = cells[ps->col[COL_TYPE]];
+	c.line = line;
+	o = lookup(op_names, 4, op);
+	t = lookup(rtype_names, 6, type);
+	if (o < 0) {
+		return sfa_problem_add(ps->probs, line,
+				       "unknown op `%s` (grant, revoke, "
+				       "create_user or set_status)",
+				       op);
+	}
+	c.op = (sfa_op)o;
+	if (strcmp(type, "connected_app") == 0)
+		return sfa_problem_add(ps->probs, line,
+				       "connected apps are not provisioned");
+	if (t < 0)
+		return sfa_problem_add(
+		    ps->probs, line,
+		    "unknown resource_type `%s` (group, role, profile, "
+		    "permission_set, permission_set_group, user)",
+		    type);
+	c.rtype = (sfa_rtype)t;
+	if ((c.op == SFA_OP_GRANT || c.op == SFA_OP_REVOKE) ==
+	    (c.rtype == SFA_RT_USER))
+		return sfa_problem_add(ps->probs, line,
+				       "%s does not take resource_type %s", op,
+				       type);
+	if (!(c.resource = strdup(cells[ps->col[COL_RESOURCE]])) ||
+	    !(c.user = strdup(cells[ps->col[COL_USER]])) ||
+	    !(c.fields = strdup(cells[ps->col[COL_FIELDS]])) ||
+	    !(c.comment = strdup(cells[ps->col[COL_COMMENT]]))) {
+		change_free(&c);
+		return SFA_ENOMEM;
+	}
+	rc = 0;
+	if (!*c.user) {
+		bad = 1;
+		rc = sfa_problem_add(ps->probs, line, "the user is empty");
+	}
+	if (!rc && c.rtype != SFA_RT_USER && !*c.resource) {
+		bad = 1;
+		rc = sfa_problem_add(ps->probs, line, "the resource is empty");
+	}
+	if (!rc && c.rtype == SFA_RT_USER && *c.resource) {
+		bad = 1;
+		rc = sfa_problem_add(ps->probs, line,
+				     "%s takes no resource (the user column "
+				     "names the user)",
+				     op);
+	}
+	sfa_err_clear(&e);
+	if (!rc && sfa_fields_parse(c.fields, &c.kv, &c.nkv, &e)) {
+		if (e.code == SFA_ENOMEM)
+			rc = SFA_ENOMEM;
+		else {
+			bad = 1;
+			rc = sfa_problem_add(ps->probs, line, "%s", e.msg);
+		}
+	} else if (!rc && c.rtype != SFA_RT_USER && c.nkv) {
+		bad = 1;
+		rc = sfa_problem_add(ps->probs, line, "%s %s takes no fields",
+				     op, type);
+	} else if (!rc && c.op == SFA_OP_CREATE_USER && *c.user) {
+		rc = check_create_fields(ps, line, &c, &bad);
+	} else if (!rc && c.op == SFA_OP_SET_STATUS) {
+		rc = check_status_fields(ps, line, &c, &bad);
+	}
+	if (!rc && !bad && (dup = same_as(ps->cf, &c))) {
+		bad = 1;
+		rc = sfa_problem_add(ps->probs, line,
+				     "the same operation as line %ld",
+				     dup->line);
+	}
+	if (rc || bad) {
+		change_free(&c);
+		return rc;
+	}
+	{
+		sfa_change *v =
+		    realloc(ps->cf->rows, (ps->cf->n + 1) * sizeof(*v));
+
+		if (!v) {
+			change_free(&c);
+			return SFA_ENOMEM;
+		}
+		ps->cf->rows = v;
+		v[ps->cf->n++] = c;
+	}
+	return 0;
+}
+
+static int on_change_row(void *ud, long line, char **cells, int n)
+{
+	parse_state *ps = ud;
+
+	if (!ps->have_header)
+		return header(ps, line, cells, n);
+	if (ps->bad_header)
+		return 0;
+	return operation(ps, line, cells, n);
+}
+
+int sfa_changefile_parse(sfa_changefile **out, const char *name,
+			 const char *data, size_t len, sfa_problems *probs,
+			 sfa_err *err)
+{
+	parse_state ps = {0};
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	int rc;
+
+	*out = NULL;
+	if (!(ps.cf = calloc(1, sizeof(*ps.cf))) ||
+	    !(ps.cf->path = strdup(name))) {
+		free(ps.cf);
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	}
+	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL)) {
+		sfa_changefile_free(ps.cf);
+		return sfa_err_set(err, SFA_EINTERNAL, "SHA-256 failed");
+	}
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(ps.cf->sha256 + 2 * i, 3, "%02x", md[i]);
+	ps.probs = probs;
+	rc = sfa_csv_read(data, len, SFA_CSVR_COMMENTS, on_change_row, &ps,
+			  probs);
+	if (!rc && !ps.have_header)
+		rc = sfa_problem_add(probs, 1,
+				     "no header row (op,resource_type,"
+				     "resource,user,fields,comment is "
+				     "required)");
+	if (rc) {
+		sfa_changefile_free(ps.cf);
+		sfa_err_where(err, "%s", name);
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	}
+	*out = ps.cf;
+	return 0;
+}
+
+int sfa_changefile_load(sfa_changefile **out, const char *path,
+			sfa_problems *probs, sfa_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	size_t len = 0, cap = 0, n;
+	int rc;
+
+	*out = NULL;
+	if (!f) {
+		sfa_err_where(err, "%s", path);
+		return sfa_err_set(err, SFA_ENOTFOUND,
+				   "cannot open the change file %s", path);
+	}
+	do {
+		if (cap - len < 65536) {
+			char *d = realloc(data, cap + 65536 + 1);
+
+			if (!d) {
+				free(data);
+				fclose(f);
+				return sfa_err_set(err, SFA_ENOMEM,
+						   "out of memory");
+			}
+			data = d;
+			cap += 65536;
+		}
+		n = fread(data + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		free(data);
+		fclose(f);
+		sfa_err_where(err, "%s", path);
+		return sfa_err_set(err, SFA_EIO, "cannot read %s", path);
+	}
+	fclose(f);
+	rc = sfa_changefile_parse(out, path, data ? data : "", len, probs, err);
+	free(data);
+	return rc;
+}
+
+/* ---- writing ---- */
+
+struct sfa_changefile_writer {
+	FILE *f;
+	sfa_csv *csv;
+	long long rows;
+};
+
+int sfa_changefile_writer_new(sfa_changefile_writer **out, FILE *f,
+			      sfa_err *err)
+{
+	sfa_changefile_writer *w = calloc(1, sizeof(*w));
+	int rc;
+
+	*out = NULL;
+	if (!w)
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	w->f = f;
+	if ((rc = sfa_csv_new(&w->csv, f, err)) ||
+	    (rc = sfa_csv_row(w->csv, col_names, NCOLS, err))) {
+		sfa_changefile_writer_free(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+int sfa_changefile_write(sfa_changefile_writer *w, sfa_op op, sfa_rtype t,
+			 const char *resource, const char *user,
+			 const char *fields, const char *comment, sfa_err *err)
+{
+	const char *row[NCOLS];
+	int rc;
+
+	row[COL_OP] = sfa_op_name(op);
+	row[COL_TYPE] = sfa_rtype_name(t);
+	row[COL_RESOURCE] = resource;
+	row[COL_USER] = user;
+	row[COL_FIELDS] = fields;
+	row[COL_COMMENT] = comment;
+	if ((rc = sfa_csv_row(w->csv, row, NCOLS, err)))
+		return rc;
+	w->rows++;
+	return 0;
+}
+
+int sfa_changefile_comment(sfa_changefile_writer *w, const char *text,
+			   sfa_err *err)
+{
+	const char *s;
+
+	if (fputs("# ", w->f) == EOF)
+		goto fail;
+	for (s = text; *s; s++)
+		if (fputc(*s == '\r' || *s == '\n' ? ' ' : *s, w->f) == EOF)
+			goto fail;
+	if (fputs("\r\n", w->f) == EOF)
+		goto fail;
+	return 0;
+fail:
+	return sfa_err_set(err, SFA_EIO, "cannot write the change file");
+}
+
+long long sfa_changefile_rows(const sfa_changefile_writer *w)
+{
+	return w->rows;
+}
+
+void sfa_changefile_writer_free(sfa_changefile_writer *w)
+{
+	if (!w)
+		return;
+	sfa_csv_free(w->csv);
+	free(w);
+}
