@@ -1,31 +1,17 @@
 /*
  * auth.c - the login dispatcher: checks what every flow needs, then hands
- * the config to the file of its flow (auth_soap.c for passwords; OAuth
- * refresh, client credentials and JWT will each get their own file).
+ * the config to the file of its flow: auth_soap.c (password),
+ * auth_oauth.c (refresh token), auth_client.c (client credentials),
+ * auth_jwt.c (JWT bearer).
  */
 #include "auth.h"
 
+#include "auth_oauth.h"
 #include "auth_soap.h"
 #include "secret.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static const char *method_name(sfa_auth_method m)
-{
-	switch (m) {
-	case SFA_AUTH_PASSWORD:
-		return "password";
-	case SFA_AUTH_OAUTH:
-		return "oauth";
-	case SFA_AUTH_CLIENT_CREDENTIALS:
-		return "client-credentials";
-	case SFA_AUTH_JWT:
-		return "jwt";
-	default:
-		return "unknown";
-	}
-}
 
 int sfa_auth_login(const sfa_auth_config *cfg, struct sfa_http *http,
 		   sfa_session *out, sfa_err *err)
@@ -47,13 +33,14 @@ int sfa_auth_login(const sfa_auth_config *cfg, struct sfa_http *http,
 		rc = sfa_auth_soap_login(cfg, http, &s, err);
 		break;
 	case SFA_AUTH_OAUTH:
+		rc = sfa_auth_refresh_login(cfg, http, &s, err);
+		break;
 	case SFA_AUTH_CLIENT_CREDENTIALS:
+		rc = sfa_auth_client_login(cfg, http, &s, err);
+		break;
 	case SFA_AUTH_JWT:
-		sfa_err_where(err, "--auth");
-		return sfa_err_set(err, SFA_EINPUT,
-				   "--auth %s is not yet supported; use "
-				   "--auth password",
-				   method_name(cfg->method));
+		rc = sfa_auth_jwt_login(cfg, http, &s, err);
+		break;
 	default:
 		return sfa_err_set(err, SFA_EINTERNAL, "unknown auth method %d",
 				   (int)cfg->method);
