@@ -1,7 +1,8 @@
 /*
  * connect.c - resolving connection options.  Precedence: command line,
  * environment, configuration file.  Secrets come only from the
- * environment or a file that only its owner can read.
+ * environment or a file that only its owner can read (the password
+ * file, the credentials file of `sfaccess login`, the JWT key).
  */
 #include "connect.h"
 
@@ -17,8 +18,8 @@
 #include "http.h"
 #include "secret.h"
 
-static const char *pick(const char *opt, const char *env,
-			const sfa_cli *cli, const char *key)
+static const char *pick(const char *opt, const char *env, const sfa_cli *cli,
+			const char *key)
 {
 	const char *v;
 
@@ -29,7 +30,6 @@ static const char *pick(const char *opt, const char *env,
 		return v;
 	return sfa_config_get(cli->config, "connection", key);
 }
-
 
 static char *dup_env(const char *name)
 {
@@ -48,8 +48,7 @@ static int read_password_file(sfa_connect *c, const char *path)
 	int fd = open(path, O_RDONLY | O_NOFOLLOW);
 
 	if (fd < 0) {
-		sfa_cli_errorf("--password-file %s: %s", path,
-			       strerror(errno));
+		sfa_cli_errorf("--password-file %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -106,30 +105,134 @@ static int parse_method(const char *s, sfa_auth_method *m)
 	return 0;
 }
 
+/* The credentials file path: --credentials, SFACCESS_CREDENTIALS,
+ * [connection] credentials, else the default.  *explicit says whether
+ * the admin named one. */
+static int credentials_path(sfa_connect *c, const sfa_cli *cli, int *explicit)
+{
+	const char *p =
+	    pick(c->credentials, "SFACCESS_CREDENTIALS", cli, "credentials");
+	sfa_err err;
+
+	*explicit = p != NULL;
+	if (p) {
+		c->credentials_path = strdup(p);
+		return c->credentials_path ? 0 : -1;
+	}
+	/* No HOME: only a problem for the flows that need the file. */
+	sfa_err_clear(&err);
+	(void)sfa_credentials_default_path(&c->credentials_path, &err);
+	return 0;
+}
+
+/* --auth oauth without SFACCESS_REFRESH_TOKEN: the refresh token (and,
+ * unless given, the client id and org) come from the credentials file. */
+static int load_credentials(sfa_connect *c, const char **domain)
+{
+	sfa_auth_config *a = &c->auth_cfg;
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	if (!c->credentials_path) {
+		sfa_cli_errorf("--auth oauth needs a refresh token: give "
+			       "--credentials FILE or set "
+			       "SFACCESS_REFRESH_TOKEN");
+		return -1;
+	}
+	if (sfa_credentials_read(c->credentials_path, &c->creds, &err)) {
+		sfa_cli_errorf("--auth oauth: %s", err.msg);
+		return -1;
+	}
+	c->refresh_token = c->creds.refresh_token;
+	c->creds.refresh_token = NULL; /* now owned (and wiped) by c */
+	if (!a->client_id)
+		a->client_id = c->creds.client_id;
+	if (!*domain)
+		*domain = c->creds.instance_url;
+	return 0;
+}
+
+static int infer_method(sfa_connect *c, int creds_explicit)
+{
+	const sfa_auth_config *a = &c->auth_cfg;
+
+	if (a->jwt_key_path)
+		return SFA_AUTH_JWT;
+	if (c->refresh_token || creds_explicit)
+		return SFA_AUTH_OAUTH;
+	if (c->client_secret && !c->password)
+		return SFA_AUTH_CLIENT_CREDENTIALS;
+	if (!c->password && c->credentials_path &&
+	    access(c->credentials_path, F_OK) == 0)
+		return SFA_AUTH_OAUTH; /* `sfaccess login` was run before */
+	return SFA_AUTH_PASSWORD;
+}
+
+/* What each method needs, checked before any request so that a missing
+ * piece is a usage error naming the option, not a failed login. */
+static int check_method(const sfa_connect *c)
+{
+	const sfa_auth_config *a = &c->auth_cfg;
+
+	switch (a->method) {
+	case SFA_AUTH_PASSWORD:
+		if (a->username && a->password)
+			return 0;
+		sfa_cli_errorf("password login needs --username (or "
+			       "SFACCESS_USERNAME) and a password from "
+			       "SFACCESS_PASSWORD or --password-file");
+		return -1;
+	case SFA_AUTH_OAUTH:
+		if (a->client_id)
+			return 0;
+		sfa_cli_errorf("--auth oauth needs --client-id (or "
+			       "SFACCESS_CLIENT_ID): the consumer key of the "
+			       "app that issued the refresh token");
+		return -1;
+	case SFA_AUTH_CLIENT_CREDENTIALS:
+		if (!a->client_id || !a->client_secret) {
+			sfa_cli_errorf("--auth client-credentials needs "
+				       "--client-id (or SFACCESS_CLIENT_ID) "
+				       "and the consumer secret in "
+				       "SFACCESS_CLIENT_SECRET");
+			return -1;
+		}
+		if (!strcmp(a->base_url, "https://login.salesforce.com") ||
+		    !strcmp(a->base_url, "https://test.salesforce.com")) {
+			sfa_cli_errorf("--auth client-credentials only works "
+				       "on the org's My Domain host: use "
+				       "--domain MYDOMAIN.my.salesforce.com "
+				       "instead of %s",
+				       a->base_url + 8);
+			return -1;
+		}
+		return 0;
+	case SFA_AUTH_JWT:
+		if (a->client_id && a->jwt_key_path && a->jwt_subject)
+			return 0;
+		sfa_cli_errorf("--auth jwt needs --client-id (or "
+			       "SFACCESS_CLIENT_ID), --jwt-key FILE and "
+			       "--jwt-subject USERNAME (or --username)");
+		return -1;
+	}
+	return 0;
+}
+
 int sfa_connect_resolve(sfa_connect *c, const sfa_cli *cli)
 {
 	sfa_auth_config *a = &c->auth_cfg;
 	const char *domain, *method, *pwfile;
 	sfa_err err;
+	int creds_explicit;
 
 	sfa_err_clear(&err);
 	domain = pick(c->domain, "SFACCESS_DOMAIN", cli, "domain");
-	if (!domain) {
-		sfa_cli_errorf("no org given: use --domain (e.g. "
-			       "acme.my.salesforce.com) or SFACCESS_DOMAIN");
-		return SFA_EXIT_USAGE;
-	}
-	if (sfa_domain_normalize(domain, &c->base_url, &err)) {
-		sfa_cli_errorf("--domain: %s", err.msg);
-		return SFA_EXIT_USAGE;
-	}
-	a->base_url = c->base_url;
 	a->api_version = pick(c->api_version, NULL, cli, "api_version");
 	if (!a->api_version)
 		a->api_version = "64.0";
 	a->username = pick(c->username, "SFACCESS_USERNAME", cli, "username");
-	a->client_id = pick(c->client_id, "SFACCESS_CLIENT_ID", cli,
-			    "client_id");
+	a->client_id =
+	    pick(c->client_id, "SFACCESS_CLIENT_ID", cli, "client_id");
 	a->jwt_key_path = pick(c->jwt_key, NULL, cli, "jwt_key");
 	a->jwt_subject = pick(c->jwt_subject, NULL, cli, "jwt_subject");
 	c->password = dup_env("SFACCESS_PASSWORD");
@@ -144,31 +247,71 @@ int sfa_connect_resolve(sfa_connect *c, const sfa_cli *cli)
 		if (read_password_file(c, pwfile))
 			return SFA_EXIT_USAGE;
 	}
+	if (credentials_path(c, cli, &creds_explicit))
+		return SFA_EXIT_USAGE;
 	method = pick(c->auth, NULL, cli, "auth");
-	if (method) {
-		if (parse_method(method, &a->method)) {
-			sfa_cli_errorf("--auth: `%s` is not one of password, "
-				       "oauth, client-credentials, jwt",
-				       method);
-			return SFA_EXIT_USAGE;
-		}
-	} else if (a->jwt_key_path) {
-		a->method = SFA_AUTH_JWT;
-	} else if (c->refresh_token) {
-		a->method = SFA_AUTH_OAUTH;
-	} else if (c->client_secret && !c->password) {
-		a->method = SFA_AUTH_CLIENT_CREDENTIALS;
-	} else {
-		a->method = SFA_AUTH_PASSWORD;
+	if (method && parse_method(method, &a->method)) {
+		sfa_cli_errorf("--auth: `%s` is not one of password, oauth, "
+			       "client-credentials, jwt",
+			       method);
+		return SFA_EXIT_USAGE;
 	}
+	if (!method)
+		a->method = infer_method(c, creds_explicit);
+	if (a->method == SFA_AUTH_OAUTH && !c->refresh_token &&
+	    load_credentials(c, &domain))
+		return SFA_EXIT_USAGE;
+	if (a->method == SFA_AUTH_JWT && !a->jwt_subject)
+		a->jwt_subject = a->username;
+	if (!domain) {
+		sfa_cli_errorf("no org given: use --domain (e.g. "
+			       "acme.my.salesforce.com) or SFACCESS_DOMAIN");
+		return SFA_EXIT_USAGE;
+	}
+	if (sfa_domain_normalize(domain, &c->base_url, &err)) {
+		sfa_cli_errorf("--domain: %s", err.msg);
+		return SFA_EXIT_USAGE;
+	}
+	a->base_url = c->base_url;
 	a->password = c->password;
 	a->security_token = c->security_token;
 	a->client_secret = c->client_secret;
 	a->refresh_token = c->refresh_token;
-	if (a->method == SFA_AUTH_PASSWORD && (!a->username || !a->password)) {
-		sfa_cli_errorf("password login needs --username (or "
-			       "SFACCESS_USERNAME) and a password from "
-			       "SFACCESS_PASSWORD or --password-file");
+	return check_method(c) ? SFA_EXIT_USAGE : 0;
+}
+
+int sfa_connect_resolve_login(sfa_connect *c, const sfa_cli *cli)
+{
+	const char *domain = pick(c->domain, "SFACCESS_DOMAIN", cli, "domain");
+	sfa_err err;
+	int explicit;
+
+	sfa_err_clear(&err);
+	if (!domain) {
+		sfa_cli_errorf("login: no org given: use --domain (e.g. "
+			       "acme.my.salesforce.com or "
+			       "login.salesforce.com) or SFACCESS_DOMAIN");
+		return SFA_EXIT_USAGE;
+	}
+	if (sfa_domain_normalize(domain, &c->base_url, &err)) {
+		sfa_cli_errorf("--domain: %s", err.msg);
+		return SFA_EXIT_USAGE;
+	}
+	c->auth_cfg.base_url = c->base_url;
+	c->auth_cfg.method = SFA_AUTH_OAUTH;
+	c->auth_cfg.client_id =
+	    pick(c->client_id, "SFACCESS_CLIENT_ID", cli, "client_id");
+	if (!c->auth_cfg.client_id) {
+		sfa_cli_errorf("login: needs --client-id (or "
+			       "SFACCESS_CLIENT_ID): the consumer key of the "
+			       "connected app");
+		return SFA_EXIT_USAGE;
+	}
+	c->client_secret = dup_env("SFACCESS_CLIENT_SECRET");
+	c->auth_cfg.client_secret = c->client_secret;
+	if (credentials_path(c, cli, &explicit) || !c->credentials_path) {
+		sfa_cli_errorf("login: neither XDG_CONFIG_HOME nor HOME is "
+			       "set: give --credentials FILE");
 		return SFA_EXIT_USAGE;
 	}
 	return 0;
@@ -180,6 +323,8 @@ void sfa_connect_clear(sfa_connect *c)
 	sfa_secret_free(c->security_token);
 	sfa_secret_free(c->client_secret);
 	sfa_secret_free(c->refresh_token);
+	sfa_credentials_clear(&c->creds);
+	free(c->credentials_path);
 	free(c->base_url);
 	memset(c, 0, sizeof(*c));
 }
@@ -188,7 +333,8 @@ static void log_line(void *ud, int level, const char *msg)
 {
 	const sfa_cli *cli = ud;
 
-	if (level <= SFA_LOG_WARN || cli->verbose >= (level == SFA_LOG_INFO ? 1 : 2))
+	if (level <= SFA_LOG_WARN ||
+	    cli->verbose >= (level == SFA_LOG_INFO ? 1 : 2))
 		fprintf(stderr, "sfaccess: %s\n", msg);
 }
 
