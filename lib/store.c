@@ -22,7 +22,8 @@
  * `static const char *const v2[] = {SQL_SCHEMA_V2, NULL};` and appends it
  * to migrations[]; nothing else changes. */
 static const char *const v1[] = {SQL_SCHEMA_V1, NULL};
-static const char *const *const migrations[] = {v1};
+static const char *const v2[] = {SQL_SCHEMA_V2, NULL};
+static const char *const *const migrations[] = {v1, v2};
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
 /* Per object: its INSERT and, per field in objects.h order, how the

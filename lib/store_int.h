@@ -11,7 +11,7 @@
 #include <sqlite3.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SFA_STORE_VERSION 1
+#define SFA_STORE_VERSION 2
 
 /* One slot of the Salesforce-id cache: a direct-mapped table in front of
  * the sfid dictionary, so repeated ids (AssigneeId, GroupId, ...) cost a

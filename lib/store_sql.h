@@ -308,6 +308,21 @@
 		SQL_V1_VIEW_LICENSE, SQL_V1_VIEW_RESOURCE,                    \
 		"PRAGMA user_version = 1"
 
+/* Schema version 2: the apply journal (change-file.md step 4).  One row
+ * per change-file line, keyed by the file's SHA-256: the reviewed file is
+ * the applied file, so its hash names the run.  Written by journal.c as
+ * each operation finishes. */
+#define SQL_SCHEMA_V2                                                          \
+	"CREATE TABLE apply_journal (file_sha256 TEXT NOT NULL,"              \
+	" line INTEGER NOT NULL, op TEXT NOT NULL,"                           \
+	" resource_type TEXT NOT NULL, resource TEXT, user TEXT,"             \
+	" outcome TEXT NOT NULL CHECK (outcome IN ('done', 'already',"        \
+	" 'failed')), org_id TEXT, user_id TEXT, resource_id TEXT,"           \
+	" record_id TEXT, error_code TEXT, error TEXT, comment TEXT,"         \
+	" attempts INTEGER NOT NULL DEFAULT 1, finished_at TEXT NOT NULL,"    \
+	" PRIMARY KEY (file_sha256, line)) WITHOUT ROWID",                    \
+		"PRAGMA user_version = 2"
+
 #define SQL_EACH_RESOURCE                                                      \
 	"SELECT type, id, name, attrs FROM resource WHERE snapshot_id = ?1"   \
 	" AND (?2 IS NULL OR type = ?2) ORDER BY type, name, id"

@@ -1,0 +1,46 @@
+/*
+ * journal.h - the apply journal in the store (change-file.md step 4):
+ * each operation's outcome, keyed by the change file's SHA-256 and line,
+ * written as the operation finishes so that a killed apply loses nothing
+ * and a re-run skips what is done and retries what failed.
+ */
+#ifndef SFA_JOURNAL_H
+#define SFA_JOURNAL_H
+
+#include "err.h"
+#include "store.h"
+
+typedef enum {
+	SFA_OUTCOME_NONE = 0, /* not performed yet */
+	SFA_OUTCOME_DONE,     /* changed the org */
+	SFA_OUTCOME_ALREADY,  /* the org already was that way */
+	SFA_OUTCOME_FAILED
+} sfa_outcome;
+
+/* One journal row; strings may be NULL (stored as NULL). */
+typedef struct sfa_journal_rec {
+	const char *sha256;
+	long line;
+	const char *op, *resource_type, *resource, *user;
+	sfa_outcome outcome;
+	const char *org_id, *user_id, *resource_id, *record_id;
+	const char *error_code, *error, *comment;
+	long attempts;		 /* read only: how many runs tried the line */
+	const char *finished_at; /* read only: UTC ISO 8601 */
+} sfa_journal_rec;
+
+/* Records r (insert, or replace an earlier attempt of the same line and
+ * count it) in its own transaction, so it is durable when this returns. */
+int sfa_journal_put(sfa_store *st, const sfa_journal_rec *r, sfa_err *err);
+
+typedef int (*sfa_journal_fn)(void *ud, const sfa_journal_rec *r);
+
+/* The rows of one change file, by line; strings are borrowed for the
+ * call.  A non-zero return of fn stops and is returned. */
+int sfa_journal_each(sfa_store *st, const char *sha256, sfa_journal_fn fn,
+		     void *ud, sfa_err *err);
+
+/* "done", "already", "failed" ("pending" for SFA_OUTCOME_NONE). */
+const char *sfa_outcome_name(sfa_outcome o);
+
+#endif
