@@ -71,5 +71,6 @@ int cmd_report(sfa_cli *cli, int argc, char **argv);
 int cmd_login(sfa_cli *cli, int argc, char **argv);
 int cmd_action(sfa_cli *cli, int argc, char **argv);
 int cmd_verify(sfa_cli *cli, int argc, char **argv);
+int cmd_apply(sfa_cli *cli, int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@ static const struct command {
 			     "a refresh token"},
 	{"action", cmd_action, "run a connector action (update_user_status)"},
 	{"verify", cmd_verify, "check a report directory against its manifest"},
+	{"apply", cmd_apply, "perform a reviewed change file against the org"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,94 @@
+/*
+ * apply.h - performing a change file against the org (change-file.md):
+ * sfa_apply_prepare() is step 1 (parse done by changefile.c; every user
+ * and resource resolved with batched live lookups, every problem listed),
+ * sfa_apply_execute() steps 3 and 4 (the operations in order, each
+ * idempotent, each journalled as it finishes).  Showing, confirming and
+ * reporting (steps 2 and 5) are cmd/apply.c's.
+ */
+#ifndef SFA_APPLY_H
+#define SFA_APPLY_H
+
+#include <stddef.h>
+
+#include "changefile.h"
+#include "err.h"
+#include "journal.h"
+#include "sf.h"
+#include "store.h"
+
+#define SFA_LICENSE_MAP_MAX 64
+
+/* License Name -> least-privileged profile Name (product.md: config
+ * [license_profiles] and --license-profile).  Strings are borrowed. */
+typedef struct sfa_license_map {
+	const char *license[SFA_LICENSE_MAP_MAX];
+	const char *profile[SFA_LICENSE_MAP_MAX];
+	int n;
+} sfa_license_map;
+
+/* Adds license -> profile unless license is already mapped (so the
+ * command line, added first, wins over the configuration).  SFA_EINPUT
+ * when the map is full. */
+int sfa_license_map_add(sfa_license_map *m, const char *license,
+			const char *profile, sfa_err *err);
+/* The profile mapped for license (exact match), or NULL. */
+const char *sfa_license_map_get(const sfa_license_map *m, const char *license);
+
+/* One operation, resolved, in execution order.  Ids are 18 characters
+ * as the org answered them ("" when not known). */
+typedef struct sfa_apply_op {
+	const sfa_change *c;
+	char user_id[19]; /* "" when a create_user row of the file makes it */
+	char *user_name;  /* the Username, for messages */
+	char resource_id[19];
+	char *resource_name; /* API name as the org spells it */
+	/* profile revoke: the least-privileged profile; create_user: the
+	 * profile of the new user */
+	char target_id[19];
+	char *target_name;
+	const struct sfa_apply_op *creator; /* the create_user op, or NULL */
+
+	/* filled by sfa_apply_execute() */
+	sfa_outcome outcome;
+	int from_journal;   /* not run: an earlier run did it */
+	char record_id[19]; /* the assignment, membership or user */
+	char note[160];	    /* e.g. "reactivated", "moved to profile ..." */
+	sfa_err err;	    /* why it failed */
+	double seconds;
+} sfa_apply_op;
+
+typedef struct sfa_apply sfa_apply;
+
+/* Resolves every row of cf against the org through sf (borrowed, logged
+ * in; cf and map must outlive *out).  Every unknown or ambiguous name,
+ * unprovisionable resource and unmapped license is added to probs with
+ * its line; *out is still returned so the caller can show what was
+ * resolved.  Returns 0 (check probs->n) or an error of the org
+ * (network, Salesforce), nothing changed either way. */
+int sfa_apply_prepare(sfa_apply **out, sfa_sf *sf, const sfa_changefile *cf,
+		      const sfa_license_map *map, sfa_problems *probs,
+		      sfa_err *err);
+void sfa_apply_free(sfa_apply *a);
+
+size_t sfa_apply_nops(const sfa_apply *a);
+const sfa_apply_op *sfa_apply_op_at(const sfa_apply *a, size_t i);
+
+/* Reads the journal of cf's hash: lines done or already done by an
+ * earlier run are marked from_journal and will not run again. */
+int sfa_apply_load_journal(sfa_apply *a, sfa_store *st, sfa_err *err);
+
+/* Called after each operation (or skip) with its outcome. */
+typedef void (*sfa_apply_fn)(void *ud, const sfa_apply_op *op);
+
+/* Runs every operation not done yet, in order, writing each outcome to
+ * the journal as it finishes; a failed operation does not stop the
+ * others.  Returns 0 when every operation ran (look at the outcomes), or
+ * the error that stopped the run: the journal could not be written. */
+int sfa_apply_execute(sfa_apply *a, sfa_store *st, sfa_apply_fn fn, void *ud,
+		      sfa_err *err);
+
+/* "grant permission_set Sales_Ops to jdoe@acme.example" into buf. */
+void sfa_apply_describe(const sfa_apply_op *op, char *buf, size_t size);
+
+#endif

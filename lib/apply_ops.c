@@ -1,0 +1,415 @@
+/*
+ * apply_ops.c - one function per operation of change-file.md.  Each reads
+ * the live state first and writes only when the org differs, so a grant
+ * already held or a revoke no longer held is `already`, and a re-run after
+ * a kill between a write and its journal entry does not write twice.
+ */
+#include "apply_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "soql.h"
+
+#define MAX_IDS 16 /* duplicates a revoke removes at once */
+
+typedef struct id_list {
+	char id[MAX_IDS][19];
+	int n;
+} id_list;
+
+static int on_id(void *ud, json_t *rec, sfa_err *err)
+{
+	id_list *l = ud;
+
+	(void)err;
+	if (l->n < MAX_IDS)
+		sfa_apply_copy_id(l->id[l->n++], json_object_get(rec, "Id"));
+	return 0;
+}
+
+/* Ids of `SELECT Id FROM <object> WHERE <f1> = 'v1' AND <f2> = 'v2'`,
+ * plus extra (a constant condition) when not NULL. */
+static int find_ids(sfa_sf *sf, const char *object, const char *f1,
+		    const char *v1, const char *f2, const char *v2,
+		    const char *extra, id_list *out, sfa_err *err)
+{
+	char *q1 = sfa_soql_quote(v1), *q2 = sfa_soql_quote(v2);
+	sfa_buf q = {0};
+	int rc;
+
+	out->n = 0;
+	if (!q1 || !q2 ||
+	    sfa_buf_printf(
+		&q, "SELECT Id FROM %s WHERE %s = %s AND %s = %s%s%s", object,
+		f1, q1, f2, q2, extra ? " AND " : "", extra ? extra : ""))
+		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	else
+		rc = sfa_sf_query(sf, q.data, 0, on_id, out, err);
+	free(q1);
+	free(q2);
+	sfa_buf_free(&q);
+	return rc;
+}
+
+/* The user's Id at execution time: resolved, or made by the file's
+ * create_user row; "" (with op failed) when that row did not make it. */
+static const char *user_id(sfa_apply_op *op)
+{
+	if (*op->user_id)
+		return op->user_id;
+	if (op->creator && *op->creator->record_id)
+		return op->creator->record_id;
+	sfa_err_set(&op->err, SFA_EINPUT,
+		    "user %s was not created: line %ld did not succeed",
+		    op->c->user, op->creator ? op->creator->c->line : 0L);
+	op->outcome = SFA_OUTCOME_FAILED;
+	return NULL;
+}
+
+static void settle(sfa_apply_op *op, int rc, sfa_outcome ok)
+{
+	op->outcome = rc ? SFA_OUTCOME_FAILED : ok;
+}
+
+/* Deletes each record; one deleted by someone else meanwhile is fine. */
+static int delete_all(sfa_sf *sf, const char *object, const id_list *l,
+		      sfa_apply_op *op)
+{
+	char path[96];
+	int i;
+
+	for (i = 0; i < l->n; i++) {
+		int rc;
+
+		snprintf(path, sizeof(path), "sobjects/%s/%s", object,
+			 l->id[i]);
+		sfa_err_clear(&op->err);
+		rc = sfa_sf_request(sf, "DELETE", path, NULL, NULL, &op->err);
+		if (rc && !(rc == SFA_ESF &&
+			    (!strcmp(op->err.sf_code, "ENTITY_IS_DELETED") ||
+			     !strcmp(op->err.sf_code, "NOT_FOUND"))))
+			return rc;
+		sfa_err_clear(&op->err);
+		snprintf(op->record_id, sizeof(op->record_id), "%s", l->id[i]);
+	}
+	return 0;
+}
+
+/* POST sobjects/<object> with body; the new record's Id into op. */
+static int insert(sfa_sf *sf, const char *object, json_t *body,
+		  sfa_apply_op *op)
+{
+	char path[64];
+	json_t *res = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "sobjects/%s", object);
+	if (!body)
+		return sfa_err_set(&op->err, SFA_ENOMEM, "out of memory");
+	rc = sfa_sf_request(sf, "POST", path, body, &res, &op->err);
+	json_decref(body);
+	if (!rc)
+		sfa_apply_copy_id(op->record_id, json_object_get(res, "id"));
+	json_decref(res);
+	return rc;
+}
+
+/* ---- group: GroupMember (GroupId, UserOrGroupId) ---- */
+
+static void op_group(sfa_apply *a, sfa_apply_op *op)
+{
+	const char *u = user_id(op);
+	id_list l;
+	int rc;
+
+	if (!u)
+		return;
+	rc = find_ids(a->sf, "GroupMember", "GroupId", op->resource_id,
+		      "UserOrGroupId", u, NULL, &l, &op->err);
+	if (rc) {
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return;
+	}
+	if (op->c->op == SFA_OP_GRANT) {
+		if (l.n) {
+			snprintf(op->record_id, sizeof(op->record_id), "%s",
+				 l.id[0]);
+			{
+				settle(op, 0, SFA_OUTCOME_ALREADY);
+				return;
+			}
+		}
+		/* A duplicate insert would return the existing member; the
+		 * look-up above is what tells `already` from `done`. */
+		rc = insert(a->sf, "GroupMember",
+			    json_pack("{s:s, s:s}", "GroupId", op->resource_id,
+				      "UserOrGroupId", u),
+			    op);
+		{
+			settle(op, rc, SFA_OUTCOME_DONE);
+			return;
+		}
+	}
+	if (!l.n) {
+		settle(op, 0, SFA_OUTCOME_ALREADY);
+		return;
+	}
+	rc = delete_all(a->sf, "GroupMember", &l, op);
+	settle(op, rc, SFA_OUTCOME_DONE);
+}
+
+/* ---- permission_set / permission_set_group: PermissionSetAssignment ---- */
+
+static void op_assignment(sfa_apply *a, sfa_apply_op *op)
+{
+	int psg = op->c->rtype == SFA_RT_PERMISSION_SET_GROUP;
+	const char *field = psg ? "PermissionSetGroupId" : "PermissionSetId";
+	const char *u = user_id(op);
+	id_list l;
+	int rc;
+
+	if (!u)
+		return;
+	rc = find_ids(a->sf, "PermissionSetAssignment", "AssigneeId", u, field,
+		      op->resource_id,
+		      psg ? NULL : "PermissionSetGroupId = null", &l, &op->err);
+	if (rc) {
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return;
+	}
+	if (op->c->op == SFA_OP_GRANT) {
+		if (l.n) {
+			snprintf(op->record_id, sizeof(op->record_id), "%s",
+				 l.id[0]);
+			{
+				settle(op, 0, SFA_OUTCOME_ALREADY);
+				return;
+			}
+		}
+		rc = insert(a->sf, "PermissionSetAssignment",
+			    json_pack("{s:s, s:s}", "AssigneeId", u, field,
+				      op->resource_id),
+			    op);
+		/* Assigned meanwhile: Salesforce refuses the duplicate. */
+		if (rc == SFA_ESF &&
+		    strcmp(op->err.sf_code, "DUPLICATE_VALUE") == 0) {
+			sfa_err_clear(&op->err);
+			{
+				settle(op, 0, SFA_OUTCOME_ALREADY);
+				return;
+			}
+		}
+		{
+			settle(op, rc, SFA_OUTCOME_DONE);
+			return;
+		}
+	}
+	if (!l.n) {
+		settle(op, 0, SFA_OUTCOME_ALREADY);
+		return;
+	}
+	rc = delete_all(a->sf, "PermissionSetAssignment", &l, op);
+	settle(op, rc, SFA_OUTCOME_DONE);
+}
+
+/* ---- User fields: role, profile, status ---- */
+
+typedef struct user_state {
+	char profile_id[19], role_id[19];
+	int is_active;
+} user_state;
+
+static int get_user(sfa_sf *sf, const char *id, user_state *out, sfa_err *err)
+{
+	char path[96];
+	json_t *rec = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path),
+		 "sobjects/User/%s?fields=ProfileId,UserRoleId,IsActive", id);
+	if ((rc = sfa_sf_request(sf, "GET", path, NULL, &rec, err)))
+		return rc;
+	sfa_apply_copy_id(out->profile_id, json_object_get(rec, "ProfileId"));
+	sfa_apply_copy_id(out->role_id, json_object_get(rec, "UserRoleId"));
+	out->is_active = json_is_true(json_object_get(rec, "IsActive"));
+	json_decref(rec);
+	return 0;
+}
+
+static int patch_user(sfa_sf *sf, const char *id, json_t *body, sfa_err *err)
+{
+	char path[64];
+	int rc;
+
+	if (!body)
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	snprintf(path, sizeof(path), "sobjects/User/%s", id);
+	rc = sfa_sf_request(sf, "PATCH", path, body, NULL, err);
+	json_decref(body);
+	return rc;
+}
+
+static void op_user_field(sfa_apply *a, sfa_apply_op *op)
+{
+	const sfa_change *c = op->c;
+	const char *u = user_id(op);
+	user_state s;
+	json_t *body;
+	int rc, grant = c->op == SFA_OP_GRANT;
+
+	if (!u)
+		return;
+	snprintf(op->record_id, sizeof(op->record_id), "%s", u);
+	if ((rc = get_user(a->sf, u, &s, &op->err))) {
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return;
+	}
+	if (c->op == SFA_OP_SET_STATUS) {
+		int want = strcmp(sfa_change_field(c, "IsActive"), "true") == 0;
+
+		if (s.is_active == want) {
+			settle(op, 0, SFA_OUTCOME_ALREADY);
+			return;
+		}
+		body = json_pack("{s:b}", "IsActive", want);
+	} else if (c->rtype == SFA_RT_ROLE) {
+		int holds = sfa_apply_same_id(s.role_id, op->resource_id);
+
+		if (holds == grant) {
+			settle(op, 0, SFA_OUTCOME_ALREADY);
+			return;
+		}
+		body = grant ? json_pack("{s:s}", "UserRoleId", op->resource_id)
+			     : json_pack("{s:n}", "UserRoleId");
+	} else {
+		int holds = sfa_apply_same_id(s.profile_id, op->resource_id);
+
+		if (holds == grant) {
+			settle(op, 0, SFA_OUTCOME_ALREADY);
+			return;
+		}
+		/* Revoke: the least-privileged profile of the license. */
+		body = json_pack("{s:s}", "ProfileId",
+				 grant ? op->resource_id : op->target_id);
+		if (!grant)
+			snprintf(op->note, sizeof(op->note),
+				 "moved to profile %s", op->target_name);
+	}
+	rc = patch_user(a->sf, u, body, &op->err);
+	settle(op, rc, SFA_OUTCOME_DONE);
+}
+
+/* ---- create_user ---- */
+
+typedef struct existing {
+	char id[19];
+	int is_active, n;
+} existing;
+
+static int on_existing(void *ud, json_t *rec, sfa_err *err)
+{
+	existing *e = ud;
+
+	(void)err;
+	if (!e->n++) {
+		sfa_apply_copy_id(e->id, json_object_get(rec, "Id"));
+		e->is_active = json_is_true(json_object_get(rec, "IsActive"));
+	}
+	return 0;
+}
+
+/* The body of the new User: defaults, then the row's fields (which may
+ * override them), then what the row means (Username, ProfileId). */
+static json_t *user_body(const sfa_apply_op *op)
+{
+	const sfa_change *c = op->c;
+	json_t *b = json_pack("{s:s, s:s, s:s}", "LocaleSidKey", "en_US",
+			      "LanguageLocaleKey", "en_US", "EmailEncodingKey",
+			      "UTF-8");
+	size_t i;
+
+	for (i = 0; b && i < c->nkv; i++)
+		if (strcmp(c->kv[i].key, "Profile") != 0 &&
+		    json_object_set_new(b, c->kv[i].key,
+					json_string(c->kv[i].value))) {
+			json_decref(b);
+			return NULL;
+		}
+	if (b &&
+	    (json_object_set_new(b, "Username", json_string(c->user)) ||
+	     json_object_set_new(b, "ProfileId", json_string(op->target_id)))) {
+		json_decref(b);
+		return NULL;
+	}
+	return b;
+}
+
+static void op_create_user(sfa_apply *a, sfa_apply_op *op)
+{
+	existing e;
+	char *lit = sfa_soql_quote(op->c->user);
+	sfa_buf q = {0};
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	if (!lit || sfa_buf_printf(&q,
+				   "SELECT Id, IsActive FROM User WHERE "
+				   "Username = %s",
+				   lit))
+		rc = sfa_err_set(&op->err, SFA_ENOMEM, "out of memory");
+	else
+		rc = sfa_sf_query(a->sf, q.data, 0, on_existing, &e, &op->err);
+	free(lit);
+	sfa_buf_free(&q);
+	if (rc) {
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return;
+	}
+	if (e.n) {
+		snprintf(op->record_id, sizeof(op->record_id), "%s", e.id);
+		if (e.is_active) {
+			settle(op, 0, SFA_OUTCOME_ALREADY);
+			return;
+		}
+		snprintf(op->note, sizeof(op->note), "reactivated");
+		rc = patch_user(a->sf, e.id, json_pack("{s:b}", "IsActive", 1),
+				&op->err);
+		{
+			settle(op, rc, SFA_OUTCOME_DONE);
+			return;
+		}
+	}
+	rc = insert(a->sf, "User", user_body(op), op);
+	settle(op, rc, SFA_OUTCOME_DONE);
+}
+
+void sfa_apply_perform(struct sfa_apply *a, sfa_apply_op *op)
+{
+	sfa_err_clear(&op->err);
+	op->outcome = SFA_OUTCOME_NONE;
+	op->note[0] = '\0';
+	switch (op->c->op) {
+	case SFA_OP_CREATE_USER:
+		op_create_user(a, op);
+		return;
+	case SFA_OP_SET_STATUS:
+		op_user_field(a, op);
+		return;
+	default:
+		break;
+	}
+	switch (op->c->rtype) {
+	case SFA_RT_GROUP:
+		op_group(a, op);
+		break;
+	case SFA_RT_PERMISSION_SET:
+	case SFA_RT_PERMISSION_SET_GROUP:
+		op_assignment(a, op);
+		break;
+	default:
+		op_user_field(a, op);
+	}
+}
