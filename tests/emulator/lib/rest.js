@@ -279,7 +279,12 @@ async function handle(emu, req, res, url) {
   const major = Number(m[1]);
   if (m[2] !== '0' || major < MIN_VERSION || major > MAX_VERSION) throw E.notFound();
   const version = `${major}.0`;
-  const rest = (m[3] || '/').split('/').filter(Boolean).map(decodeURIComponent);
+  let rest;
+  try {
+    rest = (m[3] || '/').split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw E.notFound(); // bad %-escape in the path
+  }
   const ctx = authenticate(emu, req, res);
   const head = rest[0] || '';
   const route = (name) => `${req.method} /services/data/vNN.N/${name}`;

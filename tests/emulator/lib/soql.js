@@ -286,6 +286,9 @@ function compileCond(ctx, objectName, c) {
   // Semi-join / anti-join: Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE ...)
   if (c.valueQuery) {
     const sub = compile(ctx.store, c.valueQuery, { soql, nested: true });
+    if (sub.columns.length !== 1 || sub.count) {
+      throw positioned('MALFORMED_QUERY', soql, find(soql, 'SELECT', 1), 'semi join sub-selects can only select one field');
+    }
     for (const o of sub.objects) ctx.objects.add(o);
     let set = null;
     const values = () => {
