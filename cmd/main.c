@@ -20,6 +20,7 @@ static const struct command {
 	{"sync", cmd_sync, "fetch a complete snapshot of an org's access"},
 	{"snapshots", cmd_snapshots, "list the snapshots in the store"},
 	{"show", cmd_show, "show resources and effective access of a snapshot"},
+	{"diff", cmd_diff, "list the changes between two snapshots"},
 	{"report", cmd_report, "write the access review or change report"},
 	{"login", cmd_login, "log in through the browser (OAuth) and save "
 			     "a refresh token"},

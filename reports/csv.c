@@ -119,8 +119,8 @@ int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r)
 	sfa_csv_field(w, r->email);
 	sfa_csv_field(w, r->user_type);
 	sfa_csv_field(w, r->license);
-	sfa_csv_field(w, r->is_active ? "true" : "false");
-	sfa_csv_field(w, r->is_frozen ? "true" : "false");
+	sfa_csv_field(w, !r->user_id ? NULL : r->is_active ? "true" : "false");
+	sfa_csv_field(w, !r->user_id ? NULL : r->is_frozen ? "true" : "false");
 	sfa_csv_field(w, r->last_login_at);
 	sfa_csv_field(w, r->manager_username);
 	sfa_csv_field(w, r->access_type);
@@ -159,6 +159,52 @@ int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 	if (rc == 0)
 		rc = sfa_store_each_access(st, snapshot_id, filter,
 					   write_access_row, w, err);
+	if (rc == SFA_EIO && !err->msg[0])
+		sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
+			    strerror(errno));
+	*rows = sfa_csv_rows(w) - 1;
+	sfa_csv_free(w);
+	return rc;
+}
+
+int sfa_csv_change_header(sfa_csv *w, sfa_err *err)
+{
+	static const char *const change_columns[] = {"change", "field",
+						     "old_value", "new_value"};
+	int i;
+
+	for (i = 0; i < 4; i++)
+		sfa_csv_field(w, change_columns[i]);
+	for (i = 0; i < sfa_access_csv_ncolumns; i++)
+		sfa_csv_field(w, sfa_access_csv_columns[i]);
+	return sfa_csv_end_row(w, err);
+}
+
+int sfa_csv_change_row(sfa_csv *w, const sfa_diff_change *c, sfa_err *err)
+{
+	sfa_csv_field(w, sfa_diff_kind_name(c->kind));
+	sfa_csv_field(w, c->field);
+	sfa_csv_field(w, c->old_value);
+	sfa_csv_field(w, c->new_value);
+	sfa_csv_access_fields(w, &c->row);
+	return sfa_csv_end_row(w, err);
+}
+
+static int write_change_row(void *ud, const sfa_diff_change *c)
+{
+	return sfa_csv_change_row(ud, c, NULL) ? SFA_EIO : 0;
+}
+
+int sfa_report_changes_csv(sfa_diff *d, FILE *f, long long *rows, sfa_err *err)
+{
+	sfa_csv *w;
+	int rc;
+
+	if ((rc = sfa_csv_new(&w, f, err)) != 0)
+		return rc;
+	rc = sfa_csv_change_header(w, err);
+	if (rc == 0)
+		rc = sfa_diff_each(d, write_change_row, w, err);
 	if (rc == SFA_EIO && !err->msg[0])
 		sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
 			    strerror(errno));

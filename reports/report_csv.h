@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "diff.h"
 #include "err.h"
 #include "store.h"
 
@@ -32,7 +33,8 @@ extern const char *const sfa_access_csv_columns[];
 extern const int sfa_access_csv_ncolumns;
 
 /* Writes the fields of one access row (without ending the row), so that
- * the change CSV can put its own columns first. */
+ * the change CSV can put its own columns first.  A row without a user
+ * (a resource change) leaves is_active and is_frozen empty. */
 int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r);
 
 /* Writes the access review CSV of a snapshot to f; *rows gets the data
@@ -40,5 +42,19 @@ int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r);
 int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 			  const sfa_access_filter *filter, FILE *f,
 			  long long *rows, sfa_err *err);
+
+/* ---- the Change CSV (product.md "Reports"): change, field, old_value,
+ * new_value, then the access review columns ---- */
+
+/* Writes the header row of the Change CSV. */
+int sfa_csv_change_header(sfa_csv *w, sfa_err *err);
+
+/* Writes one change as a row of the Change CSV. */
+int sfa_csv_change_row(sfa_csv *w, const sfa_diff_change *c, sfa_err *err);
+
+/* Writes the Change CSV of a computed diff to f, in the diff's order;
+ * *rows gets the data row count. */
+int sfa_report_changes_csv(sfa_diff *d, FILE *f, long long *rows,
+			   sfa_err *err);
 
 #endif

@@ -1,0 +1,140 @@
+/*
+ * diff.c - `sfaccess diff`: the changes between two snapshots of one org
+ * (lib/diff.h) as a table for people, the Change CSV or JSON; with
+ * --exit-code, exit 3 when there are changes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "diff.h"
+#include "output.h"
+#include "report_changes.h"
+#include "report_csv.h"
+#include "store.h"
+
+static const char usage[] =
+    "usage: sfaccess diff [--from ID] [--to ID] [--format table|csv|json]\n"
+    "                     [--exit-code] [--allow-incomplete]\n\n"
+    "Lists the access rows added and removed, the resources added and "
+    "removed and the\nchanged user attributes (IsActive, IsFrozen, "
+    "ProfileId, UserRoleId, Email,\nManagerId, UserType, License) between "
+    "two snapshots of one org.  Defaults: --to\nthe latest complete "
+    "snapshot, --from the complete snapshot before it.\n"
+    "Order: added, removed (by username, access type, access name, via), "
+    "changed (by\nusername, field), resource_added, resource_removed (by "
+    "type, name).\n"
+    "  --exit-code         exit 3 when there are changes, 0 when none\n"
+    "  --allow-incomplete  accept an incomplete snapshot named by id\n";
+
+static const char *dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static int on_table_row(void *ud, const sfa_diff_change *c)
+{
+	const sfa_access_row *r = &c->row;
+
+	(void)ud;
+	switch (c->kind) {
+	case SFA_DIFF_ADDED:
+	case SFA_DIFF_REMOVED:
+		printf("%-17s %-36s %-20s %-36s %s %s\n",
+		       sfa_diff_kind_name(c->kind), r->username, r->access_type,
+		       dash(r->access_name ? r->access_name : r->access_id),
+		       r->via_type,
+		       r->via_id ? dash(r->via_name ? r->via_name : r->via_id)
+				 : "");
+		break;
+	case SFA_DIFF_CHANGED:
+		printf("%-17s %-36s %-20s %s -> %s\n", "changed", r->username,
+		       c->field, dash(c->old_value), dash(c->new_value));
+		break;
+	default:
+		printf("%-17s %-36s %-20s %s\n", sfa_diff_kind_name(c->kind),
+		       dash(r->access_id), r->access_type,
+		       dash(r->access_name));
+	}
+	return ferror(stdout) ? SFA_EIO : 0;
+}
+
+static int print_table(sfa_diff *d, sfa_err *err)
+{
+	printf("Changes from snapshot %lld to snapshot %lld: %lld added, "
+	       "%lld removed, %lld changed, %lld resources added, %lld "
+	       "resources removed\n",
+	       sfa_diff_from(d), sfa_diff_to(d),
+	       sfa_diff_count(d, SFA_DIFF_ADDED),
+	       sfa_diff_count(d, SFA_DIFF_REMOVED),
+	       sfa_diff_count(d, SFA_DIFF_CHANGED),
+	       sfa_diff_count(d, SFA_DIFF_RESOURCE_ADDED),
+	       sfa_diff_count(d, SFA_DIFF_RESOURCE_REMOVED));
+	return sfa_diff_each(d, on_table_row, NULL, err);
+}
+
+/* Parses the --from / --to ids (0 when absent). */
+static int parse_ids(const char *from, const char *to, sfa_diff_pick *pick)
+{
+	return (from && sfa_cli_parse_id("--from", from, &pick->from)) ||
+	       (to && sfa_cli_parse_id("--to", to, &pick->to));
+}
+
+int cmd_diff(sfa_cli *cli, int argc, char **argv)
+{
+	const char *format = NULL, *from = NULL, *to = NULL;
+	int exit_code = 0, npos, help, rc;
+	sfa_diff_pick pick = {0, 0, 0};
+	const sfa_opt opts[] = {
+	    {"from", SFA_OPT_STRING, &from},
+	    {"to", SFA_OPT_STRING, &to},
+	    {"format", SFA_OPT_STRING, &format},
+	    {"exit-code", SFA_OPT_FLAG, &exit_code},
+	    {"allow-incomplete", SFA_OPT_FLAG, &pick.allow_incomplete},
+	    {NULL, 0, NULL}};
+	sfa_store *st = NULL;
+	sfa_diff *d = NULL;
+	sfa_format fmt;
+	long long a = 0, b = 0, rows;
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	if ((rc = sfa_opts_parse("diff", opts, argc, argv, &npos, &help)))
+		return rc;
+	if (help) {
+		fputs(usage, stdout);
+		return SFA_EXIT_OK;
+	}
+	if (npos) {
+		sfa_cli_errorf("diff: unexpected argument `%s`", argv[1]);
+		return SFA_EXIT_USAGE;
+	}
+	if (sfa_format_parse("diff", format, &fmt) ||
+	    parse_ids(from, to, &pick))
+		return SFA_EXIT_USAGE;
+	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
+				 &err)) ||
+	    (rc = sfa_diff_resolve(st, &pick, &a, &b, &err)) ||
+	    (rc = sfa_diff_open(&d, st, a, b, &err)))
+		goto out;
+	if (fmt == SFA_FMT_CSV)
+		rc = sfa_report_changes_csv(d, stdout, &rows, &err);
+	else if (fmt == SFA_FMT_JSON)
+		rc = sfa_report_changes_json(st, d, stdout, &rows, &err);
+	else
+		rc = print_table(d, &err);
+	if (rc == 0 && fflush(stdout) != 0)
+		rc = sfa_err_set(&err, SFA_EIO, "cannot write the diff");
+	if (rc == SFA_EIO && !err.msg[0])
+		sfa_err_set(&err, SFA_EIO, "cannot write the diff");
+out:
+	if (rc) {
+		sfa_cli_error(cli, &err);
+		rc = sfa_cli_exit_for(rc);
+	} else if (exit_code && sfa_diff_total(d) > 0) {
+		rc = SFA_EXIT_CHANGES;
+	}
+	sfa_diff_free(d);
+	sfa_store_free(st);
+	return rc;
+}

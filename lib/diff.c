@@ -1,0 +1,448 @@
+/*
+ * diff.c - the differ: picks the two snapshots, computes their changes
+ * into temporary tables (diff_sql.h) and streams them back in order.
+ * A sibling of the store module: it includes store_int.h for the handle.
+ */
+#include "diff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff_sql.h"
+#include "store_int.h"
+
+#define TXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
+
+struct sfa_diff {
+	sfa_store *st;
+	long long from, to;
+	long long count[SFA_DIFF_NKINDS];
+	int in_tx; /* we opened the read transaction */
+};
+
+static const char *const kind_names[SFA_DIFF_NKINDS] = {
+    "added", "removed", "changed", "resource_added", "resource_removed"};
+
+const char *sfa_diff_kind_name(sfa_diff_kind k)
+{
+	return (unsigned)k < SFA_DIFF_NKINDS ? kind_names[k] : "?";
+}
+
+/* ---- picking the snapshots ---- */
+
+struct snap {
+	int found;
+	char org[64];
+	int complete;
+};
+
+static int take_snap(void *ud, const sfa_snapshot_info *s)
+{
+	struct snap *sn = ud;
+
+	sn->found = 1;
+	snprintf(sn->org, sizeof(sn->org), "%s", s->org_id ? s->org_id : "");
+	sn->complete = s->status && strcmp(s->status, "complete") == 0;
+	return 0;
+}
+
+/* Reads snapshot id; unknown ids and (unless allowed) incomplete ones are
+ * bad input, named by the option they came from. */
+static int named_snap(sfa_store *st, long long id, const char *flag,
+		      int allow_incomplete, struct snap *out, sfa_err *err)
+{
+	int rc = sfa_store_get_snapshot(st, id, take_snap, out, err);
+
+	if (rc == SFA_ENOTFOUND)
+		return sfa_err_set(err, SFA_EINPUT,
+				   "%s %lld: no such snapshot (see `sfaccess "
+				   "snapshots`)",
+				   flag, id);
+	if (rc)
+		return rc;
+	if (!out->complete && !allow_incomplete)
+		return sfa_err_set(err, SFA_EINPUT,
+				   "%s %lld: snapshot is incomplete; pass "
+				   "--allow-incomplete to compare it anyway",
+				   flag, id);
+	return 0;
+}
+
+/* The complete snapshot of org before snapshot `before`, 0 if none. */
+static int previous(sfa_store *st, long long before, const char *org,
+		    long long *out, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sfa_store_prep(st, SQL_DIFF_PREVIOUS, before, &s,
+				 "picking snapshots", err)))
+		return rc;
+	sqlite3_bind_text(s, 2, org, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		rc = sfa_store_sqlerr(st, err, "picking snapshots");
+		sqlite3_finalize(s);
+		return rc;
+	}
+	*out = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int sfa_diff_resolve(sfa_store *st, const sfa_diff_pick *pick, long long *from,
+		     long long *to, sfa_err *err)
+{
+	struct snap f = {0}, t = {0};
+	int rc;
+
+	if (pick->from && (rc = named_snap(st, pick->from, "--from",
+					   pick->allow_incomplete, &f, err)))
+		return rc;
+	if (pick->to) {
+		if ((rc = named_snap(st, pick->to, "--to",
+				     pick->allow_incomplete, &t, err)))
+			return rc;
+		*to = pick->to;
+	} else {
+		rc = sfa_store_latest_complete(st, pick->from ? f.org : NULL, 0,
+					       to, err);
+		if (rc == SFA_ENOTFOUND)
+			return sfa_err_set(err, SFA_EINPUT,
+					   "no complete snapshot to compare "
+					   "(run `sfaccess sync`)");
+		if (rc || (rc = named_snap(st, *to, "--to", 1, &t, err)))
+			return rc;
+	}
+	if (pick->from) {
+		*from = pick->from;
+	} else {
+		if ((rc = previous(st, *to, t.org, from, err)))
+			return rc;
+		if (!*from)
+			return sfa_err_set(err, SFA_EINPUT,
+					   "no complete snapshot of org %s "
+					   "before snapshot %lld to compare "
+					   "it with; sync again or pass --from",
+					   t.org, *to);
+		return 0;
+	}
+	if (strcmp(f.org, t.org) != 0)
+		return sfa_err_set(err, SFA_EINPUT,
+				   "snapshots %lld and %lld are of different "
+				   "orgs (%s, %s); a diff compares two "
+				   "snapshots of one org",
+				   *from, *to, f.org, t.org);
+	return 0;
+}
+
+/* ---- computing ---- */
+
+static int exec(sfa_store *st, const char *sql, const char *what, sfa_err *err)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sfa_store_sqlerr(st, err, what);
+	return 0;
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	const char *t = TXT(s, i);
+
+	return t ? t : "";
+}
+
+/* Compares the current rows of two SQL_DIFF_ACCESS_KEYS cursors exactly
+ * as their ORDER BY does: integers numerically, text bytewise (BINARY). */
+static int key_cmp(sqlite3_stmt *a, sqlite3_stmt *b)
+{
+	static const int ints[] = {0, 2, 4}, texts[] = {1, 3};
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		sqlite3_int64 x = sqlite3_column_int64(a, ints[i]);
+		sqlite3_int64 y = sqlite3_column_int64(b, ints[i]);
+		int c;
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (i < 2 &&
+		    (c = strcmp(col_text(a, texts[i]), col_text(b, texts[i]))))
+			return c;
+	}
+	return 0;
+}
+
+/* Records the current row of cursor `from` as a change of kind k. */
+static int put_access(sqlite3_stmt *put, sfa_diff_kind k, long long snap,
+		      sqlite3_stmt *row)
+{
+	int rc;
+
+	sqlite3_bind_int(put, 1, (int)k);
+	sqlite3_bind_int64(put, 2, snap);
+	sqlite3_bind_int64(put, 3, sqlite3_column_int64(row, 0));
+	sqlite3_bind_text(put, 4, col_text(row, 1), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(put, 5, sqlite3_column_int64(row, 2));
+	sqlite3_bind_text(put, 6, col_text(row, 3), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(put, 7, sqlite3_column_int64(row, 4));
+	rc = sqlite3_step(put);
+	sqlite3_reset(put);
+	return rc == SQLITE_DONE ? 0 : rc;
+}
+
+/* Steps s; *more says whether it has a row.  SQLite errors out. */
+static int advance(sqlite3_stmt *s, int *more)
+{
+	int rc = sqlite3_step(s);
+
+	*more = rc == SQLITE_ROW;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
+}
+
+/* The access rows of one snapshot and not the other: a merge of both in
+ * primary key order, one sequential pass over each. */
+static int diff_access(sfa_diff *d, sfa_err *err)
+{
+	sqlite3_stmt *a = NULL, *b = NULL, *put = NULL;
+	int rc, more_a, more_b;
+
+	if ((rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_KEYS, d->from, &a,
+				 "comparing access", err)) ||
+	    (rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_KEYS, d->to, &b,
+				 "comparing access", err)) ||
+	    (rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_PUT, 0, &put,
+				 "comparing access", err)))
+		goto out;
+	if ((rc = advance(a, &more_a)) || (rc = advance(b, &more_b)))
+		goto sqlfail;
+	while (more_a || more_b) {
+		int c = !more_a ? 1 : !more_b ? -1 : key_cmp(a, b);
+
+		if (c < 0)
+			rc = put_access(put, SFA_DIFF_REMOVED, d->from, a);
+		else if (c > 0)
+			rc = put_access(put, SFA_DIFF_ADDED, d->to, b);
+		if (!rc && c <= 0)
+			rc = advance(a, &more_a);
+		if (!rc && c >= 0)
+			rc = advance(b, &more_b);
+		if (rc)
+			goto sqlfail;
+	}
+	goto out;
+sqlfail:
+	rc = sfa_store_sqlerr(d->st, err, "comparing access");
+out:
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	sqlite3_finalize(put);
+	return rc;
+}
+
+/* Runs sql bound to (?1, ?2, ?3) = (a, b, kind) to completion. */
+static int run3(sfa_diff *d, const char *sql, long long a, long long b,
+		int kind, const char *what, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sfa_store_prep(d->st, sql, a, &s, what, err)))
+		return rc;
+	if (sqlite3_bind_parameter_count(s) >= 2)
+		sqlite3_bind_int64(s, 2, b);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_int(s, 3, kind);
+	return sfa_store_run(d->st, s, what, err);
+}
+
+static int count(sfa_diff *d, const char *sql, int kind, long long *out,
+		 sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc =
+		 sfa_store_prep(d->st, sql, kind, &s, "counting changes", err)))
+		return rc;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		rc = sfa_store_sqlerr(d->st, err, "counting changes");
+		sqlite3_finalize(s);
+		return rc;
+	}
+	*out = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int compute(sfa_diff *d, sfa_err *err)
+{
+	long long *n = d->count;
+	int rc;
+
+	if ((rc = exec(d->st, SQL_DIFF_TEMP, "preparing the diff", err)))
+		return rc;
+	if (d->from == d->to)
+		return 0;
+	if ((rc = diff_access(d, err)) ||
+	    (rc = run3(d, SQL_DIFF_USERS, d->from, d->to, 0, "comparing users",
+		       err)) ||
+	    (rc = run3(d, SQL_DIFF_RESOURCES, d->from, d->to,
+		       SFA_DIFF_RESOURCE_ADDED, "comparing resources", err)) ||
+	    (rc = run3(d, SQL_DIFF_RESOURCES, d->to, d->from,
+		       SFA_DIFF_RESOURCE_REMOVED, "comparing resources", err)))
+		return rc;
+	if ((rc = count(d, SQL_DIFF_COUNT_ACCESS, SFA_DIFF_ADDED,
+			&n[SFA_DIFF_ADDED], err)) ||
+	    (rc = count(d, SQL_DIFF_COUNT_ACCESS, SFA_DIFF_REMOVED,
+			&n[SFA_DIFF_REMOVED], err)) ||
+	    (rc = count(d, SQL_DIFF_USERS_COUNT, 0, &n[SFA_DIFF_CHANGED],
+			err)) ||
+	    (rc = count(d, SQL_DIFF_COUNT_RESOURCES, SFA_DIFF_RESOURCE_ADDED,
+			&n[SFA_DIFF_RESOURCE_ADDED], err)))
+		return rc;
+	return count(d, SQL_DIFF_COUNT_RESOURCES, SFA_DIFF_RESOURCE_REMOVED,
+		     &n[SFA_DIFF_RESOURCE_REMOVED], err);
+}
+
+int sfa_diff_open(sfa_diff **out, sfa_store *st, long long from, long long to,
+		  sfa_err *err)
+{
+	sfa_diff *d;
+	int rc;
+
+	*out = NULL;
+	if (st->snap)
+		return sfa_err_set(err, SFA_EINTERNAL,
+				   "diff while a snapshot is being written");
+	if (!(d = calloc(1, sizeof(*d))))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	d->st = st;
+	d->from = from;
+	d->to = to;
+	/* One read transaction for the whole diff: a gc or sync running
+	 * meanwhile cannot change what the readers see. */
+	if (sqlite3_get_autocommit(st->db)) {
+		if ((rc = exec(st, "BEGIN", "starting the diff", err))) {
+			free(d);
+			return rc;
+		}
+		d->in_tx = 1;
+	}
+	if ((rc = compute(d, err))) {
+		sfa_diff_free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+void sfa_diff_free(sfa_diff *d)
+{
+	if (!d)
+		return;
+	sqlite3_exec(d->st->db, SQL_DIFF_DROP, NULL, NULL, NULL);
+	if (d->in_tx)
+		sqlite3_exec(d->st->db, "COMMIT", NULL, NULL, NULL);
+	free(d);
+}
+
+long long sfa_diff_from(const sfa_diff *d)
+{
+	return d->from;
+}
+
+long long sfa_diff_to(const sfa_diff *d)
+{
+	return d->to;
+}
+
+long long sfa_diff_count(const sfa_diff *d, sfa_diff_kind k)
+{
+	return (unsigned)k < SFA_DIFF_NKINDS ? d->count[k] : 0;
+}
+
+long long sfa_diff_total(const sfa_diff *d)
+{
+	long long n = 0;
+	int k;
+
+	for (k = 0; k < SFA_DIFF_NKINDS; k++)
+		n += d->count[k];
+	return n;
+}
+
+/* ---- reading ---- */
+
+static int emit(sqlite3_stmt *s, sfa_diff_fn fn, void *ud)
+{
+	sfa_diff_change c;
+	sfa_access_row *r = &c.row;
+
+	c.kind = (sfa_diff_kind)sqlite3_column_int(s, 0);
+	r->snapshot_id = sqlite3_column_int64(s, 1);
+	r->captured_at = TXT(s, 2);
+	r->org_id = TXT(s, 3);
+	r->user_id = TXT(s, 4);
+	r->username = TXT(s, 5);
+	r->name = TXT(s, 6);
+	r->email = TXT(s, 7);
+	r->user_type = TXT(s, 8);
+	r->license = TXT(s, 9);
+	r->is_active = sqlite3_column_int(s, 10);
+	r->is_frozen = sqlite3_column_int(s, 11);
+	r->last_login_at = TXT(s, 12);
+	r->manager_username = TXT(s, 13);
+	r->access_type = TXT(s, 14);
+	r->access_id = TXT(s, 15);
+	r->access_name = TXT(s, 16);
+	r->via_type = TXT(s, 17);
+	r->via_id = TXT(s, 18);
+	r->via_name = TXT(s, 19);
+	r->assigned_at = TXT(s, 20);
+	r->expires_at = TXT(s, 21);
+	r->first_seen_at = TXT(s, 22);
+	c.field = TXT(s, 23);
+	c.old_value = TXT(s, 24);
+	c.new_value = TXT(s, 25);
+	return fn(ud, &c);
+}
+
+static int each(sfa_diff *d, const char *sql, sfa_diff_fn fn, void *ud,
+		sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sfa_store_prep(d->st, sql, d->from, &s, "reading changes",
+				 err)))
+		return rc;
+	if (sqlite3_bind_parameter_count(s) >= 2)
+		sqlite3_bind_int64(s, 2, d->to);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int stop = emit(s, fn, ud);
+
+		if (stop) {
+			sqlite3_finalize(s);
+			return stop;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		rc = sfa_store_sqlerr(d->st, err, "reading changes");
+		sqlite3_finalize(s);
+		return rc;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int sfa_diff_each(sfa_diff *d, sfa_diff_fn fn, void *ud, sfa_err *err)
+{
+	int rc;
+
+	if ((rc = each(d, SQL_DIFF_EACH_ACCESS, fn, ud, err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_CHANGED, fn, ud, err)))
+		return rc;
+	return each(d, SQL_DIFF_EACH_RESOURCE, fn, ud, err);
+}

@@ -1,0 +1,194 @@
+/*
+ * diff_sql.h - every SQL statement of the differ, by name: the temporary
+ * tables the changes go into, the set differences that fill them, and the
+ * ordered readers that join the names back in.  ?1 is the earlier and ?2
+ * the later snapshot unless a statement says otherwise.  Reuses the
+ * store's name and id macros (store_sql.h), as the store module's sibling.
+ */
+#ifndef SFA_DIFF_SQL_H
+#define SFA_DIFF_SQL_H
+
+#include "store_sql.h"
+
+/* The SQL is laid out by hand, clause by clause; clang-format would split
+ * it at arbitrary points.  Everything below is excluded from formatting. */
+/* clang-format off */
+
+/* ---- the changes, in temporary tables of the connection (the store may
+ * be open read-only: the temp database is always writable).  Access and
+ * resource changes keep only integer keys; names are joined in when the
+ * changes are read, so the tables stay small and the diff never copies a
+ * snapshot. ---- */
+#define SQL_DIFF_TEMP                                                          \
+	"CREATE TEMP TABLE IF NOT EXISTS sfa_diff_access (kind INTEGER"       \
+	" NOT NULL, snapshot_id INTEGER NOT NULL, user_id INTEGER NOT NULL,"  \
+	" access_type TEXT NOT NULL, access_id INTEGER NOT NULL,"             \
+	" via_type TEXT NOT NULL, via_id INTEGER NOT NULL);"                  \
+	"CREATE TEMP TABLE IF NOT EXISTS sfa_diff_user (user_id INTEGER"      \
+	" PRIMARY KEY, a_active, b_active, a_frozen, b_frozen, a_profile,"    \
+	" b_profile, a_role, b_role, a_email, b_email, a_manager, b_manager," \
+	" a_type, b_type, a_license, b_license);"                            \
+	"CREATE TEMP TABLE IF NOT EXISTS sfa_diff_resource (kind INTEGER"     \
+	" NOT NULL, snapshot_id INTEGER NOT NULL, type TEXT NOT NULL,"        \
+	" id INTEGER NOT NULL);"                                              \
+	"DELETE FROM temp.sfa_diff_access; DELETE FROM temp.sfa_diff_user;"  \
+	" DELETE FROM temp.sfa_diff_resource"
+#define SQL_DIFF_DROP                                                          \
+	"DROP TABLE IF EXISTS temp.sfa_diff_access;"                          \
+	" DROP TABLE IF EXISTS temp.sfa_diff_user;"                           \
+	" DROP TABLE IF EXISTS temp.sfa_diff_resource"
+
+/* ---- access rows: a merge of the two snapshots' rows read in primary
+ * key order (no sort, no lookups: one sequential pass over each), done in
+ * diff.c; ?1 the snapshot.  The comparison there must follow this ORDER
+ * BY exactly: integers, then BINARY text. ---- */
+#define SQL_DIFF_ACCESS_KEYS                                                   \
+	"SELECT user_id, access_type, access_id, via_type, via_id FROM access" \
+	" WHERE snapshot_id = ?1"                                             \
+	" ORDER BY user_id, access_type, access_id, via_type, via_id"
+/* ?1 kind, ?2 the snapshot the row is in, then the key. */
+#define SQL_DIFF_ACCESS_PUT                                                    \
+	"INSERT INTO temp.sfa_diff_access VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+
+/* ---- user attributes (access-model.md): users in both snapshots whose
+ * IsActive, IsFrozen, ProfileId, UserRoleId, Email, ManagerId, UserType or
+ * license name differ; LastLoginDate is not compared.  A user without a
+ * UserLogin row is not frozen, as in the access review. ---- */
+#define SQL_DIFF_FROZEN(snap, user)                                            \
+	"COALESCE((SELECT max(l.is_frozen) FROM sf_user_login l WHERE"        \
+	" l.snapshot_id = " snap " AND l.user_id = " user "), 0)"
+#define SQL_DIFF_USERS                                                         \
+	"INSERT INTO temp.sfa_diff_user SELECT * FROM (SELECT a.id,"          \
+	" a.is_active AS a1, b.is_active AS b1, "                             \
+	SQL_DIFF_FROZEN("?1", "a.id") " AS a2, "                               \
+	SQL_DIFF_FROZEN("?2", "a.id") " AS b2,"                                \
+	" a.profile_id AS a3, b.profile_id AS b3, a.user_role_id AS a4,"      \
+	" b.user_role_id AS b4, a.email AS a5, b.email AS b5,"                \
+	" a.manager_id AS a6, b.manager_id AS b6, a.user_type AS a7,"         \
+	" b.user_type AS b7, a.license_name AS a8, b.license_name AS b8"      \
+	" FROM sf_user a JOIN sf_user b ON b.snapshot_id = ?2 AND b.id = a.id" \
+	" WHERE a.snapshot_id = ?1) WHERE a1 IS NOT b1 OR a2 IS NOT b2 OR"    \
+	" a3 IS NOT b3 OR a4 IS NOT b4 OR a5 IS NOT b5 OR a6 IS NOT b6 OR"    \
+	" a7 IS NOT b7 OR a8 IS NOT b8"
+#define SQL_DIFF_USERS_COUNT                                                   \
+	"SELECT COALESCE(sum((a_active IS NOT b_active) + (a_frozen IS NOT"   \
+	" b_frozen) + (a_profile IS NOT b_profile) + (a_role IS NOT b_role)"  \
+	" + (a_email IS NOT b_email) + (a_manager IS NOT b_manager) +"        \
+	" (a_type IS NOT b_type) + (a_license IS NOT b_license)), 0)"         \
+	" FROM temp.sfa_diff_user"
+
+/* ---- resources (access-model.md "Resources"), by type: the ones of
+ * snapshot ?2 that snapshot ?1 does not have, recorded as kind ?3 in
+ * snapshot ?2.  Run once each way.  Profile-owned and group-aggregate
+ * permission sets are not resources; neither are PSG components (a
+ * component change shows as access rows). ---- */
+#define SQL_DIFF_RES(table, type, where)                                       \
+	"SELECT ?3, ?2, '" type "', b.id FROM " table " b WHERE"              \
+	" b.snapshot_id = ?2" where " AND NOT EXISTS (SELECT 1 FROM " table   \
+	" a WHERE a.snapshot_id = ?1 AND a.id = b.id" where ")"
+#define SQL_DIFF_PS_RESOURCE(t)                                                \
+	" AND COALESCE(" t ".is_owned_by_profile, 0) = 0 AND "               \
+	t ".permission_set_group_id IS NULL"
+#define SQL_DIFF_RESOURCES                                                     \
+	"INSERT INTO temp.sfa_diff_resource (kind, snapshot_id, type, id) "   \
+	SQL_DIFF_RES("sf_user", "user", "") " UNION ALL "                     \
+	SQL_DIFF_RES("sf_profile", "profile", "") " UNION ALL "               \
+	SQL_DIFF_RES("sf_user_role", "role", "") " UNION ALL "                \
+	SQL_DIFF_RES("sf_group", "group", "") " UNION ALL "                   \
+	"SELECT ?3, ?2, 'permission_set', b.id FROM sf_permission_set b"      \
+	" WHERE b.snapshot_id = ?2" SQL_DIFF_PS_RESOURCE("b")                 \
+	" AND NOT EXISTS (SELECT 1 FROM sf_permission_set a WHERE"            \
+	" a.snapshot_id = ?1 AND a.id = b.id" SQL_DIFF_PS_RESOURCE("a") ")"   \
+	" UNION ALL "                                                         \
+	SQL_DIFF_RES("sf_permission_set_group", "permission_set_group", "")   \
+	" UNION ALL "                                                         \
+	SQL_DIFF_RES("sf_connected_app", "connected_app", "") " UNION ALL "   \
+	SQL_DIFF_RES("sf_user_license", "license", "")
+
+/* ?1 kind: rows recorded of that kind. */
+#define SQL_DIFF_COUNT_ACCESS                                                  \
+	"SELECT count(*) FROM temp.sfa_diff_access WHERE kind = ?1"
+#define SQL_DIFF_COUNT_RESOURCES                                               \
+	"SELECT count(*) FROM temp.sfa_diff_resource WHERE kind = ?1"
+
+/* ---- readers.  All three give the same 26 columns: kind, the access
+ * review columns (snapshot_id ... first_seen_at, as SQL_EACH_ACCESS), then
+ * field, old_value, new_value.  ---- */
+#define SQL_DIFF_USER_COLS(snap, user)                                         \
+	" sn.started_at, sn.org_id, us.sfid, u.username, u.name, u.email,"    \
+	" u.user_type, u.license_name, u.is_active, "                         \
+	SQL_DIFF_FROZEN(snap, user) ", u.last_login_at, u.manager_username, "
+
+/* Added and removed rows, each with the columns of the snapshot it is in.
+ * The temp table drives the join (CROSS JOIN keeps it outermost): every
+ * other table is a primary key lookup per change. */
+#define SQL_DIFF_EACH_ACCESS                                                   \
+	"SELECT x.kind, x.snapshot_id," SQL_DIFF_USER_COLS("x.snapshot_id",   \
+	"x.user_id") "x.access_type, xs.sfid, "                               \
+	SQL_NAME_OF("x.access_type", "x.access_id") " AS access_name,"         \
+	" x.via_type, vs.sfid AS via_sfid, "                                  \
+	SQL_NAME_OF("x.via_type", "x.via_id") " AS via_name,"                  \
+	" a.assigned_at, a.expires_at, a.first_seen_at, NULL, NULL, NULL"     \
+	" FROM temp.sfa_diff_access x CROSS JOIN snapshot sn ON"              \
+	" sn.id = x.snapshot_id CROSS JOIN sf_user u ON"                      \
+	" u.snapshot_id = x.snapshot_id AND u.id = x.user_id"                 \
+	" CROSS JOIN access a ON a.snapshot_id = x.snapshot_id AND"           \
+	" a.user_id = x.user_id AND a.access_type = x.access_type AND"        \
+	" a.access_id = x.access_id AND a.via_type = x.via_type AND"          \
+	" a.via_id = x.via_id CROSS JOIN sfid us ON us.id = x.user_id"        \
+	" CROSS JOIN sfid xs ON xs.id = x.access_id"                          \
+	" LEFT JOIN sfid vs ON vs.id = x.via_id"                              \
+	" ORDER BY x.kind, u.username, x.access_type, access_name,"           \
+	" x.via_type, via_name, xs.sfid, via_sfid"
+
+/* Changed attributes, one row per field, with the later snapshot's (?2)
+ * user columns.  Values as stored: ids for references, true/false. */
+#define SQL_DIFF_BOOL(c) "CASE " c " WHEN 1 THEN 'true' WHEN 0 THEN 'false' END"
+#define SQL_DIFF_FIELD(rank, name, a, b)                                       \
+	"SELECT user_id, " rank " AS rank, '" name "' AS field, " a           \
+	" AS old_value, " b " AS new_value FROM temp.sfa_diff_user"
+#define SQL_DIFF_FIELD_IF(rank, name, a, b)                                    \
+	SQL_DIFF_FIELD(rank, name, a, b) " WHERE " a " IS NOT " b
+#define SQL_DIFF_ID_FIELD(rank, name, a, b)                                    \
+	SQL_DIFF_FIELD(rank, name, SFID(a), SFID(b)) " WHERE " a " IS NOT " b
+#define SQL_DIFF_EACH_CHANGED                                                  \
+	"WITH f AS (" SQL_DIFF_FIELD("1", "IsActive",                         \
+	SQL_DIFF_BOOL("a_active"), SQL_DIFF_BOOL("b_active"))                 \
+	" WHERE a_active IS NOT b_active UNION ALL "                          \
+	SQL_DIFF_FIELD("2", "IsFrozen", SQL_DIFF_BOOL("a_frozen"),            \
+	SQL_DIFF_BOOL("b_frozen")) " WHERE a_frozen IS NOT b_frozen"          \
+	" UNION ALL " SQL_DIFF_ID_FIELD("3", "ProfileId", "a_profile",        \
+	"b_profile") " UNION ALL " SQL_DIFF_ID_FIELD("4", "UserRoleId",       \
+	"a_role", "b_role") " UNION ALL " SQL_DIFF_FIELD_IF("5", "Email",     \
+	"a_email", "b_email") " UNION ALL " SQL_DIFF_ID_FIELD("6",            \
+	"ManagerId", "a_manager", "b_manager") " UNION ALL "                  \
+	SQL_DIFF_FIELD_IF("7", "UserType", "a_type", "b_type") " UNION ALL "  \
+	SQL_DIFF_FIELD_IF("8", "License", "a_license", "b_license") ")"       \
+	" SELECT 2, ?2," SQL_DIFF_USER_COLS("?2", "f.user_id") "NULL, NULL,"  \
+	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, f.field, f.old_value,"    \
+	" f.new_value FROM f CROSS JOIN snapshot sn ON sn.id = ?2"            \
+	" CROSS JOIN sf_user u ON u.snapshot_id = ?2 AND u.id = f.user_id"    \
+	" CROSS JOIN sfid us ON us.id = f.user_id"                            \
+	" ORDER BY u.username, f.rank, us.sfid"
+
+/* Added and removed resources, with the snapshot columns of the later
+ * (added) or earlier (removed) snapshot and the resource as access_*. */
+#define SQL_DIFF_EACH_RESOURCE                                                 \
+	"SELECT x.kind, x.snapshot_id, sn.started_at, sn.org_id, NULL, NULL," \
+	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, x.type, s.sfid,"    \
+	" CASE x.type WHEN 'license' THEN " RAW("sf_user_license", "n.name")  \
+	"x.id) ELSE " SQL_NAME_OF("x.type", "x.id") " END AS name, NULL,"     \
+	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"                     \
+	" FROM temp.sfa_diff_resource x CROSS JOIN snapshot sn ON"            \
+	" sn.id = x.snapshot_id CROSS JOIN sfid s ON s.id = x.id"             \
+	" ORDER BY x.kind, x.type, name, s.sfid"
+
+/* ---- picking the snapshots: the complete snapshot of org ?2 before
+ * snapshot ?1. ---- */
+#define SQL_DIFF_PREVIOUS                                                      \
+	"SELECT max(id) FROM snapshot WHERE status = 'complete' AND"          \
+	" org_id = ?2 AND id < ?1"
+
+/* clang-format on */
+
+#endif

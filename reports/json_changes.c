@@ -1,0 +1,182 @@
+/*
+ * json_changes.c - the changes between two snapshots as one JSON document.
+ * The frame is written by hand so that the arrays stream change by change
+ * (the diff comes ordered by kind); every entry and the metadata go
+ * through jansson, which does all the escaping.
+ */
+#include "report_changes.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
+static json_t *str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+/* json_object_set_new() takes the value even on failure, so a NULL from
+ * an allocation is caught once, by the caller's final check. */
+static int set(json_t *o, const char *k, json_t *v)
+{
+	return v ? json_object_set_new(o, k, v) : -1;
+}
+
+static json_t *change_entry(const sfa_diff_change *c)
+{
+	const sfa_access_row *r = &c->row;
+	json_t *o = json_object();
+	int bad = !o;
+
+	if (bad)
+		return NULL;
+	bad |= set(o, "change", json_string(sfa_diff_kind_name(c->kind)));
+	bad |= set(o, "field", str_or_null(c->field));
+	bad |= set(o, "old_value", str_or_null(c->old_value));
+	bad |= set(o, "new_value", str_or_null(c->new_value));
+	bad |= set(o, "snapshot_id", json_integer(r->snapshot_id));
+	bad |= set(o, "captured_at", str_or_null(r->captured_at));
+	bad |= set(o, "org_id", str_or_null(r->org_id));
+	bad |= set(o, "user_id", str_or_null(r->user_id));
+	bad |= set(o, "username", str_or_null(r->username));
+	bad |= set(o, "name", str_or_null(r->name));
+	bad |= set(o, "email", str_or_null(r->email));
+	bad |= set(o, "user_type", str_or_null(r->user_type));
+	bad |= set(o, "license", str_or_null(r->license));
+	bad |= set(o, "is_active",
+		   r->user_id ? json_boolean(r->is_active) : json_null());
+	bad |= set(o, "is_frozen",
+		   r->user_id ? json_boolean(r->is_frozen) : json_null());
+	bad |= set(o, "last_login_at", str_or_null(r->last_login_at));
+	bad |= set(o, "manager_username", str_or_null(r->manager_username));
+	bad |= set(o, "access_type", str_or_null(r->access_type));
+	bad |= set(o, "access_id", str_or_null(r->access_id));
+	bad |= set(o, "access_name", str_or_null(r->access_name));
+	bad |= set(o, "via_type", str_or_null(r->via_type));
+	bad |= set(o, "via_id", str_or_null(r->via_id));
+	bad |= set(o, "via_name", str_or_null(r->via_name));
+	bad |= set(o, "assigned_at", str_or_null(r->assigned_at));
+	bad |= set(o, "expires_at", str_or_null(r->expires_at));
+	bad |= set(o, "first_seen_at", str_or_null(r->first_seen_at));
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int take_snapshot(void *ud, const sfa_snapshot_info *s)
+{
+	json_t **out = ud;
+
+	*out = json_pack("{sI ss ss ss ss? ss ss?}", "id", (json_int_t)s->id,
+			 "org_id", s->org_id, "api_version", s->api_version,
+			 "captured_at", s->started_at, "finished_at",
+			 s->finished_at, "status", s->status, "content_hash",
+			 s->content_hash);
+	return 0;
+}
+
+typedef struct pass {
+	FILE *f;
+	int kind;    /* the array open now, -1 before the first */
+	long long n; /* entries in that array */
+	long long rows;
+	sfa_err *err;
+} pass;
+
+/* Closes the open array and opens the next ones up to kind (empty arrays
+ * for the kinds without changes in between). */
+static void open_until(pass *p, int kind)
+{
+	while (p->kind < kind) {
+		if (p->kind >= 0)
+			fputs(p->n ? "\n  ],\n" : "],\n", p->f);
+		p->kind++;
+		p->n = 0;
+		fprintf(p->f, "  \"%s\": [",
+			sfa_diff_kind_name((sfa_diff_kind)p->kind));
+	}
+}
+
+static int on_change(void *ud, const sfa_diff_change *c)
+{
+	pass *p = ud;
+	json_t *o = change_entry(c);
+	int rc;
+
+	if (!o)
+		return sfa_err_set(p->err, SFA_ENOMEM, "out of memory");
+	open_until(p, (int)c->kind);
+	fputs(p->n ? ",\n    " : "\n    ", p->f);
+	rc = json_dumpf(o, p->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	p->n++;
+	p->rows++;
+	return rc || ferror(p->f) ? sfa_err_set(p->err, SFA_EIO,
+						"cannot write the JSON changes")
+				  : 0;
+}
+
+int sfa_report_changes_json(sfa_store *st, sfa_diff *d, FILE *f,
+			    long long *rows, sfa_err *err)
+{
+	json_t *from = NULL, *to = NULL, *head = NULL, *counts;
+	pass p = {f, -1, 0, 0, err};
+	int rc, k;
+
+	*rows = 0;
+	if ((rc = sfa_store_get_snapshot(st, sfa_diff_from(d), take_snapshot,
+					 &from, err)) ||
+	    (rc = sfa_store_get_snapshot(st, sfa_diff_to(d), take_snapshot, &to,
+					 err)))
+		goto out;
+	counts = json_object();
+	for (k = 0; counts && k < SFA_DIFF_NKINDS; k++)
+		json_object_set_new(
+		    counts, sfa_diff_kind_name((sfa_diff_kind)k),
+		    json_integer(sfa_diff_count(d, (sfa_diff_kind)k)));
+	head = json_pack("{ss ss ss sO* sO* so*}", "report", "changes", "tool",
+			 "sfaccess", "version", SFA_VERSION, "from", from, "to",
+			 to, "counts", counts);
+	if (!from || !to || !head) {
+		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* The head's members, then the arrays, inside one object. */
+	fputs("{", f);
+	{
+		const char *key;
+		json_t *v;
+		int first = 1;
+
+		json_object_foreach(head, key, v)
+		{
+			char *s =
+			    json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
+					      JSON_ENCODE_ANY);
+
+			if (!s) {
+				rc = sfa_err_set(err, SFA_ENOMEM,
+						 "out of memory");
+				goto out;
+			}
+			fprintf(f, "%s\n  \"%s\": %s", first ? "" : ",", key,
+				s);
+			free(s);
+			first = 0;
+		}
+	}
+	fputs(",\n", f);
+	if ((rc = sfa_diff_each(d, on_change, &p, err)))
+		goto out;
+	open_until(&p, SFA_DIFF_NKINDS - 1);
+	fputs(p.n ? "\n  ]\n}\n" : "]\n}\n", f);
+	*rows = p.rows;
+	if (ferror(f))
+		rc = sfa_err_set(err, SFA_EIO, "cannot write the JSON changes");
+out:
+	json_decref(from);
+	json_decref(to);
+	json_decref(head);
+	return rc;
+}
