@@ -186,6 +186,14 @@ function main() {
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 2000).unref();
   };
+  // Test harnesses set SFEMU_EXIT_WITH_PARENT=1 and give the emulator a stdin pipe: when the
+  // parent dies, even by SIGKILL, the pipe closes and the emulator does not linger as an orphan.
+  if (process.env.SFEMU_EXIT_WITH_PARENT === '1') {
+    const gone = () => { process.stderr.write('emulator: parent gone, exiting\n'); process.exit(0); };
+    process.stdin.on('close', gone);
+    process.stdin.on('end', gone);
+    process.stdin.resume();
+  }
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -54,7 +54,7 @@ function generatedOrg(users, seed = 7) {
 async function startEmulator(orgFile, extraArgs = []) {
   const portFile = tmpFile('port');
   const proc = spawn(process.execPath, [path.join(EMU_DIR, 'server.js'), '--org', orgFile, '--port', '0', '--port-file', portFile, ...extraArgs],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
+    { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, SFEMU_EXIT_WITH_PARENT: '1' } });
   const log = [];
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (d) => { log.push(d); if (log.length > 2000) log.splice(0, 1000); });
