@@ -162,11 +162,9 @@ static void on_op(void *ud, const sfa_apply_op *op)
 		r->failed++;
 	if (op->outcome == SFA_OUTCOME_FAILED) {
 		printf("  line %-5ld %-7s %s\n", op->c->line, "FAILED", desc);
-		fprintf(stderr, "sfaccess: %s:%ld: %s %s for user %s: %s\n",
-			r->path, op->c->line, sfa_op_name(op->c->op),
-			sfa_rtype_name(op->c->rtype),
-			op->user_name ? op->user_name : op->c->user,
-			op->err.msg);
+		/* The row, the user (in desc) and Salesforce's words. */
+		fprintf(stderr, "sfaccess: %s:%ld: %s: %s\n", r->path,
+			op->c->line, desc, op->err.msg);
 	} else {
 		printf("  line %-5ld %-7s %s%s%s%s%s\n", op->c->line,
 		       sfa_outcome_name(op->outcome), desc,

@@ -268,7 +268,8 @@ static int lookup_refs(sfa_sf *sf, const spec *sp, const batch *refs,
 }
 
 /* The records ref names: by Id, or by name as Salesforce compares them
- * (case-insensitively).  Returns how many; *first the first. */
+ * (case-insensitively).  Returns how many distinct ones (a record found
+ * both by Id and by name counts once); *first the first. */
 static size_t match(const found_list *l, const spec *sp, const char *ref,
 		    const found **first)
 {
@@ -279,11 +280,18 @@ static size_t match(const found_list *l, const spec *sp, const char *ref,
 	for (i = 0; i < l->n; i++) {
 		const found *f = &l->v[i];
 
-		if (by_id ? sfa_apply_same_id(f->id, ref)
-			  : (f->name && strcasecmp(f->name, ref) == 0)) {
-			if (!n++)
-				*first = f;
-		}
+		size_t j;
+
+		if (!(by_id ? sfa_apply_same_id(f->id, ref)
+			    : (f->name && strcasecmp(f->name, ref) == 0)))
+			continue;
+		for (j = 0; j < i; j++)
+			if (sfa_apply_same_id(l->v[j].id, f->id))
+				break;
+		if (j < i)
+			continue;
+		if (!n++)
+			*first = f;
 	}
 	return n;
 }
@@ -306,7 +314,8 @@ static int problem_match(ctx *x, long line, const spec *sp, const char *ref,
 		return sfa_problem_add(x->probs, line, "unknown %s `%s`",
 				       sp->what, ref);
 	for (i = 0; i < l->n && len + 20 < sizeof(ids); i++)
-		if (l->v[i].name && strcasecmp(l->v[i].name, ref) == 0)
+		if (l->v[i].name && strcasecmp(l->v[i].name, ref) == 0 &&
+		    !strstr(ids, l->v[i].id))
 			len += (size_t)snprintf(ids + len, sizeof(ids) - len,
 						"%s%s", len ? ", " : "",
 						l->v[i].id);
