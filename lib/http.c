@@ -2,9 +2,11 @@
  * http.c - libcurl easy handle behind sfa_http_send(), and the retry
  * policy.  One attempt = reset the handle (live connections survive a
  * reset, so keep-alive works), set every option from scratch, perform,
- * classify.  Moving to a multi handle later only changes perform_once().
+ * classify.  The pieces an attempt is made of (options, callbacks, the
+ * retry decision) are shared with http_multi.c through http_int.h.
  */
 #include "http.h"
+#include "http_int.h"
 
 #include "redact.h"
 #include "secret.h"
@@ -25,42 +27,15 @@
 
 #define DEFAULT_MAX_BODY ((size_t)256 * 1024 * 1024)
 
-struct sfa_http {
-	CURL *curl;
-	char *ca_bundle;  /* owned */
-	char *user_agent; /* owned */
-	size_t max_body;
-	int max_attempts;
-	long max_retry_ms, backoff_base_ms, backoff_max_ms;
-	long connect_timeout_ms, timeout_ms;
-	sfa_log_fn log;
-	void *log_ud;
-	long sent;
-	uint64_t rng;
-	char errbuf[CURL_ERROR_SIZE];
-};
-
-/* What one attempt needs in the curl callbacks. */
-struct transfer {
-	sfa_http *h;
-	sfa_http_response *resp;
-	int too_big;
-	int nomem;
-};
-
-/* The parts of a request URL the policy and the log need. */
-struct target {
-	char *host;  /* curl-allocated */
-	char *shown; /* malloc'd: path (+ query when loggable), redacted */
-};
-
-static long now_ms(void)
+long sfa_http__now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+#define now_ms sfa_http__now_ms
 
 static void sleep_ms(long ms)
 {
@@ -194,11 +169,32 @@ void sfa_http_response_free(sfa_http_response *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void sfa_http__attempt_reset(const sfa_http_request *req, sfa_http_response *r)
+{
+	response_reset(r);
+	if (req->sink && req->restart)
+		req->restart(req->sink_ud);
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
-	struct transfer *t = ud;
+	struct sfa_http_transfer *t = ud;
 	size_t len = size * n;
+	long status = 0;
 
+	/* A 2xx body of a streaming request goes to its sink as it arrives;
+	 * anything else (an error body) is buffered for the caller. */
+	if (t->req->sink) {
+		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+		if (status >= 200 && status < 300) {
+			t->received += len;
+			if (t->req->sink(t->req->sink_ud, p, len) != len) {
+				t->sink_failed = 1;
+				return 0;
+			}
+			return len;
+		}
+	}
 	if (len > t->h->max_body - t->resp->body.len) {
 		t->too_big = 1;
 		return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
@@ -207,6 +203,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 		t->nomem = 1;
 		return 0;
 	}
+	t->received += len;
 	return len;
 }
 
@@ -234,7 +231,7 @@ static int capture(const char *p, size_t len, const char *name, char **slot,
 
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
-	struct transfer *t = ud;
+	struct sfa_http_transfer *t = ud;
 	sfa_http_response *r = t->resp;
 	size_t len = size * n;
 
@@ -307,7 +304,7 @@ static int is_retryable_status(long s)
 	return s == 500 || s == 502 || s == 503 || s == 504;
 }
 
-static void target_free(struct target *t)
+void sfa_http__target_free(struct sfa_http_target *t)
 {
 	curl_free(t->host);
 	free(t->shown);
@@ -316,8 +313,8 @@ static void target_free(struct target *t)
 /* Applies the URL policy (https, or http to loopback only) and works out
  * what the log may show: the path, and the query unless it can hold
  * secrets (OAuth endpoints, or the caller says so). */
-static int target_parse(const char *url, unsigned flags, struct target *t,
-			sfa_err *err)
+int sfa_http__target_parse(const char *url, unsigned flags,
+			   struct sfa_http_target *t, sfa_err *err)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *path = NULL, *query = NULL, *line = NULL;
@@ -365,19 +362,16 @@ out:
 	curl_free(query);
 	curl_url_cleanup(u);
 	if (rc)
-		target_free(t);
+		sfa_http__target_free(t);
 	return rc;
 }
 
-/* One attempt.  Returns the curl code; status and headers land in resp. */
-static CURLcode perform_once(sfa_http *h, const sfa_http_request *req,
-			     struct curl_slist *headers, struct transfer *t)
+void sfa_http__setup(sfa_http *h, CURL *c, const sfa_http_request *req,
+		     struct curl_slist *headers, struct sfa_http_transfer *t,
+		     char *errbuf)
 {
-	CURL *c = h->curl;
-	CURLcode rc;
-
-	curl_easy_reset(c);
-	h->errbuf[0] = '\0';
+	errbuf[0] = '\0';
+	t->curl = c;
 	curl_easy_setopt(c, CURLOPT_URL, req->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -391,8 +385,10 @@ static CURLcode perform_once(sfa_http *h, const sfa_http_request *req,
 	curl_easy_setopt(c, CURLOPT_USERAGENT, h->user_agent);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_body);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+	if (!req->sink)
+		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+				 (curl_off_t)h->max_body);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
@@ -410,11 +406,6 @@ static CURLcode perform_once(sfa_http *h, const sfa_http_request *req,
 					 req->body ? req->body : "");
 		}
 	}
-	rc = curl_easy_perform(c);
-	h->sent++;
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t->resp->status);
-	return rc;
 }
 
 /* The delay before attempt number `attempt + 1`: exponential, capped,
@@ -432,7 +423,7 @@ static long backoff_ms(sfa_http *h, int attempt)
 	return d / 2 + (long)(next_random(h) % (uint64_t)(d / 2 + 1));
 }
 
-static struct curl_slist *build_headers(const sfa_http_request *req)
+struct curl_slist *sfa_http__build_headers(const sfa_http_request *req)
 {
 	struct curl_slist *list = NULL, *n;
 	size_t i;
@@ -450,112 +441,141 @@ static struct curl_slist *build_headers(const sfa_http_request *req)
 	return list;
 }
 
+int sfa_http__decide(sfa_http *h, const sfa_http_request *req,
+		     const struct sfa_http_target *tg,
+		     struct sfa_http_transfer *t, CURLcode cc,
+		     const char *errbuf, int attempt, long start_ms, long t0_ms,
+		     long *wait_ms, int *rc, sfa_err *err)
+{
+	sfa_http_response *resp = t->resp;
+	const char *why;
+	char reason[64];
+	int bad_body = 0;
+	long wait;
+
+	*rc = 0;
+	if (t->nomem) {
+		*rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		return SFA_HTTP__DONE;
+	}
+	if (t->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
+		*rc = sfa_err_set(err, SFA_EPROTO,
+				  "response from %s %s is larger than the "
+				  "%zu-byte limit",
+				  tg->host, tg->shown, h->max_body);
+		return SFA_HTTP__DONE;
+	}
+	if (cc == CURLE_OK) {
+		sfa_http_log(h, SFA_LOG_INFO, "%s %s -> %ld (%ld ms%s)",
+			     req->method, tg->shown, resp->status,
+			     now_ms() - t0_ms, attempt > 1 ? ", retried" : "");
+		if (resp->status >= 200 && resp->status < 300 && req->check &&
+		    req->check(req->check_ud, resp))
+			bad_body = 1;
+		else if (!is_retryable_status(resp->status))
+			return SFA_HTTP__DONE; /* an answer: the caller reads it
+						*/
+		if (bad_body)
+			snprintf(reason, sizeof(reason),
+				 "malformed or cut-short body");
+		else
+			snprintf(reason, sizeof(reason), "HTTP %ld",
+				 resp->status);
+	} else {
+		/* A sink that refused a chunk aborted the transfer: that is
+		 * the sink's verdict, not the network's. */
+		if (t->sink_failed) {
+			*rc = sfa_err_set(err, SFA_EPROTO,
+					  "response from %s %s could not be "
+					  "read",
+					  tg->host, tg->shown);
+			return SFA_HTTP__DONE;
+		}
+		sfa_http_log(h, SFA_LOG_INFO, "%s %s -> %s (%ld ms)",
+			     req->method, tg->shown, curl_easy_strerror(cc),
+			     now_ms() - t0_ms);
+		snprintf(reason, sizeof(reason), "%s", curl_easy_strerror(cc));
+	}
+
+	wait = backoff_ms(h, attempt);
+	if ((req->flags & SFA_HTTP_IDEMPOTENT) && attempt < h->max_attempts &&
+	    (cc == CURLE_OK || is_transient(cc)) &&
+	    now_ms() - start_ms + wait <= h->max_retry_ms) {
+		sfa_http_log(h, SFA_LOG_WARN,
+			     "%s %s: %s; retrying in %ld ms (attempt %d of %d)",
+			     req->method, tg->shown, reason, wait, attempt + 1,
+			     h->max_attempts);
+		*wait_ms = wait;
+		return SFA_HTTP__RETRY;
+	}
+
+	/* Out of retries (or not allowed any). */
+	if (cc == CURLE_OK && !bad_body)
+		return SFA_HTTP__DONE; /* a 5xx: returned for its error body */
+	if (bad_body) {
+		*rc = sfa_err_set(err, SFA_EPROTO,
+				  "response from %s %s was cut short or "
+				  "malformed (%d attempt%s)",
+				  tg->host, tg->shown, attempt,
+				  attempt > 1 ? "s" : "");
+		return SFA_HTTP__DONE;
+	}
+	why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+	if (is_tls_error(cc))
+		*rc =
+		    sfa_err_set(err, SFA_ETLS, "TLS failure talking to %s: %s",
+				tg->host, why);
+	else
+		*rc = sfa_err_set(err, SFA_ENET, "cannot reach %s: %s%s",
+				  tg->host, why,
+				  attempt > 1 ? " (after retries)" : "");
+	return SFA_HTTP__DONE;
+}
+
 int sfa_http_send(sfa_http *h, const sfa_http_request *req,
 		  sfa_http_response *resp, sfa_err *err)
 {
 	struct curl_slist *headers = NULL;
-	struct target tg;
+	struct sfa_http_target tg;
 	long start = now_ms();
 	int attempt, rc = 0;
-	const char *why;
-	char reason[64];
 
 	if (!h || !req || !req->method || !resp)
 		return sfa_err_set(err, SFA_EINTERNAL,
 				   "sfa_http_send: missing argument");
-	rc = target_parse(req->url, req->flags, &tg, err);
+	rc = sfa_http__target_parse(req->url, req->flags, &tg, err);
 	if (rc)
 		return rc;
-	headers = build_headers(req);
+	headers = sfa_http__build_headers(req);
 	if (!headers) {
-		target_free(&tg);
+		sfa_http__target_free(&tg);
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
 	for (attempt = 1;; attempt++) {
-		struct transfer t = {h, resp, 0, 0};
-		long t0, wait;
+		struct sfa_http_transfer t = {h, req, resp, NULL, 0, 0, 0, 0};
+		long t0, wait = 0;
 		CURLcode cc;
-		int bad_body = 0;
 
-		response_reset(resp);
+		sfa_http__attempt_reset(req, resp);
 		t0 = now_ms();
-		cc = perform_once(h, req, headers, &t);
+		curl_easy_reset(h->curl);
+		sfa_http__setup(h, h->curl, req, headers, &t, h->errbuf);
+		cc = curl_easy_perform(h->curl);
+		h->sent++;
+		if (cc == CURLE_OK)
+			curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE,
+					  &resp->status);
 		resp->attempts = attempt;
 		resp->elapsed_ms = now_ms() - start;
-		if (t.nomem) {
-			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		if (sfa_http__decide(h, req, &tg, &t, cc, h->errbuf, attempt,
+				     start, t0, &wait, &rc,
+				     err) == SFA_HTTP__DONE)
 			break;
-		}
-		if (t.too_big || cc == CURLE_FILESIZE_EXCEEDED) {
-			rc = sfa_err_set(err, SFA_EPROTO,
-					 "response from %s %s is larger than "
-					 "the %zu-byte limit",
-					 tg.host, tg.shown, h->max_body);
-			break;
-		}
-		if (cc == CURLE_OK) {
-			sfa_http_log(h, SFA_LOG_INFO, "%s %s -> %ld (%ld ms%s)",
-				     req->method, tg.shown, resp->status,
-				     now_ms() - t0,
-				     attempt > 1 ? ", retried" : "");
-			if (resp->status >= 200 && resp->status < 300 &&
-			    req->check && req->check(req->check_ud, resp))
-				bad_body = 1;
-			else if (!is_retryable_status(resp->status))
-				break; /* an answer: the caller reads it */
-			if (bad_body)
-				snprintf(reason, sizeof(reason),
-					 "malformed or cut-short body");
-			else
-				snprintf(reason, sizeof(reason), "HTTP %ld",
-					 resp->status);
-		} else {
-			sfa_http_log(h, SFA_LOG_INFO, "%s %s -> %s (%ld ms)",
-				     req->method, tg.shown,
-				     curl_easy_strerror(cc), now_ms() - t0);
-			snprintf(reason, sizeof(reason), "%s",
-				 curl_easy_strerror(cc));
-		}
-
-		wait = backoff_ms(h, attempt);
-		if ((req->flags & SFA_HTTP_IDEMPOTENT) &&
-		    attempt < h->max_attempts &&
-		    (cc == CURLE_OK || is_transient(cc)) &&
-		    now_ms() - start + wait <= h->max_retry_ms) {
-			sfa_http_log(h, SFA_LOG_WARN,
-				     "%s %s: %s; retrying in %ld ms "
-				     "(attempt %d of %d)",
-				     req->method, tg.shown, reason, wait,
-				     attempt + 1, h->max_attempts);
-			sleep_ms(wait);
-			continue;
-		}
-
-		/* Out of retries (or not allowed any). */
-		if (cc == CURLE_OK && !bad_body)
-			break; /* a 5xx: returned for its error body */
-		if (bad_body) {
-			rc = sfa_err_set(err, SFA_EPROTO,
-					 "response from %s %s was cut short "
-					 "or malformed (%d attempt%s)",
-					 tg.host, tg.shown, attempt,
-					 attempt > 1 ? "s" : "");
-			break;
-		}
-		why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc);
-		if (is_tls_error(cc))
-			rc = sfa_err_set(err, SFA_ETLS,
-					 "TLS failure talking to %s: %s",
-					 tg.host, why);
-		else
-			rc = sfa_err_set(err, SFA_ENET, "cannot reach %s: %s%s",
-					 tg.host, why,
-					 attempt > 1 ? " (after retries)" : "");
-		break;
+		sleep_ms(wait);
 	}
 	if (rc)
 		sfa_err_where(err, "%s", tg.shown);
 	curl_slist_free_all(headers);
-	target_free(&tg);
+	sfa_http__target_free(&tg);
 	return rc;
 }

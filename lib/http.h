@@ -6,7 +6,9 @@
  * emulator), redirects are returned rather than followed, response bodies
  * are capped, and requests marked idempotent are retried with exponential
  * backoff and jitter on 500/502/503/504, timeouts, resets and truncated
- * bodies.  Nothing here knows Salesforce; sf.c and auth*.c build on it.
+ * bodies.  Many requests can also run at once over one multi handle
+ * (http_multi.c).  Nothing here knows Salesforce; sf*.c and auth*.c
+ * build on it.
  */
 #ifndef SFA_HTTP_H
 #define SFA_HTTP_H
@@ -84,6 +86,14 @@ typedef struct sfa_http_request {
 	unsigned flags;		 /* SFA_HTTP_* */
 	sfa_http_check_fn check; /* may be NULL */
 	void *check_ud;
+	/* Streaming: when sink is set, a 2xx body is handed to it chunk by
+	 * chunk as it arrives instead of being kept in resp->body (error
+	 * bodies are still kept).  sink returns n to go on, anything else
+	 * to abort.  restart (may be NULL) is called before every attempt,
+	 * so a retried transfer can start its parser over. */
+	size_t (*sink)(void *ud, const char *p, size_t n);
+	void (*restart)(void *ud);
+	void *sink_ud;
 } sfa_http_request;
 
 /* Sends req, retrying as described at the top.  Returns 0 when a response
@@ -95,6 +105,50 @@ typedef struct sfa_http_request {
  * check callback still refused it after the last attempt), SFA_ENOMEM. */
 int sfa_http_send(sfa_http *h, const sfa_http_request *req,
 		  sfa_http_response *resp, sfa_err *err);
+
+/* ---- many requests at once: http_multi.c ----
+ *
+ * A sfa_http_multi runs requests concurrently over one libcurl multi
+ * handle (keep-alive connections, gzip, at most max_connections to a
+ * host), with the same options, URL policy and retry policy as
+ * sfa_http_send(); a retry waits without blocking the other transfers.
+ * Everything happens on the caller's thread inside
+ * sfa_http_multi_step(), which calls each finished request's callback. */
+typedef struct sfa_http_multi sfa_http_multi;
+
+/* A finished request: rc and err as sfa_http_send() would have returned
+ * them, resp its response (borrowed for the call; the callback may keep
+ * nothing of it but may take its strings by setting them to NULL).  The
+ * callback may add requests.  A non-zero return (err set) makes
+ * sfa_http_multi_step() return it at once. */
+typedef int (*sfa_http_done_fn)(void *ud, int rc, sfa_http_response *resp,
+				sfa_err *err);
+
+/* h is borrowed (its options and request counter are used).
+ * max_connections < 1 means 1. */
+int sfa_http_multi_new(sfa_http_multi **out, sfa_http *h, int max_connections,
+		       sfa_err *err);
+/* Drops every unfinished request without calling its callback. */
+void sfa_http_multi_free(sfa_http_multi *m);
+
+/* Queues req.  URL, headers and body are copied; check, sink and their
+ * ud are borrowed until done has been called. */
+int sfa_http_multi_add(sfa_http_multi *m, const sfa_http_request *req,
+		       sfa_http_done_fn done, void *ud, sfa_err *err);
+
+/* The same, not started before delay_ms have passed (Bulk job polls). */
+int sfa_http_multi_add_after(sfa_http_multi *m, const sfa_http_request *req,
+			     long delay_ms, sfa_http_done_fn done, void *ud,
+			     sfa_err *err);
+
+/* Requests added and not yet finished (running or waiting to retry). */
+int sfa_http_multi_pending(const sfa_http_multi *m);
+
+/* Moves every transfer along, waiting at most until something happens
+ * (data, a finished transfer, a retry falling due), and calls the
+ * callbacks of the requests that finished.  Returns 0 or the first
+ * callback's error. */
+int sfa_http_multi_step(sfa_http_multi *m, sfa_err *err);
 
 /* Requests put on the wire by this client, every attempt counted. */
 long sfa_http_requests_sent(const sfa_http *h);
