@@ -10,22 +10,13 @@
 #include "http.h"
 #include "secret.h"
 #include "sf_error.h"
+#include "sf_int.h"
 #include "soql.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct sfa_sf {
-	struct sfa_http *http;	     /* borrowed */
-	const sfa_auth_config *auth; /* borrowed */
-	sfa_session session;	     /* owned */
-	char version[16];	     /* "64.0" */
-	long api_requests;
-	long used, limit;
-	int has_usage;
-};
 
 int sfa_sf_new(sfa_sf **out, struct sfa_http *http, const sfa_auth_config *auth,
 	       sfa_err *err)
@@ -90,6 +81,34 @@ long sfa_sf_api_requests(const sfa_sf *sf)
 	return sf->api_requests;
 }
 
+void sfa_sf__note_limit(sfa_sf *sf, const sfa_http_response *resp)
+{
+	if (resp->limit_info &&
+	    sfa_sf_limit_info_parse(resp->limit_info, &sf->used, &sf->limit))
+		sf->has_usage = 1;
+}
+
+void sfa_sf_set_budget(sfa_sf *sf, long max_requests)
+{
+	sf->max_requests = max_requests;
+}
+
+long sfa_sf_budget(const sfa_sf *sf)
+{
+	return sf->max_requests;
+}
+
+int sfa_sf__budget_check(sfa_sf *sf, long in_flight, sfa_err *err)
+{
+	if (sf->max_requests <= 0 ||
+	    sf->api_requests + in_flight < sf->max_requests)
+		return 0;
+	return sfa_err_set(err, SFA_ELIMIT,
+			   "stopped at the API request budget: %ld requests "
+			   "allowed, %ld spent, and the sync needs more",
+			   sf->max_requests, sf->api_requests + in_flight);
+}
+
 int sfa_sf_api_usage(const sfa_sf *sf, long *used, long *limit)
 {
 	if (!sf->has_usage)
@@ -117,7 +136,7 @@ static int parse_body(void *ud, const sfa_http_response *r)
 	return p->root == NULL;
 }
 
-static char *bearer_header(const sfa_session *s)
+char *sfa_sf__bearer_header(const sfa_session *s)
 {
 	size_t n = strlen(s->access_token) + sizeof("Authorization: Bearer ");
 	char *h = malloc(n);
@@ -149,7 +168,9 @@ static int rest(sfa_sf *sf, const char *method, const char *url,
 		if (!sf->session.access_token &&
 		    (rc = sfa_sf_login(sf, err)) != 0)
 			return rc;
-		auth = bearer_header(&sf->session);
+		if ((rc = sfa_sf__budget_check(sf, 0, err)) != 0)
+			return rc;
+		auth = sfa_sf__bearer_header(&sf->session);
 		if (!auth)
 			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		headers[n++] = auth;
@@ -172,10 +193,7 @@ static int rest(sfa_sf *sf, const char *method, const char *url,
 		rc = sfa_http_send(sf->http, &req, &resp, err);
 		sf->api_requests += sfa_http_requests_sent(sf->http) - before;
 		sfa_secret_free(auth);
-		if (resp.limit_info &&
-		    sfa_sf_limit_info_parse(resp.limit_info, &sf->used,
-					    &sf->limit))
-			sf->has_usage = 1;
+		sfa_sf__note_limit(sf, &resp);
 
 		if (rc == 0 && resp.status >= 200 && resp.status < 300) {
 			*out = parsed.root;
@@ -194,6 +212,7 @@ static int rest(sfa_sf *sf, const char *method, const char *url,
 			rc = sfa_sf_login(sf, err);
 			if (rc)
 				return rc;
+			sf->session_gen++;
 			continue;
 		}
 		if (rc == 0)
@@ -207,7 +226,7 @@ static int rest(sfa_sf *sf, const char *method, const char *url,
 }
 
 /* Appends s to b URL-encoded for a query string (space as '+'). */
-static int url_encode(sfa_buf *b, const char *s)
+int sfa_sf__url_encode(sfa_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	int rc = 0;
@@ -230,29 +249,19 @@ static int url_encode(sfa_buf *b, const char *s)
 	return rc;
 }
 
-/* Calls fn for each record of one query page; *next is the borrowed
- * nextRecordsUrl, NULL after the last page. */
-static int walk_page(json_t *page, const char *object, sfa_sf_record_fn fn,
-		     void *ud, const char **next, sfa_err *err)
+int sfa_sf_page(json_t *page, const char *object, json_t **records,
+		long long *total, const char **next, sfa_err *err)
 {
-	json_t *records = json_object_get(page, "records");
 	json_t *done = json_object_get(page, "done");
-	json_t *rec;
-	size_t i;
 
+	*records = json_object_get(page, "records");
+	*total = json_integer_value(json_object_get(page, "totalSize"));
 	*next = NULL;
-	if (!json_is_array(records) || !json_is_boolean(done)) {
+	if (!json_is_array(*records) || !json_is_boolean(done)) {
 		sfa_err_where(err, "%s", object);
 		return sfa_err_set(err, SFA_EPROTO,
 				   "query result for %s lacks records or done",
 				   object);
-	}
-	json_array_foreach(records, i, rec)
-	{
-		int rc = fn(ud, rec, err);
-
-		if (rc)
-			return rc;
 	}
 	if (json_is_true(done))
 		return 0;
@@ -260,6 +269,7 @@ static int walk_page(json_t *page, const char *object, sfa_sf_record_fn fn,
 	/* Only a path on the same instance: the token goes wherever this
 	 * points. */
 	if (!*next || strncmp(*next, "/services/data/", 15)) {
+		*next = NULL;
 		sfa_err_where(err, "%s", object);
 		return sfa_err_set(err, SFA_EPROTO,
 				   "query result for %s is not done but has "
@@ -267,6 +277,40 @@ static int walk_page(json_t *page, const char *object, sfa_sf_record_fn fn,
 				   object);
 	}
 	return 0;
+}
+
+/* Calls fn for each record of one query page; *next is the borrowed
+ * nextRecordsUrl, NULL after the last page. */
+static int walk_page(json_t *page, const char *object, sfa_sf_record_fn fn,
+		     void *ud, const char **next, sfa_err *err)
+{
+	json_t *records, *rec;
+	long long total;
+	size_t i;
+	int rc = sfa_sf_page(page, object, &records, &total, next, err);
+
+	if (rc)
+		return rc;
+	json_array_foreach(records, i, rec)
+	{
+		rc = fn(ud, rec, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+char *sfa_sf_query_path(const char *soql, unsigned flags)
+{
+	sfa_buf b = {0};
+
+	if (sfa_buf_puts(&b, (flags & SFA_SF_QUERY_ALL) ? "queryAll?q="
+							: "query?q=") ||
+	    sfa_sf__url_encode(&b, soql)) {
+		sfa_buf_free(&b);
+		return NULL;
+	}
+	return sfa_buf_detach(&b);
 }
 
 int sfa_sf_query(sfa_sf *sf, const char *soql, unsigned flags,
@@ -288,7 +332,7 @@ int sfa_sf_query(sfa_sf *sf, const char *soql, unsigned flags,
 	if (sfa_buf_printf(&url, "%s/services/data/v%s/%s?q=",
 			   sf->session.instance_url, sf->version,
 			   (flags & SFA_SF_QUERY_ALL) ? "queryAll" : "query") ||
-	    url_encode(&url, soql)) {
+	    sfa_sf__url_encode(&url, soql)) {
 		sfa_buf_free(&url);
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}

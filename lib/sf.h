@@ -1,7 +1,8 @@
 /*
  * sf.h - the Salesforce REST client: queries with nextRecordsUrl paging,
  * sObject writes, error bodies turned into sfa_err, the API usage reported
- * by Sforce-Limit-Info, and one fresh login when a session expires.
+ * by Sforce-Limit-Info, and one fresh login when a session expires; one
+ * call at a time (sf.c) or many at once (sf_batch.c).
  */
 #ifndef SFA_SF_H
 #define SFA_SF_H
@@ -12,12 +13,13 @@
 #include "err.h"
 
 struct sfa_http;
+struct sfa_http_response;
 typedef struct sfa_sf sfa_sf;
 
 /* Creates a client over http and auth (both borrowed, must outlive the
  * client).  No request is made until sfa_sf_login(). */
-int sfa_sf_new(sfa_sf **out, struct sfa_http *http,
-	       const sfa_auth_config *auth, sfa_err *err);
+int sfa_sf_new(sfa_sf **out, struct sfa_http *http, const sfa_auth_config *auth,
+	       sfa_err *err);
 void sfa_sf_free(sfa_sf *sf);
 
 /* Logs in (or again).  Afterwards org id and instance URL are known. */
@@ -56,6 +58,70 @@ long sfa_sf_api_requests(const sfa_sf *sf);
 /* The org's API usage from the last Sforce-Limit-Info header; 0 when none
  * has been seen yet, 1 when used and limit were written. */
 int sfa_sf_api_usage(const sfa_sf *sf, long *used, long *limit);
+
+/* A hard cap on sfa_sf_api_requests(): a request that would pass it is
+ * not sent and fails with SFA_ELIMIT.  0 (the default) means none. */
+void sfa_sf_set_budget(sfa_sf *sf, long max_requests);
+long sfa_sf_budget(const sfa_sf *sf);
+
+/* ---- many calls at once: sf_batch.c ----
+ *
+ * A batch sends REST and Bulk calls concurrently over one sfa_http_multi
+ * (max_connections at a time), on the caller's thread: replies are handed
+ * to their callbacks inside sfa_sf_batch_run(), one at a time, so a
+ * callback may write to the store and add more calls.  Every call is
+ * counted in sfa_sf_api_requests() and obeys the budget; a 401 gets one
+ * fresh login, after which every call in flight is sent again with the
+ * new session.  The first failure (an error answer, the network, a
+ * callback's error) stops the run; sfa_sf_batch_free() drops the rest. */
+typedef struct sfa_sf_batch sfa_sf_batch;
+
+typedef struct sfa_sf_call {
+	const char *method; /* "GET", "POST", ... */
+	/* A path from a Salesforce answer ("/services/data/v64.0/query/..",
+	 * used as it is), or one relative to /services/data/vNN.N/. */
+	const char *path;
+	const char *body;	  /* JSON text, or NULL */
+	const char *accept;	  /* NULL: application/json */
+	const char *extra_header; /* "Name: value", or NULL */
+	const char *object;	  /* the sObject, for messages */
+	long delay_ms;		  /* not sent before this (job polls) */
+	/* Streaming of a 2xx body (Bulk results), as in sfa_http_request:
+	 * no JSON is parsed then, and check says whether the body that was
+	 * streamed is complete (non-zero: retry). */
+	size_t (*sink)(void *ud, const char *p, size_t n);
+	void (*restart)(void *ud);
+	int (*check)(void *ud, const struct sfa_http_response *r);
+	void *sink_ud;
+} sfa_sf_call;
+
+/* A 2xx reply.  body is the parsed JSON (NULL for an empty or streamed
+ * body) and belongs to the callback; resp is borrowed (headers).  A
+ * non-zero return (err set) stops the run. */
+typedef int (*sfa_sf_reply_fn)(void *ud, const struct sfa_http_response *resp,
+			       json_t *body, sfa_err *err);
+
+/* sf must be logged in and outlive the batch. */
+int sfa_sf_batch_new(sfa_sf_batch **out, sfa_sf *sf, int max_connections,
+		     sfa_err *err);
+void sfa_sf_batch_free(sfa_sf_batch *b);
+
+/* Queues a call; its strings are copied, sink_ud is borrowed. */
+int sfa_sf_batch_call(sfa_sf_batch *b, const sfa_sf_call *call,
+		      sfa_sf_reply_fn fn, void *ud, sfa_err *err);
+
+/* Runs until no call is left, or the first failure. */
+int sfa_sf_batch_run(sfa_sf_batch *b, sfa_err *err);
+
+/* The path of a REST query for soql ("query?q=..."), malloc'd, or NULL
+ * on ENOMEM. */
+char *sfa_sf_query_path(const char *soql, unsigned flags);
+
+/* Reads one REST query page: *records (borrowed), *total (totalSize) and
+ * *next (borrowed nextRecordsUrl, NULL on the last page).  SFA_EPROTO
+ * when the page is not shaped like one. */
+int sfa_sf_page(json_t *page, const char *object, json_t **records,
+		long long *total, const char **next, sfa_err *err);
 
 /* Advice for an admin for a Salesforce error code ("the connecting user
  * lacks the API Enabled permission ..."), or NULL when there is none. */

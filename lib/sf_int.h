@@ -1,0 +1,39 @@
+/*
+ * sf_int.h - the Salesforce client's state, shared by sf.c (one request
+ * at a time) and sf_batch.c (many at once) so both count API requests,
+ * read Sforce-Limit-Info, honour the request budget and log in again the
+ * same way.  Internal to lib/sf*.c and lib/bulk.c.
+ */
+#ifndef SFA_SF_INT_H
+#define SFA_SF_INT_H
+
+#include "buf.h"
+#include "http.h"
+#include "sf.h"
+
+struct sfa_sf {
+	struct sfa_http *http;	     /* borrowed */
+	const sfa_auth_config *auth; /* borrowed */
+	sfa_session session;	     /* owned */
+	char version[16];	     /* "64.0" */
+	long api_requests;
+	long used, limit;
+	int has_usage;
+	long max_requests; /* 0: no budget */
+	int session_gen;   /* bumped by every fresh login after a 401 */
+};
+
+/* "Authorization: Bearer TOKEN", malloc'd; free with sfa_secret_free(). */
+char *sfa_sf__bearer_header(const sfa_session *s);
+
+/* Appends s URL-encoded for a query string (space as '+'). */
+int sfa_sf__url_encode(sfa_buf *b, const char *s);
+
+/* Records the org's usage from a response's Sforce-Limit-Info. */
+void sfa_sf__note_limit(sfa_sf *sf, const sfa_http_response *resp);
+
+/* SFA_ELIMIT (err set) when one more request, on top of those spent and
+ * in_flight, would pass the budget; else 0. */
+int sfa_sf__budget_check(sfa_sf *sf, long in_flight, sfa_err *err);
+
+#endif
