@@ -14,25 +14,38 @@
 #include "store.h"
 
 static const char usage[] =
-	"usage: sfaccess sync [options]\n\n"
-	"Logs in to the org and stores a complete, timestamped snapshot of "
-	"every user,\nprofile, role, group, permission set, permission set "
-	"group, license (and\nconnected app) and every grant.\n\n"
-	"Sync options (also in the configuration file's [sync]):\n"
-	"  --username-as-email           use the username as the email\n"
-	"  --sync-connected-apps         also sync connected apps and who "
-	"can use them\n"
-	"  --no-sync-deactivated-users   leave deactivated users out\n"
-	"  --sync-non-standard-licenses  also sync external, portal, "
-	"Chatter and other\n"
-	"                                non-Standard users\n\n" SFA_CONNECT_HELP;
+    "usage: sfaccess sync [options]\n\n"
+    "Logs in to the org and stores a complete, timestamped snapshot of "
+    "every user,\nprofile, role, group, permission set, permission set "
+    "group, license (and\nconnected app) and every grant.\n\n"
+    "Sync options (also in the configuration file's [sync]):\n"
+    "  --username-as-email           use the username as the email\n"
+    "  --sync-connected-apps         also sync connected apps and who "
+    "can use them\n"
+    "  --no-sync-deactivated-users   leave deactivated users out\n"
+    "  --sync-non-standard-licenses  also sync external, portal, "
+    "Chatter and other\n"
+    "                                non-Standard users\n\n"
+    "Cost and speed:\n"
+    "  --max-connections N    requests at once (default 4; 1 reads one "
+    "object\n"
+    "                         after the other)\n"
+    "  --bulk-threshold N     read objects of more than N rows with Bulk "
+    "API 2.0\n"
+    "                         (default 10000; 0 never uses Bulk)\n"
+    "  --bulk-page-size N     Bulk result rows per request (default "
+    "50000)\n"
+    "  --max-api-requests N   stop, before spending more, a sync that "
+    "needs more\n"
+    "                         than N API requests\n"
+    "  --max-api-percent P    the same for P percent of the org's daily "
+    "API limit\n\n" SFA_CONNECT_HELP;
 
 typedef struct progress {
 	const sfa_cli *cli;
 } progress;
 
-static void on_progress(void *ud, const char *sobject, long long rows,
-			int done)
+static void on_progress(void *ud, const char *sobject, long long rows, int done)
 {
 	const progress *p = ud;
 
@@ -56,6 +69,77 @@ static int sync_flag(const sfa_cli *cli, const char *key, int *v)
 		return -1;
 	}
 	return 0;
+}
+
+/* A whole number option >= min; -1 (message printed) when it is not. */
+static int num_opt(const char *flag, const char *s, long long min,
+		   long long *out)
+{
+	char *end;
+	long long v;
+
+	if (!s)
+		return 0;
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < min || v > 1000000000000LL) {
+		sfa_cli_errorf("sync: --%s `%s` is not a whole number of at "
+			       "least %lld",
+			       flag, s, min);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int tuning(const char *const raw[5], sfa_fetch_tuning *t)
+{
+	long long v;
+	char *end;
+
+	if (raw[0]) {
+		if (num_opt("max-connections", raw[0], 1, &v))
+			return -1;
+		t->max_connections = (int)(v > 64 ? 64 : v);
+	}
+	if (raw[1]) {
+		if (num_opt("bulk-threshold", raw[1], 0, &v))
+			return -1;
+		t->bulk_threshold = v == 0 ? -1 : v; /* 0: never */
+	}
+	if (raw[2]) {
+		if (num_opt("bulk-page-size", raw[2], 1, &v))
+			return -1;
+		t->bulk_page = (long)v;
+	}
+	if (raw[3]) {
+		if (num_opt("max-api-requests", raw[3], 1, &v))
+			return -1;
+		t->max_api_requests = (long)v;
+	}
+	if (raw[4]) {
+		t->max_api_percent = strtod(raw[4], &end);
+		if (*raw[4] == '\0' || *end != '\0' ||
+		    !(t->max_api_percent > 0 && t->max_api_percent <= 100)) {
+			sfa_cli_errorf("sync: --max-api-percent `%s` is not a "
+				       "percentage above 0 and at most 100",
+				       raw[4]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void print_scans(const sfa_fetch_stats *fs)
+{
+	int i;
+
+	for (i = 0; i < fs->nscans; i++) {
+		const sfa_fetch_scan_stats *s = &fs->scans[i];
+
+		printf("scan %-28s %9lld rows  %-4s %5ld requests %7ld ms\n",
+		       s->sobject, s->rows, s->bulk ? "bulk" : "rest",
+		       s->requests, s->ms);
+	}
 }
 
 typedef struct summary {
@@ -86,15 +170,23 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 {
 	sfa_connect conn = {0};
 	sfa_sync_opts so = {0};
+	sfa_fetch_tuning tune = {0};
+	sfa_fetch_stats fstats;
+	const char *raw[5] = {NULL};
 	const sfa_opt opts[] = {
-		SFA_CONNECT_OPTS(&conn),
-		{"username-as-email", SFA_OPT_FLAG, &so.username_as_email},
-		{"sync-connected-apps", SFA_OPT_FLAG, &so.sync_connected_apps},
-		{"no-sync-deactivated-users", SFA_OPT_FLAG,
-		 &so.no_deactivated_users},
-		{"sync-non-standard-licenses", SFA_OPT_FLAG,
-		 &so.non_standard_licenses},
-		{NULL, 0, NULL}};
+	    SFA_CONNECT_OPTS(&conn),
+	    {"username-as-email", SFA_OPT_FLAG, &so.username_as_email},
+	    {"sync-connected-apps", SFA_OPT_FLAG, &so.sync_connected_apps},
+	    {"no-sync-deactivated-users", SFA_OPT_FLAG,
+	     &so.no_deactivated_users},
+	    {"sync-non-standard-licenses", SFA_OPT_FLAG,
+	     &so.non_standard_licenses},
+	    {"max-connections", SFA_OPT_STRING, &raw[0]},
+	    {"bulk-threshold", SFA_OPT_STRING, &raw[1]},
+	    {"bulk-page-size", SFA_OPT_STRING, &raw[2]},
+	    {"max-api-requests", SFA_OPT_STRING, &raw[3]},
+	    {"max-api-percent", SFA_OPT_STRING, &raw[4]},
+	    {NULL, 0, NULL}};
 	sfa_http *http = NULL;
 	sfa_sf *sf = NULL;
 	sfa_store *st = NULL;
@@ -118,6 +210,9 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 		sfa_cli_errorf("sync: unexpected argument `%s`", argv[1]);
 		return SFA_EXIT_USAGE;
 	}
+	if (tuning(raw, &tune))
+		return SFA_EXIT_USAGE;
+	memset(&fstats, 0, sizeof(fstats));
 	if (sync_flag(cli, "username_as_email", &so.username_as_email) ||
 	    sync_flag(cli, "sync_connected_apps", &so.sync_connected_apps) ||
 	    sync_flag(cli, "no_sync_deactivated_users",
@@ -135,7 +230,10 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 		goto out;
 	sfa_cli_info(cli, "Logged in to org %s at %s", sfa_sf_org_id(sf),
 		     sfa_sf_instance_url(sf));
-	rc = sfa_fetch_snapshot(sf, st, &so, on_progress, &prog, &id, &err);
+	rc = sfa_fetch_run(sf, st, &so, &tune, on_progress, &prog, &fstats, &id,
+			   &err);
+	if (cli->verbose)
+		print_scans(&fstats);
 	if (rc)
 		goto out;
 	if ((rc = sfa_store_get_snapshot(st, id, on_snapshot, &sum, &err)))
@@ -152,6 +250,11 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 out:
 	if (rc) {
 		sfa_cli_error(cli, &err);
+		if (sf && rc == SFA_ELIMIT)
+			fprintf(stderr,
+				"sfaccess: this sync used %ld API "
+				"requests\n",
+				sfa_sf_api_requests(sf));
 		if (id)
 			fprintf(stderr,
 				"sfaccess: snapshot %lld was left incomplete; "

@@ -1,36 +1,21 @@
 /*
- * fetch.c - the fetcher: for each object of the table in objects.c, one
- * SOQL scan (the REST client follows nextRecordsUrl to the end), each
- * record flattened into canonical text values and put into the store.
+ * fetch.c - the fetcher's record side: the SOQL of each object of the
+ * table in objects.c, and each record (REST JSON or Bulk CSV values)
+ * flattened into canonical text values and put into the store.  Which
+ * scans run when is fetch_scan.c's job.
  *
  * Filters that shrink the User scan (--no-sync-deactivated-users, the
  * Standard-only default) are applied in SOQL, so filtered users never
  * reach the store; the store derives access only for users it holds.
  */
 #include "fetch.h"
+#include "fetch_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-
-/* Values of one record, canonicalised in place.  Numbers and booleans are
- * printed into num[]; strings are borrowed from the JSON record. */
-typedef struct row {
-	const char *vals[32];
-	char num[32][32];
-} row;
-
-typedef struct scan {
-	const sfa_obj_def *def;
-	const sfa_sync_opts *opts;
-	sfa_store *st;
-	sfa_fetch_progress_fn progress;
-	void *ud;
-	long long rows;
-	row r;
-} scan;
 
 char *sfa_fetch_soql(const sfa_obj_def *def, const sfa_sync_opts *opts)
 {
@@ -136,89 +121,58 @@ static int canon(json_t *v, char num[32], const char **out)
 	}
 }
 
-static int on_record(void *ud, json_t *rec, sfa_err *err)
+static int put(sfa_store *st, const sfa_obj_def *def, const sfa_sync_opts *opts,
+	       sfa_fetch_row *r, sfa_err *err)
 {
-	scan *s = ud;
-	const sfa_obj_def *def = s->def;
+	if (def->obj == SFA_OBJ_USER && opts->username_as_email)
+		r->vals[SFA_USER_EMAIL] = r->vals[SFA_USER_USERNAME];
+	return sfa_store_put(st, def->obj, r->vals, err);
+}
+
+static int bad_value(const sfa_obj_def *def, size_t i, sfa_err *err)
+{
+	sfa_err_where(err, "%s.%s", def->sobject, def->fields[i]);
+	return sfa_err_set(err, SFA_EPROTO,
+			   "unexpected value for %s.%s in the query response",
+			   def->sobject, def->fields[i]);
+}
+
+int sfa_fetch__put_json(sfa_store *st, const sfa_obj_def *def,
+			const sfa_sync_opts *opts, sfa_fetch_row *r,
+			json_t *rec, sfa_err *err)
+{
 	size_t i;
-	int rc;
 
 	for (i = 0; i < def->nfields; i++) {
 		json_t *v = lookup(rec, def->fields[i]);
 
-		s->r.vals[i] = NULL;
-		if (v && canon(v, s->r.num[i], &s->r.vals[i])) {
-			sfa_err_where(err, "%s.%s", def->sobject,
-				      def->fields[i]);
-			return sfa_err_set(err, SFA_EPROTO,
-					   "unexpected value for %s.%s in the "
-					   "query response",
-					   def->sobject, def->fields[i]);
-		}
+		r->vals[i] = NULL;
+		if (v && canon(v, r->num[i], &r->vals[i]))
+			return bad_value(def, i, err);
 	}
-	if (def->obj == SFA_OBJ_USER && s->opts->username_as_email)
-		s->r.vals[SFA_USER_EMAIL] = s->r.vals[SFA_USER_USERNAME];
-	rc = sfa_store_put(s->st, def->obj, s->r.vals, err);
-	if (rc)
-		return rc;
-	s->rows++;
-	if (s->progress && s->rows % 2000 == 0)
-		s->progress(s->ud, def->sobject, s->rows, 0);
-	return 0;
+	return put(st, def, opts, r, err);
 }
 
-static int scan_object(sfa_sf *sf, scan *s, sfa_err *err)
+int sfa_fetch__put_text(sfa_store *st, const sfa_obj_def *def,
+			const sfa_sync_opts *opts, sfa_fetch_row *r,
+			const char *const *vals, sfa_err *err)
 {
-	char *soql = sfa_fetch_soql(s->def, s->opts);
-	int rc;
+	size_t i;
 
-	if (!soql)
-		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-	s->rows = 0;
-	rc = sfa_sf_query(sf, soql, 0, on_record, s, err);
-	free(soql);
-	if (rc) {
-		if (!err->where[0])
-			sfa_err_where(err, "%s", s->def->sobject);
-		return rc;
+	/* Bulk CSV is text already; only dateTimes ("...Z") need the same
+	 * canonical form REST values get. */
+	for (i = 0; i < def->nfields; i++) {
+		r->vals[i] = vals[i];
+		if (vals[i] && sfa_obj_canon_time(vals[i], r->num[i]))
+			r->vals[i] = r->num[i];
 	}
-	if (s->progress)
-		s->progress(s->ud, s->def->sobject, s->rows, 1);
-	return 0;
+	return put(st, def, opts, r, err);
 }
 
 int sfa_fetch_snapshot(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 		       sfa_fetch_progress_fn progress, void *ud,
 		       long long *snapshot_id, sfa_err *err)
 {
-	char *options = sfa_fetch_options_json(opts);
-	scan s;
-	int rc, i;
-
-	*snapshot_id = 0;
-	if (!options)
-		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-	rc = sfa_store_begin_snapshot(st, sfa_sf_org_id(sf),
-				      sfa_sf_api_version(sf), options,
-				      snapshot_id, err);
-	free(options);
-	if (rc)
-		return rc;
-	memset(&s, 0, sizeof(s));
-	s.opts = opts;
-	s.st = st;
-	s.progress = progress;
-	s.ud = ud;
-	for (i = 0; i < SFA_OBJ_COUNT && rc == 0; i++) {
-		s.def = sfa_obj_get((sfa_obj)i);
-		if ((s.def->flags & SFA_OBJ_F_CONNECTED_APPS) &&
-		    !opts->sync_connected_apps)
-			continue;
-		rc = scan_object(sf, &s, err);
-	}
-	if (rc == 0)
-		rc = sfa_store_finish_snapshot(st, sfa_sf_api_requests(sf), err);
-	if (rc)
-		sfa_store_abort_snapshot(st, err->msg);
-	return rc;
+	return sfa_fetch_run(sf, st, opts, NULL, progress, ud, NULL,
+			     snapshot_id, err);
 }

@@ -1,6 +1,7 @@
 /*
- * fetch.h - taking one snapshot: one paged scan per object of the object
- * table (objects.h), each record streamed into the store as it arrives.
+ * fetch.h - taking one snapshot: one scan per object of the object table
+ * (objects.h), REST pages or a Bulk API 2.0 job, all running at once,
+ * each record streamed into the store as it arrives.
  */
 #ifndef SFA_FETCH_H
 #define SFA_FETCH_H
@@ -22,10 +23,56 @@ typedef struct sfa_sync_opts {
 typedef void (*sfa_fetch_progress_fn)(void *ud, const char *sobject,
 				      long long rows, int done);
 
+/* How a sync spends API requests and time.  Not part of the snapshot's
+ * options: these change how the org is read, never what is stored.  A
+ * zeroed struct gives the defaults. */
+typedef struct sfa_fetch_tuning {
+	int max_connections;	  /* requests at once; 0: 4, 1: sequential */
+	long long bulk_threshold; /* Bulk API 2.0 for objects with more rows
+				     than this; 0: the default; < 0: never */
+	long bulk_page;		  /* Bulk rows per result page; 0: 50000 */
+	long max_api_requests;	  /* stop before spending more; 0: no cap */
+	double max_api_percent;	  /* ... more than this % of the org's daily
+				     limit (Sforce-Limit-Info); 0: no cap */
+} sfa_fetch_tuning;
+
+/* Chosen from tests/bench (README, "Performance"): below this many rows a
+ * Bulk job's fixed cost (create, polls, its queue time at Salesforce)
+ * outweighs the REST pages it saves. */
+#define SFA_FETCH_BULK_THRESHOLD 10000
+
+/* What one object's scan cost. */
+typedef struct sfa_fetch_scan_stats {
+	const char *sobject;
+	long long rows;
+	int bulk;      /* read with Bulk API 2.0 */
+	long requests; /* API requests of this scan */
+	long ms;       /* its own time: first page, then the rest */
+} sfa_fetch_scan_stats;
+
+/* What a sync cost, filled as far as it got (also on failure). */
+typedef struct sfa_fetch_stats {
+	sfa_fetch_scan_stats scans[SFA_OBJ_COUNT];
+	int nscans;
+	long planned; /* API requests the plan said the sync needs */
+	long allowed; /* the budget the plan was held to; 0: none */
+} sfa_fetch_stats;
+
 /* Scans every object into a new snapshot of sf's org (sf must be logged
- * in) and finishes it.  *snapshot_id is set as soon as the snapshot row
- * exists, so a caller can name an incomplete snapshot after a failure.
- * On failure the snapshot is left 'incomplete' with the error recorded. */
+ * in) and finishes it.  Scans run concurrently over one connection pool;
+ * the first page of each object tells its size, after which the whole
+ * plan (REST pages, Bulk jobs) is checked against the API budget before
+ * any more is spent: over budget is SFA_ELIMIT with the needed and
+ * allowed counts in the message.  tune and stats may be NULL.
+ * *snapshot_id is set as soon as the snapshot row exists, so a caller can
+ * name an incomplete snapshot after a failure.  On failure the snapshot
+ * is left 'incomplete' with the error recorded. */
+int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
+		  const sfa_fetch_tuning *tune, sfa_fetch_progress_fn progress,
+		  void *ud, sfa_fetch_stats *stats, long long *snapshot_id,
+		  sfa_err *err);
+
+/* sfa_fetch_run() with the default tuning and no stats. */
 int sfa_fetch_snapshot(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 		       sfa_fetch_progress_fn progress, void *ud,
 		       long long *snapshot_id, sfa_err *err);

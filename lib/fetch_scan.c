@@ -1,0 +1,393 @@
+/*
+ * fetch_scan.c - the scheduler of a sync's scans, one state machine per
+ * object, all driven from this thread by one sfa_sf_batch:
+ *
+ *   first page (REST) --> its totalSize sizes the object
+ *        |  every first page in: plan = requests spent + pages and Bulk
+ *        |  jobs still to come, held to the budget before more is spent
+ *        v
+ *   REST: next page, sent before this page's rows are stored so the
+ *         network and the store overlap  |  Bulk (rows > threshold): the
+ *         first page is dropped and a Bulk API 2.0 job reads the object
+ *
+ * Rows of different objects reach the store interleaved, which it allows.
+ * With one connection the scans run one after the other (the baseline).
+ */
+#include "bulk.h"
+#include "fetch.h"
+#include "fetch_int.h"
+#include "http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { S_FIRST, S_HELD, S_PAGING, S_BULK, S_DONE };
+
+struct fetch;
+
+typedef struct scan {
+	struct fetch *f;
+	const sfa_obj_def *def;
+	sfa_fetch_scan_stats *stats;
+	char *soql;
+	int state;
+	long long total, first_n;
+	char *next; /* nextRecordsUrl held until the plan is approved */
+	sfa_bulk_query *bq;
+	long first_ms, t_act; /* first page's own time; start of the rest */
+} scan;
+
+typedef struct fetch {
+	sfa_sf *sf;
+	sfa_store *st;
+	sfa_sf_batch *batch;
+	const sfa_sync_opts *opts;
+	sfa_fetch_tuning tune;
+	sfa_fetch_progress_fn progress;
+	void *ud;
+	sfa_fetch_stats *stats;
+	scan scans[SFA_OBJ_COUNT];
+	int nscans, firsts_left, approved, sequential_next;
+	sfa_fetch_row row;
+} fetch;
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void report(scan *s, int done)
+{
+	if (s->f->progress)
+		s->f->progress(s->f->ud, s->def->sobject, s->stats->rows, done);
+}
+
+static int activate(scan *s, sfa_err *err);
+static int on_page(void *ud, const struct sfa_http_response *resp, json_t *page,
+		   sfa_err *err);
+
+/* Sequential mode: the next scan waiting for its turn, if any. */
+static int next_in_turn(fetch *f, sfa_err *err)
+{
+	while (f->sequential_next < f->nscans) {
+		scan *n = &f->scans[f->sequential_next++];
+
+		if (n->state == S_HELD || n->state == S_BULK)
+			return activate(n, err);
+	}
+	return 0;
+}
+
+/* The scan is over: its time, its line of progress, and (sequential
+ * mode) the next scan's turn. */
+static int scan_done(scan *s, sfa_err *err)
+{
+	fetch *f = s->f;
+
+	s->state = S_DONE;
+	s->stats->ms = s->first_ms + (s->t_act ? now_ms() - s->t_act : 0);
+	report(s, 1);
+	if (f->tune.max_connections == 1 && f->approved)
+		return next_in_turn(f, err);
+	return 0;
+}
+
+static int send_page(scan *s, const char *path, sfa_err *err)
+{
+	sfa_sf_call c = {0};
+
+	c.method = "GET";
+	c.path = path;
+	c.object = s->def->sobject;
+	c.extra_header = "Sforce-Query-Options: batchSize=2000";
+	return sfa_sf_batch_call(s->f->batch, &c, on_page, s, err);
+}
+
+static int on_bulk_row(void *ud, const char *const *vals, size_t n,
+		       sfa_err *err)
+{
+	scan *s = ud;
+	int rc;
+
+	(void)n; /* bulk.c checked it against the columns */
+	rc = sfa_fetch__put_text(s->f->st, s->def, s->f->opts, &s->f->row, vals,
+				 err);
+	if (rc == 0 && ++s->stats->rows % 2000 == 0)
+		report(s, 0);
+	return rc;
+}
+
+static int on_bulk_done(void *ud, long long rows, sfa_err *err)
+{
+	scan *s = ud;
+
+	(void)rows;
+	s->stats->requests += sfa_bulk_query_requests(s->bq);
+	return scan_done(s, err);
+}
+
+/* Moves a scan past the plan: its next REST page, or its Bulk job. */
+static int activate(scan *s, sfa_err *err)
+{
+	fetch *f = s->f;
+	sfa_bulk_opts bo = {0};
+	char *next;
+	int rc;
+
+	s->t_act = now_ms();
+	if (s->state == S_BULK) {
+		bo.max_records = f->tune.bulk_page;
+		return sfa_bulk_query_start(
+		    &s->bq, f->batch, s->soql, s->def->fields, s->def->nfields,
+		    s->def->sobject, &bo, on_bulk_row, on_bulk_done, s, err);
+	}
+	next = s->next;
+	s->next = NULL;
+	s->state = S_PAGING;
+	rc = send_page(s, next, err);
+	free(next);
+	return rc;
+}
+
+static long ceil_div(long long a, long long b)
+{
+	return b > 0 ? (long)((a + b - 1) / b) : 0;
+}
+
+/* Every object's size is known: what the rest will cost, held to the
+ * budget before any of it is spent. */
+static int plan(fetch *f, sfa_err *err)
+{
+	long spent = sfa_sf_api_requests(f->sf), more = 0;
+	long allowed = sfa_sf_budget(f->sf);
+	int i, rc = 0;
+
+	for (i = 0; i < f->nscans; i++) {
+		scan *s = &f->scans[i];
+
+		if (s->state == S_BULK) /* create + ~2 polls + pages */
+			more += 3 + ceil_div(s->total, f->tune.bulk_page);
+		else if (s->state == S_HELD)
+			more += ceil_div(s->total - s->first_n,
+					 s->first_n > 0 ? s->first_n : 2000);
+	}
+	if (f->stats) {
+		f->stats->planned = spent + more;
+		f->stats->allowed = allowed;
+	}
+	if (allowed > 0 && spent + more > allowed)
+		return sfa_err_set(err, SFA_ELIMIT,
+				   "the sync needs about %ld API requests but "
+				   "is allowed %ld; stopped after %ld, before "
+				   "spending more",
+				   spent + more, allowed, spent);
+	f->approved = 1;
+	if (f->tune.max_connections == 1)
+		return next_in_turn(f, err);
+	for (i = 0; i < f->nscans && rc == 0; i++)
+		if (f->scans[i].state == S_HELD || f->scans[i].state == S_BULK)
+			rc = activate(&f->scans[i], err);
+	return rc;
+}
+
+static int on_page(void *ud, const struct sfa_http_response *resp, json_t *page,
+		   sfa_err *err)
+{
+	scan *s = ud;
+	fetch *f = s->f;
+	json_t *records, *rec;
+	const char *next;
+	long long total;
+	size_t i;
+	int rc, first = s->state == S_FIRST;
+
+	s->stats->requests += resp->attempts;
+	rc = sfa_sf_page(page, s->def->sobject, &records, &total, &next, err);
+	if (rc)
+		goto out;
+	if (first) {
+		s->first_ms = resp->elapsed_ms; /* not its time in the queue */
+		s->total = total;
+		s->first_n = (long long)json_array_size(records);
+		f->firsts_left--;
+		if (next && f->tune.bulk_threshold > 0 &&
+		    total > f->tune.bulk_threshold) {
+			/* Bulk reads the whole object: this page's rows
+			 * would come again. */
+			s->state = S_BULK;
+			s->stats->bulk = 1;
+			goto plan;
+		}
+	}
+	if (next && f->approved) {
+		rc = send_page(s, next, err);
+	} else if (next) {
+		s->state = S_HELD;
+		if (!(s->next = strdup(next)))
+			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	}
+	json_array_foreach(records, i, rec)
+	{
+		if (rc)
+			break;
+		rc = sfa_fetch__put_json(f->st, s->def, f->opts, &f->row, rec,
+					 err);
+		if (rc == 0 && ++s->stats->rows % 2000 == 0)
+			report(s, 0);
+	}
+	if (rc == 0 && !next)
+		rc = scan_done(s, err);
+plan:
+	if (rc == 0 && first && f->firsts_left == 0)
+		rc = plan(f, err);
+out:
+	json_decref(page);
+	return rc;
+}
+
+static int start_first(scan *s, sfa_err *err)
+{
+	char *path = sfa_sf_query_path(s->soql, 0);
+	int rc;
+
+	if (!path)
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	rc = send_page(s, path, err);
+	free(path);
+	return rc;
+}
+
+/* --max-api-percent needs the org's limit, which only a response tells:
+ * the first object's first page goes alone, then the budget is set. */
+static int percent_budget(fetch *f, sfa_err *err)
+{
+	long used, limit, allowed;
+	int rc = start_first(&f->scans[0], err);
+
+	if (rc == 0)
+		rc = sfa_sf_batch_run(f->batch, err);
+	if (rc)
+		return rc;
+	if (!sfa_sf_api_usage(f->sf, &used, &limit))
+		return sfa_err_set(err, SFA_EPROTO,
+				   "--max-api-percent needs the org's daily "
+				   "limit, and Salesforce sent no "
+				   "Sforce-Limit-Info");
+	allowed = (long)((double)limit * f->tune.max_api_percent / 100.0);
+	if (f->tune.max_api_requests > 0 && f->tune.max_api_requests < allowed)
+		allowed = f->tune.max_api_requests;
+	sfa_sf_set_budget(f->sf, allowed);
+	return 0;
+}
+
+static int run(fetch *f, sfa_err *err)
+{
+	int i, rc = 0, from = 0;
+
+	f->firsts_left = f->nscans;
+	/* The least a sync can cost: one request per object. */
+	if (f->tune.max_api_requests > 0 &&
+	    f->tune.max_api_requests < f->nscans) {
+		if (f->stats) {
+			f->stats->planned = f->nscans;
+			f->stats->allowed = f->tune.max_api_requests;
+		}
+		return sfa_err_set(err, SFA_ELIMIT,
+				   "the sync needs at least %d API requests "
+				   "(one per object) but is allowed %ld; "
+				   "stopped before spending any",
+				   f->nscans, f->tune.max_api_requests);
+	}
+	sfa_sf_set_budget(f->sf, f->tune.max_api_requests);
+	if (f->tune.max_api_percent > 0) {
+		rc = percent_budget(f, err);
+		from = 1;
+	}
+	for (i = from; i < f->nscans && rc == 0; i++)
+		rc = start_first(&f->scans[i], err);
+	if (rc == 0)
+		rc = sfa_sf_batch_run(f->batch, err);
+	return rc;
+}
+
+int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
+		  const sfa_fetch_tuning *tune, sfa_fetch_progress_fn progress,
+		  void *ud, sfa_fetch_stats *stats, long long *snapshot_id,
+		  sfa_err *err)
+{
+	static const sfa_fetch_tuning defaults = {0};
+	char *options = sfa_fetch_options_json(opts);
+	fetch *f;
+	int rc, i;
+
+	*snapshot_id = 0;
+	f = calloc(1, sizeof(*f));
+	if (!options || !f) {
+		free(options);
+		free(f);
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	}
+	f->sf = sf;
+	f->st = st;
+	f->opts = opts;
+	f->tune = tune ? *tune : defaults;
+	if (f->tune.max_connections <= 0)
+		f->tune.max_connections = 4;
+	if (f->tune.bulk_threshold == 0)
+		f->tune.bulk_threshold = SFA_FETCH_BULK_THRESHOLD;
+	if (f->tune.bulk_page <= 0)
+		f->tune.bulk_page = 50000;
+	f->progress = progress;
+	f->ud = ud;
+	f->stats = stats ? stats : calloc(1, sizeof(*f->stats));
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	rc = f->stats ? 0 : sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	for (i = 0; i < SFA_OBJ_COUNT && rc == 0; i++) {
+		const sfa_obj_def *def = sfa_obj_get((sfa_obj)i);
+		scan *s = &f->scans[f->nscans];
+
+		if ((def->flags & SFA_OBJ_F_CONNECTED_APPS) &&
+		    !opts->sync_connected_apps)
+			continue;
+		s->f = f;
+		s->def = def;
+		s->stats = &f->stats->scans[f->nscans];
+		s->stats->sobject = def->sobject;
+		if (!(s->soql = sfa_fetch_soql(def, opts)))
+			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		f->nscans++;
+	}
+	f->stats->nscans = f->nscans;
+	if (rc == 0)
+		rc = sfa_store_begin_snapshot(st, sfa_sf_org_id(sf),
+					      sfa_sf_api_version(sf), options,
+					      snapshot_id, err);
+	if (rc == 0)
+		rc = sfa_sf_batch_new(&f->batch, sf, f->tune.max_connections,
+				      err);
+	if (rc == 0)
+		rc = run(f, err);
+	if (rc == 0)
+		rc =
+		    sfa_store_finish_snapshot(st, sfa_sf_api_requests(sf), err);
+	else if (*snapshot_id)
+		sfa_store_abort_snapshot(st, err->msg);
+	/* The transfers borrow the scans' Bulk queries: batch first. */
+	sfa_sf_batch_free(f->batch);
+	for (i = 0; i < f->nscans; i++) {
+		sfa_bulk_query_free(f->scans[i].bq);
+		free(f->scans[i].soql);
+		free(f->scans[i].next);
+	}
+	if (!stats)
+		free(f->stats);
+	free(options);
+	free(f);
+	return rc;
+}
