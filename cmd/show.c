@@ -66,7 +66,7 @@ static int on_access(void *ud, const sfa_access_row *r)
 	}
 	if (s->fmt == SFA_FMT_JSON) {
 		json_t *o = json_pack(
-			"{ss ss ss ss s? ss s? s? s? s?}", "username",
+			"{ss ss ss ss ss? ss ss? ss? ss? ss?}", "username",
 			r->username, "user_id", r->user_id, "access_type",
 			r->access_type, "access_id", r->access_id,
 			"access_name", r->access_name, "via_type", r->via_type,

@@ -45,7 +45,7 @@ static int on_snapshot(void *ud, const sfa_snapshot_info *s)
 	}
 	if (l->fmt == SFA_FMT_JSON) {
 		json_t *o = json_pack(
-			"{sI ss ss s? ss sI sI sI sI s? s?}", "id",
+			"{sI ss ss ss? ss sI sI sI sI ss? ss?}", "id",
 			(json_int_t)s->id, "org_id", s->org_id, "started_at",
 			s->started_at, "finished_at", s->finished_at, "status",
 			s->status, "users", (json_int_t)s->n_users,
