@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define NS_SOAP "http://schemas.xmlsoap.org/soap/envelope/"
 
@@ -388,6 +389,24 @@ not_soap:
 			   http_status);
 }
 
+/* Attempts of one login against transient failures (see below). */
+#define LOGIN_ATTEMPTS 4
+
+/* Waits 250 ms, 500 ms, 1 s ... plus up to as much again at random, so
+ * that clients retrying together do not stay in step. */
+static void login_backoff(int attempt)
+{
+	long ms = 250L << (attempt - 1);
+	struct timespec ts;
+
+	/* Jitter from the clock's nanoseconds: spread, not secrecy. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ms += (long)(ts.tv_nsec % ms);
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
 int sfa_auth_soap_login(const sfa_auth_config *cfg, struct sfa_http *http,
 			sfa_session *out, sfa_err *err)
 {
@@ -398,7 +417,7 @@ int sfa_auth_soap_login(const sfa_auth_config *cfg, struct sfa_http *http,
 	sfa_http_response resp = {0};
 	char version[16], *envelope = NULL, *url = NULL;
 	size_t n;
-	int rc;
+	int rc, attempt;
 
 	if (!cfg->username || !*cfg->username) {
 		sfa_err_where(err, "--username");
@@ -431,8 +450,22 @@ int sfa_auth_soap_login(const sfa_auth_config *cfg, struct sfa_http *http,
 	req.headers = headers;
 	req.body = envelope;
 	req.body_len = strlen(envelope);
-	/* Not idempotent: a login is never sent twice on its own. */
-	rc = sfa_http_send(http, &req, &resp, err);
+	/* Not idempotent for sfa_http_send(): its retries include HTTP 500,
+	 * which is how SOAP sends INVALID_LOGIN, and repeating a refused
+	 * password walks the user into a lockout.  A login that never got
+	 * an answer (connection reset, body cut short) or met a busy server
+	 * (502/503/504) is safe to send again: at worst the org holds one
+	 * more session.  So those, and only those, are retried here. */
+	for (attempt = 1;; attempt++) {
+		sfa_http_response_free(&resp);
+		memset(&resp, 0, sizeof(resp));
+		rc = sfa_http_send(http, &req, &resp, err);
+		if (attempt >= LOGIN_ATTEMPTS ||
+		    !(rc == SFA_ENET ||
+		      (rc == 0 && resp.status >= 502 && resp.status <= 504)))
+			break;
+		login_backoff(attempt);
+	}
 	sfa_secret_free(envelope);
 	if (rc == 0 && resp.status >= 300 && resp.status < 400) {
 		sfa_err_where(err, "login");
