@@ -26,6 +26,7 @@ static const struct command {
 			     "a refresh token"},
 	{"action", cmd_action, "run a connector action (update_user_status)"},
 	{"verify", cmd_verify, "check a report directory against its manifest"},
+	{"plan", cmd_plan, "write a change file from a review or a snapshot"},
 	{"apply", cmd_apply, "perform a reviewed change file against the org"},
 };
 

@@ -1,0 +1,39 @@
+/*
+ * plan.h - change files made for a reviewer (product.md `plan`): from a
+ * reviewed access review CSV (decision = revoke) or from the drift since
+ * a snapshot (revert to it).  Only what apply can do directly becomes an
+ * operation; the rest becomes a `#` comment naming why, never a guess.
+ */
+#ifndef SFA_PLAN_H
+#define SFA_PLAN_H
+
+#include <stdio.h>
+
+#include "changefile.h"
+#include "err.h"
+#include "store.h"
+
+typedef struct sfa_plan_stats {
+	long long ops;	    /* operation rows written */
+	long long comments; /* rows left as comments */
+	long long keep;	    /* review rows kept (or left undecided) */
+} sfa_plan_stats;
+
+/* Writes the change file of the reviewed access review CSV at path to
+ * out.  st (may be NULL) gives the types of groups of the review's
+ * snapshot: only Regular and Queue groups are provisioned.  A decision
+ * other than keep, revoke or empty, or a missing column, is a problem
+ * with its line in probs; the caller must then discard out.  Returns 0
+ * (check probs->n) or an error that stopped reading or writing. */
+int sfa_plan_review(sfa_store *st, const char *path, FILE *out,
+		    sfa_problems *probs, sfa_plan_stats *stats, sfa_err *err);
+
+/* Writes to out the operations that return the org's access to snapshot
+ * `to` from the latest complete snapshot of its org: grants added since
+ * are revoked, grants removed since are granted again, users activated
+ * or deactivated since get set_status.  Computed with the diff engine
+ * (lib/diff.h). */
+int sfa_plan_revert(sfa_store *st, long long to, FILE *out,
+		    sfa_plan_stats *stats, sfa_err *err);
+
+#endif
