@@ -69,10 +69,10 @@ int cmd_snapshots(sfa_cli *cli, int argc, char **argv);
 int cmd_show(sfa_cli *cli, int argc, char **argv);
 int cmd_report(sfa_cli *cli, int argc, char **argv);
 int cmd_diff(sfa_cli *cli, int argc, char **argv);
+int cmd_gc(sfa_cli *cli, int argc, char **argv);
 int cmd_login(sfa_cli *cli, int argc, char **argv);
 int cmd_action(sfa_cli *cli, int argc, char **argv);
 int cmd_verify(sfa_cli *cli, int argc, char **argv);
-int cmd_plan(sfa_cli *cli, int argc, char **argv);
 int cmd_apply(sfa_cli *cli, int argc, char **argv);
 
 #endif

@@ -26,7 +26,7 @@ static const struct command {
 			     "a refresh token"},
 	{"action", cmd_action, "run a connector action (update_user_status)"},
 	{"verify", cmd_verify, "check a report directory against its manifest"},
-	{"plan", cmd_plan, "write a change file from a review or a snapshot"},
+	{"gc", cmd_gc, "delete all but the newest snapshots of each org"},
 	{"apply", cmd_apply, "perform a reviewed change file against the org"},
 };
 
