@@ -73,6 +73,7 @@ int cmd_gc(sfa_cli *cli, int argc, char **argv);
 int cmd_login(sfa_cli *cli, int argc, char **argv);
 int cmd_action(sfa_cli *cli, int argc, char **argv);
 int cmd_verify(sfa_cli *cli, int argc, char **argv);
+int cmd_plan(sfa_cli *cli, int argc, char **argv);
 int cmd_apply(sfa_cli *cli, int argc, char **argv);
 
 #endif

@@ -27,6 +27,7 @@ static const struct command {
 	{"action", cmd_action, "run a connector action (update_user_status)"},
 	{"verify", cmd_verify, "check a report directory against its manifest"},
 	{"gc", cmd_gc, "delete all but the newest snapshots of each org"},
+	{"plan", cmd_plan, "write a change file from a review or a snapshot"},
 	{"apply", cmd_apply, "perform a reviewed change file against the org"},
 };
 
