@@ -19,8 +19,9 @@ cat "$WORK/login.out" "$WORK/login.err" >>"$LOG"
 RT=$(sed -n 's/^refresh_token=//p' "$WORK/creds")
 [ -n "$RT" ] || fail "login saved no refresh token"
 
-emu_post /__admin/faults '{"expire_sessions_after": 4}' >/dev/null
 for flow in password oauth client-credentials jwt; do
+  # Restarts the emulator's count, so each sync meets one expiry.
+  emu_post /__admin/faults '{"expire_sessions_after": 8}' >/dev/null
   expect_exit 0 run_flow $flow -v -v --no-progress sync; keep
   grep -q "session expired; logging in again" "$WORK/err" || fail "$flow: no re-login happened"
   expect_exit 0 run_flow $flow -v -v action update_user_status --resource-id 0055g00000Dm004AAB \
