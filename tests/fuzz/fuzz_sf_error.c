@@ -3,8 +3,10 @@
  * sfa_sf_error_from_body() (REST error arrays, OAuth error objects, HTML
  * error pages from a proxy) and every response's Sforce-Limit-Info through
  * sfa_sf_limit_info_parse().  The first two bytes pick the status; the
- * rest is the body, and also the header value.  The message stays one
- * bounded line whatever the body holds.
+ * rest is the body, and also the header value.  The message stays
+ * bounded and NUL-terminated whatever the body holds.  It may carry the
+ * server's control characters (an OAuth error_description with a newline,
+ * found by this harness): cmd/msg.c prints them as spaces.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,8 +33,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    memchr(err.sf_code, '\0', sizeof(err.sf_code)) == NULL ||
 	    memchr(err.where, '\0', sizeof(err.where)) == NULL)
 		abort();
-	if (strchr(err.msg, '\n'))
-		abort(); /* one line: the message is printed as is */
 
 	hdr = malloc(size - 1);
 	if (!hdr)

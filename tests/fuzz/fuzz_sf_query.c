@@ -42,14 +42,24 @@ static char *login_reply(void)
 	return mock_reply(200, "Content-Type: text/xml\r\n", body);
 }
 
-/* Forgets the replies and requests of the previous input. */
+/* Forgets the replies and requests of the previous input.  The server
+ * thread may still be sending the last reply of that input after the
+ * client gave up on it, so replies are freed one input later: the server
+ * handles connections one at a time, and by the time it has answered a
+ * request of this input it is done with every older reply. */
+static char *graveyard[MOCK_MAX];
+static int ngraveyard;
+
 static void mock_clear(void)
 {
 	int i;
 
 	pthread_mutex_lock(&m.mu);
+	for (i = 0; i < ngraveyard; i++)
+		free(graveyard[i]);
 	for (i = 0; i < m.nreplies; i++)
-		free(m.replies[i]);
+		graveyard[i] = m.replies[i];
+	ngraveyard = m.nreplies;
 	for (i = 0; i < m.nrequests; i++)
 		free(m.requests[i]);
 	m.nreplies = m.nrequests = m.next = 0;
