@@ -22,16 +22,34 @@ void sfa_cli_errorf(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Writes s with control characters (C0 and DEL) as spaces: an error
+ * message quotes what the server or a file said, and a newline or an
+ * escape sequence in it must not forge a second line or drive the
+ * terminal. */
+static void put_clean(const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s,
+		      stderr);
+}
+
 void sfa_cli_error(const sfa_cli *cli, const sfa_err *err)
 {
 	const char *advice = err->sf_code[0] ? sfa_sf_advice_for(err->sf_code, err->where) : NULL;
 
 	(void)cli;
-	fprintf(stderr, "sfaccess: error: %s", err->msg[0] ? err->msg : sfa_err_name(err->code));
-	if (err->sf_code[0] && !strstr(err->msg, err->sf_code))
-		fprintf(stderr, " [%s]", err->sf_code);
-	if (err->where[0] && !strstr(err->msg, err->where))
-		fprintf(stderr, " (at %s)", err->where);
+	fputs("sfaccess: error: ", stderr);
+	put_clean(err->msg[0] ? err->msg : sfa_err_name(err->code));
+	if (err->sf_code[0] && !strstr(err->msg, err->sf_code)) {
+		fputs(" [", stderr);
+		put_clean(err->sf_code);
+		fputc(']', stderr);
+	}
+	if (err->where[0] && !strstr(err->msg, err->where)) {
+		fputs(" (at ", stderr);
+		put_clean(err->where);
+		fputc(')', stderr);
+	}
 	if (advice && !strstr(err->msg, advice))
 		fprintf(stderr, "; %s", advice);
 	fputc('\n', stderr);
