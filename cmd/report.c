@@ -1,8 +1,8 @@
 /*
  * report.c - `sfaccess report access`: the access review of a snapshot in
  * any of CSV, HTML, JUnit XML and JSON, written into an output directory
- * with manifest.json.  `report changes` will reuse the format table and
- * the manifest once the differ lands.
+ * with manifest.json; `report changes`: the changes between two
+ * snapshots (lib/diff.h) in the same formats, through the same manifest.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "diff.h"
+#include "report_changes.h"
 #include "report_csv.h"
 #include "report_html.h"
 #include "report_json.h"
@@ -23,8 +25,12 @@ static const char usage[] =
     "usage: sfaccess report access [--snapshot ID] [--allow-incomplete]\n"
     "                              --format csv|html|junit|json|all "
     "--out DIR\n"
-    "       sfaccess report changes [--from ID] [--to ID] --format ... "
-    "--out DIR\n\n"
+    "       sfaccess report changes [--from ID] [--to ID] "
+    "[--allow-incomplete]\n"
+    "                              --format csv|html|junit|json|all "
+    "--out DIR\n"
+    "                              [--approved CHANGES.csv] "
+    "[--fail-on-changes]\n\n"
     "`report access` writes the access review of a snapshot (default: "
     "the latest\ncomplete one): one row per user, access item and path. "
     "--format may be\nrepeated or `all`:\n"
@@ -41,7 +47,13 @@ static const char usage[] =
     "check it with\n`sfaccess verify DIR`.  Use a fresh DIR per run: "
     "files the manifest does not\nlist fail verification.\n\n"
     "--allow-incomplete  report on a snapshot that did not finish "
-    "(asked for by id)\n";
+    "(asked for by id)\n\n"
+    "`report changes` writes the changes between two snapshots of one "
+    "org (defaults\nas for `sfaccess diff`) as changes.csv (the Change "
+    "CSV), changes.html,\nchanges.junit.xml (a failing testcase per "
+    "change not approved by a grant,\nrevoke or set_status row of "
+    "--approved CHANGES.csv) and changes.json.\n"
+    "--fail-on-changes  exit 3 when there are changes\n";
 
 /* What a format writer is given. */
 typedef struct job {
@@ -49,6 +61,8 @@ typedef struct job {
 	long long id;
 	const char *hostname;
 	long long findings; /* JUnit: failing testcases */
+	sfa_diff *diff;	    /* report changes */
+	const sfa_approvals *approved;
 } job;
 
 typedef int (*write_fn)(job *j, FILE *f, long long *rows, sfa_err *err);
@@ -74,6 +88,28 @@ static int write_json(job *j, FILE *f, long long *rows, sfa_err *err)
 	return sfa_report_access_json(j->st, j->id, NULL, f, rows, err);
 }
 
+static int write_changes_csv(job *j, FILE *f, long long *rows, sfa_err *err)
+{
+	return sfa_report_changes_csv(j->diff, f, rows, err);
+}
+
+static int write_changes_html(job *j, FILE *f, long long *rows, sfa_err *err)
+{
+	return sfa_report_changes_html(j->st, j->diff, f, rows, err);
+}
+
+static int write_changes_junit(job *j, FILE *f, long long *rows, sfa_err *err)
+{
+	return sfa_report_changes_junit(j->st, j->diff, j->approved,
+					j->hostname, f, rows, &j->findings,
+					err);
+}
+
+static int write_changes_json(job *j, FILE *f, long long *rows, sfa_err *err)
+{
+	return sfa_report_changes_json(j->st, j->diff, f, rows, err);
+}
+
 /* The formats in the order they are written; the bit is the --format
  * value's.  rows_noun says what the row count of the file counts. */
 static const struct format {
@@ -86,6 +122,14 @@ static const struct format {
     {"json", "access-review.json", "access rows", write_json},
 };
 #define NFORMATS ((int)(sizeof(formats) / sizeof(formats[0])))
+
+/* The change report's files, in the same order as formats[]. */
+static const struct format change_formats[] = {
+    {"csv", "changes.csv", "changes", write_changes_csv},
+    {"html", "changes.html", "changes", write_changes_html},
+    {"junit", "changes.junit.xml", "testcases", write_changes_junit},
+    {"json", "changes.json", "changes", write_changes_json},
+};
 
 /* Turns the --format values into bits of formats[]; 0 after an error. */
 static unsigned parse_formats(const sfa_optlist *l)
@@ -144,7 +188,7 @@ static int write_one(const struct format *fmt, job *j, const char *dir,
 	}
 	if ((rc = sfa_manifest_add_file(m, dir, fmt->file, rows, err)))
 		return rc;
-	if (fmt->write == write_junit)
+	if (fmt->write == write_junit || fmt->write == write_changes_junit)
 		printf("%s: %lld %s, %lld finding%s\n", path, rows,
 		       fmt->rows_noun, j->findings,
 		       j->findings == 1 ? "" : "s");
@@ -200,7 +244,7 @@ static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
 			     si.id);
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		host[0] = '\0';
-	j = (job){st, si.id, host, 0};
+	j = (job){st, si.id, host, 0, NULL, NULL};
 	if ((rc = sfa_manifest_new(&m, "access_review", &err)) ||
 	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)))
 		goto out;
@@ -224,18 +268,91 @@ quiet:
 	return rc;
 }
 
+/* Options of `report changes`. */
+typedef struct change_opts {
+	sfa_diff_pick pick;
+	const char *approved;
+	int fail_on_changes;
+} change_opts;
+
+static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
+			  const char *dir)
+{
+	sfa_store *st = NULL;
+	sfa_manifest *m = NULL;
+	sfa_snapinfo a = {0}, b = {0};
+	sfa_approvals *ap = NULL;
+	sfa_diff *d = NULL;
+	long long from = 0, to = 0;
+	char host[256] = "";
+	sfa_err err;
+	job j = {0};
+	int rc, k, files = 0;
+
+	sfa_err_clear(&err);
+	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
+				 &err)) ||
+	    (rc = sfa_diff_resolve(st, &o->pick, &from, &to, &err)) ||
+	    (rc = sfa_snapinfo_load(&a, st, from, &err)) ||
+	    (rc = sfa_snapinfo_load(&b, st, to, &err)) ||
+	    (rc = sfa_diff_open(&d, st, from, to, &err)) ||
+	    (o->approved &&
+	     (rc = sfa_approvals_load(&ap, st, d, o->approved, &err))))
+		goto out;
+	if (make_dir(dir)) {
+		rc = SFA_EINPUT;
+		goto quiet;
+	}
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	j = (job){st, to, host, 0, d, ap};
+	if ((rc = sfa_manifest_new(&m, "changes", &err)) ||
+	    (rc = sfa_manifest_add_snapshot(m, &a, "from", &err)) ||
+	    (rc = sfa_manifest_add_snapshot(m, &b, "to", &err)))
+		goto out;
+	for (k = 0; k < NFORMATS && rc == 0; k++)
+		if (bits & (1u << k)) {
+			rc = write_one(&change_formats[k], &j, dir, m, &err);
+			files++;
+		}
+	if (rc == 0 && (rc = sfa_manifest_write(m, dir, &err)) == 0)
+		printf("%s/%s: %d file%s, %lld changes from snapshot %lld to "
+		       "snapshot %lld\n",
+		       dir, SFA_MANIFEST_NAME, files, files == 1 ? "" : "s",
+		       sfa_diff_total(d), from, to);
+out:
+	if (rc)
+		sfa_cli_error(cli, &err);
+quiet:
+	if (rc)
+		rc = sfa_cli_exit_for(rc);
+	else if (o->fail_on_changes && sfa_diff_total(d) > 0)
+		rc = SFA_EXIT_CHANGES;
+	sfa_manifest_free(m);
+	sfa_approvals_free(ap);
+	sfa_diff_free(d);
+	sfa_snapinfo_clear(&a);
+	sfa_snapinfo_clear(&b);
+	sfa_store_free(st);
+	return rc;
+}
+
 int cmd_report(sfa_cli *cli, int argc, char **argv)
 {
 	const char *snap = NULL, *out = NULL, *from = NULL, *to = NULL;
 	sfa_optlist fmts = {0};
 	int allow = 0;
-	const sfa_opt opts[] = {{"snapshot", SFA_OPT_STRING, &snap},
-				{"format", SFA_OPT_LIST, &fmts},
-				{"out", SFA_OPT_STRING, &out},
-				{"allow-incomplete", SFA_OPT_FLAG, &allow},
-				{"from", SFA_OPT_STRING, &from},
-				{"to", SFA_OPT_STRING, &to},
-				{NULL, 0, NULL}};
+	change_opts co = {{0, 0, 0}, NULL, 0};
+	const sfa_opt opts[] = {
+	    {"snapshot", SFA_OPT_STRING, &snap},
+	    {"approved", SFA_OPT_STRING, &co.approved},
+	    {"fail-on-changes", SFA_OPT_FLAG, &co.fail_on_changes},
+	    {"format", SFA_OPT_LIST, &fmts},
+	    {"out", SFA_OPT_STRING, &out},
+	    {"allow-incomplete", SFA_OPT_FLAG, &allow},
+	    {"from", SFA_OPT_STRING, &from},
+	    {"to", SFA_OPT_STRING, &to},
+	    {NULL, 0, NULL}};
 	unsigned bits;
 	long long id = 0;
 	int npos, help, rc;
@@ -252,13 +369,18 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 			       "changes` (see `sfaccess report --help`)");
 		return SFA_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "changes") == 0) {
-		/* The change report needs the differ (lib/diff*); it will
-		 * write through the same writers and manifest. */
-		sfa_cli_errorf("report changes: not yet supported");
+	if (strcmp(argv[1], "changes") == 0 && snap) {
+		sfa_cli_errorf("report changes: --snapshot belongs to `report "
+			       "access`; use --from ID and --to ID");
 		return SFA_EXIT_USAGE;
 	}
-	if (from || to) {
+	if (strcmp(argv[1], "access") == 0 &&
+	    (co.approved || co.fail_on_changes)) {
+		sfa_cli_errorf("report access: --approved and "
+			       "--fail-on-changes belong to `report changes`");
+		return SFA_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "access") == 0 && (from || to)) {
 		sfa_cli_errorf("report access: --from/--to belong to `report "
 			       "changes`; use --snapshot ID");
 		return SFA_EXIT_USAGE;
@@ -274,6 +396,13 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	}
 	if (!(bits = parse_formats(&fmts)))
 		return SFA_EXIT_USAGE;
+	if (strcmp(argv[1], "changes") == 0) {
+		co.pick.allow_incomplete = allow;
+		if ((from && sfa_cli_parse_id("--from", from, &co.pick.from)) ||
+		    (to && sfa_cli_parse_id("--to", to, &co.pick.to)))
+			return SFA_EXIT_USAGE;
+		return report_changes(cli, &co, bits, out);
+	}
 	if (snap && sfa_cli_parse_id("--snapshot", snap, &id))
 		return SFA_EXIT_USAGE;
 	return report_access(cli, id, allow, bits, out);

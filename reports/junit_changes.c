@@ -1,0 +1,119 @@
+/*
+ * junit_changes.c - the change report as JUnit XML: a testcase per change,
+ * failing unless the --approved change file approves it (approvals.c), so
+ * a CI job fails on unreviewed access changes and passes on approved ones.
+ */
+#include <stdio.h>
+
+#include "report_changes.h"
+#include "report_junit.h"
+#include "snapinfo.h"
+
+typedef struct pass {
+	sfa_junit_suite *suite;
+	const sfa_approvals *ap;
+	sfa_err *err;
+} pass;
+
+static const char *z(const char *s)
+{
+	return s && *s ? s : "";
+}
+
+/* A testcase name unique within the report: the change's key. */
+static void case_name(const sfa_diff_change *c, char *out, size_t n)
+{
+	const sfa_access_row *r = &c->row;
+
+	if (c->kind == SFA_DIFF_CHANGED)
+		snprintf(out, n, "%s of %s (%s): %s -> %s", c->field,
+			 z(r->username), z(r->user_id), z(c->old_value),
+			 z(c->new_value));
+	else if (c->kind >= SFA_DIFF_RESOURCE_ADDED)
+		snprintf(out, n, "%s %s (%s)", z(r->access_type),
+			 z(r->access_name), z(r->access_id));
+	else
+		snprintf(out, n, "%s %s (%s) for %s (%s) via %s%s%s",
+			 z(r->access_type), z(r->access_name), z(r->access_id),
+			 z(r->username), z(r->user_id), z(r->via_type),
+			 r->via_id ? " " : "", z(r->via_id));
+}
+
+static int on_change(void *ud, const sfa_diff_change *c)
+{
+	pass *p = ud;
+	char cls[64], name[1024], msg[1200];
+	long line = sfa_approvals_match(p->ap, c);
+
+	snprintf(cls, sizeof(cls), "sfaccess.changes.%s",
+		 sfa_diff_kind_name(c->kind));
+	case_name(c, name, sizeof(name));
+	if (line)
+		return sfa_junit_pass(p->suite, cls, name, 0, p->err);
+	snprintf(msg, sizeof(msg), "%s: %s is not approved%s%s",
+		 sfa_diff_kind_name(c->kind), name,
+		 p->ap ? " in " : " (no --approved change file)",
+		 p->ap ? sfa_approvals_file(p->ap) : "");
+	return sfa_junit_fail(p->suite, cls, name, 0, "unapproved-change", msg,
+			      NULL, p->err);
+}
+
+int sfa_report_changes_junit(sfa_store *st, sfa_diff *d,
+			     const sfa_approvals *ap, const char *hostname,
+			     FILE *f, long long *tests, long long *failures,
+			     sfa_err *err)
+{
+	sfa_snapinfo a = {0}, b = {0};
+	sfa_junit *j = NULL;
+	pass p = {NULL, ap, err};
+	int rc;
+
+	if ((rc = sfa_snapinfo_load(&a, st, sfa_diff_from(d), err)) == 0 &&
+	    (rc = sfa_snapinfo_load(&b, st, sfa_diff_to(d), err)) == 0) {
+		char fid[32], tid[32];
+		sfa_junit_prop props[] = {
+		    {"org_id", b.org_id},
+		    {"from_snapshot_id", fid},
+		    {"from_captured_at", a.started_at},
+		    {"from_content_hash", a.content_hash},
+		    {"to_snapshot_id", tid},
+		    {"to_captured_at", b.started_at},
+		    {"to_content_hash", b.content_hash},
+		    {"approved_file", ap ? sfa_approvals_file(ap) : NULL},
+		    {"approved_sha256", ap ? sfa_approvals_sha256(ap) : NULL},
+		    {"tool", "sfaccess"},
+		    {"tool_version", SFA_VERSION},
+		};
+		sfa_junit_opts o = {hostname, b.started_at, props,
+				    (int)(sizeof(props) / sizeof(props[0]))};
+
+		snprintf(fid, sizeof(fid), "%lld", a.id);
+		snprintf(tid, sizeof(tid), "%lld", b.id);
+		rc = sfa_junit_new(&j, f, &o, err);
+	}
+	if (rc == 0)
+		rc = sfa_junit_suite_begin(j, &p.suite, "changes",
+					   "sfaccess.changes", err);
+	if (rc == 0)
+		rc = sfa_diff_each(d, on_change, &p, err);
+	if (rc == 0 && sfa_junit_suite_tests(p.suite) == 0) {
+		char name[96];
+
+		snprintf(name, sizeof(name),
+			 "no changes from snapshot %lld to snapshot %lld", a.id,
+			 b.id);
+		rc = sfa_junit_pass(p.suite, "sfaccess.changes", name, 0, err);
+	}
+	if (rc == 0) {
+		rc = sfa_junit_suite_end(p.suite, err);
+		p.suite = NULL;
+	}
+	if (rc == 0) {
+		rc = sfa_junit_finish(j, tests, failures, err);
+		j = NULL;
+	}
+	sfa_junit_free(j);
+	sfa_snapinfo_clear(&a);
+	sfa_snapinfo_clear(&b);
+	return rc;
+}
