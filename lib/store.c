@@ -228,11 +228,17 @@ int sfa_store_open(sfa_store **out, const char *path, unsigned flags,
 		if (v < SFA_STORE_VERSION && (rc = migrate(st, err)))
 			goto fail;
 	} else if (v < SFA_STORE_VERSION) {
-		rc = sfa_err_set(err, SFA_ESTORE,
-				 "store %s has schema version %lld and needs "
-				 "an upgrade; open it read-write once",
-				 path, v);
-		goto fail;
+		/* A reading command upgrades an older store too, so that a new
+		 * sfaccess never leaves `snapshots` or `report` refusing a
+		 * store until the next sync. */
+		sfa_store *rw = NULL;
+
+		sfa_store_free(st);
+		if ((rc = sfa_store_open(&rw, path,
+					 flags & ~SFA_STORE_READONLY, err)))
+			return rc;
+		sfa_store_free(rw);
+		return sfa_store_open(out, path, flags, err);
 	}
 	if ((rc = exec(st, "PRAGMA foreign_keys = ON", "opening the store",
 		       err)))

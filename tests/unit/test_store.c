@@ -211,6 +211,33 @@ START_TEST(test_store_from_a_newer_sfaccess_is_refused)
 }
 END_TEST
 
+START_TEST(test_read_only_open_upgrades_an_older_store)
+{
+	char path[64];
+	sfa_err err = {0};
+	sfa_store *st = fx_open(path), *ro = NULL;
+	long long id = fx_snapshot(st, base, NREC(base)), latest = 0;
+
+	/* Make it a version 1 store: no apply journal yet. */
+	ck_assert_int_eq(sqlite3_exec(st->db,
+				      "DROP TABLE apply_journal;"
+				      "PRAGMA user_version = 1",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sfa_store_free(st);
+	ck_assert_int_eq(sfa_store_open(&ro, path, SFA_STORE_READONLY, &err),
+			 0);
+	ck_assert_int_eq(sfa_store_latest_complete(ro, NULL, 0, &latest, &err),
+			 0);
+	ck_assert_int_eq(latest, id);
+	ck_assert_int_eq(sqlite3_exec(ro->db,
+				      "SELECT count(*) FROM apply_journal",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	fx_close(ro, path);
+}
+END_TEST
+
 START_TEST(test_reopening_keeps_snapshots_and_read_only_open_reads_them)
 {
 	char path[64];
@@ -455,6 +482,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_killed_sync_leaves_only_the_incomplete_row);
 	tcase_add_test(tc, test_second_writer_gets_busy_and_leaves_no_row);
 	tcase_add_test(tc, test_store_from_a_newer_sfaccess_is_refused);
+	tcase_add_test(tc, test_read_only_open_upgrades_an_older_store);
 	tcase_add_test(
 	    tc, test_reopening_keeps_snapshots_and_read_only_open_reads_them);
 	tcase_add_test(
