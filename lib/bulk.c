@@ -171,6 +171,8 @@ static int call(sfa_bulk_query *q, const char *method, const char *path,
 	c.body = body;
 	c.object = q->object;
 	c.delay_ms = delay_ms;
+	/* Creating a query job again after a 503 costs a job, never data. */
+	c.retry_post = !strcmp(method, "POST");
 	return sfa_sf_batch_call(q->b, &c, fn, q, err);
 }
 

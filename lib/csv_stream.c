@@ -117,8 +117,11 @@ int sfa_csv_stream_end(sfa_csv_stream *s, sfa_err *err)
 void sfa_csv_stream_reset(sfa_csv_stream *s)
 {
 	/* csv_fini without callbacks drops a half-read row and rearms the
-	 * parser; its buffer is kept for the next input. */
+	 * parser, keeping its buffer; strict-fini would refuse (and not
+	 * rearm) inside an open quote, so it is off for this call. */
+	csv_set_opts(&s->p, CSV_STRICT);
 	csv_fini(&s->p, NULL, NULL, NULL);
+	csv_set_opts(&s->p, CSV_STRICT | CSV_STRICT_FINI);
 	s->n = 0;
 	s->fields.len = 0;
 	s->rows = 0;

@@ -50,6 +50,7 @@ typedef struct fetch {
 	sfa_fetch_stats *stats;
 	scan scans[SFA_OBJ_COUNT];
 	int nscans, firsts_left, approved, sequential_next;
+	char why[96]; /* where the budget came from, for messages */
 	sfa_fetch_row row;
 } fetch;
 
@@ -181,11 +182,12 @@ static int plan(fetch *f, sfa_err *err)
 		f->stats->allowed = allowed;
 	}
 	if (allowed > 0 && spent + more > allowed)
-		return sfa_err_set(err, SFA_ELIMIT,
-				   "the sync needs about %ld API requests but "
-				   "is allowed %ld; stopped after %ld, before "
-				   "spending more",
-				   spent + more, allowed, spent);
+		return sfa_err_set(
+		    err, SFA_ELIMIT,
+		    "the sync needs about %ld API requests but "
+		    "is allowed %ld%s; stopped after %ld, before "
+		    "spending more",
+		    spent + more, allowed, f->why, spent);
 	f->approved = 1;
 	if (f->tune.max_connections == 1)
 		return next_in_turn(f, err);
@@ -262,6 +264,25 @@ static int start_first(scan *s, sfa_err *err)
 	return rc;
 }
 
+/* The least a sync can cost is one request per object: a budget below
+ * that is refused before anything more is spent. */
+static int at_least(fetch *f, long allowed, sfa_err *err)
+{
+	long spent = sfa_sf_api_requests(f->sf);
+
+	if (allowed <= 0 || allowed >= spent + f->firsts_left)
+		return 0;
+	if (f->stats) {
+		f->stats->planned = spent + f->firsts_left;
+		f->stats->allowed = allowed;
+	}
+	return sfa_err_set(err, SFA_ELIMIT,
+			   "the sync needs at least %d API requests (one per "
+			   "object) but is allowed %ld%s; stopped after %ld, "
+			   "before spending more",
+			   f->nscans, allowed, f->why, spent);
+}
+
 /* --max-api-percent needs the org's limit, which only a response tells:
  * the first object's first page goes alone, then the budget is set. */
 static int percent_budget(fetch *f, sfa_err *err)
@@ -281,8 +302,12 @@ static int percent_budget(fetch *f, sfa_err *err)
 	allowed = (long)((double)limit * f->tune.max_api_percent / 100.0);
 	if (f->tune.max_api_requests > 0 && f->tune.max_api_requests < allowed)
 		allowed = f->tune.max_api_requests;
+	else
+		snprintf(f->why, sizeof(f->why),
+			 " (%g%% of the org's daily limit of %ld)",
+			 f->tune.max_api_percent, limit);
 	sfa_sf_set_budget(f->sf, allowed);
-	return 0;
+	return at_least(f, allowed, err);
 }
 
 static int run(fetch *f, sfa_err *err)
@@ -290,19 +315,9 @@ static int run(fetch *f, sfa_err *err)
 	int i, rc = 0, from = 0;
 
 	f->firsts_left = f->nscans;
-	/* The least a sync can cost: one request per object. */
-	if (f->tune.max_api_requests > 0 &&
-	    f->tune.max_api_requests < f->nscans) {
-		if (f->stats) {
-			f->stats->planned = f->nscans;
-			f->stats->allowed = f->tune.max_api_requests;
-		}
-		return sfa_err_set(err, SFA_ELIMIT,
-				   "the sync needs at least %d API requests "
-				   "(one per object) but is allowed %ld; "
-				   "stopped before spending any",
-				   f->nscans, f->tune.max_api_requests);
-	}
+	rc = at_least(f, f->tune.max_api_requests, err);
+	if (rc)
+		return rc;
 	sfa_sf_set_budget(f->sf, f->tune.max_api_requests);
 	if (f->tune.max_api_percent > 0) {
 		rc = percent_budget(f, err);

@@ -86,6 +86,8 @@ typedef struct sfa_sf_call {
 	const char *extra_header; /* "Name: value", or NULL */
 	const char *object;	  /* the sObject, for messages */
 	long delay_ms;		  /* not sent before this (job polls) */
+	int retry_post;		  /* a POST that is safe to send again (a
+				     query job: a duplicate only reads) */
 	/* Streaming of a 2xx body (Bulk results), as in sfa_http_request:
 	 * no JSON is parsed then, and check says whether the body that was
 	 * streamed is complete (non-zero: retry). */

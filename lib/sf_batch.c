@@ -2,8 +2,8 @@
  * sf_batch.c - Salesforce calls sent concurrently over one sfa_http_multi.
  * Each call carries the session generation it was sent with: the first
  * 401 of a generation logs in once (blocking; the other transfers just
- * wait in their sockets) and every call that comes back 401 is sent again
- * with the new token, at most once per call.  Counting, Sforce-Limit-Info
+ * wait in their sockets) and every call that comes back 401 with an older
+ * token is sent again with the new one.  Counting, Sforce-Limit-Info
  * and the budget go through sf_int.h, like sf.c's single requests.
  */
 #include "http.h"
@@ -115,7 +115,9 @@ static int send_call(call *c, sfa_err *err)
 	req.headers = headers;
 	req.body = c->body;
 	req.body_len = c->body ? strlen(c->body) : 0;
-	req.flags = !strcmp(c->c.method, "GET") ? SFA_HTTP_IDEMPOTENT : 0;
+	req.flags = !strcmp(c->c.method, "GET") || c->c.retry_post
+			? SFA_HTTP_IDEMPOTENT
+			: 0;
 	if (c->c.sink) {
 		req.sink = c->c.sink;
 		req.restart = c->c.restart;
@@ -153,11 +155,13 @@ static int on_done(void *ud, int rc, sfa_http_response *resp, sfa_err *err)
 		call_free(c);
 		return rc;
 	}
-	if (rc == 0 && resp->status == 401 && !c->relogged) {
-		/* Only the first 401 of a session logs in; calls that were
-		 * in flight with the same old token just go again. */
-		c->relogged = 1;
+	/* A 401 on a token older than the current session only needs the
+	 * call sent again; on the current one it needs a fresh login, which
+	 * each call may cause once (so a session refused at once fails). */
+	if (rc == 0 && resp->status == 401 &&
+	    (c->gen != sf->session_gen || !c->relogged)) {
 		if (c->gen == sf->session_gen) {
+			c->relogged = 1;
 			sfa_http_log(sf->http, SFA_LOG_INFO,
 				     "session expired; logging in again");
 			sfa_session_clear(&sf->session);
