@@ -46,6 +46,12 @@ echo "demo: second sync"
 "$bin" snapshots
 
 "$bin" report access --format all --out "$out/access-review"
+"$bin" report changes --format all --out "$out/changes"
+echo
+echo "demo: what changed between the two snapshots"
+"$bin" diff
+"$bin" verify "$out/access-review"
+"$bin" verify "$out/changes"
 echo
 echo "demo: wrote"
 find "$out" -type f ! -name '*.db*' ! -name emulator.log | sort | sed 's/^/  /'
