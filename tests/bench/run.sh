@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# tests/bench/run.sh - the performance figures of README "Performance":
+# builds a Release sfaccess in its own directory, generates orgs with the
+# emulator's generator (cached), syncs each several times against the
+# emulator with network latency, and prints a table of medians: API
+# requests, seconds, records/s of local processing, peak RSS, bytes per
+# stored access row, diff and report times, and callgrind instruction
+# counts of the local processing for a figure that does not depend on the
+# machine's load.  Not part of ctest (tests/integration/
+# test_sync_perf_bench_smoke.sh runs it on a tiny org so it cannot rot).
+#
+# usage: tests/bench/run.sh [--users "10000 50000 200000"] [--runs 3]
+#          [--large-runs 1] [--latency-ms 20] [--build-dir DIR]
+#          [--sfaccess BIN] [--callgrind-users 10000 | --no-callgrind]
+set -euo pipefail
+
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+USERS="10000 50000 200000"
+RUNS=3
+LARGE_RUNS=1 # orgs of 100,000 users or more take minutes per sync
+LATENCY=20
+BDIR="$SRC/build-bench"
+BIN=""
+CG_USERS=10000
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --users) USERS=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --large-runs) LARGE_RUNS=$2; shift 2 ;;
+    --latency-ms) LATENCY=$2; shift 2 ;;
+    --build-dir) BDIR=$2; shift 2 ;;
+    --sfaccess) BIN=$2; shift 2 ;;
+    --callgrind-users) CG_USERS=$2; shift 2 ;;
+    --no-callgrind) CG_USERS=0; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+mkdir -p "$BDIR/orgs" "$BDIR/work"
+BDIR=$(cd "$BDIR" && pwd)
+WORK=$(mktemp -d "$BDIR/work/run.XXXXXX")
+EMU_PID=""
+cleanup() {
+  if [ -n "$EMU_PID" ]; then kill "$EMU_PID" 2>/dev/null || true; wait "$EMU_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if [ -z "$BIN" ]; then
+  cmake -S "$SRC" -B "$BDIR/release" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$BDIR/release" -j2 --target sfaccess >/dev/null
+  BIN="$BDIR/release/sfaccess"
+fi
+[ -x /usr/bin/time ] || { echo "run.sh: needs /usr/bin/time (GNU time)" >&2; exit 1; }
+
+emu_start() { # ORG LATENCY
+  emu_stop
+  rm -f "$WORK/port"
+  node "$SRC/tests/emulator/server.js" --org "$1" --port 0 --port-file "$WORK/port" \
+       --latency-ms "$2" 2>"$WORK/emulator.log" &
+  EMU_PID=$!
+  for _ in $(seq 1 600); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+  [ -s "$WORK/port" ] || { cat "$WORK/emulator.log" >&2; echo "emulator did not start" >&2; exit 1; }
+  export SFACCESS_DOMAIN="http://127.0.0.1:$(cat "$WORK/port")" SFACCESS_USERNAME=admin@gen1.example \
+         SFACCESS_PASSWORD=pw SFACCESS_SECURITY_TOKEN=tok
+}
+emu_stop() {
+  if [ -n "$EMU_PID" ]; then kill "$EMU_PID" 2>/dev/null || true; wait "$EMU_PID" 2>/dev/null || true; fi
+  EMU_PID=""
+}
+emu_charged() {
+  curl -sf "$SFACCESS_DOMAIN/__admin/stats" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).api_requests))'
+}
+emu_reset() { curl -sf -X POST "$SFACCESS_DOMAIN/__admin/reset" >/dev/null; }
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "-"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# sync_once STORE ARGS...: one sync under GNU time; prints
+# "requests charged wall user+sys rss_kb longest_scan_ms records access_rows".
+sync_once() {
+  local store=$1; shift
+  rm -f "$store" "$store-wal" "$store-shm"
+  emu_reset
+  /usr/bin/time -f "TIME %e %U %S %M" -o "$WORK/time" \
+    "$BIN" --store "$store" --no-progress -v sync "$@" >"$WORK/out" 2>"$WORK/err" \
+    || { cat "$WORK/out" "$WORK/err" >&2; echo "sync $* failed" >&2; exit 1; }
+  local req charged
+  req=$(sed -n 's/.* \([0-9]*\) API requests in .*/\1/p' "$WORK/out")
+  charged=$(emu_charged)
+  awk -v req="$req" -v charged="$charged" '
+    FILENAME ~ /time$/ && $1 == "TIME" {wall=$2; cpu=$3+$4; rss=$5}
+    FILENAME ~ /out$/ && $1 == "scan" {if ($(NF-1) + 0 > longest) longest = $(NF-1) + 0; rows += $3}
+    FILENAME ~ /out$/ && /^snapshot .* complete/ {for (i = 1; i <= NF; i++) if ($(i+1) == "access") acc = $i}
+    END {printf "%s %s %s %.2f %s %s %s %s\n", req, charged, wall, cpu, rss, longest+0, rows, acc}' \
+    "$WORK/time" "$WORK/out"
+}
+
+# bytes of the access table (with its primary key; WITHOUT ROWID) per row
+bytes_per_row() {
+  sqlite3 "$1" "SELECT (SELECT SUM(pgsize) FROM dbstat WHERE name = 'access') * 1.0 / (SELECT COUNT(*) FROM access);" 2>/dev/null | awk '{printf "%.1f", $1}' || echo "-"
+}
+
+has_cmd() { local h; h=$("$BIN" help 2>&1 || true); grep -q "^  $1 " <<<"$h"; }
+# timed SECONDS_VAR CMD...: wall seconds of CMD, "-" when it failed
+timed() {
+  if /usr/bin/time -f "%e" -o "$WORK/t1" "$@" >/dev/null 2>"$WORK/t1.err"; then cat "$WORK/t1"; else echo "-"; fi
+}
+
+ROWS=()
+for n in $USERS; do
+  org="$BDIR/orgs/org-$n.json"
+  [ -s "$org" ] || node "$SRC/tests/emulator/generate.js" --users "$n" >"$org"
+  runs=$RUNS
+  [ "$n" -ge 100000 ] && runs=$LARGE_RUNS
+  emu_start "$org" "$LATENCY"
+  for mode in rest-seq rest-conc default; do
+    case $mode in
+      rest-seq) args=(--max-connections 1 --bulk-threshold 0) ;;
+      rest-conc) args=(--bulk-threshold 0) ;;
+      default) args=() ;;
+    esac
+    req="" charged="" wall="" rss="" longest="" recs="" acc=""
+    for _ in $(seq 1 "$runs"); do
+      read -r r c w _cpu m l rec a < <(sync_once "$WORK/s.db" "${args[@]}")
+      req+=" $r"; charged+=" $c"; wall+=" $w"; rss+=" $m"; longest+=" $l"; recs=$rec; acc=$a
+    done
+    ROWS+=("$n|$mode|$(echo "$req" | median)|$(echo "$charged" | median)|$(echo "$wall" | median)|$(echo "$longest" | median)|$(( $(echo "$rss" | median | cut -d. -f1) / 1024 ))|$recs|$acc")
+    echo "  $n users, $mode: requests$req; wall$wall s" >&2
+  done
+  # Store figures from the last default sync: bytes per access row, then a
+  # second snapshot for diff, and the CSV report.
+  bpr=$(bytes_per_row "$WORK/s.db")
+  dsec="-" rsec="-"
+  if has_cmd diff; then
+    emu_reset
+    "$BIN" --store "$WORK/s.db" --no-progress sync >/dev/null 2>&1 || true
+    dsec=$(timed "$BIN" --store "$WORK/s.db" diff --format csv)
+  fi
+  if has_cmd report; then
+    rm -rf "$WORK/rep"
+    rsec=$(timed "$BIN" --store "$WORK/s.db" report access --format csv --out "$WORK/rep")
+  fi
+  STORE_ROWS+=("$n|$bpr|$dsec|$rsec")
+  # Local processing: no latency, default mode, CPU seconds of sfaccess.
+  emu_start "$org" 0
+  cpu="" recs=""
+  for _ in $(seq 1 "$runs"); do
+    read -r _r _c _w c _m _l rec _a < <(sync_once "$WORK/s.db")
+    cpu+=" $c"; recs=$rec
+  done
+  c=$(echo "$cpu" | median)
+  LOCAL_ROWS+=("$n|$recs|$c|$(awk -v r="$recs" -v c="$c" 'BEGIN {printf "%d", (c > 0 ? r / c : 0)}')")
+  emu_stop
+done
+
+CG_ROW=""
+if [ "$CG_USERS" -gt 0 ] && command -v valgrind >/dev/null; then
+  org="$BDIR/orgs/org-$CG_USERS.json"
+  [ -s "$org" ] || node "$SRC/tests/emulator/generate.js" --users "$CG_USERS" >"$org"
+  emu_start "$org" 0
+  emu_reset
+  rm -f "$WORK/cg.db"*
+  valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" \
+    "$BIN" --store "$WORK/cg.db" --no-progress -v sync >"$WORK/out" 2>"$WORK/cg.err" \
+    || { cat "$WORK/cg.err" >&2; echo "callgrind run failed" >&2; exit 1; }
+  emu_stop
+  recs=$(awk '$1 == "scan" {r += $3} END {print r}' "$WORK/out")
+  callgrind_annotate --inclusive=yes "$WORK/cg.out" >"$WORK/cg.txt" 2>/dev/null
+  ir() { # inclusive instructions of one function, in millions
+    awk -v f="$1" '$0 ~ ("[ :]" f " ") || $0 ~ ("[ :]" f "$") {gsub(",", "", $1); print int($1 / 1e6); exit}' "$WORK/cg.txt"
+  }
+  total=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print int($1 / 1e6); exit}' "$WORK/cg.txt")
+  CG_ROW="$CG_USERS|$recs|$total|$(ir sfa_fetch__put_json)|$(ir json_loadb)|$(ir sfa_fetch__put_text)|$(ir sfa_store_put)|$(ir sfa_store_finish_snapshot)|$(awk -v t="$total" -v r="$recs" 'BEGIN {printf "%d", (r > 0 ? t * 1e6 / r : 0)}')"
+fi
+
+echo
+echo "sfaccess performance ($(date -u +%Y-%m-%d), emulator --latency-ms $LATENCY, medians of $RUNS runs, $LARGE_RUNS for orgs >= 100k users)"
+echo
+echo "| users | mode | API requests | charged by org | wall s | longest scan s | peak RSS MB | records | access rows |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+for r in "${ROWS[@]}"; do
+  IFS='|' read -r n mode req ch w l m rec a <<<"$r"
+  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$n" "$mode" "$req" "$ch" "$w" \
+    "$(awk -v l="$l" 'BEGIN {printf "%.2f", l / 1000}')" "$m" "$rec" "$a"
+done
+echo
+echo "| users | records | CPU s (latency 0) | records/s | bytes per access row | diff s | report access csv s |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+for i in "${!LOCAL_ROWS[@]}"; do
+  IFS='|' read -r n rec c rps <<<"${LOCAL_ROWS[$i]}"
+  IFS='|' read -r _ bpr d rs <<<"${STORE_ROWS[$i]}"
+  printf "| %s | %s | %s | %s | %s | %s | %s |\n" "$n" "$rec" "$c" "$rps" "$bpr" "$d" "$rs"
+done
+if [ -n "$CG_ROW" ]; then
+  IFS='|' read -r n rec t pj jl pt sp fin per <<<"$CG_ROW"
+  echo
+  echo "callgrind, $n users, --latency-ms 0 (millions of instructions, inclusive):"
+  echo
+  echo "| records | total | REST records (put_json) | of which json_loadb | Bulk records (put_text) | sfa_store_put | finish (derive, hash) | instructions per record |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+  printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n" "$rec" "$t" "${pj:--}" "${jl:--}" "${pt:--}" "${sp:--}" "${fin:--}" "$per"
+fi
