@@ -45,18 +45,6 @@ settled=$(sed -n 's/.*(\([0-9]*\) settled by an earlier run).*/\1/p' "$WORK/out"
 [ "$settled" -ge 4 ] || fail "only $settled lines were journalled before the kill"
 echo "ok second run: $settled lines settled by the journal"
 
-# Every operation performed exactly once over both runs: one write each.
-cat >"$WORK/want-routes" <<'ROUTES'
-DELETE /services/data/vNN.N/sobjects/GroupMember/{id}	1
-DELETE /services/data/vNN.N/sobjects/PermissionSetAssignment/{id}	2
-PATCH /services/data/vNN.N/sobjects/User/{id}	5
-POST /services/data/vNN.N/sobjects/GroupMember	2
-POST /services/data/vNN.N/sobjects/PermissionSetAssignment	2
-POST /services/data/vNN.N/sobjects/User	1
-ROUTES
-routes >"$WORK/got-routes"
-diff -u "$WORK/want-routes" "$WORK/got-routes" >&2 || fail "writes over both runs are not one per operation"
-
 # And in the org's records: one of each new record.
 count() { emu_get "/__admin/records/$1" | node -e "
   const r = JSON.parse(require('fs').readFileSync(0, 'utf8'));
@@ -73,3 +61,21 @@ newid=$(emu_get /__admin/records/User | node -e '
 [ "$(count PermissionSetAssignment "x.AssigneeId === '0055g00000Dm031AAB' && x.PermissionSetGroupId === '0PG5g00000Pg001GAB'")" = 1 ] \
   || fail "Sales_Bundle assigned to ana other than once"
 echo "ok every operation performed exactly once"
+
+# Writes over both runs: one per operation, plus at most the one request
+# that was in flight at the kill (the emulator counts a request when it
+# arrives; cut off by the kill, it may never have been performed).
+cat >"$WORK/want-routes" <<'ROUTES'
+DELETE /services/data/vNN.N/sobjects/GroupMember/{id}	1
+DELETE /services/data/vNN.N/sobjects/PermissionSetAssignment/{id}	2
+PATCH /services/data/vNN.N/sobjects/User/{id}	5
+POST /services/data/vNN.N/sobjects/GroupMember	2
+POST /services/data/vNN.N/sobjects/PermissionSetAssignment	2
+POST /services/data/vNN.N/sobjects/User	1
+ROUTES
+routes >"$WORK/got-routes"
+extra=$(join -t $'\t' -a1 -a2 -e 0 -o 0,1.2,2.2 "$WORK/want-routes" "$WORK/got-routes" \
+  | awk -F'\t' '$3 < $2 || $3 > $2 + 1 { bad = 1 } { x += $3 - $2 } END { print bad ? -1 : x }')
+[ "$extra" = 0 ] || [ "$extra" = 1 ] \
+  || { diff -u "$WORK/want-routes" "$WORK/got-routes" >&2; fail "writes over both runs are not one per operation"; }
+echo "ok one write per operation ($extra cut off by the kill)"
