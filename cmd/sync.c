@@ -140,6 +140,8 @@ static void print_scans(const sfa_fetch_stats *fs)
 		       s->sobject, s->rows, s->bulk ? "bulk" : "rest",
 		       s->requests, s->ms);
 	}
+	printf("fetch %ld ms, store finish %ld ms\n", fs->fetch_ms,
+	       fs->finish_ms);
 }
 
 typedef struct summary {

@@ -54,8 +54,10 @@ typedef struct sfa_fetch_scan_stats {
 typedef struct sfa_fetch_stats {
 	sfa_fetch_scan_stats scans[SFA_OBJ_COUNT];
 	int nscans;
-	long planned; /* API requests the plan said the sync needs */
-	long allowed; /* the budget the plan was held to; 0: none */
+	long planned;	/* API requests the plan said the sync needs */
+	long allowed;	/* the budget the plan was held to; 0: none */
+	long fetch_ms;	/* every scan, first request to last row */
+	long finish_ms; /* deriving access, hashing, committing */
 } sfa_fetch_stats;
 
 /* Scans every object into a new snapshot of sf's org (sf must be logged

@@ -338,6 +338,7 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 	static const sfa_fetch_tuning defaults = {0};
 	char *options = sfa_fetch_options_json(opts);
 	fetch *f;
+	long t0;
 	int rc, i;
 
 	*snapshot_id = 0;
@@ -378,7 +379,8 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		f->nscans++;
 	}
-	f->stats->nscans = f->nscans;
+	if (f->stats)
+		f->stats->nscans = f->nscans;
 	if (rc == 0)
 		rc = sfa_store_begin_snapshot(st, sfa_sf_org_id(sf),
 					      sfa_sf_api_version(sf), options,
@@ -386,12 +388,18 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 	if (rc == 0)
 		rc = sfa_sf_batch_new(&f->batch, sf, f->tune.max_connections,
 				      err);
+	t0 = now_ms();
 	if (rc == 0)
 		rc = run(f, err);
-	if (rc == 0)
+	if (f->stats)
+		f->stats->fetch_ms = now_ms() - t0;
+	if (rc == 0) {
+		t0 = now_ms();
 		rc =
 		    sfa_store_finish_snapshot(st, sfa_sf_api_requests(sf), err);
-	else if (*snapshot_id)
+		f->stats->finish_ms = now_ms() - t0;
+	}
+	if (rc && *snapshot_id)
 		sfa_store_abort_snapshot(st, err->msg);
 	/* The transfers borrow the scans' Bulk queries: batch first. */
 	sfa_sf_batch_free(f->batch);
