@@ -2,7 +2,7 @@
 'use strict';
 // Local emulator of the Salesforce APIs sfaccess talks to. See README.md and
 // shared/spec/emulator.md. Usage:
-//   node server.js --org FILE [--port 0] [--port-file FILE] [--latency-ms N] [--batch-size N] [--api-limit N]
+//   node server.js --org FILE [--port 0] [--port-file FILE] [--latency-ms N|MIN-MAX] [--batch-size N] [--api-limit N]
 const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -20,7 +20,7 @@ const MAX_URI = 16384; // salesforce-api.md §1.1: longer URIs → 414, URI + he
 
 function usage(msg) {
   process.stderr.write(`${msg ? `error: ${msg}\n` : ''}usage: node server.js --org FILE [--port 0] [--port-file FILE] ` +
-    '[--latency-ms N] [--batch-size N] [--api-limit N]\n');
+    '[--latency-ms N|MIN-MAX] [--batch-size N] [--api-limit N]\n');
   process.exit(2);
 }
 
@@ -37,7 +37,13 @@ function parseArgs(argv) {
       case '--org': if (!v) usage('--org needs a file'); o.org = v; i++; break;
       case '--port': o.port = num(a, v); i++; break;
       case '--port-file': if (!v) usage('--port-file needs a file'); o.portFile = v; i++; break;
-      case '--latency-ms': o.latencyMs = num(a, v); i++; break;
+      case '--latency-ms': {
+        // N, or MIN-MAX: each request then sleeps a uniform draw from the seeded latency stream.
+        const m = /^(\d+)(?:-(\d+))?$/.exec(v || '');
+        if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) usage('--latency-ms needs N or MIN-MAX (MIN <= MAX)');
+        o.latencyMs = m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
+        i++; break;
+      }
       case '--batch-size': o.batchSize = num(a, v); if (o.batchSize < 1) usage('--batch-size must be >= 1'); i++; break;
       case '--api-limit': o.apiLimit = num(a, v); i++; break;
       case '-h': case '--help': usage();
@@ -121,7 +127,7 @@ async function dispatch(emu, req, res) {
   const label = routeLabel(req.method, pathname);
   emu.stats.by_route[label] = (emu.stats.by_route[label] || 0) + 1;
 
-  const latency = emu.opts.latencyMs + (emu.faults.cfg.latency_ms || 0);
+  const latency = emu.faults.latency(emu.opts.latencyMs) + emu.faults.latency(emu.faults.cfg.latency_ms);
   if (latency > 0) await sleep(latency);
 
   if (req.url.length > MAX_URI) {

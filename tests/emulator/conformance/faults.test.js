@@ -4,6 +4,7 @@
 const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
+const { spawnSync } = require('node:child_process');
 const jsforce = require('jsforce');
 const h = require('./helpers');
 
@@ -27,6 +28,50 @@ test('latency: every non-admin request is delayed, admin calls are not', async (
   const t1 = Date.now();
   await emu.stats();
   assert.ok(Date.now() - t1 < 140, 'admin not delayed');
+});
+
+test('latency range: [MIN, MAX] drawn per request; the fail sequence of a seed is unchanged', async () => {
+  const cfg = await emu.faults({ latency_ms: [40, 120], seed: 5 });
+  assert.deepEqual(cfg.latency_ms, [40, 120]);
+  const took = [];
+  for (let i = 0; i < 8; i++) {
+    const t0 = performance.now();
+    assert.equal((await q('/services/data/v60.0/limits')).status, 200);
+    took.push(performance.now() - t0);
+  }
+  assert.ok(Math.min(...took) >= 39, `every request waits at least MIN: ${took}`);
+  assert.ok(Math.max(...took) - Math.min(...took) >= 15, `the waits vary: ${took}`);
+  // Latency has its own stream: a range does not shift which requests a seed fails.
+  const pattern = async (latency) => {
+    await emu.faults({ latency_ms: latency, fail_rate: 0.5, seed: 42 });
+    const out = [];
+    for (let i = 0; i < 12; i++) out.push((await q('/services/data/v60.0/limits')).status);
+    return out.join(',');
+  };
+  assert.equal(await pattern([0, 5]), await pattern(0));
+  for (const bad of [[120, 40], [5], [-1, 3], 'x', -5]) {
+    const r = await fetch(`${emu.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ latency_ms: bad }) });
+    assert.equal(r.status, 400, `latency_ms ${JSON.stringify(bad)} refused`);
+  }
+});
+
+test('--latency-ms MIN-MAX on the command line; a bad range is refused', async () => {
+  const other = await h.startEmulator(h.conformanceOrg(), ['--latency-ms', '30-90']);
+  try {
+    const took = [];
+    for (let i = 0; i < 8; i++) {
+      const t0 = performance.now();
+      await fetch(`${other.url}/services/data/`);
+      took.push(performance.now() - t0);
+    }
+    assert.ok(Math.min(...took) >= 29, `every request waits at least MIN: ${took}`);
+    assert.ok(Math.max(...took) - Math.min(...took) >= 10, `the waits vary: ${took}`);
+  } finally {
+    await other.stop();
+  }
+  const bad = spawnSync(process.execPath, [`${h.EMU_DIR}/server.js`, '--org', h.conformanceOrg(), '--latency-ms', '90-30'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--latency-ms needs N or MIN-MAX/);
 });
 
 test('503s at a fail_rate, deterministic for a seed', async () => {

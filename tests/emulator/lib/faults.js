@@ -13,6 +13,19 @@ function mulberry32(seed) {
   };
 }
 
+// Latency draws come from their own stream, derived from the same seed, so that turning a
+// latency range on or off does not shift which requests fail or get cut (the fail/truncate
+// sequence of a seed stays what it was before ranges existed).
+const latencyStream = (seed) => mulberry32((seed ^ 0x9E3779B9) >>> 0);
+
+/** A latency setting, a number N or a range [MIN, MAX] (ms), or null when it is not one. */
+function latencyRange(v) {
+  const ok = (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  if (ok(v)) return [v, v];
+  if (Array.isArray(v) && v.length === 2 && ok(v[0]) && ok(v[1]) && v[0] <= v[1]) return [v[0], v[1]];
+  return null;
+}
+
 class Faults {
   constructor() { this.clear(); }
 
@@ -20,6 +33,7 @@ class Faults {
     this.cfg = { latency_ms: 0, fail_rate: 0, fail_status: 503, expire_sessions_after: 0,
       api_limit: null, truncate_rate: 0, seed: 1 };
     this.rand = mulberry32(1);
+    this.latencyRand = latencyStream(1);
     this.sinceExpiry = 0;
   }
 
@@ -28,12 +42,21 @@ class Faults {
     const known = Object.keys(this.cfg);
     for (const k of Object.keys(body)) if (!known.includes(k)) throw new Error(`unknown fault key: ${k}`);
     const num = (k) => { if (body[k] !== undefined && body[k] !== null && typeof body[k] !== 'number') throw new Error(`${k} must be a number`); };
-    known.forEach(num);
+    known.filter((k) => k !== 'latency_ms').forEach(num);
+    if (body.latency_ms !== undefined && !latencyRange(body.latency_ms)) {
+      throw new Error('latency_ms must be a number >= 0 or [MIN, MAX] with 0 <= MIN <= MAX');
+    }
     if (body.fail_status !== undefined && ![500, 502, 503].includes(body.fail_status)) throw new Error('fail_status must be 500, 502 or 503');
     Object.assign(this.cfg, body);
-    if (body.seed !== undefined) this.rand = mulberry32(body.seed);
+    if (body.seed !== undefined) { this.rand = mulberry32(body.seed); this.latencyRand = latencyStream(body.seed); }
     if (body.expire_sessions_after !== undefined) this.sinceExpiry = 0;
     return this.cfg;
+  }
+
+  /** Milliseconds to sleep for one request: a fixed number, or uniform in [MIN, MAX]. */
+  latency(setting) {
+    const [lo, hi] = latencyRange(setting) || [0, 0];
+    return lo === hi ? lo : lo + this.latencyRand() * (hi - lo);
   }
 
   /** Per-request draws, always both, so the sequence does not depend on which faults are on. */
@@ -55,6 +78,7 @@ class Faults {
     if (this.sinceExpiry > n) { this.sinceExpiry = 0; return true; }
     return false;
   }
+
 }
 
 module.exports = { Faults };
