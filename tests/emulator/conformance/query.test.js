@@ -125,6 +125,49 @@ test('batch sizes, locators, queryAll with deleted rows', async () => {
   assert.equal(qa.records[0].IsDeleted, true);
 });
 
+test('batch_size caps the page below the requested batchSize; jsforce still pages through everything', async () => {
+  const psa = '/services/data/v62.0/query?q=SELECT+Id+FROM+PermissionSetAssignment';
+  const size = async (path, batch) => (await raw(path, batch ? { 'Sforce-Query-Options': `batchSize=${batch}` } : {})).body;
+  try {
+    await emu.faults({ batch_size: 300 });
+    const first = await size(psa, 2000); // what sfaccess asks for: the cap wins
+    assert.equal(first.records.length, 300);
+    assert.match(first.nextRecordsUrl, /-300$/);
+    assert.equal((await size(first.nextRecordsUrl)).records.length, 300);
+    assert.equal((await size(first.nextRecordsUrl, 500)).records.length, 300);
+    assert.equal((await size(psa, 200)).records.length, 200, 'a request below the cap is served as asked');
+    assert.equal((await size(psa)).records.length, 300);
+    const before = (await emu.stats()).by_route['GET /services/data/vNN.N/query/{locator}'] || 0;
+    const res = await conn.query('SELECT Id FROM User').run({ autoFetch: true, maxFetch: 100000 });
+    assert.equal(res.records.length, 4500);
+    assert.equal((await emu.stats()).by_route['GET /services/data/vNN.N/query/{locator}'] - before, 14);
+  } finally {
+    await emu.faults({ batch_size: null });
+  }
+  assert.equal((await size(psa, 2000)).records.length, 2000, 'off again: the requested size');
+});
+
+test('--batch-size caps pages even when the client asks for 2000; the batch_size fault replaces it', async () => {
+  const small = await h.startEmulator(h.conformanceOrg(), ['--batch-size', '3']);
+  try {
+    const tok = await h.refreshLogin(small.url, 'rt-conf-admin');
+    const get = async (path) => (await fetch(small.url + path, { headers: { Authorization: `Bearer ${tok}`,
+      'Sforce-Query-Options': 'batchSize=2000' } })).json();
+    const groups = '/services/data/v62.0/query?q=SELECT+Id+FROM+Group';
+    const first = await get(groups);
+    assert.equal(first.totalSize, 9);
+    assert.equal(first.records.length, 3);
+    const second = await get(first.nextRecordsUrl);
+    assert.equal(second.records.length, 3);
+    await small.faults({ batch_size: 2 });
+    assert.equal((await get(groups)).records.length, 2);
+    await small.faults({ batch_size: 0 }); // 0 (or null, or /__admin/reset): back to --batch-size
+    assert.equal((await get(groups)).records.length, 3);
+  } finally {
+    await small.stop();
+  }
+});
+
 test('Bulk 2.0 query of PermissionSetAssignment through jsforce returns the full count', async () => {
   const expected = (await emu.records('PermissionSetAssignment')).length;
   const rows = await (await conn.bulk2.query('SELECT Id, AssigneeId, PermissionSetId, PermissionSet.Name, ExpirationDate FROM PermissionSetAssignment',

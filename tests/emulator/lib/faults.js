@@ -31,7 +31,7 @@ class Faults {
 
   clear() {
     this.cfg = { latency_ms: 0, fail_rate: 0, fail_status: 503, expire_sessions_after: 0,
-      api_limit: null, truncate_rate: 0, seed: 1 };
+      api_limit: null, truncate_rate: 0, seed: 1, batch_size: null };
     this.rand = mulberry32(1);
     this.latencyRand = latencyStream(1);
     this.sinceExpiry = 0;
@@ -47,6 +47,9 @@ class Faults {
       throw new Error('latency_ms must be a number >= 0 or [MIN, MAX] with 0 <= MIN <= MAX');
     }
     if (body.fail_status !== undefined && ![500, 502, 503].includes(body.fail_status)) throw new Error('fail_status must be 500, 502 or 503');
+    for (const k of ['batch_size']) {
+      if (body[k] !== undefined && body[k] !== null && !(Number.isInteger(body[k]) && body[k] >= 0)) throw new Error(`${k} must be a non-negative integer`);
+    }
     Object.assign(this.cfg, body);
     if (body.seed !== undefined) { this.rand = mulberry32(body.seed); this.latencyRand = latencyStream(body.seed); }
     if (body.expire_sessions_after !== undefined) this.sinceExpiry = 0;

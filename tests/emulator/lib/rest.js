@@ -55,12 +55,22 @@ function authenticate(emu, req, res) {
   return { session, authUser, username: session.username };
 }
 
-function batchSizeFor(emu, req, compiled) {
-  let size = emu.opts.batchSize || 2000;
+/** The page size the client asks for: Sforce-Query-Options batchSize (200..2000), else 2000. */
+function requestedSize(req) {
   const h = req.headers['sforce-query-options'];
   const m = h && /batchSize\s*=\s*(\d+)/i.exec(h);
-  if (m) size = Math.min(2000, Math.max(200, Number(m[1])));
-  if (compiled && compiled.maxBatch) size = Math.min(size, compiled.maxBatch);
+  return m ? Math.min(2000, Math.max(200, Number(m[1]))) : 2000;
+}
+
+/**
+ * The page size actually served. Salesforce treats batchSize as a request it may shrink
+ * ("records may be returned in batches smaller than requested"), so the emulator's cap (the
+ * batch_size fault, else --batch-size) wins over the header: tests get many pages even though
+ * the client asks for 2000. Some objects cap pages lower still (compiled.maxBatch).
+ */
+function servedSize(emu, requested, compiled) {
+  let size = Math.min(requested, emu.faults.cfg.batch_size || emu.opts.batchSize || 2000);
+  if (compiled.maxBatch) size = Math.min(size, compiled.maxBatch);
   return size;
 }
 
@@ -82,8 +92,9 @@ function runQuery(emu, req, res, ctx, version, all, url) {
   checkRead(ctx.authUser, compiled.objects);
   const rows = compiled.run({ all });
   if (compiled.count) return json(req, res, 200, { totalSize: rows.length, done: true, records: [] });
-  const size = batchSizeFor(emu, req, compiled);
-  const cursor = { rows, compiled, username: ctx.username, size, locator: null };
+  const requested = requestedSize(req);
+  const size = servedSize(emu, requested, compiled);
+  const cursor = { rows, compiled, username: ctx.username, requested, locator: null };
   if (rows.length > size) {
     cursor.locator = ids.makeId('01g', '7Em', ++emu.cursorSeq);
     emu.cursors.set(cursor.locator, cursor);
@@ -102,8 +113,9 @@ function queryMore(emu, req, res, ctx, version, token) {
   // Re-inserting keeps recently used cursors at the young end of the eviction order.
   emu.cursors.delete(m[1]);
   emu.cursors.set(m[1], cursor);
-  const size = req.headers['sforce-query-options'] ? batchSizeFor(emu, req, cursor.compiled) : cursor.size;
-  json(req, res, 200, page(emu, cursor, offset, size, version));
+  // A query-more may ask for its own batch size; otherwise the one the query asked for holds.
+  const requested = req.headers['sforce-query-options'] ? requestedSize(req) : cursor.requested;
+  json(req, res, 200, page(emu, cursor, offset, servedSize(emu, requested, cursor.compiled), version));
 }
 
 function limits(emu) {
