@@ -116,6 +116,44 @@ test('sessions expire after N requests: 401 INVALID_SESSION_ID, jsforce logs in 
   assert.equal((await emu.stats()).by_route['POST /services/Soap/u/NN.N'], before + 1);
 });
 
+test('lost query locators: after N query-more pages every cursor is forgotten once, then the count re-arms', async () => {
+  const LOST = [{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }];
+  const get = async (path) => { const r = await q(path); return { status: r.status, body: await r.json() }; };
+  // An unknown or malformed locator, on query and queryAll, is exactly Salesforce's error.
+  for (const p of ['query/01gXXXXXXXXXXXXXXX-2', 'queryAll/01gXXXXXXXXXXXXXXX-2', 'query/nope']) {
+    assert.deepEqual(await get(`/services/data/v60.0/${p}`), { status: 400, body: LOST }, p);
+  }
+  // Nine groups in pages of two (batch_size caps the page): a query and four query-mores.
+  await emu.faults({ batch_size: 2, lose_locators_after: 2 });
+  const walk = async () => {
+    const first = await get('/services/data/v60.0/query?q=SELECT+Id+FROM+Group');
+    assert.equal(first.body.records.length, 2);
+    const m1 = await get(first.body.nextRecordsUrl);
+    const m2 = await get(m1.body.nextRecordsUrl);
+    assert.deepEqual([m1.status, m2.status], [200, 200]);
+    return { first, m2 };
+  };
+  const a = await walk();
+  // The second query-more was served, then the cursors were lost: its own next page is gone,
+  // and so is every earlier page of that cursor.
+  assert.deepEqual(await get(a.m2.body.nextRecordsUrl), { status: 400, body: LOST });
+  assert.deepEqual(await get(a.first.body.nextRecordsUrl), { status: 400, body: LOST });
+  // Failed query-mores do not count; a cursor opened after the loss serves N pages, then is lost.
+  const b = await walk();
+  assert.deepEqual(await get(b.m2.body.nextRecordsUrl), { status: 400, body: LOST });
+  // jsforce surfaces it as INVALID_QUERY_LOCATOR.
+  await emu.faults({ lose_locators_after: 1 });
+  await assert.rejects(conn.query('SELECT Id FROM Group').run({ autoFetch: true, maxFetch: 100 }),
+    (e) => e.errorCode === 'INVALID_QUERY_LOCATOR');
+  // 0 turns it off; reset clears both settings.
+  await emu.faults({ lose_locators_after: 0 });
+  assert.equal((await conn.query('SELECT Id FROM Group').run({ autoFetch: true, maxFetch: 100 })).records.length, 9);
+  await emu.reset();
+  const cfg = await (await fetch(`${emu.url}/__admin/faults`)).json();
+  assert.equal(cfg.batch_size, null);
+  assert.equal(cfg.lose_locators_after, 0);
+});
+
 test('API limit: Sforce-Limit-Info counts up, then 403 REQUEST_LIMIT_EXCEEDED', async () => {
   await emu.faults({ api_limit: 3 });
   const seen = [];

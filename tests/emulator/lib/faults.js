@@ -31,10 +31,11 @@ class Faults {
 
   clear() {
     this.cfg = { latency_ms: 0, fail_rate: 0, fail_status: 503, expire_sessions_after: 0,
-      api_limit: null, truncate_rate: 0, seed: 1, batch_size: null };
+      api_limit: null, truncate_rate: 0, seed: 1, batch_size: null, lose_locators_after: 0 };
     this.rand = mulberry32(1);
     this.latencyRand = latencyStream(1);
     this.sinceExpiry = 0;
+    this.sinceLocatorLoss = 0;
   }
 
   /** Merge a fault body; unknown keys are rejected so a typo does not silently do nothing. */
@@ -47,12 +48,13 @@ class Faults {
       throw new Error('latency_ms must be a number >= 0 or [MIN, MAX] with 0 <= MIN <= MAX');
     }
     if (body.fail_status !== undefined && ![500, 502, 503].includes(body.fail_status)) throw new Error('fail_status must be 500, 502 or 503');
-    for (const k of ['batch_size']) {
+    for (const k of ['batch_size', 'lose_locators_after']) {
       if (body[k] !== undefined && body[k] !== null && !(Number.isInteger(body[k]) && body[k] >= 0)) throw new Error(`${k} must be a non-negative integer`);
     }
     Object.assign(this.cfg, body);
     if (body.seed !== undefined) { this.rand = mulberry32(body.seed); this.latencyRand = latencyStream(body.seed); }
     if (body.expire_sessions_after !== undefined) this.sinceExpiry = 0;
+    if (body.lose_locators_after !== undefined) this.sinceLocatorLoss = 0;
     return this.cfg;
   }
 
@@ -82,6 +84,19 @@ class Faults {
     return false;
   }
 
+  /**
+   * Called after each successful query-more (a page served from a nextRecordsUrl). The N-th one
+   * is answered normally and then every cursor is lost (returns true), as when a real org's
+   * cursors time out or the session that owned them changes; the count restarts, so cursors
+   * opened afterwards serve another N pages.
+   */
+  locatorsLostNow() {
+    const n = this.cfg.lose_locators_after;
+    if (!n) return false;
+    this.sinceLocatorLoss++;
+    if (this.sinceLocatorLoss >= n) { this.sinceLocatorLoss = 0; return true; }
+    return false;
+  }
 }
 
 module.exports = { Faults };

@@ -116,6 +116,8 @@ function queryMore(emu, req, res, ctx, version, token) {
   // A query-more may ask for its own batch size; otherwise the one the query asked for holds.
   const requested = req.headers['sforce-query-options'] ? requestedSize(req) : cursor.requested;
   json(req, res, 200, page(emu, cursor, offset, servedSize(emu, requested, cursor.compiled), version));
+  // Injected cursor loss (lose_locators_after): this page was served; now every locator dies.
+  if (emu.faults.locatorsLostNow()) emu.cursors.clear();
 }
 
 function limits(emu) {
