@@ -45,6 +45,9 @@ typedef struct run {
 	const sfa_cli *cli;
 	const char *path;
 	long done, already, failed, earlier;
+	/* transient failures: operations retried, extra attempts, and
+	 * retries whose re-read found the earlier write had taken effect */
+	long retried, retries, found;
 } run;
 
 static int add_config_profile(void *ud, const char *key, const char *value)
@@ -154,6 +157,11 @@ static void on_op(void *ud, const sfa_apply_op *op)
 	sfa_apply_describe(op, desc, sizeof(desc));
 	if (op->from_journal)
 		r->earlier++;
+	if (op->attempts > 1) {
+		r->retried++;
+		r->retries += op->attempts - 1;
+	}
+	r->found += op->found_on_reread != 0;
 	if (op->outcome == SFA_OUTCOME_DONE)
 		r->done++;
 	else if (op->outcome == SFA_OUTCOME_ALREADY)
@@ -327,6 +335,13 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 	if (r.earlier)
 		printf(" (%ld settled by an earlier run)", r.earlier);
 	printf("\n");
+	if (r.retried)
+		printf("transient failures: %ld operation%s retried (%ld "
+		       "retr%s, each after a re-read); %ld re-read%s found "
+		       "the change already made\n",
+		       r.retried, r.retried == 1 ? "" : "s", r.retries,
+		       r.retries == 1 ? "y" : "ies", r.found,
+		       r.found == 1 ? "" : "s");
 	if (junit) {
 		sfa_err jerr;
 

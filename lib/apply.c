@@ -2,7 +2,8 @@
  * apply.c - the apply engine's flow: order the change file's rows for
  * execution (create_user, grant, revoke, set_status; file order within
  * each), resolve them (apply_resolve.c), then run each not yet journalled
- * as done (apply_ops.c) and journal its outcome before the next one.
+ * as done (apply_ops.c, retried by apply_retry.c) and journal every
+ * attempt's outcome before going on.
  */
 #include "apply_int.h"
 
@@ -62,6 +63,7 @@ int sfa_apply_prepare(sfa_apply **out, sfa_sf *sf, const sfa_changefile *cf,
 	a->cf = cf;
 	a->map = map;
 	a->n = cf->n;
+	sfa_apply_retry_init(a);
 	for (i = 0; i < cf->n; i++)
 		a->ops[i].c = &cf->rows[i];
 	/* The order first: creator pointers set while resolving point into
@@ -172,9 +174,31 @@ static int journal(sfa_apply *a, sfa_store *st, const sfa_apply_op *op,
 	return sfa_journal_put(st, &r, err);
 }
 
+struct attempt_ctx {
+	sfa_apply *a;
+	sfa_store *st;
+};
+
+/* A failed attempt about to be retried is journalled as failed (which
+ * counts it in the row's attempts): killed during the backoff, the next
+ * run retries the line, and its re-read decides. */
+static int on_attempt(void *ud, const sfa_apply_op *op, sfa_err *err)
+{
+	const struct attempt_ctx *x = ud;
+	int rc = journal(x->a, x->st, op, err);
+
+	if (rc)
+		sfa_err_prefix(err,
+			       "line %ld: attempt %d failed and could not be "
+			       "journalled; stopping",
+			       op->c->line, op->attempts);
+	return rc;
+}
+
 int sfa_apply_execute(sfa_apply *a, sfa_store *st, sfa_apply_fn fn, void *ud,
 		      sfa_err *err)
 {
+	struct attempt_ctx x = {a, st};
 	size_t i;
 	int rc;
 
@@ -186,8 +210,14 @@ int sfa_apply_execute(sfa_apply *a, sfa_store *st, sfa_apply_fn fn, void *ud,
 		if (!op->from_journal) {
 			double t0 = now_s();
 
-			sfa_apply_perform(a, op);
+			rc = sfa_apply_perform_retrying(a, op, on_attempt, &x,
+							err);
 			op->seconds = now_s() - t0;
+			if (rc) {
+				if (fn)
+					fn(ud, op);
+				return rc;
+			}
 			/* Stop when the outcome cannot be kept: going on
 			 * would change the org without a record of it. */
 			if ((rc = journal(a, st, op, err))) {

@@ -56,6 +56,14 @@ typedef struct sfa_apply_op {
 	char note[160];	    /* e.g. "reactivated", "moved to profile ..." */
 	sfa_err err;	    /* why it failed */
 	double seconds;
+	/* Transient failures (5xx, network, an answer cut short) leave the
+	 * org's state unknown: the operation is performed again, re-reading
+	 * first (apply_retry.c).  attempts counts the performances,
+	 * writes_sent the writes put on the wire, found_on_reread is set
+	 * when a re-read found an earlier write had taken effect. */
+	int attempts;
+	int writes_sent;
+	int found_on_reread;
 } sfa_apply_op;
 
 typedef struct sfa_apply sfa_apply;
@@ -87,6 +95,13 @@ typedef void (*sfa_apply_fn)(void *ud, const sfa_apply_op *op);
  * the error that stopped the run: the journal could not be written. */
 int sfa_apply_execute(sfa_apply *a, sfa_store *st, sfa_apply_fn fn, void *ud,
 		      sfa_err *err);
+
+/* The retry of operations that failed transiently: at most max_attempts
+ * performances, waits doubling from base_ms (with jitter, capped at
+ * max_ms).  The defaults are http.h's (5, 500 ms, 30 s); values < 1 keep
+ * the current one. */
+void sfa_apply_set_retry(sfa_apply *a, int max_attempts, long base_ms,
+			 long max_ms);
 
 /* "grant permission_set Sales_Ops to jdoe@acme.example" into buf. */
 void sfa_apply_describe(const sfa_apply_op *op, char *buf, size_t size);

@@ -6,6 +6,8 @@
 #ifndef SFA_APPLY_INT_H
 #define SFA_APPLY_INT_H
 
+#include <stdint.h>
+
 #include "apply.h"
 
 struct sfa_apply {
@@ -14,14 +16,40 @@ struct sfa_apply {
 	const sfa_license_map *map;
 	sfa_apply_op *ops; /* execution order */
 	size_t n;
+	/* the retry of transient failures (apply_retry.c) */
+	int max_attempts;
+	long base_ms, max_ms, total_ms;
+	uint64_t rng; /* jitter */
 };
 
 /* Fills the resolved fields of every op; problems go to probs. */
 int sfa_apply_resolve(struct sfa_apply *a, sfa_problems *probs, sfa_err *err);
 
 /* Performs one operation against the org: sets op->outcome (done,
- * already or failed, with op->err), op->record_id and op->note. */
-void sfa_apply_perform(struct sfa_apply *a, sfa_apply_op *op);
+ * already or failed, with op->err), op->record_id and op->note.  reread:
+ * an earlier attempt sent a write whose answer was lost, so a state
+ * already as wanted is that write's doing (`done`, found_on_reread). */
+void sfa_apply_perform(struct sfa_apply *a, sfa_apply_op *op, int reread);
+
+/* Sets the retry defaults of a new handle. */
+void sfa_apply_retry_init(struct sfa_apply *a);
+
+/* Non-zero when err leaves unknown whether a write took effect, so the
+ * operation may be retried (after a re-read): HTTP 500/502/503/504, the
+ * network, an answer cut short.  Salesforce's 4xx errors are final. */
+int sfa_apply_transient(const sfa_err *err);
+
+/* Called before the wait for each retry with the failed attempt in op
+ * (op->err says which attempt and why): apply.c journals it.  A non-zero
+ * return stops the retries and is returned. */
+typedef int (*sfa_apply_attempt_fn)(void *ud, const sfa_apply_op *op,
+				    sfa_err *err);
+
+/* sfa_apply_perform(), again after a backoff while it fails transiently
+ * (bounded attempts and total time); each attempt re-reads the live state
+ * before it writes.  Returns 0, or fn's error. */
+int sfa_apply_perform_retrying(struct sfa_apply *a, sfa_apply_op *op,
+			       sfa_apply_attempt_fn fn, void *ud, sfa_err *err);
 
 /* Ids compare on their case-sensitive 15-character form. */
 int sfa_apply_same_id(const char *a, const char *b);

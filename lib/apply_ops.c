@@ -2,7 +2,9 @@
  * apply_ops.c - one function per operation of change-file.md.  Each reads
  * the live state first and writes only when the org differs, so a grant
  * already held or a revoke no longer held is `already`, and a re-run after
- * a kill between a write and its journal entry does not write twice.
+ * a kill between a write and its journal entry does not write twice.  The
+ * same read starts every retry (apply_retry.c): there, a state already as
+ * wanted is our earlier write that took effect, so it is `done`.
  */
 #include "apply_int.h"
 
@@ -74,6 +76,15 @@ static void settle(sfa_apply_op *op, int rc, sfa_outcome ok)
 	op->outcome = rc ? SFA_OUTCOME_FAILED : ok;
 }
 
+/* The org is already as the operation wants it: `already` on the first
+ * attempt; on a retry, the earlier attempt whose answer was lost did it. */
+static void settle_found(sfa_apply_op *op, int reread)
+{
+	op->outcome = reread ? SFA_OUTCOME_DONE : SFA_OUTCOME_ALREADY;
+	if (reread)
+		op->found_on_reread = 1;
+}
+
 /* Deletes each record; one deleted by someone else meanwhile is fine. */
 static int delete_all(sfa_sf *sf, const char *object, const id_list *l,
 		      sfa_apply_op *op)
@@ -86,14 +97,17 @@ static int delete_all(sfa_sf *sf, const char *object, const id_list *l,
 
 		snprintf(path, sizeof(path), "sobjects/%s/%s", object,
 			 l->id[i]);
+		/* Kept even when the answer is lost: a retry that finds the
+		 * record gone reports the id it deleted. */
+		snprintf(op->record_id, sizeof(op->record_id), "%s", l->id[i]);
 		sfa_err_clear(&op->err);
+		op->writes_sent++;
 		rc = sfa_sf_request(sf, "DELETE", path, NULL, NULL, &op->err);
 		if (rc && !(rc == SFA_ESF &&
 			    (!strcmp(op->err.sf_code, "ENTITY_IS_DELETED") ||
 			     !strcmp(op->err.sf_code, "NOT_FOUND"))))
 			return rc;
 		sfa_err_clear(&op->err);
-		snprintf(op->record_id, sizeof(op->record_id), "%s", l->id[i]);
 	}
 	return 0;
 }
@@ -109,6 +123,7 @@ static int insert(sfa_sf *sf, const char *object, json_t *body,
 	snprintf(path, sizeof(path), "sobjects/%s", object);
 	if (!body)
 		return sfa_err_set(&op->err, SFA_ENOMEM, "out of memory");
+	op->writes_sent++;
 	rc = sfa_sf_request(sf, "POST", path, body, &res, &op->err);
 	json_decref(body);
 	if (!rc)
@@ -119,7 +134,7 @@ static int insert(sfa_sf *sf, const char *object, json_t *body,
 
 /* ---- group: GroupMember (GroupId, UserOrGroupId) ---- */
 
-static void op_group(sfa_apply *a, sfa_apply_op *op)
+static void op_group(sfa_apply *a, sfa_apply_op *op, int reread)
 {
 	const char *u = user_id(op);
 	id_list l;
@@ -137,10 +152,8 @@ static void op_group(sfa_apply *a, sfa_apply_op *op)
 		if (l.n) {
 			snprintf(op->record_id, sizeof(op->record_id), "%s",
 				 l.id[0]);
-			{
-				settle(op, 0, SFA_OUTCOME_ALREADY);
-				return;
-			}
+			settle_found(op, reread);
+			return;
 		}
 		/* A duplicate insert would return the existing member; the
 		 * look-up above is what tells `already` from `done`. */
@@ -148,13 +161,11 @@ static void op_group(sfa_apply *a, sfa_apply_op *op)
 			    json_pack("{s:s, s:s}", "GroupId", op->resource_id,
 				      "UserOrGroupId", u),
 			    op);
-		{
-			settle(op, rc, SFA_OUTCOME_DONE);
-			return;
-		}
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return;
 	}
 	if (!l.n) {
-		settle(op, 0, SFA_OUTCOME_ALREADY);
+		settle_found(op, reread);
 		return;
 	}
 	rc = delete_all(a->sf, "GroupMember", &l, op);
@@ -163,7 +174,7 @@ static void op_group(sfa_apply *a, sfa_apply_op *op)
 
 /* ---- permission_set / permission_set_group: PermissionSetAssignment ---- */
 
-static void op_assignment(sfa_apply *a, sfa_apply_op *op)
+static void op_assignment(sfa_apply *a, sfa_apply_op *op, int reread)
 {
 	int psg = op->c->rtype == SFA_RT_PERMISSION_SET_GROUP;
 	const char *field = psg ? "PermissionSetGroupId" : "PermissionSetId";
@@ -184,10 +195,8 @@ static void op_assignment(sfa_apply *a, sfa_apply_op *op)
 		if (l.n) {
 			snprintf(op->record_id, sizeof(op->record_id), "%s",
 				 l.id[0]);
-			{
-				settle(op, 0, SFA_OUTCOME_ALREADY);
-				return;
-			}
+			settle_found(op, reread);
+			return;
 		}
 		rc = insert(a->sf, "PermissionSetAssignment",
 			    json_pack("{s:s, s:s}", "AssigneeId", u, field,
@@ -197,18 +206,14 @@ static void op_assignment(sfa_apply *a, sfa_apply_op *op)
 		if (rc == SFA_ESF &&
 		    strcmp(op->err.sf_code, "DUPLICATE_VALUE") == 0) {
 			sfa_err_clear(&op->err);
-			{
-				settle(op, 0, SFA_OUTCOME_ALREADY);
-				return;
-			}
-		}
-		{
-			settle(op, rc, SFA_OUTCOME_DONE);
+			settle_found(op, reread);
 			return;
 		}
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return;
 	}
 	if (!l.n) {
-		settle(op, 0, SFA_OUTCOME_ALREADY);
+		settle_found(op, reread);
 		return;
 	}
 	rc = delete_all(a->sf, "PermissionSetAssignment", &l, op);
@@ -239,20 +244,22 @@ static int get_user(sfa_sf *sf, const char *id, user_state *out, sfa_err *err)
 	return 0;
 }
 
-static int patch_user(sfa_sf *sf, const char *id, json_t *body, sfa_err *err)
+static int patch_user(sfa_sf *sf, const char *id, json_t *body,
+		      sfa_apply_op *op)
 {
 	char path[64];
 	int rc;
 
 	if (!body)
-		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		return sfa_err_set(&op->err, SFA_ENOMEM, "out of memory");
 	snprintf(path, sizeof(path), "sobjects/User/%s", id);
-	rc = sfa_sf_request(sf, "PATCH", path, body, NULL, err);
+	op->writes_sent++;
+	rc = sfa_sf_request(sf, "PATCH", path, body, NULL, &op->err);
 	json_decref(body);
 	return rc;
 }
 
-static void op_user_field(sfa_apply *a, sfa_apply_op *op)
+static void op_user_field(sfa_apply *a, sfa_apply_op *op, int reread)
 {
 	const sfa_change *c = op->c;
 	const char *u = user_id(op);
@@ -271,7 +278,7 @@ static void op_user_field(sfa_apply *a, sfa_apply_op *op)
 		int want = strcmp(sfa_change_field(c, "IsActive"), "true") == 0;
 
 		if (s.is_active == want) {
-			settle(op, 0, SFA_OUTCOME_ALREADY);
+			settle_found(op, reread);
 			return;
 		}
 		body = json_pack("{s:b}", "IsActive", want);
@@ -279,7 +286,7 @@ static void op_user_field(sfa_apply *a, sfa_apply_op *op)
 		int holds = sfa_apply_same_id(s.role_id, op->resource_id);
 
 		if (holds == grant) {
-			settle(op, 0, SFA_OUTCOME_ALREADY);
+			settle_found(op, reread);
 			return;
 		}
 		body = grant ? json_pack("{s:s}", "UserRoleId", op->resource_id)
@@ -288,7 +295,7 @@ static void op_user_field(sfa_apply *a, sfa_apply_op *op)
 		int holds = sfa_apply_same_id(s.profile_id, op->resource_id);
 
 		if (holds == grant) {
-			settle(op, 0, SFA_OUTCOME_ALREADY);
+			settle_found(op, reread);
 			return;
 		}
 		/* Revoke: the least-privileged profile of the license. */
@@ -298,7 +305,7 @@ static void op_user_field(sfa_apply *a, sfa_apply_op *op)
 			snprintf(op->note, sizeof(op->note),
 				 "moved to profile %s", op->target_name);
 	}
-	rc = patch_user(a->sf, u, body, &op->err);
+	rc = patch_user(a->sf, u, body, op);
 	settle(op, rc, SFA_OUTCOME_DONE);
 }
 
@@ -347,7 +354,7 @@ static json_t *user_body(const sfa_apply_op *op)
 	return b;
 }
 
-static void op_create_user(sfa_apply *a, sfa_apply_op *op)
+static void op_create_user(sfa_apply *a, sfa_apply_op *op, int reread)
 {
 	existing e;
 	char *lit = sfa_soql_quote(op->c->user);
@@ -371,45 +378,43 @@ static void op_create_user(sfa_apply *a, sfa_apply_op *op)
 	if (e.n) {
 		snprintf(op->record_id, sizeof(op->record_id), "%s", e.id);
 		if (e.is_active) {
-			settle(op, 0, SFA_OUTCOME_ALREADY);
+			settle_found(op, reread);
 			return;
 		}
 		snprintf(op->note, sizeof(op->note), "reactivated");
 		rc = patch_user(a->sf, e.id, json_pack("{s:b}", "IsActive", 1),
-				&op->err);
-		{
-			settle(op, rc, SFA_OUTCOME_DONE);
-			return;
-		}
+				op);
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return;
 	}
 	rc = insert(a->sf, "User", user_body(op), op);
 	settle(op, rc, SFA_OUTCOME_DONE);
 }
 
-void sfa_apply_perform(struct sfa_apply *a, sfa_apply_op *op)
+void sfa_apply_perform(struct sfa_apply *a, sfa_apply_op *op, int reread)
 {
 	sfa_err_clear(&op->err);
 	op->outcome = SFA_OUTCOME_NONE;
 	op->note[0] = '\0';
 	switch (op->c->op) {
 	case SFA_OP_CREATE_USER:
-		op_create_user(a, op);
+		op_create_user(a, op, reread);
 		return;
 	case SFA_OP_SET_STATUS:
-		op_user_field(a, op);
+		op_user_field(a, op, reread);
 		return;
 	default:
 		break;
 	}
 	switch (op->c->rtype) {
 	case SFA_RT_GROUP:
-		op_group(a, op);
+		op_group(a, op, reread);
 		break;
 	case SFA_RT_PERMISSION_SET:
 	case SFA_RT_PERMISSION_SET_GROUP:
-		op_assignment(a, op);
+		op_assignment(a, op, reread);
 		break;
 	default:
-		op_user_field(a, op);
+		op_user_field(a, op, reread);
 	}
 }
