@@ -27,7 +27,7 @@ static int is_user_id(const char *s)
 {
 	size_t n = strlen(s), i;
 
-	if ((n != 15 && n != 18) || strncmp(s, "005", 3))
+	if ((n != 15 && n != 18) || strncmp(s, "005", 3) != 0)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]))
@@ -83,7 +83,7 @@ int cmd_action(sfa_cli *cli, int argc, char **argv)
 		fputs(usage, stdout);
 		return SFA_EXIT_OK;
 	}
-	if (npos != 1 || strcmp(argv[1], "update_user_status")) {
+	if (npos != 1 || strcmp(argv[1], "update_user_status") != 0) {
 		sfa_cli_errorf("action: %s%s%s (the one action is "
 			       "update_user_status)",
 			       npos ? "unknown action `" : "which action?",
@@ -99,8 +99,8 @@ int cmd_action(sfa_cli *cli, int argc, char **argv)
 			       resource_id ? "`" : "");
 		return SFA_EXIT_USAGE;
 	}
-	if (!is_active ||
-	    (strcmp(is_active, "true") && strcmp(is_active, "false"))) {
+	if (!is_active || (strcmp(is_active, "true") != 0 &&
+			   strcmp(is_active, "false") != 0)) {
 		sfa_cli_errorf("action update_user_status: --is-active must be "
 			       "true or false%s%.40s%s",
 			       is_active ? ", not `" : "",

@@ -243,7 +243,8 @@ static char *instance_of(json_t *v)
 	const char *s = json_string_value(v);
 	size_t n;
 
-	if (!s || (strncmp(s, "https://", 8) && strncmp(s, "http://", 7)))
+	if (!s ||
+	    (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0))
 		return NULL;
 	n = strlen(s);
 	while (n > 0 && s[n - 1] == '/')
@@ -283,7 +284,7 @@ int sfa_oauth_parse_token(long http_status, const char *body, size_t len,
 	if (refresh_token)
 		*refresh_token = NULL;
 	sfa_err_where(err, "login");
-	if (len > SFA_OAUTH_MAX_RESPONSE)
+	if (len > (size_t)SFA_OAUTH_MAX_RESPONSE)
 		return sfa_err_set(err, SFA_EPROTO,
 				   "token response is larger than %d bytes",
 				   SFA_OAUTH_MAX_RESPONSE);

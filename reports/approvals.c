@@ -180,9 +180,9 @@ static int row_approves(const sfa_approvals *a, size_t i,
 			return strcmp(d->field, "IsActive") == 0 && v &&
 			       d->new_value && strcasecmp(v, d->new_value) == 0;
 		}
-		if (!single ||
-		    strcmp(d->field, c->rtype == SFA_RT_PROFILE ? "ProfileId"
-								: "UserRoleId"))
+		if (!single || strcmp(d->field, c->rtype == SFA_RT_PROFILE
+						    ? "ProfileId"
+						    : "UserRoleId") != 0)
 			return 0;
 		return resource_is(
 		    a, i, c->op == SFA_OP_GRANT ? d->new_value : d->old_value);
