@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define KEY_MAX (64 * 1024)
+#define KEY_MAX ((ssize_t)64 * 1024)
 #define JWT_LIFETIME_S 170 /* Salesforce allows at most 180 */
 
 const char *sfa_jwt_audience(const char *base_url)

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FILE_MAX (64 * 1024)
+#define FILE_MAX ((ssize_t)64 * 1024)
 
 static const char header[] =
     "# sfaccess credentials, written by `sfaccess login`.  The refresh "

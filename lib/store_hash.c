@@ -97,7 +97,8 @@ int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
 {
 	static const char head[] = "sfaccess-snapshot-v1\n";
 	unsigned char md_out[EVP_MAX_MD_SIZE];
-	unsigned int md_len = 0, i;
+	unsigned int md_len = 0;
+	size_t i;
 	long long n_access;
 	EVP_MD_CTX *md;
 	int rc;

@@ -89,7 +89,8 @@ int sfa_sha256_file(const char *path, char hex[65], long long *bytes,
 		    sfa_err *err)
 {
 	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
+	size_t i;
 	EVP_MD_CTX *ctx;
 	FILE *f = fopen(path, "rb");
 	size_t n;
