@@ -615,6 +615,20 @@ static const sfa_change *same_as(const sfa_changefile *cf, const sfa_change *c)
 	return NULL;
 }
 
+/* Parses c->fields into c->kv / c->nkv, which stay empty on an error. */
+static int parse_fields(sfa_change *c, sfa_err *e)
+{
+	sfa_kv *kv;
+	size_t nkv;
+	int rc = sfa_fields_parse(c->fields, &kv, &nkv, e);
+
+	if (rc)
+		return rc;
+	c->kv = kv;
+	c->nkv = nkv;
+	return 0;
+}
+
 static int operation(parse_state *ps, long line, char **cells, int n)
 {
 	sfa_change c = {0};
@@ -678,7 +692,7 @@ static int operation(parse_state *ps, long line, char **cells, int n)
 				     op);
 	}
 	sfa_err_clear(&e);
-	if (!rc && sfa_fields_parse(c.fields, &c.kv, &c.nkv, &e)) {
+	if (!rc && parse_fields(&c, &e)) {
 		if (e.code == SFA_ENOMEM)
 			rc = SFA_ENOMEM;
 		else {
@@ -735,7 +749,8 @@ int sfa_changefile_parse(sfa_changefile **out, const char *name,
 {
 	parse_state ps = {0};
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
+	size_t i;
 	int rc;
 
 	*out = NULL;
