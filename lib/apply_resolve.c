@@ -507,13 +507,13 @@ int sfa_apply_resolve(struct sfa_apply *a, sfa_problems *probs, sfa_err *err)
 	memset(res, 0, sizeof(res));
 	x.a = a;
 	x.probs = probs;
-	for (i = 0; i < a->n && !rc; i++) {
-		const sfa_change *c = a->ops[i].c;
-
-		rc = batch_add(&users, c->user);
-		if (!rc && c->rtype != SFA_RT_USER)
-			rc = batch_add(&res[c->rtype], c->resource);
-	}
+	for (i = 0; i < a->n && !rc; i++)
+		rc = batch_add(&users, a->ops[i].c->user);
+	/* one batch of names per resource type (a user change has none) */
+	for (t = 0; t < SFA_RT_USER && !rc; t++)
+		for (i = 0; i < a->n && !rc; i++)
+			if (a->ops[i].c->rtype == (sfa_rtype)t)
+				rc = batch_add(&res[t], a->ops[i].c->resource);
 	if (rc)
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	if (!rc)
