@@ -15,7 +15,7 @@
 #include "buf.h"
 
 /* A configuration file larger than this is not a configuration file. */
-#define SFA_CONFIG_MAX_BYTES (1024 * 1024)
+#define SFA_CONFIG_MAX_BYTES ((size_t)1024 * 1024)
 
 typedef struct entry {
 	char *section, *key, *value;
@@ -90,10 +90,11 @@ static int add(sfa_config *cfg, const char *section, const char *key,
 	return 0;
 }
 
-static int parse_line(sfa_config *cfg, char *line, char **section,
+/* Parses one line of len bytes (no newline, no NUL inside). */
+static int parse_line(sfa_config *cfg, char *line, size_t len, char **section,
 		      const char *name, int lineno, sfa_err *err)
 {
-	char *s = trim(line, line + strlen(line)), *eq, *key, *val;
+	char *s = trim(line, line + len), *eq, *key, *val;
 	size_t n;
 
 	if (*s == '\0' || *s == '#' || *s == ';')
@@ -167,7 +168,7 @@ int sfa_config_parse(sfa_config **out, const char *text, size_t len,
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 			break;
 		}
-		rc = parse_line(cfg, line, &section, name, lineno, err);
+		rc = parse_line(cfg, line, j - i, &section, name, lineno, err);
 		free(line);
 		i = j + 1;
 	}
