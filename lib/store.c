@@ -96,21 +96,21 @@ static int exec(sfa_store *st, const char *sql, const char *what, sfa_err *err)
 	return 0;
 }
 
-/* Reads one integer from a statement without parameters. */
+/* Reads one integer from a statement without parameters; *out is 0 when
+ * the statement returns no row or fails. */
 static int query_int(sfa_store *st, const char *sql, long long snap,
 		     long long *out, sfa_err *err)
 {
 	sqlite3_stmt *s;
 	int rc;
 
+	*out = 0;
 	if ((rc = sfa_store_prep(st, sql, snap, &s, "store query", err)))
 		return rc;
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		*out = sqlite3_column_int64(s, 0);
-	else if (rc == SQLITE_DONE)
-		*out = 0;
-	else {
+	} else if (rc != SQLITE_DONE) {
 		rc = sfa_store_sqlerr(st, err, "store query");
 		sqlite3_finalize(s);
 		return rc;
