@@ -129,15 +129,16 @@ static void free_strings(char **v, int n)
 /* Appends copies of name and value to *v (2 * *n entries). */
 static int add_prop(char ***v, int *n, const char *name, const char *value)
 {
-	char **p = realloc(*v, (size_t)(*n + 1) * 2 * sizeof(char *));
+	char **p = realloc(*v, (size_t)(*n + 1) * 2 * sizeof(char *)), **pair;
 
 	if (!p)
 		return SFA_ENOMEM;
 	*v = p;
-	p[*n * 2] = strdup(name ? name : "");
-	p[*n * 2 + 1] = strdup(value ? value : "");
+	pair = p + (size_t)*n * 2;
+	pair[0] = strdup(name ? name : "");
+	pair[1] = strdup(value ? value : "");
 	(*n)++;
-	return p[*n * 2 - 2] && p[*n * 2 - 1] ? 0 : SFA_ENOMEM;
+	return pair[0] && pair[1] ? 0 : SFA_ENOMEM;
 }
 
 int sfa_junit_new(sfa_junit **out, FILE *f, const sfa_junit_opts *opts,
@@ -184,13 +185,14 @@ int sfa_junit_new(sfa_junit **out, FILE *f, const sfa_junit_opts *opts,
 	return 0;
 }
 
-static void suite_free(sfa_junit_suite *s)
+/* Unlinks s from j's open suites (s->j is j) and frees it. */
+static void suite_free(sfa_junit *j, sfa_junit_suite *s)
 {
 	sfa_junit_suite **pp;
 
 	if (!s)
 		return;
-	for (pp = &s->j->open; *pp; pp = &(*pp)->next)
+	for (pp = &j->open; *pp; pp = &(*pp)->next)
 		if (*pp == s) {
 			*pp = s->next;
 			break;
@@ -220,12 +222,12 @@ int sfa_junit_suite_begin(sfa_junit *j, sfa_junit_suite **out, const char *name,
 	s->name = strdup(name);
 	s->package = strdup(package);
 	if (!s->name || !s->package) {
-		suite_free(s);
+		suite_free(j, s);
 		return oom(err);
 	}
 	s->tmp = tmpfile();
 	if (!s->tmp) {
-		suite_free(s);
+		suite_free(j, s);
 		return sfa_err_set(err, SFA_EIO,
 				   "cannot create a temporary file for the "
 				   "JUnit report");
@@ -235,7 +237,7 @@ int sfa_junit_suite_begin(sfa_junit *j, sfa_junit_suite **out, const char *name,
 	if (!s->w) {
 		if (ob)
 			xmlOutputBufferClose(ob);
-		suite_free(s);
+		suite_free(j, s);
 		return oom(err);
 	}
 	xmlTextWriterSetIndent(s->w, 1);
@@ -323,10 +325,10 @@ static int write_props(xmlTextWriterPtr w, char **v, int n)
 {
 	int i, bad = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++, v += 2) { /* name, value pairs */
 		bad |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
-		bad |= attr(w, "name", v[2 * i]) < 0;
-		bad |= attr(w, "value", v[2 * i + 1]) < 0;
+		bad |= attr(w, "name", v[0]) < 0;
+		bad |= attr(w, "value", v[1]) < 0;
 		bad |= xmlTextWriterEndElement(w) < 0;
 	}
 	return bad ? -1 : 0;
@@ -349,9 +351,9 @@ static int copy_body(sfa_junit_suite *s)
 	return bad || ferror(s->tmp) ? -1 : 0;
 }
 
-int sfa_junit_suite_end(sfa_junit_suite *s, sfa_err *err)
+/* Writes suite s of j (s->j is j) into the report and frees it. */
+static int suite_end(sfa_junit *j, sfa_junit_suite *s, sfa_err *err)
 {
-	sfa_junit *j = s->j;
 	xmlTextWriterPtr w = j->w;
 	char num[32];
 	int bad = 0, rc;
@@ -387,8 +389,13 @@ int sfa_junit_suite_end(sfa_junit_suite *s, sfa_err *err)
 	j->tests += s->tests;
 	j->failures += s->failures;
 	rc = bad ? xml_failed(err) : 0;
-	suite_free(s);
+	suite_free(j, s);
 	return rc;
+}
+
+int sfa_junit_suite_end(sfa_junit_suite *s, sfa_err *err)
+{
+	return suite_end(s->j, s, err);
 }
 
 int sfa_junit_finish(sfa_junit *j, long long *tests, long long *failures,
@@ -397,7 +404,7 @@ int sfa_junit_finish(sfa_junit *j, long long *tests, long long *failures,
 	int bad = 0;
 
 	while (j->open && !bad)
-		bad = sfa_junit_suite_end(j->open, err) != 0;
+		bad = suite_end(j, j->open, err) != 0;
 	bad |= xmlTextWriterEndDocument(j->w) < 0; /* closes testsuites */
 	bad |= xmlTextWriterFlush(j->w) < 0;
 	if (tests)
@@ -413,7 +420,7 @@ void sfa_junit_free(sfa_junit *j)
 	if (!j)
 		return;
 	while (j->open)
-		suite_free(j->open);
+		suite_free(j, j->open);
 	if (j->w)
 		xmlFreeTextWriter(j->w);
 	free(j->hostname);
