@@ -11,6 +11,7 @@
 #include "secret.h"
 #include "sf.h"
 
+#include <assert.h>
 #include <curl/curl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -73,25 +74,26 @@ static size_t escaped_len(const char *s, int *bad)
 	return n;
 }
 
+/* Copies n bytes of s to w, without a terminator; returns the end. */
+static char *put(char *w, const char *s, size_t n)
+{
+	memcpy(w, s, n);
+	return w + n;
+}
+
+/* Copies s to w with XML escapes, without a terminator; returns the end.
+ * The caller sized w with escaped_len() and writes the final '\0'. */
 static char *put_escaped(char *w, const char *s)
 {
 	for (; *s; s++) {
 		const char *e = xml_escape((unsigned char)*s);
 
-		if (e) {
-			memcpy(w, e, strlen(e));
-			w += strlen(e);
-		} else {
+		if (e)
+			w = put(w, e, strlen(e));
+		else
 			*w++ = *s;
-		}
 	}
 	return w;
-}
-
-static char *put(char *w, const char *s, size_t n)
-{
-	memcpy(w, s, n);
-	return w + n;
 }
 
 int sfa_auth_soap_envelope(const char *username, const char *password,
@@ -261,7 +263,7 @@ static int instance_of(const char *server_url, char **out, sfa_err *err)
 	if (curl_url_set(u, CURLUPART_URL, server_url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    (strcmp(scheme, "https") && strcmp(scheme, "http"))) {
+	    (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0)) {
 		rc = sfa_err_set(err, SFA_EPROTO,
 				 "login returned a serverUrl that is not an "
 				 "http(s) URL");
@@ -343,7 +345,7 @@ int sfa_auth_soap_parse(long http_status, const char *body, size_t len,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (len > SFA_SOAP_MAX_RESPONSE) {
+	if (len > (size_t)SFA_SOAP_MAX_RESPONSE) {
 		sfa_err_where(err, "login");
 		return sfa_err_set(err, SFA_EPROTO,
 				   "login response is larger than %d bytes",
@@ -360,8 +362,8 @@ int sfa_auth_soap_parse(long http_status, const char *body, size_t len,
 	if (!doc || doc->intSubset || doc->extSubset)
 		goto not_soap;
 	root = xmlDocGetRootElement(doc);
-	if (!root || strcmp((const char *)root->name, "Envelope") ||
-	    !root->ns || strcmp((const char *)root->ns->href, NS_SOAP))
+	if (!root || strcmp((const char *)root->name, "Envelope") != 0 ||
+	    !root->ns || strcmp((const char *)root->ns->href, NS_SOAP) != 0)
 		goto not_soap;
 	soap_body = child(root, "Body");
 	if ((first = child(soap_body, "Fault")) != NULL) {
@@ -437,6 +439,7 @@ int sfa_auth_soap_login(const sfa_auth_config *cfg, struct sfa_http *http,
 				    cfg->security_token, &envelope, err);
 	if (rc)
 		return rc;
+	assert(envelope != NULL); /* set whenever the call succeeds */
 	n = strlen(cfg->base_url) + sizeof("/services/Soap/u/") +
 	    strlen(version);
 	url = malloc(n);
