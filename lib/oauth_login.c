@@ -34,16 +34,20 @@ static int random_b64(char *out, size_t outsz, size_t nbytes)
 {
 	unsigned char raw[64];
 	char *s;
+	size_t n;
 
 	if (nbytes > sizeof(raw) || RAND_bytes(raw, (int)nbytes) != 1)
 		return -1;
 	s = sfa_b64url(raw, nbytes);
 	sfa_secret_wipe(raw, sizeof(raw));
-	if (!s || strlen(s) >= outsz) {
+	if (!s)
+		return -1;
+	n = strlen(s);
+	if (n >= outsz) {
 		sfa_secret_free(s);
 		return -1;
 	}
-	strcpy(out, s);
+	memcpy(out, s, n + 1);
 	sfa_secret_free(s);
 	return 0;
 }
@@ -53,16 +57,18 @@ int sfa_pkce_challenge(const char *verifier, char *out, size_t outsz)
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	char *s;
+	size_t n;
 
 	if (EVP_Digest(verifier, strlen(verifier), md, &mdlen, EVP_sha256(),
 		       NULL) != 1 ||
 	    !(s = sfa_b64url(md, mdlen)))
 		return -1;
-	if (strlen(s) >= outsz) {
+	n = strlen(s);
+	if (n >= outsz) {
 		free(s);
 		return -1;
 	}
-	strcpy(out, s);
+	memcpy(out, s, n + 1);
 	free(s);
 	return 0;
 }
@@ -232,18 +238,25 @@ static char *query_param(const char *q, const char *key)
 	while (q && *q && *q != ' ' && *q != '#') {
 		size_t len = strcspn(q, "& #");
 
-		if (len > k && !strncmp(q, key, k) && q[k] == '=') {
+		if (len > k && strncmp(q, key, k) == 0 && q[k] == '=') {
 			char *out = malloc(len - k), *w = out;
 			const char *p;
 
 			for (p = q + k + 1; out && p < q + len; p++) {
-				if (*p == '%' && p + 2 < q + len + 1 &&
-				    hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-					*w++ = (char)(hexval(p[1]) << 4 |
-						      hexval(p[2]));
+				int hi = -1, lo = -1;
+
+				/* both digits of a %XX inside the value */
+				if (*p == '%' && p + 2 < q + len) {
+					hi = hexval(p[1]);
+					lo = hexval(p[2]);
+				}
+				if (hi >= 0 && lo >= 0) {
+					*w++ = (char)(hi << 4 | lo);
 					p += 2;
+				} else if (*p == '+') {
+					*w++ = ' ';
 				} else {
-					*w++ = *p == '+' ? ' ' : *p;
+					*w++ = *p;
 				}
 			}
 			if (out)
@@ -267,12 +280,13 @@ static int handle(int c, const char *buf, const char *state, char **code,
 	size_t plen;
 	int rc = 0;
 
-	if (strncmp(buf, "GET ", 4)) {
+	if (strncmp(buf, "GET ", 4) != 0) {
 		answer(c, 405, "Method not allowed", "Only GET is served.");
 		return 1;
 	}
 	plen = strcspn(target, "? ");
-	if (plen != strlen("/callback") || strncmp(target, "/callback", plen)) {
+	if (plen != strlen("/callback") ||
+	    strncmp(target, "/callback", plen) != 0) {
 		answer(c, 404, "Not found",
 		       "This is sfaccess's login "
 		       "listener; nothing else lives "
@@ -288,9 +302,12 @@ static int handle(int c, const char *buf, const char *state, char **code,
 
 		desc = query_param(q, "error_description");
 		/* The redirect is attacker-reachable text: printable only. */
-		for (i = 0; error[i] && i + 1 < sizeof(shown); i++)
-			shown[i] =
-			    error[i] > 0x20 && error[i] < 0x7f ? error[i] : '?';
+		for (i = 0; error[i] && i + 1 < sizeof(shown); i++) {
+			if (error[i] > 0x20 && error[i] < 0x7f)
+				shown[i] = error[i];
+			else
+				shown[i] = '?';
+		}
 		shown[i] = '\0';
 		if (err)
 			snprintf(err->sf_code, sizeof(err->sf_code), "%s",
@@ -304,12 +321,12 @@ static int handle(int c, const char *buf, const char *state, char **code,
 		    err, SFA_EAUTH,
 		    "Salesforce did not grant access (%s%s%.200s)%s", shown,
 		    desc ? ": " : "", desc ? desc : "",
-		    !strcmp(shown, "access_denied")
+		    strcmp(shown, "access_denied") == 0
 			? ": allow access in the browser, or ask "
 			  "an admin to let you use the connected "
 			  "app"
 			: "");
-	} else if (!got_state || strcmp(got_state, state)) {
+	} else if (!got_state || strcmp(got_state, state) != 0) {
 		answer(c, 400, "Login refused",
 		       "This redirect does not belong to the login sfaccess "
 		       "is waiting for.");

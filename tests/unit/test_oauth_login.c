@@ -157,6 +157,22 @@ START_TEST(test_listener_takes_the_callback_and_decodes_the_code)
 }
 END_TEST
 
+START_TEST(test_listener_keeps_a_bad_or_cut_short_percent_escape_as_is)
+{
+	/* %zz is not hex; the last %4 ends at the parameter's '&', so its
+	 * second digit would be the separator. */
+	const char *const reqs[] = {
+	    "GET /callback?code=%41b%zz%4&state=S1 HTTP/1.1\r\n\r\n", NULL};
+	struct browser b = {0};
+	char *code = NULL;
+	sfa_err err;
+
+	ck_assert_int_eq(listen_for(reqs, "S1", 5000, &code, &b, &err), 0);
+	ck_assert_str_eq(code, "Ab%zz%4");
+	sfa_secret_free(code);
+}
+END_TEST
+
 START_TEST(test_listener_refuses_a_state_that_is_not_ours)
 {
 	const char *const reqs[] = {
@@ -300,6 +316,8 @@ int main(void)
 	tcase_add_test(tc, test_authorize_url_carries_pkce_state_and_redirect);
 	tcase_add_test(tc,
 		       test_listener_takes_the_callback_and_decodes_the_code);
+	tcase_add_test(
+	    tc, test_listener_keeps_a_bad_or_cut_short_percent_escape_as_is);
 	tcase_add_test(tc, test_listener_refuses_a_state_that_is_not_ours);
 	tcase_add_test(tc, test_listener_reports_an_error_redirect);
 	tcase_add_test(tc, test_listener_gives_up_after_the_timeout);
