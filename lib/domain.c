@@ -133,15 +133,16 @@ static char *api_host(const char *host)
 		return strdup(host);
 	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		size_t k = strlen(suffixes[i].suffix);
+		size_t m = strlen(suffixes[i].api_suffix);
 
 		if (!ends_with(host, n, suffixes[i].suffix) ||
 		    !valid_prefix(host, n - k))
 			continue;
-		out = malloc(n - k + strlen(suffixes[i].api_suffix) + 1);
+		out = malloc(n - k + m + 1);
 		if (!out)
 			return NULL;
 		memcpy(out, host, n - k);
-		strcpy(out + n - k, suffixes[i].api_suffix);
+		memcpy(out + n - k, suffixes[i].api_suffix, m + 1);
 		return out;
 	}
 	return NULL;

@@ -116,7 +116,8 @@ static int csp_hash(const char *const *pieces, char *out, size_t n)
 	EVP_MD_CTX_free(ctx);
 	if (!ok || n < 8 + 4 * ((mdlen + 2) / 3) + 1)
 		return SFA_EINTERNAL;
-	memcpy(out, "sha256-", 7);
+	/* the prefix's NUL is overwritten; EVP_EncodeBlock terminates */
+	memcpy(out, "sha256-", sizeof("sha256-"));
 	EVP_EncodeBlock((unsigned char *)out + 7, md, (int)mdlen);
 	return 0;
 }
@@ -386,9 +387,7 @@ int sfa_html_end(sfa_html *w, long long *rows, sfa_err *err)
 	int rc;
 
 	close_rows(w);
-	if (w->part == PART_STATS)
-		fputs("</section>\n", f);
-	else if (w->part == PART_CHARTS)
+	if (w->part == PART_STATS || w->part == PART_CHARTS)
 		fputs("</section>\n", f);
 	fputs("<section class=\"table\" aria-label=\"Rows\">\n"
 	      "<div class=\"controls\">"

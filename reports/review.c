@@ -6,6 +6,7 @@
 #include "review.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,8 +58,9 @@ static int load_resource(void *ud, const sfa_resource_row *res)
 {
 	sfa_review *rv = ud;
 	json_t *attrs = json_loads(res->attrs ? res->attrs : "{}", 0, NULL);
-	char label[160] = "";
-	size_t i;
+	char label[160] = ""; /* all five privileges fit */
+	size_t i, len = 0;
+	int w;
 
 	if (!attrs)
 		return 0; /* attrs come from SQLite's json_object(); never bad
@@ -66,9 +68,11 @@ static int load_resource(void *ud, const sfa_resource_row *res)
 	for (i = 0; i < sizeof(privileges) / sizeof(privileges[0]); i++) {
 		if (!json_is_true(json_object_get(attrs, privileges[i].field)))
 			continue;
-		if (label[0])
-			strcat(label, ", ");
-		strcat(label, privileges[i].label);
+		w = snprintf(label + len, sizeof(label) - len, "%s%s",
+			     len ? ", " : "", privileges[i].label);
+		if (w < 0 || (size_t)w >= sizeof(label) - len)
+			break;
+		len += (size_t)w;
 	}
 	json_decref(attrs);
 	if (!label[0])
