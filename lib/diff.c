@@ -215,7 +215,7 @@ static int diff_access(sfa_diff *d, sfa_err *err)
 	    (rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_PUT, 0, &put,
 				 "comparing access", err)))
 		goto out;
-	if ((rc = advance(a, &more_a)) || (rc = advance(b, &more_b)))
+	if (advance(a, &more_a) != 0 || advance(b, &more_b) != 0)
 		goto sqlfail;
 	while (more_a || more_b) {
 		int c = !more_a ? 1 : !more_b ? -1 : key_cmp(a, b);
