@@ -78,7 +78,8 @@ emu_reset() { curl -sf -X POST "$SFACCESS_DOMAIN/__admin/reset" >/dev/null; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "-"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 # sync_once STORE ARGS...: one sync under GNU time; prints
-# "requests charged wall user+sys rss_kb longest_scan_ms records access_rows".
+# "requests charged wall user+sys rss_kb longest_scan_ms records access_rows
+# scans_ms" (scans_ms: all scans, from the first request to the last row).
 sync_once() {
   local store=$1; shift
   rm -f "$store" "$store-wal" "$store-shm"
@@ -93,7 +94,8 @@ sync_once() {
     FILENAME ~ /time$/ && $1 == "TIME" {wall=$2; cpu=$3+$4; rss=$5}
     FILENAME ~ /out$/ && $1 == "scan" {if ($(NF-1) + 0 > longest) longest = $(NF-1) + 0; rows += $3}
     FILENAME ~ /out$/ && /^snapshot .* complete/ {for (i = 1; i <= NF; i++) if ($(i+1) == "access") acc = $i}
-    END {printf "%s %s %s %.2f %s %s %s %s\n", req, charged, wall, cpu, rss, longest+0, rows, acc}' \
+    FILENAME ~ /out$/ && $1 == "fetch" {scans = $2}
+    END {printf "%s %s %s %.2f %s %s %s %s %s\n", req, charged, wall, cpu, rss, longest+0, rows, acc, scans+0}' \
     "$WORK/time" "$WORK/out"
 }
 
@@ -121,12 +123,12 @@ for n in $USERS; do
       rest-conc) args=(--bulk-threshold 0) ;;
       default) args=() ;;
     esac
-    req="" charged="" wall="" rss="" longest="" recs="" acc=""
+    req="" charged="" wall="" rss="" longest="" recs="" acc="" scans=""
     for _ in $(seq 1 "$runs"); do
-      read -r r c w _cpu m l rec a < <(sync_once "$WORK/s.db" "${args[@]}")
-      req+=" $r"; charged+=" $c"; wall+=" $w"; rss+=" $m"; longest+=" $l"; recs=$rec; acc=$a
+      read -r r c w _cpu m l rec a sc < <(sync_once "$WORK/s.db" "${args[@]}")
+      req+=" $r"; charged+=" $c"; wall+=" $w"; rss+=" $m"; longest+=" $l"; recs=$rec; acc=$a; scans+=" $sc"
     done
-    ROWS+=("$n|$mode|$(echo "$req" | median)|$(echo "$charged" | median)|$(echo "$wall" | median)|$(echo "$longest" | median)|$(( $(echo "$rss" | median | cut -d. -f1) / 1024 ))|$recs|$acc")
+    ROWS+=("$n|$mode|$(echo "$req" | median)|$(echo "$charged" | median)|$(echo "$wall" | median)|$(echo "$longest" | median)|$(( $(echo "$rss" | median | cut -d. -f1) / 1024 ))|$recs|$acc|$(echo "$scans" | median)")
     echo "  $n users, $mode: requests$req; wall$wall s" >&2
   done
   # Store figures from the last default sync: bytes per access row, then a
@@ -147,7 +149,7 @@ for n in $USERS; do
   emu_start "$org" 0
   cpu="" recs=""
   for _ in $(seq 1 "$runs"); do
-    read -r _r _c _w c _m _l rec _a < <(sync_once "$WORK/s.db")
+    read -r _r _c _w c _m _l rec _a _sc < <(sync_once "$WORK/s.db")
     cpu+=" $c"; recs=$rec
   done
   c=$(echo "$cpu" | median)
@@ -178,12 +180,14 @@ fi
 echo
 echo "sfaccess performance ($(date -u +%Y-%m-%d), emulator --latency-ms $LATENCY, medians of $RUNS runs, $LARGE_RUNS for orgs >= 100k users)"
 echo
-echo "| users | mode | API requests | charged by org | wall s | longest scan s | peak RSS MB | records | access rows |"
-echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| users | mode | API requests | charged by org | wall s | all scans s | longest scan s | scans / longest | peak RSS MB | records | access rows |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for r in "${ROWS[@]}"; do
-  IFS='|' read -r n mode req ch w l m rec a <<<"$r"
-  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$n" "$mode" "$req" "$ch" "$w" \
-    "$(awk -v l="$l" 'BEGIN {printf "%.2f", l / 1000}')" "$m" "$rec" "$a"
+  IFS='|' read -r n mode req ch w l m rec a sc <<<"$r"
+  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$n" "$mode" "$req" "$ch" "$w" \
+    "$(awk -v l="$sc" 'BEGIN {printf "%.2f", l / 1000}')" \
+    "$(awk -v l="$l" 'BEGIN {printf "%.2f", l / 1000}')" \
+    "$(awk -v s="$sc" -v l="$l" 'BEGIN {printf "%.2f", (l > 0 ? s / l : 0)}')" "$m" "$rec" "$a"
 done
 echo
 echo "| users | records | CPU s (latency 0) | records/s | bytes per access row | diff s | report access csv s |"
