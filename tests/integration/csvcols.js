@@ -3,22 +3,7 @@
 // that live inside quoted names.  Usage: node csvcols.js col1 col2 ...
 'use strict';
 const text = require('fs').readFileSync(0, 'utf8');
-const rows = [];
-let row = [], field = '', i = 0, quoted = false;
-while (i < text.length) {
-  const c = text[i];
-  if (quoted) {
-    if (c === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
-    if (c === '"') { quoted = false; i++; continue; }
-    field += c; i++; continue;
-  }
-  if (c === '"') { quoted = true; i++; continue; }
-  if (c === ',') { row.push(field); field = ''; i++; continue; }
-  if (c === '\r' && text[i + 1] === '\n') i++;
-  if (c === '\n' || c === '\r') { row.push(field); rows.push(row); row = []; field = ''; i++; continue; }
-  field += c; i++;
-}
-if (field !== '' || row.length) { row.push(field); rows.push(row); }
+const rows = require('./csv').parse(text);
 const header = rows.shift() || [];
 const idx = process.argv.slice(2).map((name) => {
   const k = header.indexOf(name);
