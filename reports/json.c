@@ -17,45 +17,47 @@ static json_t *str_or_null(const char *s)
 
 /* json_object_set_new() takes the value even on failure, so a NULL from
  * an allocation is caught once, by the caller's final check. */
-static int set(json_t *o, const char *k, json_t *v)
+int sfa_json_set(json_t *o, const char *k, json_t *v)
 {
 	return v ? json_object_set_new(o, k, v) : -1;
 }
 
-json_t *sfa_json_access_row(const sfa_access_row *r)
+int sfa_json_set_str(json_t *o, const char *k, const char *s)
 {
-	json_t *o = json_object();
-	int bad = !o;
+	return sfa_json_set(o, k, str_or_null(s));
+}
 
-	if (bad)
-		return NULL;
-	bad |= set(o, "snapshot_id", json_integer(r->snapshot_id));
-	bad |= set(o, "captured_at", str_or_null(r->captured_at));
-	bad |= set(o, "org_id", str_or_null(r->org_id));
-	bad |= set(o, "user_id", str_or_null(r->user_id));
-	bad |= set(o, "username", str_or_null(r->username));
-	bad |= set(o, "name", str_or_null(r->name));
-	bad |= set(o, "email", str_or_null(r->email));
-	bad |= set(o, "user_type", str_or_null(r->user_type));
-	bad |= set(o, "license", str_or_null(r->license));
-	bad |= set(o, "is_active", json_boolean(r->is_active));
-	bad |= set(o, "is_frozen", json_boolean(r->is_frozen));
-	bad |= set(o, "last_login_at", str_or_null(r->last_login_at));
-	bad |= set(o, "manager_username", str_or_null(r->manager_username));
-	bad |= set(o, "access_type", str_or_null(r->access_type));
-	bad |= set(o, "access_id", str_or_null(r->access_id));
-	bad |= set(o, "access_name", str_or_null(r->access_name));
-	bad |= set(o, "via_type", str_or_null(r->via_type));
-	bad |= set(o, "via_id", str_or_null(r->via_id));
-	bad |= set(o, "via_name", str_or_null(r->via_name));
-	bad |= set(o, "assigned_at", str_or_null(r->assigned_at));
-	bad |= set(o, "expires_at", str_or_null(r->expires_at));
-	bad |= set(o, "first_seen_at", str_or_null(r->first_seen_at));
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+int sfa_json_add_access_row(json_t *o, const sfa_access_row *r)
+{
+	int bad = 0;
+
+	bad |= sfa_json_set(o, "snapshot_id", json_integer(r->snapshot_id));
+	bad |= sfa_json_set_str(o, "captured_at", r->captured_at);
+	bad |= sfa_json_set_str(o, "org_id", r->org_id);
+	bad |= sfa_json_set_str(o, "user_id", r->user_id);
+	bad |= sfa_json_set_str(o, "username", r->username);
+	bad |= sfa_json_set_str(o, "name", r->name);
+	bad |= sfa_json_set_str(o, "email", r->email);
+	bad |= sfa_json_set_str(o, "user_type", r->user_type);
+	bad |= sfa_json_set_str(o, "license", r->license);
+	bad |=
+	    sfa_json_set(o, "is_active",
+			 r->user_id ? json_boolean(r->is_active) : json_null());
+	bad |=
+	    sfa_json_set(o, "is_frozen",
+			 r->user_id ? json_boolean(r->is_frozen) : json_null());
+	bad |= sfa_json_set_str(o, "last_login_at", r->last_login_at);
+	bad |= sfa_json_set_str(o, "manager_username", r->manager_username);
+	bad |= sfa_json_set_str(o, "access_type", r->access_type);
+	bad |= sfa_json_set_str(o, "access_id", r->access_id);
+	bad |= sfa_json_set_str(o, "access_name", r->access_name);
+	bad |= sfa_json_set_str(o, "via_type", r->via_type);
+	bad |= sfa_json_set_str(o, "via_id", r->via_id);
+	bad |= sfa_json_set_str(o, "via_name", r->via_name);
+	bad |= sfa_json_set_str(o, "assigned_at", r->assigned_at);
+	bad |= sfa_json_set_str(o, "expires_at", r->expires_at);
+	bad |= sfa_json_set_str(o, "first_seen_at", r->first_seen_at);
+	return bad ? -1 : 0;
 }
 
 typedef struct pass {
@@ -67,11 +69,13 @@ typedef struct pass {
 static int on_row(void *ud, const sfa_access_row *r)
 {
 	pass *p = ud;
-	json_t *o = sfa_json_access_row(r);
+	json_t *o = json_object();
 	int rc;
 
-	if (!o)
+	if (!o || sfa_json_add_access_row(o, r)) {
+		json_decref(o);
 		return sfa_err_set(p->err, SFA_ENOMEM, "out of memory");
+	}
 	fputs(p->rows ? ",\n    " : "\n    ", p->f);
 	rc = json_dumpf(o, p->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -88,16 +92,16 @@ static json_t *snapshot_object(const sfa_snapinfo *s)
 
 	if (bad)
 		return NULL;
-	bad |= set(o, "id", json_integer(s->id));
-	bad |= set(o, "org_id", str_or_null(s->org_id));
-	bad |= set(o, "api_version", str_or_null(s->api_version));
-	bad |= set(o, "started_at", str_or_null(s->started_at));
-	bad |= set(o, "finished_at", str_or_null(s->finished_at));
-	bad |= set(o, "status", str_or_null(s->status));
-	bad |= set(o, "content_hash", str_or_null(s->content_hash));
-	bad |= set(o, "users", json_integer(s->n_users));
-	bad |= set(o, "resources", json_integer(s->n_resources));
-	bad |= set(o, "access_rows", json_integer(s->n_access));
+	bad |= sfa_json_set(o, "id", json_integer(s->id));
+	bad |= sfa_json_set_str(o, "org_id", s->org_id);
+	bad |= sfa_json_set_str(o, "api_version", s->api_version);
+	bad |= sfa_json_set_str(o, "started_at", s->started_at);
+	bad |= sfa_json_set_str(o, "finished_at", s->finished_at);
+	bad |= sfa_json_set_str(o, "status", s->status);
+	bad |= sfa_json_set_str(o, "content_hash", s->content_hash);
+	bad |= sfa_json_set(o, "users", json_integer(s->n_users));
+	bad |= sfa_json_set(o, "resources", json_integer(s->n_resources));
+	bad |= sfa_json_set(o, "access_rows", json_integer(s->n_access));
 	if (bad) {
 		json_decref(o);
 		return NULL;

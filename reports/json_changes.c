@@ -5,21 +5,10 @@
  * through jansson, which does all the escaping.
  */
 #include "report_changes.h"
+#include "report_json.h"
 
 #include <jansson.h>
 #include <stdlib.h>
-
-static json_t *str_or_null(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
-
-/* json_object_set_new() takes the value even on failure, so a NULL from
- * an allocation is caught once, by the caller's final check. */
-static int set(json_t *o, const char *k, json_t *v)
-{
-	return v ? json_object_set_new(o, k, v) : -1;
-}
 
 static json_t *change_entry(const sfa_diff_change *c)
 {
@@ -29,34 +18,12 @@ static json_t *change_entry(const sfa_diff_change *c)
 
 	if (bad)
 		return NULL;
-	bad |= set(o, "change", json_string(sfa_diff_kind_name(c->kind)));
-	bad |= set(o, "field", str_or_null(c->field));
-	bad |= set(o, "old_value", str_or_null(c->old_value));
-	bad |= set(o, "new_value", str_or_null(c->new_value));
-	bad |= set(o, "snapshot_id", json_integer(r->snapshot_id));
-	bad |= set(o, "captured_at", str_or_null(r->captured_at));
-	bad |= set(o, "org_id", str_or_null(r->org_id));
-	bad |= set(o, "user_id", str_or_null(r->user_id));
-	bad |= set(o, "username", str_or_null(r->username));
-	bad |= set(o, "name", str_or_null(r->name));
-	bad |= set(o, "email", str_or_null(r->email));
-	bad |= set(o, "user_type", str_or_null(r->user_type));
-	bad |= set(o, "license", str_or_null(r->license));
-	bad |= set(o, "is_active",
-		   r->user_id ? json_boolean(r->is_active) : json_null());
-	bad |= set(o, "is_frozen",
-		   r->user_id ? json_boolean(r->is_frozen) : json_null());
-	bad |= set(o, "last_login_at", str_or_null(r->last_login_at));
-	bad |= set(o, "manager_username", str_or_null(r->manager_username));
-	bad |= set(o, "access_type", str_or_null(r->access_type));
-	bad |= set(o, "access_id", str_or_null(r->access_id));
-	bad |= set(o, "access_name", str_or_null(r->access_name));
-	bad |= set(o, "via_type", str_or_null(r->via_type));
-	bad |= set(o, "via_id", str_or_null(r->via_id));
-	bad |= set(o, "via_name", str_or_null(r->via_name));
-	bad |= set(o, "assigned_at", str_or_null(r->assigned_at));
-	bad |= set(o, "expires_at", str_or_null(r->expires_at));
-	bad |= set(o, "first_seen_at", str_or_null(r->first_seen_at));
+	bad |=
+	    sfa_json_set(o, "change", json_string(sfa_diff_kind_name(c->kind)));
+	bad |= sfa_json_set_str(o, "field", c->field);
+	bad |= sfa_json_set_str(o, "old_value", c->old_value);
+	bad |= sfa_json_set_str(o, "new_value", c->new_value);
+	bad |= sfa_json_add_access_row(o, r);
 	if (bad) {
 		json_decref(o);
 		return NULL;

@@ -19,9 +19,20 @@ int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 			   const sfa_access_filter *filter, FILE *f,
 			   long long *rows, sfa_err *err);
 
-/* The object of one access row (new reference; NULL on ENOMEM), for the
- * change report to extend with its own keys. */
 struct json_t;
-struct json_t *sfa_json_access_row(const sfa_access_row *r);
+
+/* Adds one access row's keys to o (borrowed), in the CSV's column order:
+ * empty strings are null, flags true/false, or null on a row without a
+ * user (a change to a resource alone).  For the access review and the
+ * change report alike.  Returns 0, or -1 when out of memory (o then holds
+ * what was added so far). */
+int sfa_json_add_access_row(struct json_t *o, const sfa_access_row *r);
+
+/* json_object_set_new(o, k, v), where a NULL v (a failed allocation) is
+ * -1; v is taken in every case. */
+int sfa_json_set(struct json_t *o, const char *k, struct json_t *v);
+
+/* Sets o[k] to the string s, or to null when s is NULL or "". */
+int sfa_json_set_str(struct json_t *o, const char *k, const char *s);
 
 #endif
