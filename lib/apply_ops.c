@@ -85,6 +85,27 @@ static void settle_found(sfa_apply_op *op, int reread)
 		op->found_on_reread = 1;
 }
 
+/* After the look-up of a grant's or revoke's records (l, rc from
+ * find_ids()): settles op and returns 1 when nothing is left to write,
+ * because the look-up failed or the org already holds (grant) or lacks
+ * (revoke) the record; returns 0 when the caller must write. */
+static int settled_by_lookup(sfa_apply_op *op, int rc, const id_list *l,
+			     int reread)
+{
+	int grant = op->c->op == SFA_OP_GRANT;
+
+	if (rc) {
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return 1;
+	}
+	if (grant != (l->n > 0))
+		return 0;
+	if (grant)
+		snprintf(op->record_id, sizeof(op->record_id), "%s", l->id[0]);
+	settle_found(op, reread);
+	return 1;
+}
+
 /* Deletes each record; one deleted by someone else meanwhile is fine. */
 static int delete_all(sfa_sf *sf, const char *object, const id_list *l,
 		      sfa_apply_op *op)
@@ -144,31 +165,17 @@ static void op_group(sfa_apply *a, sfa_apply_op *op, int reread)
 		return;
 	rc = find_ids(a->sf, "GroupMember", "GroupId", op->resource_id,
 		      "UserOrGroupId", u, NULL, &l, &op->err);
-	if (rc) {
-		settle(op, rc, SFA_OUTCOME_DONE);
+	if (settled_by_lookup(op, rc, &l, reread))
 		return;
-	}
-	if (op->c->op == SFA_OP_GRANT) {
-		if (l.n) {
-			snprintf(op->record_id, sizeof(op->record_id), "%s",
-				 l.id[0]);
-			settle_found(op, reread);
-			return;
-		}
-		/* A duplicate insert would return the existing member; the
-		 * look-up above is what tells `already` from `done`. */
+	/* A duplicate insert would return the existing member; the look-up
+	 * above is what tells `already` from `done`. */
+	if (op->c->op == SFA_OP_GRANT)
 		rc = insert(a->sf, "GroupMember",
 			    json_pack("{s:s, s:s}", "GroupId", op->resource_id,
 				      "UserOrGroupId", u),
 			    op);
-		settle(op, rc, SFA_OUTCOME_DONE);
-		return;
-	}
-	if (!l.n) {
-		settle_found(op, reread);
-		return;
-	}
-	rc = delete_all(a->sf, "GroupMember", &l, op);
+	else
+		rc = delete_all(a->sf, "GroupMember", &l, op);
 	settle(op, rc, SFA_OUTCOME_DONE);
 }
 
@@ -187,17 +194,9 @@ static void op_assignment(sfa_apply *a, sfa_apply_op *op, int reread)
 	rc = find_ids(a->sf, "PermissionSetAssignment", "AssigneeId", u, field,
 		      op->resource_id,
 		      psg ? NULL : "PermissionSetGroupId = null", &l, &op->err);
-	if (rc) {
-		settle(op, rc, SFA_OUTCOME_DONE);
+	if (settled_by_lookup(op, rc, &l, reread))
 		return;
-	}
 	if (op->c->op == SFA_OP_GRANT) {
-		if (l.n) {
-			snprintf(op->record_id, sizeof(op->record_id), "%s",
-				 l.id[0]);
-			settle_found(op, reread);
-			return;
-		}
 		rc = insert(a->sf, "PermissionSetAssignment",
 			    json_pack("{s:s, s:s}", "AssigneeId", u, field,
 				      op->resource_id),
@@ -210,10 +209,6 @@ static void op_assignment(sfa_apply *a, sfa_apply_op *op, int reread)
 			return;
 		}
 		settle(op, rc, SFA_OUTCOME_DONE);
-		return;
-	}
-	if (!l.n) {
-		settle_found(op, reread);
 		return;
 	}
 	rc = delete_all(a->sf, "PermissionSetAssignment", &l, op);
