@@ -143,6 +143,22 @@ typedef struct out {
 	sfa_err *err;
 } out;
 
+/* An empty plan with stats zeroed; o->w is opened by the caller, and
+ * out_free() releases it with the rest, whether or not it was opened. */
+static void out_init(out *o, sfa_plan_stats *stats, sfa_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	memset(stats, 0, sizeof(*stats));
+	o->stats = stats;
+	o->err = err;
+}
+
+static void out_free(out *o)
+{
+	sfa_changefile_writer_free(o->w);
+	seen_free(&o->seen);
+}
+
 static int op(out *o, sfa_op kind, sfa_rtype t, const char *resource,
 	      const char *user, const char *fields, const char *comment)
 {
@@ -387,10 +403,7 @@ int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 	int rc;
 
 	memset(&rv, 0, sizeof(rv));
-	memset(&o, 0, sizeof(o));
-	memset(stats, 0, sizeof(*stats));
-	o.stats = stats;
-	o.err = err;
+	out_init(&o, stats, err);
 	rv.st = st;
 	rv.path = path;
 	rv.probs = probs;
@@ -412,8 +425,7 @@ int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 	if (!rc && !rv.have_header)
 		rc = sfa_problem_add(probs, 1, "the file is empty");
 out:
-	sfa_changefile_writer_free(o.w);
-	seen_free(&o.seen);
+	out_free(&o);
 	free(rv.groups.v);
 	sfa_buf_free(&text);
 	return rc;
@@ -589,10 +601,7 @@ int sfa_plan_revert(sfa_store *st, long long to, FILE *f, sfa_plan_stats *stats,
 	int rc;
 
 	memset(&rv, 0, sizeof(rv));
-	memset(&o, 0, sizeof(o));
-	memset(stats, 0, sizeof(*stats));
-	o.stats = stats;
-	o.err = err;
+	out_init(&o, stats, err);
 	rv.o = &o;
 	rv.to = to;
 	if ((rc = sfa_store_get_snapshot(st, to, on_snapshot, &info, err)))
@@ -629,8 +638,7 @@ int sfa_plan_revert(sfa_store *st, long long to, FILE *f, sfa_plan_stats *stats,
 			  rv.via);
 out:
 	sfa_diff_free(d);
-	sfa_changefile_writer_free(o.w);
-	seen_free(&o.seen);
+	out_free(&o);
 	seen_free(&rv.only_later);
 	seen_free(&rv.only_to);
 	free(rv.groups.v);
