@@ -197,6 +197,21 @@ static int write_one(const struct format *fmt, job *j, const char *dir,
 	return 0;
 }
 
+/* Writes the formats of fmts (formats[] or change_formats[]) picked in
+ * bits, stopping at the first failure; *files counts those attempted. */
+static int write_all(const struct format *fmts, unsigned bits, job *j,
+		     const char *dir, sfa_manifest *m, int *files, sfa_err *err)
+{
+	int k, rc = 0;
+
+	for (k = 0; k < NFORMATS && rc == 0; k++)
+		if (bits & (1u << k)) {
+			rc = write_one(&fmts[k], j, dir, m, err);
+			(*files)++;
+		}
+	return rc;
+}
+
 /* Resolves the snapshot (id 0: the latest complete one) and refuses an
  * incomplete one unless allowed. */
 static int pick_snapshot(sfa_store *st, long long id, int allow,
@@ -226,7 +241,7 @@ static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
 	sfa_err err;
 	char host[256] = "";
 	job j = {0};
-	int rc, k, files = 0;
+	int rc, files = 0;
 
 	sfa_err_clear(&err);
 	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
@@ -248,11 +263,7 @@ static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
 	if ((rc = sfa_manifest_new(&m, "access_review", &err)) ||
 	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)))
 		goto out;
-	for (k = 0; k < NFORMATS && rc == 0; k++)
-		if (bits & (1u << k)) {
-			rc = write_one(&formats[k], &j, dir, m, &err);
-			files++;
-		}
+	rc = write_all(formats, bits, &j, dir, m, &files, &err);
 	if (rc == 0 && (rc = sfa_manifest_write(m, dir, &err)) == 0)
 		printf("%s/%s: %d file%s of snapshot %lld\n", dir,
 		       SFA_MANIFEST_NAME, files, files == 1 ? "" : "s", si.id);
@@ -287,7 +298,7 @@ static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 	char host[256] = "";
 	sfa_err err;
 	job j = {0};
-	int rc, k, files = 0;
+	int rc, files = 0;
 
 	sfa_err_clear(&err);
 	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
@@ -310,11 +321,7 @@ static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 	    (rc = sfa_manifest_add_snapshot(m, &a, "from", &err)) ||
 	    (rc = sfa_manifest_add_snapshot(m, &b, "to", &err)))
 		goto out;
-	for (k = 0; k < NFORMATS && rc == 0; k++)
-		if (bits & (1u << k)) {
-			rc = write_one(&change_formats[k], &j, dir, m, &err);
-			files++;
-		}
+	rc = write_all(change_formats, bits, &j, dir, m, &files, &err);
 	if (rc == 0 && (rc = sfa_manifest_write(m, dir, &err)) == 0)
 		printf("%s/%s: %d file%s, %lld changes from snapshot %lld to "
 		       "snapshot %lld\n",
