@@ -218,11 +218,17 @@ int sfa_store_open(sfa_store **out, const char *path, unsigned flags,
 	}
 	if (!(flags & SFA_STORE_READONLY)) {
 		/* WAL: readers never block the writer, and a killed writer
-		 * leaves the last committed state. */
+		 * leaves the last committed state.  16 MB of page cache holds
+		 * the inserts' working set (the tables' rightmost pages and
+		 * the sfid index); more only raises the peak RSS, since the
+		 * access table is built in key order.  Temporary tables and
+		 * sorts go to files, so the finish's stage and sort of
+		 * millions of rows never sit in memory. */
 		if ((rc = exec(st,
 			       "PRAGMA journal_mode = WAL;"
 			       "PRAGMA synchronous = NORMAL;"
-			       "PRAGMA cache_size = -65536",
+			       "PRAGMA cache_size = -16384;"
+			       "PRAGMA temp_store = FILE",
 			       "opening the store", err)))
 			goto fail;
 		if (v < SFA_STORE_VERSION && (rc = migrate(st, err)))
