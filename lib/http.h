@@ -141,6 +141,14 @@ int sfa_http_multi_add_after(sfa_http_multi *m, const sfa_http_request *req,
 			     long delay_ms, sfa_http_done_fn done, void *ud,
 			     sfa_err *err);
 
+/* In every request not on the wire right now (queued, or waiting for a
+ * retry), replaces the header whose name is name ("Authorization:", any
+ * case) with header, and calls fn (may be NULL) with that request's ud:
+ * a fresh session then reaches the requests that have not left yet
+ * instead of spending them on a dead token.  0 or SFA_ENOMEM. */
+int sfa_http_multi_replace_header(sfa_http_multi *m, const char *name,
+				  const char *header, void (*fn)(void *ud));
+
 /* Requests added and not yet finished (running or waiting to retry). */
 int sfa_http_multi_pending(const sfa_http_multi *m);
 

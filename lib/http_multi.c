@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct job {
 	struct job *next;
@@ -157,6 +158,36 @@ int sfa_http_multi_add_after(sfa_http_multi *m, const sfa_http_request *req,
 		;
 	*tail = j;
 	m->pending++;
+	return 0;
+}
+
+int sfa_http_multi_replace_header(sfa_http_multi *m, const char *name,
+				  const char *header, void (*fn)(void *ud))
+{
+	size_t n = strlen(name);
+	job *j;
+
+	for (j = m->jobs; j; j = j->next) {
+		struct curl_slist *l, *fresh = NULL, *t;
+
+		if (j->running)
+			continue;
+		for (l = j->headers; l; l = l->next) {
+			const char *h = strncasecmp(l->data, name, n) == 0
+					    ? header
+					    : l->data;
+
+			if (!(t = curl_slist_append(fresh, h))) {
+				curl_slist_free_all(fresh);
+				return SFA_ENOMEM;
+			}
+			fresh = t;
+		}
+		curl_slist_free_all(j->headers);
+		j->headers = fresh;
+		if (fn)
+			fn(j->ud);
+	}
 	return 0;
 }
 

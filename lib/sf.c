@@ -118,6 +118,28 @@ int sfa_sf_api_usage(const sfa_sf *sf, long *used, long *limit)
 	return 1;
 }
 
+int sfa_sf__after_401(sfa_sf *sf, int gen, sfa_err *err)
+{
+	int rc;
+
+	if (gen != sf->session_gen)
+		return 1; /* another call has logged in again already */
+	/* Each expiry costs a login and at least one request on the new
+	 * session before the next one; a token refused at once spends one
+	 * request per login and soon meets this bound. */
+	if (sf->relogins >= 1 + sf->api_requests / 2)
+		return 0;
+	sf->relogins++;
+	sfa_http_log(sf->http, SFA_LOG_INFO,
+		     "session expired; logging in again");
+	sfa_session_clear(&sf->session);
+	rc = sfa_sf_login(sf, err);
+	if (rc)
+		return rc;
+	sf->session_gen++;
+	return 1;
+}
+
 /* The JSON of a 2xx body, parsed once inside the retry loop so that a
  * body cut short is retried like any other truncated transfer. */
 struct parsed {
@@ -153,8 +175,6 @@ static int rest(sfa_sf *sf, const char *method, const char *url,
 		const char *body, const char *extra_header, const char *object,
 		json_t **out, sfa_err *err)
 {
-	int relogged = 0;
-
 	*out = NULL;
 	for (;;) {
 		const char *headers[5];
@@ -163,7 +183,7 @@ static int rest(sfa_sf *sf, const char *method, const char *url,
 		struct parsed parsed = {NULL};
 		char *auth;
 		long before;
-		int rc, n = 0;
+		int rc, gen, n = 0;
 
 		if (!sf->session.access_token &&
 		    (rc = sfa_sf_login(sf, err)) != 0)
@@ -189,6 +209,7 @@ static int rest(sfa_sf *sf, const char *method, const char *url,
 		req.check = parse_body;
 		req.check_ud = &parsed;
 
+		gen = sf->session_gen;
 		before = sfa_http_requests_sent(sf->http);
 		rc = sfa_http_send(sf->http, &req, &resp, err);
 		sf->api_requests += sfa_http_requests_sent(sf->http) - before;
@@ -201,19 +222,18 @@ static int rest(sfa_sf *sf, const char *method, const char *url,
 			return 0;
 		}
 		json_decref(parsed.root);
-		if (rc == 0 && resp.status == 401 && !relogged) {
-			/* Sessions expire mid-sync: log in once more and
-			 * send the same request again. */
-			relogged = 1;
-			sfa_http_response_free(&resp);
-			sfa_http_log(sf->http, SFA_LOG_INFO,
-				     "session expired; logging in again");
-			sfa_session_clear(&sf->session);
-			rc = sfa_sf_login(sf, err);
-			if (rc)
+		if (rc == 0 && resp.status == 401) {
+			/* Sessions expire mid-sync, as often as the org's
+			 * policy says: log in again and resend. */
+			rc = sfa_sf__after_401(sf, gen, err);
+			if (rc < 0) {
+				sfa_http_response_free(&resp);
 				return rc;
-			sf->session_gen++;
-			continue;
+			}
+			if (rc == 1) {
+				sfa_http_response_free(&resp);
+				continue;
+			}
 		}
 		if (rc == 0)
 			rc = sfa_sf_error_from_body(resp.status, resp.body.data,

@@ -1,7 +1,7 @@
 /*
  * sf.h - the Salesforce REST client: queries with nextRecordsUrl paging,
  * sObject writes, error bodies turned into sfa_err, the API usage reported
- * by Sforce-Limit-Info, and one fresh login when a session expires; one
+ * by Sforce-Limit-Info, and a fresh login whenever a session expires; one
  * call at a time (sf.c) or many at once (sf_batch.c).
  */
 #ifndef SFA_SF_H
@@ -34,9 +34,9 @@ typedef int (*sfa_sf_record_fn)(void *ud, json_t *record, sfa_err *err);
 
 #define SFA_SF_QUERY_ALL 0x1u /* queryAll: include deleted rows */
 
-/* Runs soql and follows nextRecordsUrl to the end.  A 401 gets one fresh
- * login and the same request again; a lost query locator
- * (INVALID_QUERY_LOCATOR) is SFA_ESF with sf_code set so the caller can
+/* Runs soql and follows nextRecordsUrl to the end.  A 401 gets a fresh
+ * login (bounded: see sf_int.h) and the same request again; a lost query
+ * locator (INVALID_QUERY_LOCATOR) is SFA_ESF with sf_code set so the caller can
  * restart the scan. */
 int sfa_sf_query(sfa_sf *sf, const char *soql, unsigned flags,
 		 sfa_sf_record_fn fn, void *ud, sfa_err *err);
@@ -70,10 +70,11 @@ long sfa_sf_budget(const sfa_sf *sf);
  * (max_connections at a time), on the caller's thread: replies are handed
  * to their callbacks inside sfa_sf_batch_run(), one at a time, so a
  * callback may write to the store and add more calls.  Every call is
- * counted in sfa_sf_api_requests() and obeys the budget; a 401 gets one
- * fresh login, after which every call in flight is sent again with the
- * new session.  The first failure (an error answer, the network, a
- * callback's error) stops the run; sfa_sf_batch_free() drops the rest. */
+ * counted in sfa_sf_api_requests() and obeys the budget; a 401 gets a
+ * fresh login, once per expired session, after which every call in
+ * flight is sent again with the new session.  The first failure (an error
+ * answer, the network, a callback's error) stops the run; sfa_sf_batch_free()
+ * drops the rest. */
 typedef struct sfa_sf_batch sfa_sf_batch;
 
 typedef struct sfa_sf_call {

@@ -3,7 +3,8 @@
  * Each call carries the session generation it was sent with: the first
  * 401 of a generation logs in once (blocking; the other transfers just
  * wait in their sockets) and every call that comes back 401 with an older
- * token is sent again with the new one.  Counting, Sforce-Limit-Info
+ * token is sent again with the new one, however often sessions expire
+ * (sfa_sf__after_401 bounds the logins).  Counting, Sforce-Limit-Info
  * and the budget go through sf_int.h, like sf.c's single requests.
  */
 #include "http.h"
@@ -29,7 +30,7 @@ typedef struct call {
 	sfa_sf_call c; /* strings below are owned copies */
 	char *url, *body, *accept, *extra, *object;
 	json_t *root; /* the parsed body of the last attempt */
-	int gen, relogged;
+	int gen;
 	sfa_sf_reply_fn fn;
 	void *ud;
 } call;
@@ -138,6 +139,28 @@ static int send_call(call *c, sfa_err *err)
 	return rc;
 }
 
+static void now_current(void *ud)
+{
+	call *c = ud;
+
+	c->gen = c->b->sf->session_gen;
+}
+
+/* After a fresh login: the calls still queued (or waiting for a retry)
+ * carry the dead token, and each would spend a request on a 401 (which an
+ * org whose sessions expire every few requests counts towards the next
+ * expiry); they leave with the new one instead.  1, or an error. */
+static int rearm(sfa_sf_batch *b, sfa_err *err)
+{
+	char *auth = sfa_sf__bearer_header(&b->sf->session);
+	int rc = auth ? sfa_http_multi_replace_header(
+			    b->multi, "Authorization:", auth, now_current)
+		      : SFA_ENOMEM;
+
+	sfa_secret_free(auth);
+	return rc ? sfa_err_set(err, SFA_ENOMEM, "out of memory") : 1;
+}
+
 static int on_done(void *ud, int rc, sfa_http_response *resp, sfa_err *err)
 {
 	call *c = ud;
@@ -155,27 +178,23 @@ static int on_done(void *ud, int rc, sfa_http_response *resp, sfa_err *err)
 		call_free(c);
 		return rc;
 	}
-	/* A 401 on a token older than the current session only needs the
-	 * call sent again; on the current one it needs a fresh login, which
-	 * each call may cause once (so a session refused at once fails). */
-	if (rc == 0 && resp->status == 401 &&
-	    (c->gen != sf->session_gen || !c->relogged)) {
-		if (c->gen == sf->session_gen) {
-			c->relogged = 1;
-			sfa_http_log(sf->http, SFA_LOG_INFO,
-				     "session expired; logging in again");
-			sfa_session_clear(&sf->session);
-			rc = sfa_sf_login(sf, err);
-			if (rc) {
-				call_free(c);
-				return rc;
-			}
-			sf->session_gen++;
+	/* A 401: a fresh login if c's session is still the current one,
+	 * else only the current token (sfa_sf__after_401). */
+	if (rc == 0 && resp->status == 401) {
+		int gen = sf->session_gen;
+
+		rc = sfa_sf__after_401(sf, c->gen, err);
+		if (rc == 1 && gen != sf->session_gen)
+			rc = rearm(b, err);
+		if (rc == 1) {
+			rc = send_call(c, err);
+			if (rc == 0)
+				return 0;
 		}
-		rc = send_call(c, err);
-		if (rc)
+		if (rc) {
 			call_free(c);
-		return rc;
+			return rc;
+		}
 	}
 	if (rc == 0)
 		rc = sfa_sf_error_from_body(resp->status, resp->body.data,

@@ -21,6 +21,7 @@ struct sfa_sf {
 	int has_usage;
 	long max_requests; /* 0: no budget */
 	int session_gen;   /* bumped by every fresh login after a 401 */
+	long relogins;	   /* fresh logins after a 401, held to a bound */
 };
 
 /* "Authorization: Bearer TOKEN", malloc'd; free with sfa_secret_free(). */
@@ -28,6 +29,14 @@ char *sfa_sf__bearer_header(const sfa_session *s);
 
 /* Appends s URL-encoded for a query string (space as '+'). */
 int sfa_sf__url_encode(sfa_buf *b, const char *s);
+
+/* A 401 answered a call sent with session generation gen.  When gen is
+ * still the current session, logs in again (at most 1 + half the requests
+ * sent, so a token refused for good cannot loop); when another call has
+ * already done so, the call only needs the current token.  1: send the
+ * call again; 0: give up, the 401 is the error; <0: the login failed (err
+ * set). */
+int sfa_sf__after_401(sfa_sf *sf, int gen, sfa_err *err);
 
 /* Records the org's usage from a response's Sforce-Limit-Info. */
 void sfa_sf__note_limit(sfa_sf *sf, const sfa_http_response *resp);

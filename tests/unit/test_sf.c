@@ -1,6 +1,6 @@
 /*
  * test_sf.c - the REST client against the loopback mock server (paging,
- * one re-login on 401, limits, retried truncated pages) and the parsers
+ * re-logins on 401, limits, retried truncated pages) and the parsers
  * behind it (error bodies, Sforce-Limit-Info, advice, FROM).
  */
 #include <check.h>
@@ -178,7 +178,9 @@ START_TEST(test_sf_relogs_in_once_after_401)
 }
 END_TEST
 
-START_TEST(test_sf_second_401_is_an_auth_error)
+/* A token refused at once, login after login: the fresh logins are held
+ * to 1 + half the requests sent (here 2), then the 401 is the error. */
+START_TEST(test_sf_refused_sessions_stop_after_bounded_logins)
 {
 	struct fixture f;
 	sfa_err err;
@@ -190,13 +192,15 @@ START_TEST(test_sf_second_401_is_an_auth_error)
 	mock_push(&f.m, login_reply(&f.m));
 	mock_push(&f.m, mock_reply(401, "", session_expired));
 	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_reply(401, "", session_expired));
+	mock_push(&f.m, login_reply(&f.m));
 	sfa_err_clear(&err);
 	ck_assert_int_eq(sfa_sf_query(f.sf, "SELECT Id FROM User", 0,
 				      count_records, &n, &err),
 			 SFA_EAUTH);
 	ck_assert_str_eq(err.sf_code, "INVALID_SESSION_ID");
 	ck_assert_int_eq(err.http_status, 401);
-	ck_assert_int_eq(mock_nrequests(&f.m), 4);
+	ck_assert_int_eq(mock_nrequests(&f.m), 6);
 	teardown(&f);
 }
 END_TEST
@@ -473,7 +477,7 @@ int main(void)
 	tcase_add_test(tc, test_sf_query_follows_next_records_url);
 	tcase_add_test(tc, test_sf_query_all_uses_query_all);
 	tcase_add_test(tc, test_sf_relogs_in_once_after_401);
-	tcase_add_test(tc, test_sf_second_401_is_an_auth_error);
+	tcase_add_test(tc, test_sf_refused_sessions_stop_after_bounded_logins);
 	tcase_add_test(tc, test_sf_request_limit_is_never_retried);
 	tcase_add_test(tc,
 		       test_sf_insufficient_access_names_object_and_permission);
