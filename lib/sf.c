@@ -140,6 +140,80 @@ int sfa_sf__after_401(sfa_sf *sf, int gen, sfa_err *err)
 	return 1;
 }
 
+/* The UTF-16 code unit of the escape "\\uXXXX" at p (6 bytes before
+ * end), or -1 when p holds no such escape. */
+static long escape_unit(const char *p, const char *end)
+{
+	long v = 0;
+	int i;
+
+	if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		int c = (unsigned char)p[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* Rewrites in place every escape of a lone surrogate (a high one not
+ * followed by a low one, or a low one alone) as "\\uFFFD", the same
+ * length.  Backslashes only occur inside strings in JSON, and each one
+ * starts an escape, so walking escape by escape never mistakes "\\\\"
+ * followed by "ud800" for one.  Returns how many were rewritten. */
+static size_t fix_lone_surrogates(char *p, size_t len)
+{
+	char *end = p + len;
+	size_t fixed = 0;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		long u = escape_unit(p, end);
+
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			long lo = escape_unit(p + 6, end);
+
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				p += 12; /* a valid pair */
+				continue;
+			}
+		}
+		if (u >= 0xD800 && u <= 0xDFFF) {
+			memcpy(p + 2, "FFFD", 4);
+			fixed++;
+		}
+		p += u >= 0 ? 6 : 2;
+		if (p >= end)
+			break;
+	}
+	return fixed;
+}
+
+json_t *sfa_sf__parse_json(const char *data, size_t len)
+{
+	json_t *root = json_loadb(data, len, 0, NULL);
+	char *copy;
+
+	/* Only a page jansson refused is looked at again: Salesforce
+	 * stores UTF-16 and can send a lone surrogate it holds, which is
+	 * not a cut-short body and must not fail the page. */
+	if (root || !memchr(data, '\\', len) || !(copy = malloc(len)))
+		return root;
+	memcpy(copy, data, len);
+	if (fix_lone_surrogates(copy, len))
+		root = json_loadb(copy, len, 0, NULL);
+	free(copy);
+	return root;
+}
+
 /* The JSON of a 2xx body, parsed once inside the retry loop so that a
  * body cut short is retried like any other truncated transfer. */
 struct parsed {
@@ -154,7 +228,7 @@ static int parse_body(void *ud, const sfa_http_response *r)
 	p->root = NULL;
 	if (r->body.len == 0)
 		return 0; /* 204 No Content */
-	p->root = json_loadb(r->body.data, r->body.len, 0, NULL);
+	p->root = sfa_sf__parse_json(r->body.data, r->body.len);
 	return p->root == NULL;
 }
 

@@ -83,7 +83,7 @@ static int parse_body(void *ud, const sfa_http_response *r)
 	c->root = NULL;
 	if (r->body.len == 0)
 		return 0; /* 204 No Content */
-	c->root = json_loadb(r->body.data, r->body.len, 0, NULL);
+	c->root = sfa_sf__parse_json(r->body.data, r->body.len);
 	return c->root == NULL;
 }
 

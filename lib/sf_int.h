@@ -38,6 +38,11 @@ int sfa_sf__url_encode(sfa_buf *b, const char *s);
  * set). */
 int sfa_sf__after_401(sfa_sf *sf, int gen, sfa_err *err);
 
+/* Parses a 2xx body as JSON; NULL when it is not (cut short).  Lone UTF-16
+ * surrogate escapes, which Salesforce can send and jansson refuses, are
+ * read as U+FFFD. */
+json_t *sfa_sf__parse_json(const char *data, size_t len);
+
 /* Records the org's usage from a response's Sforce-Limit-Info. */
 void sfa_sf__note_limit(sfa_sf *sf, const sfa_http_response *resp);
 

@@ -275,6 +275,55 @@ START_TEST(test_sf_truncated_page_is_fetched_again)
 }
 END_TEST
 
+struct names {
+	int n;
+	char v[8][32];
+};
+
+static int collect_names(void *ud, json_t *rec, sfa_err *err)
+{
+	struct names *names = ud;
+	const char *v = json_string_value(json_object_get(rec, "Name"));
+
+	(void)err;
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_lt(names->n, 8);
+	snprintf(names->v[names->n++], sizeof(names->v[0]), "%s", v);
+	return 0;
+}
+
+/* Salesforce stores UTF-16 and can hand back a lone surrogate; the page
+ * is read with U+FFFD in its place, once, while a valid pair and an
+ * escaped backslash before "ud800" are left as they are. */
+START_TEST(test_sf_lone_surrogate_is_read_as_replacement_character)
+{
+	struct fixture f;
+	struct names names = {0};
+	sfa_err err;
+
+	setup(&f);
+	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m,
+		  mock_reply(200, "",
+			     "{\"done\":true,\"records\":["
+			     "{\"Id\":\"1\",\"Name\":\"bad\\ud800x\"},"
+			     "{\"Id\":\"2\",\"Name\":\"\\ud83d\\ude00\"},"
+			     "{\"Id\":\"3\",\"Name\":\"a\\\\ud800\"},"
+			     "{\"Id\":\"4\",\"Name\":\"\\udc00\\uD800\"}]}"));
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_sf_query(f.sf, "SELECT Id, Name FROM User", 0,
+				      collect_names, &names, &err),
+			 0);
+	ck_assert_int_eq(names.n, 4);
+	ck_assert_str_eq(names.v[0], "bad\xEF\xBF\xBDx");
+	ck_assert_str_eq(names.v[1], "\xF0\x9F\x98\x80");
+	ck_assert_str_eq(names.v[2], "a\\ud800");
+	ck_assert_str_eq(names.v[3], "\xEF\xBF\xBD\xEF\xBF\xBD");
+	ck_assert_int_eq(sfa_sf_api_requests(f.sf), 1); /* not retried */
+	teardown(&f);
+}
+END_TEST
+
 static int stop_at_first(void *ud, json_t *rec, sfa_err *err)
 {
 	(void)ud;
@@ -482,6 +531,8 @@ int main(void)
 	tcase_add_test(tc,
 		       test_sf_insufficient_access_names_object_and_permission);
 	tcase_add_test(tc, test_sf_truncated_page_is_fetched_again);
+	tcase_add_test(tc,
+		       test_sf_lone_surrogate_is_read_as_replacement_character);
 	tcase_add_test(tc, test_sf_callback_can_stop_the_query);
 	tcase_add_test(tc, test_sf_refuses_next_records_url_off_the_instance);
 	tcase_add_test(tc, test_sf_write_is_sent_once);
