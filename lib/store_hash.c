@@ -15,6 +15,11 @@
  * is written \N; in other fields a backslash is written \\, TAB \t, LF \n
  * and CR \r.  Nothing of the capture (snapshot id, times, first_seen_at)
  * is hashed.
+ *
+ * The access section is produced user by user (SQL_HASH_USERS, then
+ * SQL_HASH_USER_ACCESS per user): a user's Salesforce id is unique, so
+ * this is exactly the order above, and each sort holds one user's rows
+ * instead of the snapshot's millions.
  */
 #include "buf.h"
 #include "store_int.h"
@@ -24,72 +29,125 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Appends field v (n bytes, NULL for SQL NULL) escaped as above, then TAB
+ * or, for the last field, LF.  Runs of plain bytes are copied at once. */
 static int put_field(sfa_buf *b, const unsigned char *v, int n, int last)
 {
-	int i, rc = 0;
+	int i, from = 0, rc = 0;
 
 	if (!v)
 		rc = sfa_buf_puts(b, "\\N");
 	for (i = 0; v && i < n && !rc; i++) {
+		const char *esc;
+
 		switch (v[i]) {
 		case '\\':
-			rc = sfa_buf_puts(b, "\\\\");
+			esc = "\\\\";
 			break;
 		case '\t':
-			rc = sfa_buf_puts(b, "\\t");
+			esc = "\\t";
 			break;
 		case '\n':
-			rc = sfa_buf_puts(b, "\\n");
+			esc = "\\n";
 			break;
 		case '\r':
-			rc = sfa_buf_puts(b, "\\r");
+			esc = "\\r";
 			break;
 		default:
-			rc = sfa_buf_append(b, &v[i], 1);
+			continue;
 		}
+		if ((rc = sfa_buf_append(b, v + from, (size_t)(i - from))) == 0)
+			rc = sfa_buf_puts(b, esc);
+		from = i + 1;
 	}
+	if (v && !rc && from < n)
+		rc = sfa_buf_append(b, v + from, (size_t)(n - from));
 	return rc ? rc : sfa_buf_puts(b, last ? "\n" : "\t");
 }
 
-/* Hashes the section header and every row of sql; *rows counts them. */
-static int hash_section(sfa_store *st, EVP_MD_CTX *md, const char *title,
-			const char *sql, long long id, long long *rows,
-			sfa_err *err)
+/* Hashes one line per row of s, each led by the field `lead` (lead_n
+ * bytes) when lead is set; *rows counts them.  Returns SQLITE_DONE at the
+ * end, SQLITE_NOMEM when the line cannot grow, else SQLite's error. */
+static int hash_rows(EVP_MD_CTX *md, sqlite3_stmt *s, const unsigned char *lead,
+		     int lead_n, sfa_buf *line, long long *rows)
 {
-	sfa_buf line = {0};
-	sqlite3_stmt *s;
-	int rc, i, n;
+	int rc, i, n = sqlite3_column_count(s);
 
-	EVP_DigestUpdate(md, title, strlen(title));
-	if ((rc = sfa_store_prep(st, sql, id, &s, "hashing the snapshot", err)))
-		return rc;
-	n = sqlite3_column_count(s);
-	*rows = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		sfa_buf_reset(&line);
+		sfa_buf_reset(line);
+		if (lead && put_field(line, lead, lead_n, 0))
+			return SQLITE_NOMEM;
 		for (i = 0; i < n; i++)
-			if (put_field(&line, sqlite3_column_text(s, i),
+			if (put_field(line, sqlite3_column_text(s, i),
 				      sqlite3_column_bytes(s, i), i == n - 1))
-				break;
-		if (i < n) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		EVP_DigestUpdate(md, line.data, line.len);
+				return SQLITE_NOMEM;
+		EVP_DigestUpdate(md, line->data, line->len);
 		(*rows)++;
 	}
-	sfa_buf_free(&line);
-	if (rc == SQLITE_NOMEM) {
-		sqlite3_finalize(s);
+	return rc;
+}
+
+/* Turns hash_rows()'s result into 0 or an error. */
+static int hash_rc(sfa_store *st, int rc, sfa_err *err)
+{
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_NOMEM)
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-	}
-	if (rc != SQLITE_DONE) {
-		rc = sfa_store_sqlerr(st, err, "hashing the snapshot");
-		sqlite3_finalize(s);
+	return sfa_store_sqlerr(st, err, "hashing the snapshot");
+}
+
+/* The resources section: every row of SQL_HASH_RESOURCES. */
+static int hash_resources(sfa_store *st, EVP_MD_CTX *md, long long id,
+			  long long *rows, sfa_err *err)
+{
+	static const char title[] = "resources\n";
+	sfa_buf line = {0};
+	sqlite3_stmt *s;
+	int rc;
+
+	EVP_DigestUpdate(md, title, sizeof(title) - 1);
+	*rows = 0;
+	if ((rc = sfa_store_prep(st, SQL_HASH_RESOURCES, id, &s,
+				 "hashing the snapshot", err)))
 		return rc;
-	}
+	rc = hash_rc(st, hash_rows(md, s, NULL, 0, &line, rows), err);
+	sfa_buf_free(&line);
 	sqlite3_finalize(s);
-	return 0;
+	return rc;
+}
+
+/* The access section: per user in Salesforce id order, the user's rows,
+ * each line led by the user's id. */
+static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
+		       long long *rows, sfa_err *err)
+{
+	static const char title[] = "access\n";
+	sfa_buf line = {0};
+	sqlite3_stmt *users = NULL, *acc = NULL;
+	int rc;
+
+	EVP_DigestUpdate(md, title, sizeof(title) - 1);
+	*rows = 0;
+	if ((rc = sfa_store_prep(st, SQL_HASH_USERS, id, &users,
+				 "hashing the snapshot", err)) ||
+	    (rc = sfa_store_prep(st, SQL_HASH_USER_ACCESS, id, &acc,
+				 "hashing the snapshot", err)))
+		goto out;
+	while ((rc = sqlite3_step(users)) == SQLITE_ROW) {
+		sqlite3_bind_int64(acc, 2, sqlite3_column_int64(users, 0));
+		rc = hash_rows(md, acc, sqlite3_column_text(users, 1),
+			       sqlite3_column_bytes(users, 1), &line, rows);
+		sqlite3_reset(acc);
+		if (rc != SQLITE_DONE)
+			break;
+	}
+	rc = hash_rc(st, rc, err);
+out:
+	sfa_buf_free(&line);
+	sqlite3_finalize(acc);
+	sqlite3_finalize(users);
+	return rc;
 }
 
 int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
@@ -109,10 +167,8 @@ int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
 		return sfa_err_set(err, SFA_EINTERNAL, "SHA-256 unavailable");
 	}
 	EVP_DigestUpdate(md, head, sizeof(head) - 1);
-	if ((rc = hash_section(st, md, "resources\n", SQL_HASH_RESOURCES, id,
-			       n_resources, err)) ||
-	    (rc = hash_section(st, md, "access\n", SQL_HASH_ACCESS, id,
-			       &n_access, err))) {
+	if ((rc = hash_resources(st, md, id, n_resources, err)) ||
+	    (rc = hash_access(st, md, id, &n_access, err))) {
 		EVP_MD_CTX_free(md);
 		return rc;
 	}

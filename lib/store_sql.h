@@ -327,16 +327,24 @@
 	"SELECT type, id, name, attrs FROM resource WHERE snapshot_id = ?1"   \
 	" AND (?2 IS NULL OR type = ?2) ORDER BY type, name, id"
 
-/* The two sections of the content hash, in hash order (store_hash.c). */
+/* The two sections of the content hash, in hash order (store_hash.c).
+ * Access rows are hashed user by user: the users in order of their
+ * Salesforce id, then each user's rows read by the access table's key
+ * prefix and sorted among themselves.  That is the order of the whole
+ * section sorted by (user id, ...), since a user's id is unique, without
+ * a sort of every row of the snapshot. */
 #define SQL_HASH_RESOURCES                                                     \
 	"SELECT type, id, name, attrs FROM resource WHERE snapshot_id = ?1"   \
 	" ORDER BY type, id, name, attrs"
-#define SQL_HASH_ACCESS                                                        \
-	"SELECT us.sfid, x.access_type, xs.sfid, x.via_type, vs.sfid,"        \
-	" x.assigned_at, x.expires_at FROM access x"                          \
-	" JOIN sfid us ON us.id = x.user_id JOIN sfid xs ON xs.id = x.access_id" \
+#define SQL_HASH_USERS                                                         \
+	"SELECT x.user_id, s.sfid FROM (SELECT DISTINCT user_id FROM access"  \
+	" WHERE snapshot_id = ?1) x JOIN sfid s ON s.id = x.user_id"          \
+	" ORDER BY s.sfid"
+#define SQL_HASH_USER_ACCESS                                                   \
+	"SELECT x.access_type, xs.sfid, x.via_type, vs.sfid, x.assigned_at,"  \
+	" x.expires_at FROM access x JOIN sfid xs ON xs.id = x.access_id"     \
 	" LEFT JOIN sfid vs ON vs.id = x.via_id WHERE x.snapshot_id = ?1"     \
-	" ORDER BY 1, 2, 3, 4, 5, 6, 7"
+	" AND x.user_id = ?2 ORDER BY 1, 2, 3, 4, 5, 6"
 
 /* clang-format on */
 
