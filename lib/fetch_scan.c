@@ -209,7 +209,8 @@ static int on_page(void *ud, const struct sfa_http_response *resp, json_t *page,
 	int rc, first = s->state == S_FIRST;
 
 	s->stats->requests += resp->attempts;
-	rc = sfa_sf_page(page, s->def->sobject, &records, &total, &next, err);
+	rc = sfa_sf_page(f->sf, page, s->def->sobject, &records, &total, &next,
+			 err);
 	if (rc)
 		goto out;
 	if (first) {

@@ -343,10 +343,34 @@ int sfa_sf__url_encode(sfa_buf *b, const char *s)
 	return rc;
 }
 
-int sfa_sf_page(json_t *page, const char *object, json_t **records,
-		long long *total, const char **next, sfa_err *err)
+/* Whether next is "/services/data/vVERSION/query/LOCATOR" (or queryAll)
+ * with a locator of letters, digits and '-': the token goes wherever it
+ * points, so nothing else (dot segments, ';', another version) passes. */
+static int next_url_ok(const sfa_sf *sf, const char *next)
 {
-	json_t *done = json_object_get(page, "done");
+	size_t n = strlen("/services/data/v"), v = strlen(sf->version), k;
+
+	if (strncmp(next, "/services/data/v", n) != 0 ||
+	    strncmp(next + n, sf->version, v) != 0 || next[n + v] != '/')
+		return 0;
+	next += n + v + 1;
+	if (strncmp(next, "query/", 6) == 0)
+		next += 6;
+	else if (strncmp(next, "queryAll/", 9) == 0)
+		next += 9;
+	else
+		return 0;
+	k = strspn(next, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789-");
+	return k > 0 && next[k] == '\0';
+}
+
+int sfa_sf_page(const sfa_sf *sf, json_t *page, const char *object,
+		json_t **records, long long *total, const char **next,
+		sfa_err *err)
+{
+	json_t *done = json_object_get(page, "done"), *rec;
+	size_t i;
 
 	*records = json_object_get(page, "records");
 	*total = json_integer_value(json_object_get(page, "totalSize"));
@@ -357,31 +381,41 @@ int sfa_sf_page(json_t *page, const char *object, json_t **records,
 				   "query result for %s lacks records or done",
 				   object);
 	}
+	json_array_foreach(*records, i, rec)
+	{
+		if (!json_is_object(rec)) {
+			sfa_err_where(err, "%s", object);
+			return sfa_err_set(err, SFA_EPROTO,
+					   "query result for %s: record %zu "
+					   "is not a JSON object",
+					   object, i + 1);
+		}
+	}
 	if (json_is_true(done))
 		return 0;
 	*next = json_string_value(json_object_get(page, "nextRecordsUrl"));
-	/* Only a path on the same instance: the token goes wherever this
-	 * points. */
-	if (!*next || strncmp(*next, "/services/data/", 15)) {
+	if (!*next || !next_url_ok(sf, *next)) {
 		*next = NULL;
 		sfa_err_where(err, "%s", object);
 		return sfa_err_set(err, SFA_EPROTO,
-				   "query result for %s is not done but has "
-				   "no usable nextRecordsUrl",
-				   object);
+				   "query result for %s is not done but has an "
+				   "unexpected nextRecordsUrl (not "
+				   "/services/data/v%s/query/LOCATOR)",
+				   object, sf->version);
 	}
 	return 0;
 }
 
 /* Calls fn for each record of one query page; *next is the borrowed
  * nextRecordsUrl, NULL after the last page. */
-static int walk_page(json_t *page, const char *object, sfa_sf_record_fn fn,
-		     void *ud, const char **next, sfa_err *err)
+static int walk_page(const sfa_sf *sf, json_t *page, const char *object,
+		     sfa_sf_record_fn fn, void *ud, const char **next,
+		     sfa_err *err)
 {
 	json_t *records, *rec;
 	long long total;
 	size_t i;
-	int rc = sfa_sf_page(page, object, &records, &total, next, err);
+	int rc = sfa_sf_page(sf, page, object, &records, &total, next, err);
 
 	if (rc)
 		return rc;
@@ -436,7 +470,7 @@ int sfa_sf_query(sfa_sf *sf, const char *soql, unsigned flags,
 			  err);
 		if (rc)
 			break;
-		rc = walk_page(page, object, fn, ud, &next, err);
+		rc = walk_page(sf, page, object, fn, ud, &next, err);
 		if (rc || !next)
 			break;
 		sfa_buf_reset(&url);

@@ -120,11 +120,14 @@ int sfa_sf_batch_run(sfa_sf_batch *b, sfa_err *err);
  * on ENOMEM. */
 char *sfa_sf_query_path(const char *soql, unsigned flags);
 
-/* Reads one REST query page: *records (borrowed), *total (totalSize) and
- * *next (borrowed nextRecordsUrl, NULL on the last page).  SFA_EPROTO
- * when the page is not shaped like one. */
-int sfa_sf_page(json_t *page, const char *object, json_t **records,
-		long long *total, const char **next, sfa_err *err);
+/* Reads one REST query page of sf: *records (borrowed), *total
+ * (totalSize) and *next (borrowed nextRecordsUrl, NULL on the last page).
+ * SFA_EPROTO when the page is not shaped like one: records missing or not
+ * all JSON objects, or a nextRecordsUrl other than
+ * /services/data/vVERSION/query/LOCATOR (or queryAll) of sf's version. */
+int sfa_sf_page(const sfa_sf *sf, json_t *page, const char *object,
+		json_t **records, long long *total, const char **next,
+		sfa_err *err);
 
 /* Advice for an admin for a Salesforce error code ("the connecting user
  * lacks the API Enabled permission ..."), or NULL when there is none. */

@@ -123,20 +123,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	body[size] = '\0';
 	mock_clear();
 	for (i = 0; i < 3; i++)
-		mock_push(&m, mock_reply(200, "Content-Type: application/json"
-					      "\r\n", body));
+		mock_push(&m, mock_reply(200,
+					 "Content-Type: application/json"
+					 "\r\n",
+					 body));
 	sfa_err_clear(&err);
 	(void)sfa_sf_query(sf, "SELECT Id FROM User", 0, on_record, &n, &err);
 	for (i = 0; i < 3; i++) {
 		const char *req = mock_request(&m, i);
 
-		/* Requests stay on the instance's REST path.  KNOWN BUG
-		 * (lib/sf.c walk_page, found by this harness): the prefix
-		 * check passes "/services/data/../v64.;/query/x", which curl
-		 * normalises to "/v64.;/query/x" (same host, other path), so
-		 * a dot segment is tolerated here until sf.c refuses it. */
-		if (req && strncmp(req, "GET /services/data/", 19) &&
-		    !strstr(body, "/.."))
+		/* Requests stay on the instance's REST query path: sf.c
+		 * refuses any other nextRecordsUrl (dot segments too). */
+		if (req && strncmp(req, "GET /services/data/v64.0/query", 30))
 			abort();
 	}
 	free(body);

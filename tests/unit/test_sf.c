@@ -371,6 +371,67 @@ START_TEST(test_sf_refuses_next_records_url_off_the_instance)
 }
 END_TEST
 
+/* The token goes wherever nextRecordsUrl points: a dot segment, a ';' or
+ * another version is refused before anything is sent. */
+START_TEST(test_sf_refuses_next_records_url_with_dot_segments)
+{
+	static const char *const bad[] = {
+	    "/services/data/../v64.;/query/01gXX-2",
+	    "/services/data/v64.0/query/../../x",
+	    "/services/data/v63.0/query/01gXX-2",
+	    "/services/data/v64.0/sobjects/User",
+	    "/services/data/v64.0/query/01gXX;2",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct fixture f;
+		char page[256];
+		sfa_err err;
+		int n = 0;
+
+		setup(&f);
+		snprintf(page, sizeof(page),
+			 "{\"done\":false,\"nextRecordsUrl\":\"%s\","
+			 "\"records\":[{\"Id\":\"1\"}]}",
+			 bad[i]);
+		mock_push(&f.m, login_reply(&f.m));
+		mock_push(&f.m, mock_reply(200, "", page));
+		sfa_err_clear(&err);
+		ck_assert_int_eq(sfa_sf_query(f.sf, "SELECT Id FROM User", 0,
+					      count_records, &n, &err),
+				 SFA_EPROTO);
+		ck_assert_msg(strstr(err.msg, "unexpected nextRecordsUrl") !=
+				  NULL,
+			      "%s: %s", bad[i], err.msg);
+		ck_assert_int_eq(mock_nrequests(&f.m), 2);
+		teardown(&f);
+	}
+}
+END_TEST
+
+START_TEST(test_sf_record_that_is_not_an_object_is_a_protocol_error)
+{
+	struct fixture f;
+	sfa_err err;
+	int n = 0;
+
+	setup(&f);
+	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_reply(200, "",
+				   "{\"done\":true,\"records\":[{\"Id\":\"1\"},"
+				   "\"005000000000001AAA\",null]}"));
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_sf_query(f.sf, "SELECT Id FROM User", 0,
+				      count_records, &n, &err),
+			 SFA_EPROTO);
+	ck_assert_str_eq(err.msg, "query result for User: record 2 is not a "
+				  "JSON object");
+	ck_assert_int_eq(n, 0); /* the page is refused whole */
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(test_sf_write_is_sent_once)
 {
 	struct fixture f;
@@ -535,6 +596,9 @@ int main(void)
 		       test_sf_lone_surrogate_is_read_as_replacement_character);
 	tcase_add_test(tc, test_sf_callback_can_stop_the_query);
 	tcase_add_test(tc, test_sf_refuses_next_records_url_off_the_instance);
+	tcase_add_test(tc, test_sf_refuses_next_records_url_with_dot_segments);
+	tcase_add_test(
+	    tc, test_sf_record_that_is_not_an_object_is_a_protocol_error);
 	tcase_add_test(tc, test_sf_write_is_sent_once);
 	tcase_add_test(tp, test_sf_error_body_parsing);
 	tcase_add_test(tp, test_sf_limit_info_parsing);
