@@ -257,6 +257,15 @@ out:
 				"sfaccess: this sync used %ld API "
 				"requests\n",
 				sfa_sf_api_requests(sf));
+		/* Whoever stopped the sync (the org's limit or our budget),
+		 * the admin deciding when to run again needs the org's
+		 * figures, from the last Sforce-Limit-Info. */
+		if (sf &&
+		    (rc == SFA_ELIMIT ||
+		     strcmp(err.sf_code, "REQUEST_LIMIT_EXCEEDED") == 0) &&
+		    sfa_sf_api_usage(sf, &used, &limit))
+			fprintf(stderr, "sfaccess: org API usage %ld/%ld\n",
+				used, limit);
 		if (id)
 			fprintf(stderr,
 				"sfaccess: snapshot %lld was left incomplete; "
