@@ -344,7 +344,8 @@ static int on_page(void *ud, const struct sfa_http_response *resp, json_t *body,
 		return q->ferr.code ? q->ferr.code : SFA_EINTERNAL;
 	}
 	q->total += q->delivered;
-	if (resp->locator && *resp->locator && strcmp(resp->locator, "null"))
+	if (resp->locator && *resp->locator &&
+	    strcmp(resp->locator, "null") != 0)
 		return fetch_page(q, resp->locator, err);
 	return q->done(q->ud, q->total, err);
 }

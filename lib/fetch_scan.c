@@ -362,9 +362,14 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 	f->progress = progress;
 	f->ud = ud;
 	f->stats = stats ? stats : calloc(1, sizeof(*f->stats));
-	if (stats)
-		memset(stats, 0, sizeof(*stats));
-	rc = f->stats ? 0 : sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	if (!f->stats) {
+		free(options);
+		free(f);
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	}
+	/* From here on f->stats is set: every scan's stats live in it. */
+	memset(f->stats, 0, sizeof(*f->stats));
+	rc = 0;
 	for (i = 0; i < SFA_OBJ_COUNT && rc == 0; i++) {
 		const sfa_obj_def *def = sfa_obj_get((sfa_obj)i);
 		scan *s = &f->scans[f->nscans];
@@ -380,8 +385,7 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		f->nscans++;
 	}
-	if (f->stats)
-		f->stats->nscans = f->nscans;
+	f->stats->nscans = f->nscans;
 	if (rc == 0)
 		rc = sfa_store_begin_snapshot(st, sfa_sf_org_id(sf),
 					      sfa_sf_api_version(sf), options,
@@ -392,8 +396,7 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 	t0 = now_ms();
 	if (rc == 0)
 		rc = run(f, err);
-	if (f->stats)
-		f->stats->fetch_ms = now_ms() - t0;
+	f->stats->fetch_ms = now_ms() - t0;
 	if (rc == 0) {
 		t0 = now_ms();
 		rc =

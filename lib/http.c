@@ -213,7 +213,7 @@ static int capture(const char *p, size_t len, const char *name, char **slot,
 {
 	size_t k = strlen(name), start, end;
 
-	if (len <= k || p[k] != ':' || strncasecmp(p, name, k))
+	if (len <= k || p[k] != ':' || strncasecmp(p, name, k) != 0)
 		return 0;
 	start = k + 1;
 	end = len;
@@ -330,7 +330,7 @@ int sfa_http__target_parse(const char *url, unsigned flags,
 		rc = sfa_err_set(err, SFA_EINPUT, "not a valid URL");
 		goto out;
 	}
-	if (strcmp(scheme, "https") &&
+	if (strcmp(scheme, "https") != 0 &&
 	    !(!strcmp(scheme, "http") &&
 	      (!strcmp(t->host, "127.0.0.1") || !strcmp(t->host, "localhost") ||
 	       !strcmp(t->host, "[::1]")))) {
@@ -397,7 +397,7 @@ void sfa_http__setup(sfa_http *h, CURL *c, const sfa_http_request *req,
 	if (!strcmp(req->method, "GET")) {
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	} else {
-		if (strcmp(req->method, "POST"))
+		if (strcmp(req->method, "POST") != 0)
 			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
 		if (req->body || !strcmp(req->method, "POST")) {
 			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,

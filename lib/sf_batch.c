@@ -54,16 +54,8 @@ int sfa_sf_batch_new(sfa_sf_batch **out, sfa_sf *sf, int max_connections,
 	return 0;
 }
 
-static void call_free(call *c)
+static void call_destroy(call *c)
 {
-	if (!c)
-		return;
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		c->b->live = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
 	json_decref(c->root);
 	free(c->url);
 	free(c->body);
@@ -71,6 +63,20 @@ static void call_free(call *c)
 	free(c->extra);
 	free(c->object);
 	free(c);
+}
+
+/* Unlinks c from b->live and frees it. */
+static void call_free(sfa_sf_batch *b, call *c)
+{
+	if (!c)
+		return;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		b->live = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	call_destroy(c);
 }
 
 /* The JSON of a 2xx body, parsed inside the retry loop so that a body
@@ -175,7 +181,7 @@ static int on_done(void *ud, int rc, sfa_http_response *resp, sfa_err *err)
 		root = c->root;
 		c->root = NULL;
 		rc = c->fn(c->ud, resp, root, err);
-		call_free(c);
+		call_free(b, c);
 		return rc;
 	}
 	/* A 401: a fresh login if c's session is still the current one,
@@ -192,7 +198,7 @@ static int on_done(void *ud, int rc, sfa_http_response *resp, sfa_err *err)
 				return 0;
 		}
 		if (rc) {
-			call_free(c);
+			call_free(b, c);
 			return rc;
 		}
 	}
@@ -201,18 +207,22 @@ static int on_done(void *ud, int rc, sfa_http_response *resp, sfa_err *err)
 					    resp->body.len, c->object, err);
 	else if (c->object)
 		sfa_err_where(err, "%s", c->object);
-	call_free(c);
+	call_free(b, c);
 	return rc;
 }
 
 void sfa_sf_batch_free(sfa_sf_batch *b)
 {
+	call *c, *next;
+
 	if (!b)
 		return;
 	/* The transfers go first: they borrow the calls' sinks. */
 	sfa_http_multi_free(b->multi);
-	while (b->live)
-		call_free(b->live);
+	for (c = b->live; c; c = next) {
+		next = c->next; /* read before c goes */
+		call_destroy(c);
+	}
 	free(b);
 }
 
@@ -240,7 +250,7 @@ int sfa_sf_batch_call(sfa_sf_batch *b, const sfa_sf_call *in,
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	/* A path from Salesforce keeps its own version; only our own
 	 * instance is ever prefixed, so the token never leaves it. */
-	if (!strncmp(in->path, "/services/data/", 15))
+	if (strncmp(in->path, "/services/data/", 15) == 0)
 		rc = sfa_buf_printf(&url, "%s%s", sf->session.instance_url,
 				    in->path);
 	else
@@ -265,12 +275,12 @@ int sfa_sf_batch_call(sfa_sf_batch *b, const sfa_sf_call *in,
 	sfa_buf_free(&url);
 	if (!c->url || !c->accept || (in->body && !c->body) ||
 	    (in->extra_header && !c->extra) || (in->object && !c->object)) {
-		call_free(c);
+		call_free(b, c);
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
 	rc = send_call(c, err);
 	if (rc)
-		call_free(c);
+		call_free(b, c);
 	return rc;
 }
 

@@ -211,7 +211,7 @@ int sfa_sf_limit_info_parse(const char *header, long *used, long *limit)
 		if (*p)
 			p++;
 		v = item + strspn(item, " \t");
-		if (strncmp(v, "api-usage=", 10))
+		if (strncmp(v, "api-usage=", 10) != 0)
 			continue;
 		if (!parse_count(v + 10, &stop, &u) || *stop != '/' ||
 		    !parse_count(stop + 1, &stop, &l) ||
