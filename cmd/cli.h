@@ -48,6 +48,14 @@ typedef struct sfa_opt {
 int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc,
 		   char **argv, int *npos, int *help);
 
+/* sfa_opts_parse() for a command that takes options only: --help prints
+ * usage to stdout and an argument that is not an option is refused.
+ * Returns 1 when the command is done, with its exit status in *exit_code
+ * (SFA_EXIT_OK after --help, else the usage error already printed);
+ * returns 0, *exit_code 0, when it goes on. */
+int sfa_opts_parse_only(const char *cmd, const char *usage, const sfa_opt *opts,
+			int argc, char **argv, int *exit_code);
+
 /* ---- messages ---- */
 
 /* "sfaccess: error: <msg>" on stderr, with err's where/advice. */

@@ -83,7 +83,7 @@ static int parse_ids(const char *from, const char *to, sfa_diff_pick *pick)
 int cmd_diff(sfa_cli *cli, int argc, char **argv)
 {
 	const char *format = NULL, *from = NULL, *to = NULL;
-	int exit_code = 0, npos, help, rc;
+	int exit_code = 0, rc;
 	sfa_diff_pick pick = {0, 0, 0};
 	const sfa_opt opts[] = {
 	    {"from", SFA_OPT_STRING, &from},
@@ -99,16 +99,8 @@ int cmd_diff(sfa_cli *cli, int argc, char **argv)
 	sfa_err err;
 
 	sfa_err_clear(&err);
-	if ((rc = sfa_opts_parse("diff", opts, argc, argv, &npos, &help)))
+	if (sfa_opts_parse_only("diff", usage, opts, argc, argv, &rc))
 		return rc;
-	if (help) {
-		fputs(usage, stdout);
-		return SFA_EXIT_OK;
-	}
-	if (npos) {
-		sfa_cli_errorf("diff: unexpected argument `%s`", argv[1]);
-		return SFA_EXIT_USAGE;
-	}
 	if (sfa_format_parse("diff", format, &fmt) ||
 	    parse_ids(from, to, &pick))
 		return SFA_EXIT_USAGE;

@@ -36,22 +36,14 @@ int cmd_gc(sfa_cli *cli, int argc, char **argv)
 				{NULL, 0, NULL}};
 	sfa_gc_result res = {0, 0, 0, 0};
 	sfa_store *st = NULL;
-	int npos, help, rc;
+	int rc;
 	long keep;
 	char *end;
 	sfa_err err;
 
 	sfa_err_clear(&err);
-	if ((rc = sfa_opts_parse("gc", opts, argc, argv, &npos, &help)))
+	if (sfa_opts_parse_only("gc", usage, opts, argc, argv, &rc))
 		return rc;
-	if (help) {
-		fputs(usage, stdout);
-		return SFA_EXIT_OK;
-	}
-	if (npos) {
-		sfa_cli_errorf("gc: unexpected argument `%s`", argv[1]);
-		return SFA_EXIT_USAGE;
-	}
 	if (!keep_s) {
 		sfa_cli_errorf("gc: --keep N is required (the number of "
 			       "complete snapshots to keep per org)");

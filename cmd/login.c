@@ -167,20 +167,11 @@ int cmd_login(sfa_cli *cli, int argc, char **argv)
 	    {NULL, 0, NULL}};
 	sfa_err err;
 	long timeout_s;
-	int npos, help, rc;
+	int rc;
 
 	sfa_err_clear(&err);
-	rc = sfa_opts_parse("login", opts, argc, argv, &npos, &help);
-	if (rc)
+	if (sfa_opts_parse_only("login", usage, opts, argc, argv, &rc))
 		return rc;
-	if (help) {
-		fputs(usage, stdout);
-		return SFA_EXIT_OK;
-	}
-	if (npos) {
-		sfa_cli_errorf("login: unexpected argument `%s`", argv[1]);
-		return SFA_EXIT_USAGE;
-	}
 	if (parse_timeout(timeout, &timeout_s))
 		return SFA_EXIT_USAGE;
 	rc = sfa_connect_resolve_login(&conn, cli);

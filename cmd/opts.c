@@ -106,3 +106,23 @@ int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc,
 	*npos = pos - 1;
 	return 0;
 }
+
+int sfa_opts_parse_only(const char *cmd, const char *usage, const sfa_opt *opts,
+			int argc, char **argv, int *exit_code)
+{
+	int npos, help;
+
+	if ((*exit_code = sfa_opts_parse(cmd, opts, argc, argv, &npos, &help)))
+		return 1;
+	if (help) {
+		fputs(usage, stdout);
+		*exit_code = SFA_EXIT_OK;
+		return 1;
+	}
+	if (npos) {
+		sfa_cli_errorf("%s: unexpected argument `%s`", cmd, argv[1]);
+		*exit_code = SFA_EXIT_USAGE;
+		return 1;
+	}
+	return 0;
+}

@@ -112,19 +112,11 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 	sfa_store *st = NULL;
 	sfa_err err;
 	long long id = 0;
-	int npos, help, rc;
+	int rc;
 
 	sfa_err_clear(&err);
-	if ((rc = sfa_opts_parse("show", opts, argc, argv, &npos, &help)))
+	if (sfa_opts_parse_only("show", usage, opts, argc, argv, &rc))
 		return rc;
-	if (help) {
-		fputs(usage, stdout);
-		return SFA_EXIT_OK;
-	}
-	if (npos) {
-		sfa_cli_errorf("show: unexpected argument `%s`", argv[1]);
-		return SFA_EXIT_USAGE;
-	}
 	if (sfa_format_parse("show", format, &s.fmt))
 		return SFA_EXIT_USAGE;
 	if (type && !known_type(type)) {

@@ -69,19 +69,11 @@ int cmd_snapshots(sfa_cli *cli, int argc, char **argv)
 	lister l = {0};
 	sfa_store *st = NULL;
 	sfa_err err;
-	int npos, help, rc;
+	int rc;
 
 	sfa_err_clear(&err);
-	if ((rc = sfa_opts_parse("snapshots", opts, argc, argv, &npos, &help)))
+	if (sfa_opts_parse_only("snapshots", usage, opts, argc, argv, &rc))
 		return rc;
-	if (help) {
-		fputs(usage, stdout);
-		return SFA_EXIT_OK;
-	}
-	if (npos) {
-		sfa_cli_errorf("snapshots: unexpected argument `%s`", argv[1]);
-		return SFA_EXIT_USAGE;
-	}
 	if (sfa_format_parse("snapshots", format, &l.fmt))
 		return SFA_EXIT_USAGE;
 	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
