@@ -192,25 +192,56 @@
 	") WHEN 'oauth_token' THEN " RAW("sf_oauth_token", "n.app_name") id   \
 	") WHEN 'user' THEN " RAW("sf_user", "n.name") id ") END"
 
-/* ?1 snapshot, ?2 user Id or Username or NULL, ?3 access_type or NULL. */
-#define SQL_EACH_ACCESS                                                        \
+/* The access review is read user by user (store_read.c): the users in
+ * username order, then each user's rows by the access table's key prefix,
+ * sorted among themselves.  A sort of a user's hundred rows instead of
+ * one of the snapshot's millions, each carrying every column.
+ * ?1 snapshot, ?2 user Id or Username or NULL, ?3 access_type or NULL.
+ * SQL_EACH_ACCESS_USERS also gives how many of the listed users share the
+ * username (Salesforce usernames are unique, but the store does not
+ * enforce it): such a group is read at once by SQL_EACH_ACCESS_NAMED
+ * (?4 the username), so that its rows interleave in the report order. */
+#define SQL_ACCESS_USER_FILTER                                                 \
+	" (?2 IS NULL OR us.sfid = ?2 OR u.username = ?2)"
+#define SQL_EACH_ACCESS_USERS                                                  \
+	"SELECT u.id, sn.started_at, sn.org_id, us.sfid, u.username, u.name,"  \
+	" u.email, u.user_type, u.license_name, u.is_active,"                 \
+	" (SELECT max(l.is_frozen) FROM sf_user_login l WHERE"                \
+	" l.snapshot_id = u.snapshot_id AND l.user_id = u.id),"               \
+	" u.last_login_at, u.manager_username,"                               \
+	" count(*) OVER (PARTITION BY u.username)"                            \
+	" FROM sf_user u JOIN snapshot sn ON sn.id = u.snapshot_id"           \
+	" JOIN sfid us ON us.id = u.id WHERE u.snapshot_id = ?1 AND"          \
+	SQL_ACCESS_USER_FILTER " ORDER BY u.username, u.id"
+#define SQL_ACCESS_ITEM_COLS                                                   \
+	" x.access_type, xs.sfid, "                                           \
+	SQL_NAME_OF("x.access_type", "x.access_id") " AS access_name,"         \
+	" x.via_type, vs.sfid AS via_sfid, "                                  \
+	SQL_NAME_OF("x.via_type", "x.via_id") " AS via_name,"                  \
+	" x.assigned_at, x.expires_at, x.first_seen_at"
+#define SQL_ACCESS_ITEM_ORDER                                                  \
+	" ORDER BY x.access_type, access_name, x.via_type, via_name, xs.sfid," \
+	" via_sfid"
+/* ?4 the user's sfid key. */
+#define SQL_EACH_ACCESS_OF_USER                                                \
+	"SELECT" SQL_ACCESS_ITEM_COLS " FROM access x"                        \
+	" JOIN sfid xs ON xs.id = x.access_id LEFT JOIN sfid vs ON"           \
+	" vs.id = x.via_id WHERE x.snapshot_id = ?1 AND x.user_id = ?4 AND"   \
+	" (?3 IS NULL OR x.access_type = ?3)" SQL_ACCESS_ITEM_ORDER
+/* Every column of the review, for the users named ?4 (NULL too). */
+#define SQL_EACH_ACCESS_NAMED                                                  \
 	"SELECT x.snapshot_id, sn.started_at, sn.org_id, us.sfid, u.username," \
 	" u.name, u.email, u.user_type, u.license_name, u.is_active,"         \
 	" (SELECT max(l.is_frozen) FROM sf_user_login l WHERE"                \
 	" l.snapshot_id = x.snapshot_id AND l.user_id = x.user_id),"          \
-	" u.last_login_at, u.manager_username, x.access_type, xs.sfid, "      \
-	SQL_NAME_OF("x.access_type", "x.access_id") " AS access_name,"         \
-	" x.via_type, vs.sfid AS via_sfid, "                                  \
-	SQL_NAME_OF("x.via_type", "x.via_id") " AS via_name,"                  \
-	" x.assigned_at, x.expires_at, x.first_seen_at"                       \
-	" FROM access x JOIN snapshot sn ON sn.id = x.snapshot_id"            \
-	" JOIN sf_user u ON u.snapshot_id = x.snapshot_id AND u.id = x.user_id" \
+	" u.last_login_at, u.manager_username," SQL_ACCESS_ITEM_COLS          \
+	" FROM sf_user u CROSS JOIN access x ON x.snapshot_id = u.snapshot_id" \
+	" AND x.user_id = u.id JOIN snapshot sn ON sn.id = x.snapshot_id"     \
 	" JOIN sfid us ON us.id = x.user_id JOIN sfid xs ON xs.id = x.access_id" \
 	" LEFT JOIN sfid vs ON vs.id = x.via_id"                              \
-	" WHERE x.snapshot_id = ?1 AND (?2 IS NULL OR us.sfid = ?2 OR"        \
-	" u.username = ?2) AND (?3 IS NULL OR x.access_type = ?3)"            \
-	" ORDER BY u.username, x.access_type, access_name, x.via_type,"       \
-	" via_name, xs.sfid, via_sfid"
+	" WHERE u.snapshot_id = ?1 AND u.username IS ?4 AND"                  \
+	SQL_ACCESS_USER_FILTER " AND (?3 IS NULL OR x.access_type = ?3)"      \
+	SQL_ACCESS_ITEM_ORDER
 
 /* ---- resources (access-model.md "Resources") as views over the raw
  * tables, one per type, versioned with the schema.  attrs keys are the

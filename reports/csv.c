@@ -1,7 +1,9 @@
 /*
  * csv.c - CSV writing.  libcsv quotes a field; we ask it to only when the
  * field needs quoting (a comma, quote, CR, LF), so that plain cells stay
- * plain and the same snapshot always gives byte-identical files.
+ * plain and the same snapshot always gives byte-identical files.  A row is
+ * built in memory and written with one fwrite: millions of rows of 25
+ * fields would otherwise cost a locked stdio call per field.
  */
 #include "report_csv.h"
 
@@ -14,8 +16,10 @@
 struct sfa_csv {
 	FILE *f;
 	int nfields; /* in the current row */
-	int failed;  /* a write error happened in the current row */
+	int failed;  /* out of memory in the current row */
 	long long rows;
+	char *row; /* the current row, len of cap bytes used */
+	size_t len, cap;
 };
 
 int sfa_csv_new(sfa_csv **out, FILE *f, sfa_err *err)
@@ -29,52 +33,103 @@ int sfa_csv_new(sfa_csv **out, FILE *f, sfa_err *err)
 
 void sfa_csv_free(sfa_csv *w)
 {
+	if (w)
+		free(w->row);
 	free(w);
+}
+
+/* Makes room for n more bytes of the row; 0 or -1 (out of memory). */
+static int reserve(sfa_csv *w, size_t n)
+{
+	char *p;
+	size_t cap = w->cap ? w->cap : 1024;
+
+	if (w->len + n <= w->cap)
+		return 0;
+	while (cap < w->len + n)
+		cap *= 2;
+	if (!(p = realloc(w->row, cap)))
+		return -1;
+	w->row = p;
+	w->cap = cap;
+	return 0;
+}
+
+static void put(sfa_csv *w, const char *s, size_t n)
+{
+	if (w->failed || reserve(w, n)) {
+		w->failed = 1;
+		return;
+	}
+	memcpy(w->row + w->len, s, n);
+	w->len += n;
+}
+
+/* s quoted as libcsv's csv_fwrite() writes it: in double quotes, each
+ * quote doubled. */
+static void put_quoted(sfa_csv *w, const char *s, size_t n)
+{
+	size_t need = csv_write(NULL, 0, s, n);
+
+	if (w->failed || reserve(w, need)) {
+		w->failed = 1;
+		return;
+	}
+	w->len += csv_write(w->row + w->len, need, s, n);
 }
 
 static int needs_quotes(const char *s, size_t n)
 {
-	return strcspn(s, ",\"\r\n") < n || (n && (s[0] == ' ' || s[n - 1] == ' '));
+	return strcspn(s, ",\"\r\n") < n ||
+	       (n && (s[0] == ' ' || s[n - 1] == ' '));
 }
 
 int sfa_csv_field(sfa_csv *w, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
-	char *tmp = NULL;
 
-	if (w->nfields++ && fputc(',', w->f) == EOF)
-		w->failed = 1;
-	if (!n)
-		return w->failed ? SFA_EIO : 0;
-	if (strchr("=+-@\t\r", s[0])) {
+	if (w->nfields++)
+		put(w, ",", 1);
+	if (n && strchr("=+-@\t\r", s[0])) {
 		/* The neutralising quote is part of the cell's value, so a
 		 * spreadsheet shows '=... as text whatever the quoting. */
-		tmp = malloc(n + 2);
-		if (!tmp) {
+		char *cell = malloc(n + 2);
+
+		if (!cell) {
 			w->failed = 1;
 			return SFA_ENOMEM;
 		}
-		tmp[0] = '\'';
-		memcpy(tmp + 1, s, n + 1);
-		s = tmp;
-		n++;
+		cell[0] = '\'';
+		memcpy(cell + 1, s, n + 1);
+		if (needs_quotes(cell, n + 1))
+			put_quoted(w, cell, n + 1);
+		else
+			put(w, cell, n + 1);
+		free(cell);
+	} else if (n && needs_quotes(s, n)) {
+		put_quoted(w, s, n);
+	} else if (n) {
+		put(w, s, n);
 	}
-	if (needs_quotes(s, n)) {
-		if (csv_fwrite(w->f, s, n) != 0)
-			w->failed = 1;
-	} else if (fwrite(s, 1, n, w->f) != n) {
-		w->failed = 1;
-	}
-	free(tmp);
-	return w->failed ? SFA_EIO : 0;
+	return w->failed ? SFA_ENOMEM : 0;
 }
 
 int sfa_csv_end_row(sfa_csv *w, sfa_err *err)
 {
-	int failed = w->failed || fputs("\r\n", w->f) == EOF;
+	int failed = w->failed;
 
+	put(w, "\r\n", 2);
+	if (!failed && w->failed)
+		failed = 1;
+	if (failed) {
+		w->nfields = 0;
+		w->failed = 0;
+		w->len = 0;
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	}
+	failed = fwrite(w->row, 1, w->len, w->f) != w->len;
 	w->nfields = 0;
-	w->failed = 0;
+	w->len = 0;
 	if (failed)
 		return sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
 				   strerror(errno));
@@ -97,13 +152,15 @@ long long sfa_csv_rows(const sfa_csv *w)
 }
 
 const char *const sfa_access_csv_columns[] = {
-	"snapshot_id", "captured_at", "org_id", "user_id", "username", "name",
-	"email", "user_type", "license", "is_active", "is_frozen",
-	"last_login_at", "manager_username", "access_type", "access_id",
-	"access_name", "via_type", "via_id", "via_name", "assigned_at",
-	"expires_at", "first_seen_at", "decision", "reviewer", "comment"};
+    "snapshot_id",	"captured_at",	 "org_id",    "user_id",
+    "username",		"name",		 "email",     "user_type",
+    "license",		"is_active",	 "is_frozen", "last_login_at",
+    "manager_username", "access_type",	 "access_id", "access_name",
+    "via_type",		"via_id",	 "via_name",  "assigned_at",
+    "expires_at",	"first_seen_at", "decision",  "reviewer",
+    "comment"};
 const int sfa_access_csv_ncolumns =
-	sizeof(sfa_access_csv_columns) / sizeof(sfa_access_csv_columns[0]);
+    sizeof(sfa_access_csv_columns) / sizeof(sfa_access_csv_columns[0]);
 
 int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r)
 {
