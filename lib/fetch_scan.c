@@ -32,7 +32,7 @@ typedef struct scan {
 	const sfa_obj_def *def;
 	sfa_fetch_scan_stats *stats;
 	char *soql;
-	int state;
+	int state, restarts;
 	long long total, first_n;
 	char *next; /* nextRecordsUrl held until the plan is approved */
 	sfa_bulk_query *bq;
@@ -71,6 +71,8 @@ static void report(scan *s, int done)
 static int activate(scan *s, sfa_err *err);
 static int on_page(void *ud, const struct sfa_http_response *resp, json_t *page,
 		   sfa_err *err);
+static int on_page_error(void *ud, sfa_err *err);
+static int start_first(scan *s, sfa_err *err);
 
 /* Sequential mode: the next scan waiting for its turn, if any. */
 static int next_in_turn(fetch *f, sfa_err *err)
@@ -106,6 +108,7 @@ static int send_page(scan *s, const char *path, sfa_err *err)
 	c.path = path;
 	c.object = s->def->sobject;
 	c.extra_header = "Sforce-Query-Options: batchSize=2000";
+	c.on_error = on_page_error;
 	return sfa_sf_batch_call(s->f->batch, &c, on_page, s, err);
 }
 
@@ -251,6 +254,31 @@ plan:
 out:
 	json_decref(page);
 	return rc;
+}
+
+/* A query-more answered INVALID_QUERY_LOCATOR: the org forgot the
+ * cursor (timed out, or its session changed).  The scan starts again from
+ * its first query; the rows it stored already come again and the store
+ * keeps one of each (INSERT OR IGNORE on the snapshot and Id).  Bounded,
+ * so an org that loses every cursor fails with the reason. */
+static int on_page_error(void *ud, sfa_err *err)
+{
+	scan *s = ud;
+
+	if (s->state == S_FIRST ||
+	    strcmp(err->sf_code, "INVALID_QUERY_LOCATOR") != 0)
+		return err->code;
+	if (s->restarts >= SFA_SF_QUERY_RESTARTS) {
+		sfa_err_prefix(err,
+			       "%s: the query cursor was lost %d times, "
+			       "restarting the scan each time",
+			       s->def->sobject, s->restarts + 1);
+		return err->code;
+	}
+	s->restarts++;
+	s->stats->rows = 0; /* they are counted again as they come */
+	sfa_err_clear(err);
+	return start_first(s, err);
 }
 
 static int start_first(scan *s, sfa_err *err)

@@ -3,7 +3,8 @@
  * Bearer header, the shared HTTP retry policy (a 2xx body that is not
  * JSON counts as truncated and is retried for GETs), Sforce-Limit-Info
  * bookkeeping, one fresh login on a 401, and error bodies turned into
- * sfa_err by sf_error.c.  sfa_sf_query() pages with nextRecordsUrl.
+ * sfa_err by sf_error.c.  sfa_sf_query() pages with nextRecordsUrl and
+ * starts over when the org forgets the query's cursor.
  */
 #include "sf.h"
 
@@ -406,11 +407,12 @@ int sfa_sf_page(const sfa_sf *sf, json_t *page, const char *object,
 	return 0;
 }
 
-/* Calls fn for each record of one query page; *next is the borrowed
- * nextRecordsUrl, NULL after the last page. */
+/* Calls fn for each record of one query page not in seen (the Ids
+ * handed over before a restart), adding each to seen; *next is the
+ * borrowed nextRecordsUrl, NULL after the last page. */
 static int walk_page(const sfa_sf *sf, json_t *page, const char *object,
-		     sfa_sf_record_fn fn, void *ud, const char **next,
-		     sfa_err *err)
+		     sfa_sf_record_fn fn, void *ud, json_t *seen,
+		     const char **next, sfa_err *err)
 {
 	json_t *records, *rec;
 	long long total;
@@ -421,6 +423,12 @@ static int walk_page(const sfa_sf *sf, json_t *page, const char *object,
 		return rc;
 	json_array_foreach(records, i, rec)
 	{
+		const char *id = json_string_value(json_object_get(rec, "Id"));
+
+		if (id && json_object_get(seen, id))
+			continue;
+		if (id && json_object_set_new(seen, id, json_true()))
+			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		rc = fn(ud, rec, err);
 		if (rc)
 			return rc;
@@ -445,32 +453,60 @@ int sfa_sf_query(sfa_sf *sf, const char *soql, unsigned flags,
 		 sfa_sf_record_fn fn, void *ud, sfa_err *err)
 {
 	char object[128];
-	sfa_buf url = {0};
-	json_t *page = NULL;
+	sfa_buf first = {0}, url = {0};
+	json_t *page = NULL, *seen = json_object();
 	const char *next;
-	int rc;
+	int rc, restarts = 0, more = 0;
 
-	if (!soql || !fn)
+	if (!soql || !fn) {
+		json_decref(seen);
 		return sfa_err_set(err, SFA_EINTERNAL,
 				   "sfa_sf_query: missing argument");
+	}
 	if (!sfa_soql_from(soql, object, sizeof(object)))
 		snprintf(object, sizeof(object), "query");
-	if (!sf->session.access_token && (rc = sfa_sf_login(sf, err)) != 0)
+	if (!sf->session.access_token && (rc = sfa_sf_login(sf, err)) != 0) {
+		json_decref(seen);
 		return rc;
-	if (sfa_buf_printf(&url, "%s/services/data/v%s/%s?q=",
+	}
+	if (!seen ||
+	    sfa_buf_printf(&first, "%s/services/data/v%s/%s?q=",
 			   sf->session.instance_url, sf->version,
 			   (flags & SFA_SF_QUERY_ALL) ? "queryAll" : "query") ||
-	    sfa_sf__url_encode(&url, soql)) {
-		sfa_buf_free(&url);
-		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	    sfa_sf__url_encode(&first, soql) ||
+	    sfa_buf_puts(&url, first.data)) {
+		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		goto out;
 	}
 	for (;;) {
 		rc = rest(sf, "GET", url.data, NULL,
 			  "Sforce-Query-Options: batchSize=2000", object, &page,
 			  err);
+		/* A query-more whose cursor the org forgot: the query runs
+		 * again from its first page; seen keeps fn from getting a
+		 * record twice. */
+		if (rc && more && restarts < SFA_SF_QUERY_RESTARTS &&
+		    strcmp(err->sf_code, "INVALID_QUERY_LOCATOR") == 0) {
+			restarts++;
+			more = 0;
+			sfa_err_clear(err);
+			sfa_buf_reset(&url);
+			if (sfa_buf_puts(&url, first.data)) {
+				rc = sfa_err_set(err, SFA_ENOMEM,
+						 "out of memory");
+				break;
+			}
+			continue;
+		}
+		if (rc && more &&
+		    strcmp(err->sf_code, "INVALID_QUERY_LOCATOR") == 0)
+			sfa_err_prefix(err,
+				       "%s: the query cursor was lost %d "
+				       "times, restarting the query each time",
+				       object, restarts + 1);
 		if (rc)
 			break;
-		rc = walk_page(sf, page, object, fn, ud, &next, err);
+		rc = walk_page(sf, page, object, fn, ud, seen, &next, err);
 		if (rc || !next)
 			break;
 		sfa_buf_reset(&url);
@@ -479,10 +515,14 @@ int sfa_sf_query(sfa_sf *sf, const char *soql, unsigned flags,
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 			break;
 		}
+		more = 1;
 		json_decref(page);
 		page = NULL;
 	}
+out:
 	json_decref(page);
+	json_decref(seen);
+	sfa_buf_free(&first);
 	sfa_buf_free(&url);
 	return rc;
 }

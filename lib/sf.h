@@ -34,10 +34,16 @@ typedef int (*sfa_sf_record_fn)(void *ud, json_t *record, sfa_err *err);
 
 #define SFA_SF_QUERY_ALL 0x1u /* queryAll: include deleted rows */
 
+/* A query whose cursor is lost (a query-more answered 400
+ * INVALID_QUERY_LOCATOR, as when an org times cursors out) is run again
+ * from its first page, at most this many times. */
+#define SFA_SF_QUERY_RESTARTS 3
+
 /* Runs soql and follows nextRecordsUrl to the end.  A 401 gets a fresh
- * login (bounded: see sf_int.h) and the same request again; a lost query
- * locator (INVALID_QUERY_LOCATOR) is SFA_ESF with sf_code set so the caller can
- * restart the scan. */
+ * login (bounded: see sf_int.h) and the same request again.  A lost
+ * cursor restarts the query (SFA_SF_QUERY_RESTARTS); records already
+ * handed to fn are not handed again (matched by Id).  After the last
+ * restart it is SFA_ESF with sf_code INVALID_QUERY_LOCATOR. */
 int sfa_sf_query(sfa_sf *sf, const char *soql, unsigned flags,
 		 sfa_sf_record_fn fn, void *ud, sfa_err *err);
 
@@ -96,6 +102,11 @@ typedef struct sfa_sf_call {
 	void (*restart)(void *ud);
 	int (*check)(void *ud, const struct sfa_http_response *r);
 	void *sink_ud;
+	/* May be NULL.  Called (with the reply's ud) when the call fails
+	 * with err set: 0 drops the call and the run goes on (the hook may
+	 * have added calls: a scan restarting its query), else the error
+	 * that stops the run. */
+	int (*on_error)(void *ud, sfa_err *err);
 } sfa_sf_call;
 
 /* A 2xx reply.  body is the parsed JSON (NULL for an empty or streamed

@@ -207,6 +207,8 @@ static int on_done(void *ud, int rc, sfa_http_response *resp, sfa_err *err)
 					    resp->body.len, c->object, err);
 	else if (c->object)
 		sfa_err_where(err, "%s", c->object);
+	if (rc && c->c.on_error)
+		rc = c->c.on_error(c->ud, err);
 	call_free(b, c);
 	return rc;
 }

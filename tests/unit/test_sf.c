@@ -432,6 +432,69 @@ START_TEST(test_sf_record_that_is_not_an_object_is_a_protocol_error)
 }
 END_TEST
 
+static const char locator_lost[] = "[{\"message\":\"invalid query locator\","
+				   "\"errorCode\":\"INVALID_QUERY_LOCATOR\"}]";
+static const char first_page[] =
+    "{\"totalSize\":3,\"done\":false,\"nextRecordsUrl\":"
+    "\"/services/data/v64.0/query/01gXX-2\",\"records\":"
+    "[{\"Id\":\"1\"},{\"Id\":\"2\"}]}";
+
+/* The org forgot the cursor between pages: the query runs again from
+ * its first page, and the records already handed over are not handed
+ * over twice. */
+START_TEST(test_sf_lost_query_locator_restarts_the_query)
+{
+	struct fixture f;
+	sfa_err err;
+	int n = 0;
+
+	setup(&f);
+	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_reply(200, "", first_page));
+	mock_push(&f.m, mock_reply(400, "", locator_lost));
+	mock_push(&f.m, mock_reply(200, "", first_page));
+	mock_push(&f.m, mock_reply(200, "",
+				   "{\"totalSize\":3,\"done\":true,"
+				   "\"records\":[{\"Id\":\"3\"}]}"));
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_sf_query(f.sf, "SELECT Id FROM User", 0,
+				      count_records, &n, &err),
+			 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(mock_nrequests(&f.m), 5);
+	ck_assert_ptr_nonnull(
+	    strstr(mock_request(&f.m, 3), "GET /services/data/v64.0/query?q="));
+	ck_assert_ptr_nonnull(strstr(mock_request(&f.m, 4),
+				     "GET /services/data/v64.0/query/01gXX-2"));
+	teardown(&f);
+}
+END_TEST
+
+START_TEST(test_sf_lost_query_locator_gives_up_after_three_restarts)
+{
+	struct fixture f;
+	sfa_err err;
+	int i, n = 0;
+
+	setup(&f);
+	mock_push(&f.m, login_reply(&f.m));
+	for (i = 0; i < 4; i++) {
+		mock_push(&f.m, mock_reply(200, "", first_page));
+		mock_push(&f.m, mock_reply(400, "", locator_lost));
+	}
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_sf_query(f.sf, "SELECT Id FROM User", 0,
+				      count_records, &n, &err),
+			 SFA_ESF);
+	ck_assert_str_eq(err.sf_code, "INVALID_QUERY_LOCATOR");
+	ck_assert_msg(strstr(err.msg, "cursor was lost 4 times") != NULL, "%s",
+		      err.msg);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(mock_nrequests(&f.m), 9);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(test_sf_write_is_sent_once)
 {
 	struct fixture f;
@@ -599,6 +662,9 @@ int main(void)
 	tcase_add_test(tc, test_sf_refuses_next_records_url_with_dot_segments);
 	tcase_add_test(
 	    tc, test_sf_record_that_is_not_an_object_is_a_protocol_error);
+	tcase_add_test(tc, test_sf_lost_query_locator_restarts_the_query);
+	tcase_add_test(
+	    tc, test_sf_lost_query_locator_gives_up_after_three_restarts);
 	tcase_add_test(tc, test_sf_write_is_sent_once);
 	tcase_add_test(tp, test_sf_error_body_parsing);
 	tcase_add_test(tp, test_sf_limit_info_parsing);
