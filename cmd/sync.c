@@ -197,21 +197,12 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	progress prog = {cli};
 	long long id = 0;
 	long used, limit;
-	int npos, help, rc;
+	int rc;
 	double t0 = now_s();
 
 	sfa_err_clear(&err);
-	rc = sfa_opts_parse("sync", opts, argc, argv, &npos, &help);
-	if (rc)
+	if (sfa_opts_parse_only("sync", usage, opts, argc, argv, &rc))
 		return rc;
-	if (help) {
-		fputs(usage, stdout);
-		return SFA_EXIT_OK;
-	}
-	if (npos) {
-		sfa_cli_errorf("sync: unexpected argument `%s`", argv[1]);
-		return SFA_EXIT_USAGE;
-	}
 	if (tuning(raw, &tune))
 		return SFA_EXIT_USAGE;
 	memset(&fstats, 0, sizeof(fstats));
