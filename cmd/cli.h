@@ -10,9 +10,9 @@
 
 enum {
 	SFA_EXIT_OK = 0,
-	SFA_EXIT_FAIL = 1,    /* operational error */
-	SFA_EXIT_USAGE = 2,   /* bad usage or bad input; nothing changed */
-	SFA_EXIT_CHANGES = 3  /* diff --exit-code, report --fail-on-changes */
+	SFA_EXIT_FAIL = 1,   /* operational error */
+	SFA_EXIT_USAGE = 2,  /* bad usage or bad input; nothing changed */
+	SFA_EXIT_CHANGES = 3 /* diff --exit-code, report --fail-on-changes */
 };
 
 typedef struct sfa_cli {
@@ -45,8 +45,8 @@ typedef struct sfa_opt {
  * "--name value" and "--name=value" are both accepted; "--help" sets
  * *help.  Secrets given as options are refused.  Returns 0, or prints a
  * one-line error naming the option and returns SFA_EXIT_USAGE. */
-int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc,
-		   char **argv, int *npos, int *help);
+int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc, char **argv,
+		   int *npos, int *help);
 
 /* sfa_opts_parse() for a command that takes options only: --help prints
  * usage to stdout and an argument that is not an option is refused.
@@ -64,7 +64,7 @@ void sfa_cli_error(const sfa_cli *cli, const sfa_err *err);
 void sfa_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* An informational line on stderr, unless -q. */
 void sfa_cli_info(const sfa_cli *cli, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* The exit status for a library error code. */
 int sfa_cli_exit_for(int code);
 

@@ -17,18 +17,19 @@ static const struct command {
 	sfa_cmd_fn fn;
 	const char *summary;
 } commands[] = {
-	{"sync", cmd_sync, "fetch a complete snapshot of an org's access"},
-	{"snapshots", cmd_snapshots, "list the snapshots in the store"},
-	{"show", cmd_show, "show resources and effective access of a snapshot"},
-	{"diff", cmd_diff, "list the changes between two snapshots"},
-	{"report", cmd_report, "write the access review or change report"},
-	{"login", cmd_login, "log in through the browser (OAuth) and save "
-			     "a refresh token"},
-	{"action", cmd_action, "run a connector action (update_user_status)"},
-	{"verify", cmd_verify, "check a report directory against its manifest"},
-	{"gc", cmd_gc, "delete all but the newest snapshots of each org"},
-	{"plan", cmd_plan, "write a change file from a review or a snapshot"},
-	{"apply", cmd_apply, "perform a reviewed change file against the org"},
+    {"sync", cmd_sync, "fetch a complete snapshot of an org's access"},
+    {"snapshots", cmd_snapshots, "list the snapshots in the store"},
+    {"show", cmd_show, "show resources and effective access of a snapshot"},
+    {"diff", cmd_diff, "list the changes between two snapshots"},
+    {"report", cmd_report, "write the access review or change report"},
+    {"login", cmd_login,
+     "log in through the browser (OAuth) and save "
+     "a refresh token"},
+    {"action", cmd_action, "run a connector action (update_user_status)"},
+    {"verify", cmd_verify, "check a report directory against its manifest"},
+    {"gc", cmd_gc, "delete all but the newest snapshots of each org"},
+    {"plan", cmd_plan, "write a change file from a review or a snapshot"},
+    {"apply", cmd_apply, "perform a reviewed change file against the org"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -35,7 +35,9 @@ static void put_clean(const char *s)
 
 void sfa_cli_error(const sfa_cli *cli, const sfa_err *err)
 {
-	const char *advice = err->sf_code[0] ? sfa_sf_advice_for(err->sf_code, err->where) : NULL;
+	const char *advice = err->sf_code[0]
+				 ? sfa_sf_advice_for(err->sf_code, err->where)
+				 : NULL;
 
 	(void)cli;
 	fputs("sfaccess: error: ", stderr);

@@ -13,16 +13,16 @@
 static const struct {
 	const char *name, *instead;
 } secrets[] = {
-	{"password", "SFACCESS_PASSWORD or --password-file"},
-	{"security-token", "SFACCESS_SECURITY_TOKEN or --password-file"},
-	{"client-secret", "SFACCESS_CLIENT_SECRET"},
-	{"refresh-token", "SFACCESS_REFRESH_TOKEN or `sfaccess login`"},
-	{"access-token", "one of the login flows"},
-	{"token", "SFACCESS_SECURITY_TOKEN"},
+    {"password", "SFACCESS_PASSWORD or --password-file"},
+    {"security-token", "SFACCESS_SECURITY_TOKEN or --password-file"},
+    {"client-secret", "SFACCESS_CLIENT_SECRET"},
+    {"refresh-token", "SFACCESS_REFRESH_TOKEN or `sfaccess login`"},
+    {"access-token", "one of the login flows"},
+    {"token", "SFACCESS_SECURITY_TOKEN"},
 };
 
-int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc,
-		   char **argv, int *npos, int *help)
+int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc, char **argv,
+		   int *npos, int *help)
 {
 	int i, pos = 1;
 	size_t k;
@@ -58,10 +58,11 @@ int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc,
 		}
 		for (k = 0; k < sizeof(secrets) / sizeof(secrets[0]); k++)
 			if (strcmp(name, secrets[k].name) == 0) {
-				sfa_cli_errorf("%s: --%s is refused: secrets are "
-					       "never accepted on the command "
-					       "line; use %s",
-					       cmd, name, secrets[k].instead);
+				sfa_cli_errorf(
+				    "%s: --%s is refused: secrets are "
+				    "never accepted on the command "
+				    "line; use %s",
+				    cmd, name, secrets[k].instead);
 				return SFA_EXIT_USAGE;
 			}
 		for (o = opts; o && o->name; o++)

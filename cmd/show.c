@@ -7,26 +7,27 @@
 #include <string.h>
 
 #include "cli.h"
-#include "report_csv.h"
 #include "output.h"
+#include "report_csv.h"
 #include "store.h"
 
 static const char usage[] =
-	"usage: sfaccess show [--snapshot ID] [--type T] [--user U]\n"
-	"                     [--format table|csv|json]\n\n"
-	"Shows the resources and the effective access rows of a snapshot "
-	"(default: the\nlatest complete one).  --type narrows both to one "
-	"type (user, profile, role,\ngroup, permission_set, "
-	"permission_set_group, connected_app, license); --user\nshows one "
-	"user's access (Id or Username).\n";
+    "usage: sfaccess show [--snapshot ID] [--type T] [--user U]\n"
+    "                     [--format table|csv|json]\n\n"
+    "Shows the resources and the effective access rows of a snapshot "
+    "(default: the\nlatest complete one).  --type narrows both to one "
+    "type (user, profile, role,\ngroup, permission_set, "
+    "permission_set_group, connected_app, license); --user\nshows one "
+    "user's access (Id or Username).\n";
 
-static const char *const types[] = {
-	"user", "profile", "role", "group", "permission_set",
-	"permission_set_group", "connected_app", "license"};
+static const char *const types[] = {"user",	      "profile",
+				    "role",	      "group",
+				    "permission_set", "permission_set_group",
+				    "connected_app",  "license"};
 
 static const char *const csv_columns[] = {
-	"record", "type", "id", "name", "username", "via_type", "via_id",
-	"via_name", "assigned_at", "expires_at"};
+    "record",	"type",	  "id",	      "name",	     "username",
+    "via_type", "via_id", "via_name", "assigned_at", "expires_at"};
 
 typedef struct shower {
 	sfa_format fmt;
@@ -40,7 +41,7 @@ static int on_resource(void *ud, const sfa_resource_row *r)
 
 	if (s->fmt == SFA_FMT_CSV) {
 		const char *v[] = {"resource", r->type, r->id, r->name, NULL,
-				   NULL, NULL, NULL, NULL, NULL};
+				   NULL,       NULL,	NULL,  NULL,	NULL};
 		return sfa_csv_row(s->csv, v, 10, NULL);
 	}
 	if (s->fmt == SFA_FMT_JSON) {
@@ -58,21 +59,21 @@ static int on_access(void *ud, const sfa_access_row *r)
 	shower *s = ud;
 
 	if (s->fmt == SFA_FMT_CSV) {
-		const char *v[] = {"access", r->access_type, r->access_id,
-				   r->access_name, r->username, r->via_type,
-				   r->via_id, r->via_name, r->assigned_at,
-				   r->expires_at};
+		const char *v[] = {"access",	   r->access_type,
+				   r->access_id,   r->access_name,
+				   r->username,	   r->via_type,
+				   r->via_id,	   r->via_name,
+				   r->assigned_at, r->expires_at};
 		return sfa_csv_row(s->csv, v, 10, NULL);
 	}
 	if (s->fmt == SFA_FMT_JSON) {
 		json_t *o = json_pack(
-			"{ss ss ss ss ss? ss ss? ss? ss? ss?}", "username",
-			r->username, "user_id", r->user_id, "access_type",
-			r->access_type, "access_id", r->access_id,
-			"access_name", r->access_name, "via_type", r->via_type,
-			"via_id", r->via_id, "via_name", r->via_name,
-			"assigned_at", r->assigned_at, "expires_at",
-			r->expires_at);
+		    "{ss ss ss ss ss? ss ss? ss? ss? ss?}", "username",
+		    r->username, "user_id", r->user_id, "access_type",
+		    r->access_type, "access_id", r->access_id, "access_name",
+		    r->access_name, "via_type", r->via_type, "via_id",
+		    r->via_id, "via_name", r->via_name, "assigned_at",
+		    r->assigned_at, "expires_at", r->expires_at);
 		return o ? json_array_append_new(s->access, o) : SFA_ENOMEM;
 	}
 	printf("%-40s %-20s %-40s %-20s %s\n", r->username, r->access_type,
@@ -95,7 +96,8 @@ static int resolve_snapshot(const char *snap, sfa_store *st, long long *id,
 			    sfa_err *err)
 {
 	if (snap)
-		return sfa_cli_parse_id("--snapshot", snap, id) ? SFA_EINPUT : 0;
+		return sfa_cli_parse_id("--snapshot", snap, id) ? SFA_EINPUT
+								: 0;
 	return sfa_store_latest_complete(st, NULL, 0, id, err);
 }
 
@@ -120,10 +122,11 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 	if (sfa_format_parse("show", format, &s.fmt))
 		return SFA_EXIT_USAGE;
 	if (type && !known_type(type)) {
-		sfa_cli_errorf("show: --type `%s` is not a resource type (user, "
-			       "profile, role, group, permission_set, "
-			       "permission_set_group, connected_app, license)",
-			       type);
+		sfa_cli_errorf(
+		    "show: --type `%s` is not a resource type (user, "
+		    "profile, role, group, permission_set, "
+		    "permission_set_group, connected_app, license)",
+		    type);
 		return SFA_EXIT_USAGE;
 	}
 	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
@@ -146,15 +149,15 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 		rc = sfa_store_each_resource(st, id, type, on_resource, &s,
 					     &err);
 	if (rc == 0 && s.fmt == SFA_FMT_TABLE)
-		printf("%sEffective access of snapshot %lld\n", user ? "" : "\n",
-		       id);
+		printf("%sEffective access of snapshot %lld\n",
+		       user ? "" : "\n", id);
 	if (rc == 0)
-		rc = sfa_store_each_access(st, id, &filter, on_access, &s,
-					   &err);
+		rc =
+		    sfa_store_each_access(st, id, &filter, on_access, &s, &err);
 	if (rc == 0 && s.fmt == SFA_FMT_JSON) {
-		json_t *doc = json_pack("{sI sO sO}", "snapshot_id",
-					(json_int_t)id, "resources",
-					s.resources, "access", s.access);
+		json_t *doc =
+		    json_pack("{sI sO sO}", "snapshot_id", (json_int_t)id,
+			      "resources", s.resources, "access", s.access);
 
 		json_dumpf(doc, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);

@@ -6,18 +6,18 @@
 #include <string.h>
 
 #include "cli.h"
-#include "report_csv.h"
 #include "output.h"
+#include "report_csv.h"
 #include "store.h"
 
 static const char usage[] =
-	"usage: sfaccess snapshots [--format table|csv|json]\n\n"
-	"Lists every snapshot in the store, oldest first: id, org, started "
-	"and finished\n(UTC), status, counts and content hash.\n";
+    "usage: sfaccess snapshots [--format table|csv|json]\n\n"
+    "Lists every snapshot in the store, oldest first: id, org, started "
+    "and finished\n(UTC), status, counts and content hash.\n";
 
 static const char *const columns[] = {
-	"id", "org_id", "started_at", "finished_at", "status", "users",
-	"resources", "access_rows", "api_requests", "content_hash"};
+    "id",    "org_id",	  "started_at",	 "finished_at",	 "status",
+    "users", "resources", "access_rows", "api_requests", "content_hash"};
 
 typedef struct lister {
 	sfa_format fmt;
@@ -38,21 +38,28 @@ static int on_snapshot(void *ud, const sfa_snapshot_info *s)
 	snprintf(a, sizeof(a), "%lld", s->n_access);
 	snprintf(q, sizeof(q), "%lld", s->api_requests);
 	if (l->fmt == SFA_FMT_CSV) {
-		const char *v[] = {id, s->org_id, s->started_at,
-				   s->finished_at, s->status, u, r, a, q,
+		const char *v[] = {id,
+				   s->org_id,
+				   s->started_at,
+				   s->finished_at,
+				   s->status,
+				   u,
+				   r,
+				   a,
+				   q,
 				   s->content_hash};
 		return sfa_csv_row(l->csv, v, 10, NULL);
 	}
 	if (l->fmt == SFA_FMT_JSON) {
 		json_t *o = json_pack(
-			"{sI ss ss ss? ss sI sI sI sI ss? ss?}", "id",
-			(json_int_t)s->id, "org_id", s->org_id, "started_at",
-			s->started_at, "finished_at", s->finished_at, "status",
-			s->status, "users", (json_int_t)s->n_users,
-			"resources", (json_int_t)s->n_resources,
-			"access_rows", (json_int_t)s->n_access,
-			"api_requests", (json_int_t)s->api_requests,
-			"content_hash", s->content_hash, "error", s->error);
+		    "{sI ss ss ss? ss sI sI sI sI ss? ss?}", "id",
+		    (json_int_t)s->id, "org_id", s->org_id, "started_at",
+		    s->started_at, "finished_at", s->finished_at, "status",
+		    s->status, "users", (json_int_t)s->n_users, "resources",
+		    (json_int_t)s->n_resources, "access_rows",
+		    (json_int_t)s->n_access, "api_requests",
+		    (json_int_t)s->api_requests, "content_hash",
+		    s->content_hash, "error", s->error);
 		return o ? json_array_append_new(l->arr, o) : SFA_ENOMEM;
 	}
 	printf("%-6s %-18s %-20s %-20s %-10s %8s %9s %11s  %.12s\n", id,

@@ -12,7 +12,7 @@ struct sfa_http;
 
 typedef enum sfa_auth_method {
 	SFA_AUTH_PASSWORD,
-	SFA_AUTH_OAUTH,              /* refresh-token grant */
+	SFA_AUTH_OAUTH, /* refresh-token grant */
 	SFA_AUTH_CLIENT_CREDENTIALS,
 	SFA_AUTH_JWT
 } sfa_auth_method;
@@ -21,10 +21,10 @@ typedef enum sfa_auth_method {
  * outlive every login made with this config (re-logins happen mid-sync). */
 typedef struct sfa_auth_config {
 	sfa_auth_method method;
-	const char *base_url;    /* from sfa_domain_normalize() */
+	const char *base_url;	 /* from sfa_domain_normalize() */
 	const char *api_version; /* "64.0"; SOAP login uses min(this, 64.0) */
 	const char *username;
-	const char *password;       /* secret */
+	const char *password;	    /* secret */
 	const char *security_token; /* secret, may be NULL */
 	const char *client_id;
 	const char *client_secret; /* secret */
@@ -38,7 +38,7 @@ typedef struct sfa_auth_config {
 typedef struct sfa_session {
 	char *instance_url; /* "https://acme.my.salesforce.com", no slash */
 	char *access_token; /* secret */
-	char *org_id;       /* 18 characters */
+	char *org_id;	    /* 18 characters */
 	char *user_id;
 } sfa_session;
 

@@ -18,7 +18,7 @@ typedef struct sfa_buf {
 int sfa_buf_append(sfa_buf *b, const void *p, size_t n);
 int sfa_buf_puts(sfa_buf *b, const char *s);
 int sfa_buf_printf(sfa_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void sfa_buf_reset(sfa_buf *b);
 /* Hands the bytes to the caller (free() them); the buffer becomes empty.
  * Returns "" as a fresh allocation when empty, NULL only on ENOMEM. */

@@ -58,19 +58,33 @@ void sfa_err_prefix(sfa_err *err, const char *fmt, ...)
 const char *sfa_err_name(int code)
 {
 	switch (code) {
-	case SFA_OK: return "ok";
-	case SFA_EINPUT: return "bad input";
-	case SFA_ENOMEM: return "out of memory";
-	case SFA_EIO: return "I/O error";
-	case SFA_ENET: return "network error";
-	case SFA_ETLS: return "TLS error";
-	case SFA_EAUTH: return "login failed";
-	case SFA_ESF: return "Salesforce error";
-	case SFA_ELIMIT: return "API request limit";
-	case SFA_ESTORE: return "store error";
-	case SFA_ENOTFOUND: return "not found";
-	case SFA_EBUSY: return "busy";
-	case SFA_EPROTO: return "protocol error";
-	default: return "internal error";
+	case SFA_OK:
+		return "ok";
+	case SFA_EINPUT:
+		return "bad input";
+	case SFA_ENOMEM:
+		return "out of memory";
+	case SFA_EIO:
+		return "I/O error";
+	case SFA_ENET:
+		return "network error";
+	case SFA_ETLS:
+		return "TLS error";
+	case SFA_EAUTH:
+		return "login failed";
+	case SFA_ESF:
+		return "Salesforce error";
+	case SFA_ELIMIT:
+		return "API request limit";
+	case SFA_ESTORE:
+		return "store error";
+	case SFA_ENOTFOUND:
+		return "not found";
+	case SFA_EBUSY:
+		return "busy";
+	case SFA_EPROTO:
+		return "protocol error";
+	default:
+		return "internal error";
 	}
 }

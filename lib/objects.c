@@ -11,69 +11,98 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const user_license_fields[] = {
-	"Id", "Name", "LicenseDefinitionKey", "Status", "TotalLicenses",
-	"UsedLicenses"};
+    "Id",     "Name",	       "LicenseDefinitionKey",
+    "Status", "TotalLicenses", "UsedLicenses"};
 static const char *const profile_fields[] = {"Id", "Name", "UserLicenseId",
 					     "UserType"};
 static const char *const user_role_fields[] = {"Id", "Name", "DeveloperName",
 					       "ParentRoleId"};
 /* Order must match the SFA_USER_* enum in objects.h. */
 static const char *const user_fields[] = {
-	"Id", "Username", "Name", "FirstName", "LastName", "Email", "IsActive",
-	"UserType", "ProfileId", "UserRoleId", "ManagerId", "Manager.Username",
-	"LastLoginDate", "CreatedDate", "FederationIdentifier",
-	"Profile.UserLicense.Name", "Profile.UserLicense.LicenseDefinitionKey"};
+    "Id",
+    "Username",
+    "Name",
+    "FirstName",
+    "LastName",
+    "Email",
+    "IsActive",
+    "UserType",
+    "ProfileId",
+    "UserRoleId",
+    "ManagerId",
+    "Manager.Username",
+    "LastLoginDate",
+    "CreatedDate",
+    "FederationIdentifier",
+    "Profile.UserLicense.Name",
+    "Profile.UserLicense.LicenseDefinitionKey"};
 static const char *const user_login_fields[] = {"Id", "UserId", "IsFrozen",
 						"IsPasswordLocked"};
 static const char *const group_fields[] = {"Id", "Name", "DeveloperName",
 					   "Type", "RelatedId"};
 static const char *const group_member_fields[] = {
-	"Id", "GroupId", "UserOrGroupId", "SystemModstamp"};
+    "Id", "GroupId", "UserOrGroupId", "SystemModstamp"};
 static const char *const permission_set_fields[] = {
-	"Id", "Name", "Label", "Type", "LicenseId", "IsCustom",
-	"NamespacePrefix", "IsOwnedByProfile", "ProfileId",
-	"PermissionSetGroupId", "PermissionsModifyAllData",
-	"PermissionsViewAllData", "PermissionsManageUsers",
-	"PermissionsAuthorApex", "PermissionsCustomizeApplication"};
+    "Id",
+    "Name",
+    "Label",
+    "Type",
+    "LicenseId",
+    "IsCustom",
+    "NamespacePrefix",
+    "IsOwnedByProfile",
+    "ProfileId",
+    "PermissionSetGroupId",
+    "PermissionsModifyAllData",
+    "PermissionsViewAllData",
+    "PermissionsManageUsers",
+    "PermissionsAuthorApex",
+    "PermissionsCustomizeApplication"};
 static const char *const psg_fields[] = {"Id", "DeveloperName", "MasterLabel",
 					 "Status"};
-static const char *const psg_component_fields[] = {
-	"Id", "PermissionSetGroupId", "PermissionSetId"};
-static const char *const ps_assignment_fields[] = {
-	"Id", "AssigneeId", "PermissionSetId", "PermissionSetGroupId",
-	"ExpirationDate", "SystemModstamp", "IsActive"};
+static const char *const psg_component_fields[] = {"Id", "PermissionSetGroupId",
+						   "PermissionSetId"};
+static const char *const ps_assignment_fields[] = {"Id",
+						   "AssigneeId",
+						   "PermissionSetId",
+						   "PermissionSetGroupId",
+						   "ExpirationDate",
+						   "SystemModstamp",
+						   "IsActive"};
 static const char *const connected_app_fields[] = {
-	"Id", "Name", "OptionsAllowAdminApprovedUsersOnly"};
+    "Id", "Name", "OptionsAllowAdminApprovedUsersOnly"};
 static const char *const setup_entity_access_fields[] = {
-	"Id", "ParentId", "SetupEntityId", "SetupEntityType"};
+    "Id", "ParentId", "SetupEntityId", "SetupEntityType"};
 static const char *const oauth_token_fields[] = {"Id", "UserId", "AppName"};
 
-#define DEF(o, name, f, where, flags) {o, name, f, N(f), where, flags}
+#define DEF(o, name, f, where, flags)                                          \
+	{                                                                      \
+		o, name, f, N(f), where, flags                                 \
+	}
 
 static const sfa_obj_def defs[SFA_OBJ_COUNT] = {
-	DEF(SFA_OBJ_USER_LICENSE, "UserLicense", user_license_fields, NULL, 0),
-	DEF(SFA_OBJ_PROFILE, "Profile", profile_fields, NULL, 0),
-	DEF(SFA_OBJ_USER_ROLE, "UserRole", user_role_fields, NULL, 0),
-	DEF(SFA_OBJ_USER, "User", user_fields, NULL, 0),
-	DEF(SFA_OBJ_USER_LOGIN, "UserLogin", user_login_fields, NULL, 0),
-	DEF(SFA_OBJ_GROUP, "Group", group_fields, NULL, 0),
-	DEF(SFA_OBJ_GROUP_MEMBER, "GroupMember", group_member_fields, NULL, 0),
-	DEF(SFA_OBJ_PERMISSION_SET, "PermissionSet", permission_set_fields,
-	    NULL, 0),
-	DEF(SFA_OBJ_PERMISSION_SET_GROUP, "PermissionSetGroup", psg_fields,
-	    NULL, 0),
-	DEF(SFA_OBJ_PSG_COMPONENT, "PermissionSetGroupComponent",
-	    psg_component_fields, NULL, 0),
-	DEF(SFA_OBJ_PS_ASSIGNMENT, "PermissionSetAssignment",
-	    ps_assignment_fields, NULL, 0),
-	DEF(SFA_OBJ_CONNECTED_APP, "ConnectedApplication",
-	    connected_app_fields, NULL, SFA_OBJ_F_CONNECTED_APPS),
-	DEF(SFA_OBJ_SETUP_ENTITY_ACCESS, "SetupEntityAccess",
-	    setup_entity_access_fields,
-	    "SetupEntityType = 'ConnectedApplication'",
-	    SFA_OBJ_F_CONNECTED_APPS),
-	DEF(SFA_OBJ_OAUTH_TOKEN, "OauthToken", oauth_token_fields, NULL,
-	    SFA_OBJ_F_CONNECTED_APPS),
+    DEF(SFA_OBJ_USER_LICENSE, "UserLicense", user_license_fields, NULL, 0),
+    DEF(SFA_OBJ_PROFILE, "Profile", profile_fields, NULL, 0),
+    DEF(SFA_OBJ_USER_ROLE, "UserRole", user_role_fields, NULL, 0),
+    DEF(SFA_OBJ_USER, "User", user_fields, NULL, 0),
+    DEF(SFA_OBJ_USER_LOGIN, "UserLogin", user_login_fields, NULL, 0),
+    DEF(SFA_OBJ_GROUP, "Group", group_fields, NULL, 0),
+    DEF(SFA_OBJ_GROUP_MEMBER, "GroupMember", group_member_fields, NULL, 0),
+    DEF(SFA_OBJ_PERMISSION_SET, "PermissionSet", permission_set_fields, NULL,
+	0),
+    DEF(SFA_OBJ_PERMISSION_SET_GROUP, "PermissionSetGroup", psg_fields, NULL,
+	0),
+    DEF(SFA_OBJ_PSG_COMPONENT, "PermissionSetGroupComponent",
+	psg_component_fields, NULL, 0),
+    DEF(SFA_OBJ_PS_ASSIGNMENT, "PermissionSetAssignment", ps_assignment_fields,
+	NULL, 0),
+    DEF(SFA_OBJ_CONNECTED_APP, "ConnectedApplication", connected_app_fields,
+	NULL, SFA_OBJ_F_CONNECTED_APPS),
+    DEF(SFA_OBJ_SETUP_ENTITY_ACCESS, "SetupEntityAccess",
+	setup_entity_access_fields, "SetupEntityType = 'ConnectedApplication'",
+	SFA_OBJ_F_CONNECTED_APPS),
+    DEF(SFA_OBJ_OAUTH_TOKEN, "OauthToken", oauth_token_fields, NULL,
+	SFA_OBJ_F_CONNECTED_APPS),
 };
 
 const sfa_obj_def *sfa_obj_get(sfa_obj obj)
@@ -108,10 +137,10 @@ int sfa_obj_canon_time(const char *s, char out[21])
 	/* YYYY-MM-DDTHH:MM:SS then optional .sss then +0000 / Z.  Salesforce
 	 * always answers in UTC, so any other offset is not a Salesforce
 	 * dateTime and stays as it came. */
-	if (strlen(s) < 20 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
-	    s[7] != '-' || !digits(s + 8, 2) || s[10] != 'T' ||
-	    !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) ||
-	    s[16] != ':' || !digits(s + 17, 2))
+	if (strlen(s) < 20 || !digits(s, 4) || s[4] != '-' ||
+	    !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) ||
+	    s[10] != 'T' || !digits(s + 11, 2) || s[13] != ':' ||
+	    !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
 		return 0;
 	z = s + 19;
 	if (*z == '.') {

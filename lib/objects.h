@@ -37,20 +37,34 @@ typedef enum sfa_obj {
 
 typedef struct sfa_obj_def {
 	sfa_obj obj;
-	const char *sobject;       /* API name: "PermissionSetAssignment" */
+	const char *sobject;	   /* API name: "PermissionSetAssignment" */
 	const char *const *fields; /* SOQL field paths, dotted for lookups */
 	size_t nfields;
-	const char *where;         /* fixed SOQL filter without WHERE, or NULL */
+	const char *where; /* fixed SOQL filter without WHERE, or NULL */
 	unsigned flags;
 } sfa_obj_def;
 
 /* Field positions, for code that reads values by name rather than loop. */
-enum { SFA_USER_ID, SFA_USER_USERNAME, SFA_USER_NAME, SFA_USER_FIRST_NAME,
-       SFA_USER_LAST_NAME, SFA_USER_EMAIL, SFA_USER_IS_ACTIVE, SFA_USER_TYPE,
-       SFA_USER_PROFILE_ID, SFA_USER_ROLE_ID, SFA_USER_MANAGER_ID,
-       SFA_USER_MANAGER_USERNAME, SFA_USER_LAST_LOGIN, SFA_USER_CREATED,
-       SFA_USER_FEDERATION_ID, SFA_USER_LICENSE_NAME, SFA_USER_LICENSE_KEY,
-       SFA_USER_NFIELDS };
+enum {
+	SFA_USER_ID,
+	SFA_USER_USERNAME,
+	SFA_USER_NAME,
+	SFA_USER_FIRST_NAME,
+	SFA_USER_LAST_NAME,
+	SFA_USER_EMAIL,
+	SFA_USER_IS_ACTIVE,
+	SFA_USER_TYPE,
+	SFA_USER_PROFILE_ID,
+	SFA_USER_ROLE_ID,
+	SFA_USER_MANAGER_ID,
+	SFA_USER_MANAGER_USERNAME,
+	SFA_USER_LAST_LOGIN,
+	SFA_USER_CREATED,
+	SFA_USER_FEDERATION_ID,
+	SFA_USER_LICENSE_NAME,
+	SFA_USER_LICENSE_KEY,
+	SFA_USER_NFIELDS
+};
 
 /* The definition of one object; obj must be < SFA_OBJ_COUNT. */
 const sfa_obj_def *sfa_obj_get(sfa_obj obj);

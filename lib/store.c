@@ -240,8 +240,8 @@ int sfa_store_open(sfa_store **out, const char *path, unsigned flags,
 		sfa_store *rw = NULL;
 
 		sfa_store_free(st);
-		if ((rc = sfa_store_open(&rw, path,
-					 flags & ~SFA_STORE_READONLY, err)))
+		if ((rc = sfa_store_open(&rw, path, flags & ~SFA_STORE_READONLY,
+					 err)))
 			return rc;
 		sfa_store_free(rw);
 		return sfa_store_open(out, path, flags, err);

@@ -60,12 +60,12 @@ typedef struct sfa_snapshot_info {
 	long long id;
 	const char *org_id;
 	const char *api_version;
-	const char *options;     /* JSON text */
-	const char *started_at;  /* UTC ISO 8601 */
-	const char *finished_at; /* NULL while incomplete */
-	const char *status;      /* "complete" | "incomplete" */
+	const char *options;	  /* JSON text */
+	const char *started_at;	  /* UTC ISO 8601 */
+	const char *finished_at;  /* NULL while incomplete */
+	const char *status;	  /* "complete" | "incomplete" */
 	const char *content_hash; /* hex SHA-256, NULL while incomplete */
-	const char *error;       /* why an incomplete snapshot stopped */
+	const char *error;	  /* why an incomplete snapshot stopped */
 	long long n_users, n_resources, n_access, api_requests;
 } sfa_snapshot_info;
 
@@ -99,7 +99,7 @@ typedef struct sfa_access_row {
 } sfa_access_row;
 
 typedef struct sfa_access_filter {
-	const char *user;        /* Id or Username, NULL for all */
+	const char *user;	 /* Id or Username, NULL for all */
 	const char *access_type; /* NULL for all */
 } sfa_access_filter;
 

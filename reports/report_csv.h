@@ -54,7 +54,6 @@ int sfa_csv_change_row(sfa_csv *w, const sfa_diff_change *c, sfa_err *err);
 
 /* Writes the Change CSV of a computed diff to f, in the diff's order;
  * *rows gets the data row count. */
-int sfa_report_changes_csv(sfa_diff *d, FILE *f, long long *rows,
-			   sfa_err *err);
+int sfa_report_changes_csv(sfa_diff *d, FILE *f, long long *rows, sfa_err *err);
 
 #endif
