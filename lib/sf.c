@@ -188,7 +188,11 @@ static size_t fix_lone_surrogates(char *p, size_t len)
 			}
 		}
 		if (u >= 0xD800 && u <= 0xDFFF) {
-			memcpy(p + 2, "FFFD", 4);
+			/* Overwrite the four hex digits in place. */
+			p[2] = 'F';
+			p[3] = 'F';
+			p[4] = 'F';
+			p[5] = 'D';
 			fixed++;
 		}
 		p += u >= 0 ? 6 : 2;
