@@ -269,7 +269,7 @@ int sfa_connect_resolve(sfa_connect *c, const sfa_cli *cli)
 		return SFA_EXIT_USAGE;
 	}
 	if (sfa_domain_normalize(domain, &c->base_url, &err)) {
-		sfa_cli_errorf("--domain: %s", err.msg);
+		sfa_cli_errorf("%s", err.msg);
 		return SFA_EXIT_USAGE;
 	}
 	a->base_url = c->base_url;
@@ -294,7 +294,7 @@ int sfa_connect_resolve_login(sfa_connect *c, const sfa_cli *cli)
 		return SFA_EXIT_USAGE;
 	}
 	if (sfa_domain_normalize(domain, &c->base_url, &err)) {
-		sfa_cli_errorf("--domain: %s", err.msg);
+		sfa_cli_errorf("%s", err.msg);
 		return SFA_EXIT_USAGE;
 	}
 	c->auth_cfg.base_url = c->base_url;

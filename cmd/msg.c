@@ -73,7 +73,10 @@ int sfa_cli_exit_for(int code)
 {
 	if (code == 0)
 		return SFA_EXIT_OK;
-	return code == SFA_EINPUT ? SFA_EXIT_USAGE : SFA_EXIT_FAIL;
+	/* A snapshot, store or file the user named that does not exist is
+	 * bad input too: nothing was changed, and the fix is in the command. */
+	return code == SFA_EINPUT || code == SFA_ENOTFOUND ? SFA_EXIT_USAGE
+							   : SFA_EXIT_FAIL;
 }
 
 int sfa_cli_parse_id(const char *flag, const char *s, long long *out)
