@@ -24,24 +24,6 @@ static sfa_http *http;
 static sfa_auth_config cfg;
 static sfa_sf *sf;
 
-static char *login_reply(void)
-{
-	char body[1024];
-
-	snprintf(body, sizeof(body),
-		 "<?xml version=\"1.0\"?><soapenv:Envelope xmlns:soapenv="
-		 "\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns="
-		 "\"urn:partner.soap.sforce.com\"><soapenv:Body><loginResponse>"
-		 "<result><passwordExpired>false</passwordExpired><serverUrl>"
-		 "%s/services/Soap/u/64.0/00D</serverUrl><sessionId>00D!SESS"
-		 "</sessionId><userId>005000000000001AAA</userId><userInfo>"
-		 "<organizationId>00D000000000001AAA</organizationId>"
-		 "</userInfo></result></loginResponse></soapenv:Body>"
-		 "</soapenv:Envelope>",
-		 m.url);
-	return mock_reply(200, "Content-Type: text/xml\r\n", body);
-}
-
 /* Forgets the replies and requests of the previous input.  The server
  * thread may still be sending the last reply of that input after the
  * client gave up on it, so replies are freed one input later: the server
@@ -87,7 +69,7 @@ static void init(void)
 	cfg.password = "pw";
 	if (sfa_sf_new(&sf, http, &cfg, &err))
 		abort();
-	mock_push(&m, login_reply());
+	mock_push(&m, mock_login_reply(&m));
 	if (sfa_sf_login(sf, &err))
 		abort();
 }

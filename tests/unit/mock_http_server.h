@@ -56,6 +56,26 @@ static inline char *mock_reply(int status, const char *extra_headers,
 	return s;
 }
 
+/* A SOAP login() success whose serverUrl points back at the mock server,
+ * so the REST calls that follow land on it too.  Caller frees. */
+static inline char *mock_login_reply(const mock_server *m)
+{
+	char body[1024];
+
+	snprintf(body, sizeof(body),
+		 "<?xml version=\"1.0\"?><soapenv:Envelope xmlns:soapenv="
+		 "\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns="
+		 "\"urn:partner.soap.sforce.com\"><soapenv:Body><loginResponse>"
+		 "<result><passwordExpired>false</passwordExpired><serverUrl>"
+		 "%s/services/Soap/u/64.0/00D</serverUrl><sessionId>00D!SESS"
+		 "</sessionId><userId>005000000000001AAA</userId><userInfo>"
+		 "<organizationId>00D000000000001AAA</organizationId>"
+		 "</userInfo></result></loginResponse></soapenv:Body>"
+		 "</soapenv:Envelope>",
+		 m->url);
+	return mock_reply(200, "Content-Type: text/xml\r\n", body);
+}
+
 /* The "Content-Length:" header line of a request head, or NULL. */
 static inline const char *mock_content_length(const char *head, const char *eoh)
 {

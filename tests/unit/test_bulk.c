@@ -88,24 +88,6 @@ START_TEST(test_csv_stream_refuses_input_ending_inside_quotes)
 }
 END_TEST
 
-static char *login_reply(const mock_server *m)
-{
-	char body[1024];
-
-	snprintf(body, sizeof(body),
-		 "<?xml version=\"1.0\"?><soapenv:Envelope xmlns:soapenv="
-		 "\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns="
-		 "\"urn:partner.soap.sforce.com\"><soapenv:Body><loginResponse>"
-		 "<result><passwordExpired>false</passwordExpired><serverUrl>"
-		 "%s/services/Soap/u/64.0/00D</serverUrl><sessionId>00D!SESS"
-		 "</sessionId><userId>005000000000001AAA</userId><userInfo>"
-		 "<organizationId>00D000000000001AAA</organizationId>"
-		 "</userInfo></result></loginResponse></soapenv:Body>"
-		 "</soapenv:Envelope>",
-		 m->url);
-	return mock_reply(200, "Content-Type: text/xml\r\n", body);
-}
-
 /* A reply that announces more body than it sends: the connection closes
  * early, as when a network drops mid-page. */
 static char *cut_reply(const char *headers, const char *body)
@@ -168,7 +150,7 @@ START_TEST(test_bulk_query_reads_every_page_once_through_a_cut_page)
 	cfg.username = "admin@acme.example";
 	cfg.password = "pw";
 	ck_assert_int_eq(sfa_sf_new(&sf, http, &cfg, &err), 0);
-	mock_push(&m, login_reply(&m));
+	mock_push(&m, mock_login_reply(&m));
 	mock_push(&m, mock_reply(200, "",
 				 "{\"id\":\"750000000000001AAA\","
 				 "\"state\":\"UploadComplete\"}"));

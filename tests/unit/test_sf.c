@@ -14,25 +14,6 @@
 #include "sf_error.h"
 #include "soql.h"
 
-/* A SOAP login reply whose serverUrl points back at the mock server. */
-static char *login_reply(const mock_server *m)
-{
-	char body[1024];
-
-	snprintf(body, sizeof(body),
-		 "<?xml version=\"1.0\"?><soapenv:Envelope xmlns:soapenv="
-		 "\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns="
-		 "\"urn:partner.soap.sforce.com\"><soapenv:Body><loginResponse>"
-		 "<result><passwordExpired>false</passwordExpired><serverUrl>"
-		 "%s/services/Soap/u/64.0/00D</serverUrl><sessionId>00D!SESS"
-		 "</sessionId><userId>005000000000001AAA</userId><userInfo>"
-		 "<organizationId>00D000000000001AAA</organizationId>"
-		 "</userInfo></result></loginResponse></soapenv:Body>"
-		 "</soapenv:Envelope>",
-		 m->url);
-	return mock_reply(200, "Content-Type: text/xml\r\n", body);
-}
-
 struct fixture {
 	mock_server m;
 	sfa_http *http;
@@ -85,7 +66,7 @@ START_TEST(test_sf_query_follows_next_records_url)
 	int n = 0;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(
 	    &f.m,
 	    mock_reply(200, "Sforce-Limit-Info: api-usage=17/5000\r\n",
@@ -132,7 +113,7 @@ START_TEST(test_sf_query_all_uses_query_all)
 	int n = 0;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(200, "",
 				   "{\"totalSize\":0,\"done\":true,"
 				   "\"records\":[]}"));
@@ -158,9 +139,9 @@ START_TEST(test_sf_relogs_in_once_after_401)
 	int n = 0;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(401, "", session_expired));
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(200, "",
 				   "{\"totalSize\":1,\"done\":true,"
 				   "\"records\":[{\"Id\":\"1\"}]}"));
@@ -187,13 +168,13 @@ START_TEST(test_sf_refused_sessions_stop_after_bounded_logins)
 	int n = 0;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(401, "", session_expired));
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(401, "", session_expired));
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(401, "", session_expired));
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	sfa_err_clear(&err);
 	ck_assert_int_eq(sfa_sf_query(f.sf, "SELECT Id FROM User", 0,
 				      count_records, &n, &err),
@@ -212,7 +193,7 @@ START_TEST(test_sf_request_limit_is_never_retried)
 	int n = 0;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m,
 		  mock_reply(403, "Sforce-Limit-Info: api-usage=5001/5000\r\n",
 			     "[{\"message\":\"TotalRequests Limit "
@@ -236,7 +217,7 @@ START_TEST(test_sf_insufficient_access_names_object_and_permission)
 	int n = 0;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(403, "",
 				   "[{\"message\":\"insufficient access\","
 				   "\"errorCode\":\"INSUFFICIENT_ACCESS\"}]"));
@@ -260,7 +241,7 @@ START_TEST(test_sf_truncated_page_is_fetched_again)
 	int n = 0;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(200, "", "{\"done\":true,\"records\":[{"));
 	mock_push(&f.m, mock_reply(200, "",
 				   "{\"done\":true,\"records\":[{\"Id\":"
@@ -302,7 +283,7 @@ START_TEST(test_sf_lone_surrogate_is_read_as_replacement_character)
 	sfa_err err;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m,
 		  mock_reply(200, "",
 			     "{\"done\":true,\"records\":["
@@ -337,7 +318,7 @@ START_TEST(test_sf_callback_can_stop_the_query)
 	sfa_err err;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(200, "",
 				   "{\"done\":false,\"nextRecordsUrl\":"
 				   "\"/services/data/v64.0/query/x-1\","
@@ -358,7 +339,7 @@ START_TEST(test_sf_refuses_next_records_url_off_the_instance)
 	int n = 0;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(200, "",
 				   "{\"done\":false,\"nextRecordsUrl\":"
 				   "\"@evil.example/x\",\"records\":[]}"));
@@ -395,7 +376,7 @@ START_TEST(test_sf_refuses_next_records_url_with_dot_segments)
 			 "{\"done\":false,\"nextRecordsUrl\":\"%s\","
 			 "\"records\":[{\"Id\":\"1\"}]}",
 			 bad[i]);
-		mock_push(&f.m, login_reply(&f.m));
+		mock_push(&f.m, mock_login_reply(&f.m));
 		mock_push(&f.m, mock_reply(200, "", page));
 		sfa_err_clear(&err);
 		ck_assert_int_eq(sfa_sf_query(f.sf, "SELECT Id FROM User", 0,
@@ -417,7 +398,7 @@ START_TEST(test_sf_record_that_is_not_an_object_is_a_protocol_error)
 	int n = 0;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(200, "",
 				   "{\"done\":true,\"records\":[{\"Id\":\"1\"},"
 				   "\"005000000000001AAA\",null]}"));
@@ -449,7 +430,7 @@ START_TEST(test_sf_lost_query_locator_restarts_the_query)
 	int n = 0;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(200, "", first_page));
 	mock_push(&f.m, mock_reply(400, "", locator_lost));
 	mock_push(&f.m, mock_reply(200, "", first_page));
@@ -477,7 +458,7 @@ START_TEST(test_sf_lost_query_locator_gives_up_after_three_restarts)
 	int i, n = 0;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	for (i = 0; i < 4; i++) {
 		mock_push(&f.m, mock_reply(200, "", first_page));
 		mock_push(&f.m, mock_reply(400, "", locator_lost));
@@ -504,7 +485,7 @@ START_TEST(test_sf_write_is_sent_once)
 	json_t *out = NULL;
 
 	setup(&f);
-	mock_push(&f.m, login_reply(&f.m));
+	mock_push(&f.m, mock_login_reply(&f.m));
 	mock_push(&f.m, mock_reply(503, "", "[]"));
 	sfa_err_clear(&err);
 	ck_assert_int_eq(sfa_sf_request(f.sf, "POST",
