@@ -144,12 +144,9 @@ long sfa_http_requests_sent(const sfa_http *h)
 	return h ? h->sent : 0;
 }
 
-/* Forgets what a previous attempt captured; the body is wiped because it
- * may hold a session id or token. */
-static void response_reset(sfa_http_response *r)
+/* Forgets the captured headers of a response. */
+static void headers_reset(sfa_http_response *r)
 {
-	sfa_secret_wipe(r->body.data, r->body.len);
-	sfa_buf_reset(&r->body);
 	free(r->content_type);
 	free(r->location);
 	free(r->limit_info);
@@ -157,6 +154,15 @@ static void response_reset(sfa_http_response *r)
 	free(r->number_of_records);
 	r->content_type = r->location = r->limit_info = NULL;
 	r->locator = r->number_of_records = NULL;
+}
+
+/* Forgets what a previous attempt captured; the body is wiped because it
+ * may hold a session id or token. */
+static void response_reset(sfa_http_response *r)
+{
+	sfa_secret_wipe(r->body.data, r->body.len);
+	sfa_buf_reset(&r->body);
+	headers_reset(r);
 	r->status = 0;
 }
 
@@ -238,13 +244,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	/* A status line starts a new response (after a 100 Continue or an
 	 * auth challenge): forget the headers of the previous one. */
 	if (len >= 5 && !memcmp(p, "HTTP/", 5)) {
-		free(r->content_type);
-		free(r->location);
-		free(r->limit_info);
-		free(r->locator);
-		free(r->number_of_records);
-		r->content_type = r->location = r->limit_info = NULL;
-		r->locator = r->number_of_records = NULL;
+		headers_reset(r);
 		return len;
 	}
 	if (capture(p, len, "Content-Type", &r->content_type, &t->nomem) ||
