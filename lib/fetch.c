@@ -168,11 +168,3 @@ int sfa_fetch__put_text(sfa_store *st, const sfa_obj_def *def,
 	}
 	return put(st, def, opts, r, err);
 }
-
-int sfa_fetch_snapshot(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
-		       sfa_fetch_progress_fn progress, void *ud,
-		       long long *snapshot_id, sfa_err *err)
-{
-	return sfa_fetch_run(sf, st, opts, NULL, progress, ud, NULL,
-			     snapshot_id, err);
-}

@@ -74,11 +74,6 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 		  void *ud, sfa_fetch_stats *stats, long long *snapshot_id,
 		  sfa_err *err);
 
-/* sfa_fetch_run() with the default tuning and no stats. */
-int sfa_fetch_snapshot(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
-		       sfa_fetch_progress_fn progress, void *ud,
-		       long long *snapshot_id, sfa_err *err);
-
 /* The SOQL of one object's scan under opts, malloc'd (caller frees), or
  * NULL on ENOMEM.  Exposed for tests and for `sync -v`. */
 char *sfa_fetch_soql(const sfa_obj_def *def, const sfa_sync_opts *opts);
