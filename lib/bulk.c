@@ -10,8 +10,8 @@
 
 #include "csv_stream.h"
 #include "http.h"
+#include "sf_int.h"
 
-#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,16 +193,9 @@ static int fetch_page(sfa_bulk_query *q, const char *locator, sfa_err *err)
 	q->delivered = 0;
 	rc = sfa_buf_printf(&path, "jobs/query/%s/results?maxRecords=%ld",
 			    q->job, q->o.max_records);
-	if (rc == 0 && locator)
-		rc = sfa_buf_puts(&path, "&locator=");
-	for (; rc == 0 && locator && *locator; locator++) {
-		/* Locators are opaque: pass them on URL-encoded. */
-		unsigned char ch = (unsigned char)*locator;
-
-		rc = isalnum(ch) || strchr("-._~", ch)
-			 ? sfa_buf_append(&path, locator, 1)
-			 : sfa_buf_printf(&path, "%%%02X", ch);
-	}
+	/* Locators are opaque: pass them on URL-encoded, like a SOQL query. */
+	if (rc == 0 && locator && (rc = sfa_buf_puts(&path, "&locator=")) == 0)
+		rc = sfa_sf__url_encode(&path, locator);
 	if (rc) {
 		sfa_buf_free(&path);
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
