@@ -60,11 +60,27 @@ function send(method, params = {}, sessionId) {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Chromium's helper processes keep writing into the profile for a moment
+// after the browser is killed, so the profile is removed only once the
+// browser has exited, with retries; a leftover temporary directory is not a
+// failure of the report under test.
+let finishing = false;
 function finish(code) {
+  if (finishing) return;
+  finishing = true;
   clearTimeout(killer);
-  try { chrome.kill('SIGKILL'); } catch (e) { /* already gone */ }
-  fs.rmSync(profile, { recursive: true, force: true });
-  process.exit(code);
+  const cleanup = () => {
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch (e) {
+      console.error(`note: could not remove ${profile}: ${e.code || e.message}`);
+    }
+    process.exit(code);
+  };
+  if (chrome.exitCode !== null || chrome.signalCode !== null) return cleanup();
+  chrome.once('exit', () => setTimeout(cleanup, 100));
+  setTimeout(cleanup, 5000).unref();
+  try { chrome.kill('SIGKILL'); } catch (e) { cleanup(); }
 }
 
 const problems = [];
