@@ -201,22 +201,16 @@ static int advance(sqlite3_stmt *s, int *more)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
 }
 
-/* The access rows of one snapshot and not the other: a merge of both in
- * primary key order, one sequential pass over each. */
-static int diff_access(sfa_diff *d, sfa_err *err)
+/* The rows of cursor a (snapshot `from`) and not b (`to`) and the other
+ * way round: a merge of both in primary key order, one sequential pass
+ * over each.  Leaves both cursors at their end; the caller resets them. */
+static int merge(sfa_diff *d, sqlite3_stmt *a, sqlite3_stmt *b,
+		 sqlite3_stmt *put)
 {
-	sqlite3_stmt *a = NULL, *b = NULL, *put = NULL;
 	int rc, more_a, more_b;
 
-	if ((rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_KEYS, d->from, &a,
-				 "comparing access", err)) ||
-	    (rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_KEYS, d->to, &b,
-				 "comparing access", err)) ||
-	    (rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_PUT, 0, &put,
-				 "comparing access", err)))
-		goto out;
-	if (advance(a, &more_a) != 0 || advance(b, &more_b) != 0)
-		goto sqlfail;
+	if ((rc = advance(a, &more_a)) || (rc = advance(b, &more_b)))
+		return rc;
 	while (more_a || more_b) {
 		int c = !more_a ? 1 : !more_b ? -1 : key_cmp(a, b);
 
@@ -229,11 +223,116 @@ static int diff_access(sfa_diff *d, sfa_err *err)
 		if (!rc && c >= 0)
 			rc = advance(b, &more_b);
 		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Whether snapshot id has per-user digests (finished by schema v3). */
+static int has_digests(sfa_diff *d, long long id, int *yes, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sfa_store_prep(d->st, SQL_DIFF_HAS_DIGESTS, id, &s,
+				 "comparing access", err)))
+		return rc;
+	rc = sqlite3_step(s);
+	*yes = rc == SQLITE_ROW && sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW
+		   ? 0
+		   : sfa_store_sqlerr(d->st, err, "comparing access");
+}
+
+/* Merges the rows of one user (a and b prepared as
+ * SQL_DIFF_USER_ACCESS_KEYS of the two snapshots). */
+static int merge_user(sfa_diff *d, sqlite3_stmt *a, sqlite3_stmt *b,
+		      sqlite3_stmt *put, sqlite3_int64 uid)
+{
+	int rc;
+
+	sqlite3_bind_int64(a, 2, uid);
+	sqlite3_bind_int64(b, 2, uid);
+	rc = merge(d, a, b, put);
+	sqlite3_reset(a);
+	sqlite3_reset(b);
+	return rc;
+}
+
+/* Equal digests are equal rows (store_hash.c), so only the users whose
+ * digest differs, or who have rows in one snapshot only, are merged row
+ * by row: a diff of two snapshots of a large org where few users changed
+ * reads one digest per user instead of every access row. */
+static int merge_by_user(sfa_diff *d, sqlite3_stmt *put, sfa_err *err)
+{
+	sqlite3_stmt *da = NULL, *db = NULL, *a = NULL, *b = NULL;
+	int rc, more_a, more_b;
+
+	if ((rc = sfa_store_prep(d->st, SQL_DIFF_DIGESTS, d->from, &da,
+				 "comparing access", err)) ||
+	    (rc = sfa_store_prep(d->st, SQL_DIFF_DIGESTS, d->to, &db,
+				 "comparing access", err)) ||
+	    (rc = sfa_store_prep(d->st, SQL_DIFF_USER_ACCESS_KEYS, d->from, &a,
+				 "comparing access", err)) ||
+	    (rc = sfa_store_prep(d->st, SQL_DIFF_USER_ACCESS_KEYS, d->to, &b,
+				 "comparing access", err)))
+		goto out;
+	if (advance(da, &more_a) || advance(db, &more_b))
+		goto sqlfail;
+	while (more_a || more_b) {
+		sqlite3_int64 ua = more_a ? sqlite3_column_int64(da, 0) : 0;
+		sqlite3_int64 ub = more_b ? sqlite3_column_int64(db, 0) : 0;
+		int c = !more_a ? 1 : !more_b ? -1 : ua < ub ? -1 : ua > ub;
+
+		if (c != 0 ||
+		    sqlite3_column_bytes(da, 1) !=
+			sqlite3_column_bytes(db, 1) ||
+		    memcmp(sqlite3_column_blob(da, 1),
+			   sqlite3_column_blob(db, 1),
+			   (size_t)sqlite3_column_bytes(da, 1)) != 0)
+			rc = merge_user(d, a, b, put, c > 0 ? ub : ua);
+		if (!rc && c <= 0)
+			rc = advance(da, &more_a);
+		if (!rc && c >= 0)
+			rc = advance(db, &more_b);
+		if (rc)
 			goto sqlfail;
 	}
 	goto out;
 sqlfail:
 	rc = sfa_store_sqlerr(d->st, err, "comparing access");
+out:
+	sqlite3_finalize(da);
+	sqlite3_finalize(db);
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	return rc;
+}
+
+/* The access rows of one snapshot and not the other: by user digests when
+ * both snapshots have them, else every row of both. */
+static int diff_access(sfa_diff *d, sfa_err *err)
+{
+	sqlite3_stmt *a = NULL, *b = NULL, *put = NULL;
+	int rc, dig_a = 0, dig_b = 0;
+
+	if ((rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_PUT, 0, &put,
+				 "comparing access", err)) ||
+	    (rc = has_digests(d, d->from, &dig_a, err)) ||
+	    (rc = has_digests(d, d->to, &dig_b, err)))
+		goto out;
+	if (dig_a && dig_b) {
+		rc = merge_by_user(d, put, err);
+		goto out;
+	}
+	if ((rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_KEYS, d->from, &a,
+				 "comparing access", err)) ||
+	    (rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_KEYS, d->to, &b,
+				 "comparing access", err)))
+		goto out;
+	if (merge(d, a, b, put))
+		rc = sfa_store_sqlerr(d->st, err, "comparing access");
 out:
 	sqlite3_finalize(a);
 	sqlite3_finalize(b);

@@ -46,6 +46,18 @@
 	"SELECT user_id, access_type, access_id, via_type, via_id FROM access" \
 	" WHERE snapshot_id = ?1"                                             \
 	" ORDER BY user_id, access_type, access_id, via_type, via_id"
+/* The same, of one user (?2): the rows of a user whose digest differs. */
+#define SQL_DIFF_USER_ACCESS_KEYS                                              \
+	"SELECT user_id, access_type, access_id, via_type, via_id FROM access" \
+	" WHERE snapshot_id = ?1 AND user_id = ?2"                            \
+	" ORDER BY user_id, access_type, access_id, via_type, via_id"
+/* Per-user digests (schema v3) of snapshot ?1, in user key order; the
+ * count says whether the snapshot has them at all. */
+#define SQL_DIFF_DIGESTS                                                       \
+	"SELECT user_id, digest FROM user_digest WHERE snapshot_id = ?1"      \
+	" ORDER BY user_id"
+#define SQL_DIFF_HAS_DIGESTS                                                   \
+	"SELECT EXISTS (SELECT 1 FROM user_digest WHERE snapshot_id = ?1)"
 /* ?1 kind, ?2 the snapshot the row is in, then the key. */
 #define SQL_DIFF_ACCESS_PUT                                                    \
 	"INSERT INTO temp.sfa_diff_access VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"

@@ -23,7 +23,8 @@
  * to migrations[]; nothing else changes. */
 static const char *const v1[] = {SQL_SCHEMA_V1, NULL};
 static const char *const v2[] = {SQL_SCHEMA_V2, NULL};
-static const char *const *const migrations[] = {v1, v2};
+static const char *const v3[] = {SQL_SCHEMA_V3, NULL};
+static const char *const *const migrations[] = {v1, v2, v3};
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
 /* Per object: its INSERT and, per field in objects.h order, how the
@@ -475,7 +476,7 @@ int sfa_store_finish_snapshot(sfa_store *st, long long api_requests,
 	if ((rc = sfa_access_derive(st, err)) ||
 	    (rc = query_int(st, SQL_COUNT_USERS, st->snap, &n_users, err)) ||
 	    (rc = query_int(st, SQL_COUNT_ACCESS, st->snap, &n_access, err)) ||
-	    (rc = sfa_store_content_hash(st, st->snap, hex, &n_resources,
+	    (rc = sfa_store_content_hash(st, st->snap, 1, hex, &n_resources,
 					 err)) ||
 	    (rc = sfa_store_prep(st, SQL_SNAPSHOT_FINISH, st->snap, &s,
 				 "finishing the snapshot", err)))

@@ -73,7 +73,8 @@
 	" UNION ALL SELECT user_id FROM sf_oauth_token"                       \
 	" UNION ALL SELECT user_id FROM access"                               \
 	" UNION ALL SELECT access_id FROM access"                             \
-	" UNION ALL SELECT via_id FROM access"
+	" UNION ALL SELECT via_id FROM access"                                \
+	" UNION ALL SELECT user_id FROM user_digest"
 #define SQL_GC_DEAD_IDS                                                        \
 	"DELETE FROM sfid WHERE id NOT IN (SELECT id FROM temp.gc_live)"
 #define SQL_GC_LIVE_DROP "DROP TABLE IF EXISTS temp.gc_live"

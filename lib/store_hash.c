@@ -65,11 +65,13 @@ static int put_field(sfa_buf *b, const unsigned char *v, int n, int last)
 	return rc ? rc : sfa_buf_puts(b, last ? "\n" : "\t");
 }
 
-/* Hashes one line per row of s, each led by the field `lead` (lead_n
- * bytes) when lead is set; *rows counts them.  Returns SQLITE_DONE at the
- * end, SQLITE_NOMEM when the line cannot grow, else SQLite's error. */
-static int hash_rows(EVP_MD_CTX *md, sqlite3_stmt *s, const unsigned char *lead,
-		     int lead_n, sfa_buf *line, long long *rows)
+/* Hashes one line per row of s into md, and into user when set, each led
+ * by the field `lead` (lead_n bytes) when lead is set; *rows counts them.
+ * Returns SQLITE_DONE at the end, SQLITE_NOMEM when the line cannot grow,
+ * else SQLite's error. */
+static int hash_rows(EVP_MD_CTX *md, EVP_MD_CTX *user, sqlite3_stmt *s,
+		     const unsigned char *lead, int lead_n, sfa_buf *line,
+		     long long *rows)
 {
 	int rc, i, n = sqlite3_column_count(s);
 
@@ -82,6 +84,8 @@ static int hash_rows(EVP_MD_CTX *md, sqlite3_stmt *s, const unsigned char *lead,
 				      sqlite3_column_bytes(s, i), i == n - 1))
 				return SQLITE_NOMEM;
 		EVP_DigestUpdate(md, line->data, line->len);
+		if (user)
+			EVP_DigestUpdate(user, line->data, line->len);
 		(*rows)++;
 	}
 	return rc;
@@ -111,20 +115,42 @@ static int hash_resources(sfa_store *st, EVP_MD_CTX *md, long long id,
 	if ((rc = sfa_store_prep(st, SQL_HASH_RESOURCES, id, &s,
 				 "hashing the snapshot", err)))
 		return rc;
-	rc = hash_rc(st, hash_rows(md, s, NULL, 0, &line, rows), err);
+	rc = hash_rc(st, hash_rows(md, NULL, s, NULL, 0, &line, rows), err);
 	sfa_buf_free(&line);
 	sqlite3_finalize(s);
 	return rc;
 }
 
+/* Records the digest of one user's lines (SQL_HASH_DIGEST_PUT) and
+ * restarts the user's hash for the next one.  A digest is the first 16
+ * bytes of the SHA-256: enough to tell two users' rows apart by chance
+ * never, and half the bytes per user. */
+static int put_digest(EVP_MD_CTX *user, sqlite3_stmt *put, sqlite3_int64 uid)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	int rc;
+
+	if (!EVP_DigestFinal_ex(user, d, &n) || n < 16 ||
+	    !EVP_DigestInit_ex(user, EVP_sha256(), NULL))
+		return SQLITE_ERROR;
+	sqlite3_bind_int64(put, 2, uid);
+	sqlite3_bind_blob(put, 3, d, 16, SQLITE_TRANSIENT);
+	rc = sqlite3_step(put);
+	sqlite3_reset(put);
+	return rc == SQLITE_DONE ? 0 : rc;
+}
+
 /* The access section: per user in Salesforce id order, the user's rows,
- * each line led by the user's id. */
-static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
+ * each line led by the user's id.  With `digests`, each user's lines are
+ * also hashed alone and recorded in user_digest. */
+static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id, int digests,
 		       long long *rows, sfa_err *err)
 {
 	static const char title[] = "access\n";
 	sfa_buf line = {0};
-	sqlite3_stmt *users = NULL, *acc = NULL;
+	sqlite3_stmt *users = NULL, *acc = NULL, *put = NULL;
+	EVP_MD_CTX *user = NULL;
 	int rc;
 
 	EVP_DigestUpdate(md, title, sizeof(title) - 1);
@@ -132,26 +158,40 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
 	if ((rc = sfa_store_prep(st, SQL_HASH_USERS, id, &users,
 				 "hashing the snapshot", err)) ||
 	    (rc = sfa_store_prep(st, SQL_HASH_USER_ACCESS, id, &acc,
-				 "hashing the snapshot", err)))
+				 "hashing the snapshot", err)) ||
+	    (digests && (rc = sfa_store_prep(st, SQL_HASH_DIGEST_PUT, id, &put,
+					     "hashing the snapshot", err))))
 		goto out;
+	if (digests && (!(user = EVP_MD_CTX_new()) ||
+			!EVP_DigestInit_ex(user, EVP_sha256(), NULL))) {
+		rc = sfa_err_set(err, SFA_EINTERNAL, "SHA-256 unavailable");
+		goto out;
+	}
 	while ((rc = sqlite3_step(users)) == SQLITE_ROW) {
-		sqlite3_bind_int64(acc, 2, sqlite3_column_int64(users, 0));
-		rc = hash_rows(md, acc, sqlite3_column_text(users, 1),
+		sqlite3_int64 uid = sqlite3_column_int64(users, 0);
+
+		sqlite3_bind_int64(acc, 2, uid);
+		rc = hash_rows(md, user, acc, sqlite3_column_text(users, 1),
 			       sqlite3_column_bytes(users, 1), &line, rows);
 		sqlite3_reset(acc);
+		if (rc == SQLITE_DONE && user &&
+		    (rc = put_digest(user, put, uid)) == 0)
+			rc = SQLITE_DONE;
 		if (rc != SQLITE_DONE)
 			break;
 	}
 	rc = hash_rc(st, rc, err);
 out:
+	EVP_MD_CTX_free(user);
 	sfa_buf_free(&line);
+	sqlite3_finalize(put);
 	sqlite3_finalize(acc);
 	sqlite3_finalize(users);
 	return rc;
 }
 
-int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
-			   long long *n_resources, sfa_err *err)
+int sfa_store_content_hash(sfa_store *st, long long id, int digests,
+			   char hex[65], long long *n_resources, sfa_err *err)
 {
 	static const char head[] = "sfaccess-snapshot-v1\n";
 	unsigned char md_out[EVP_MAX_MD_SIZE];
@@ -168,7 +208,7 @@ int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
 	}
 	EVP_DigestUpdate(md, head, sizeof(head) - 1);
 	if ((rc = hash_resources(st, md, id, n_resources, err)) ||
-	    (rc = hash_access(st, md, id, &n_access, err))) {
+	    (rc = hash_access(st, md, id, digests, &n_access, err))) {
 		EVP_MD_CTX_free(md);
 		return rc;
 	}

@@ -11,7 +11,7 @@
 #include <sqlite3.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SFA_STORE_VERSION 2
+#define SFA_STORE_VERSION 3
 
 /* One slot of the Salesforce-id cache: a direct-mapped table in front of
  * the sfid dictionary, so repeated ids (AssigneeId, GroupId, ...) cost a
@@ -51,8 +51,9 @@ int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,
 		  sfa_err *err);
 
 /* The content hash of snapshot id as 64 hex digits, and its number of
- * resources (store_hash.c). */
-int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
-			   long long *n_resources, sfa_err *err);
+ * resources (store_hash.c).  With `digests` (the snapshot being finished,
+ * inside its write transaction) it also records each user's digest. */
+int sfa_store_content_hash(sfa_store *st, long long id, int digests,
+			   char hex[65], long long *n_resources, sfa_err *err);
 
 #endif

@@ -354,6 +354,18 @@
 	" PRIMARY KEY (file_sha256, line)) WITHOUT ROWID",                    \
 		"PRAGMA user_version = 2"
 
+/* Schema version 3: per user of a snapshot, a digest of the user's access
+ * lines as the content hash reads them (store_hash.c).  Equal digests mean
+ * equal access rows, so the differ compares rows only of users whose
+ * digest differs.  Snapshots finished before version 3 have none; the
+ * differ then compares every row. */
+#define SQL_SCHEMA_V3                                                          \
+	"CREATE TABLE user_digest (snapshot_id INTEGER NOT NULL REFERENCES"   \
+	" snapshot(id) ON DELETE CASCADE, user_id INTEGER NOT NULL,"          \
+	" digest BLOB NOT NULL, PRIMARY KEY (snapshot_id, user_id))"          \
+	" WITHOUT ROWID",                                                     \
+		"PRAGMA user_version = 3"
+
 #define SQL_EACH_RESOURCE                                                      \
 	"SELECT type, id, name, attrs FROM resource WHERE snapshot_id = ?1"   \
 	" AND (?2 IS NULL OR type = ?2) ORDER BY type, name, id"
@@ -376,6 +388,10 @@
 	" x.expires_at FROM access x JOIN sfid xs ON xs.id = x.access_id"     \
 	" LEFT JOIN sfid vs ON vs.id = x.via_id WHERE x.snapshot_id = ?1"     \
 	" AND x.user_id = ?2 ORDER BY 1, 2, 3, 4, 5, 6"
+/* ?1 the snapshot, ?2 the user, ?3 the digest of the user's lines. */
+#define SQL_HASH_DIGEST_PUT                                                    \
+	"INSERT OR REPLACE INTO user_digest (snapshot_id, user_id, digest)"   \
+	" VALUES (?1, ?2, ?3)"
 
 /* clang-format on */
 

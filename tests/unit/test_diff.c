@@ -110,6 +110,77 @@ START_TEST(test_added_and_removed_rows_keep_their_via_and_come_in_order)
 }
 END_TEST
 
+static long long count_of(sfa_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	long long n;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+START_TEST(test_user_digests_skip_unchanged_users_and_match_a_full_merge)
+{
+	/* 005A unchanged, 005B changed, 005C only before, 005D only after. */
+	static const struct rec before[] = {
+	    PROFILE("00eP", "Sales"),
+	    USER("005A", T, "Standard", "00eP", NULL),
+	    USER("005B", T, "Standard", "00eP", NULL),
+	    USER("005C", T, "Standard", "00eP", NULL),
+	    PS("0PS1", F, NULL, NULL),
+	    PS("0PS2", F, NULL, NULL),
+	    PSA("0Pa1", "005A", "0PS1", NULL, NULL, "2026-01-01T00:00:00Z"),
+	    PSA("0Pa2", "005B", "0PS1", NULL, NULL, "2026-01-01T00:00:00Z"),
+	};
+	static const struct rec after[] = {
+	    PROFILE("00eP", "Sales"),
+	    USER("005A", T, "Standard", "00eP", NULL),
+	    USER("005B", T, "Standard", "00eP", NULL),
+	    USER("005D", T, "Standard", "00eP", NULL),
+	    PS("0PS1", F, NULL, NULL),
+	    PS("0PS2", F, NULL, NULL),
+	    PSA("0Pa1", "005A", "0PS1", NULL, NULL, "2026-01-01T00:00:00Z"),
+	    PSA("0Pa3", "005B", "0PS2", NULL, NULL, "2026-01-01T00:00:00Z"),
+	};
+	static const char want[] =
+	    "added 005B permission_set 0PS2 direct - s2|"
+	    "added 005D profile 00eP direct - s2|"
+	    "removed 005B permission_set 0PS1 direct - s1|"
+	    "removed 005C profile 00eP direct - s1|"
+	    "resource_added user 005D Name 005D s2|"
+	    "resource_removed user 005C Name 005C s1|";
+	char path[64];
+	sfa_store *st = fx_open(path);
+	long long a = fx_snapshot(st, before, NREC(before));
+	long long b = fx_snapshot(st, after, NREC(after));
+	struct out o;
+
+	/* Every user with access rows has a digest; 005A's are equal. */
+	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM user_digest"), 6);
+	ck_assert_int_eq(
+	    count_of(st, "SELECT count(*) FROM user_digest x JOIN user_digest"
+			 " y ON y.user_id = x.user_id AND y.snapshot_id = 2"
+			 " AND y.digest = x.digest WHERE x.snapshot_id = 1"),
+	    1);
+	ck_assert_int_eq(changes(st, a, b, &o), 6);
+	ck_assert_str_eq(o.s, want);
+	/* A snapshot without digests (finished before schema v3) is
+	 * compared row by row, with the same result. */
+	ck_assert_int_eq(sqlite3_exec(st->db,
+				      "DELETE FROM user_digest WHERE "
+				      "snapshot_id = 1",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(changes(st, a, b, &o), 6);
+	ck_assert_str_eq(o.s, want);
+	fx_close(st, path);
+}
+END_TEST
+
 START_TEST(
     test_changed_attributes_have_old_and_new_values_and_last_login_is_not_one)
 {
@@ -274,19 +345,6 @@ static int on_gone(void *ud, const sfa_snapshot_info *s)
 	return 0;
 }
 
-static long long count_of(sfa_store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	long long n;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL),
-			 SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
-}
-
 START_TEST(test_gc_keeps_the_newest_complete_and_never_a_newer_incomplete)
 {
 	/* Org 00Dorg: 1 complete (with a permission set only it has),
@@ -311,8 +369,8 @@ START_TEST(test_gc_keeps_the_newest_complete_and_never_a_newer_incomplete)
 	snapshot_of(st, "00Dorg", 1);
 	snapshot_of(st, "00Dorg", 0);
 	snapshot_of(st, "00Dother", 1);
-	ck_assert_int_eq(sfa_store_content_hash(st, 3, before, &n_hash, &err),
-			 0);
+	ck_assert_int_eq(
+	    sfa_store_content_hash(st, 3, 0, before, &n_hash, &err), 0);
 	ck_assert_int_eq(sfa_store_gc(st, 2, on_gone, &g, &res, &err), 0);
 	ck_assert_str_eq(g.s, "1 2 ");
 	ck_assert_int_eq(res.snapshots, 2);
@@ -334,7 +392,7 @@ START_TEST(test_gc_keeps_the_newest_complete_and_never_a_newer_incomplete)
 	    count_of(st, "SELECT count(*) FROM sfid WHERE sfid = '0PSonly1'"),
 	    0);
 	ck_assert_int_ge(res.sfids, 2);
-	ck_assert_int_eq(sfa_store_content_hash(st, 3, after, &n_hash, &err),
+	ck_assert_int_eq(sfa_store_content_hash(st, 3, 0, after, &n_hash, &err),
 			 0);
 	ck_assert_str_eq(before, after);
 	/* Nothing more to delete: a second run is a no-op. */
@@ -389,6 +447,8 @@ static Suite *suite(void)
 	tcase_add_test(
 	    tc, test_a_user_leaving_the_synced_set_is_a_removed_user_resource);
 	tcase_add_test(tc, test_a_snapshot_against_itself_has_no_changes);
+	tcase_add_test(
+	    tc, test_user_digests_skip_unchanged_users_and_match_a_full_merge);
 	tcase_add_test(tc, test_picking_snapshots_defaults_and_refusals);
 	tcase_add_test(
 	    tc, test_gc_keeps_the_newest_complete_and_never_a_newer_incomplete);

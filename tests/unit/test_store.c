@@ -218,21 +218,26 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 	sfa_store *st = fx_open(path), *ro = NULL;
 	long long id = fx_snapshot(st, base, NREC(base)), latest = 0;
 
-	/* Make it a version 1 store: no apply journal yet. */
+	/* Make it a version 1 store: no apply journal, no user digests. */
 	ck_assert_int_eq(sqlite3_exec(st->db,
 				      "DROP TABLE apply_journal;"
+				      "DROP TABLE user_digest;"
 				      "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sfa_store_free(st);
-	ck_assert_int_eq(sfa_store_open(&ro, path, SFA_STORE_READONLY, &err),
-			 0);
+	ck_assert_msg(sfa_store_open(&ro, path, SFA_STORE_READONLY, &err) == 0,
+		      "%s", err.msg);
 	ck_assert_int_eq(sfa_store_latest_complete(ro, NULL, 0, &latest, &err),
 			 0);
 	ck_assert_int_eq(latest, id);
 	ck_assert_int_eq(sqlite3_exec(ro->db,
 				      "SELECT count(*) FROM apply_journal",
 				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(ro->db,
+				      "SELECT count(*) FROM user_digest", NULL,
+				      NULL, NULL),
 			 SQLITE_OK);
 	fx_close(ro, path);
 }
@@ -245,8 +250,8 @@ START_TEST(test_reopening_keeps_snapshots_and_read_only_open_reads_them)
 	sfa_store *st = fx_open(path), *ro = NULL;
 	long long id = fx_snapshot(st, base, NREC(base)), latest = 0;
 
-	ck_assert_int_eq(sfa_store_open(&ro, path, SFA_STORE_READONLY, &err),
-			 0);
+	ck_assert_msg(sfa_store_open(&ro, path, SFA_STORE_READONLY, &err) == 0,
+		      "%s", err.msg);
 	ck_assert_int_eq(
 	    sfa_store_latest_complete(ro, "00Dorg", 0, &latest, &err), 0);
 	ck_assert_int_eq(latest, id);
