@@ -27,6 +27,7 @@
 
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Appends field v (n bytes, NULL for SQL NULL) escaped as above, then TAB
@@ -65,27 +66,21 @@ static int put_field(sfa_buf *b, const unsigned char *v, int n, int last)
 	return rc ? rc : sfa_buf_puts(b, last ? "\n" : "\t");
 }
 
-/* Hashes one line per row of s into md, and into user when set, each led
- * by the field `lead` (lead_n bytes) when lead is set; *rows counts them.
- * Returns SQLITE_DONE at the end, SQLITE_NOMEM when the line cannot grow,
- * else SQLite's error. */
-static int hash_rows(EVP_MD_CTX *md, EVP_MD_CTX *user, sqlite3_stmt *s,
-		     const unsigned char *lead, int lead_n, sfa_buf *line,
+/* Hashes one line per row of s into md; *rows counts them.  Returns
+ * SQLITE_DONE at the end, SQLITE_NOMEM when the line cannot grow, else
+ * SQLite's error. */
+static int hash_rows(EVP_MD_CTX *md, sqlite3_stmt *s, sfa_buf *line,
 		     long long *rows)
 {
 	int rc, i, n = sqlite3_column_count(s);
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		sfa_buf_reset(line);
-		if (lead && put_field(line, lead, lead_n, 0))
-			return SQLITE_NOMEM;
 		for (i = 0; i < n; i++)
 			if (put_field(line, sqlite3_column_text(s, i),
 				      sqlite3_column_bytes(s, i), i == n - 1))
 				return SQLITE_NOMEM;
 		EVP_DigestUpdate(md, line->data, line->len);
-		if (user)
-			EVP_DigestUpdate(user, line->data, line->len);
 		(*rows)++;
 	}
 	return rc;
@@ -115,16 +110,195 @@ static int hash_resources(sfa_store *st, EVP_MD_CTX *md, long long id,
 	if ((rc = sfa_store_prep(st, SQL_HASH_RESOURCES, id, &s,
 				 "hashing the snapshot", err)))
 		return rc;
-	rc = hash_rc(st, hash_rows(md, NULL, s, NULL, 0, &line, rows), err);
+	rc = hash_rc(st, hash_rows(md, s, &line, rows), err);
 	sfa_buf_free(&line);
 	sqlite3_finalize(s);
 	return rc;
 }
 
+/* ---- the access section ----
+ * Reading a user's rows by key and turning ids into Salesforce ids here,
+ * rather than joining sfid and sorting in SQL, saves two index lookups per
+ * row: a snapshot's millions of rows name a few thousand resources.  The
+ * ids are kept in a direct-mapped table like the store's id cache, so
+ * memory stays fixed; a collision costs one lookup. */
+#define NAME_SLOTS (1u << 16)
+
+/* One field of a row: its bytes in the user's arena, len < 0 for NULL. */
+struct fld {
+	size_t off;
+	int len;
+};
+
+/* A row of the user being hashed: the six fields of SQL_HASH_USER_ACCESS
+ * with ids as Salesforce ids; p[] is set once the arena stops growing. */
+struct hrow {
+	struct fld f[6];
+	const char *p[6];
+};
+
+struct hash_user {
+	struct sfa_sfid_slot *names; /* NAME_SLOTS, by integer key */
+	sqlite3_stmt *sfid;	     /* SQL_HASH_SFID */
+	sfa_buf arena;		     /* the fields of the user's rows */
+	struct hrow *rows;
+	size_t n, cap;
+};
+
+static void hash_user_free(struct hash_user *h)
+{
+	free(h->names);
+	sqlite3_finalize(h->sfid);
+	sfa_buf_free(&h->arena);
+	free(h->rows);
+}
+
+/* Appends the text of column i of s as field f (NULL stays NULL). */
+static int put_col(struct hash_user *h, sqlite3_stmt *s, int i, struct fld *f)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	f->off = h->arena.len;
+	f->len = v ? sqlite3_column_bytes(s, i) : -1;
+	return v ? sfa_buf_append(&h->arena, v, (size_t)f->len) : 0;
+}
+
+/* Appends the Salesforce id of key k as field f; a key with none (via_id 0
+ * of a direct row) is NULL, as a LEFT JOIN would give. */
+static int put_sfid(struct hash_user *h, sqlite3_int64 k, struct fld *f)
+{
+	struct sfa_sfid_slot *slot =
+	    &h->names[(sqlite3_uint64)k * 0x9E3779B97F4A7C15ull >> 48];
+	const unsigned char *v;
+	int rc, n;
+
+	f->off = h->arena.len;
+	f->len = -1;
+	if (k > 0 && slot->key == k) {
+		f->len = (int)strlen(slot->id);
+		return sfa_buf_append(&h->arena, slot->id, (size_t)f->len)
+			   ? SQLITE_NOMEM
+			   : SQLITE_OK;
+	}
+	sqlite3_bind_int64(h->sfid, 1, k);
+	if ((rc = sqlite3_step(h->sfid)) == SQLITE_ROW) {
+		v = sqlite3_column_text(h->sfid, 0);
+		n = sqlite3_column_bytes(h->sfid, 0);
+		f->len = n;
+		if (v && (size_t)n < sizeof(slot->id)) {
+			slot->key = k;
+			memcpy(slot->id, v, (size_t)n + 1);
+		}
+		rc = v && sfa_buf_append(&h->arena, v, (size_t)n) ? SQLITE_NOMEM
+								  : SQLITE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sqlite3_reset(h->sfid);
+	return rc;
+}
+
+/* Orders fields bytewise, NULL first: SQLite's ORDER BY on BINARY text. */
+static int fld_cmp(const char *a, int an, const char *b, int bn)
+{
+	int c;
+
+	if (an < 0 || bn < 0)
+		return (an >= 0) - (bn >= 0);
+	if ((c = memcmp(a, b, (size_t)(an < bn ? an : bn))) != 0)
+		return c;
+	return (an > bn) - (an < bn);
+}
+
+static int hrow_cmp(const void *x, const void *y)
+{
+	const struct hrow *a = x, *b = y;
+	int i, c;
+
+	for (i = 0; i < 6; i++)
+		if ((c = fld_cmp(a->p[i], a->f[i].len, b->p[i], b->f[i].len)))
+			return c;
+	return 0;
+}
+
+/* Reads the rows of one user (acc bound to the user) into h, sorted in
+ * hash order.  Returns SQLITE_DONE or an SQLite error code. */
+static int read_user(struct hash_user *h, sqlite3_stmt *acc)
+{
+	size_t r;
+	int rc, i;
+
+	sfa_buf_reset(&h->arena);
+	h->n = 0;
+	while ((rc = sqlite3_step(acc)) == SQLITE_ROW) {
+		struct hrow *row;
+
+		if (h->n == h->cap) {
+			size_t cap = h->cap ? 2 * h->cap : 64;
+			struct hrow *p = realloc(h->rows, cap * sizeof(*p));
+
+			if (!p)
+				return SQLITE_NOMEM;
+			h->rows = p;
+			h->cap = cap;
+		}
+		row = &h->rows[h->n++];
+		if (put_col(h, acc, 0, &row->f[0]) ||
+		    (rc = put_sfid(h, sqlite3_column_int64(acc, 1),
+				   &row->f[1])) ||
+		    put_col(h, acc, 2, &row->f[2]) ||
+		    (rc = put_sfid(h, sqlite3_column_int64(acc, 3),
+				   &row->f[3])) ||
+		    put_col(h, acc, 4, &row->f[4]) ||
+		    put_col(h, acc, 5, &row->f[5]))
+			return rc ? rc : SQLITE_NOMEM;
+		/* Every access row names a resource that is in sfid; a row
+		 * whose access id is not would be dropped by a join. */
+		if (row->f[1].len < 0)
+			h->n--;
+	}
+	if (rc != SQLITE_DONE)
+		return rc;
+	for (r = 0; r < h->n; r++)
+		for (i = 0; i < 6; i++)
+			h->rows[r].p[i] =
+			    h->rows[r].f[i].len < 0 ? NULL
+			    : h->rows[r].f[i].len == 0
+				? ""
+				: h->arena.data + h->rows[r].f[i].off;
+	qsort(h->rows, h->n, sizeof(*h->rows), hrow_cmp);
+	return SQLITE_DONE;
+}
+
+/* Hashes the rows read_user() left in h into md, and into user when set,
+ * each line led by the user's Salesforce id. */
+static int hash_user_rows(struct hash_user *h, EVP_MD_CTX *md, EVP_MD_CTX *user,
+			  const unsigned char *lead, int lead_n, sfa_buf *line,
+			  long long *rows)
+{
+	size_t r;
+	int i;
+
+	for (r = 0; r < h->n; r++) {
+		sfa_buf_reset(line);
+		if (put_field(line, lead, lead_n, 0))
+			return SQLITE_NOMEM;
+		for (i = 0; i < 6; i++)
+			if (put_field(line,
+				      (const unsigned char *)h->rows[r].p[i],
+				      h->rows[r].f[i].len, i == 5))
+				return SQLITE_NOMEM;
+		EVP_DigestUpdate(md, line->data, line->len);
+		if (user)
+			EVP_DigestUpdate(user, line->data, line->len);
+		(*rows)++;
+	}
+	return SQLITE_DONE;
+}
+
 /* Records the digest of one user's lines (SQL_HASH_DIGEST_PUT) and
  * restarts the user's hash for the next one.  A digest is the first 16
- * bytes of the SHA-256: enough to tell two users' rows apart by chance
- * never, and half the bytes per user. */
+ * bytes of the SHA-256: two different sets of rows share one with a
+ * chance of 2^-128, and each snapshot stores one per user. */
 static int put_digest(EVP_MD_CTX *user, sqlite3_stmt *put, sqlite3_int64 uid)
 {
 	unsigned char d[EVP_MAX_MD_SIZE];
@@ -148,6 +322,8 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id, int digests,
 		       long long *rows, sfa_err *err)
 {
 	static const char title[] = "access\n";
+	const char *what = "hashing the snapshot";
+	struct hash_user h = {0};
 	sfa_buf line = {0};
 	sqlite3_stmt *users = NULL, *acc = NULL, *put = NULL;
 	EVP_MD_CTX *user = NULL;
@@ -155,13 +331,20 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id, int digests,
 
 	EVP_DigestUpdate(md, title, sizeof(title) - 1);
 	*rows = 0;
-	if ((rc = sfa_store_prep(st, SQL_HASH_USERS, id, &users,
-				 "hashing the snapshot", err)) ||
-	    (rc = sfa_store_prep(st, SQL_HASH_USER_ACCESS, id, &acc,
-				 "hashing the snapshot", err)) ||
+	if ((rc = sfa_store_prep(st, SQL_HASH_USERS, id, &users, what, err)) ||
+	    (rc = sfa_store_prep(st, SQL_HASH_USER_ACCESS, id, &acc, what,
+				 err)) ||
 	    (digests && (rc = sfa_store_prep(st, SQL_HASH_DIGEST_PUT, id, &put,
-					     "hashing the snapshot", err))))
+					     what, err))))
 		goto out;
+	if (sqlite3_prepare_v2(st->db, SQL_HASH_SFID, -1, &h.sfid, NULL)) {
+		rc = sfa_store_sqlerr(st, err, what);
+		goto out;
+	}
+	if (!(h.names = calloc(NAME_SLOTS, sizeof(*h.names)))) {
+		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		goto out;
+	}
 	if (digests && (!(user = EVP_MD_CTX_new()) ||
 			!EVP_DigestInit_ex(user, EVP_sha256(), NULL))) {
 		rc = sfa_err_set(err, SFA_EINTERNAL, "SHA-256 unavailable");
@@ -171,9 +354,12 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id, int digests,
 		sqlite3_int64 uid = sqlite3_column_int64(users, 0);
 
 		sqlite3_bind_int64(acc, 2, uid);
-		rc = hash_rows(md, user, acc, sqlite3_column_text(users, 1),
-			       sqlite3_column_bytes(users, 1), &line, rows);
+		rc = read_user(&h, acc);
 		sqlite3_reset(acc);
+		if (rc == SQLITE_DONE)
+			rc = hash_user_rows(
+			    &h, md, user, sqlite3_column_text(users, 1),
+			    sqlite3_column_bytes(users, 1), &line, rows);
 		if (rc == SQLITE_DONE && user &&
 		    (rc = put_digest(user, put, uid)) == 0)
 			rc = SQLITE_DONE;
@@ -182,6 +368,7 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id, int digests,
 	}
 	rc = hash_rc(st, rc, err);
 out:
+	hash_user_free(&h);
 	EVP_MD_CTX_free(user);
 	sfa_buf_free(&line);
 	sqlite3_finalize(put);

@@ -383,11 +383,13 @@
 	"SELECT x.user_id, s.sfid FROM (SELECT DISTINCT user_id FROM access"  \
 	" WHERE snapshot_id = ?1) x JOIN sfid s ON s.id = x.user_id"          \
 	" ORDER BY s.sfid"
+/* One user's rows (?2) as keys, by the access table's key prefix; the
+ * ids become Salesforce ids and the rows are sorted in store_hash.c. */
 #define SQL_HASH_USER_ACCESS                                                   \
-	"SELECT x.access_type, xs.sfid, x.via_type, vs.sfid, x.assigned_at,"  \
-	" x.expires_at FROM access x JOIN sfid xs ON xs.id = x.access_id"     \
-	" LEFT JOIN sfid vs ON vs.id = x.via_id WHERE x.snapshot_id = ?1"     \
-	" AND x.user_id = ?2 ORDER BY 1, 2, 3, 4, 5, 6"
+	"SELECT access_type, access_id, via_type, via_id, assigned_at,"       \
+	" expires_at FROM access WHERE snapshot_id = ?1 AND user_id = ?2"
+/* ?1 an integer key: its Salesforce id. */
+#define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
 /* ?1 the snapshot, ?2 the user, ?3 the digest of the user's lines. */
 #define SQL_HASH_DIGEST_PUT                                                    \
 	"INSERT OR REPLACE INTO user_digest (snapshot_id, user_id, digest)"   \
