@@ -110,6 +110,16 @@ timed() {
   if /usr/bin/time -f "%e" -o "$WORK/t1" "$@" >/dev/null 2>"$WORK/t1.err"; then cat "$WORK/t1"; else echo "-"; fi
 }
 
+# The mutation of the changed-org diff: every 100th user of the latest
+# snapshot gets the role that sorts first, as /__admin/mutate operations.
+MOVE_SQL="WITH s AS (SELECT max(id) AS m FROM snapshot), r AS (SELECT f.sfid
+ FROM sf_user_role x JOIN sfid f ON f.id = x.id WHERE x.snapshot_id = (SELECT m
+ FROM s) ORDER BY f.sfid LIMIT 1) SELECT json_group_array(json_object('op',
+ 'update', 'object', 'User', 'id', f.sfid, 'fields', json_object('UserRoleId',
+ (SELECT sfid FROM r)))) FROM (SELECT id, row_number() OVER (ORDER BY id) AS k
+ FROM sf_user WHERE snapshot_id = (SELECT m FROM s)) u JOIN sfid f ON f.id =
+ u.id WHERE u.k % 100 = 0"
+
 ROWS=()
 for n in $USERS; do
   org="$BDIR/orgs/org-$n.json"
@@ -135,16 +145,26 @@ for n in $USERS; do
   # second snapshot for diff, and the CSV report.
   bpr=$(bytes_per_row "$WORK/s.db")
   dsec="-" rsec="-"
+  dchg="-" nchg="-"
   if has_cmd diff; then
     emu_reset
     "$BIN" --store "$WORK/s.db" --no-progress sync >/dev/null 2>&1 || true
     dsec=$(timed "$BIN" --store "$WORK/s.db" diff --format csv)
+    # Then every 100th user moves to one other role (their role,
+    # role-group and nested-group rows change), a third sync, and the
+    # diff of the last two: a diff with changes to look at.
+    sqlite3 "$WORK/s.db" "$MOVE_SQL" >"$WORK/move.json"
+    curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$WORK/move.json" \
+      "$SFACCESS_DOMAIN/__admin/mutate" >/dev/null
+    "$BIN" --store "$WORK/s.db" --no-progress sync >/dev/null 2>&1 || true
+    dchg=$(timed "$BIN" --store "$WORK/s.db" diff --format csv)
+    nchg=$("$BIN" --store "$WORK/s.db" diff --format csv 2>/dev/null | tail -n +2 | wc -l)
   fi
   if has_cmd report; then
     rm -rf "$WORK/rep"
     rsec=$(timed "$BIN" --store "$WORK/s.db" report access --format csv --out "$WORK/rep")
   fi
-  STORE_ROWS+=("$n|$bpr|$dsec|$rsec")
+  STORE_ROWS+=("$n|$bpr|$dsec|$rsec|$dchg|$nchg")
   # Local processing: no latency, default mode, CPU seconds of sfaccess.
   emu_start "$org" 0
   cpu="" recs=""
@@ -190,12 +210,12 @@ for r in "${ROWS[@]}"; do
     "$(awk -v s="$sc" -v l="$l" 'BEGIN {printf "%.2f", (l > 0 ? s / l : 0)}')" "$m" "$rec" "$a"
 done
 echo
-echo "| users | records | CPU s (latency 0) | records/s | bytes per access row | diff s | report access csv s |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
+echo "| users | records | CPU s (latency 0) | records/s | bytes per access row | diff s (unchanged org) | diff s (1% of users moved) | changes | report access csv s |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for i in "${!LOCAL_ROWS[@]}"; do
   IFS='|' read -r n rec c rps <<<"${LOCAL_ROWS[$i]}"
-  IFS='|' read -r _ bpr d rs <<<"${STORE_ROWS[$i]}"
-  printf "| %s | %s | %s | %s | %s | %s | %s |\n" "$n" "$rec" "$c" "$rps" "$bpr" "$d" "$rs"
+  IFS='|' read -r _ bpr d rs dc nc <<<"${STORE_ROWS[$i]}"
+  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$n" "$rec" "$c" "$rps" "$bpr" "$d" "$dc" "$nc" "$rs"
 done
 if [ -n "$CG_ROW" ]; then
   IFS='|' read -r n rec t pj jl pt sp fin per <<<"$CG_ROW"
