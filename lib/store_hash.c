@@ -153,14 +153,16 @@ static void hash_user_free(struct hash_user *h)
 	free(h->rows);
 }
 
-/* Appends the text of column i of s as field f (NULL stays NULL). */
+/* Appends the text of column i of s as field f (NULL stays NULL).
+ * Returns SQLITE_OK or SQLITE_NOMEM, like put_sfid(). */
 static int put_col(struct hash_user *h, sqlite3_stmt *s, int i, struct fld *f)
 {
 	const unsigned char *v = sqlite3_column_text(s, i);
 
 	f->off = h->arena.len;
 	f->len = v ? sqlite3_column_bytes(s, i) : -1;
-	return v ? sfa_buf_append(&h->arena, v, (size_t)f->len) : 0;
+	return v && sfa_buf_append(&h->arena, v, (size_t)f->len) ? SQLITE_NOMEM
+								 : SQLITE_OK;
 }
 
 /* Appends the Salesforce id of key k as field f; a key with none (via_id 0
@@ -242,15 +244,15 @@ static int read_user(struct hash_user *h, sqlite3_stmt *acc)
 			h->cap = cap;
 		}
 		row = &h->rows[h->n++];
-		if (put_col(h, acc, 0, &row->f[0]) ||
+		if ((rc = put_col(h, acc, 0, &row->f[0])) ||
 		    (rc = put_sfid(h, sqlite3_column_int64(acc, 1),
 				   &row->f[1])) ||
-		    put_col(h, acc, 2, &row->f[2]) ||
+		    (rc = put_col(h, acc, 2, &row->f[2])) ||
 		    (rc = put_sfid(h, sqlite3_column_int64(acc, 3),
 				   &row->f[3])) ||
-		    put_col(h, acc, 4, &row->f[4]) ||
-		    put_col(h, acc, 5, &row->f[5]))
-			return rc ? rc : SQLITE_NOMEM;
+		    (rc = put_col(h, acc, 4, &row->f[4])) ||
+		    (rc = put_col(h, acc, 5, &row->f[5])))
+			return rc;
 		/* Every access row names a resource that is in sfid; a row
 		 * whose access id is not would be dropped by a join. */
 		if (row->f[1].len < 0)
