@@ -345,6 +345,18 @@ int sfa_connect_http(sfa_connect *c, const sfa_cli *cli, sfa_http **out,
 
 	memset(&o, 0, sizeof(o));
 	o.ca_bundle = pick(c->ca_bundle, NULL, cli, "ca_bundle");
+	/* curl would only say "error setting certificate file" at the first
+	 * handshake; a CA file that cannot be read is bad input, named. */
+	if (o.ca_bundle) {
+		FILE *f = fopen(o.ca_bundle, "rb");
+
+		if (!f)
+			return sfa_err_set(
+			    err, SFA_EINPUT,
+			    "--ca-bundle %s: cannot read it (%s)", o.ca_bundle,
+			    strerror(errno));
+		fclose(f);
+	}
 	o.log = log_line;
 	o.log_ud = (void *)cli;
 	return sfa_http_new(out, &o, err);

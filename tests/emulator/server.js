@@ -3,7 +3,9 @@
 // Local emulator of the Salesforce APIs sfaccess talks to. See README.md and
 // shared/spec/emulator.md. Usage:
 //   node server.js --org FILE [--port 0] [--port-file FILE] [--latency-ms N|MIN-MAX] [--batch-size N] [--api-limit N]
+//                  [--tls-cert PEM --tls-key PEM] [--public-url URL]
 const http = require('node:http');
+const https = require('node:https');
 const fs = require('node:fs');
 const path = require('node:path');
 const { Store } = require('./lib/store');
@@ -20,12 +22,13 @@ const MAX_URI = 16384; // salesforce-api.md §1.1: longer URIs → 414, URI + he
 
 function usage(msg) {
   process.stderr.write(`${msg ? `error: ${msg}\n` : ''}usage: node server.js --org FILE [--port 0] [--port-file FILE] ` +
-    '[--latency-ms N|MIN-MAX] [--batch-size N] [--api-limit N]\n');
+    '[--latency-ms N|MIN-MAX] [--batch-size N] [--api-limit N] [--tls-cert PEM --tls-key PEM] [--public-url URL]\n');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { port: 0, latencyMs: 0, batchSize: 2000, apiLimit: null, org: null, portFile: null };
+  const o = { port: 0, latencyMs: 0, batchSize: 2000, apiLimit: null, org: null, portFile: null,
+    tlsCert: null, tlsKey: null, publicUrl: null };
   const num = (name, v) => {
     if (v === undefined || !/^\d+$/.test(v)) usage(`${name} needs a non-negative integer`);
     return Number(v);
@@ -46,12 +49,18 @@ function parseArgs(argv) {
       }
       case '--batch-size': o.batchSize = num(a, v); if (o.batchSize < 1) usage('--batch-size must be >= 1'); i++; break;
       case '--api-limit': o.apiLimit = num(a, v); i++; break;
+      case '--tls-cert': if (!v) usage('--tls-cert needs a PEM file'); o.tlsCert = v; i++; break;
+      case '--tls-key': if (!v) usage('--tls-key needs a PEM file'); o.tlsKey = v; i++; break;
+      case '--public-url':
+        if (!/^https?:\/\/[^/?#\s]+$/.test(v || '')) usage('--public-url needs scheme://host[:port]');
+        o.publicUrl = v; i++; break;
       case '-h': case '--help': usage();
       // eslint-disable-next-line no-fallthrough
       default: usage(`unknown argument ${a}`);
     }
   }
   if (!o.org) usage('--org is required');
+  if (!o.tlsCert !== !o.tlsKey) usage('--tls-cert and --tls-key go together');
   return o;
 }
 
@@ -87,7 +96,12 @@ class Emulator {
     this.jobSeq = 0;
   }
 
-  baseUrl() { return `http://127.0.0.1:${this.port}`; }
+  /** The URL clients are told to use (login serverUrl, OAuth instance_url): --public-url when
+   *  the emulator sits behind a proxy under a Salesforce host name, else where it listens. */
+  baseUrl() {
+    if (this.opts.publicUrl) return this.opts.publicUrl;
+    return `${this.opts.tlsCert ? 'https' : 'http'}://127.0.0.1:${this.port}`;
+  }
 
   /** The daily limit: injected fault > --api-limit > dataset org.api_limit > 100,000 (Enterprise base). */
   apiLimit() {
@@ -166,7 +180,17 @@ function main() {
     process.exit(1);
   }
   // Node's default 16 KiB header limit would answer 431 itself; raise it so the emulator decides.
-  const server = http.createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
+  const serverOpts = { maxHeaderSize: 256 * 1024 };
+  if (opts.tlsCert) {
+    try {
+      serverOpts.cert = fs.readFileSync(opts.tlsCert);
+      serverOpts.key = fs.readFileSync(opts.tlsKey);
+    } catch (e) {
+      process.stderr.write(`error: cannot read the TLS certificate or key: ${e.message}\n`);
+      process.exit(1);
+    }
+  }
+  const server = (opts.tlsCert ? https : http).createServer(serverOpts, (req, res) => {
     dispatch(emu, req, res).catch((err) => {
       if (res.headersSent) { res.destroy(); return; }
       if (err instanceof SfError) return sfError(req, res, err);
