@@ -8,6 +8,7 @@
 
 #include "http.h"
 #include "secret.h"
+#include "urlenc.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -45,34 +46,6 @@ char *sfa_b64url(const unsigned char *p, size_t n)
 	return out;
 }
 
-size_t sfa_oauth_encoded_len(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += isalnum((unsigned char)*s) || strchr("-._~", *s) ? 1 : 3;
-	return n;
-}
-
-char *sfa_oauth_encode(char *out, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) || strchr("-._~", c)) {
-			*out++ = (char)c;
-		} else {
-			*out++ = '%';
-			*out++ = hex[c >> 4];
-			*out++ = hex[c & 15];
-		}
-	}
-	*out = '\0';
-	return out;
-}
-
 int sfa_oauth_form(const char *const *kv, size_t npairs, char **out,
 		   sfa_err *err)
 {
@@ -82,8 +55,8 @@ int sfa_oauth_form(const char *const *kv, size_t npairs, char **out,
 	*out = NULL;
 	for (i = 0; i < npairs; i++)
 		if (kv[2 * i + 1])
-			n += sfa_oauth_encoded_len(kv[2 * i]) + 2 +
-			     sfa_oauth_encoded_len(kv[2 * i + 1]);
+			n += sfa_urlenc_len(kv[2 * i], 0) + 2 +
+			     sfa_urlenc_len(kv[2 * i + 1], 0);
 	buf = malloc(n);
 	if (!buf)
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
@@ -94,9 +67,9 @@ int sfa_oauth_form(const char *const *kv, size_t npairs, char **out,
 			continue;
 		if (w != buf)
 			*w++ = '&';
-		w = sfa_oauth_encode(w, kv[2 * i]);
+		w = sfa_urlenc(w, kv[2 * i], 0);
 		*w++ = '=';
-		w = sfa_oauth_encode(w, kv[2 * i + 1]);
+		w = sfa_urlenc(w, kv[2 * i + 1], 0);
 	}
 	*out = buf;
 	return 0;

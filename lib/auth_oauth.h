@@ -34,12 +34,6 @@ char *sfa_b64url(const unsigned char *p, size_t n);
 int sfa_oauth_form(const char *const *kv, size_t npairs, char **out,
 		   sfa_err *err);
 
-/* Appends s to out percent-encoded for a form or query (RFC 3986
- * unreserved characters stay, everything else is %XX).  out must have
- * room for sfa_oauth_encoded_len(s) + 1 bytes; returns the new end. */
-size_t sfa_oauth_encoded_len(const char *s);
-char *sfa_oauth_encode(char *out, const char *s);
-
 /* Parses a token endpoint response.  200 with access_token, instance_url
  * and id fills out (see sfa_session_clear()) and, when refresh_token is
  * not NULL and the response carries one, *refresh_token (a secret: free

@@ -11,6 +11,7 @@
 #include "csv_stream.h"
 #include "http.h"
 #include "sf_int.h"
+#include "urlenc.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -195,7 +196,7 @@ static int fetch_page(sfa_bulk_query *q, const char *locator, sfa_err *err)
 			    q->job, q->o.max_records);
 	/* Locators are opaque: pass them on URL-encoded, like a SOQL query. */
 	if (rc == 0 && locator && (rc = sfa_buf_puts(&path, "&locator=")) == 0)
-		rc = sfa_sf__url_encode(&path, locator);
+		rc = sfa_urlenc_append(&path, locator, SFA_URLENC_QUERY);
 	if (rc) {
 		sfa_buf_free(&path);
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");

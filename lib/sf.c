@@ -13,6 +13,7 @@
 #include "sf_error.h"
 #include "sf_int.h"
 #include "soql.h"
+#include "urlenc.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -324,30 +325,6 @@ static int rest(sfa_sf *sf, const char *method, const char *url,
 	}
 }
 
-/* Appends s to b URL-encoded for a query string (space as '+'). */
-int sfa_sf__url_encode(sfa_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	int rc = 0;
-
-	for (; *s && !rc; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		/* ',' is a legal query character and keeps -v traces of
-		 * SELECT lists readable. */
-		if (isalnum(c) || strchr("-._~,", c)) {
-			rc = sfa_buf_append(b, s, 1);
-		} else if (c == ' ') {
-			rc = sfa_buf_append(b, "+", 1);
-		} else {
-			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-
-			rc = sfa_buf_append(b, e, 3);
-		}
-	}
-	return rc;
-}
-
 /* Whether next is "/services/data/vVERSION/query/LOCATOR" (or queryAll)
  * with a locator of letters, digits and '-': the token goes wherever it
  * points, so nothing else (dot segments, ';', another version) passes. */
@@ -446,7 +423,7 @@ char *sfa_sf_query_path(const char *soql, unsigned flags)
 
 	if (sfa_buf_puts(&b, (flags & SFA_SF_QUERY_ALL) ? "queryAll?q="
 							: "query?q=") ||
-	    sfa_sf__url_encode(&b, soql)) {
+	    sfa_urlenc_append(&b, soql, SFA_URLENC_QUERY)) {
 		sfa_buf_free(&b);
 		return NULL;
 	}
@@ -477,7 +454,7 @@ int sfa_sf_query(sfa_sf *sf, const char *soql, unsigned flags,
 	    sfa_buf_printf(&first, "%s/services/data/v%s/%s?q=",
 			   sf->session.instance_url, sf->version,
 			   (flags & SFA_SF_QUERY_ALL) ? "queryAll" : "query") ||
-	    sfa_sf__url_encode(&first, soql) ||
+	    sfa_urlenc_append(&first, soql, SFA_URLENC_QUERY) ||
 	    sfa_buf_puts(&url, first.data)) {
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		goto out;

@@ -27,8 +27,6 @@ struct sfa_sf {
 /* "Authorization: Bearer TOKEN", malloc'd; free with sfa_secret_free(). */
 char *sfa_sf__bearer_header(const sfa_session *s);
 
-/* Appends s URL-encoded for a query string (space as '+'). */
-int sfa_sf__url_encode(sfa_buf *b, const char *s);
 
 /* A 401 answered a call sent with session generation gen.  When gen is
  * still the current session, logs in again (at most 1 + half the requests
