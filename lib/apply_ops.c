@@ -106,13 +106,15 @@ static int settled_by_lookup(sfa_apply_op *op, int rc, const id_list *l,
 	return 1;
 }
 
-/* Deletes each record; one deleted by someone else meanwhile is fine. */
+/* Deletes each record of l.  One deleted by someone else since it was
+ * read is fine: *gone counts those. */
 static int delete_all(sfa_sf *sf, const char *object, const id_list *l,
-		      sfa_apply_op *op)
+		      sfa_apply_op *op, int *gone)
 {
 	char path[96];
 	int i;
 
+	*gone = 0;
 	for (i = 0; i < l->n; i++) {
 		int rc;
 
@@ -128,9 +130,21 @@ static int delete_all(sfa_sf *sf, const char *object, const id_list *l,
 			    (!strcmp(op->err.sf_code, "ENTITY_IS_DELETED") ||
 			     !strcmp(op->err.sf_code, "NOT_FOUND"))))
 			return rc;
+		*gone += rc != 0;
 		sfa_err_clear(&op->err);
 	}
 	return 0;
+}
+
+/* Settles a revoke after delete_all(): when every record was gone before
+ * its delete arrived, the org lacked the access already (after a lost
+ * answer, our own earlier delete may have been the one). */
+static void settle_revoke(sfa_apply_op *op, int rc, int gone, int n, int reread)
+{
+	if (!rc && gone == n)
+		settle_found(op, reread);
+	else
+		settle(op, rc, SFA_OUTCOME_DONE);
 }
 
 /* POST sobjects/<object> with body; the new record's Id into op. */
@@ -159,7 +173,7 @@ static void op_group(sfa_apply *a, sfa_apply_op *op, int reread)
 {
 	const char *u = user_id(op);
 	id_list l;
-	int rc;
+	int rc, gone;
 
 	if (!u)
 		return;
@@ -167,16 +181,19 @@ static void op_group(sfa_apply *a, sfa_apply_op *op, int reread)
 		      "UserOrGroupId", u, NULL, &l, &op->err);
 	if (settled_by_lookup(op, rc, &l, reread))
 		return;
-	/* A duplicate insert would return the existing member; the look-up
-	 * above is what tells `already` from `done`. */
-	if (op->c->op == SFA_OP_GRANT)
+	/* A duplicate insert returns the existing member: only the look-up
+	 * above tells `already` from `done` (a member added by someone else
+	 * since is `done`). */
+	if (op->c->op == SFA_OP_GRANT) {
 		rc = insert(a->sf, "GroupMember",
 			    json_pack("{s:s, s:s}", "GroupId", op->resource_id,
 				      "UserOrGroupId", u),
 			    op);
-	else
-		rc = delete_all(a->sf, "GroupMember", &l, op);
-	settle(op, rc, SFA_OUTCOME_DONE);
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return;
+	}
+	rc = delete_all(a->sf, "GroupMember", &l, op, &gone);
+	settle_revoke(op, rc, gone, l.n, reread);
 }
 
 /* ---- permission_set / permission_set_group: PermissionSetAssignment ---- */
@@ -187,7 +204,7 @@ static void op_assignment(sfa_apply *a, sfa_apply_op *op, int reread)
 	const char *field = psg ? "PermissionSetGroupId" : "PermissionSetId";
 	const char *u = user_id(op);
 	id_list l;
-	int rc;
+	int rc, gone;
 
 	if (!u)
 		return;
@@ -211,8 +228,8 @@ static void op_assignment(sfa_apply *a, sfa_apply_op *op, int reread)
 		settle(op, rc, SFA_OUTCOME_DONE);
 		return;
 	}
-	rc = delete_all(a->sf, "PermissionSetAssignment", &l, op);
-	settle(op, rc, SFA_OUTCOME_DONE);
+	rc = delete_all(a->sf, "PermissionSetAssignment", &l, op, &gone);
+	settle_revoke(op, rc, gone, l.n, reread);
 }
 
 /* ---- User fields: role, profile, status ---- */
