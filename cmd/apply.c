@@ -258,6 +258,7 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 	sfa_apply *a = NULL;
 	sfa_err err;
 	run r;
+	long validating;
 	size_t i, pending = 0;
 	int npos, help, rc;
 
@@ -304,6 +305,7 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 	    (rc = sfa_sf_login(sf, &err)) ||
 	    (rc = sfa_apply_prepare(&a, sf, cf, &map, &probs, &err)))
 		goto out_err;
+	validating = sfa_sf_api_requests(sf);
 	/* Step 1: every problem, then stop. */
 	if (probs.n) {
 		print_problems(argv[1], &probs);
@@ -335,6 +337,13 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 	if (r.earlier)
 		printf(" (%ld settled by an earlier run)", r.earlier);
 	printf("\n");
+	/* What the org's daily API limit was charged, by step. */
+	printf("API requests: %ld (%ld to validate, %ld to read the state "
+	       "before executing, %ld for the operations)\n",
+	       sfa_sf_api_requests(sf), validating,
+	       sfa_apply_prefetch_requests(a),
+	       sfa_sf_api_requests(sf) - validating -
+		   sfa_apply_prefetch_requests(a));
 	if (r.retried)
 		printf("transient failures: %ld operation%s retried (%ld "
 		       "retr%s, each after a re-read); %ld re-read%s found "

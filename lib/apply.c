@@ -1,9 +1,10 @@
 /*
  * apply.c - the apply engine's flow: order the change file's rows for
  * execution (create_user, grant, revoke, set_status; file order within
- * each), resolve them (apply_resolve.c), then run each not yet journalled
- * as done (apply_ops.c, retried by apply_retry.c) and journal every
- * attempt's outcome before going on.
+ * each), resolve them (apply_resolve.c), read the state of those not yet
+ * journalled as done in batches (apply_prefetch.c), then run each
+ * (apply_ops.c, retried by apply_retry.c) and journal every attempt's
+ * outcome before going on.
  */
 #include "apply_int.h"
 
@@ -89,6 +90,7 @@ void sfa_apply_free(sfa_apply *a)
 		free(a->ops[i].target_name);
 	}
 	free(a->ops);
+	sfa_apply_prefetch_free(a);
 	free(a);
 }
 
@@ -202,7 +204,8 @@ int sfa_apply_execute(sfa_apply *a, sfa_store *st, sfa_apply_fn fn, void *ud,
 	size_t i;
 	int rc;
 
-	if ((rc = sfa_apply_load_journal(a, st, err)))
+	if ((rc = sfa_apply_load_journal(a, st, err)) ||
+	    (rc = sfa_apply_prefetch(a, err)))
 		return rc;
 	for (i = 0; i < a->n; i++) {
 		sfa_apply_op *op = &a->ops[i];
@@ -213,6 +216,7 @@ int sfa_apply_execute(sfa_apply *a, sfa_store *st, sfa_apply_fn fn, void *ud,
 			rc = sfa_apply_perform_retrying(a, op, on_attempt, &x,
 							err);
 			op->seconds = now_s() - t0;
+			sfa_apply_prefetch_wrote(a, op);
 			if (rc) {
 				if (fn)
 					fn(ud, op);

@@ -91,10 +91,17 @@ typedef void (*sfa_apply_fn)(void *ud, const sfa_apply_op *op);
 
 /* Runs every operation not done yet, in order, writing each outcome to
  * the journal as it finishes; a failed operation does not stop the
- * others.  Returns 0 when every operation ran (look at the outcomes), or
- * the error that stopped the run: the journal could not be written. */
+ * others.  The state the operations start from is read first, in a few
+ * batched queries, so most cost one request (their write) or none.
+ * Returns 0 when every operation ran (look at the outcomes), or the error
+ * that stopped the run: the journal could not be written, or memory ran
+ * out before the first operation. */
 int sfa_apply_execute(sfa_apply *a, sfa_store *st, sfa_apply_fn fn, void *ud,
 		      sfa_err *err);
+
+/* The API requests (queries and their pages) sfa_apply_execute() spent
+ * reading that state. */
+long sfa_apply_prefetch_requests(const sfa_apply *a);
 
 /* The retry of operations that failed transiently: at most max_attempts
  * performances, waits doubling from base_ms (with jitter, capped at

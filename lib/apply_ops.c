@@ -1,10 +1,12 @@
 /*
- * apply_ops.c - one function per operation of change-file.md.  Each reads
- * the live state first and writes only when the org differs, so a grant
+ * apply_ops.c - one function per operation of change-file.md.  Each starts
+ * from the org's state and writes only when the org differs, so a grant
  * already held or a revoke no longer held is `already`, and a re-run after
- * a kill between a write and its journal entry does not write twice.  The
- * same read starts every retry (apply_retry.c): there, a state already as
- * wanted is our earlier write that took effect, so it is `done`.
+ * a kill between a write and its journal entry does not write twice.  A
+ * first attempt starts from the state read in batches just before
+ * execution (apply_prefetch.c) when it has one, else it reads live; every
+ * retry (apply_retry.c) reads live, and there a state already as wanted
+ * is our earlier write that took effect, so it is `done`.
  */
 #include "apply_int.h"
 
@@ -15,19 +17,12 @@
 #include "buf.h"
 #include "soql.h"
 
-#define MAX_IDS 16 /* duplicates a revoke removes at once */
-
-typedef struct id_list {
-	char id[MAX_IDS][19];
-	int n;
-} id_list;
-
 static int on_id(void *ud, json_t *rec, sfa_err *err)
 {
-	id_list *l = ud;
+	sfa_apply_state *l = ud;
 
 	(void)err;
-	if (l->n < MAX_IDS)
+	if (l->n < SFA_APPLY_MAX_IDS)
 		sfa_apply_copy_id(l->id[l->n++], json_object_get(rec, "Id"));
 	return 0;
 }
@@ -36,7 +31,7 @@ static int on_id(void *ud, json_t *rec, sfa_err *err)
  * plus extra (a constant condition) when not NULL. */
 static int find_ids(sfa_sf *sf, const char *object, const char *f1,
 		    const char *v1, const char *f2, const char *v2,
-		    const char *extra, id_list *out, sfa_err *err)
+		    const char *extra, sfa_apply_state *out, sfa_err *err)
 {
 	char *q1 = sfa_soql_quote(v1), *q2 = sfa_soql_quote(v2);
 	sfa_buf q = {0};
@@ -86,10 +81,11 @@ static void settle_found(sfa_apply_op *op, int reread)
 }
 
 /* After the look-up of a grant's or revoke's records (l, rc from
- * find_ids()): settles op and returns 1 when nothing is left to write,
- * because the look-up failed or the org already holds (grant) or lacks
- * (revoke) the record; returns 0 when the caller must write. */
-static int settled_by_lookup(sfa_apply_op *op, int rc, const id_list *l,
+ * find_ids() or the prefetch): settles op and returns 1 when nothing is
+ * left to write, because the look-up failed or the org already holds
+ * (grant) or lacks (revoke) the record; returns 0 when the caller must
+ * write. */
+static int settled_by_lookup(sfa_apply_op *op, int rc, const sfa_apply_state *l,
 			     int reread)
 {
 	int grant = op->c->op == SFA_OP_GRANT;
@@ -106,13 +102,15 @@ static int settled_by_lookup(sfa_apply_op *op, int rc, const id_list *l,
 	return 1;
 }
 
-/* Deletes each record; one deleted by someone else meanwhile is fine. */
-static int delete_all(sfa_sf *sf, const char *object, const id_list *l,
-		      sfa_apply_op *op)
+/* Deletes each record of l.  One deleted by someone else since it was
+ * read is fine: *gone counts those. */
+static int delete_all(sfa_sf *sf, const char *object, const sfa_apply_state *l,
+		      sfa_apply_op *op, int *gone)
 {
 	char path[96];
 	int i;
 
+	*gone = 0;
 	for (i = 0; i < l->n; i++) {
 		int rc;
 
@@ -128,9 +126,21 @@ static int delete_all(sfa_sf *sf, const char *object, const id_list *l,
 			    (!strcmp(op->err.sf_code, "ENTITY_IS_DELETED") ||
 			     !strcmp(op->err.sf_code, "NOT_FOUND"))))
 			return rc;
+		*gone += rc != 0;
 		sfa_err_clear(&op->err);
 	}
 	return 0;
+}
+
+/* Settles a revoke after delete_all(): when every record was gone before
+ * its delete arrived, the org lacked the access already (after a lost
+ * answer, our own earlier delete may have been the one). */
+static void settle_revoke(sfa_apply_op *op, int rc, int gone, int n, int reread)
+{
+	if (!rc && gone == n)
+		settle_found(op, reread);
+	else
+		settle(op, rc, SFA_OUTCOME_DONE);
 }
 
 /* POST sobjects/<object> with body; the new record's Id into op. */
@@ -155,46 +165,56 @@ static int insert(sfa_sf *sf, const char *object, json_t *body,
 
 /* ---- group: GroupMember (GroupId, UserOrGroupId) ---- */
 
-static void op_group(sfa_apply *a, sfa_apply_op *op, int reread)
+static void op_group(sfa_apply *a, sfa_apply_op *op, const sfa_apply_state *pre,
+		     int reread)
 {
 	const char *u = user_id(op);
-	id_list l;
-	int rc;
+	sfa_apply_state live = {0};
+	const sfa_apply_state *l = pre ? pre : &live;
+	int rc = 0, gone;
 
 	if (!u)
 		return;
-	rc = find_ids(a->sf, "GroupMember", "GroupId", op->resource_id,
-		      "UserOrGroupId", u, NULL, &l, &op->err);
-	if (settled_by_lookup(op, rc, &l, reread))
+	if (!pre)
+		rc = find_ids(a->sf, "GroupMember", "GroupId", op->resource_id,
+			      "UserOrGroupId", u, NULL, &live, &op->err);
+	if (settled_by_lookup(op, rc, l, reread))
 		return;
-	/* A duplicate insert would return the existing member; the look-up
-	 * above is what tells `already` from `done`. */
-	if (op->c->op == SFA_OP_GRANT)
+	/* A duplicate insert returns the existing member: only the look-up
+	 * above tells `already` from `done` (a member added by someone else
+	 * since is `done`). */
+	if (op->c->op == SFA_OP_GRANT) {
 		rc = insert(a->sf, "GroupMember",
 			    json_pack("{s:s, s:s}", "GroupId", op->resource_id,
 				      "UserOrGroupId", u),
 			    op);
-	else
-		rc = delete_all(a->sf, "GroupMember", &l, op);
-	settle(op, rc, SFA_OUTCOME_DONE);
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return;
+	}
+	rc = delete_all(a->sf, "GroupMember", l, op, &gone);
+	settle_revoke(op, rc, gone, l->n, reread);
 }
 
 /* ---- permission_set / permission_set_group: PermissionSetAssignment ---- */
 
-static void op_assignment(sfa_apply *a, sfa_apply_op *op, int reread)
+static void op_assignment(sfa_apply *a, sfa_apply_op *op,
+			  const sfa_apply_state *pre, int reread)
 {
 	int psg = op->c->rtype == SFA_RT_PERMISSION_SET_GROUP;
 	const char *field = psg ? "PermissionSetGroupId" : "PermissionSetId";
 	const char *u = user_id(op);
-	id_list l;
-	int rc;
+	sfa_apply_state live = {0};
+	const sfa_apply_state *l = pre ? pre : &live;
+	int rc = 0, gone;
 
 	if (!u)
 		return;
-	rc = find_ids(a->sf, "PermissionSetAssignment", "AssigneeId", u, field,
-		      op->resource_id,
-		      psg ? NULL : "PermissionSetGroupId = null", &l, &op->err);
-	if (settled_by_lookup(op, rc, &l, reread))
+	if (!pre)
+		rc = find_ids(a->sf, "PermissionSetAssignment", "AssigneeId", u,
+			      field, op->resource_id,
+			      psg ? NULL : "PermissionSetGroupId = null", &live,
+			      &op->err);
+	if (settled_by_lookup(op, rc, l, reread))
 		return;
 	if (op->c->op == SFA_OP_GRANT) {
 		rc = insert(a->sf, "PermissionSetAssignment",
@@ -211,18 +231,14 @@ static void op_assignment(sfa_apply *a, sfa_apply_op *op, int reread)
 		settle(op, rc, SFA_OUTCOME_DONE);
 		return;
 	}
-	rc = delete_all(a->sf, "PermissionSetAssignment", &l, op);
-	settle(op, rc, SFA_OUTCOME_DONE);
+	rc = delete_all(a->sf, "PermissionSetAssignment", l, op, &gone);
+	settle_revoke(op, rc, gone, l->n, reread);
 }
 
 /* ---- User fields: role, profile, status ---- */
 
-typedef struct user_state {
-	char profile_id[19], role_id[19];
-	int is_active;
-} user_state;
-
-static int get_user(sfa_sf *sf, const char *id, user_state *out, sfa_err *err)
+static int get_user(sfa_sf *sf, const char *id, sfa_apply_state *out,
+		    sfa_err *err)
 {
 	char path[96];
 	json_t *rec = NULL;
@@ -254,31 +270,33 @@ static int patch_user(sfa_sf *sf, const char *id, json_t *body,
 	return rc;
 }
 
-static void op_user_field(sfa_apply *a, sfa_apply_op *op, int reread)
+static void op_user_field(sfa_apply *a, sfa_apply_op *op,
+			  const sfa_apply_state *pre, int reread)
 {
 	const sfa_change *c = op->c;
 	const char *u = user_id(op);
-	user_state s;
+	sfa_apply_state live = {0};
+	const sfa_apply_state *s = pre ? pre : &live;
 	json_t *body;
 	int rc, grant = c->op == SFA_OP_GRANT;
 
 	if (!u)
 		return;
 	snprintf(op->record_id, sizeof(op->record_id), "%s", u);
-	if ((rc = get_user(a->sf, u, &s, &op->err))) {
+	if (!pre && (rc = get_user(a->sf, u, &live, &op->err))) {
 		settle(op, rc, SFA_OUTCOME_DONE);
 		return;
 	}
 	if (c->op == SFA_OP_SET_STATUS) {
 		int want = strcmp(sfa_change_field(c, "IsActive"), "true") == 0;
 
-		if (s.is_active == want) {
+		if (s->is_active == want) {
 			settle_found(op, reread);
 			return;
 		}
 		body = json_pack("{s:b}", "IsActive", want);
 	} else if (c->rtype == SFA_RT_ROLE) {
-		int holds = sfa_apply_same_id(s.role_id, op->resource_id);
+		int holds = sfa_apply_same_id(s->role_id, op->resource_id);
 
 		if (holds == grant) {
 			settle_found(op, reread);
@@ -287,7 +305,7 @@ static void op_user_field(sfa_apply *a, sfa_apply_op *op, int reread)
 		body = grant ? json_pack("{s:s}", "UserRoleId", op->resource_id)
 			     : json_pack("{s:n}", "UserRoleId");
 	} else {
-		int holds = sfa_apply_same_id(s.profile_id, op->resource_id);
+		int holds = sfa_apply_same_id(s->profile_id, op->resource_id);
 
 		if (holds == grant) {
 			settle_found(op, reread);
@@ -386,7 +404,8 @@ static void op_create_user(sfa_apply *a, sfa_apply_op *op, int reread)
 	settle(op, rc, SFA_OUTCOME_DONE);
 }
 
-void sfa_apply_perform(struct sfa_apply *a, sfa_apply_op *op, int reread)
+void sfa_apply_perform(struct sfa_apply *a, sfa_apply_op *op,
+		       const sfa_apply_state *pre, int reread)
 {
 	sfa_err_clear(&op->err);
 	op->outcome = SFA_OUTCOME_NONE;
@@ -396,20 +415,20 @@ void sfa_apply_perform(struct sfa_apply *a, sfa_apply_op *op, int reread)
 		op_create_user(a, op, reread);
 		return;
 	case SFA_OP_SET_STATUS:
-		op_user_field(a, op, reread);
+		op_user_field(a, op, pre, reread);
 		return;
 	default:
 		break;
 	}
 	switch (op->c->rtype) {
 	case SFA_RT_GROUP:
-		op_group(a, op, reread);
+		op_group(a, op, pre, reread);
 		break;
 	case SFA_RT_PERMISSION_SET:
 	case SFA_RT_PERMISSION_SET_GROUP:
-		op_assignment(a, op, reread);
+		op_assignment(a, op, pre, reread);
 		break;
 	default:
-		op_user_field(a, op, reread);
+		op_user_field(a, op, pre, reread);
 	}
 }

@@ -2,7 +2,8 @@
  * apply_retry.c - an operation whose write failed transiently may or may
  * not have taken effect, so the write is never simply sent again: after a
  * backoff the whole operation runs anew, and it starts by re-reading the
- * live state (apply_ops.c), which finds a write that did take effect.
+ * live state (apply_ops.c; never the prefetched one), which finds a write
+ * that did take effect.
  */
 #include "apply_int.h"
 
@@ -111,8 +112,12 @@ int sfa_apply_perform_retrying(struct sfa_apply *a, sfa_apply_op *op,
 	op->found_on_reread = 0;
 	for (attempt = 1;; attempt++) {
 		/* Only a write whose answer was lost makes a state found as
-		 * wanted ours: a failed read before any write does not. */
-		sfa_apply_perform(a, op, op->writes_sent > 0);
+		 * wanted ours: a failed read before any write does not.  The
+		 * prefetched state serves the first attempt only: after a
+		 * failure, what the org holds is what a retry must learn. */
+		sfa_apply_perform(
+		    a, op, attempt == 1 ? sfa_apply_prefetched(a, op) : NULL,
+		    op->writes_sent > 0);
 		op->attempts = attempt;
 		if (op->outcome != SFA_OUTCOME_FAILED ||
 		    !sfa_apply_transient(&op->err) ||

@@ -21,8 +21,9 @@ nwrites() { routes | awk -F'\t' '{ n += $2 } END { print n + 0 }'; }
 emu_post /__admin/faults '{"latency_ms":200}' >/dev/null
 "$SFACCESS" apply "$changes" --yes "${lp[@]}" >"$WORK/run1.out" 2>"$WORK/run1.err" &
 pid=$!
-# Kill once a few writes have reached the org (each op is a read and a
-# write, 200 ms apiece, so this lands in the middle of the file).
+# Kill once a few writes have reached the org (each op is a write, its
+# read batched before; 200 ms apiece, so this lands in the middle of the
+# file).
 for _ in $(seq 1 300); do
   [ "$(nwrites)" -ge 5 ] && break
   kill -0 "$pid" 2>/dev/null || break
