@@ -3,7 +3,9 @@
  * field needs quoting (a comma, quote, CR, LF), so that plain cells stay
  * plain and the same snapshot always gives byte-identical files.  A row is
  * built in memory and written with one fwrite: millions of rows of 25
- * fields would otherwise cost a locked stdio call per field.
+ * fields would otherwise cost a locked stdio call per field.  A report
+ * file goes out a block of rows at a time and is hashed on the way, so
+ * that its manifest entry does not read gigabytes back.
  */
 #include "report_csv.h"
 
@@ -13,13 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A hashing writer's block: large enough that a write and a hash update
+ * cost little per row, small enough to stay in cache between the two. */
+#define BLOCK ((size_t)256 * 1024)
+
+/* Owns buf and hash; f is borrowed. */
 struct sfa_csv {
 	FILE *f;
-	int nfields; /* in the current row */
-	int failed;  /* out of memory in the current row */
+	sfa_sha256 *hash; /* set: rows go out a block at a time */
+	int nfields;	  /* in the current row */
+	int failed;	  /* out of memory in the current row */
 	long long rows;
-	char *row; /* the current row, len of cap bytes used */
+	char *row; /* rows not yet written, len of cap bytes used */
 	size_t len, cap;
+	size_t start; /* where the current row starts in row */
 };
 
 int sfa_csv_new(sfa_csv **out, FILE *f, sfa_err *err)
@@ -31,10 +40,25 @@ int sfa_csv_new(sfa_csv **out, FILE *f, sfa_err *err)
 	return 0;
 }
 
+int sfa_csv_new_hashed(sfa_csv **out, FILE *f, sfa_err *err)
+{
+	int rc;
+
+	if ((rc = sfa_csv_new(out, f, err)))
+		return rc;
+	if ((rc = sfa_sha256_new(&(*out)->hash, err))) {
+		sfa_csv_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 void sfa_csv_free(sfa_csv *w)
 {
-	if (w)
+	if (w) {
 		free(w->row);
+		sfa_sha256_free(w->hash);
+	}
 	free(w);
 }
 
@@ -114,6 +138,22 @@ int sfa_csv_field(sfa_csv *w, const char *s)
 	return w->failed ? SFA_ENOMEM : 0;
 }
 
+/* Writes (and hashes) the rows held in w->row, all ended: flush() is
+ * called between rows. */
+static int flush(sfa_csv *w, sfa_err *err)
+{
+	int rc;
+
+	if (w->hash && (rc = sfa_sha256_update(w->hash, w->row, w->start, err)))
+		return rc;
+	rc = fwrite(w->row, 1, w->start, w->f) != w->start;
+	w->len = w->start = 0;
+	if (rc)
+		return sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
+				   strerror(errno));
+	return 0;
+}
+
 int sfa_csv_end_row(sfa_csv *w, sfa_err *err)
 {
 	int failed = w->failed;
@@ -121,18 +161,15 @@ int sfa_csv_end_row(sfa_csv *w, sfa_err *err)
 	put(w, "\r\n", 2);
 	if (!failed && w->failed)
 		failed = 1;
+	w->nfields = 0;
+	w->failed = 0;
 	if (failed) {
-		w->nfields = 0;
-		w->failed = 0;
-		w->len = 0;
+		w->len = w->start;
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
-	failed = fwrite(w->row, 1, w->len, w->f) != w->len;
-	w->nfields = 0;
-	w->len = 0;
-	if (failed)
-		return sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
-				   strerror(errno));
+	w->start = w->len;
+	if ((!w->hash || w->len >= BLOCK) && (failed = flush(w, err)))
+		return failed;
 	w->rows++;
 	return 0;
 }
@@ -149,6 +186,19 @@ int sfa_csv_row(sfa_csv *w, const char *const *fields, int n, sfa_err *err)
 long long sfa_csv_rows(const sfa_csv *w)
 {
 	return w->rows;
+}
+
+int sfa_csv_finish(sfa_csv *w, sfa_file_digest *d, sfa_err *err)
+{
+	int rc;
+
+	if (!w->hash)
+		return sfa_err_set(
+		    err, SFA_EINTERNAL,
+		    "CSV: finish on a writer that does not hash");
+	if ((rc = flush(w, err)))
+		return rc;
+	return sfa_sha256_final(w->hash, d->sha256, &d->bytes, err);
 }
 
 const char *const sfa_access_csv_columns[] = {
@@ -204,12 +254,12 @@ static int write_access_row(void *ud, const sfa_access_row *r)
 
 int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 			  const sfa_access_filter *filter, FILE *f,
-			  long long *rows, sfa_err *err)
+			  long long *rows, sfa_file_digest *d, sfa_err *err)
 {
 	sfa_csv *w;
 	int rc;
 
-	if ((rc = sfa_csv_new(&w, f, err)) != 0)
+	if ((rc = d ? sfa_csv_new_hashed(&w, f, err) : sfa_csv_new(&w, f, err)))
 		return rc;
 	rc = sfa_csv_row(w, sfa_access_csv_columns, sfa_access_csv_ncolumns,
 			 err);
@@ -219,6 +269,8 @@ int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 	if (rc == SFA_EIO && !err->msg[0])
 		sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
 			    strerror(errno));
+	if (rc == 0 && d)
+		rc = sfa_csv_finish(w, d, err);
 	*rows = sfa_csv_rows(w) - 1;
 	sfa_csv_free(w);
 	return rc;
@@ -252,12 +304,14 @@ static int write_change_row(void *ud, const sfa_diff_change *c)
 	return sfa_csv_change_row(ud, c, NULL) ? SFA_EIO : 0;
 }
 
-int sfa_report_changes_csv(sfa_diff *d, FILE *f, long long *rows, sfa_err *err)
+int sfa_report_changes_csv(sfa_diff *d, FILE *f, long long *rows,
+			   sfa_file_digest *fd, sfa_err *err)
 {
 	sfa_csv *w;
 	int rc;
 
-	if ((rc = sfa_csv_new(&w, f, err)) != 0)
+	if ((rc =
+		 fd ? sfa_csv_new_hashed(&w, f, err) : sfa_csv_new(&w, f, err)))
 		return rc;
 	rc = sfa_csv_change_header(w, err);
 	if (rc == 0)
@@ -265,6 +319,8 @@ int sfa_report_changes_csv(sfa_diff *d, FILE *f, long long *rows, sfa_err *err)
 	if (rc == SFA_EIO && !err->msg[0])
 		sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
 			    strerror(errno));
+	if (rc == 0 && fd)
+		rc = sfa_csv_finish(w, fd, err);
 	*rows = sfa_csv_rows(w) - 1;
 	sfa_csv_free(w);
 	return rc;
