@@ -175,20 +175,32 @@ static int emit_named(sfa_store *st, sqlite3_stmt *s, long long snapshot_id,
 /* ---- one user's rows, named and sorted here ----
  * A snapshot has tens of thousands of resources for millions of rows, so
  * each (type, sfid key) met is looked up once with SQL_RESOURCE_NAME and
- * kept for the whole read in an open-addressing table. */
+ * kept for the whole read in an open-addressing table.  A slot holds its
+ * key and type, so that a lookup touches one slot, not the resource; the
+ * few types are kept once, so that their text stays in cache. */
 
-/* A resource as the review shows it; NULL strings are SQL NULLs. */
+/* A resource as the review shows it; NULL strings are SQL NULLs.  Owns
+ * sfid and name; type is the table's. */
 typedef struct resource {
+	const char *type;
+	char *sfid, *name;
 	long long key; /* sfid key */
-	char *type, *sfid, *name;
 } resource;
 
-/* Owns slots[] (cap of them, a power of two, at most half used) and every
- * resource in it; s is the prepared SQL_RESOURCE_NAME. */
+typedef struct slot {
+	long long key;
+	const char *type; /* NULL for a free slot */
+	resource *r;
+} slot;
+
+/* Owns slots[] (cap of them, a power of two, at most half used), every
+ * resource in them and types[]; s is the prepared SQL_RESOURCE_NAME. */
 typedef struct resources {
 	sqlite3_stmt *s;
-	resource **slots;
+	slot *slots;
 	size_t n, cap;
+	char **types;
+	size_t ntypes;
 } resources;
 
 /* One row of the user being read: its resources (borrowed from the
@@ -213,12 +225,14 @@ static void resources_free(resources *t)
 	size_t i;
 
 	for (i = 0; i < t->cap; i++)
-		if (t->slots[i]) {
-			free(t->slots[i]->type);
-			free(t->slots[i]->sfid);
-			free(t->slots[i]->name);
-			free(t->slots[i]);
+		if (t->slots[i].r) {
+			free(t->slots[i].r->sfid);
+			free(t->slots[i].r->name);
+			free(t->slots[i].r);
 		}
+	for (i = 0; i < t->ntypes; i++)
+		free(t->types[i]);
+	free(t->types);
 	free(t->slots);
 	sqlite3_finalize(t->s);
 }
@@ -230,8 +244,8 @@ static size_t slot_of(const resources *t, const char *type, long long key)
 	unsigned long long h = (unsigned long long)key * 0x9e3779b97f4a7c15ull;
 	size_t i = (size_t)(h >> 32) & (t->cap - 1);
 
-	while (t->slots[i] && (t->slots[i]->key != key ||
-			       strcmp(t->slots[i]->type, type) != 0))
+	while (t->slots[i].type &&
+	       (t->slots[i].key != key || strcmp(t->slots[i].type, type) != 0))
 		i = (i + 1) & (t->cap - 1);
 	return i;
 }
@@ -243,15 +257,32 @@ static int grow(resources *t)
 	size_t i;
 
 	bigger.cap = t->cap ? t->cap * 2 : 1024;
-	if (!(bigger.slots = calloc(bigger.cap, sizeof(resource *))))
+	if (!(bigger.slots = calloc(bigger.cap, sizeof(slot))))
 		return SFA_ENOMEM;
 	for (i = 0; i < t->cap; i++)
-		if (t->slots[i])
-			bigger.slots[slot_of(&bigger, t->slots[i]->type,
-					     t->slots[i]->key)] = t->slots[i];
+		if (t->slots[i].type)
+			bigger.slots[slot_of(&bigger, t->slots[i].type,
+					     t->slots[i].key)] = t->slots[i];
 	free(t->slots);
 	*t = bigger;
 	return 0;
+}
+
+/* The table's copy of type; NULL when out of memory. */
+static const char *type_of(resources *t, const char *type)
+{
+	char **p;
+	size_t i;
+
+	for (i = 0; i < t->ntypes; i++)
+		if (strcmp(t->types[i], type) == 0)
+			return t->types[i];
+	if (!(p = realloc(t->types, (t->ntypes + 1) * sizeof(char *))))
+		return NULL;
+	t->types = p;
+	if (!(p[t->ntypes] = strdup(type)))
+		return NULL;
+	return p[t->ntypes++];
 }
 
 static char *dup_text(sqlite3_stmt *s, int i, int *oom)
@@ -276,7 +307,7 @@ static int resource_of(sfa_store *st, resources *t, const char *type,
 	if ((t->n + 1) * 2 > t->cap && grow(t))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	i = slot_of(t, type, key);
-	if ((*out = t->slots[i]))
+	if ((*out = t->slots[i].r))
 		return 0;
 	sqlite3_bind_text(t->s, 2, type, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(t->s, 3, key);
@@ -288,21 +319,22 @@ static int resource_of(sfa_store *st, resources *t, const char *type,
 	}
 	if ((r = calloc(1, sizeof(*r)))) {
 		r->key = key;
-		r->type = strdup(type);
+		r->type = type_of(t, type);
 		r->sfid = dup_text(t->s, 0, &oom);
 		r->name = dup_text(t->s, 1, &oom);
 	}
 	sqlite3_reset(t->s);
 	if (!r || !r->type || oom) {
 		if (r) {
-			free(r->type);
 			free(r->sfid);
 			free(r->name);
 		}
 		free(r);
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
-	*out = t->slots[i] = r;
+	t->slots[i].key = key;
+	t->slots[i].type = r->type;
+	*out = t->slots[i].r = r;
 	t->n++;
 	return 0;
 }
@@ -473,7 +505,7 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 {
 	const char *what = "reading access rows";
 	sqlite3_stmt *users = NULL, *one = NULL, *named = NULL;
-	resources t = {NULL, NULL, 0, 0};
+	resources t = {NULL, NULL, 0, 0, NULL, 0};
 	user_rows u = {NULL, 0, 0, NULL, 0, 0};
 	long long skip = 0;
 	int rc;
