@@ -110,11 +110,17 @@ static int needs_quotes(const char *s, size_t n)
 
 int sfa_csv_field(sfa_csv *w, const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
+	size_t k, n;
 
 	if (w->nfields++)
 		put(w, ",", 1);
-	if (n && strchr("=+-@\t\r", s[0])) {
+	if (!s || !*s)
+		return w->failed ? SFA_ENOMEM : 0;
+	/* One pass finds the first byte that needs quotes or, in most
+	 * cells, the end. */
+	k = strcspn(s, ",\"\r\n");
+	n = s[k] ? k + strlen(s + k) : k;
+	if (strchr("=+-@\t\r", s[0])) {
 		/* The neutralising quote is part of the cell's value, so a
 		 * spreadsheet shows '=... as text whatever the quoting. */
 		char *cell = malloc(n + 2);
@@ -130,9 +136,9 @@ int sfa_csv_field(sfa_csv *w, const char *s)
 		else
 			put(w, cell, n + 1);
 		free(cell);
-	} else if (n && needs_quotes(s, n)) {
+	} else if (s[k] || s[0] == ' ' || s[n - 1] == ' ') {
 		put_quoted(w, s, n);
-	} else if (n) {
+	} else {
 		put(w, s, n);
 	}
 	return w->failed ? SFA_ENOMEM : 0;
@@ -212,7 +218,9 @@ const char *const sfa_access_csv_columns[] = {
 const int sfa_access_csv_ncolumns =
     sizeof(sfa_access_csv_columns) / sizeof(sfa_access_csv_columns[0]);
 
-int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r)
+/* The columns of r's user and snapshot, snapshot_id to manager_username. */
+#define USER_COLUMNS 13
+static void user_fields(sfa_csv *w, const sfa_access_row *r)
 {
 	char id[32];
 
@@ -230,6 +238,11 @@ int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r)
 	sfa_csv_field(w, !r->user_id ? NULL : r->is_frozen ? "true" : "false");
 	sfa_csv_field(w, r->last_login_at);
 	sfa_csv_field(w, r->manager_username);
+}
+
+/* The columns of r's access item, access_type to the end. */
+static int item_fields(sfa_csv *w, const sfa_access_row *r)
+{
 	sfa_csv_field(w, r->access_type);
 	sfa_csv_field(w, r->access_id);
 	sfa_csv_field(w, r->access_name);
@@ -244,11 +257,65 @@ int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r)
 	return sfa_csv_field(w, NULL);
 }
 
+int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r)
+{
+	user_fields(w, r);
+	return item_fields(w, r);
+}
+
+/* The access review's writer.  A user's rows come one after another and
+ * share their first USER_COLUMNS cells: a user's columns are a function
+ * of the snapshot and the user's Id (the store's key), so those cells
+ * are written once per user and copied for the user's other rows.  Owns
+ * user_id and cells. */
+typedef struct access_csv {
+	sfa_csv *w;
+	long long snapshot_id;
+	char *user_id; /* whose cells are in cells; NULL for none */
+	char *cells;   /* len bytes, the commas between them included */
+	size_t len, cap;
+} access_csv;
+
+/* Remembers the user cells just written to a->w, from the row's start;
+ * without memory it just remembers nothing. */
+static void keep_user_cells(access_csv *a, const sfa_access_row *r)
+{
+	sfa_csv *w = a->w;
+	size_t n = w->len - w->start;
+
+	free(a->user_id);
+	a->user_id = NULL;
+	if (w->failed || !r->user_id)
+		return;
+	if (n > a->cap) {
+		char *p = realloc(a->cells, n);
+
+		if (!p)
+			return;
+		a->cells = p;
+		a->cap = n;
+	}
+	if (!(a->user_id = strdup(r->user_id)))
+		return;
+	memcpy(a->cells, w->row + w->start, n);
+	a->len = n;
+	a->snapshot_id = r->snapshot_id;
+}
+
 static int write_access_row(void *ud, const sfa_access_row *r)
 {
-	sfa_csv *w = ud;
+	access_csv *a = ud;
+	sfa_csv *w = a->w;
 
-	sfa_csv_access_fields(w, r);
+	if (a->user_id && r->user_id && r->snapshot_id == a->snapshot_id &&
+	    strcmp(r->user_id, a->user_id) == 0) {
+		put(w, a->cells, a->len);
+		w->nfields = USER_COLUMNS;
+	} else {
+		user_fields(w, r);
+		keep_user_cells(a, r);
+	}
+	item_fields(w, r);
 	return sfa_csv_end_row(w, NULL) ? SFA_EIO : 0;
 }
 
@@ -256,16 +323,20 @@ int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 			  const sfa_access_filter *filter, FILE *f,
 			  long long *rows, sfa_file_digest *d, sfa_err *err)
 {
+	access_csv a = {NULL, 0, NULL, NULL, 0, 0};
 	sfa_csv *w;
 	int rc;
 
 	if ((rc = d ? sfa_csv_new_hashed(&w, f, err) : sfa_csv_new(&w, f, err)))
 		return rc;
+	a.w = w;
 	rc = sfa_csv_row(w, sfa_access_csv_columns, sfa_access_csv_ncolumns,
 			 err);
 	if (rc == 0)
 		rc = sfa_store_each_access(st, snapshot_id, filter,
-					   write_access_row, w, err);
+					   write_access_row, &a, err);
+	free(a.user_id);
+	free(a.cells);
 	if (rc == SFA_EIO && !err->msg[0])
 		sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
 			    strerror(errno));
