@@ -4,10 +4,12 @@
  * plain and the same snapshot always gives byte-identical files.  A row is
  * built in memory and written with one fwrite: millions of rows of 25
  * fields would otherwise cost a locked stdio call per field.  A report
- * file goes out a block of rows at a time and is hashed on the way, so
- * that its manifest entry does not read gigabytes back.
+ * file goes out a block of rows at a time through hashwrite.h, hashed on
+ * the way, so that its manifest entry does not read gigabytes back.
  */
 #include "report_csv.h"
+
+#include "hashwrite.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -15,16 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A hashing writer's block: large enough that a write and a hash update
- * cost little per row, small enough to stay in cache between the two. */
+/* A hashing writer's block: large enough that a hand-over costs little
+ * per row, small enough to stay in cache until it is hashed. */
 #define BLOCK ((size_t)256 * 1024)
 
-/* Owns buf and hash; f is borrowed. */
+/* Owns row and writer; f is borrowed. */
 struct sfa_csv {
 	FILE *f;
-	sfa_sha256 *hash; /* set: rows go out a block at a time */
-	int nfields;	  /* in the current row */
-	int failed;	  /* out of memory in the current row */
+	sfa_hashwrite *writer; /* set: rows go out a block at a time */
+	int nfields;	       /* in the current row */
+	int failed;	       /* out of memory in the current row */
 	long long rows;
 	char *row; /* rows not yet written, len of cap bytes used */
 	size_t len, cap;
@@ -46,7 +48,7 @@ int sfa_csv_new_hashed(sfa_csv **out, FILE *f, sfa_err *err)
 
 	if ((rc = sfa_csv_new(out, f, err)))
 		return rc;
-	if ((rc = sfa_sha256_new(&(*out)->hash, err))) {
+	if ((rc = sfa_hashwrite_new(&(*out)->writer, f, err))) {
 		sfa_csv_free(*out);
 		*out = NULL;
 	}
@@ -56,8 +58,8 @@ int sfa_csv_new_hashed(sfa_csv **out, FILE *f, sfa_err *err)
 void sfa_csv_free(sfa_csv *w)
 {
 	if (w) {
+		sfa_hashwrite_free(w->writer);
 		free(w->row);
-		sfa_sha256_free(w->hash);
 	}
 	free(w);
 }
@@ -144,20 +146,20 @@ int sfa_csv_field(sfa_csv *w, const char *s)
 	return w->failed ? SFA_ENOMEM : 0;
 }
 
-/* Writes (and hashes) the rows held in w->row, all ended: flush() is
+/* Writes (or hands over) the rows held in w->row, all ended: flush() is
  * called between rows. */
 static int flush(sfa_csv *w, sfa_err *err)
 {
-	int rc;
+	int rc = 0;
 
-	if (w->hash && (rc = sfa_sha256_update(w->hash, w->row, w->start, err)))
-		return rc;
-	rc = fwrite(w->row, 1, w->start, w->f) != w->start;
+	if (w->writer)
+		rc = sfa_hashwrite_put(w->writer, &w->row, w->start, &w->cap,
+				       err);
+	else if (fwrite(w->row, 1, w->start, w->f) != w->start)
+		rc = sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
+				 strerror(errno));
 	w->len = w->start = 0;
-	if (rc)
-		return sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
-				   strerror(errno));
-	return 0;
+	return rc;
 }
 
 int sfa_csv_end_row(sfa_csv *w, sfa_err *err)
@@ -174,7 +176,7 @@ int sfa_csv_end_row(sfa_csv *w, sfa_err *err)
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
 	w->start = w->len;
-	if ((!w->hash || w->len >= BLOCK) && (failed = flush(w, err)))
+	if ((!w->writer || w->len >= BLOCK) && (failed = flush(w, err)))
 		return failed;
 	w->rows++;
 	return 0;
@@ -198,13 +200,13 @@ int sfa_csv_finish(sfa_csv *w, sfa_file_digest *d, sfa_err *err)
 {
 	int rc;
 
-	if (!w->hash)
+	if (!w->writer)
 		return sfa_err_set(
 		    err, SFA_EINTERNAL,
 		    "CSV: finish on a writer that does not hash");
 	if ((rc = flush(w, err)))
 		return rc;
-	return sfa_sha256_final(w->hash, d->sha256, &d->bytes, err);
+	return sfa_hashwrite_finish(w->writer, d, err);
 }
 
 const char *const sfa_access_csv_columns[] = {
@@ -270,6 +272,7 @@ int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r)
  * user_id and cells. */
 typedef struct access_csv {
 	sfa_csv *w;
+	sfa_err *err;
 	long long snapshot_id;
 	char *user_id; /* whose cells are in cells; NULL for none */
 	char *cells;   /* len bytes, the commas between them included */
@@ -316,14 +319,14 @@ static int write_access_row(void *ud, const sfa_access_row *r)
 		keep_user_cells(a, r);
 	}
 	item_fields(w, r);
-	return sfa_csv_end_row(w, NULL) ? SFA_EIO : 0;
+	return sfa_csv_end_row(w, a->err);
 }
 
 int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 			  const sfa_access_filter *filter, FILE *f,
 			  long long *rows, sfa_file_digest *d, sfa_err *err)
 {
-	access_csv a = {NULL, 0, NULL, NULL, 0, 0};
+	access_csv a = {NULL, err, 0, NULL, NULL, 0, 0};
 	sfa_csv *w;
 	int rc;
 
@@ -337,9 +340,6 @@ int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 					   write_access_row, &a, err);
 	free(a.user_id);
 	free(a.cells);
-	if (rc == SFA_EIO && !err->msg[0])
-		sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
-			    strerror(errno));
 	if (rc == 0 && d)
 		rc = sfa_csv_finish(w, d, err);
 	*rows = sfa_csv_rows(w) - 1;
@@ -370,26 +370,33 @@ int sfa_csv_change_row(sfa_csv *w, const sfa_diff_change *c, sfa_err *err)
 	return sfa_csv_end_row(w, err);
 }
 
+/* What write_change_row() is given; borrows both. */
+typedef struct change_csv {
+	sfa_csv *w;
+	sfa_err *err;
+} change_csv;
+
 static int write_change_row(void *ud, const sfa_diff_change *c)
 {
-	return sfa_csv_change_row(ud, c, NULL) ? SFA_EIO : 0;
+	const change_csv *cc = ud;
+
+	return sfa_csv_change_row(cc->w, c, cc->err);
 }
 
 int sfa_report_changes_csv(sfa_diff *d, FILE *f, long long *rows,
 			   sfa_file_digest *fd, sfa_err *err)
 {
+	change_csv cc = {NULL, err};
 	sfa_csv *w;
 	int rc;
 
 	if ((rc =
 		 fd ? sfa_csv_new_hashed(&w, f, err) : sfa_csv_new(&w, f, err)))
 		return rc;
+	cc.w = w;
 	rc = sfa_csv_change_header(w, err);
 	if (rc == 0)
-		rc = sfa_diff_each(d, write_change_row, w, err);
-	if (rc == SFA_EIO && !err->msg[0])
-		sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
-			    strerror(errno));
+		rc = sfa_diff_each(d, write_change_row, &cc, err);
 	if (rc == 0 && fd)
 		rc = sfa_csv_finish(w, fd, err);
 	*rows = sfa_csv_rows(w) - 1;

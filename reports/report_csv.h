@@ -18,7 +18,8 @@ typedef struct sfa_csv sfa_csv;
  * row when it ends. */
 int sfa_csv_new(sfa_csv **out, FILE *f, sfa_err *err);
 /* The same for a file of its own: rows go to f a block at a time, hashed
- * on the way; sfa_csv_finish() writes the rest. */
+ * and written by a thread of the writer's (hashwrite.h), so f is not the
+ * caller's to use until sfa_csv_finish() or sfa_csv_free(). */
 int sfa_csv_new_hashed(sfa_csv **out, FILE *f, sfa_err *err);
 void sfa_csv_free(sfa_csv *w);
 
