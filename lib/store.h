@@ -25,8 +25,9 @@ typedef struct sfa_store sfa_store;
 #define SFA_STORE_READONLY 0x1u
 
 /* Opens (creating and migrating if needed) the store at path.  *out is
- * owned by the caller and released with sfa_store_free().  A store written
- * by a newer sfaccess (higher user_version) is refused with SFA_ESTORE. */
+ * owned by the caller and released with sfa_store_free(); one thread at a
+ * time may use it.  A store written by a newer sfaccess (higher
+ * user_version) is refused with SFA_ESTORE. */
 int sfa_store_open(sfa_store **out, const char *path, unsigned flags,
 		   sfa_err *err);
 void sfa_store_free(sfa_store *st);
