@@ -110,6 +110,13 @@ static int needs_quotes(const char *s, size_t n)
 	       (n && (s[0] == ' ' || s[n - 1] == ' '));
 }
 
+/* A first byte that makes a spreadsheet read the cell as a formula. */
+static int starts_formula(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
+	       c == '\r';
+}
+
 int sfa_csv_field(sfa_csv *w, const char *s)
 {
 	size_t k, n;
@@ -122,7 +129,7 @@ int sfa_csv_field(sfa_csv *w, const char *s)
 	 * cells, the end. */
 	k = strcspn(s, ",\"\r\n");
 	n = s[k] ? k + strlen(s + k) : k;
-	if (strchr("=+-@\t\r", s[0])) {
+	if (starts_formula(s[0])) {
 		/* The neutralising quote is part of the cell's value, so a
 		 * spreadsheet shows '=... as text whatever the quoting. */
 		char *cell = malloc(n + 2);
