@@ -179,12 +179,21 @@ static int emit_named(sfa_store *st, sqlite3_stmt *s, long long snapshot_id,
  * key and type, so that a lookup touches one slot, not the resource; the
  * few types are kept once, so that their text stays in cache. */
 
-/* A resource as the review shows it; NULL strings are SQL NULLs.  Owns
- * sfid and name; type is the table's. */
+/* A text and its first 16 bytes as two big-endian numbers (zero-padded),
+ * which decide most comparisons without reading the text. */
+typedef struct sort_text {
+	const char *s; /* NULL for SQL's NULL */
+	unsigned long long head[2];
+} sort_text;
+
+/* A resource as the review shows it.  sfid and name point into text,
+ * allocated with the resource so that sorting and writing find them next
+ * to it; type is the table's. */
 typedef struct resource {
 	const char *type;
-	char *sfid, *name;
+	sort_text sfid, name;
 	long long key; /* sfid key */
+	char text[];
 } resource;
 
 typedef struct slot {
@@ -225,11 +234,7 @@ static void resources_free(resources *t)
 	size_t i;
 
 	for (i = 0; i < t->cap; i++)
-		if (t->slots[i].r) {
-			free(t->slots[i].r->sfid);
-			free(t->slots[i].r->name);
-			free(t->slots[i].r);
-		}
+		free(t->slots[i].r);
 	for (i = 0; i < t->ntypes; i++)
 		free(t->types[i]);
 	free(t->types);
@@ -285,23 +290,27 @@ static const char *type_of(resources *t, const char *type)
 	return p[t->ntypes++];
 }
 
-static char *dup_text(sqlite3_stmt *s, int i, int *oom)
+static void set_sort_text(sort_text *t, const char *s)
 {
-	const char *v = TXT(s, i);
-	char *d = v ? strdup(v) : NULL;
+	int i, end = !s;
 
-	if (v && !d)
-		*oom = 1;
-	return d;
+	t->s = s;
+	t->head[0] = t->head[1] = 0;
+	for (i = 0; i < 16; i++) {
+		unsigned char c = end ? 0 : (unsigned char)s[i];
+
+		end = end || !c;
+		t->head[i / 8] = t->head[i / 8] << 8 | c;
+	}
 }
 
 /* Sets *out to the resource of type and key, looked up on first use. */
 static int resource_of(sfa_store *st, resources *t, const char *type,
 		       long long key, const resource **out, sfa_err *err)
 {
+	const char *sfid, *name;
+	size_t i, nsfid, nname;
 	resource *r;
-	size_t i;
-	int oom = 0;
 
 	*out = NULL;
 	if ((t->n + 1) * 2 > t->cap && grow(t))
@@ -317,18 +326,21 @@ static int resource_of(sfa_store *st, resources *t, const char *type,
 		sqlite3_reset(t->s);
 		return rc;
 	}
-	if ((r = calloc(1, sizeof(*r)))) {
+	sfid = TXT(t->s, 0);
+	name = TXT(t->s, 1);
+	nsfid = sfid ? strlen(sfid) + 1 : 0;
+	nname = name ? strlen(name) + 1 : 0;
+	if ((r = malloc(sizeof(*r) + nsfid + nname))) {
 		r->key = key;
 		r->type = type_of(t, type);
-		r->sfid = dup_text(t->s, 0, &oom);
-		r->name = dup_text(t->s, 1, &oom);
+		set_sort_text(&r->sfid,
+			      sfid ? memcpy(r->text, sfid, nsfid) : NULL);
+		set_sort_text(&r->name,
+			      name ? memcpy(r->text + nsfid, name, nname)
+				   : NULL);
 	}
 	sqlite3_reset(t->s);
-	if (!r || !r->type || oom) {
-		if (r) {
-			free(r->sfid);
-			free(r->name);
-		}
+	if (!r || !r->type) {
 		free(r);
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
@@ -392,6 +404,22 @@ static int cmp_text(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
+/* cmp_text() of two sort_texts. */
+static int cmp_sort_text(const sort_text *a, const sort_text *b)
+{
+	int i;
+
+	if (a->s == b->s)
+		return 0;
+	if (!a->s || !b->s)
+		return a->s ? 1 : -1;
+	for (i = 0; i < 2; i++)
+		if (a->head[i] != b->head[i])
+			return a->head[i] < b->head[i] ? -1 : 1;
+	/* The same 16 bytes: equal if they hold the end, else read on. */
+	return (a->head[1] & 0xff) ? strcmp(a->s + 16, b->s + 16) : 0;
+}
+
 /* SQL_ACCESS_ITEM_ORDER.  (access_type, access key, via_type, via key) is
  * the access table's key, so no two rows of a user compare equal. */
 static int cmp_item(const void *pa, const void *pb)
@@ -400,11 +428,11 @@ static int cmp_item(const void *pa, const void *pb)
 	int c;
 
 	if ((c = cmp_text(a->access->type, b->access->type)) ||
-	    (c = cmp_text(a->access->name, b->access->name)) ||
+	    (c = cmp_sort_text(&a->access->name, &b->access->name)) ||
 	    (c = cmp_text(a->via->type, b->via->type)) ||
-	    (c = cmp_text(a->via->name, b->via->name)) ||
-	    (c = cmp_text(a->access->sfid, b->access->sfid)) ||
-	    (c = cmp_text(a->via->sfid, b->via->sfid)))
+	    (c = cmp_sort_text(&a->via->name, &b->via->name)) ||
+	    (c = cmp_sort_text(&a->access->sfid, &b->access->sfid)) ||
+	    (c = cmp_sort_text(&a->via->sfid, &b->via->sfid)))
 		return c;
 	if (a->access->key != b->access->key)
 		return a->access->key < b->access->key ? -1 : 1;
@@ -437,7 +465,7 @@ static int read_user(sfa_store *st, sqlite3_stmt *one, resources *t,
 				      err)))
 			goto out;
 		assert(it->access && it->via);
-		if (!it->access->sfid) /* as the inner join on it did */
+		if (!it->access->sfid.s) /* as the inner join on it did */
 			continue;
 		if (keep_text(u, one, 4, &it->assigned_at) ||
 		    keep_text(u, one, 5, &it->expires_at) ||
@@ -475,11 +503,11 @@ static int emit_user(const user_rows *u, sqlite3_stmt *users,
 		const item *it = &u->items[i];
 
 		r.access_type = it->access->type;
-		r.access_id = it->access->sfid;
-		r.access_name = it->access->name;
+		r.access_id = it->access->sfid.s;
+		r.access_name = it->access->name.s;
 		r.via_type = it->via->type;
-		r.via_id = it->via->sfid;
-		r.via_name = it->via->name;
+		r.via_id = it->via->sfid.s;
+		r.via_name = it->via->name.s;
 		r.assigned_at = text_at(u, it->assigned_at);
 		r.expires_at = text_at(u, it->expires_at);
 		r.first_seen_at = text_at(u, it->first_seen_at);
