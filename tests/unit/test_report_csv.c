@@ -1,13 +1,11 @@
 /*
  * test_report_csv.c - the CSV writer: cells are quoted only when they need
- * it and neutralised when a spreadsheet would run them, and a hashing
- * writer writes the same bytes as a plain one while giving their size and
- * SHA-256 for the manifest.
+ * it and neutralised when a spreadsheet would run them, a hashing writer
+ * writes the same bytes as a plain one while giving their size and SHA-256
+ * for the manifest, and each access review row carries its own user's
+ * cells.
  */
-#include <check.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "store_fixture.h"
 
 #include "report_csv.h"
 
@@ -92,6 +90,78 @@ START_TEST(test_hashed_writer_writes_what_a_plain_one_does)
 }
 END_TEST
 
+/* "user_id name access_name;" of each data row of csv (no quoted cells). */
+static void user_and_access(const char *csv, char *out, size_t size)
+{
+	const char *line = strstr(csv, "\r\n");
+
+	out[0] = '\0';
+	while (line && line[2]) {
+		const char *f[16];
+		int i = 0;
+		const char *p;
+
+		line += 2;
+		for (p = line; i < 16 && *p != '\r'; p++)
+			if (p == line || p[-1] == ',')
+				f[i++] = p;
+		ck_assert_int_eq(i, 16);
+		snprintf(out + strlen(out), size - strlen(out),
+			 "%.*s %.*s %.*s;", (int)strcspn(f[3], ","), f[3],
+			 (int)strcspn(f[5], ","), f[5],
+			 (int)strcspn(f[15], ","), f[15]);
+		line = strstr(line, "\r\n");
+	}
+}
+
+/* 005A and 005B share a username, so their rows come together in access
+ * name order, one user's, the other's, the first's again; 005C follows. */
+START_TEST(test_review_rows_keep_their_own_users_cells)
+{
+	static const struct rec org[] = {
+	    USER("005A", T, "Standard", NULL, NULL),
+	    {SFA_OBJ_USER,
+	     {"005B", "005A@x.test", "Name 005B", NULL, "Last", "005B@x.test",
+	      T, "Standard", NULL, NULL, NULL, NULL, NULL,
+	      "2026-01-01T00:00:00Z", NULL, "Salesforce", "SFDC"}},
+	    USER("005C", T, "Standard", NULL, NULL),
+	    GROUP("00G1", "Alpha", "Regular", NULL),
+	    GROUP("00G2", "Beta", "Regular", NULL),
+	    GROUP("00G3", "Gamma", "Regular", NULL),
+	    GM("0111", "00G1", "005A", NULL),
+	    GM("0112", "00G2", "005B", NULL),
+	    GM("0113", "00G3", "005A", NULL),
+	    GM("0114", "00G1", "005C", NULL),
+	    GM("0115", "00G2", "005C", NULL),
+	};
+	char path[64], got[512], *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	sfa_file_digest d = {0, ""};
+	sfa_err err = {0};
+	sfa_store *st = fx_open(path);
+	long long id = fx_snapshot(st, org, NREC(org)), rows = 0;
+
+	fx_expect(st, id,
+		  (const char *const[]){
+		      "005A group 00G1 direct -", "005B group 00G2 direct -",
+		      "005A group 00G3 direct -", "005C group 00G1 direct -",
+		      "005C group 00G2 direct -"},
+		  5);
+	ck_assert_int_eq(
+	    sfa_report_access_csv(st, id, NULL, f, &rows, &d, &err), 0);
+	fclose(f);
+	ck_assert_int_eq(rows, 5);
+	ck_assert_int_eq(d.bytes, (long long)n);
+	user_and_access(buf, got, sizeof(got));
+	ck_assert_str_eq(got, "005A Name 005A Alpha;005B Name 005B Beta;"
+			      "005A Name 005A Gamma;005C Name 005C Alpha;"
+			      "005C Name 005C Beta;");
+	free(buf);
+	fx_close(st, path);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("report_csv");
@@ -103,6 +173,7 @@ int main(void)
 	tcase_add_test(
 	    tc, test_hashed_writer_gives_size_and_sha256_of_what_it_wrote);
 	tcase_add_test(tc, test_hashed_writer_writes_what_a_plain_one_does);
+	tcase_add_test(tc, test_review_rows_keep_their_own_users_cells);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
