@@ -97,6 +97,12 @@ typedef struct sfa_access_row {
 	const char *access_type, *access_id, *access_name;
 	const char *via_type, *via_id, *via_name;
 	const char *assigned_at, *expires_at, *first_seen_at;
+	/* Within one sfa_store_each_access() call, rows with the same
+	 * access_ref have the same access_type, access_id and access_name,
+	 * and rows with the same via_ref the same via columns, so that a
+	 * writer can render those cells once.  Refs count up from 1, one per
+	 * resource met; 0 promises nothing. */
+	int access_ref, via_ref;
 } sfa_access_row;
 
 typedef struct sfa_access_filter {

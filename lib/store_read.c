@@ -164,6 +164,7 @@ static int emit_named(sfa_store *st, sqlite3_stmt *s, long long snapshot_id,
 		r.assigned_at = TXT(s, 19);
 		r.expires_at = TXT(s, 20);
 		r.first_seen_at = TXT(s, 21);
+		r.access_ref = r.via_ref = 0;
 		stop = fn(ud, &r);
 	}
 	if (!stop && rc != SQLITE_DONE)
@@ -193,6 +194,7 @@ typedef struct resource {
 	const char *type;
 	sort_text sfid, name;
 	long long key; /* sfid key */
+	int ref;       /* sfa_access_row's access_ref / via_ref */
 	char text[];
 } resource;
 
@@ -346,8 +348,8 @@ static int resource_of(sfa_store *st, resources *t, const char *type,
 	}
 	t->slots[i].key = key;
 	t->slots[i].type = r->type;
+	r->ref = (int)++t->n;
 	*out = t->slots[i].r = r;
-	t->n++;
 	return 0;
 }
 
@@ -505,9 +507,11 @@ static int emit_user(const user_rows *u, sqlite3_stmt *users,
 		r.access_type = it->access->type;
 		r.access_id = it->access->sfid.s;
 		r.access_name = it->access->name.s;
+		r.access_ref = it->access->ref;
 		r.via_type = it->via->type;
 		r.via_id = it->via->sfid.s;
 		r.via_name = it->via->name.s;
+		r.via_ref = it->via->ref;
 		r.assigned_at = text_at(u, it->assigned_at);
 		r.expires_at = text_at(u, it->expires_at);
 		r.first_seen_at = text_at(u, it->first_seen_at);

@@ -249,6 +249,18 @@ static void user_fields(sfa_csv *w, const sfa_access_row *r)
 	sfa_csv_field(w, r->manager_username);
 }
 
+/* The columns of r's access item after its resources, assigned_at to the
+ * end. */
+static int dates_fields(sfa_csv *w, const sfa_access_row *r)
+{
+	sfa_csv_field(w, r->assigned_at);
+	sfa_csv_field(w, r->expires_at);
+	sfa_csv_field(w, r->first_seen_at);
+	sfa_csv_field(w, NULL); /* decision, reviewer, comment: for */
+	sfa_csv_field(w, NULL); /* the reviewers to fill in */
+	return sfa_csv_field(w, NULL);
+}
+
 /* The columns of r's access item, access_type to the end. */
 static int item_fields(sfa_csv *w, const sfa_access_row *r)
 {
@@ -258,12 +270,7 @@ static int item_fields(sfa_csv *w, const sfa_access_row *r)
 	sfa_csv_field(w, r->via_type);
 	sfa_csv_field(w, r->via_id);
 	sfa_csv_field(w, r->via_name);
-	sfa_csv_field(w, r->assigned_at);
-	sfa_csv_field(w, r->expires_at);
-	sfa_csv_field(w, r->first_seen_at);
-	sfa_csv_field(w, NULL); /* decision, reviewer, comment: for */
-	sfa_csv_field(w, NULL); /* the reviewers to fill in */
-	return sfa_csv_field(w, NULL);
+	return dates_fields(w, r);
 }
 
 int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r)
@@ -272,11 +279,18 @@ int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r)
 	return item_fields(w, r);
 }
 
+/* The cells of a resource as written once, with their leading comma. */
+typedef struct span {
+	size_t at, len; /* in access_csv's text; len 0 for not yet */
+} span;
+
 /* The access review's writer.  A user's rows come one after another and
  * share their first USER_COLUMNS cells: a user's columns are a function
  * of the snapshot and the user's Id (the store's key), so those cells
- * are written once per user and copied for the user's other rows.  Owns
- * user_id and cells. */
+ * are written once per user and copied for the user's other rows.  The
+ * access and via cells of a resource the store numbers (access_ref,
+ * via_ref) are written once for the whole review.  Owns user_id, cells,
+ * spans and text. */
 typedef struct access_csv {
 	sfa_csv *w;
 	sfa_err *err;
@@ -284,6 +298,10 @@ typedef struct access_csv {
 	char *user_id; /* whose cells are in cells; NULL for none */
 	char *cells;   /* len bytes, the commas between them included */
 	size_t len, cap;
+	span *spans; /* by ref, nspans of them */
+	size_t nspans;
+	char *text; /* the resources' cells, tlen of tcap bytes used */
+	size_t tlen, tcap;
 } access_csv;
 
 /* Remembers the user cells just written to a->w, from the row's start;
@@ -312,6 +330,60 @@ static void keep_user_cells(access_csv *a, const sfa_access_row *r)
 	a->snapshot_id = r->snapshot_id;
 }
 
+/* Remembers the n bytes at p as the cells of resource ref; without
+ * memory it just remembers nothing. */
+static void keep_resource_cells(access_csv *a, int ref, const char *p, size_t n)
+{
+	size_t i = (size_t)ref;
+
+	if (i >= a->nspans) {
+		size_t count = a->nspans ? a->nspans : 1024;
+		span *s;
+
+		while (count <= i)
+			count *= 2;
+		if (!(s = realloc(a->spans, count * sizeof(*s))))
+			return;
+		memset(s + a->nspans, 0, (count - a->nspans) * sizeof(*s));
+		a->spans = s;
+		a->nspans = count;
+	}
+	if (a->tlen + n > a->tcap) {
+		size_t cap = a->tcap ? a->tcap : 65536;
+		char *t;
+
+		while (cap < a->tlen + n)
+			cap *= 2;
+		if (!(t = realloc(a->text, cap)))
+			return;
+		a->text = t;
+		a->tcap = cap;
+	}
+	memcpy(a->text + a->tlen, p, n);
+	a->spans[i].at = a->tlen;
+	a->spans[i].len = n;
+	a->tlen += n;
+}
+
+/* The type, id and name cells of resource ref (0: not numbered). */
+static void resource_fields(access_csv *a, int ref, const char *type,
+			    const char *id, const char *name)
+{
+	sfa_csv *w = a->w;
+	size_t from = w->len;
+
+	if (ref > 0 && (size_t)ref < a->nspans && a->spans[ref].len) {
+		put(w, a->text + a->spans[ref].at, a->spans[ref].len);
+		w->nfields += 3;
+		return;
+	}
+	sfa_csv_field(w, type);
+	sfa_csv_field(w, id);
+	sfa_csv_field(w, name);
+	if (ref > 0 && !w->failed)
+		keep_resource_cells(a, ref, w->row + from, w->len - from);
+}
+
 static int write_access_row(void *ud, const sfa_access_row *r)
 {
 	access_csv *a = ud;
@@ -325,7 +397,10 @@ static int write_access_row(void *ud, const sfa_access_row *r)
 		user_fields(w, r);
 		keep_user_cells(a, r);
 	}
-	item_fields(w, r);
+	resource_fields(a, r->access_ref, r->access_type, r->access_id,
+			r->access_name);
+	resource_fields(a, r->via_ref, r->via_type, r->via_id, r->via_name);
+	dates_fields(w, r);
 	return sfa_csv_end_row(w, a->err);
 }
 
@@ -333,7 +408,7 @@ int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 			  const sfa_access_filter *filter, FILE *f,
 			  long long *rows, sfa_file_digest *d, sfa_err *err)
 {
-	access_csv a = {NULL, err, 0, NULL, NULL, 0, 0};
+	access_csv a = {NULL, err, 0, NULL, NULL, 0, 0, NULL, 0, NULL, 0, 0};
 	sfa_csv *w;
 	int rc;
 
@@ -347,6 +422,8 @@ int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 					   write_access_row, &a, err);
 	free(a.user_id);
 	free(a.cells);
+	free(a.spans);
+	free(a.text);
 	if (rc == 0 && d)
 		rc = sfa_csv_finish(w, d, err);
 	*rows = sfa_csv_rows(w) - 1;
