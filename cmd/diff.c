@@ -110,7 +110,7 @@ int cmd_diff(sfa_cli *cli, int argc, char **argv)
 	    (rc = sfa_diff_open(&d, st, a, b, &err)))
 		goto out;
 	if (fmt == SFA_FMT_CSV)
-		rc = sfa_report_changes_csv(d, stdout, &rows, &err);
+		rc = sfa_report_changes_csv(d, stdout, &rows, NULL, &err);
 	else if (fmt == SFA_FMT_JSON)
 		rc = sfa_report_changes_json(st, d, stdout, &rows, &err);
 	else

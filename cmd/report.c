@@ -65,48 +65,64 @@ typedef struct job {
 	const sfa_approvals *approved;
 } job;
 
-typedef int (*write_fn)(job *j, FILE *f, long long *rows, sfa_err *err);
+/* A writer that hashes what it writes fills *d; the others leave it. */
+typedef int (*write_fn)(job *j, FILE *f, long long *rows, sfa_file_digest *d,
+			sfa_err *err);
 
-static int write_csv(job *j, FILE *f, long long *rows, sfa_err *err)
+static int write_csv(job *j, FILE *f, long long *rows, sfa_file_digest *d,
+		     sfa_err *err)
 {
-	return sfa_report_access_csv(j->st, j->id, NULL, f, rows, err);
+	return sfa_report_access_csv(j->st, j->id, NULL, f, rows, d, err);
 }
 
-static int write_html(job *j, FILE *f, long long *rows, sfa_err *err)
+static int write_html(job *j, FILE *f, long long *rows, sfa_file_digest *d,
+		      sfa_err *err)
 {
+	(void)d;
 	return sfa_report_access_html(j->st, j->id, f, rows, err);
 }
 
-static int write_junit(job *j, FILE *f, long long *rows, sfa_err *err)
+static int write_junit(job *j, FILE *f, long long *rows, sfa_file_digest *d,
+		       sfa_err *err)
 {
+	(void)d;
 	return sfa_report_access_junit(j->st, j->id, j->hostname, f, rows,
 				       &j->findings, err);
 }
 
-static int write_json(job *j, FILE *f, long long *rows, sfa_err *err)
+static int write_json(job *j, FILE *f, long long *rows, sfa_file_digest *d,
+		      sfa_err *err)
 {
+	(void)d;
 	return sfa_report_access_json(j->st, j->id, NULL, f, rows, err);
 }
 
-static int write_changes_csv(job *j, FILE *f, long long *rows, sfa_err *err)
+static int write_changes_csv(job *j, FILE *f, long long *rows,
+			     sfa_file_digest *d, sfa_err *err)
 {
-	return sfa_report_changes_csv(j->diff, f, rows, err);
+	return sfa_report_changes_csv(j->diff, f, rows, d, err);
 }
 
-static int write_changes_html(job *j, FILE *f, long long *rows, sfa_err *err)
+static int write_changes_html(job *j, FILE *f, long long *rows,
+			      sfa_file_digest *d, sfa_err *err)
 {
+	(void)d;
 	return sfa_report_changes_html(j->st, j->diff, f, rows, err);
 }
 
-static int write_changes_junit(job *j, FILE *f, long long *rows, sfa_err *err)
+static int write_changes_junit(job *j, FILE *f, long long *rows,
+			       sfa_file_digest *d, sfa_err *err)
 {
+	(void)d;
 	return sfa_report_changes_junit(j->st, j->diff, j->approved,
 					j->hostname, f, rows, &j->findings,
 					err);
 }
 
-static int write_changes_json(job *j, FILE *f, long long *rows, sfa_err *err)
+static int write_changes_json(job *j, FILE *f, long long *rows,
+			      sfa_file_digest *d, sfa_err *err)
 {
+	(void)d;
 	return sfa_report_changes_json(j->st, j->diff, f, rows, err);
 }
 
@@ -170,6 +186,7 @@ static int write_one(const struct format *fmt, job *j, const char *dir,
 {
 	char path[4096];
 	long long rows = 0;
+	sfa_file_digest d = {0, ""};
 	FILE *f;
 	int rc;
 
@@ -178,7 +195,7 @@ static int write_one(const struct format *fmt, job *j, const char *dir,
 	if (!f)
 		return sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
 				   strerror(errno));
-	rc = fmt->write(j, f, &rows, err);
+	rc = fmt->write(j, f, &rows, &d, err);
 	if (fclose(f) != 0 && rc == 0)
 		rc = sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
 				 strerror(errno));
@@ -186,7 +203,10 @@ static int write_one(const struct format *fmt, job *j, const char *dir,
 		remove(path); /* no half-written evidence */
 		return rc;
 	}
-	if ((rc = sfa_manifest_add_file(m, dir, fmt->file, rows, err)))
+	rc = d.sha256[0] ? sfa_manifest_add_hashed(m, fmt->file, rows, d.bytes,
+						   d.sha256, err)
+			 : sfa_manifest_add_file(m, dir, fmt->file, rows, err);
+	if (rc)
 		return rc;
 	if (fmt->write == write_junit || fmt->write == write_changes_junit)
 		printf("%s: %lld %s, %lld finding%s\n", path, rows,

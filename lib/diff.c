@@ -502,6 +502,7 @@ static int emit(sqlite3_stmt *s, sfa_diff_fn fn, void *ud)
 	r->assigned_at = TXT(s, 20);
 	r->expires_at = TXT(s, 21);
 	r->first_seen_at = TXT(s, 22);
+	r->access_ref = r->via_ref = 0;
 	c.field = TXT(s, 23);
 	c.old_value = TXT(s, 24);
 	c.new_value = TXT(s, 25);

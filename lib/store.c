@@ -182,7 +182,11 @@ static int open_db(sfa_store *st, const char *path, unsigned flags,
 		close(fd);
 		oflags = SQLITE_OPEN_READWRITE;
 	}
-	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK)
+	/* A handle is used by one thread at a time; without its mutex
+	 * SQLite takes no lock per call, which a process with other threads
+	 * (reports/hashwrite.c) pays as an atomic operation each time. */
+	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK)
 		return sfa_store_sqlerr(st, err, "opening the store");
 	sqlite3_extended_result_codes(st->db, 0);
 	sqlite3_busy_timeout(st->db, BUSY_MS);

@@ -25,8 +25,9 @@ typedef struct sfa_store sfa_store;
 #define SFA_STORE_READONLY 0x1u
 
 /* Opens (creating and migrating if needed) the store at path.  *out is
- * owned by the caller and released with sfa_store_free().  A store written
- * by a newer sfaccess (higher user_version) is refused with SFA_ESTORE. */
+ * owned by the caller and released with sfa_store_free(); one thread at a
+ * time may use it.  A store written by a newer sfaccess (higher
+ * user_version) is refused with SFA_ESTORE. */
 int sfa_store_open(sfa_store **out, const char *path, unsigned flags,
 		   sfa_err *err);
 void sfa_store_free(sfa_store *st);
@@ -96,6 +97,12 @@ typedef struct sfa_access_row {
 	const char *access_type, *access_id, *access_name;
 	const char *via_type, *via_id, *via_name;
 	const char *assigned_at, *expires_at, *first_seen_at;
+	/* Within one sfa_store_each_access() call, rows with the same
+	 * access_ref have the same access_type, access_id and access_name,
+	 * and rows with the same via_ref the same via columns, so that a
+	 * writer can render those cells once.  Refs count up from 1, one per
+	 * resource met; 0 promises nothing. */
+	int access_ref, via_ref;
 } sfa_access_row;
 
 typedef struct sfa_access_filter {

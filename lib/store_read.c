@@ -6,6 +6,10 @@
 #include "store_int.h"
 #include "store_sql.h"
 
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
 #define TXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
 
 /* Steps s to the end, calling row(s) per row; finalizes s.  A non-zero
@@ -141,42 +145,378 @@ static void user_cols(sqlite3_stmt *u, long long snapshot_id, sfa_access_row *r)
 	r->manager_username = TXT(u, 12);
 }
 
-/* The access columns of r from SQL_ACCESS_ITEM_COLS starting at column
- * i0 of s. */
-static void item_cols(sqlite3_stmt *s, int i0, sfa_access_row *r)
-{
-	r->access_type = TXT(s, i0);
-	r->access_id = TXT(s, i0 + 1);
-	r->access_name = TXT(s, i0 + 2);
-	r->via_type = TXT(s, i0 + 3);
-	r->via_id = TXT(s, i0 + 4);
-	r->via_name = TXT(s, i0 + 5);
-	r->assigned_at = TXT(s, i0 + 6);
-	r->expires_at = TXT(s, i0 + 7);
-	r->first_seen_at = TXT(s, i0 + 8);
-}
-
-/* Steps s (bound and ready) to the end, handing fn each row: user columns
- * from u when set (one user's rows), else from s itself.  Resets s; a
- * non-zero fn() result stops and is returned. */
-static int emit_rows(sfa_store *st, sqlite3_stmt *s, sqlite3_stmt *u,
-		     long long snapshot_id, sfa_access_fn fn, void *ud,
-		     sfa_err *err)
+/* Steps SQL_EACH_ACCESS_NAMED (bound and ready) to the end, handing fn
+ * each row.  Resets s; a non-zero fn() result stops and is returned. */
+static int emit_named(sfa_store *st, sqlite3_stmt *s, long long snapshot_id,
+		      sfa_access_fn fn, void *ud, sfa_err *err)
 {
 	sfa_access_row r;
 	int rc, stop = 0;
 
-	if (u)
-		user_cols(u, snapshot_id, &r);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!u)
-			user_cols(s, snapshot_id, &r);
-		item_cols(s, u ? 0 : 13, &r);
+		user_cols(s, snapshot_id, &r);
+		r.access_type = TXT(s, 13);
+		r.access_id = TXT(s, 14);
+		r.access_name = TXT(s, 15);
+		r.via_type = TXT(s, 16);
+		r.via_id = TXT(s, 17);
+		r.via_name = TXT(s, 18);
+		r.assigned_at = TXT(s, 19);
+		r.expires_at = TXT(s, 20);
+		r.first_seen_at = TXT(s, 21);
+		r.access_ref = r.via_ref = 0;
 		stop = fn(ud, &r);
 	}
 	if (!stop && rc != SQLITE_DONE)
 		stop = sfa_store_sqlerr(st, err, "reading access rows");
 	sqlite3_reset(s);
+	return stop;
+}
+
+/* ---- one user's rows, named and sorted here ----
+ * A snapshot has tens of thousands of resources for millions of rows, so
+ * each (type, sfid key) met is looked up once with SQL_RESOURCE_NAME and
+ * kept for the whole read in an open-addressing table.  A slot holds its
+ * key and type, so that a lookup touches one slot, not the resource; the
+ * few types are kept once, so that their text stays in cache. */
+
+/* A text and its first 16 bytes as two big-endian numbers (zero-padded),
+ * which decide most comparisons without reading the text. */
+typedef struct sort_text {
+	const char *s; /* NULL for SQL's NULL */
+	unsigned long long head[2];
+} sort_text;
+
+/* A resource as the review shows it.  sfid and name point into text,
+ * allocated with the resource so that sorting and writing find them next
+ * to it; type is the table's. */
+typedef struct resource {
+	const char *type;
+	sort_text sfid, name;
+	long long key; /* sfid key */
+	int ref;       /* sfa_access_row's access_ref / via_ref */
+	char text[];
+} resource;
+
+typedef struct slot {
+	long long key;
+	const char *type; /* NULL for a free slot */
+	resource *r;
+} slot;
+
+/* Owns slots[] (cap of them, a power of two, at most half used), every
+ * resource in them and types[]; s is the prepared SQL_RESOURCE_NAME. */
+typedef struct resources {
+	sqlite3_stmt *s;
+	slot *slots;
+	size_t n, cap;
+	char **types;
+	size_t ntypes;
+} resources;
+
+/* One row of the user being read: its resources (borrowed from the
+ * table) and its dates, as offsets into the user's text (NO_TEXT for
+ * NULL) since that text moves as it grows. */
+#define NO_TEXT ((size_t)-1)
+typedef struct item {
+	const resource *access, *via;
+	size_t assigned_at, expires_at, first_seen_at;
+} item;
+
+/* Owns items[] and text[]: the rows of one user, reused user after user. */
+typedef struct user_rows {
+	item *items;
+	size_t n, cap;
+	char *text;
+	size_t len, size;
+} user_rows;
+
+static void resources_free(resources *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free(t->slots[i].r);
+	for (i = 0; i < t->ntypes; i++)
+		free(t->types[i]);
+	free(t->types);
+	free(t->slots);
+	sqlite3_finalize(t->s);
+}
+
+/* Keys are hashed alone: a key is one Salesforce object, so it comes
+ * with one type but for the odd row whose type does not match it. */
+static size_t slot_of(const resources *t, const char *type, long long key)
+{
+	unsigned long long h = (unsigned long long)key * 0x9e3779b97f4a7c15ull;
+	size_t i = (size_t)(h >> 32) & (t->cap - 1);
+
+	while (t->slots[i].type &&
+	       (t->slots[i].key != key || strcmp(t->slots[i].type, type) != 0))
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+/* Doubles the table (or makes its first one); 0 or SFA_ENOMEM. */
+static int grow(resources *t)
+{
+	resources bigger = *t;
+	size_t i;
+
+	bigger.cap = t->cap ? t->cap * 2 : 1024;
+	if (!(bigger.slots = calloc(bigger.cap, sizeof(slot))))
+		return SFA_ENOMEM;
+	for (i = 0; i < t->cap; i++)
+		if (t->slots[i].type)
+			bigger.slots[slot_of(&bigger, t->slots[i].type,
+					     t->slots[i].key)] = t->slots[i];
+	free(t->slots);
+	*t = bigger;
+	return 0;
+}
+
+/* The table's copy of type; NULL when out of memory. */
+static const char *type_of(resources *t, const char *type)
+{
+	char **p;
+	size_t i;
+
+	for (i = 0; i < t->ntypes; i++)
+		if (strcmp(t->types[i], type) == 0)
+			return t->types[i];
+	if (!(p = realloc(t->types, (t->ntypes + 1) * sizeof(char *))))
+		return NULL;
+	t->types = p;
+	if (!(p[t->ntypes] = strdup(type)))
+		return NULL;
+	return p[t->ntypes++];
+}
+
+static void set_sort_text(sort_text *t, const char *s)
+{
+	int i, end = !s;
+
+	t->s = s;
+	t->head[0] = t->head[1] = 0;
+	for (i = 0; i < 16; i++) {
+		unsigned char c = end ? 0 : (unsigned char)s[i];
+
+		end = end || !c;
+		t->head[i / 8] = t->head[i / 8] << 8 | c;
+	}
+}
+
+/* Sets *out to the resource of type and key, looked up on first use. */
+static int resource_of(sfa_store *st, resources *t, const char *type,
+		       long long key, const resource **out, sfa_err *err)
+{
+	const char *sfid, *name;
+	size_t i, nsfid, nname;
+	resource *r;
+
+	*out = NULL;
+	if ((t->n + 1) * 2 > t->cap && grow(t))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	i = slot_of(t, type, key);
+	if ((*out = t->slots[i].r))
+		return 0;
+	sqlite3_bind_text(t->s, 2, type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(t->s, 3, key);
+	if (sqlite3_step(t->s) != SQLITE_ROW) {
+		int rc = sfa_store_sqlerr(st, err, "naming access rows");
+
+		sqlite3_reset(t->s);
+		return rc;
+	}
+	sfid = TXT(t->s, 0);
+	name = TXT(t->s, 1);
+	nsfid = sfid ? strlen(sfid) + 1 : 0;
+	nname = name ? strlen(name) + 1 : 0;
+	if ((r = malloc(sizeof(*r) + nsfid + nname))) {
+		r->key = key;
+		r->type = type_of(t, type);
+		set_sort_text(&r->sfid,
+			      sfid ? memcpy(r->text, sfid, nsfid) : NULL);
+		set_sort_text(&r->name,
+			      name ? memcpy(r->text + nsfid, name, nname)
+				   : NULL);
+	}
+	sqlite3_reset(t->s);
+	if (!r || !r->type) {
+		free(r);
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	}
+	t->slots[i].key = key;
+	t->slots[i].type = r->type;
+	r->ref = (int)++t->n;
+	*out = t->slots[i].r = r;
+	return 0;
+}
+
+/* Copies column i of s into u->text and sets *at to its offset (NO_TEXT
+ * for NULL); 0 or -1 (out of memory). */
+static int keep_text(user_rows *u, sqlite3_stmt *s, int i, size_t *at)
+{
+	const char *v = TXT(s, i);
+	size_t n;
+
+	*at = NO_TEXT;
+	if (!v)
+		return 0;
+	n = strlen(v) + 1;
+	if (u->len + n > u->size) {
+		size_t size = u->size ? u->size : 4096;
+		char *p;
+
+		while (size < u->len + n)
+			size *= 2;
+		if (!(p = realloc(u->text, size)))
+			return -1;
+		u->text = p;
+		u->size = size;
+	}
+	memcpy(u->text + u->len, v, n);
+	*at = u->len;
+	u->len += n;
+	return 0;
+}
+
+/* Makes room for one more row in u; 0 or -1 (out of memory). */
+static int reserve_item(user_rows *u)
+{
+	size_t cap = u->cap ? u->cap * 2 : 256;
+	item *p;
+
+	if (u->n < u->cap)
+		return 0;
+	if (!(p = realloc(u->items, cap * sizeof(*p))))
+		return -1;
+	u->items = p;
+	u->cap = cap;
+	return 0;
+}
+
+/* Text as ORDER BY compares it: NULL first, then bytewise. */
+static int cmp_text(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a || !b)
+		return a ? 1 : -1;
+	return strcmp(a, b);
+}
+
+/* cmp_text() of two sort_texts. */
+static int cmp_sort_text(const sort_text *a, const sort_text *b)
+{
+	int i;
+
+	if (a->s == b->s)
+		return 0;
+	if (!a->s || !b->s)
+		return a->s ? 1 : -1;
+	for (i = 0; i < 2; i++)
+		if (a->head[i] != b->head[i])
+			return a->head[i] < b->head[i] ? -1 : 1;
+	/* The same 16 bytes: equal if they hold the end, else read on. */
+	return (a->head[1] & 0xff) ? strcmp(a->s + 16, b->s + 16) : 0;
+}
+
+/* SQL_ACCESS_ITEM_ORDER.  (access_type, access key, via_type, via key) is
+ * the access table's key, so no two rows of a user compare equal. */
+static int cmp_item(const void *pa, const void *pb)
+{
+	const item *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_text(a->access->type, b->access->type)) ||
+	    (c = cmp_sort_text(&a->access->name, &b->access->name)) ||
+	    (c = cmp_text(a->via->type, b->via->type)) ||
+	    (c = cmp_sort_text(&a->via->name, &b->via->name)) ||
+	    (c = cmp_sort_text(&a->access->sfid, &b->access->sfid)) ||
+	    (c = cmp_sort_text(&a->via->sfid, &b->via->sfid)))
+		return c;
+	if (a->access->key != b->access->key)
+		return a->access->key < b->access->key ? -1 : 1;
+	if (a->via->key != b->via->key)
+		return a->via->key < b->via->key ? -1 : 1;
+	return 0;
+}
+
+/* Reads the rows of one user into u, sorted: one is
+ * SQL_EACH_ACCESS_OF_USER, bound and ready; it is reset here. */
+static int read_user(sfa_store *st, sqlite3_stmt *one, resources *t,
+		     user_rows *u, sfa_err *err)
+{
+	int rc, step;
+
+	u->n = u->len = 0;
+	while ((step = sqlite3_step(one)) == SQLITE_ROW) {
+		item *it;
+
+		if (reserve_item(u)) {
+			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+			goto out;
+		}
+		it = &u->items[u->n];
+		if ((rc = resource_of(st, t, TXT(one, 0),
+				      sqlite3_column_int64(one, 1), &it->access,
+				      err)) ||
+		    (rc = resource_of(st, t, TXT(one, 2),
+				      sqlite3_column_int64(one, 3), &it->via,
+				      err)))
+			goto out;
+		assert(it->access && it->via);
+		if (!it->access->sfid.s) /* as the inner join on it did */
+			continue;
+		if (keep_text(u, one, 4, &it->assigned_at) ||
+		    keep_text(u, one, 5, &it->expires_at) ||
+		    keep_text(u, one, 6, &it->first_seen_at)) {
+			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+			goto out;
+		}
+		u->n++;
+	}
+	rc = step == SQLITE_DONE
+		 ? 0
+		 : sfa_store_sqlerr(st, err, "reading access rows");
+	if (rc == 0 && u->n > 1)
+		qsort(u->items, u->n, sizeof(*u->items), cmp_item);
+out:
+	sqlite3_reset(one);
+	return rc;
+}
+
+static const char *text_at(const user_rows *u, size_t at)
+{
+	return at == NO_TEXT ? NULL : u->text + at;
+}
+
+/* Hands fn the rows read into u, the user's columns from users. */
+static int emit_user(const user_rows *u, sqlite3_stmt *users,
+		     long long snapshot_id, sfa_access_fn fn, void *ud)
+{
+	sfa_access_row r;
+	size_t i;
+	int stop = 0;
+
+	user_cols(users, snapshot_id, &r);
+	for (i = 0; i < u->n && !stop; i++) {
+		const item *it = &u->items[i];
+
+		r.access_type = it->access->type;
+		r.access_id = it->access->sfid.s;
+		r.access_name = it->access->name.s;
+		r.access_ref = it->access->ref;
+		r.via_type = it->via->type;
+		r.via_id = it->via->sfid.s;
+		r.via_name = it->via->name.s;
+		r.via_ref = it->via->ref;
+		r.assigned_at = text_at(u, it->assigned_at);
+		r.expires_at = text_at(u, it->expires_at);
+		r.first_seen_at = text_at(u, it->first_seen_at);
+		stop = fn(ud, &r);
+	}
 	return stop;
 }
 
@@ -197,6 +537,8 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 {
 	const char *what = "reading access rows";
 	sqlite3_stmt *users = NULL, *one = NULL, *named = NULL;
+	resources t = {NULL, NULL, 0, 0, NULL, 0};
+	user_rows u = {NULL, 0, 0, NULL, 0, 0};
 	long long skip = 0;
 	int rc;
 
@@ -205,7 +547,9 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 	    (rc = sfa_store_prep(st, SQL_EACH_ACCESS_OF_USER, snapshot_id, &one,
 				 what, err)) ||
 	    (rc = sfa_store_prep(st, SQL_EACH_ACCESS_NAMED, snapshot_id, &named,
-				 what, err)))
+				 what, err)) ||
+	    (rc = sfa_store_prep(st, SQL_RESOURCE_NAME, snapshot_id, &t.s, what,
+				 err)))
 		goto out;
 	bind_filter(users, f);
 	bind_filter(one, f);
@@ -221,19 +565,22 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 			sqlite3_bind_value(named, 4,
 					   sqlite3_column_value(users, 4));
 			skip = same - 1;
-			rc = emit_rows(st, named, NULL, snapshot_id, fn, ud,
-				       err);
+			rc = emit_named(st, named, snapshot_id, fn, ud, err);
 		} else {
 			sqlite3_bind_int64(one, 4,
 					   sqlite3_column_int64(users, 0));
-			rc =
-			    emit_rows(st, one, users, snapshot_id, fn, ud, err);
+			rc = read_user(st, one, &t, &u, err);
+			if (rc == 0)
+				rc = emit_user(&u, users, snapshot_id, fn, ud);
 		}
 		if (rc)
 			goto out;
 	}
 	rc = rc == SQLITE_DONE ? 0 : sfa_store_sqlerr(st, err, what);
 out:
+	free(u.items);
+	free(u.text);
+	resources_free(&t);
 	sqlite3_finalize(named);
 	sqlite3_finalize(one);
 	sqlite3_finalize(users);

@@ -195,7 +195,11 @@
 /* The access review is read user by user (store_read.c): the users in
  * username order, then each user's rows by the access table's key prefix,
  * sorted among themselves.  A sort of a user's hundred rows instead of
- * one of the snapshot's millions, each carrying every column.
+ * one of the snapshot's millions, each carrying every column.  That sort
+ * (SQL_ACCESS_ITEM_ORDER) is done in C for a single user, whose rows come
+ * bare (SQL_EACH_ACCESS_OF_USER): the Salesforce id and name of each
+ * access and via resource are asked once per resource (SQL_RESOURCE_NAME)
+ * instead of twice per row.
  * ?1 snapshot, ?2 user Id or Username or NULL, ?3 access_type or NULL.
  * SQL_EACH_ACCESS_USERS also gives how many of the listed users share the
  * username (Salesforce usernames are unique, but the store does not
@@ -224,10 +228,16 @@
 	" via_sfid"
 /* ?4 the user's sfid key. */
 #define SQL_EACH_ACCESS_OF_USER                                                \
-	"SELECT" SQL_ACCESS_ITEM_COLS " FROM access x"                        \
-	" JOIN sfid xs ON xs.id = x.access_id LEFT JOIN sfid vs ON"           \
-	" vs.id = x.via_id WHERE x.snapshot_id = ?1 AND x.user_id = ?4 AND"   \
-	" (?3 IS NULL OR x.access_type = ?3)" SQL_ACCESS_ITEM_ORDER
+	"SELECT x.access_type, x.access_id, x.via_type, x.via_id,"            \
+	" x.assigned_at, x.expires_at, x.first_seen_at FROM access x"         \
+	" WHERE x.snapshot_id = ?1 AND x.user_id = ?4 AND"                    \
+	" (?3 IS NULL OR x.access_type = ?3)"
+/* The Salesforce id (NULL when the key has none) and the name of resource
+ * ?3 (an sfid key) of type ?2, as SQL_ACCESS_ITEM_COLS give them. */
+#define SQL_RESOURCE_NAME                                                      \
+	"SELECT (SELECT sfid FROM sfid WHERE id = x.id), "                    \
+	SQL_NAME_OF("x.type", "x.id")                                         \
+	" FROM (SELECT ?1 AS snapshot_id, ?2 AS type, ?3 AS id) x"
 /* Every column of the review, for the users named ?4 (NULL too). */
 #define SQL_EACH_ACCESS_NAMED                                                  \
 	"SELECT x.snapshot_id, sn.started_at, sn.org_id, us.sfid, u.username," \

@@ -1,7 +1,8 @@
 /*
  * manifest.c - writing and verifying manifest.json.  A manifest is small
  * (a few files), so it is built as one jansson object; files are hashed
- * with OpenSSL's EVP SHA-256 in fixed-size chunks.
+ * with OpenSSL's EVP SHA-256, by their writer as the bytes go out or read
+ * back in fixed-size chunks.
  */
 #include "report_manifest.h"
 
@@ -85,41 +86,99 @@ int sfa_manifest_add_snapshot(sfa_manifest *m, const sfa_snapinfo *s,
 	return 0;
 }
 
+/* Owns ctx. */
+struct sfa_sha256 {
+	EVP_MD_CTX *ctx;
+	long long bytes;
+};
+
+int sfa_sha256_new(sfa_sha256 **out, sfa_err *err)
+{
+	sfa_sha256 *h = calloc(1, sizeof(*h));
+
+	*out = NULL;
+	if (!h || !(h->ctx = EVP_MD_CTX_new())) {
+		free(h);
+		oom(err);
+		return SFA_ENOMEM;
+	}
+	if (!EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL)) {
+		sfa_sha256_free(h);
+		sfa_err_set(err, SFA_EINTERNAL, "SHA-256 failed");
+		return SFA_EINTERNAL;
+	}
+	*out = h;
+	return 0;
+}
+
+void sfa_sha256_free(sfa_sha256 *h)
+{
+	if (h)
+		EVP_MD_CTX_free(h->ctx);
+	free(h);
+}
+
+int sfa_sha256_update(sfa_sha256 *h, const void *p, size_t n, sfa_err *err)
+{
+	if (!EVP_DigestUpdate(h->ctx, p, n))
+		return sfa_err_set(err, SFA_EINTERNAL, "SHA-256 failed");
+	h->bytes += (long long)n;
+	return 0;
+}
+
+int sfa_sha256_final(sfa_sha256 *h, char hex[65], long long *bytes,
+		     sfa_err *err)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	size_t i;
+
+	if (!EVP_DigestFinal_ex(h->ctx, md, &mdlen))
+		return sfa_err_set(err, SFA_EINTERNAL, "SHA-256 failed");
+	for (i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	*bytes = h->bytes;
+	return 0;
+}
+
 int sfa_sha256_file(const char *path, char hex[65], long long *bytes,
 		    sfa_err *err)
 {
-	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	size_t i;
-	EVP_MD_CTX *ctx;
+	unsigned char buf[65536];
+	sfa_sha256 *h;
 	FILE *f = fopen(path, "rb");
 	size_t n;
-	int ok;
+	int rc = 0;
 
 	*bytes = 0;
 	if (!f)
 		return sfa_err_set(err,
 				   errno == ENOENT ? SFA_ENOTFOUND : SFA_EIO,
 				   "cannot read %s: %s", path, strerror(errno));
-	ctx = EVP_MD_CTX_new();
-	ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	while (ok && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		ok = EVP_DigestUpdate(ctx, buf, n);
-		*bytes += (long long)n;
-	}
-	if (ferror(f)) {
-		EVP_MD_CTX_free(ctx);
+	if ((rc = sfa_sha256_new(&h, err))) {
 		fclose(f);
-		return sfa_err_set(err, SFA_EIO, "cannot read %s", path);
+		return rc;
 	}
+	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		rc = sfa_sha256_update(h, buf, n, err);
+	if (rc == 0 && ferror(f))
+		rc = sfa_err_set(err, SFA_EIO, "cannot read %s", path);
 	fclose(f);
-	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		return sfa_err_set(err, SFA_EINTERNAL, "SHA-256 failed");
-	for (i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
+	if (rc == 0)
+		rc = sfa_sha256_final(h, hex, bytes, err);
+	sfa_sha256_free(h);
+	return rc;
+}
+
+static int is_hex64(const char *s)
+{
+	int i;
+
+	for (i = 0; s && i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s && s[64] == '\0';
 }
 
 /* A name the manifest may list: a plain file in the directory. */
@@ -134,7 +193,6 @@ int sfa_manifest_add_file(sfa_manifest *m, const char *dir, const char *name,
 {
 	char path[4096], hex[65];
 	long long bytes;
-	json_t *o;
 	int rc;
 
 	if (!plain_name(name))
@@ -143,9 +201,20 @@ int sfa_manifest_add_file(sfa_manifest *m, const char *dir, const char *name,
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if ((rc = sfa_sha256_file(path, hex, &bytes, err)))
 		return rc;
+	return sfa_manifest_add_hashed(m, name, rows, bytes, hex, err);
+}
+
+int sfa_manifest_add_hashed(sfa_manifest *m, const char *name, long long rows,
+			    long long bytes, const char *sha256, sfa_err *err)
+{
+	json_t *o;
+
+	if (!plain_name(name) || !is_hex64(sha256) || bytes < 0)
+		return sfa_err_set(err, SFA_EINTERNAL,
+				   "manifest: bad file entry");
 	o = json_pack("{s:s, s:o, s:I, s:s}", "name", name, "rows",
 		      rows < 0 ? json_null() : json_integer(rows), "bytes",
-		      (json_int_t)bytes, "sha256", hex);
+		      (json_int_t)bytes, "sha256", sha256);
 	if (!o || json_array_append_new(json_object_get(m->doc, "files"), o))
 		return oom(err);
 	return 0;
@@ -170,17 +239,6 @@ int sfa_manifest_write(sfa_manifest *m, const char *dir, sfa_err *err)
 }
 
 /* ---- verification ---- */
-
-static int is_hex64(const char *s)
-{
-	int i;
-
-	for (i = 0; s && i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		      (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s && s[64] == '\0';
-}
 
 /* Checks the shape verify relies on; names every problem's place. */
 static int check_files(json_t *files, const char *mpath, sfa_err *err)

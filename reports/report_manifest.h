@@ -7,6 +7,8 @@
 #ifndef SFA_REPORT_MANIFEST_H
 #define SFA_REPORT_MANIFEST_H
 
+#include <stddef.h>
+
 #include "err.h"
 #include "snapinfo.h"
 
@@ -29,6 +31,11 @@ int sfa_manifest_add_snapshot(sfa_manifest *m, const sfa_snapinfo *s,
  * SHA-256 with its row count (-1 when rows mean nothing for the file). */
 int sfa_manifest_add_file(sfa_manifest *m, const char *dir, const char *name,
 			  long long rows, sfa_err *err);
+
+/* Records a file whose size and SHA-256 were taken as it was written
+ * (sfa_sha256_*), so that a large report is not read back to hash it. */
+int sfa_manifest_add_hashed(sfa_manifest *m, const char *name, long long rows,
+			    long long bytes, const char *sha256, sfa_err *err);
 
 /* Writes dir/manifest.json (through a temporary file and a rename, so a
  * reader never sees half a manifest). */
@@ -58,5 +65,23 @@ int sfa_manifest_verify(const char *dir, sfa_verify_fn fn, void *ud, int *nok,
 /* SHA-256 of a file as 64 lowercase hex digits, and its size. */
 int sfa_sha256_file(const char *path, char hex[65], long long *bytes,
 		    sfa_err *err);
+
+/* A running SHA-256 of bytes fed in order, and their count.  *out is
+ * released with sfa_sha256_free(); after sfa_sha256_final() it takes no
+ * more bytes.  Errors are SFA_ENOMEM and SFA_EINTERNAL (OpenSSL failed). */
+typedef struct sfa_sha256 sfa_sha256;
+
+int sfa_sha256_new(sfa_sha256 **out, sfa_err *err);
+void sfa_sha256_free(sfa_sha256 *h);
+int sfa_sha256_update(sfa_sha256 *h, const void *p, size_t n, sfa_err *err);
+int sfa_sha256_final(sfa_sha256 *h, char hex[65], long long *bytes,
+		     sfa_err *err);
+
+/* A file's size and SHA-256 as its writer took them; sha256 is empty when
+ * the writer did not hash (the file is then read back). */
+typedef struct sfa_file_digest {
+	long long bytes;
+	char sha256[65];
+} sfa_file_digest;
 
 #endif

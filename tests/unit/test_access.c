@@ -271,6 +271,45 @@ START_TEST(test_access_rows_carry_names_and_user_columns_in_report_order)
 }
 END_TEST
 
+static int ids_and_names(void *ud, const sfa_access_row *r)
+{
+	char *out = ud;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 1024 - n, "%s %s %s;", r->access_type, r->access_id,
+		 NUL(r->access_name));
+	return 0;
+}
+
+/* Names compare bytewise (upper case first); equal names fall back to the
+ * Salesforce id. */
+START_TEST(test_access_rows_sort_by_name_bytewise_then_by_id)
+{
+	static const struct rec org[] = {
+	    USER("005A", T, "Standard", "00eP", NULL),
+	    PROFILE("00eP", "Admin"),
+	    GROUP("00Gw", "b", "Regular", NULL),
+	    GROUP("00Gy", "Same", "Regular", NULL),
+	    GROUP("00Gx", "Same", "Regular", NULL),
+	    GROUP("00Gz", "B", "Regular", NULL),
+	    GM("011w", "00Gw", "005A", NULL),
+	    GM("011x", "00Gx", "005A", NULL),
+	    GM("011y", "00Gy", "005A", NULL),
+	    GM("011z", "00Gz", "005A", NULL),
+	};
+	char path[64], got[1024] = "";
+	sfa_err err = {0};
+	sfa_store *st = fx_open(path);
+	long long id = fx_snapshot(st, org, NREC(org));
+
+	ck_assert_int_eq(
+	    sfa_store_each_access(st, id, NULL, ids_and_names, got, &err), 0);
+	ck_assert_str_eq(got, "group 00Gz B;group 00Gx Same;group 00Gy Same;"
+			      "group 00Gw b;profile 00eP Admin;");
+	fx_close(st, path);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("access");
@@ -298,6 +337,7 @@ static Suite *suite(void)
 	tcase_add_test(
 	    tc, test_connected_apps_through_profile_group_and_permission_set);
 	tcase_add_test(tc, test_oauth_tokens_match_app_names_case_sensitively);
+	tcase_add_test(tc, test_access_rows_sort_by_name_bytewise_then_by_id);
 	tcase_add_test(
 	    tc, test_access_rows_carry_names_and_user_columns_in_report_order);
 	suite_add_tcase(s, tc);

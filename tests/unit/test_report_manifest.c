@@ -95,6 +95,65 @@ START_TEST(test_sha256_of_abc)
 }
 END_TEST
 
+START_TEST(test_sha256_fed_in_pieces_is_the_sha256_of_the_whole)
+{
+	sfa_sha256 *h;
+	char hex[65];
+	long long bytes;
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_sha256_new(&h, &err), 0);
+	ck_assert_int_eq(sfa_sha256_update(h, "a", 1, &err), 0);
+	ck_assert_int_eq(sfa_sha256_update(h, "", 0, &err), 0);
+	ck_assert_int_eq(sfa_sha256_update(h, "bc", 2, &err), 0);
+	ck_assert_int_eq(sfa_sha256_final(h, hex, &bytes, &err), 0);
+	sfa_sha256_free(h);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223"
+			      "b00361a396177a9cb410ff61f20015ad");
+	ck_assert_int_eq(bytes, 3);
+}
+END_TEST
+
+/* A file hashed by its writer is verified like one hashed by reading it
+ * back, and a change to it is still found. */
+START_TEST(test_verify_checks_a_file_hashed_as_written)
+{
+	sfa_manifest *m;
+	sfa_err err;
+	int nok, nbad;
+
+	put("c.csv", "abc");
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_manifest_new(&m, "access_review", &err), 0);
+	ck_assert_int_eq(
+	    sfa_manifest_add_hashed(m, "c.csv", 1, 3,
+				    "ba7816bf8f01cfea414140de5dae2223"
+				    "b00361a396177a9cb410ff61f20015ad",
+				    &err),
+	    0);
+	ck_assert_int_eq(sfa_manifest_add_hashed(m, "../d.csv", 1, 3,
+						 "ba7816bf8f01cfea414140de5dae2"
+						 "223b00361a396177a9cb410ff61f2"
+						 "0015ad",
+						 &err),
+			 SFA_EINTERNAL);
+	ck_assert_int_eq(sfa_manifest_add_hashed(m, "d.csv", 1, 3, "", &err),
+			 SFA_EINTERNAL);
+	ck_assert_int_eq(sfa_manifest_write(m, dir, &err), 0);
+	sfa_manifest_free(m);
+	put("a.csv", "left out");
+	put("b.html", "left out");
+	ck_assert_int_eq(verify(&nok, &nbad), 0);
+	ck_assert_int_eq(nok, 1);
+	ck_assert_str_eq(seen, "ok:c.csv extra:a.csv extra:b.html ");
+	put("c.csv", "abd");
+	ck_assert_int_eq(verify(&nok, &nbad), 0);
+	ck_assert_int_eq(nok, 0);
+	ck_assert_str_eq(seen, "modified:c.csv extra:a.csv extra:b.html ");
+}
+END_TEST
+
 START_TEST(test_verify_passes_untouched_files)
 {
 	int nok, nbad;
@@ -154,6 +213,9 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_sha256_of_abc);
+	tcase_add_test(tc,
+		       test_sha256_fed_in_pieces_is_the_sha256_of_the_whole);
+	tcase_add_test(tc, test_verify_checks_a_file_hashed_as_written);
 	tcase_add_test(tc, test_verify_passes_untouched_files);
 	tcase_add_test(tc, test_verify_names_modified_missing_and_extra_files);
 	tcase_add_test(tc, test_verify_refuses_a_malformed_manifest);
