@@ -474,7 +474,13 @@ long long sfa_diff_total(const sfa_diff *d)
 
 /* ---- reading ---- */
 
-static int emit(sqlite3_stmt *s, sfa_diff_fn fn, void *ud)
+/* The caller's callback, as sfa_store_each_row() passes it on. */
+struct emit_cb {
+	sfa_diff_fn fn;
+};
+
+/* Hands the change in the current row of s to the emit_cb's function. */
+static int emit(sqlite3_stmt *s, void *cb, void *ud)
 {
 	sfa_diff_change c;
 	sfa_access_row *r = &c.row;
@@ -506,12 +512,13 @@ static int emit(sqlite3_stmt *s, sfa_diff_fn fn, void *ud)
 	c.field = TXT(s, 23);
 	c.old_value = TXT(s, 24);
 	c.new_value = TXT(s, 25);
-	return fn(ud, &c);
+	return ((struct emit_cb *)cb)->fn(ud, &c);
 }
 
 static int each(sfa_diff *d, const char *sql, sfa_diff_fn fn, void *ud,
 		sfa_err *err)
 {
+	struct emit_cb cb = {fn};
 	sqlite3_stmt *s;
 	int rc;
 
@@ -520,21 +527,8 @@ static int each(sfa_diff *d, const char *sql, sfa_diff_fn fn, void *ud,
 		return rc;
 	if (sqlite3_bind_parameter_count(s) >= 2)
 		sqlite3_bind_int64(s, 2, d->to);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int stop = emit(s, fn, ud);
-
-		if (stop) {
-			sqlite3_finalize(s);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		rc = sfa_store_sqlerr(d->st, err, "reading changes");
-		sqlite3_finalize(s);
-		return rc;
-	}
-	sqlite3_finalize(s);
-	return 0;
+	return sfa_store_each_row(d->st, s, emit, &cb, ud, "reading changes",
+				  err);
 }
 
 int sfa_diff_each(sfa_diff *d, sfa_diff_fn fn, void *ud, sfa_err *err)

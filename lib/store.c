@@ -74,13 +74,20 @@ int sfa_store_prep(sfa_store *st, const char *sql, long long snap,
 	return 0;
 }
 
-int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,
-		  sfa_err *err)
+int sfa_store_each_row(sfa_store *st, sqlite3_stmt *s,
+		       int (*row)(sqlite3_stmt *, void *, void *), void *fn,
+		       void *ud, const char *what, sfa_err *err)
 {
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int stop = row ? row(s, fn, ud) : 0;
+
+		if (stop) {
+			sqlite3_finalize(s);
+			return stop;
+		}
+	}
 	if (rc != SQLITE_DONE) {
 		rc = sfa_store_sqlerr(st, err, what);
 		sqlite3_finalize(s);
@@ -88,6 +95,12 @@ int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,
 	}
 	sqlite3_finalize(s);
 	return 0;
+}
+
+int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,
+		  sfa_err *err)
+{
+	return sfa_store_each_row(st, s, NULL, NULL, NULL, what, err);
 }
 
 static int exec(sfa_store *st, const char *sql, const char *what, sfa_err *err)

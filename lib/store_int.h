@@ -45,6 +45,13 @@ int sfa_store_sqlerr(sfa_store *st, sfa_err *err, const char *what);
 int sfa_store_prep(sfa_store *st, const char *sql, long long snap,
 		   sqlite3_stmt **out, const char *what, sfa_err *err);
 
+/* Steps s (prepared by sfa_store_prep()) to the end, calling row(s, fn,
+ * ud) per row when row is set, and finalizes it.  A non-zero row() result
+ * stops and is returned; SQLite errors as sfa_store_sqlerr(). */
+int sfa_store_each_row(sfa_store *st, sqlite3_stmt *s,
+		       int (*row)(sqlite3_stmt *, void *, void *), void *fn,
+		       void *ud, const char *what, sfa_err *err);
+
 /* Runs a statement prepared by sfa_store_prep() to completion and
  * finalizes it. */
 int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,

@@ -12,31 +12,6 @@
 
 #define TXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
 
-/* Steps s to the end, calling row(s) per row; finalizes s.  A non-zero
- * row() result stops and is returned. */
-static int each_row(sfa_store *st, sqlite3_stmt *s,
-		    int (*row)(sqlite3_stmt *, void *, void *), void *fn,
-		    void *ud, const char *what, sfa_err *err)
-{
-	int rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int stop = row(s, fn, ud);
-
-		if (stop) {
-			sqlite3_finalize(s);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		rc = sfa_store_sqlerr(st, err, what);
-		sqlite3_finalize(s);
-		return rc;
-	}
-	sqlite3_finalize(s);
-	return 0;
-}
-
 struct cb {
 	sfa_snapshot_fn snap;
 	sfa_resource_fn resource;
@@ -75,7 +50,8 @@ int sfa_store_each_snapshot(sfa_store *st, sfa_snapshot_fn fn, void *ud,
 	if ((rc = sfa_store_prep(st, SQL_SNAPSHOT_ALL, 0, &s,
 				 "listing snapshots", err)))
 		return rc;
-	return each_row(st, s, snapshot_row, &cb, ud, "listing snapshots", err);
+	return sfa_store_each_row(st, s, snapshot_row, &cb, ud,
+				  "listing snapshots", err);
 }
 
 int sfa_store_get_snapshot(sfa_store *st, long long id, sfa_snapshot_fn fn,
@@ -87,8 +63,8 @@ int sfa_store_get_snapshot(sfa_store *st, long long id, sfa_snapshot_fn fn,
 
 	if ((rc = sfa_store_prep(st, SQL_SNAPSHOT_ONE, id, &s,
 				 "reading a snapshot", err)) ||
-	    (rc = each_row(st, s, snapshot_row, &cb, ud, "reading a snapshot",
-			   err)))
+	    (rc = sfa_store_each_row(st, s, snapshot_row, &cb, ud,
+				     "reading a snapshot", err)))
 		return rc;
 	if (!cb.rows)
 		return sfa_err_set(err, SFA_ENOTFOUND, "no snapshot %lld", id);
@@ -612,5 +588,6 @@ int sfa_store_each_resource(sfa_store *st, long long snapshot_id,
 		return rc;
 	if (type)
 		sqlite3_bind_text(s, 2, type, -1, SQLITE_STATIC);
-	return each_row(st, s, resource_row, &cb, ud, "reading resources", err);
+	return sfa_store_each_row(st, s, resource_row, &cb, ud,
+				  "reading resources", err);
 }
