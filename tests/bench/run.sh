@@ -105,9 +105,10 @@ bytes_per_row() {
 }
 
 has_cmd() { local h; h=$("$BIN" help 2>&1 || true); grep -q "^  $1 " <<<"$h"; }
-# timed SECONDS_VAR CMD...: wall seconds of CMD, "-" when it failed
+# timed CMD...: wall seconds of CMD, "-" when it failed; its output is kept
+# in $WORK/t1.out.
 timed() {
-  if /usr/bin/time -f "%e" -o "$WORK/t1" "$@" >/dev/null 2>"$WORK/t1.err"; then cat "$WORK/t1"; else echo "-"; fi
+  if /usr/bin/time -f "%e" -o "$WORK/t1" "$@" >"$WORK/t1.out" 2>"$WORK/t1.err"; then cat "$WORK/t1"; else echo "-"; fi
 }
 
 # The mutation of the changed-org diff: every 100th user of the latest
@@ -158,7 +159,7 @@ for n in $USERS; do
       "$SFACCESS_DOMAIN/__admin/mutate" >/dev/null
     "$BIN" --store "$WORK/s.db" --no-progress sync >/dev/null 2>&1 || true
     dchg=$(timed "$BIN" --store "$WORK/s.db" diff --format csv)
-    nchg=$("$BIN" --store "$WORK/s.db" diff --format csv 2>/dev/null | tail -n +2 | wc -l)
+    nchg=$(tail -n +2 "$WORK/t1.out" | wc -l)
   fi
   if has_cmd report; then
     rm -rf "$WORK/rep"
