@@ -1,6 +1,6 @@
 /*
  * access.h - the access model: deriving a snapshot's effective access rows
- * (access-model.md rules 1-9) from its raw records, in SQL, at finish time.
+ * (access-model.md rules 1-9) from its raw records at finish time.
  */
 #ifndef SFA_ACCESS_H
 #define SFA_ACCESS_H
@@ -9,7 +9,8 @@
 #include "store.h"
 
 /* Inside the open snapshot's transaction: drops raw rows of users the sync
- * left out, fills the access table by rules 1-9 and sets first_seen_at.
+ * left out, stores each user's rows by rules 1-9 as an access set and
+ * sets first_seen_at.
  * On failure the caller rolls the snapshot back. */
 int sfa_access_derive(sfa_store *st, sfa_err *err);
 

@@ -146,47 +146,24 @@ static int exec(sfa_store *st, const char *sql, const char *what, sfa_err *err)
 	return 0;
 }
 
-static const char *col_text(sqlite3_stmt *s, int i)
-{
-	const char *t = TXT(s, i);
-
-	return t ? t : "";
-}
-
-/* Compares the current rows of two SQL_DIFF_ACCESS_KEYS cursors exactly
- * as their ORDER BY does: integers numerically, text bytewise (BINARY). */
-static int key_cmp(sqlite3_stmt *a, sqlite3_stmt *b)
-{
-	static const int ints[] = {0, 2, 4}, texts[] = {1, 3};
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		sqlite3_int64 x = sqlite3_column_int64(a, ints[i]);
-		sqlite3_int64 y = sqlite3_column_int64(b, ints[i]);
-		int c;
-
-		if (x != y)
-			return x < y ? -1 : 1;
-		if (i < 2 &&
-		    (c = strcmp(col_text(a, texts[i]), col_text(b, texts[i]))))
-			return c;
-	}
-	return 0;
-}
-
-/* Records the current row of cursor `from` as a change of kind k. */
+/* Records row x of user uid as a change of kind k in snapshot snap. */
 static int put_access(sqlite3_stmt *put, sfa_diff_kind k, long long snap,
-		      sqlite3_stmt *row)
+		      long long uid, const sfa_access_item *x)
 {
 	int rc;
 
 	sqlite3_bind_int(put, 1, (int)k);
 	sqlite3_bind_int64(put, 2, snap);
-	sqlite3_bind_int64(put, 3, sqlite3_column_int64(row, 0));
-	sqlite3_bind_text(put, 4, col_text(row, 1), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(put, 5, sqlite3_column_int64(row, 2));
-	sqlite3_bind_text(put, 6, col_text(row, 3), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(put, 7, sqlite3_column_int64(row, 4));
+	sqlite3_bind_int64(put, 3, uid);
+	sqlite3_bind_text(put, 4, sfa_access_type_name(x->type), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(put, 5, x->access_id);
+	sqlite3_bind_text(put, 6, sfa_access_type_name(x->via_type), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(put, 7, x->via_id);
+	sqlite3_bind_text(put, 8, x->assigned_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 9, x->expires_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 10, x->first_seen_at, -1, SQLITE_STATIC);
 	rc = sqlite3_step(put);
 	sqlite3_reset(put);
 	return rc == SQLITE_DONE ? 0 : rc;
@@ -201,141 +178,109 @@ static int advance(sqlite3_stmt *s, int *more)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
 }
 
-/* The rows of cursor a (snapshot `from`) and not b (`to`) and the other
- * way round: a merge of both in primary key order, one sequential pass
- * over each.  Leaves both cursors at their end; the caller resets them. */
-static int merge(sfa_diff *d, sqlite3_stmt *a, sqlite3_stmt *b,
-		 sqlite3_stmt *put)
-{
-	int rc, more_a, more_b;
+/* The access sets of the two snapshots, in user order, with their
+ * decoded rows. */
+struct sets {
+	sqlite3_stmt *s[2];
+	int more[2];
+	sfa_access_set set[2];
+};
 
-	if ((rc = advance(a, &more_a)) || (rc = advance(b, &more_b)))
-		return rc;
-	while (more_a || more_b) {
-		int c = !more_a ? 1 : !more_b ? -1 : key_cmp(a, b);
+/* The rows of user uid in a and not b and the other way round: a merge
+ * of both sets in key order.  A user in one snapshot only has an empty
+ * set in the other. */
+static int merge_user(sfa_diff *d, sqlite3_stmt *put, long long uid,
+		      const sfa_access_set *a, const sfa_access_set *b)
+{
+	size_t i = 0, j = 0;
+	int rc = 0;
+
+	while (!rc && (i < a->n || j < b->n)) {
+		int c = i == a->n ? 1
+			: j == b->n
+			    ? -1
+			    : sfa_access_key_cmp(&a->items[i], &b->items[j]);
 
 		if (c < 0)
-			rc = put_access(put, SFA_DIFF_REMOVED, d->from, a);
+			rc = put_access(put, SFA_DIFF_REMOVED, d->from, uid,
+					&a->items[i]);
 		else if (c > 0)
-			rc = put_access(put, SFA_DIFF_ADDED, d->to, b);
-		if (!rc && c <= 0)
-			rc = advance(a, &more_a);
-		if (!rc && c >= 0)
-			rc = advance(b, &more_b);
-		if (rc)
-			return rc;
+			rc = put_access(put, SFA_DIFF_ADDED, d->to, uid,
+					&b->items[j]);
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
 	}
-	return 0;
-}
-
-/* Whether snapshot id has per-user digests (finished by schema v3). */
-static int has_digests(sfa_diff *d, long long id, int *yes, sfa_err *err)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if ((rc = sfa_store_prep(d->st, SQL_DIFF_HAS_DIGESTS, id, &s,
-				 "comparing access", err)))
-		return rc;
-	rc = sqlite3_step(s);
-	*yes = rc == SQLITE_ROW && sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW
-		   ? 0
-		   : sfa_store_sqlerr(d->st, err, "comparing access");
-}
-
-/* Merges the rows of one user (a and b prepared as
- * SQL_DIFF_USER_ACCESS_KEYS of the two snapshots). */
-static int merge_user(sfa_diff *d, sqlite3_stmt *a, sqlite3_stmt *b,
-		      sqlite3_stmt *put, sqlite3_int64 uid)
-{
-	int rc;
-
-	sqlite3_bind_int64(a, 2, uid);
-	sqlite3_bind_int64(b, 2, uid);
-	rc = merge(d, a, b, put);
-	sqlite3_reset(a);
-	sqlite3_reset(b);
 	return rc;
 }
 
-/* Equal digests are equal rows (store_hash.c), so only the users whose
- * digest differs, or who have rows in one snapshot only, are merged row
- * by row: a diff of two snapshots of a large org where few users changed
- * reads one digest per user instead of every access row. */
-static int merge_by_user(sfa_diff *d, sqlite3_stmt *put, sfa_err *err)
+/* Decodes the current set of side k (the user's rows) into x->set[k]. */
+static int decode(struct sets *x, int k, sfa_err *err)
 {
-	sqlite3_stmt *da = NULL, *db = NULL, *a = NULL, *b = NULL;
-	int rc, more_a, more_b;
+	return sfa_access_unpack(sqlite3_column_blob(x->s[k], 1),
+				 (size_t)sqlite3_column_bytes(x->s[k], 1),
+				 &x->set[k], err);
+}
 
-	if ((rc = sfa_store_prep(d->st, SQL_DIFF_DIGESTS, d->from, &da,
-				 "comparing access", err)) ||
-	    (rc = sfa_store_prep(d->st, SQL_DIFF_DIGESTS, d->to, &db,
-				 "comparing access", err)) ||
-	    (rc = sfa_store_prep(d->st, SQL_DIFF_USER_ACCESS_KEYS, d->from, &a,
-				 "comparing access", err)) ||
-	    (rc = sfa_store_prep(d->st, SQL_DIFF_USER_ACCESS_KEYS, d->to, &b,
-				 "comparing access", err)))
+/* Both snapshots' access sets side by side in user order.  Equal digests
+ * are equal rows (store_hash.c), so a user whose digest is the same in
+ * both is skipped undecoded: a diff of two snapshots of a large org where
+ * few users changed decodes only the users that did.  Snapshots finished
+ * before schema v3 have no digests; their users are all compared. */
+static int diff_access(sfa_diff *d, sfa_err *err)
+{
+	const char *what = "comparing access";
+	struct sets x = {{NULL, NULL}, {0, 0}, {{0}, {0}}};
+	sqlite3_stmt *put = NULL;
+	int rc;
+
+	if ((rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_PUT, 0, &put, what,
+				 err)) ||
+	    (rc = sfa_store_prep(d->st, SQL_DIFF_SETS, d->from, &x.s[0], what,
+				 err)) ||
+	    (rc = sfa_store_prep(d->st, SQL_DIFF_SETS, d->to, &x.s[1], what,
+				 err)))
 		goto out;
-	if (advance(da, &more_a) || advance(db, &more_b))
+	if (advance(x.s[0], &x.more[0]) || advance(x.s[1], &x.more[1]))
 		goto sqlfail;
-	while (more_a || more_b) {
-		sqlite3_int64 ua = more_a ? sqlite3_column_int64(da, 0) : 0;
-		sqlite3_int64 ub = more_b ? sqlite3_column_int64(db, 0) : 0;
-		int c = !more_a ? 1 : !more_b ? -1 : ua < ub ? -1 : ua > ub;
+	while (x.more[0] || x.more[1]) {
+		sqlite3_int64 ua =
+		    x.more[0] ? sqlite3_column_int64(x.s[0], 0) : 0;
+		sqlite3_int64 ub =
+		    x.more[1] ? sqlite3_column_int64(x.s[1], 0) : 0;
+		int c = !x.more[0]   ? 1
+			: !x.more[1] ? -1
+			: ua < ub    ? -1
+				     : ua > ub;
+		const void *da = c == 0 ? sqlite3_column_blob(x.s[0], 2) : NULL;
+		const void *db = c == 0 ? sqlite3_column_blob(x.s[1], 2) : NULL;
 
-		if (c != 0 ||
-		    sqlite3_column_bytes(da, 1) !=
-			sqlite3_column_bytes(db, 1) ||
-		    memcmp(sqlite3_column_blob(da, 1),
-			   sqlite3_column_blob(db, 1),
-			   (size_t)sqlite3_column_bytes(da, 1)) != 0)
-			rc = merge_user(d, a, b, put, c > 0 ? ub : ua);
-		if (!rc && c <= 0)
-			rc = advance(da, &more_a);
-		if (!rc && c >= 0)
-			rc = advance(db, &more_b);
-		if (rc)
+		x.set[0].n = x.set[1].n = 0;
+		if (c != 0 || !da || !db ||
+		    sqlite3_column_bytes(x.s[0], 2) !=
+			sqlite3_column_bytes(x.s[1], 2) ||
+		    memcmp(da, db, (size_t)sqlite3_column_bytes(x.s[0], 2)) !=
+			0) {
+			if ((c <= 0 && (rc = decode(&x, 0, err))) ||
+			    (c >= 0 && (rc = decode(&x, 1, err))))
+				goto out;
+			if ((rc = merge_user(d, put, c > 0 ? ub : ua, &x.set[0],
+					     &x.set[1])))
+				goto sqlfail;
+		}
+		if ((c <= 0 && advance(x.s[0], &x.more[0])) ||
+		    (c >= 0 && advance(x.s[1], &x.more[1])))
 			goto sqlfail;
 	}
 	goto out;
 sqlfail:
-	rc = sfa_store_sqlerr(d->st, err, "comparing access");
+	rc = sfa_store_sqlerr(d->st, err, what);
 out:
-	sqlite3_finalize(da);
-	sqlite3_finalize(db);
-	sqlite3_finalize(a);
-	sqlite3_finalize(b);
-	return rc;
-}
-
-/* The access rows of one snapshot and not the other: by user digests when
- * both snapshots have them, else every row of both. */
-static int diff_access(sfa_diff *d, sfa_err *err)
-{
-	sqlite3_stmt *a = NULL, *b = NULL, *put = NULL;
-	int rc, dig_a = 0, dig_b = 0;
-
-	if ((rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_PUT, 0, &put,
-				 "comparing access", err)) ||
-	    (rc = has_digests(d, d->from, &dig_a, err)) ||
-	    (rc = has_digests(d, d->to, &dig_b, err)))
-		goto out;
-	if (dig_a && dig_b) {
-		rc = merge_by_user(d, put, err);
-		goto out;
-	}
-	if ((rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_KEYS, d->from, &a,
-				 "comparing access", err)) ||
-	    (rc = sfa_store_prep(d->st, SQL_DIFF_ACCESS_KEYS, d->to, &b,
-				 "comparing access", err)))
-		goto out;
-	if (merge(d, a, b, put))
-		rc = sfa_store_sqlerr(d->st, err, "comparing access");
-out:
-	sqlite3_finalize(a);
-	sqlite3_finalize(b);
+	sqlite3_finalize(x.s[0]);
+	sqlite3_finalize(x.s[1]);
+	sfa_access_set_free(&x.set[0]);
+	sfa_access_set_free(&x.set[1]);
 	sqlite3_finalize(put);
 	return rc;
 }

@@ -23,7 +23,8 @@
 	"CREATE TEMP TABLE IF NOT EXISTS sfa_diff_access (kind INTEGER"       \
 	" NOT NULL, snapshot_id INTEGER NOT NULL, user_id INTEGER NOT NULL,"  \
 	" access_type TEXT NOT NULL, access_id INTEGER NOT NULL,"             \
-	" via_type TEXT NOT NULL, via_id INTEGER NOT NULL);"                  \
+	" via_type TEXT NOT NULL, via_id INTEGER NOT NULL, assigned_at TEXT," \
+	" expires_at TEXT, first_seen_at TEXT);"                              \
 	"CREATE TEMP TABLE IF NOT EXISTS sfa_diff_user (user_id INTEGER"      \
 	" PRIMARY KEY, a_active, b_active, a_frozen, b_frozen, a_profile,"    \
 	" b_profile, a_role, b_role, a_email, b_email, a_manager, b_manager," \
@@ -38,29 +39,17 @@
 	" DROP TABLE IF EXISTS temp.sfa_diff_user;"                           \
 	" DROP TABLE IF EXISTS temp.sfa_diff_resource"
 
-/* ---- access rows: a merge of the two snapshots' rows read in primary
- * key order (no sort, no lookups: one sequential pass over each), done in
- * diff.c; ?1 the snapshot.  The comparison there must follow this ORDER
- * BY exactly: integers, then BINARY text. ---- */
-#define SQL_DIFF_ACCESS_KEYS                                                   \
-	"SELECT user_id, access_type, access_id, via_type, via_id FROM access" \
-	" WHERE snapshot_id = ?1"                                             \
-	" ORDER BY user_id, access_type, access_id, via_type, via_id"
-/* The same, of one user (?2): the rows of a user whose digest differs. */
-#define SQL_DIFF_USER_ACCESS_KEYS                                              \
-	"SELECT user_id, access_type, access_id, via_type, via_id FROM access" \
-	" WHERE snapshot_id = ?1 AND user_id = ?2"                            \
-	" ORDER BY user_id, access_type, access_id, via_type, via_id"
-/* Per-user digests (schema v3) of snapshot ?1, in user key order; the
- * count says whether the snapshot has them at all. */
-#define SQL_DIFF_DIGESTS                                                       \
-	"SELECT user_id, digest FROM user_digest WHERE snapshot_id = ?1"      \
-	" ORDER BY user_id"
-#define SQL_DIFF_HAS_DIGESTS                                                   \
-	"SELECT EXISTS (SELECT 1 FROM user_digest WHERE snapshot_id = ?1)"
-/* ?1 kind, ?2 the snapshot the row is in, then the key. */
+/* ---- access rows: a merge of the two snapshots' access sets in user
+ * order, done in diff.c, each with the user's digest (schema v3; NULL for
+ * snapshots finished before); ?1 the snapshot. ---- */
+#define SQL_DIFF_SETS                                                          \
+	"SELECT s.user_id, s.data, d.digest FROM access_set s LEFT JOIN"      \
+	" user_digest d ON d.snapshot_id = s.snapshot_id AND"                 \
+	" d.user_id = s.user_id WHERE s.snapshot_id = ?1 ORDER BY s.user_id"
+/* ?1 kind, ?2 the snapshot the row is in, ?3 the user, then the row. */
 #define SQL_DIFF_ACCESS_PUT                                                    \
-	"INSERT INTO temp.sfa_diff_access VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	"INSERT INTO temp.sfa_diff_access VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7," \
+	" ?8, ?9, ?10)"
 
 /* ---- user attributes (access-model.md): users in both snapshots whose
  * IsActive, IsFrozen, ProfileId, UserRoleId, Email, ManagerId, UserType or
@@ -140,14 +129,11 @@
 	SQL_NAME_OF("x.access_type", "x.access_id") " AS access_name,"         \
 	" x.via_type, vs.sfid AS via_sfid, "                                  \
 	SQL_NAME_OF("x.via_type", "x.via_id") " AS via_name,"                  \
-	" a.assigned_at, a.expires_at, a.first_seen_at, NULL, NULL, NULL"     \
+	" x.assigned_at, x.expires_at, x.first_seen_at, NULL, NULL, NULL"     \
 	" FROM temp.sfa_diff_access x CROSS JOIN snapshot sn ON"              \
 	" sn.id = x.snapshot_id CROSS JOIN sf_user u ON"                      \
 	" u.snapshot_id = x.snapshot_id AND u.id = x.user_id"                 \
-	" CROSS JOIN access a ON a.snapshot_id = x.snapshot_id AND"           \
-	" a.user_id = x.user_id AND a.access_type = x.access_type AND"        \
-	" a.access_id = x.access_id AND a.via_type = x.via_type AND"          \
-	" a.via_id = x.via_id CROSS JOIN sfid us ON us.id = x.user_id"        \
+	" CROSS JOIN sfid us ON us.id = x.user_id"                            \
 	" CROSS JOIN sfid xs ON xs.id = x.access_id"                          \
 	" LEFT JOIN sfid vs ON vs.id = x.via_id"                              \
 	" ORDER BY x.kind, u.username, x.access_type, access_name,"           \

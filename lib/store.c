@@ -18,13 +18,26 @@
 #define CACHE_SLOTS (1u << 16)
 
 /* Schema migrations: step i takes user_version i to i + 1, statement by
- * statement, its last statement setting the version.  A v2 adds
- * `static const char *const v2[] = {SQL_SCHEMA_V2, NULL};` and appends it
- * to migrations[]; nothing else changes. */
+ * statement, its last statement setting the version.  A step whose data
+ * must be rewritten in C (v4: the access table into access sets) runs its
+ * `convert` between its `sql` and its `end`.  A new version appends its
+ * step to migrations[]; nothing else changes. */
+struct migration {
+	const char *const *sql;
+	int (*convert)(sfa_store *st, sfa_err *err);
+	const char *const *end;
+};
 static const char *const v1[] = {SQL_SCHEMA_V1, NULL};
 static const char *const v2[] = {SQL_SCHEMA_V2, NULL};
 static const char *const v3[] = {SQL_SCHEMA_V3, NULL};
-static const char *const *const migrations[] = {v1, v2, v3};
+static const char *const v4[] = {SQL_SCHEMA_V4, NULL};
+static const char *const v4_end[] = {SQL_SCHEMA_V4_END, NULL};
+static const struct migration migrations[] = {
+    {v1, NULL, NULL},
+    {v2, NULL, NULL},
+    {v3, NULL, NULL},
+    {v4, sfa_access_set_migrate, v4_end},
+};
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
 /* Per object: its INSERT and, per field in objects.h order, how the
@@ -147,10 +160,18 @@ static int migrate(sfa_store *st, sfa_err *err)
 		return rc;
 	if ((rc = query_int(st, "PRAGMA user_version", 0, &v, err)))
 		goto fail;
-	for (i = (size_t)v; i < N_MIGRATIONS; i++)
-		for (sql = migrations[i]; *sql; sql++)
+	for (i = (size_t)v; i < N_MIGRATIONS; i++) {
+		const struct migration *m = &migrations[i];
+
+		for (sql = m->sql; *sql; sql++)
 			if ((rc = exec(st, *sql, "migrating the store", err)))
 				goto fail;
+		if (m->convert && (rc = m->convert(st, err)))
+			goto fail;
+		for (sql = m->end; sql && *sql; sql++)
+			if ((rc = exec(st, *sql, "migrating the store", err)))
+				goto fail;
+	}
 	return exec(st, "COMMIT", "migrating the store", err);
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -238,10 +259,10 @@ int sfa_store_open(sfa_store **out, const char *path, unsigned flags,
 		/* WAL: readers never block the writer, and a killed writer
 		 * leaves the last committed state.  16 MB of page cache holds
 		 * the inserts' working set (the tables' rightmost pages and
-		 * the sfid index); more only raises the peak RSS, since the
-		 * access table is built in key order.  Temporary tables and
-		 * sorts go to files, so the finish's stage and sort of
-		 * millions of rows never sit in memory. */
+		 * the sfid index); more only raises the peak RSS, since access
+		 * sets are appended in user key order.  Sorts go to files, so
+		 * the finish's sorts of the assignment and membership tables
+		 * by user never sit in memory. */
 		if ((rc = exec(st,
 			       "PRAGMA journal_mode = WAL;"
 			       "PRAGMA synchronous = NORMAL;"

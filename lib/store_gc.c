@@ -32,7 +32,9 @@
 /* Every column that holds an sfid key, in every table of the schema.
  * Listing one too many only keeps an unused id; missing one would leave
  * rows pointing nowhere, so a new id column must be added here (the
- * test_diff gc tests compare content hashes before and after). */
+ * test_diff gc tests compare content hashes before and after).  The keys
+ * inside access sets need no listing: the derivation takes every one of
+ * them from a column below of the same snapshot. */
 #define SQL_GC_LIVE_IDS                                                        \
 	"CREATE TEMP TABLE IF NOT EXISTS gc_live (id INTEGER NOT NULL"        \
 	" PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.gc_live;"              \
@@ -71,9 +73,7 @@
 	" UNION ALL SELECT setup_entity_id FROM sf_setup_entity_access"       \
 	" UNION ALL SELECT id FROM sf_oauth_token"                            \
 	" UNION ALL SELECT user_id FROM sf_oauth_token"                       \
-	" UNION ALL SELECT user_id FROM access"                               \
-	" UNION ALL SELECT access_id FROM access"                             \
-	" UNION ALL SELECT via_id FROM access"                                \
+	" UNION ALL SELECT user_id FROM access_set"                           \
 	" UNION ALL SELECT user_id FROM user_digest"
 #define SQL_GC_DEAD_IDS                                                        \
 	"DELETE FROM sfid WHERE id NOT IN (SELECT id FROM temp.gc_live)"

@@ -16,11 +16,12 @@
  * and CR \r.  Nothing of the capture (snapshot id, times, first_seen_at)
  * is hashed.
  *
- * The access section is produced user by user (SQL_HASH_USERS, then
- * SQL_HASH_USER_ACCESS per user): a user's Salesforce id is unique, so
+ * The access section is produced user by user (SQL_HASH_USERS gives each
+ * user's access set): a user's Salesforce id is unique, so
  * this is exactly the order above, and each sort holds one user's rows
  * instead of the snapshot's millions.
  */
+#include "access_pack.h"
 #include "buf.h"
 #include "store_int.h"
 #include "store_sql.h"
@@ -153,14 +154,12 @@ static void hash_user_free(struct hash_user *h)
 	free(h->rows);
 }
 
-/* Appends the text of column i of s as field f (NULL stays NULL).
- * Returns SQLITE_OK or SQLITE_NOMEM, like put_sfid(). */
-static int put_col(struct hash_user *h, sqlite3_stmt *s, int i, struct fld *f)
+/* Appends text v as field f (NULL stays NULL).  Returns SQLITE_OK or
+ * SQLITE_NOMEM, like put_sfid(). */
+static int put_text(struct hash_user *h, const char *v, struct fld *f)
 {
-	const unsigned char *v = sqlite3_column_text(s, i);
-
 	f->off = h->arena.len;
-	f->len = v ? sqlite3_column_bytes(s, i) : -1;
+	f->len = v ? (int)strlen(v) : -1;
 	return v && sfa_buf_append(&h->arena, v, (size_t)f->len) ? SQLITE_NOMEM
 								 : SQLITE_OK;
 }
@@ -222,44 +221,41 @@ static int hrow_cmp(const void *x, const void *y)
 	return 0;
 }
 
-/* Reads the rows of one user (acc bound to the user) into h, sorted in
- * hash order.  Returns SQLITE_DONE or an SQLite error code. */
-static int read_user(struct hash_user *h, sqlite3_stmt *acc)
+/* Turns the rows of one user (set) into h's rows, sorted in hash order.
+ * Returns SQLITE_DONE or an SQLite error code. */
+static int read_user(struct hash_user *h, const sfa_access_set *set)
 {
 	size_t r;
 	int rc, i;
 
 	sfa_buf_reset(&h->arena);
 	h->n = 0;
-	while ((rc = sqlite3_step(acc)) == SQLITE_ROW) {
-		struct hrow *row;
+	if (set->n > h->cap) {
+		struct hrow *p = realloc(h->rows, set->n * sizeof(*p));
 
-		if (h->n == h->cap) {
-			size_t cap = h->cap ? 2 * h->cap : 64;
-			struct hrow *p = realloc(h->rows, cap * sizeof(*p));
+		if (!p)
+			return SQLITE_NOMEM;
+		h->rows = p;
+		h->cap = set->n;
+	}
+	for (r = 0; r < set->n; r++) {
+		const sfa_access_item *it = &set->items[r];
+		struct hrow *row = &h->rows[h->n++];
 
-			if (!p)
-				return SQLITE_NOMEM;
-			h->rows = p;
-			h->cap = cap;
-		}
-		row = &h->rows[h->n++];
-		if ((rc = put_col(h, acc, 0, &row->f[0])) ||
-		    (rc = put_sfid(h, sqlite3_column_int64(acc, 1),
-				   &row->f[1])) ||
-		    (rc = put_col(h, acc, 2, &row->f[2])) ||
-		    (rc = put_sfid(h, sqlite3_column_int64(acc, 3),
-				   &row->f[3])) ||
-		    (rc = put_col(h, acc, 4, &row->f[4])) ||
-		    (rc = put_col(h, acc, 5, &row->f[5])))
+		if ((rc = put_text(h, sfa_access_type_name(it->type),
+				   &row->f[0])) ||
+		    (rc = put_sfid(h, it->access_id, &row->f[1])) ||
+		    (rc = put_text(h, sfa_access_type_name(it->via_type),
+				   &row->f[2])) ||
+		    (rc = put_sfid(h, it->via_id, &row->f[3])) ||
+		    (rc = put_text(h, it->assigned_at, &row->f[4])) ||
+		    (rc = put_text(h, it->expires_at, &row->f[5])))
 			return rc;
 		/* Every access row names a resource that is in sfid; a row
 		 * whose access id is not would be dropped by a join. */
 		if (row->f[1].len < 0)
 			h->n--;
 	}
-	if (rc != SQLITE_DONE)
-		return rc;
 	for (r = 0; r < h->n; r++)
 		for (i = 0; i < 6; i++)
 			h->rows[r].p[i] =
@@ -327,15 +323,14 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id, int digests,
 	const char *what = "hashing the snapshot";
 	struct hash_user h = {0};
 	sfa_buf line = {0};
-	sqlite3_stmt *users = NULL, *acc = NULL, *put = NULL;
+	sqlite3_stmt *users = NULL, *put = NULL;
+	sfa_access_set set = {0};
 	EVP_MD_CTX *user = NULL;
 	int rc;
 
 	EVP_DigestUpdate(md, title, sizeof(title) - 1);
 	*rows = 0;
 	if ((rc = sfa_store_prep(st, SQL_HASH_USERS, id, &users, what, err)) ||
-	    (rc = sfa_store_prep(st, SQL_HASH_USER_ACCESS, id, &acc, what,
-				 err)) ||
 	    (digests && (rc = sfa_store_prep(st, SQL_HASH_DIGEST_PUT, id, &put,
 					     what, err))))
 		goto out;
@@ -355,9 +350,11 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id, int digests,
 	while ((rc = sqlite3_step(users)) == SQLITE_ROW) {
 		sqlite3_int64 uid = sqlite3_column_int64(users, 0);
 
-		sqlite3_bind_int64(acc, 2, uid);
-		rc = read_user(&h, acc);
-		sqlite3_reset(acc);
+		if ((rc = sfa_access_unpack(
+			 sqlite3_column_blob(users, 2),
+			 (size_t)sqlite3_column_bytes(users, 2), &set, err)))
+			goto out;
+		rc = read_user(&h, &set);
 		if (rc == SQLITE_DONE)
 			rc = hash_user_rows(
 			    &h, md, user, sqlite3_column_text(users, 1),
@@ -373,8 +370,8 @@ out:
 	hash_user_free(&h);
 	EVP_MD_CTX_free(user);
 	sfa_buf_free(&line);
+	sfa_access_set_free(&set);
 	sqlite3_finalize(put);
-	sqlite3_finalize(acc);
 	sqlite3_finalize(users);
 	return rc;
 }

@@ -1,17 +1,18 @@
 /*
  * store_int.h - what the store's own files (store.c, store_read.c,
- * store_hash.c, access.c) and its unit tests share: the handle and the
+ * store_hash.c, access*.c) and its unit tests share: the handle and the
  * error helper.  Nothing outside the store module includes this.
  */
 #ifndef SFA_STORE_INT_H
 #define SFA_STORE_INT_H
 
+#include "access_pack.h"
 #include "store.h"
 
 #include <sqlite3.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SFA_STORE_VERSION 3
+#define SFA_STORE_VERSION 4
 
 /* One slot of the Salesforce-id cache: a direct-mapped table in front of
  * the sfid dictionary, so repeated ids (AssigneeId, GroupId, ...) cost a
@@ -62,5 +63,37 @@ int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,
  * inside its write transaction) it also records each user's digest. */
 int sfa_store_content_hash(sfa_store *st, long long id, int digests,
 			   char hex[65], long long *n_resources, sfa_err *err);
+
+/* ---- access sets (access_set.c) ----
+ * A writer stores users' access sets into snapshot snap: add a user's
+ * rows in the order the rules grant them (texts are copied), then flush
+ * them as that user's set.  With prev (a complete snapshot of the same
+ * org, else 0) first_seen_at carries over for the rows prev has.  The
+ * caller frees the writer. */
+typedef struct sfa_access_writer sfa_access_writer;
+int sfa_access_writer_new(sfa_store *st, long long snap, long long prev,
+			  sfa_access_writer **out, sfa_err *err);
+/* 0 or SFA_ENOMEM. */
+int sfa_access_writer_add(sfa_access_writer *w, int type, long long access_id,
+			  int via_type, long long via_id,
+			  const char *assigned_at, const char *expires_at,
+			  const char *first_seen_at);
+int sfa_access_writer_flush(sfa_access_writer *w, long long user_id,
+			    sfa_err *err);
+/* The rows stored so far. */
+long long sfa_access_writer_rows(const sfa_access_writer *w);
+void sfa_access_writer_free(sfa_access_writer *w);
+
+/* Decodes the access set of user_id into set (empty when the user has
+ * none); of_user is SQL_ACCESS_SET_OF_USER prepared for the snapshot. */
+int sfa_access_set_read(sfa_store *st, sqlite3_stmt *of_user, long long user_id,
+			sfa_access_set *set, sfa_err *err);
+
+/* Applies access-model.md rules 1-9 to the open snapshot, storing each
+ * user's rows with w (access_rules.c). */
+int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err);
+
+/* Moves a v3 access table into access sets (schema migration 4). */
+int sfa_access_set_migrate(sfa_store *st, sfa_err *err);
 
 #endif

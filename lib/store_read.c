@@ -101,54 +101,6 @@ int sfa_store_latest_complete(sfa_store *st, const char *org_id, int nth,
 	return rc;
 }
 
-/* The user's columns of r from a row of SQL_EACH_ACCESS_USERS (or of
- * SQL_EACH_ACCESS_NAMED, which has them at the same places, the
- * snapshot id first instead of the user's key). */
-static void user_cols(sqlite3_stmt *u, long long snapshot_id, sfa_access_row *r)
-{
-	r->snapshot_id = snapshot_id;
-	r->captured_at = TXT(u, 1);
-	r->org_id = TXT(u, 2);
-	r->user_id = TXT(u, 3);
-	r->username = TXT(u, 4);
-	r->name = TXT(u, 5);
-	r->email = TXT(u, 6);
-	r->user_type = TXT(u, 7);
-	r->license = TXT(u, 8);
-	r->is_active = sqlite3_column_int(u, 9);
-	r->is_frozen = sqlite3_column_int(u, 10);
-	r->last_login_at = TXT(u, 11);
-	r->manager_username = TXT(u, 12);
-}
-
-/* Steps SQL_EACH_ACCESS_NAMED (bound and ready) to the end, handing fn
- * each row.  Resets s; a non-zero fn() result stops and is returned. */
-static int emit_named(sfa_store *st, sqlite3_stmt *s, long long snapshot_id,
-		      sfa_access_fn fn, void *ud, sfa_err *err)
-{
-	sfa_access_row r;
-	int rc, stop = 0;
-
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		user_cols(s, snapshot_id, &r);
-		r.access_type = TXT(s, 13);
-		r.access_id = TXT(s, 14);
-		r.access_name = TXT(s, 15);
-		r.via_type = TXT(s, 16);
-		r.via_id = TXT(s, 17);
-		r.via_name = TXT(s, 18);
-		r.assigned_at = TXT(s, 19);
-		r.expires_at = TXT(s, 20);
-		r.first_seen_at = TXT(s, 21);
-		r.access_ref = r.via_ref = 0;
-		stop = fn(ud, &r);
-	}
-	if (!stop && rc != SQLITE_DONE)
-		stop = sfa_store_sqlerr(st, err, "reading access rows");
-	sqlite3_reset(s);
-	return stop;
-}
-
 /* ---- one user's rows, named and sorted here ----
  * A snapshot has tens of thousands of resources for millions of rows, so
  * each (type, sfid key) met is looked up once with SQL_RESOURCE_NAME and
@@ -197,14 +149,28 @@ typedef struct resources {
 typedef struct item {
 	const resource *access, *via;
 	size_t assigned_at, expires_at, first_seen_at;
+	size_t user; /* index into user_rows' users[] */
 } item;
 
-/* Owns items[] and text[]: the rows of one user, reused user after user. */
+/* The user's columns of the review (SQL_EACH_ACCESS_USERS columns 1-12),
+ * texts as offsets into the user_rows' text. */
+#define USER_TEXTS 10
+typedef struct user_cols {
+	size_t text[USER_TEXTS];
+	int is_active, is_frozen;
+} user_cols;
+
+/* Owns items[], users[] and text[]: the rows of one user (or of the users
+ * sharing a username), reused user after user; set is the decoded access
+ * set of the user being read. */
 typedef struct user_rows {
 	item *items;
 	size_t n, cap;
+	user_cols *users;
+	size_t nusers, ucap;
 	char *text;
 	size_t len, size;
+	sfa_access_set set;
 } user_rows;
 
 static void resources_free(resources *t)
@@ -329,11 +295,10 @@ static int resource_of(sfa_store *st, resources *t, const char *type,
 	return 0;
 }
 
-/* Copies column i of s into u->text and sets *at to its offset (NO_TEXT
- * for NULL); 0 or -1 (out of memory). */
-static int keep_text(user_rows *u, sqlite3_stmt *s, int i, size_t *at)
+/* Copies v into u->text and sets *at to its offset (NO_TEXT for NULL); 0
+ * or -1 (out of memory). */
+static int keep_text(user_rows *u, const char *v, size_t *at)
 {
-	const char *v = TXT(s, i);
 	size_t n;
 
 	*at = NO_TEXT;
@@ -354,6 +319,33 @@ static int keep_text(user_rows *u, sqlite3_stmt *s, int i, size_t *at)
 	memcpy(u->text + u->len, v, n);
 	*at = u->len;
 	u->len += n;
+	return 0;
+}
+
+/* Keeps the user's columns of the current row of users (a row of
+ * SQL_EACH_ACCESS_USERS) as u->users[u->nusers++]; 0 or -1. */
+static int keep_user(user_rows *u, sqlite3_stmt *users)
+{
+	static const int cols[USER_TEXTS] = {1, 2, 3, 4, 5, 6, 7, 8, 11, 12};
+	user_cols *c;
+	int i;
+
+	if (u->nusers == u->ucap) {
+		size_t cap = u->ucap ? 2 * u->ucap : 4;
+		user_cols *p = realloc(u->users, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		u->users = p;
+		u->ucap = cap;
+	}
+	c = &u->users[u->nusers];
+	for (i = 0; i < USER_TEXTS; i++)
+		if (keep_text(u, TXT(users, cols[i]), &c->text[i]))
+			return -1;
+	c->is_active = sqlite3_column_int(users, 9);
+	c->is_frozen = sqlite3_column_int(users, 10);
+	u->nusers++;
 	return 0;
 }
 
@@ -399,7 +391,8 @@ static int cmp_sort_text(const sort_text *a, const sort_text *b)
 }
 
 /* SQL_ACCESS_ITEM_ORDER.  (access_type, access key, via_type, via key) is
- * the access table's key, so no two rows of a user compare equal. */
+ * an access set's key, so no two rows of a user compare equal; rows of
+ * users sharing a username follow the users' order. */
 static int cmp_item(const void *pa, const void *pb)
 {
 	const item *a = pa, *b = pb;
@@ -416,51 +409,44 @@ static int cmp_item(const void *pa, const void *pb)
 		return a->access->key < b->access->key ? -1 : 1;
 	if (a->via->key != b->via->key)
 		return a->via->key < b->via->key ? -1 : 1;
-	return 0;
+	return a->user < b->user ? -1 : a->user > b->user;
 }
 
-/* Reads the rows of one user into u, sorted: one is
- * SQL_EACH_ACCESS_OF_USER, bound and ready; it is reset here. */
-static int read_user(sfa_store *st, sqlite3_stmt *one, resources *t,
-		     user_rows *u, sfa_err *err)
+/* Appends the rows of user `key` (type code `type`, or all when < 0) to
+ * u as rows of u's latest user; one is SQL_ACCESS_SET_OF_USER. */
+static int read_user(sfa_store *st, sqlite3_stmt *one, long long key, int type,
+		     resources *t, user_rows *u, sfa_err *err)
 {
-	int rc, step;
+	size_t i;
+	int rc;
 
-	u->n = u->len = 0;
-	while ((step = sqlite3_step(one)) == SQLITE_ROW) {
+	if ((rc = sfa_access_set_read(st, one, key, &u->set, err)))
+		return rc;
+	for (i = 0; i < u->set.n; i++) {
+		const sfa_access_item *x = &u->set.items[i];
 		item *it;
 
-		if (reserve_item(u)) {
-			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
-			goto out;
-		}
-		it = &u->items[u->n];
-		if ((rc = resource_of(st, t, TXT(one, 0),
-				      sqlite3_column_int64(one, 1), &it->access,
-				      err)) ||
-		    (rc = resource_of(st, t, TXT(one, 2),
-				      sqlite3_column_int64(one, 3), &it->via,
-				      err)))
-			goto out;
-		assert(it->access && it->via);
-		if (!it->access->sfid.s) /* as the inner join on it did */
+		if (type >= 0 && x->type != type)
 			continue;
-		if (keep_text(u, one, 4, &it->assigned_at) ||
-		    keep_text(u, one, 5, &it->expires_at) ||
-		    keep_text(u, one, 6, &it->first_seen_at)) {
-			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
-			goto out;
-		}
+		if (reserve_item(u))
+			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		it = &u->items[u->n];
+		if ((rc = resource_of(st, t, sfa_access_type_name(x->type),
+				      x->access_id, &it->access, err)) ||
+		    (rc = resource_of(st, t, sfa_access_type_name(x->via_type),
+				      x->via_id, &it->via, err)))
+			return rc;
+		assert(it->access && it->via);
+		if (!it->access->sfid.s) /* as an inner join on it would */
+			continue;
+		it->user = u->nusers - 1;
+		if (keep_text(u, x->assigned_at, &it->assigned_at) ||
+		    keep_text(u, x->expires_at, &it->expires_at) ||
+		    keep_text(u, x->first_seen_at, &it->first_seen_at))
+			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		u->n++;
 	}
-	rc = step == SQLITE_DONE
-		 ? 0
-		 : sfa_store_sqlerr(st, err, "reading access rows");
-	if (rc == 0 && u->n > 1)
-		qsort(u->items, u->n, sizeof(*u->items), cmp_item);
-out:
-	sqlite3_reset(one);
-	return rc;
+	return 0;
 }
 
 static const char *text_at(const user_rows *u, size_t at)
@@ -468,18 +454,33 @@ static const char *text_at(const user_rows *u, size_t at)
 	return at == NO_TEXT ? NULL : u->text + at;
 }
 
-/* Hands fn the rows read into u, the user's columns from users. */
-static int emit_user(const user_rows *u, sqlite3_stmt *users,
-		     long long snapshot_id, sfa_access_fn fn, void *ud)
+/* Hands fn the rows read into u, sorted, each with its user's columns. */
+static int emit_user(user_rows *u, long long snapshot_id, sfa_access_fn fn,
+		     void *ud)
 {
 	sfa_access_row r;
 	size_t i;
 	int stop = 0;
 
-	user_cols(users, snapshot_id, &r);
+	if (u->n > 1)
+		qsort(u->items, u->n, sizeof(*u->items), cmp_item);
+	r.snapshot_id = snapshot_id;
 	for (i = 0; i < u->n && !stop; i++) {
 		const item *it = &u->items[i];
+		const user_cols *c = &u->users[it->user];
 
+		r.captured_at = text_at(u, c->text[0]);
+		r.org_id = text_at(u, c->text[1]);
+		r.user_id = text_at(u, c->text[2]);
+		r.username = text_at(u, c->text[3]);
+		r.name = text_at(u, c->text[4]);
+		r.email = text_at(u, c->text[5]);
+		r.user_type = text_at(u, c->text[6]);
+		r.license = text_at(u, c->text[7]);
+		r.is_active = c->is_active;
+		r.is_frozen = c->is_frozen;
+		r.last_login_at = text_at(u, c->text[8]);
+		r.manager_username = text_at(u, c->text[9]);
 		r.access_type = it->access->type;
 		r.access_id = it->access->sfid.s;
 		r.access_name = it->access->name.s;
@@ -496,68 +497,55 @@ static int emit_user(const user_rows *u, sqlite3_stmt *users,
 	return stop;
 }
 
-static void bind_filter(sqlite3_stmt *s, const sfa_access_filter *f)
-{
-	if (f && f->user)
-		sqlite3_bind_text(s, 2, f->user, -1, SQLITE_STATIC);
-	if (f && f->access_type)
-		sqlite3_bind_text(s, 3, f->access_type, -1, SQLITE_STATIC);
-}
-
-/* Users in username order, each user's rows read by the access key prefix
- * and sorted on their own (store_sql.h); users sharing a username are
- * read together so that their rows interleave as one sort would. */
+/* Users in username order, each user's rows decoded from the user's
+ * access set, named, and sorted on their own (store_sql.h); users sharing
+ * a username are read together so that their rows interleave as one sort
+ * would. */
 int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 			  const sfa_access_filter *f, sfa_access_fn fn,
 			  void *ud, sfa_err *err)
 {
 	const char *what = "reading access rows";
-	sqlite3_stmt *users = NULL, *one = NULL, *named = NULL;
+	sqlite3_stmt *users = NULL, *one = NULL;
 	resources t = {NULL, NULL, 0, 0, NULL, 0};
-	user_rows u = {NULL, 0, 0, NULL, 0, 0};
-	long long skip = 0;
-	int rc;
+	user_rows u = {0};
+	int rc, type = -1;
+	long long left = 0;
 
+	if (f && f->access_type &&
+	    (type = sfa_access_type_code(f->access_type)) < 0)
+		type = SFA_AT_COUNT; /* a type no row has */
 	if ((rc = sfa_store_prep(st, SQL_EACH_ACCESS_USERS, snapshot_id, &users,
 				 what, err)) ||
-	    (rc = sfa_store_prep(st, SQL_EACH_ACCESS_OF_USER, snapshot_id, &one,
-				 what, err)) ||
-	    (rc = sfa_store_prep(st, SQL_EACH_ACCESS_NAMED, snapshot_id, &named,
+	    (rc = sfa_store_prep(st, SQL_ACCESS_SET_OF_USER, snapshot_id, &one,
 				 what, err)) ||
 	    (rc = sfa_store_prep(st, SQL_RESOURCE_NAME, snapshot_id, &t.s, what,
 				 err)))
 		goto out;
-	bind_filter(users, f);
-	bind_filter(one, f);
-	bind_filter(named, f);
+	if (f && f->user)
+		sqlite3_bind_text(users, 2, f->user, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(users)) == SQLITE_ROW) {
-		long long same = sqlite3_column_int64(users, 13);
-
-		if (skip > 0) { /* the rest of a group already read */
-			skip--;
-			continue;
+		if (left == 0) { /* the first user of a username */
+			u.n = u.nusers = u.len = 0;
+			left = sqlite3_column_int64(users, 13);
 		}
-		if (same > 1) {
-			sqlite3_bind_value(named, 4,
-					   sqlite3_column_value(users, 4));
-			skip = same - 1;
-			rc = emit_named(st, named, snapshot_id, fn, ud, err);
-		} else {
-			sqlite3_bind_int64(one, 4,
-					   sqlite3_column_int64(users, 0));
-			rc = read_user(st, one, &t, &u, err);
-			if (rc == 0)
-				rc = emit_user(&u, users, snapshot_id, fn, ud);
+		if (keep_user(&u, users)) {
+			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+			goto out;
 		}
-		if (rc)
+		if ((rc = read_user(st, one, sqlite3_column_int64(users, 0),
+				    type, &t, &u, err)))
+			goto out;
+		if (--left <= 0 && (rc = emit_user(&u, snapshot_id, fn, ud)))
 			goto out;
 	}
 	rc = rc == SQLITE_DONE ? 0 : sfa_store_sqlerr(st, err, what);
 out:
 	free(u.items);
+	free(u.users);
 	free(u.text);
+	sfa_access_set_free(&u.set);
 	resources_free(&t);
-	sqlite3_finalize(named);
 	sqlite3_finalize(one);
 	sqlite3_finalize(users);
 	return rc;

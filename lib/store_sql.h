@@ -156,7 +156,9 @@
 	" n_access = ?6, api_requests = ?7, error = NULL WHERE id = ?1"
 #define SQL_SNAPSHOT_ERROR "UPDATE snapshot SET error = ?2 WHERE id = ?1"
 #define SQL_COUNT_USERS "SELECT count(*) FROM sf_user WHERE snapshot_id = ?1"
-#define SQL_COUNT_ACCESS "SELECT count(*) FROM access WHERE snapshot_id = ?1"
+#define SQL_COUNT_ACCESS                                                       \
+	"SELECT COALESCE(sum(n_access), 0) FROM access_set"                   \
+	" WHERE snapshot_id = ?1"
 
 /* ---- readers ---- */
 #define SQL_SNAPSHOT_COLS                                                      \
@@ -193,18 +195,17 @@
 	") WHEN 'user' THEN " RAW("sf_user", "n.name") id ") END"
 
 /* The access review is read user by user (store_read.c): the users in
- * username order, then each user's rows by the access table's key prefix,
- * sorted among themselves.  A sort of a user's hundred rows instead of
- * one of the snapshot's millions, each carrying every column.  That sort
- * (SQL_ACCESS_ITEM_ORDER) is done in C for a single user, whose rows come
- * bare (SQL_EACH_ACCESS_OF_USER): the Salesforce id and name of each
- * access and via resource are asked once per resource (SQL_RESOURCE_NAME)
- * instead of twice per row.
- * ?1 snapshot, ?2 user Id or Username or NULL, ?3 access_type or NULL.
+ * username order, then each user's access set, decoded and sorted in C
+ * in the review order (access_type, access_name, via_type, via_name,
+ * access_id, via_id).  A sort of a user's hundred rows instead of one of
+ * the snapshot's millions.  The Salesforce id and name of each access and
+ * via resource are asked once per resource (SQL_RESOURCE_NAME) instead of
+ * twice per row.
+ * ?1 snapshot, ?2 user Id or Username or NULL.
  * SQL_EACH_ACCESS_USERS also gives how many of the listed users share the
  * username (Salesforce usernames are unique, but the store does not
- * enforce it): such a group is read at once by SQL_EACH_ACCESS_NAMED
- * (?4 the username), so that its rows interleave in the report order. */
+ * enforce it): such a group is read at once, so that its rows interleave
+ * in the report order. */
 #define SQL_ACCESS_USER_FILTER                                                 \
 	" (?2 IS NULL OR us.sfid = ?2 OR u.username = ?2)"
 #define SQL_EACH_ACCESS_USERS                                                  \
@@ -217,42 +218,12 @@
 	" FROM sf_user u JOIN snapshot sn ON sn.id = u.snapshot_id"           \
 	" JOIN sfid us ON us.id = u.id WHERE u.snapshot_id = ?1 AND"          \
 	SQL_ACCESS_USER_FILTER " ORDER BY u.username, u.id"
-#define SQL_ACCESS_ITEM_COLS                                                   \
-	" x.access_type, xs.sfid, "                                           \
-	SQL_NAME_OF("x.access_type", "x.access_id") " AS access_name,"         \
-	" x.via_type, vs.sfid AS via_sfid, "                                  \
-	SQL_NAME_OF("x.via_type", "x.via_id") " AS via_name,"                  \
-	" x.assigned_at, x.expires_at, x.first_seen_at"
-#define SQL_ACCESS_ITEM_ORDER                                                  \
-	" ORDER BY x.access_type, access_name, x.via_type, via_name, xs.sfid," \
-	" via_sfid"
-/* ?4 the user's sfid key. */
-#define SQL_EACH_ACCESS_OF_USER                                                \
-	"SELECT x.access_type, x.access_id, x.via_type, x.via_id,"            \
-	" x.assigned_at, x.expires_at, x.first_seen_at FROM access x"         \
-	" WHERE x.snapshot_id = ?1 AND x.user_id = ?4 AND"                    \
-	" (?3 IS NULL OR x.access_type = ?3)"
 /* The Salesforce id (NULL when the key has none) and the name of resource
- * ?3 (an sfid key) of type ?2, as SQL_ACCESS_ITEM_COLS give them. */
+ * ?3 (an sfid key) of type ?2 (NULLs for a key of no resource). */
 #define SQL_RESOURCE_NAME                                                      \
 	"SELECT (SELECT sfid FROM sfid WHERE id = x.id), "                    \
 	SQL_NAME_OF("x.type", "x.id")                                         \
 	" FROM (SELECT ?1 AS snapshot_id, ?2 AS type, ?3 AS id) x"
-/* Every column of the review, for the users named ?4 (NULL too). */
-#define SQL_EACH_ACCESS_NAMED                                                  \
-	"SELECT x.snapshot_id, sn.started_at, sn.org_id, us.sfid, u.username," \
-	" u.name, u.email, u.user_type, u.license_name, u.is_active,"         \
-	" (SELECT max(l.is_frozen) FROM sf_user_login l WHERE"                \
-	" l.snapshot_id = x.snapshot_id AND l.user_id = x.user_id),"          \
-	" u.last_login_at, u.manager_username," SQL_ACCESS_ITEM_COLS          \
-	" FROM sf_user u CROSS JOIN access x ON x.snapshot_id = u.snapshot_id" \
-	" AND x.user_id = u.id JOIN snapshot sn ON sn.id = x.snapshot_id"     \
-	" JOIN sfid us ON us.id = x.user_id JOIN sfid xs ON xs.id = x.access_id" \
-	" LEFT JOIN sfid vs ON vs.id = x.via_id"                              \
-	" WHERE u.snapshot_id = ?1 AND u.username IS ?4 AND"                  \
-	SQL_ACCESS_USER_FILTER " AND (?3 IS NULL OR x.access_type = ?3)"      \
-	SQL_ACCESS_ITEM_ORDER
-
 /* ---- resources (access-model.md "Resources") as views over the raw
  * tables, one per type, versioned with the schema.  attrs keys are the
  * Salesforce field names, plus License / LicenseDefinitionKey (the
@@ -376,28 +347,49 @@
 	" WITHOUT ROWID",                                                     \
 		"PRAGMA user_version = 3"
 
+/* Schema version 4: a user's effective access rows as one value
+ * (access_pack.h), instead of a table row per access row.  n_access is
+ * the number of rows in data.  A snapshot's access rows are moved over
+ * by store.c's migration (access_set.c) before the old table goes. */
+#define SQL_SCHEMA_V4                                                          \
+	"CREATE TABLE access_set (snapshot_id INTEGER NOT NULL REFERENCES"    \
+	" snapshot(id) ON DELETE CASCADE, user_id INTEGER NOT NULL,"          \
+	" n_access INTEGER NOT NULL, data BLOB NOT NULL,"                     \
+	" PRIMARY KEY (snapshot_id, user_id)) WITHOUT ROWID"
+#define SQL_SCHEMA_V4_END "DROP TABLE access", "PRAGMA user_version = 4"
+
+/* ---- access sets (access_set.c) ---- */
+/* ?1 snapshot, ?2 user key, ?3 row count, ?4 the encoding. */
+#define SQL_ACCESS_SET_PUT                                                     \
+	"INSERT INTO access_set (snapshot_id, user_id, n_access, data)"       \
+	" VALUES (?1, ?2, ?3, ?4)"
+#define SQL_SNAPSHOT_STARTED "SELECT started_at FROM snapshot WHERE id = ?1"
+/* The encoding of user ?2's rows in snapshot ?1; no row for none. */
+#define SQL_ACCESS_SET_OF_USER                                                 \
+	"SELECT data FROM access_set WHERE snapshot_id = ?1 AND user_id = ?2"
+/* The v3 access table, a user at a time in key order (the migration). */
+#define SQL_V3_ACCESS_ROWS                                                     \
+	"SELECT snapshot_id, user_id, access_type, access_id, via_type,"      \
+	" via_id, assigned_at, expires_at, first_seen_at FROM access"         \
+	" ORDER BY snapshot_id, user_id, access_type, access_id, via_type,"   \
+	" via_id"
+
 #define SQL_EACH_RESOURCE                                                      \
 	"SELECT type, id, name, attrs FROM resource WHERE snapshot_id = ?1"   \
 	" AND (?2 IS NULL OR type = ?2) ORDER BY type, name, id"
 
 /* The two sections of the content hash, in hash order (store_hash.c).
  * Access rows are hashed user by user: the users in order of their
- * Salesforce id, then each user's rows read by the access table's key
- * prefix and sorted among themselves.  That is the order of the whole
+ * Salesforce id, then each user's rows, decoded from the user's access
+ * set and sorted among themselves.  That is the order of the whole
  * section sorted by (user id, ...), since a user's id is unique, without
  * a sort of every row of the snapshot. */
 #define SQL_HASH_RESOURCES                                                     \
 	"SELECT type, id, name, attrs FROM resource WHERE snapshot_id = ?1"   \
 	" ORDER BY type, id, name, attrs"
 #define SQL_HASH_USERS                                                         \
-	"SELECT x.user_id, s.sfid FROM (SELECT DISTINCT user_id FROM access"  \
-	" WHERE snapshot_id = ?1) x JOIN sfid s ON s.id = x.user_id"          \
-	" ORDER BY s.sfid"
-/* One user's rows (?2) as keys, by the access table's key prefix; the
- * ids become Salesforce ids and the rows are sorted in store_hash.c. */
-#define SQL_HASH_USER_ACCESS                                                   \
-	"SELECT access_type, access_id, via_type, via_id, assigned_at,"       \
-	" expires_at FROM access WHERE snapshot_id = ?1 AND user_id = ?2"
+	"SELECT x.user_id, s.sfid, x.data FROM access_set x JOIN sfid s"      \
+	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid"
 /* ?1 an integer key: its Salesforce id. */
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
 /* ?1 the snapshot, ?2 the user, ?3 the digest of the user's lines. */

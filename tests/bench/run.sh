@@ -99,9 +99,10 @@ sync_once() {
     "$WORK/time" "$WORK/out"
 }
 
-# bytes of the access table (with its primary key; WITHOUT ROWID) per row
+# bytes of the access sets (the access_set table with its key, WITHOUT
+# ROWID) per access row they hold
 bytes_per_row() {
-  sqlite3 "$1" "SELECT (SELECT SUM(pgsize) FROM dbstat WHERE name = 'access') * 1.0 / (SELECT COUNT(*) FROM access);" 2>/dev/null | awk '{printf "%.1f", $1}' || echo "-"
+  sqlite3 "$1" "SELECT (SELECT SUM(pgsize) FROM dbstat WHERE name = 'access_set') * 1.0 / (SELECT SUM(n_access) FROM access_set);" 2>/dev/null | awk '{printf "%.1f", $1}' || echo "-"
 }
 
 has_cmd() { local h; h=$("$BIN" help 2>&1 || true); grep -q "^  $1 " <<<"$h"; }

@@ -5,6 +5,7 @@
  */
 #include "store_fixture.h"
 #include "store_int.h"
+#include "store_sql.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -211,6 +212,80 @@ START_TEST(test_store_from_a_newer_sfaccess_is_refused)
 }
 END_TEST
 
+static long long count_of(sfa_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	long long n = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* Writes every access set of st back as rows of the v1 access table, as
+ * a store of schema versions 1 to 3 held them; returns the row count. */
+static long long to_v1_access(sfa_store *st)
+{
+	sqlite3_stmt *sets, *put;
+	sfa_access_set set = {0};
+	sfa_err err = {0};
+	long long rows = 0;
+	size_t i;
+
+	ck_assert_int_eq(sqlite3_exec(st->db, SQL_V1_ACCESS, NULL, NULL, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(
+	    sqlite3_prepare_v2(st->db,
+			       "SELECT snapshot_id, user_id, data FROM"
+			       " access_set",
+			       -1, &sets, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(
+	    sqlite3_prepare_v2(st->db,
+			       "INSERT INTO access VALUES (?1, ?2, ?3, ?4, ?5,"
+			       " ?6, ?7, ?8, ?9)",
+			       -1, &put, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(sets) == SQLITE_ROW) {
+		ck_assert_int_eq(
+		    sfa_access_unpack(sqlite3_column_blob(sets, 2),
+				      (size_t)sqlite3_column_bytes(sets, 2),
+				      &set, &err),
+		    0);
+		for (i = 0; i < set.n; i++) {
+			const sfa_access_item *x = &set.items[i];
+
+			sqlite3_bind_int64(put, 1,
+					   sqlite3_column_int64(sets, 0));
+			sqlite3_bind_int64(put, 2,
+					   sqlite3_column_int64(sets, 1));
+			sqlite3_bind_text(put, 3, sfa_access_type_name(x->type),
+					  -1, SQLITE_STATIC);
+			sqlite3_bind_int64(put, 4, x->access_id);
+			sqlite3_bind_text(put, 5,
+					  sfa_access_type_name(x->via_type), -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_int64(put, 6, x->via_id);
+			sqlite3_bind_text(put, 7, x->assigned_at, -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_text(put, 8, x->expires_at, -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_text(put, 9, x->first_seen_at, -1,
+					  SQLITE_STATIC);
+			ck_assert_int_eq(sqlite3_step(put), SQLITE_DONE);
+			sqlite3_reset(put);
+			rows++;
+		}
+	}
+	sqlite3_finalize(sets);
+	sqlite3_finalize(put);
+	sfa_access_set_free(&set);
+	return rows;
+}
+
 START_TEST(test_read_only_open_upgrades_an_older_store)
 {
 	char path[64];
@@ -218,16 +293,34 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 	sfa_store *st = fx_open(path), *ro = NULL;
 	long long id = fx_snapshot(st, base, NREC(base)), latest = 0;
 
-	/* Make it a version 1 store: no apply journal, no user digests. */
+	char hash[65], again[65];
+	long long n_res = 0, rows = 0;
+
+	/* Make it a version 1 store: no apply journal, no user digests, and
+	 * the access rows in the v1 access table instead of access sets. */
+	ck_assert_int_eq(sfa_store_content_hash(st, id, 0, hash, &n_res, &err),
+			 0);
+	rows = to_v1_access(st);
+	ck_assert_int_gt(rows, 0);
 	ck_assert_int_eq(sqlite3_exec(st->db,
 				      "DROP TABLE apply_journal;"
 				      "DROP TABLE user_digest;"
+				      "DROP TABLE access_set;"
 				      "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sfa_store_free(st);
 	ck_assert_msg(sfa_store_open(&ro, path, SFA_STORE_READONLY, &err) == 0,
 		      "%s", err.msg);
+	/* The migration moved the rows, dates and all, into access sets. */
+	ck_assert_int_eq(sfa_store_content_hash(ro, id, 0, again, &n_res, &err),
+			 0);
+	ck_assert_str_eq(again, hash);
+	ck_assert_int_eq(count_of(ro, "SELECT sum(n_access) FROM access_set"),
+			 rows);
+	ck_assert_int_eq(count_of(ro, "SELECT count(*) FROM sqlite_master"
+				      " WHERE name = 'access'"),
+			 0);
 	ck_assert_int_eq(sfa_store_latest_complete(ro, NULL, 0, &latest, &err),
 			 0);
 	ck_assert_int_eq(latest, id);

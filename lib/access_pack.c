@@ -1,0 +1,256 @@
+/*
+ * access_pack.c - the encoding of a user's access rows (access_pack.h).
+ */
+#include "access_pack.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FORMAT 1
+
+static const char *const type_names[SFA_AT_COUNT] = {
+    "connected_app",	    "direct",  "group", "oauth_token", "permission_set",
+    "permission_set_group", "profile", "role",
+};
+
+const char *sfa_access_type_name(int c)
+{
+	return c >= 0 && c < SFA_AT_COUNT ? type_names[c] : NULL;
+}
+
+int sfa_access_type_code(const char *name)
+{
+	int c;
+
+	for (c = 0; name && c < SFA_AT_COUNT; c++)
+		if (strcmp(type_names[c], name) == 0)
+			return c;
+	return -1;
+}
+
+int sfa_access_key_cmp(const sfa_access_item *a, const sfa_access_item *b)
+{
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->access_id != b->access_id)
+		return a->access_id < b->access_id ? -1 : 1;
+	if (a->via_type != b->via_type)
+		return a->via_type < b->via_type ? -1 : 1;
+	if (a->via_id != b->via_id)
+		return a->via_id < b->via_id ? -1 : 1;
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static int put_varint(sfa_buf *out, uint64_t v)
+{
+	unsigned char b[10];
+	size_t n = 0;
+
+	do {
+		b[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			b[n] |= 0x80;
+		n++;
+	} while (v);
+	return sfa_buf_append(out, b, n);
+}
+
+/* The distinct texts of a user's rows, in order of first use.  A user has
+ * a handful (the capture time, a few assignment dates), and a row's texts
+ * are often the very pointers of the row before, so a linear search that
+ * tries pointer equality first is the cheapest index. */
+typedef struct texts {
+	const char **v;
+	size_t n, cap;
+} texts;
+
+/* 1 + the index of s in t, adding it; 0 for NULL; (size_t)-1 on ENOMEM. */
+static size_t text_ref(texts *t, const char *s)
+{
+	size_t i;
+
+	if (!s)
+		return 0;
+	for (i = t->n; i-- > 0;)
+		if (t->v[i] == s || strcmp(t->v[i], s) == 0)
+			return i + 1;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 8;
+		const char **v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v)
+			return (size_t)-1;
+		t->v = v;
+		t->cap = cap;
+	}
+	t->v[t->n++] = s;
+	return t->n;
+}
+
+int sfa_access_pack(const sfa_access_item *items, size_t n, sfa_buf *out)
+{
+	texts t = {NULL, 0, 0};
+	sfa_buf rows = {NULL, 0, 0};
+	unsigned char fmt = FORMAT;
+	size_t i;
+	int rc = SFA_ENOMEM;
+
+	for (i = 0; i < n; i++) {
+		const sfa_access_item *it = &items[i];
+		unsigned char codes[2];
+		size_t a = text_ref(&t, it->assigned_at);
+		size_t e = text_ref(&t, it->expires_at);
+		size_t f = text_ref(&t, it->first_seen_at);
+
+		codes[0] = (unsigned char)it->type;
+		codes[1] = (unsigned char)it->via_type;
+		if (a == (size_t)-1 || e == (size_t)-1 || f == (size_t)-1 ||
+		    sfa_buf_append(&rows, codes, 2) ||
+		    put_varint(&rows, (uint64_t)it->access_id) ||
+		    put_varint(&rows, (uint64_t)it->via_id) ||
+		    put_varint(&rows, a) || put_varint(&rows, e) ||
+		    put_varint(&rows, f))
+			goto out;
+	}
+	if (sfa_buf_append(out, &fmt, 1) || put_varint(out, t.n))
+		goto out;
+	for (i = 0; i < t.n; i++) {
+		size_t len = strlen(t.v[i]);
+
+		if (put_varint(out, len) || sfa_buf_append(out, t.v[i], len))
+			goto out;
+	}
+	if (put_varint(out, n) ||
+	    (rows.len && sfa_buf_append(out, rows.data, rows.len)))
+		goto out;
+	rc = 0;
+out:
+	free(t.v);
+	sfa_buf_free(&rows);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+typedef struct reader {
+	const unsigned char *p, *end;
+} reader;
+
+/* 0, or -1 when the bytes end or the number does not fit. */
+static int get_varint(reader *r, uint64_t *v)
+{
+	unsigned shift = 0;
+
+	*v = 0;
+	while (r->p < r->end && shift < 64) {
+		unsigned char b = *r->p++;
+
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return 0;
+		shift += 7;
+	}
+	return -1;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	if (!(q = realloc(*p, c * size)))
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+static int damaged(sfa_err *err)
+{
+	return sfa_err_set(err, SFA_ESTORE,
+			   "store: a user's access set is damaged");
+}
+
+/* Reads a text reference: NULL, or the text of index v - 1. */
+static int get_text(reader *r, const sfa_access_set *set, size_t ntexts,
+		    const char **out)
+{
+	uint64_t v;
+
+	if (get_varint(r, &v) || v > ntexts)
+		return -1;
+	*out = v ? set->strs[v - 1] : NULL;
+	return 0;
+}
+
+int sfa_access_unpack(const void *data, size_t len, sfa_access_set *set,
+		      sfa_err *err)
+{
+	reader r = {data, (const unsigned char *)data + len};
+	uint64_t ntexts, nrows, v;
+	size_t i, at = 0;
+
+	set->n = 0;
+	if (len == 0 || *r.p++ != FORMAT || get_varint(&r, &ntexts) ||
+	    ntexts > len)
+		return damaged(err);
+	/* Texts are copied out NUL-terminated: at most the blob's bytes plus
+	 * a NUL each. */
+	if (grow((void **)&set->text, &set->text_cap, len + ntexts + 1, 1) ||
+	    grow((void **)&set->strs, &set->strs_cap, ntexts + 1,
+		 sizeof(*set->strs)))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	for (i = 0; i < ntexts; i++) {
+		if (get_varint(&r, &v) || v > (uint64_t)(r.end - r.p))
+			return damaged(err);
+		memcpy(set->text + at, r.p, (size_t)v);
+		set->text[at + v] = '\0';
+		set->strs[i] = set->text + at;
+		at += (size_t)v + 1;
+		r.p += v;
+	}
+	if (get_varint(&r, &nrows) || nrows > (uint64_t)(r.end - r.p))
+		return damaged(err);
+	if (grow((void **)&set->items, &set->cap, (size_t)nrows + 1,
+		 sizeof(*set->items)))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	for (i = 0; i < nrows; i++) {
+		sfa_access_item *it = &set->items[i];
+		uint64_t a, b;
+
+		if (r.end - r.p < 2)
+			return damaged(err);
+		it->type = r.p[0];
+		it->via_type = r.p[1];
+		r.p += 2;
+		if (it->type >= SFA_AT_COUNT || it->via_type >= SFA_AT_COUNT ||
+		    get_varint(&r, &a) || get_varint(&r, &b) || a > INT64_MAX ||
+		    b > INT64_MAX ||
+		    get_text(&r, set, (size_t)ntexts, &it->assigned_at) ||
+		    get_text(&r, set, (size_t)ntexts, &it->expires_at) ||
+		    get_text(&r, set, (size_t)ntexts, &it->first_seen_at))
+			return damaged(err);
+		it->access_id = (long long)a;
+		it->via_id = (long long)b;
+	}
+	if (r.p != r.end)
+		return damaged(err);
+	set->n = (size_t)nrows;
+	return 0;
+}
+
+void sfa_access_set_free(sfa_access_set *set)
+{
+	free(set->items);
+	free(set->text);
+	free(set->strs);
+	memset(set, 0, sizeof(*set));
+}

@@ -1,0 +1,600 @@
+/*
+ * access_rules.c - access-model.md rules 1-9, user by user, in C.
+ *
+ * The small tables of a snapshot (groups, roles, permission sets, their
+ * components and app grants: thousands of rows) are read into sorted
+ * arrays; the large ones (users, PermissionSetAssignment, GroupMember,
+ * OauthToken: millions) are read once each, sorted by user, and walked
+ * side by side.  Each user's rows go to an access-set writer, which
+ * sorts them and keeps the first copy of a repeated row.  Nothing is
+ * staged, and no sort ever holds more than one user's rows or one
+ * table's keys: the derivation used to append every row to a temporary
+ * table and sort all of them, which was most of a sync's time.
+ *
+ * Rows are given in the order the rules are numbered, except that rules
+ * 3 and 4 are given together, assignment by assignment: no row of one is
+ * a row of the other, so only their order among themselves matters (the
+ * assignment order), and that is kept.  Rule 5 comes before rule 8, whose
+ * rows it may repeat with a date.
+ */
+#include "access.h"
+#include "access_pack.h"
+#include "access_sql.h"
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- sorted multimaps of sfid keys ----
+ * Built by appending (key, a, b) triples, then sorted; a lookup is a
+ * binary search to the key's first triple. */
+typedef struct triple {
+	long long k, a, b;
+} triple;
+
+typedef struct mmap {
+	triple *t;
+	size_t n, cap;
+} mmap;
+
+static int mm_add(mmap *m, long long k, long long a, long long b)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 64;
+		triple *t = realloc(m->t, cap * sizeof(*t));
+
+		if (!t)
+			return -1;
+		m->t = t;
+		m->cap = cap;
+	}
+	m->t[m->n].k = k;
+	m->t[m->n].a = a;
+	m->t[m->n].b = b;
+	m->n++;
+	return 0;
+}
+
+static int triple_cmp(const void *pa, const void *pb)
+{
+	const triple *x = pa, *y = pb;
+
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	return (x->b > y->b) - (x->b < y->b);
+}
+
+static void mm_sort(mmap *m)
+{
+	if (m->n > 1)
+		qsort(m->t, m->n, sizeof(*m->t), triple_cmp);
+}
+
+/* The triples of key k: [return value, *end), NULL when there are none. */
+static const triple *mm_find(const mmap *m, long long k, const triple **end)
+{
+	size_t lo = 0, hi = m->n;
+	const triple *p;
+
+	*end = NULL;
+	if (!m->t)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->t[mid].k < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (p = *end = m->t + lo; *end < m->t + m->n && (*end)->k == k;
+	     (*end)++)
+		;
+	return p < *end ? p : NULL;
+}
+
+/* ---- a set of keys for graph walks, emptied in O(1) by a new stamp ---- */
+typedef struct kset {
+	long long *k;
+	unsigned *stamp;
+	size_t cap; /* a power of two, at least twice the keys it holds */
+	unsigned now;
+} kset;
+
+static int kset_init(kset *s, size_t keys)
+{
+	s->cap = 64;
+	while (s->cap < 2 * keys + 2)
+		s->cap *= 2;
+	s->k = malloc(s->cap * sizeof(*s->k));
+	s->stamp = calloc(s->cap, sizeof(*s->stamp));
+	s->now = 0;
+	return s->k && s->stamp ? 0 : -1;
+}
+
+static void kset_clear(kset *s)
+{
+	if (++s->now == 0) {
+		memset(s->stamp, 0, s->cap * sizeof(*s->stamp));
+		s->now = 1;
+	}
+}
+
+/* 1 when k was added, 0 when it was there already. */
+static int kset_add(kset *s, long long k)
+{
+	size_t i =
+	    (size_t)((unsigned long long)k * 0x9E3779B97F4A7C15ull >> 32) &
+	    (s->cap - 1);
+
+	while (s->stamp[i] == s->now) {
+		if (s->k[i] == k)
+			return 0;
+		i = (i + 1) & (s->cap - 1);
+	}
+	s->stamp[i] = s->now;
+	s->k[i] = k;
+	return 1;
+}
+
+static void kset_free(kset *s)
+{
+	free(s->k);
+	free(s->stamp);
+}
+
+/* ---- the snapshot's small tables ---- */
+struct rules {
+	sfa_store *st;
+	sfa_access_writer *w;
+	mmap not_direct;  /* rule 3: permission sets that are not granted
+			     directly (profile-owned or aggregates) */
+	mmap components;  /* rule 4: group -> its 0PS permission sets */
+	mmap role_groups; /* rule 6: role -> (Role group) */
+	mmap below;	  /* rule 6: role -> (RoleAndSubordinates group,
+			     internal only) for the roles at or below it */
+	mmap org_groups;  /* rule 8: Organization groups (key 0) */
+	mmap nested;	  /* rule 7: group D -> (G, H) for each nesting
+			     edge G <- H whose H reaches D */
+	mmap app_profile; /* rule 9: profile -> app */
+	mmap app_psg;	  /* rule 9: permission set group -> app */
+	mmap app_ps;	  /* rule 9: permission set -> app */
+	/* the user being derived: what rules 7 and 9 start from */
+	mmap seeds, held_ps, held_psg;
+};
+
+static void rules_free(struct rules *r)
+{
+	mmap *all[] = {&r->not_direct,	&r->components, &r->role_groups,
+		       &r->below,	&r->org_groups, &r->nested,
+		       &r->app_profile, &r->app_psg,	&r->app_ps,
+		       &r->seeds,	&r->held_ps,	&r->held_psg};
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		free(all[i]->t);
+}
+
+static int nomem(sfa_err *err)
+{
+	return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+}
+
+/* Reads every row of sql (up to three integer columns; NULL reads 0)
+ * into m and sorts it. */
+static int load(struct rules *r, const char *sql, mmap *m, const char *what,
+		sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc, cols;
+
+	if ((rc = sfa_store_prep(r->st, sql, r->st->snap, &s, what, err)))
+		return rc;
+	cols = sqlite3_column_count(s);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (mm_add(m, sqlite3_column_int64(s, 0),
+			   cols > 1 ? sqlite3_column_int64(s, 1) : 0,
+			   cols > 2 ? sqlite3_column_int64(s, 2) : 0)) {
+			sqlite3_finalize(s);
+			return nomem(err);
+		}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sfa_store_sqlerr(r->st, err, what);
+	mm_sort(m);
+	return 0;
+}
+
+/* Rule 6: for each RoleAndSubordinates(Internal) group, every role at
+ * or below its RelatedId (each once, so a malformed cycle ends). */
+static int load_below(struct rules *r, sfa_err *err)
+{
+	const char *what = "access rule 6 (role and subordinates)";
+	mmap groups = {0}, children = {0}, stack = {0};
+	kset seen = {0};
+	size_t i;
+	int rc;
+
+	if ((rc = load(r, SQL_RULES_RAS_GROUPS, &groups, what, err)) ||
+	    (rc = load(r, SQL_RULES_ROLE_CHILDREN, &children, what, err)))
+		goto out;
+	if (kset_init(&seen, children.n + 1)) {
+		rc = nomem(err);
+		goto out;
+	}
+	for (i = 0; i < groups.n && !rc; i++) {
+		const triple *g =
+		    &groups.t[i]; /* (top role, group, internal) */
+
+		kset_clear(&seen);
+		stack.n = 0;
+		kset_add(&seen, g->k);
+		if (mm_add(&stack, g->k, 0, 0))
+			rc = nomem(err);
+		while (!rc && stack.n) {
+			long long role = stack.t[--stack.n].k;
+			const triple *c, *end;
+
+			if (mm_add(&r->below, role, g->a, g->b)) {
+				rc = nomem(err);
+				break;
+			}
+			c = mm_find(&children, role, &end);
+			for (; c && c < end && !rc; c++)
+				if (kset_add(&seen, c->a) &&
+				    mm_add(&stack, c->a, 0, 0))
+					rc = nomem(err);
+		}
+	}
+	mm_sort(&r->below);
+out:
+	kset_free(&seen);
+	free(groups.t);
+	free(children.t);
+	free(stack.t);
+	return rc;
+}
+
+/* Rule 7: for each nesting edge G <- H (parent G, child group H), every
+ * group D that H reaches (H itself, its child groups, theirs, ... each
+ * once, so cycles end) gets (G, H): D's effective members are H's. */
+static int load_nested(struct rules *r, sfa_err *err)
+{
+	const char *what = "access rule 7 (nested groups)";
+	mmap edges = {0}, children = {0}, stack = {0};
+	kset seen = {0};
+	size_t i;
+	int rc;
+
+	if ((rc = load(r, SQL_RULES_NEST_EDGES, &edges, what, err)))
+		goto out;
+	for (i = 0; i < edges.n; i++) /* parent -> child */
+		if (mm_add(&children, edges.t[i].a, edges.t[i].k, 0)) {
+			rc = nomem(err);
+			goto out;
+		}
+	mm_sort(&children);
+	if (kset_init(&seen, 2 * edges.n + 1)) {
+		rc = nomem(err);
+		goto out;
+	}
+	for (i = 0; i < edges.n && !rc; i++) {
+		long long h = edges.t[i].k, g = edges.t[i].a;
+
+		kset_clear(&seen);
+		stack.n = 0;
+		kset_add(&seen, h);
+		if (mm_add(&stack, h, 0, 0))
+			rc = nomem(err);
+		while (!rc && stack.n) {
+			long long d = stack.t[--stack.n].k;
+			const triple *c, *end;
+
+			if (mm_add(&r->nested, d, g, h)) {
+				rc = nomem(err);
+				break;
+			}
+			c = mm_find(&children, d, &end);
+			for (; c && c < end && !rc; c++)
+				if (kset_add(&seen, c->a) &&
+				    mm_add(&stack, c->a, 0, 0))
+					rc = nomem(err);
+		}
+	}
+	mm_sort(&r->nested);
+out:
+	kset_free(&seen);
+	free(edges.t);
+	free(children.t);
+	free(stack.t);
+	return rc;
+}
+
+static int load_all(struct rules *r, sfa_err *err)
+{
+	int rc;
+
+	if ((rc = load(r, SQL_RULES_NOT_DIRECT, &r->not_direct,
+		       "access rule 3 (permission set)", err)) ||
+	    (rc = load(r, SQL_RULES_COMPONENTS, &r->components,
+		       "access rule 4 (group components)", err)) ||
+	    (rc = load(r, SQL_RULES_ROLE_GROUPS, &r->role_groups,
+		       "access rule 6 (role groups)", err)) ||
+	    (rc = load_below(r, err)) ||
+	    (rc = load(r, SQL_RULES_ORG_GROUPS, &r->org_groups,
+		       "access rule 8 (organization)", err)) ||
+	    (rc = load_nested(r, err)) ||
+	    (rc = load(r, SQL_RULES_APP_PROFILE, &r->app_profile,
+		       "access rule 9 (connected apps by profile)", err)) ||
+	    (rc = load(r, SQL_RULES_APP_PSG, &r->app_psg,
+		       "access rule 9 (connected apps by group)", err)) ||
+	    (rc =
+		 load(r, SQL_RULES_APP_PS, &r->app_ps,
+		      "access rule 9 (connected apps by permission set)", err)))
+		return rc;
+	return 0;
+}
+
+/* ---- the large tables, walked by user ---- */
+typedef struct stream {
+	sqlite3_stmt *s;
+	int more;
+} stream;
+
+/* What the per-user steps below return: 0, or which error to report. */
+#define E_MEM (-1)
+#define E_SQL (-2)
+#define TRY(x)                                                                 \
+	do {                                                                   \
+		int try_rc_ = (x);                                             \
+		if (try_rc_)                                                   \
+			return try_rc_;                                        \
+	} while (0)
+
+static int next(stream *x)
+{
+	int rc = sqlite3_step(x->s);
+
+	x->more = rc == SQLITE_ROW;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : E_SQL;
+}
+
+/* Skips the rows of users before uid (users the sync left out, rows
+ * without a user). */
+static int seek(stream *x, long long uid)
+{
+	while (x->more && sqlite3_column_int64(x->s, 0) < uid)
+		TRY(next(x));
+	return 0;
+}
+
+static int at(const stream *x, long long uid)
+{
+	return x->more && sqlite3_column_int64(x->s, 0) == uid;
+}
+
+static const char *text(const stream *x, int i)
+{
+	return (const char *)sqlite3_column_text(x->s, i);
+}
+
+/* Adds one row, unless its access key is missing (a NULL id, which the
+ * access table's NOT NULL used to refuse). */
+static int add(struct rules *r, int type, long long id, int via_type,
+	       long long via_id, const char *assigned_at,
+	       const char *expires_at)
+{
+	if (id == 0)
+		return 0;
+	return sfa_access_writer_add(r->w, type, id, via_type, via_id,
+				     assigned_at, expires_at, NULL)
+		   ? E_MEM
+		   : 0;
+}
+
+/* Every row of map m under key k as (type, a, via_type, via_id). */
+static int add_each(struct rules *r, const mmap *m, long long k, int type,
+		    int via_type, long long via_id)
+{
+	const triple *p, *end;
+
+	for (p = mm_find(m, k, &end); p && p < end; p++)
+		TRY(add(r, type, p->a, via_type, via_id, NULL, NULL));
+	return 0;
+}
+
+enum { U_ID, U_PROFILE, U_ROLE, U_STANDARD, U_ACTIVE };
+enum { A_USER, A_PS, A_PSG, A_MODSTAMP, A_EXPIRES };
+enum { M_USER, M_GROUP, M_MODSTAMP };
+enum { T_USER, T_APP, T_TOKEN };
+
+/* Adds k to the user's list l (of seeds or holdings). */
+static int note(mmap *l, long long k)
+{
+	return mm_add(l, k, 0, 0) ? E_MEM : 0;
+}
+
+/* Rules 3 and 4 from the user's assignments (stream a at the user). */
+static int rules_3_4(struct rules *r, stream *a, long long uid)
+{
+	while (at(a, uid)) {
+		long long ps = sqlite3_column_int64(a->s, A_PS);
+		long long psg = sqlite3_column_int64(a->s, A_PSG);
+		const char *mod = text(a, A_MODSTAMP),
+			   *exp = text(a, A_EXPIRES);
+		const triple *c, *end;
+
+		if (!psg && ps && !mm_find(&r->not_direct, ps, &end)) {
+			TRY(add(r, SFA_AT_PERMISSION_SET, ps, SFA_AT_DIRECT, 0,
+				mod, exp));
+			TRY(note(&r->held_ps, ps));
+		}
+		if (psg) {
+			TRY(add(r, SFA_AT_PERMISSION_SET_GROUP, psg,
+				SFA_AT_DIRECT, 0, mod, exp));
+			TRY(note(&r->held_psg, psg));
+			c = mm_find(&r->components, psg, &end);
+			for (; c && c < end; c++) {
+				TRY(add(r, SFA_AT_PERMISSION_SET, c->a,
+					SFA_AT_PERMISSION_SET_GROUP, psg, mod,
+					exp));
+				TRY(note(&r->held_ps, c->a));
+			}
+		}
+		TRY(next(a));
+	}
+	return 0;
+}
+
+/* Rules 5, 6 and 8: the user's groups, which rule 7 starts from. */
+static int rules_5_6_8(struct rules *r, stream *m, sqlite3_stmt *u)
+{
+	long long uid = sqlite3_column_int64(u, U_ID);
+	long long role = sqlite3_column_int64(u, U_ROLE);
+	int standard = sqlite3_column_int(u, U_STANDARD);
+	const triple *t, *end;
+	size_t i;
+
+	while (at(m, uid)) {
+		long long g = sqlite3_column_int64(m->s, M_GROUP);
+
+		TRY(add(r, SFA_AT_GROUP, g, SFA_AT_DIRECT, 0,
+			text(m, M_MODSTAMP), NULL));
+		TRY(note(&r->seeds, g));
+		TRY(next(m));
+	}
+	if (role) {
+		for (t = mm_find(&r->role_groups, role, &end); t && t < end;
+		     t++) {
+			TRY(add(r, SFA_AT_GROUP, t->a, SFA_AT_ROLE, role, NULL,
+				NULL));
+			TRY(note(&r->seeds, t->a));
+		}
+		for (t = mm_find(&r->below, role, &end); t && t < end; t++) {
+			if (t->b && !standard)
+				continue;
+			TRY(add(r, SFA_AT_GROUP, t->a, SFA_AT_ROLE, role, NULL,
+				NULL));
+			TRY(note(&r->seeds, t->a));
+		}
+	}
+	if (standard && sqlite3_column_int(u, U_ACTIVE))
+		for (i = 0; i < r->org_groups.n; i++) {
+			long long g = r->org_groups.t[i].k;
+
+			TRY(add(r, SFA_AT_GROUP, g, SFA_AT_DIRECT, 0, NULL,
+				NULL));
+			TRY(note(&r->seeds, g));
+		}
+	return 0;
+}
+
+/* Rule 7 from the seeds, rule 9 from the profile, the holdings and the
+ * user's tokens (stream t at the user). */
+static int rules_7_9(struct rules *r, stream *t, sqlite3_stmt *u)
+{
+	long long uid = sqlite3_column_int64(u, U_ID);
+	long long profile = sqlite3_column_int64(u, U_PROFILE);
+	const triple *n, *end;
+	size_t s;
+
+	for (s = 0; s < r->seeds.n; s++)
+		for (n = mm_find(&r->nested, r->seeds.t[s].k, &end);
+		     n && n < end; n++)
+			TRY(add(r, SFA_AT_GROUP, n->a, SFA_AT_GROUP, n->b, NULL,
+				NULL));
+	if (profile)
+		TRY(add_each(r, &r->app_profile, profile, SFA_AT_CONNECTED_APP,
+			     SFA_AT_PROFILE, profile));
+	for (s = 0; s < r->held_psg.n; s++)
+		TRY(add_each(r, &r->app_psg, r->held_psg.t[s].k,
+			     SFA_AT_CONNECTED_APP, SFA_AT_PERMISSION_SET_GROUP,
+			     r->held_psg.t[s].k));
+	for (s = 0; s < r->held_ps.n; s++)
+		TRY(add_each(r, &r->app_ps, r->held_ps.t[s].k,
+			     SFA_AT_CONNECTED_APP, SFA_AT_PERMISSION_SET,
+			     r->held_ps.t[s].k));
+	while (at(t, uid)) {
+		TRY(add(r, SFA_AT_CONNECTED_APP,
+			sqlite3_column_int64(t->s, T_APP), SFA_AT_OAUTH_TOKEN,
+			sqlite3_column_int64(t->s, T_TOKEN), NULL, NULL));
+		TRY(next(t));
+	}
+	return 0;
+}
+
+/* The rules of one user; 0, E_MEM or E_SQL. */
+static int rules_of_user(struct rules *r, sqlite3_stmt *u, stream *a, stream *m,
+			 stream *t)
+{
+	long long uid = sqlite3_column_int64(u, U_ID);
+	long long profile = sqlite3_column_int64(u, U_PROFILE);
+	long long role = sqlite3_column_int64(u, U_ROLE);
+
+	r->seeds.n = r->held_ps.n = r->held_psg.n = 0;
+	TRY(seek(a, uid));
+	TRY(seek(m, uid));
+	TRY(seek(t, uid));
+	if (profile)
+		TRY(add(r, SFA_AT_PROFILE, profile, SFA_AT_DIRECT, 0, NULL,
+			NULL));
+	if (role)
+		TRY(add(r, SFA_AT_ROLE, role, SFA_AT_DIRECT, 0, NULL, NULL));
+	TRY(rules_3_4(r, a, uid));
+	TRY(rules_5_6_8(r, m, u));
+	return rules_7_9(r, t, u);
+}
+
+/* One user: every rule, then the user's set is stored. */
+static int derive_user(struct rules *r, sqlite3_stmt *u, stream *a, stream *m,
+		       stream *t, sfa_err *err)
+{
+	int rc = rules_of_user(r, u, a, m, t);
+
+	if (rc == E_SQL)
+		return sfa_store_sqlerr(r->st, err, "deriving access");
+	if (rc)
+		return nomem(err);
+	return sfa_access_writer_flush(r->w, sqlite3_column_int64(u, U_ID),
+				       err);
+}
+
+int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err)
+{
+	const char *what = "deriving access";
+	struct rules r;
+	sqlite3_stmt *users = NULL;
+	stream a = {NULL, 0}, m = {NULL, 0}, t = {NULL, 0};
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.st = st;
+	r.w = w;
+	if ((rc = load_all(&r, err)) ||
+	    (rc = sfa_store_prep(st, SQL_RULES_USERS, st->snap, &users, what,
+				 err)) ||
+	    (rc = sfa_store_prep(st, SQL_RULES_ASSIGNMENTS, st->snap, &a.s,
+				 what, err)) ||
+	    (rc = sfa_store_prep(st, SQL_RULES_MEMBERS, st->snap, &m.s, what,
+				 err)) ||
+	    (rc = sfa_store_prep(st, SQL_RULES_TOKENS, st->snap, &t.s, what,
+				 err)))
+		goto out;
+	if (next(&a) || next(&m) || next(&t)) {
+		rc = sfa_store_sqlerr(st, err, what);
+		goto out;
+	}
+	while ((rc = sqlite3_step(users)) == SQLITE_ROW)
+		if ((rc = derive_user(&r, users, &a, &m, &t, err)))
+			goto out;
+	rc = rc == SQLITE_DONE ? 0 : sfa_store_sqlerr(st, err, what);
+out:
+	sqlite3_finalize(users);
+	sqlite3_finalize(a.s);
+	sqlite3_finalize(m.s);
+	sqlite3_finalize(t.s);
+	rules_free(&r);
+	return rc;
+}

@@ -1,0 +1,313 @@
+/*
+ * access_set.c - writing users' access sets (access_pack.h) into the
+ * access_set table: the rows a derivation gives for a user are sorted,
+ * stripped of repeats, dated with first_seen_at and stored as one value;
+ * and the store migration that moves a v3 access table into sets.
+ */
+#include "access_pack.h"
+#include "store_int.h"
+#include "store_sql.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A row as added: its key, its texts as offsets into the writer's arena
+ * (0 for NULL, else offset + 1, since the arena moves as it grows) and
+ * its place among the user's rows, which decides between repeats. */
+struct witem {
+	sfa_access_item it;
+	size_t text[3];
+	size_t seq;
+};
+
+struct sfa_access_writer {
+	sfa_store *st;
+	long long snap, prev;
+	sqlite3_stmt *put, *prev_of; /* prev_of is NULL without prev */
+	char *started_at;
+	struct witem *w;
+	size_t n, cap;
+	sfa_buf arena;
+	sfa_access_item *out;
+	size_t out_cap;
+	sfa_access_set prev_set;
+	sfa_buf blob;
+	long long rows;
+};
+
+void sfa_access_writer_free(sfa_access_writer *w)
+{
+	if (!w)
+		return;
+	sqlite3_finalize(w->put);
+	sqlite3_finalize(w->prev_of);
+	free(w->started_at);
+	free(w->w);
+	sfa_buf_free(&w->arena);
+	free(w->out);
+	sfa_access_set_free(&w->prev_set);
+	sfa_buf_free(&w->blob);
+	free(w);
+}
+
+int sfa_access_writer_new(sfa_store *st, long long snap, long long prev,
+			  sfa_access_writer **out, sfa_err *err)
+{
+	const char *what = "storing access rows";
+	sfa_access_writer *w;
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = NULL;
+	if (!(w = calloc(1, sizeof(*w))))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	w->st = st;
+	w->snap = snap;
+	w->prev = prev;
+	if ((rc = sfa_store_prep(st, SQL_ACCESS_SET_PUT, snap, &w->put, what,
+				 err)) ||
+	    (prev && (rc = sfa_store_prep(st, SQL_ACCESS_SET_OF_USER, prev,
+					  &w->prev_of, what, err))) ||
+	    (rc =
+		 sfa_store_prep(st, SQL_SNAPSHOT_STARTED, snap, &s, what, err)))
+		goto fail;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		w->started_at = strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	if (!w->started_at) {
+		rc =
+		    sfa_err_set(err, SFA_EINTERNAL,
+				"store: snapshot %lld has no start time", snap);
+		goto fail;
+	}
+	*out = w;
+	return 0;
+fail:
+	sfa_access_writer_free(w);
+	return rc;
+}
+
+/* Copies v into the arena: 0 for NULL, else offset + 1; (size_t)-1 when
+ * out of memory. */
+static size_t keep(sfa_access_writer *w, const char *v)
+{
+	size_t at = w->arena.len;
+
+	if (!v)
+		return 0;
+	if (sfa_buf_append(&w->arena, v, strlen(v) + 1))
+		return (size_t)-1;
+	return at + 1;
+}
+
+int sfa_access_writer_add(sfa_access_writer *w, int type, long long access_id,
+			  int via_type, long long via_id,
+			  const char *assigned_at, const char *expires_at,
+			  const char *first_seen_at)
+{
+	struct witem *x;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 256;
+		struct witem *p = realloc(w->w, cap * sizeof(*p));
+
+		if (!p)
+			return SFA_ENOMEM;
+		w->w = p;
+		w->cap = cap;
+	}
+	x = &w->w[w->n];
+	x->it.type = type;
+	x->it.via_type = via_type;
+	x->it.access_id = access_id;
+	x->it.via_id = via_id;
+	x->seq = w->n;
+	if ((x->text[0] = keep(w, assigned_at)) == (size_t)-1 ||
+	    (x->text[1] = keep(w, expires_at)) == (size_t)-1 ||
+	    (x->text[2] = keep(w, first_seen_at)) == (size_t)-1)
+		return SFA_ENOMEM;
+	w->n++;
+	return 0;
+}
+
+static int witem_cmp(const void *pa, const void *pb)
+{
+	const struct witem *a = pa, *b = pb;
+	int c = sfa_access_key_cmp(&a->it, &b->it);
+
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* The user's rows of the previous snapshot into w->prev_set. */
+static int read_prev(sfa_access_writer *w, long long user_id, sfa_err *err)
+{
+	int rc;
+
+	w->prev_set.n = 0;
+	sqlite3_bind_int64(w->prev_of, 2, user_id);
+	rc = sqlite3_step(w->prev_of);
+	if (rc == SQLITE_ROW)
+		rc = sfa_access_unpack(
+		    sqlite3_column_blob(w->prev_of, 0),
+		    (size_t)sqlite3_column_bytes(w->prev_of, 0), &w->prev_set,
+		    err);
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = sfa_store_sqlerr(w->st, err, "storing access rows");
+	sqlite3_reset(w->prev_of);
+	return rc;
+}
+
+static const char *text_of(const sfa_access_writer *w, size_t ref)
+{
+	return ref ? w->arena.data + ref - 1 : NULL;
+}
+
+/* Every rule appends what it grants, so a row can come more than once:
+ * the first copy added is kept (its assigned_at).  first_seen_at is the
+ * previous snapshot's for a row it has too, else the one added, else
+ * this snapshot's start. */
+int sfa_access_writer_flush(sfa_access_writer *w, long long user_id,
+			    sfa_err *err)
+{
+	size_t i, n = 0, p = 0;
+	int rc;
+
+	if (w->n == 0)
+		return 0;
+	if (w->n > 1)
+		qsort(w->w, w->n, sizeof(*w->w), witem_cmp);
+	if (w->out_cap < w->n) {
+		sfa_access_item *o = realloc(w->out, w->n * sizeof(*o));
+
+		if (!o)
+			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		w->out = o;
+		w->out_cap = w->n;
+	}
+	if (w->prev_of && (rc = read_prev(w, user_id, err)))
+		return rc;
+	for (i = 0; i < w->n; i++) {
+		sfa_access_item *o;
+
+		if (n && sfa_access_key_cmp(&w->out[n - 1], &w->w[i].it) == 0)
+			continue;
+		o = &w->out[n++];
+		*o = w->w[i].it;
+		o->assigned_at = text_of(w, w->w[i].text[0]);
+		o->expires_at = text_of(w, w->w[i].text[1]);
+		o->first_seen_at = text_of(w, w->w[i].text[2]);
+		while (p < w->prev_set.n &&
+		       sfa_access_key_cmp(&w->prev_set.items[p], o) < 0)
+			p++;
+		if (p < w->prev_set.n &&
+		    sfa_access_key_cmp(&w->prev_set.items[p], o) == 0)
+			o->first_seen_at = w->prev_set.items[p].first_seen_at;
+		if (!o->first_seen_at)
+			o->first_seen_at = w->started_at;
+	}
+	w->n = 0;
+	sfa_buf_reset(&w->blob);
+	rc = sfa_access_pack(w->out, n, &w->blob);
+	sfa_buf_reset(&w->arena); /* out[] points into it until packed */
+	if (rc)
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	sqlite3_bind_int64(w->put, 1, w->snap);
+	sqlite3_bind_int64(w->put, 2, user_id);
+	sqlite3_bind_int64(w->put, 3, (sqlite3_int64)n);
+	sqlite3_bind_blob(w->put, 4, w->blob.data, (int)w->blob.len,
+			  SQLITE_STATIC);
+	rc = sqlite3_step(w->put);
+	sqlite3_reset(w->put);
+	if (rc != SQLITE_DONE)
+		return sfa_store_sqlerr(w->st, err, "storing access rows");
+	w->rows += (long long)n;
+	return 0;
+}
+
+int sfa_access_set_read(sfa_store *st, sqlite3_stmt *of_user, long long user_id,
+			sfa_access_set *set, sfa_err *err)
+{
+	int rc;
+
+	set->n = 0;
+	sqlite3_bind_int64(of_user, 2, user_id);
+	rc = sqlite3_step(of_user);
+	if (rc == SQLITE_ROW)
+		rc = sfa_access_unpack(sqlite3_column_blob(of_user, 0),
+				       (size_t)sqlite3_column_bytes(of_user, 0),
+				       set, err);
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = sfa_store_sqlerr(st, err, "reading access rows");
+	sqlite3_reset(of_user);
+	return rc;
+}
+
+/* Schema v4: the v3 access table, read a user at a time in key order,
+ * becomes access sets with the same rows and dates. */
+int sfa_access_set_migrate(sfa_store *st, sfa_err *err)
+{
+	const char *what = "migrating the store";
+	sfa_access_writer *w = NULL;
+	sqlite3_stmt *s;
+	long long snap = 0, user = 0;
+	int rc, step;
+
+	if ((rc = sfa_store_prep(st, SQL_V3_ACCESS_ROWS, 0, &s, what, err)))
+		return rc;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		long long sn = sqlite3_column_int64(s, 0);
+		long long u = sqlite3_column_int64(s, 1);
+		int t = sfa_access_type_code(
+		    (const char *)sqlite3_column_text(s, 2));
+		int v = sfa_access_type_code(
+		    (const char *)sqlite3_column_text(s, 4));
+
+		if (w && (sn != snap || u != user) &&
+		    (rc = sfa_access_writer_flush(w, user, err)))
+			goto out;
+		if (!w || sn != snap) {
+			sfa_access_writer_free(w);
+			rc = sfa_access_writer_new(st, sn, 0, &w, err);
+			if (rc || !w)
+				goto out;
+		}
+		snap = sn;
+		user = u;
+		if (t < 0 || v < 0) {
+			rc = sfa_err_set(err, SFA_ESTORE,
+					 "store: snapshot %lld has an access "
+					 "row of an unknown type",
+					 sn);
+			goto out;
+		}
+		if (sfa_access_writer_add(
+			w, t, sqlite3_column_int64(s, 3), v,
+			sqlite3_column_int64(s, 5),
+			(const char *)sqlite3_column_text(s, 6),
+			(const char *)sqlite3_column_text(s, 7),
+			(const char *)sqlite3_column_text(s, 8))) {
+			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE)
+		rc = sfa_store_sqlerr(st, err, what);
+	else if (w)
+		rc = sfa_access_writer_flush(w, user, err);
+out:
+	sfa_access_writer_free(w);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+long long sfa_access_writer_rows(const sfa_access_writer *w)
+{
+	return w->rows;
+}
