@@ -62,6 +62,16 @@ static long now_ms(void)
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* CPU time of the whole process (every thread), for the local processing
+ * figure of `sync -v`. */
+static long cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void report(scan *s, int done)
 {
 	if (s->f->progress)
@@ -367,7 +377,7 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 	static const sfa_fetch_tuning defaults = {0};
 	char *options = sfa_fetch_options_json(opts);
 	fetch *f;
-	long t0;
+	long t0, c0;
 	int rc, i;
 
 	*snapshot_id = 0;
@@ -422,14 +432,18 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 		rc = sfa_sf_batch_new(&f->batch, sf, f->tune.max_connections,
 				      err);
 	t0 = now_ms();
+	c0 = cpu_ms();
 	if (rc == 0)
 		rc = run(f, err);
 	f->stats->fetch_ms = now_ms() - t0;
+	f->stats->fetch_cpu_ms = cpu_ms() - c0;
 	if (rc == 0) {
 		t0 = now_ms();
+		c0 = cpu_ms();
 		rc =
 		    sfa_store_finish_snapshot(st, sfa_sf_api_requests(sf), err);
 		f->stats->finish_ms = now_ms() - t0;
+		f->stats->finish_cpu_ms = cpu_ms() - c0;
 	}
 	if (rc && *snapshot_id)
 		sfa_store_abort_snapshot(st, err->msg);
