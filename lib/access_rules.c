@@ -21,6 +21,7 @@
 #include "access_pack.h"
 #include "access_sql.h"
 #include "store_int.h"
+#include "store_sql.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -153,8 +154,10 @@ struct rules {
 			     directly (profile-owned or aggregates) */
 	mmap components;  /* rule 4: group -> its 0PS permission sets */
 	mmap role_groups; /* rule 6: role -> (Role group) */
-	mmap below;	  /* rule 6: role -> (RoleAndSubordinates group,
-			     internal only) for the roles at or below it */
+	mmap ras;	  /* rule 6: role -> (RoleAndSubordinates group,
+			     internal only) of the groups related to it */
+	mmap parent;	  /* rule 6: role -> its parent role */
+	kset up;	  /* rule 6: the roles met walking up from one */
 	mmap org_groups;  /* rule 8: Organization groups (key 0) */
 	mmap nested;	  /* rule 7: group D -> (G, H) for each nesting
 			     edge G <- H whose H reaches D */
@@ -167,14 +170,16 @@ struct rules {
 
 static void rules_free(struct rules *r)
 {
-	mmap *all[] = {&r->not_direct,	&r->components, &r->role_groups,
-		       &r->below,	&r->org_groups, &r->nested,
-		       &r->app_profile, &r->app_psg,	&r->app_ps,
-		       &r->seeds,	&r->held_ps,	&r->held_psg};
+	mmap *all[] = {&r->not_direct, &r->components,	&r->role_groups,
+		       &r->ras,	       &r->parent,	&r->org_groups,
+		       &r->nested,     &r->app_profile, &r->app_psg,
+		       &r->app_ps,     &r->seeds,	&r->held_ps,
+		       &r->held_psg};
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		free(all[i]->t);
+	kset_free(&r->up);
 }
 
 static int nomem(sfa_err *err)
@@ -207,54 +212,21 @@ static int load(struct rules *r, const char *sql, mmap *m, const char *what,
 	return 0;
 }
 
-/* Rule 6: for each RoleAndSubordinates(Internal) group, every role at
- * or below its RelatedId (each once, so a malformed cycle ends). */
-static int load_below(struct rules *r, sfa_err *err)
+/* Rule 6: the RoleAndSubordinates(Internal) groups by related role, and
+ * the role hierarchy by child.  A user is in such a group when the group's
+ * role is the user's or above it, so rules_5_6_8() walks up from the
+ * user's role: a walk as long as the hierarchy is deep, where listing
+ * every role below each group would hold roles x depth triples (millions
+ * in a large org). */
+static int load_roles(struct rules *r, sfa_err *err)
 {
 	const char *what = "access rule 6 (role and subordinates)";
-	mmap groups = {0}, children = {0}, stack = {0};
-	kset seen = {0};
-	size_t i;
 	int rc;
 
-	if ((rc = load(r, SQL_RULES_RAS_GROUPS, &groups, what, err)) ||
-	    (rc = load(r, SQL_RULES_ROLE_CHILDREN, &children, what, err)))
-		goto out;
-	if (kset_init(&seen, children.n + 1)) {
-		rc = nomem(err);
-		goto out;
-	}
-	for (i = 0; i < groups.n && !rc; i++) {
-		const triple *g =
-		    &groups.t[i]; /* (top role, group, internal) */
-
-		kset_clear(&seen);
-		stack.n = 0;
-		kset_add(&seen, g->k);
-		if (mm_add(&stack, g->k, 0, 0))
-			rc = nomem(err);
-		while (!rc && stack.n) {
-			long long role = stack.t[--stack.n].k;
-			const triple *c, *end;
-
-			if (mm_add(&r->below, role, g->a, g->b)) {
-				rc = nomem(err);
-				break;
-			}
-			c = mm_find(&children, role, &end);
-			for (; c && c < end && !rc; c++)
-				if (kset_add(&seen, c->a) &&
-				    mm_add(&stack, c->a, 0, 0))
-					rc = nomem(err);
-		}
-	}
-	mm_sort(&r->below);
-out:
-	kset_free(&seen);
-	free(groups.t);
-	free(children.t);
-	free(stack.t);
-	return rc;
+	if ((rc = load(r, SQL_RULES_RAS_GROUPS, &r->ras, what, err)) ||
+	    (rc = load(r, SQL_RULES_ROLE_PARENTS, &r->parent, what, err)))
+		return rc;
+	return kset_init(&r->up, r->parent.n + 1) ? nomem(err) : 0;
 }
 
 /* Rule 7: for each nesting edge G <- H (parent G, child group H), every
@@ -322,7 +294,7 @@ static int load_all(struct rules *r, sfa_err *err)
 		       "access rule 4 (group components)", err)) ||
 	    (rc = load(r, SQL_RULES_ROLE_GROUPS, &r->role_groups,
 		       "access rule 6 (role groups)", err)) ||
-	    (rc = load_below(r, err)) ||
+	    (rc = load_roles(r, err)) ||
 	    (rc = load(r, SQL_RULES_ORG_GROUPS, &r->org_groups,
 		       "access rule 8 (organization)", err)) ||
 	    (rc = load_nested(r, err)) ||
@@ -454,7 +426,8 @@ static int rules_5_6_8(struct rules *r, stream *m, sqlite3_stmt *u)
 	long long uid = sqlite3_column_int64(u, U_ID);
 	long long role = sqlite3_column_int64(u, U_ROLE);
 	int standard = sqlite3_column_int(u, U_STANDARD);
-	const triple *t, *end;
+	const triple *t, *p, *end;
+	long long up;
 	size_t i;
 
 	while (at(m, uid)) {
@@ -472,13 +445,19 @@ static int rules_5_6_8(struct rules *r, stream *m, sqlite3_stmt *u)
 				NULL));
 			TRY(note(&r->seeds, t->a));
 		}
-		for (t = mm_find(&r->below, role, &end); t && t < end; t++) {
-			if (t->b && !standard)
-				continue;
-			TRY(add(r, SFA_AT_GROUP, t->a, SFA_AT_ROLE, role, NULL,
-				NULL));
-			TRY(note(&r->seeds, t->a));
-		}
+		/* Up from the user's role, each role once, so a malformed
+		 * cycle ends (as the UNION of the SQL walk down did). */
+		kset_clear(&r->up);
+		for (up = role; up && kset_add(&r->up, up);
+		     up = (p = mm_find(&r->parent, up, &end)) ? p->a : 0)
+			for (t = mm_find(&r->ras, up, &end); t && t < end;
+			     t++) {
+				if (t->b && !standard)
+					continue;
+				TRY(add(r, SFA_AT_GROUP, t->a, SFA_AT_ROLE,
+					role, NULL, NULL));
+				TRY(note(&r->seeds, t->a));
+			}
 	}
 	if (standard && sqlite3_column_int(u, U_ACTIVE))
 		for (i = 0; i < r->org_groups.n; i++) {
@@ -582,7 +561,12 @@ int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err)
 	    (rc = sfa_store_prep(st, SQL_RULES_TOKENS, st->snap, &t.s, what,
 				 err)))
 		goto out;
-	if (next(&a) || next(&m) || next(&t)) {
+	/* A sort takes as much memory as the page cache may (store.c): three
+	 * at once would hold three times that.  They start with a smaller
+	 * cache, which makes them write their runs to files sooner. */
+	if (sqlite3_exec(st->db, SQL_RULES_SORT_CACHE, NULL, NULL, NULL) ||
+	    next(&a) || next(&m) || next(&t) ||
+	    sqlite3_exec(st->db, SQL_STORE_CACHE, NULL, NULL, NULL)) {
 		rc = sfa_store_sqlerr(st, err, what);
 		goto out;
 	}

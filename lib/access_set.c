@@ -8,6 +8,7 @@
 #include "store_int.h"
 #include "store_sql.h"
 
+#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,8 @@ struct witem {
 struct sfa_access_writer {
 	sfa_store *st;
 	long long snap, prev;
-	sqlite3_stmt *put, *prev_of; /* prev_of is NULL without prev */
+	sqlite3_stmt *put, *digest;
+	sqlite3_stmt *prev_of; /* NULL without prev */
 	char *started_at;
 	struct witem *w;
 	size_t n, cap;
@@ -41,6 +43,7 @@ void sfa_access_writer_free(sfa_access_writer *w)
 	if (!w)
 		return;
 	sqlite3_finalize(w->put);
+	sqlite3_finalize(w->digest);
 	sqlite3_finalize(w->prev_of);
 	free(w->started_at);
 	free(w->w);
@@ -67,6 +70,8 @@ int sfa_access_writer_new(sfa_store *st, long long snap, long long prev,
 	w->prev = prev;
 	if ((rc = sfa_store_prep(st, SQL_ACCESS_SET_PUT, snap, &w->put, what,
 				 err)) ||
+	    (rc = sfa_store_prep(st, SQL_ACCESS_DIGEST_PUT, snap, &w->digest,
+				 what, err)) ||
 	    (prev && (rc = sfa_store_prep(st, SQL_ACCESS_SET_OF_USER, prev,
 					  &w->prev_of, what, err))) ||
 	    (rc =
@@ -167,6 +172,29 @@ static const char *text_of(const sfa_access_writer *w, size_t ref)
 	return ref ? w->arena.data + ref - 1 : NULL;
 }
 
+/* Records the digest of the set just packed into w->blob: the first 16
+ * bytes of its SHA-256.  Two different sets share one with a chance of
+ * 2^-128.  A set is a function of its rows (sorted, texts in order of
+ * first use), so equal rows with equal dates give equal digests, and the
+ * differ skips the user.  SQLITE_DONE, an SQLite error, or -1 when
+ * SHA-256 is unavailable. */
+static int put_digest(sfa_access_writer *w, long long user_id)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	int rc;
+
+	if (!EVP_Digest(w->blob.data, w->blob.len, d, &n, EVP_sha256(), NULL) ||
+	    n < 16)
+		return -1;
+	sqlite3_bind_int64(w->digest, 1, w->snap);
+	sqlite3_bind_int64(w->digest, 2, user_id);
+	sqlite3_bind_blob(w->digest, 3, d, 16, SQLITE_TRANSIENT);
+	rc = sqlite3_step(w->digest);
+	sqlite3_reset(w->digest);
+	return rc;
+}
+
 /* Every rule appends what it grants, so a row can come more than once:
  * the first copy added is kept (its assigned_at).  first_seen_at is the
  * previous snapshot's for a row it has too, else the one added, else
@@ -223,6 +251,8 @@ int sfa_access_writer_flush(sfa_access_writer *w, long long user_id,
 			  SQLITE_STATIC);
 	rc = sqlite3_step(w->put);
 	sqlite3_reset(w->put);
+	if (rc == SQLITE_DONE && (rc = put_digest(w, user_id)) < 0)
+		return sfa_err_set(err, SFA_EINTERNAL, "SHA-256 unavailable");
 	if (rc != SQLITE_DONE)
 		return sfa_store_sqlerr(w->st, err, "storing access rows");
 	w->rows += (long long)n;

@@ -50,7 +50,7 @@
 	" sf_psg_component c JOIN sfid s ON s.id = c.permission_set_id"       \
 	" WHERE c.snapshot_id = ?1 AND substr(s.sfid, 1, 3) = '0PS'"
 /* Rule 6: (role, its Role group); (top role, RoleAndSubordinates(
- * Internal) group, 1 for Internal); (parent role, child role). */
+ * Internal) group, 1 for Internal); (role, its parent role). */
 #define SQL_RULES_ROLE_GROUPS                                                  \
 	"SELECT related_id, id FROM sf_group WHERE snapshot_id = ?1 AND"      \
 	" type = 'Role' AND related_id IS NOT NULL"
@@ -58,8 +58,8 @@
 	"SELECT related_id, id, type = 'RoleAndSubordinatesInternal' FROM"    \
 	" sf_group WHERE snapshot_id = ?1 AND related_id IS NOT NULL AND"     \
 	" type IN ('RoleAndSubordinates', 'RoleAndSubordinatesInternal')"
-#define SQL_RULES_ROLE_CHILDREN                                                \
-	"SELECT parent_role_id, id FROM sf_user_role WHERE snapshot_id = ?1"  \
+#define SQL_RULES_ROLE_PARENTS                                                 \
+	"SELECT id, parent_role_id FROM sf_user_role WHERE snapshot_id = ?1"  \
 	" AND parent_role_id IS NOT NULL"
 /* Rule 8: the Organization groups. */
 #define SQL_RULES_ORG_GROUPS                                                   \

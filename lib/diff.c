@@ -224,10 +224,11 @@ static int decode(struct sets *x, int k, sfa_err *err)
 }
 
 /* Both snapshots' access sets side by side in user order.  Equal digests
- * are equal rows (store_hash.c), so a user whose digest is the same in
+ * are equal rows (access_set.c), so a user whose digest is the same in
  * both is skipped undecoded: a diff of two snapshots of a large org where
- * few users changed decodes only the users that did.  Snapshots finished
- * before schema v3 have no digests; their users are all compared. */
+ * few users changed decodes only the users that did.  A user without a
+ * digest (the v4 migration leaves none, but nothing promises one) is
+ * compared row by row. */
 static int diff_access(sfa_diff *d, sfa_err *err)
 {
 	const char *what = "comparing access";

@@ -263,12 +263,12 @@ int sfa_store_open(sfa_store **out, const char *path, unsigned flags,
 		 * sets are appended in user key order.  Sorts go to files, so
 		 * the finish's sorts of the assignment and membership tables
 		 * by user never sit in memory. */
-		if ((rc = exec(st,
-			       "PRAGMA journal_mode = WAL;"
-			       "PRAGMA synchronous = NORMAL;"
-			       "PRAGMA cache_size = -16384;"
-			       "PRAGMA temp_store = FILE",
-			       "opening the store", err)))
+		if ((rc =
+			 exec(st,
+			      "PRAGMA journal_mode = WAL;"
+			      "PRAGMA synchronous = NORMAL;" SQL_STORE_CACHE ";"
+			      "PRAGMA temp_store = FILE",
+			      "opening the store", err)))
 			goto fail;
 		if (v < SFA_STORE_VERSION && (rc = migrate(st, err)))
 			goto fail;
@@ -514,7 +514,7 @@ int sfa_store_finish_snapshot(sfa_store *st, long long api_requests,
 	if ((rc = sfa_access_derive(st, err)) ||
 	    (rc = query_int(st, SQL_COUNT_USERS, st->snap, &n_users, err)) ||
 	    (rc = query_int(st, SQL_COUNT_ACCESS, st->snap, &n_access, err)) ||
-	    (rc = sfa_store_content_hash(st, st->snap, 1, hex, &n_resources,
+	    (rc = sfa_store_content_hash(st, st->snap, hex, &n_resources,
 					 err)) ||
 	    (rc = sfa_store_prep(st, SQL_SNAPSHOT_FINISH, st->snap, &s,
 				 "finishing the snapshot", err)))

@@ -267,9 +267,9 @@ static int read_user(struct hash_user *h, const sfa_access_set *set)
 	return SQLITE_DONE;
 }
 
-/* Hashes the rows read_user() left in h into md, and into user when set,
- * each line led by the user's Salesforce id. */
-static int hash_user_rows(struct hash_user *h, EVP_MD_CTX *md, EVP_MD_CTX *user,
+/* Hashes the rows read_user() left in h into md, each line led by the
+ * user's Salesforce id. */
+static int hash_user_rows(struct hash_user *h, EVP_MD_CTX *md,
 			  const unsigned char *lead, int lead_n, sfa_buf *line,
 			  long long *rows)
 {
@@ -286,53 +286,27 @@ static int hash_user_rows(struct hash_user *h, EVP_MD_CTX *md, EVP_MD_CTX *user,
 				      h->rows[r].f[i].len, i == 5))
 				return SQLITE_NOMEM;
 		EVP_DigestUpdate(md, line->data, line->len);
-		if (user)
-			EVP_DigestUpdate(user, line->data, line->len);
 		(*rows)++;
 	}
 	return SQLITE_DONE;
 }
 
-/* Records the digest of one user's lines (SQL_HASH_DIGEST_PUT) and
- * restarts the user's hash for the next one.  A digest is the first 16
- * bytes of the SHA-256: two different sets of rows share one with a
- * chance of 2^-128, and each snapshot stores one per user. */
-static int put_digest(EVP_MD_CTX *user, sqlite3_stmt *put, sqlite3_int64 uid)
-{
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	int rc;
-
-	if (!EVP_DigestFinal_ex(user, d, &n) || n < 16 ||
-	    !EVP_DigestInit_ex(user, EVP_sha256(), NULL))
-		return SQLITE_ERROR;
-	sqlite3_bind_int64(put, 2, uid);
-	sqlite3_bind_blob(put, 3, d, 16, SQLITE_TRANSIENT);
-	rc = sqlite3_step(put);
-	sqlite3_reset(put);
-	return rc == SQLITE_DONE ? 0 : rc;
-}
-
 /* The access section: per user in Salesforce id order, the user's rows,
- * each line led by the user's id.  With `digests`, each user's lines are
- * also hashed alone and recorded in user_digest. */
-static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id, int digests,
+ * each line led by the user's id. */
+static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
 		       long long *rows, sfa_err *err)
 {
 	static const char title[] = "access\n";
 	const char *what = "hashing the snapshot";
 	struct hash_user h = {0};
 	sfa_buf line = {0};
-	sqlite3_stmt *users = NULL, *put = NULL;
+	sqlite3_stmt *users = NULL;
 	sfa_access_set set = {0};
-	EVP_MD_CTX *user = NULL;
 	int rc;
 
 	EVP_DigestUpdate(md, title, sizeof(title) - 1);
 	*rows = 0;
-	if ((rc = sfa_store_prep(st, SQL_HASH_USERS, id, &users, what, err)) ||
-	    (digests && (rc = sfa_store_prep(st, SQL_HASH_DIGEST_PUT, id, &put,
-					     what, err))))
+	if ((rc = sfa_store_prep(st, SQL_HASH_USERS, id, &users, what, err)))
 		goto out;
 	if (sqlite3_prepare_v2(st->db, SQL_HASH_SFID, -1, &h.sfid, NULL)) {
 		rc = sfa_store_sqlerr(st, err, what);
@@ -342,14 +316,7 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id, int digests,
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (digests && (!(user = EVP_MD_CTX_new()) ||
-			!EVP_DigestInit_ex(user, EVP_sha256(), NULL))) {
-		rc = sfa_err_set(err, SFA_EINTERNAL, "SHA-256 unavailable");
-		goto out;
-	}
 	while ((rc = sqlite3_step(users)) == SQLITE_ROW) {
-		sqlite3_int64 uid = sqlite3_column_int64(users, 0);
-
 		if ((rc = sfa_access_unpack(
 			 sqlite3_column_blob(users, 2),
 			 (size_t)sqlite3_column_bytes(users, 2), &set, err)))
@@ -357,27 +324,22 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id, int digests,
 		rc = read_user(&h, &set);
 		if (rc == SQLITE_DONE)
 			rc = hash_user_rows(
-			    &h, md, user, sqlite3_column_text(users, 1),
+			    &h, md, sqlite3_column_text(users, 1),
 			    sqlite3_column_bytes(users, 1), &line, rows);
-		if (rc == SQLITE_DONE && user &&
-		    (rc = put_digest(user, put, uid)) == 0)
-			rc = SQLITE_DONE;
 		if (rc != SQLITE_DONE)
 			break;
 	}
 	rc = hash_rc(st, rc, err);
 out:
 	hash_user_free(&h);
-	EVP_MD_CTX_free(user);
 	sfa_buf_free(&line);
 	sfa_access_set_free(&set);
-	sqlite3_finalize(put);
 	sqlite3_finalize(users);
 	return rc;
 }
 
-int sfa_store_content_hash(sfa_store *st, long long id, int digests,
-			   char hex[65], long long *n_resources, sfa_err *err)
+int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
+			   long long *n_resources, sfa_err *err)
 {
 	static const char head[] = "sfaccess-snapshot-v1\n";
 	unsigned char md_out[EVP_MAX_MD_SIZE];
@@ -394,7 +356,7 @@ int sfa_store_content_hash(sfa_store *st, long long id, int digests,
 	}
 	EVP_DigestUpdate(md, head, sizeof(head) - 1);
 	if ((rc = hash_resources(st, md, id, n_resources, err)) ||
-	    (rc = hash_access(st, md, id, digests, &n_access, err))) {
+	    (rc = hash_access(st, md, id, &n_access, err))) {
 		EVP_MD_CTX_free(md);
 		return rc;
 	}

@@ -59,10 +59,9 @@ int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,
 		  sfa_err *err);
 
 /* The content hash of snapshot id as 64 hex digits, and its number of
- * resources (store_hash.c).  With `digests` (the snapshot being finished,
- * inside its write transaction) it also records each user's digest. */
-int sfa_store_content_hash(sfa_store *st, long long id, int digests,
-			   char hex[65], long long *n_resources, sfa_err *err);
+ * resources (store_hash.c). */
+int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
+			   long long *n_resources, sfa_err *err);
 
 /* ---- access sets (access_set.c) ----
  * A writer stores users' access sets into snapshot snap: add a user's

@@ -145,6 +145,11 @@
 #define SQL_SFID_GET "SELECT id FROM sfid WHERE sfid = ?1"
 #define SQL_SFID_PUT "INSERT INTO sfid (sfid) VALUES (?1)"
 
+/* The page cache of a writing connection (store.c says why 16 MB), and
+ * the smaller one the derivation's sorts start with (access_rules.c). */
+#define SQL_STORE_CACHE "PRAGMA cache_size = -16384"
+#define SQL_RULES_SORT_CACHE "PRAGMA cache_size = -4096"
+
 /* ---- snapshot lifecycle; ?4 / ?2 pin the clock in tests ---- */
 #define SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 #define SQL_SNAPSHOT_BEGIN                                                     \
@@ -336,10 +341,11 @@
 		"PRAGMA user_version = 2"
 
 /* Schema version 3: per user of a snapshot, a digest of the user's access
- * lines as the content hash reads them (store_hash.c).  Equal digests mean
- * equal access rows, so the differ compares rows only of users whose
- * digest differs.  Snapshots finished before version 3 have none; the
- * differ then compares every row. */
+ * rows.  Equal digests mean equal access rows, so the differ compares rows
+ * only of users whose digest differs.  Since version 4 it is the digest
+ * of the user's access set, written with the set (access_set.c), and the
+ * migration to version 4 writes every snapshot's anew.  A user without a
+ * digest is compared row by row. */
 #define SQL_SCHEMA_V3                                                          \
 	"CREATE TABLE user_digest (snapshot_id INTEGER NOT NULL REFERENCES"   \
 	" snapshot(id) ON DELETE CASCADE, user_id INTEGER NOT NULL,"          \
@@ -363,6 +369,10 @@
 #define SQL_ACCESS_SET_PUT                                                     \
 	"INSERT INTO access_set (snapshot_id, user_id, n_access, data)"       \
 	" VALUES (?1, ?2, ?3, ?4)"
+/* ?1 the snapshot, ?2 the user, ?3 the digest of the user's set. */
+#define SQL_ACCESS_DIGEST_PUT                                                  \
+	"INSERT OR REPLACE INTO user_digest (snapshot_id, user_id, digest)"   \
+	" VALUES (?1, ?2, ?3)"
 #define SQL_SNAPSHOT_STARTED "SELECT started_at FROM snapshot WHERE id = ?1"
 /* The encoding of user ?2's rows in snapshot ?1; no row for none. */
 #define SQL_ACCESS_SET_OF_USER                                                 \
@@ -392,10 +402,7 @@
 	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid"
 /* ?1 an integer key: its Salesforce id. */
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
-/* ?1 the snapshot, ?2 the user, ?3 the digest of the user's lines. */
-#define SQL_HASH_DIGEST_PUT                                                    \
-	"INSERT OR REPLACE INTO user_digest (snapshot_id, user_id, digest)"   \
-	" VALUES (?1, ?2, ?3)"
+
 
 /* clang-format on */
 

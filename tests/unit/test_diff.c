@@ -369,8 +369,8 @@ START_TEST(test_gc_keeps_the_newest_complete_and_never_a_newer_incomplete)
 	snapshot_of(st, "00Dorg", 1);
 	snapshot_of(st, "00Dorg", 0);
 	snapshot_of(st, "00Dother", 1);
-	ck_assert_int_eq(
-	    sfa_store_content_hash(st, 3, 0, before, &n_hash, &err), 0);
+	ck_assert_int_eq(sfa_store_content_hash(st, 3, before, &n_hash, &err),
+			 0);
 	ck_assert_int_eq(sfa_store_gc(st, 2, on_gone, &g, &res, &err), 0);
 	ck_assert_str_eq(g.s, "1 2 ");
 	ck_assert_int_eq(res.snapshots, 2);
@@ -382,7 +382,9 @@ START_TEST(test_gc_keeps_the_newest_complete_and_never_a_newer_incomplete)
 	/* The raw and derived rows went with the snapshots, and the ids
 	 * only snapshot 1 used; what is kept reads back the same. */
 	ck_assert_int_eq(
-	    count_of(st, "SELECT sum(n_access) FROM access_set WHERE snapshot_id = 1"),
+	    count_of(
+		st,
+		"SELECT sum(n_access) FROM access_set WHERE snapshot_id = 1"),
 	    0);
 	ck_assert_int_eq(
 	    count_of(
@@ -392,7 +394,7 @@ START_TEST(test_gc_keeps_the_newest_complete_and_never_a_newer_incomplete)
 	    count_of(st, "SELECT count(*) FROM sfid WHERE sfid = '0PSonly1'"),
 	    0);
 	ck_assert_int_ge(res.sfids, 2);
-	ck_assert_int_eq(sfa_store_content_hash(st, 3, 0, after, &n_hash, &err),
+	ck_assert_int_eq(sfa_store_content_hash(st, 3, after, &n_hash, &err),
 			 0);
 	ck_assert_str_eq(before, after);
 	/* Nothing more to delete: a second run is a no-op. */

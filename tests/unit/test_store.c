@@ -298,8 +298,7 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 
 	/* Make it a version 1 store: no apply journal, no user digests, and
 	 * the access rows in the v1 access table instead of access sets. */
-	ck_assert_int_eq(sfa_store_content_hash(st, id, 0, hash, &n_res, &err),
-			 0);
+	ck_assert_int_eq(sfa_store_content_hash(st, id, hash, &n_res, &err), 0);
 	rows = to_v1_access(st);
 	ck_assert_int_gt(rows, 0);
 	ck_assert_int_eq(sqlite3_exec(st->db,
@@ -313,7 +312,7 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 	ck_assert_msg(sfa_store_open(&ro, path, SFA_STORE_READONLY, &err) == 0,
 		      "%s", err.msg);
 	/* The migration moved the rows, dates and all, into access sets. */
-	ck_assert_int_eq(sfa_store_content_hash(ro, id, 0, again, &n_res, &err),
+	ck_assert_int_eq(sfa_store_content_hash(ro, id, again, &n_res, &err),
 			 0);
 	ck_assert_str_eq(again, hash);
 	ck_assert_int_eq(count_of(ro, "SELECT sum(n_access) FROM access_set"),
