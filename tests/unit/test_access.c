@@ -136,6 +136,58 @@ START_TEST(
 }
 END_TEST
 
+/* A malformed hierarchy (00E1 and 00E2 each other's parent) must end:
+ * each role is met once walking up, so both users are in both groups. */
+START_TEST(test_a_role_cycle_ends_and_each_role_is_above_the_other)
+{
+	static const struct rec org[] = {
+	    ROLE("00E1", "00E2"),
+	    ROLE("00E2", "00E1"),
+	    USER("005A", T, "Standard", NULL, "00E1"),
+	    USER("005B", T, "Standard", NULL, "00E2"),
+	    GROUP("00Gs", NULL, "RoleAndSubordinates", "00E1"),
+	    GROUP("00Gt", NULL, "RoleAndSubordinates", "00E2"),
+	};
+	char path[64];
+	sfa_store *st = fx_open(path);
+	long long id = fx_snapshot(st, org, NREC(org));
+
+	WANT(st, id, "005A role 00E1 direct -", "005B role 00E2 direct -",
+	     "005A group 00Gs role 00E1", "005A group 00Gt role 00E1",
+	     "005B group 00Gs role 00E2", "005B group 00Gt role 00E2");
+	fx_close(st, path);
+}
+END_TEST
+
+/* Two rules, or two records, may grant the same row: it is one row, with
+ * the dates of the first grant (rule order, then record order). */
+START_TEST(test_a_row_granted_twice_keeps_the_first_grants_dates)
+{
+	static const struct rec org[] = {
+	    USER("005A", T, "Standard", NULL, NULL),
+	    PS("0PSreg", F, NULL, NULL),
+	    PSA("0Pa2", "005A", "0PSreg", NULL, NULL, "2026-02-02T00:00:00Z"),
+	    PSA("0Pa1", "005A", "0PSreg", NULL, "2027-01-01T00:00:00Z",
+		"2026-01-01T00:00:00Z"),
+	    GROUP("00Go", "All Internal Users", "Organization", NULL),
+	    GM("011a", "00Go", "005A", "2026-03-03T00:00:00Z"),
+	};
+	char path[64], got[512] = "";
+	sfa_err err = {0};
+	sfa_store *st = fx_open(path);
+	long long id = fx_snapshot(st, org, NREC(org));
+
+	WANT(st, id, "005A permission_set 0PSreg direct -",
+	     "005A group 00Go direct -");
+	ck_assert_int_eq(sfa_store_each_access(st, id, NULL, dates, got, &err),
+			 0);
+	/* 0Pa2 was stored first, so it has the smaller key. */
+	ck_assert_str_eq(got, "group/00Go/2026-03-03T00:00:00Z/-;"
+			      "permission_set/0PSreg/2026-02-02T00:00:00Z/-;");
+	fx_close(st, path);
+}
+END_TEST
+
 START_TEST(test_nested_groups_reach_any_depth_and_a_cycle_gives_both_paths)
 {
 	/* A in B, B in A (a cycle), B in C; u is a direct member of A. */
@@ -337,6 +389,10 @@ static Suite *suite(void)
 	tcase_add_test(
 	    tc, test_connected_apps_through_profile_group_and_permission_set);
 	tcase_add_test(tc, test_oauth_tokens_match_app_names_case_sensitively);
+	tcase_add_test(tc,
+		       test_a_role_cycle_ends_and_each_role_is_above_the_other);
+	tcase_add_test(tc,
+		       test_a_row_granted_twice_keeps_the_first_grants_dates);
 	tcase_add_test(tc, test_access_rows_sort_by_name_bytewise_then_by_id);
 	tcase_add_test(
 	    tc, test_access_rows_carry_names_and_user_columns_in_report_order);
