@@ -198,7 +198,7 @@ int sfa_access_unpack(const void *data, size_t len, sfa_access_set *set,
 	uint64_t ntexts, nrows, v;
 	size_t i, at = 0;
 
-	set->n = 0;
+	set->n = set->ntexts = 0;
 	if (len == 0 || *r.p++ != FORMAT || get_varint(&r, &ntexts) ||
 	    ntexts > len)
 		return damaged(err);
@@ -244,6 +244,7 @@ int sfa_access_unpack(const void *data, size_t len, sfa_access_set *set,
 	if (r.p != r.end)
 		return damaged(err);
 	set->n = (size_t)nrows;
+	set->ntexts = (size_t)ntexts;
 	return 0;
 }
 

@@ -57,8 +57,8 @@ typedef struct sfa_access_set {
 	size_t n, cap;
 	char *text;
 	size_t text_cap;
-	const char **strs;
-	size_t strs_cap;
+	const char **strs; /* the ntexts distinct texts the items use */
+	size_t ntexts, strs_cap;
 } sfa_access_set;
 
 /* Appends the encoding of items[0..n) (in key order) to out.  0 or

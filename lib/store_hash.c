@@ -31,15 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Appends field v (n bytes, NULL for SQL NULL) escaped as above, then TAB
- * or, for the last field, LF.  Runs of plain bytes are copied at once. */
-static int put_field(sfa_buf *b, const unsigned char *v, int n, int last)
+/* Appends v (n bytes) escaped as above.  Runs of plain bytes are copied
+ * at once. */
+static int put_escaped(sfa_buf *b, const unsigned char *v, int n)
 {
 	int i, from = 0, rc = 0;
 
-	if (!v)
-		rc = sfa_buf_puts(b, "\\N");
-	for (i = 0; v && i < n && !rc; i++) {
+	for (i = 0; i < n && !rc; i++) {
 		const char *esc;
 
 		switch (v[i]) {
@@ -62,8 +60,17 @@ static int put_field(sfa_buf *b, const unsigned char *v, int n, int last)
 			rc = sfa_buf_puts(b, esc);
 		from = i + 1;
 	}
-	if (v && !rc && from < n)
+	if (!rc && from < n)
 		rc = sfa_buf_append(b, v + from, (size_t)(n - from));
+	return rc;
+}
+
+/* Appends field v (n bytes, NULL for SQL NULL) escaped as above, then TAB
+ * or, for the last field, LF. */
+static int put_field(sfa_buf *b, const unsigned char *v, int n, int last)
+{
+	int rc = v ? put_escaped(b, v, n) : sfa_buf_puts(b, "\\N");
+
 	return rc ? rc : sfa_buf_puts(b, last ? "\n" : "\t");
 }
 
@@ -118,32 +125,41 @@ static int hash_resources(sfa_store *st, EVP_MD_CTX *md, long long id,
 }
 
 /* ---- the access section ----
- * Reading a user's rows by key and turning ids into Salesforce ids here,
- * rather than joining sfid and sorting in SQL, saves two index lookups per
- * row: a snapshot's millions of rows name a few thousand resources.  The
- * ids are kept in a direct-mapped table like the store's id cache, so
- * memory stays fixed; a collision costs one lookup. */
+ * A user's rows are turned into lines from pieces made once: the type
+ * names are constants, each resource key's Salesforce id is looked up
+ * once per snapshot (kept in a direct-mapped table like the store's id
+ * cache, so memory stays fixed; a collision costs one lookup), and each of
+ * the user's few dates is escaped once per user.  A line is then a few
+ * copies, rows sort on integer type codes before any text, and the user's
+ * lines go to SHA-256 in one call. */
 #define NAME_SLOTS (1u << 16)
 
-/* One field of a row: its bytes in the user's arena, len < 0 for NULL. */
-struct fld {
+/* Bytes of the user's arena: at off, len of them; NULL is len < 0. */
+struct piece {
 	size_t off;
 	int len;
 };
 
-/* A row of the user being hashed: the six fields of SQL_HASH_USER_ACCESS
- * with ids as Salesforce ids; p[] is set once the arena stops growing. */
+/* A row of the user being hashed: the type codes, the ids as pieces and
+ * the dates as indexes into the set's texts (-1 for NULL).  For sorting,
+ * a[] and v[] point at the ids once the arena stops growing, and the
+ * dates' raw texts are the set's. */
 struct hrow {
-	struct fld f[6];
-	const char *p[6];
+	int type, via_type;
+	struct piece access, via;
+	int assigned, expires;
+	const char *a, *v, *asg, *exp;
 };
 
 struct hash_user {
 	struct sfa_sfid_slot *names; /* NAME_SLOTS, by integer key */
 	sqlite3_stmt *sfid;	     /* SQL_HASH_SFID */
-	sfa_buf arena;		     /* the fields of the user's rows */
+	sfa_buf arena;		     /* the user's ids and escaped texts */
 	struct hrow *rows;
 	size_t n, cap;
+	struct piece *texts; /* the set's texts, escaped */
+	size_t ntexts_cap;
+	sfa_buf out; /* the user's lines */
 };
 
 static void hash_user_free(struct hash_user *h)
@@ -152,54 +168,64 @@ static void hash_user_free(struct hash_user *h)
 	sqlite3_finalize(h->sfid);
 	sfa_buf_free(&h->arena);
 	free(h->rows);
+	free(h->texts);
+	sfa_buf_free(&h->out);
 }
 
-/* Appends text v as field f (NULL stays NULL).  Returns SQLITE_OK or
- * SQLITE_NOMEM, like put_sfid(). */
-static int put_text(struct hash_user *h, const char *v, struct fld *f)
+/* Appends v (n bytes) to the arena escaped as a field, without its
+ * separator, as piece p.  SQLITE_OK or SQLITE_NOMEM. */
+static int put_piece(struct hash_user *h, const char *v, size_t n,
+		     struct piece *p)
 {
-	f->off = h->arena.len;
-	f->len = v ? (int)strlen(v) : -1;
-	return v && sfa_buf_append(&h->arena, v, (size_t)f->len) ? SQLITE_NOMEM
-								 : SQLITE_OK;
+	size_t at = h->arena.len;
+
+	if (put_escaped(&h->arena, (const unsigned char *)v, (int)n))
+		return SQLITE_NOMEM;
+	p->off = at;
+	p->len = (int)(h->arena.len - at);
+	return SQLITE_OK;
 }
 
-/* Appends the Salesforce id of key k as field f; a key with none (via_id 0
- * of a direct row) is NULL, as a LEFT JOIN would give. */
-static int put_sfid(struct hash_user *h, sqlite3_int64 k, struct fld *f)
+/* The Salesforce id of key k as piece p; a key with none (via_id 0 of a
+ * direct row) is NULL, as a LEFT JOIN would give.  Only ids that need no
+ * escaping are kept in the table, so a kept id is copied as it is. */
+static int put_sfid(struct hash_user *h, sqlite3_int64 k, struct piece *p)
 {
 	struct sfa_sfid_slot *slot =
 	    &h->names[(sqlite3_uint64)k * 0x9E3779B97F4A7C15ull >> 48];
-	const unsigned char *v;
+	const char *v;
 	int rc, n;
 
-	f->off = h->arena.len;
-	f->len = -1;
+	p->off = 0;
+	p->len = -1;
 	if (k > 0 && slot->key == k) {
-		f->len = (int)strlen(slot->id);
-		return sfa_buf_append(&h->arena, slot->id, (size_t)f->len)
+		n = (int)strlen(slot->id);
+		p->off = h->arena.len;
+		p->len = n;
+		return sfa_buf_append(&h->arena, slot->id, (size_t)n)
 			   ? SQLITE_NOMEM
 			   : SQLITE_OK;
 	}
 	sqlite3_bind_int64(h->sfid, 1, k);
 	if ((rc = sqlite3_step(h->sfid)) == SQLITE_ROW) {
-		v = sqlite3_column_text(h->sfid, 0);
+		v = (const char *)sqlite3_column_text(h->sfid, 0);
 		n = sqlite3_column_bytes(h->sfid, 0);
-		f->len = n;
-		if (v && (size_t)n < sizeof(slot->id)) {
+		rc = v ? put_piece(h, v, (size_t)n, p) : SQLITE_OK;
+		if (v && rc == SQLITE_OK && p->len == n &&
+		    (size_t)n < sizeof(slot->id)) {
 			slot->key = k;
 			memcpy(slot->id, v, (size_t)n + 1);
 		}
-		rc = v && sfa_buf_append(&h->arena, v, (size_t)n) ? SQLITE_NOMEM
-								  : SQLITE_OK;
 	} else if (rc == SQLITE_DONE)
 		rc = SQLITE_OK;
 	sqlite3_reset(h->sfid);
 	return rc;
 }
 
-/* Orders fields bytewise, NULL first: SQLite's ORDER BY on BINARY text. */
-static int fld_cmp(const char *a, int an, const char *b, int bn)
+/* Orders two ids (n bytes each, NULL first) bytewise: SQLite's ORDER BY
+ * on BINARY text.  Salesforce ids need no escaping, so their escaped
+ * pieces compare as the ids. */
+static int id_cmp(const char *a, int an, const char *b, int bn)
 {
 	int c;
 
@@ -210,23 +236,53 @@ static int fld_cmp(const char *a, int an, const char *b, int bn)
 	return (an > bn) - (an < bn);
 }
 
+/* Orders two dates as ORDER BY: NULL first, then bytewise. */
+static int date_cmp(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a || !b)
+		return a ? 1 : -1;
+	return strcmp(a, b);
+}
+
 static int hrow_cmp(const void *x, const void *y)
 {
 	const struct hrow *a = x, *b = y;
-	int i, c;
+	int c;
 
-	for (i = 0; i < 6; i++)
-		if ((c = fld_cmp(a->p[i], a->f[i].len, b->p[i], b->f[i].len)))
-			return c;
-	return 0;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if ((c = id_cmp(a->a, a->access.len, b->a, b->access.len)))
+		return c;
+	if (a->via_type != b->via_type)
+		return a->via_type < b->via_type ? -1 : 1;
+	if ((c = id_cmp(a->v, a->via.len, b->v, b->via.len)))
+		return c;
+	if ((c = date_cmp(a->asg, b->asg)))
+		return c;
+	return date_cmp(a->exp, b->exp);
+}
+
+/* The index of text t among the set's texts (its items point at them),
+ * -1 for NULL. */
+static int text_index(const sfa_access_set *set, const char *t)
+{
+	size_t i;
+
+	for (i = 0; t && i < set->ntexts; i++)
+		if (set->strs[i] == t)
+			return (int)i;
+	return -1;
 }
 
 /* Turns the rows of one user (set) into h's rows, sorted in hash order.
  * Returns SQLITE_DONE or an SQLite error code. */
 static int read_user(struct hash_user *h, const sfa_access_set *set)
 {
+	size_t ntexts = set->ntexts;
 	size_t r;
-	int rc, i;
+	int rc;
 
 	sfa_buf_reset(&h->arena);
 	h->n = 0;
@@ -238,56 +294,84 @@ static int read_user(struct hash_user *h, const sfa_access_set *set)
 		h->rows = p;
 		h->cap = set->n;
 	}
+	if (ntexts > h->ntexts_cap) {
+		struct piece *p = realloc(h->texts, ntexts * sizeof(*p));
+
+		if (!p)
+			return SQLITE_NOMEM;
+		h->texts = p;
+		h->ntexts_cap = ntexts;
+	}
+	for (r = 0; r < ntexts; r++)
+		if ((rc = put_piece(h, set->strs[r], strlen(set->strs[r]),
+				    &h->texts[r])))
+			return rc;
 	for (r = 0; r < set->n; r++) {
 		const sfa_access_item *it = &set->items[r];
-		struct hrow *row = &h->rows[h->n++];
+		struct hrow *row = &h->rows[h->n];
 
-		if ((rc = put_text(h, sfa_access_type_name(it->type),
-				   &row->f[0])) ||
-		    (rc = put_sfid(h, it->access_id, &row->f[1])) ||
-		    (rc = put_text(h, sfa_access_type_name(it->via_type),
-				   &row->f[2])) ||
-		    (rc = put_sfid(h, it->via_id, &row->f[3])) ||
-		    (rc = put_text(h, it->assigned_at, &row->f[4])) ||
-		    (rc = put_text(h, it->expires_at, &row->f[5])))
+		row->type = it->type;
+		row->via_type = it->via_type;
+		if ((rc = put_sfid(h, it->access_id, &row->access)) ||
+		    (rc = put_sfid(h, it->via_id, &row->via)))
 			return rc;
 		/* Every access row names a resource that is in sfid; a row
 		 * whose access id is not would be dropped by a join. */
-		if (row->f[1].len < 0)
-			h->n--;
+		if (row->access.len < 0)
+			continue;
+		row->assigned = text_index(set, it->assigned_at);
+		row->expires = text_index(set, it->expires_at);
+		row->asg = it->assigned_at;
+		row->exp = it->expires_at;
+		h->n++;
 	}
-	for (r = 0; r < h->n; r++)
-		for (i = 0; i < 6; i++)
-			h->rows[r].p[i] =
-			    h->rows[r].f[i].len < 0 ? NULL
-			    : h->rows[r].f[i].len == 0
-				? ""
-				: h->arena.data + h->rows[r].f[i].off;
+	for (r = 0; r < h->n; r++) {
+		h->rows[r].a = h->arena.data + h->rows[r].access.off;
+		h->rows[r].v = h->arena.data + h->rows[r].via.off;
+	}
 	qsort(h->rows, h->n, sizeof(*h->rows), hrow_cmp);
 	return SQLITE_DONE;
 }
 
-/* Hashes the rows read_user() left in h into md, each line led by the
- * user's Salesforce id. */
-static int hash_user_rows(struct hash_user *h, EVP_MD_CTX *md,
-			  const unsigned char *lead, int lead_n, sfa_buf *line,
-			  long long *rows)
+/* Appends piece p (or \N for NULL) and then sep to the user's lines. */
+static int put_out(struct hash_user *h, struct piece p, char sep)
 {
-	size_t r;
-	int i;
+	if (p.len < 0
+		? sfa_buf_append(&h->out, "\\N", 2)
+		: sfa_buf_append(&h->out, h->arena.data + p.off, (size_t)p.len))
+		return -1;
+	return sfa_buf_append(&h->out, &sep, 1);
+}
 
+/* Hashes the rows read_user() left in h into md, each line led by the
+ * user's Salesforce id (lead, escaped). */
+static int hash_user_rows(struct hash_user *h, EVP_MD_CTX *md,
+			  struct piece lead, long long *rows)
+{
+	static const struct piece none = {0, -1};
+	size_t r;
+
+	sfa_buf_reset(&h->out);
 	for (r = 0; r < h->n; r++) {
-		sfa_buf_reset(line);
-		if (put_field(line, lead, lead_n, 0))
+		const struct hrow *row = &h->rows[r];
+
+		if (put_out(h, lead, '\t') ||
+		    sfa_buf_puts(&h->out, sfa_access_type_name(row->type)) ||
+		    sfa_buf_append(&h->out, "\t", 1) ||
+		    put_out(h, row->access, '\t') ||
+		    sfa_buf_puts(&h->out,
+				 sfa_access_type_name(row->via_type)) ||
+		    sfa_buf_append(&h->out, "\t", 1) ||
+		    put_out(h, row->via, '\t') ||
+		    put_out(h,
+			    row->assigned < 0 ? none : h->texts[row->assigned],
+			    '\t') ||
+		    put_out(h, row->expires < 0 ? none : h->texts[row->expires],
+			    '\n'))
 			return SQLITE_NOMEM;
-		for (i = 0; i < 6; i++)
-			if (put_field(line,
-				      (const unsigned char *)h->rows[r].p[i],
-				      h->rows[r].f[i].len, i == 5))
-				return SQLITE_NOMEM;
-		EVP_DigestUpdate(md, line->data, line->len);
 		(*rows)++;
 	}
+	EVP_DigestUpdate(md, h->out.data, h->out.len);
 	return SQLITE_DONE;
 }
 
@@ -299,14 +383,15 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
 	static const char title[] = "access\n";
 	const char *what = "hashing the snapshot";
 	struct hash_user h = {0};
-	sfa_buf line = {0};
-	sqlite3_stmt *users = NULL;
+	sqlite3_stmt *users = NULL, *one = NULL;
 	sfa_access_set set = {0};
 	int rc;
 
 	EVP_DigestUpdate(md, title, sizeof(title) - 1);
 	*rows = 0;
-	if ((rc = sfa_store_prep(st, SQL_HASH_USERS, id, &users, what, err)))
+	if ((rc = sfa_store_prep(st, SQL_HASH_USERS, id, &users, what, err)) ||
+	    (rc = sfa_store_prep(st, SQL_ACCESS_SET_OF_USER, id, &one, what,
+				 err)))
 		goto out;
 	if (sqlite3_prepare_v2(st->db, SQL_HASH_SFID, -1, &h.sfid, NULL)) {
 		rc = sfa_store_sqlerr(st, err, what);
@@ -317,23 +402,26 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
 		goto out;
 	}
 	while ((rc = sqlite3_step(users)) == SQLITE_ROW) {
-		if ((rc = sfa_access_unpack(
-			 sqlite3_column_blob(users, 2),
-			 (size_t)sqlite3_column_bytes(users, 2), &set, err)))
+		struct piece lead;
+
+		if ((rc = sfa_access_set_read(
+			 st, one, sqlite3_column_int64(users, 0), &set, err)))
 			goto out;
 		rc = read_user(&h, &set);
-		if (rc == SQLITE_DONE)
-			rc = hash_user_rows(
-			    &h, md, sqlite3_column_text(users, 1),
-			    sqlite3_column_bytes(users, 1), &line, rows);
+		if (rc == SQLITE_DONE &&
+		    (rc = put_piece(&h,
+				    (const char *)sqlite3_column_text(users, 1),
+				    (size_t)sqlite3_column_bytes(users, 1),
+				    &lead)) == SQLITE_OK)
+			rc = hash_user_rows(&h, md, lead, rows);
 		if (rc != SQLITE_DONE)
 			break;
 	}
 	rc = hash_rc(st, rc, err);
 out:
 	hash_user_free(&h);
-	sfa_buf_free(&line);
 	sfa_access_set_free(&set);
+	sqlite3_finalize(one);
 	sqlite3_finalize(users);
 	return rc;
 }

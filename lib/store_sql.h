@@ -391,14 +391,16 @@
 /* The two sections of the content hash, in hash order (store_hash.c).
  * Access rows are hashed user by user: the users in order of their
  * Salesforce id, then each user's rows, decoded from the user's access
- * set and sorted among themselves.  That is the order of the whole
+ * set and sorted among themselves.  The users are sorted without their
+ * sets (hundreds of megabytes in a large org, which the sort would carry
+ * through its temporary files); each set is read by key in turn.  That is the order of the whole
  * section sorted by (user id, ...), since a user's id is unique, without
  * a sort of every row of the snapshot. */
 #define SQL_HASH_RESOURCES                                                     \
 	"SELECT type, id, name, attrs FROM resource WHERE snapshot_id = ?1"   \
 	" ORDER BY type, id, name, attrs"
 #define SQL_HASH_USERS                                                         \
-	"SELECT x.user_id, s.sfid, x.data FROM access_set x JOIN sfid s"      \
+	"SELECT x.user_id, s.sfid FROM access_set x JOIN sfid s"              \
 	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid"
 /* ?1 an integer key: its Salesforce id. */
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
