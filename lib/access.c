@@ -1,16 +1,15 @@
 /*
  * access.c - deriving a snapshot's effective access at finish time: drops
- * the raw rows of users the sync left out (access_sql.h), then has
- * access_rules.c apply rules 1-9 user by user into access sets, with
- * first_seen_at carried over from the org's previous complete snapshot.
+ * the logins and tokens of users the sync left out (access_sql.h), then
+ * has access_rules.c apply rules 1-9 user by user into access sets (and
+ * drop those users' assignments and memberships), with first_seen_at
+ * carried over from the org's previous complete snapshot.
  */
 #include "access.h"
 #include "access_sql.h"
 #include "store_int.h"
 
 static const char *const drops[] = {
-    SQL_DROP_UNSYNCED_PSA,
-    SQL_DROP_UNSYNCED_GM,
     SQL_DROP_UNSYNCED_LOGIN,
     SQL_DROP_UNSYNCED_TOKEN,
 };

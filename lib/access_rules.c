@@ -23,6 +23,7 @@
 #include "store_int.h"
 #include "store_sql.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,17 +165,21 @@ struct rules {
 	mmap app_profile; /* rule 9: profile -> app */
 	mmap app_psg;	  /* rule 9: permission set group -> app */
 	mmap app_ps;	  /* rule 9: permission set -> app */
+	mmap edges;	  /* rule 7: child group -> parent group, for each
+			     GroupMember whose member is a group */
 	/* the user being derived: what rules 7 and 9 start from */
 	mmap seeds, held_ps, held_psg;
+	/* assignments and memberships of users the sync left out, by key */
+	mmap drop_psa, drop_gm;
 };
 
 static void rules_free(struct rules *r)
 {
-	mmap *all[] = {&r->not_direct, &r->components,	&r->role_groups,
-		       &r->ras,	       &r->parent,	&r->org_groups,
-		       &r->nested,     &r->app_profile, &r->app_psg,
-		       &r->app_ps,     &r->seeds,	&r->held_ps,
-		       &r->held_psg};
+	mmap *all[] = {
+	    &r->not_direct, &r->components, &r->role_groups, &r->ras,
+	    &r->parent,	    &r->org_groups, &r->nested,	     &r->app_profile,
+	    &r->app_psg,    &r->app_ps,	    &r->edges,	     &r->drop_psa,
+	    &r->drop_gm,    &r->seeds,	    &r->held_ps,     &r->held_psg};
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -235,26 +240,29 @@ static int load_roles(struct rules *r, sfa_err *err)
 static int load_nested(struct rules *r, sfa_err *err)
 {
 	const char *what = "access rule 7 (nested groups)";
-	mmap edges = {0}, children = {0}, stack = {0};
+	mmap children = {0}, stack = {0};
 	kset seen = {0};
 	size_t i;
 	int rc;
 
-	if ((rc = load(r, SQL_RULES_NEST_EDGES, &edges, what, err)))
+	if ((rc = load(r, SQL_RULES_NEST_EDGES, &r->edges, what, err)))
 		goto out;
-	for (i = 0; i < edges.n; i++) /* parent -> child */
-		if (mm_add(&children, edges.t[i].a, edges.t[i].k, 0)) {
+	for (i = 0; i < r->edges.n; i++) /* parent -> child */
+		if (r->edges.t[i].a &&
+		    mm_add(&children, r->edges.t[i].a, r->edges.t[i].k, 0)) {
 			rc = nomem(err);
 			goto out;
 		}
 	mm_sort(&children);
-	if (kset_init(&seen, 2 * edges.n + 1)) {
+	if (kset_init(&seen, 2 * r->edges.n + 1)) {
 		rc = nomem(err);
 		goto out;
 	}
-	for (i = 0; i < edges.n && !rc; i++) {
-		long long h = edges.t[i].k, g = edges.t[i].a;
+	for (i = 0; i < r->edges.n && !rc; i++) {
+		long long h = r->edges.t[i].k, g = r->edges.t[i].a;
 
+		if (!g)
+			continue;
 		kset_clear(&seen);
 		stack.n = 0;
 		kset_add(&seen, h);
@@ -278,7 +286,6 @@ static int load_nested(struct rules *r, sfa_err *err)
 	mm_sort(&r->nested);
 out:
 	kset_free(&seen);
-	free(edges.t);
 	free(children.t);
 	free(stack.t);
 	return rc;
@@ -333,12 +340,29 @@ static int next(stream *x)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : E_SQL;
 }
 
-/* Skips the rows of users before uid (users the sync left out, rows
- * without a user). */
-static int seek(stream *x, long long uid)
+/* Adds k to list l (of seeds, holdings or rows to drop). */
+static int note(mmap *l, long long k)
 {
-	while (x->more && sqlite3_column_int64(x->s, 0) < uid)
+	return mm_add(l, k, 0, 0) ? E_MEM : 0;
+}
+
+/* Skips the rows of users before uid: rows of users the sync left out,
+ * or of no user.  With drop, their keys (column id_col) are noted there,
+ * to be deleted after the walk so that they neither linger in the
+ * snapshot nor grant access; so are memberships, but not of a member that
+ * is a group (rule 7's edges). */
+static int skip(struct rules *r, stream *x, long long uid, mmap *drop,
+		int id_col)
+{
+	const triple *end;
+
+	while (x->more && sqlite3_column_int64(x->s, 0) < uid) {
+		if (drop &&
+		    (drop != &r->drop_gm ||
+		     !mm_find(&r->edges, sqlite3_column_int64(x->s, 0), &end)))
+			TRY(note(drop, sqlite3_column_int64(x->s, id_col)));
 		TRY(next(x));
+	}
 	return 0;
 }
 
@@ -378,15 +402,9 @@ static int add_each(struct rules *r, const mmap *m, long long k, int type,
 }
 
 enum { U_ID, U_PROFILE, U_ROLE, U_STANDARD, U_ACTIVE };
-enum { A_USER, A_PS, A_PSG, A_MODSTAMP, A_EXPIRES };
-enum { M_USER, M_GROUP, M_MODSTAMP };
+enum { A_USER, A_PS, A_PSG, A_MODSTAMP, A_EXPIRES, A_ID };
+enum { M_USER, M_GROUP, M_MODSTAMP, M_ID };
 enum { T_USER, T_APP, T_TOKEN };
-
-/* Adds k to the user's list l (of seeds or holdings). */
-static int note(mmap *l, long long k)
-{
-	return mm_add(l, k, 0, 0) ? E_MEM : 0;
-}
 
 /* Rules 3 and 4 from the user's assignments (stream a at the user). */
 static int rules_3_4(struct rules *r, stream *a, long long uid)
@@ -513,9 +531,9 @@ static int rules_of_user(struct rules *r, sqlite3_stmt *u, stream *a, stream *m,
 	long long role = sqlite3_column_int64(u, U_ROLE);
 
 	r->seeds.n = r->held_ps.n = r->held_psg.n = 0;
-	TRY(seek(a, uid));
-	TRY(seek(m, uid));
-	TRY(seek(t, uid));
+	TRY(skip(r, a, uid, &r->drop_psa, A_ID));
+	TRY(skip(r, m, uid, &r->drop_gm, M_ID));
+	TRY(skip(r, t, uid, NULL, 0));
 	if (profile)
 		TRY(add(r, SFA_AT_PROFILE, profile, SFA_AT_DIRECT, 0, NULL,
 			NULL));
@@ -538,6 +556,29 @@ static int derive_user(struct rules *r, sqlite3_stmt *u, stream *a, stream *m,
 		return nomem(err);
 	return sfa_access_writer_flush(r->w, sqlite3_column_int64(u, U_ID),
 				       err);
+}
+
+/* Deletes the rows of keys noted in l with sql (?1 the snapshot, ?2 the
+ * row's key). */
+static int drop(sfa_store *st, const char *sql, const mmap *l, sfa_err *err)
+{
+	const char *what = "dropping rows of unsynced users";
+	sqlite3_stmt *s;
+	size_t i;
+	int rc = 0;
+
+	if (l->n == 0)
+		return 0;
+	if ((rc = sfa_store_prep(st, sql, st->snap, &s, what, err)))
+		return rc;
+	for (i = 0; i < l->n && !rc; i++) {
+		sqlite3_bind_int64(s, 2, l->t[i].k);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = sfa_store_sqlerr(st, err, what);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
 }
 
 int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err)
@@ -573,7 +614,21 @@ int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err)
 	while ((rc = sqlite3_step(users)) == SQLITE_ROW)
 		if ((rc = derive_user(&r, users, &a, &m, &t, err)))
 			goto out;
-	rc = rc == SQLITE_DONE ? 0 : sfa_store_sqlerr(st, err, what);
+	if (rc != SQLITE_DONE) {
+		rc = sfa_store_sqlerr(st, err, what);
+		goto out;
+	}
+	/* Rows past the last user belong to users left out too. */
+	if ((rc = skip(&r, &a, LLONG_MAX, &r.drop_psa, A_ID)) ||
+	    (rc = skip(&r, &m, LLONG_MAX, &r.drop_gm, M_ID))) {
+		rc = rc == E_SQL ? sfa_store_sqlerr(st, err, what) : nomem(err);
+		goto out;
+	}
+	sqlite3_finalize(a.s);
+	sqlite3_finalize(m.s);
+	a.s = m.s = NULL;
+	if ((rc = drop(st, SQL_RULES_DROP_ASSIGNMENT, &r.drop_psa, err)) == 0)
+		rc = drop(st, SQL_RULES_DROP_MEMBER, &r.drop_gm, err);
 out:
 	sqlite3_finalize(users);
 	sqlite3_finalize(a.s);

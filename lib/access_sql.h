@@ -14,18 +14,13 @@
 /* ---- the synced set: PermissionSetAssignment, GroupMember, UserLogin and
  * OauthToken are fetched unfiltered; rows whose user the sync filters left
  * out are dropped so they neither grant access nor linger in the snapshot.
- * GroupMember rows whose member is a group (00G) stay. ---- */
+ * GroupMember rows whose member is a group (00G) stay.  The assignments
+ * and memberships of such users are found by access_rules.c's walk (they
+ * are the rows between users) and deleted by key; the logins and tokens
+ * here. ---- */
 #define SQL_USER_SYNCED(t, col)                                                \
 	"EXISTS (SELECT 1 FROM sf_user u WHERE u.snapshot_id = ?1 AND u.id = " \
 	t "." col ")"
-#define SQL_DROP_UNSYNCED_PSA                                                  \
-	"DELETE FROM sf_ps_assignment WHERE snapshot_id = ?1 AND NOT "        \
-	SQL_USER_SYNCED("sf_ps_assignment", "assignee_id")
-#define SQL_DROP_UNSYNCED_GM                                                   \
-	"DELETE FROM sf_group_member WHERE snapshot_id = ?1 AND NOT "         \
-	SQL_USER_SYNCED("sf_group_member", "member_id")                       \
-	" AND (SELECT substr(s.sfid, 1, 3) FROM sfid s WHERE"                 \
-	" s.id = sf_group_member.member_id) IS NOT '00G'"
 #define SQL_DROP_UNSYNCED_LOGIN                                                \
 	"DELETE FROM sf_user_login WHERE snapshot_id = ?1 AND NOT "           \
 	SQL_USER_SYNCED("sf_user_login", "user_id")
@@ -66,11 +61,11 @@
 	"SELECT id FROM sf_group WHERE snapshot_id = ?1 AND"                  \
 	" type = 'Organization'"
 /* Rule 7: (child group H, parent group G) for each group-in-group
- * GroupMember. */
+ * GroupMember (G NULL reads 0: no edge, but H is a group member). */
 #define SQL_RULES_NEST_EDGES                                                   \
 	"SELECT DISTINCT m.member_id, m.group_id FROM sf_group_member m"      \
 	" JOIN sfid s ON s.id = m.member_id WHERE m.snapshot_id = ?1 AND"     \
-	" m.group_id IS NOT NULL AND substr(s.sfid, 1, 3) = '00G'"
+	" substr(s.sfid, 1, 3) = '00G'"
 /* Rule 9: apps (SetupEntityAccess of type ConnectedApplication) by the
  * profile whose owned permission set has them, by the group whose
  * aggregate permission set has them, and by permission set. */
@@ -100,11 +95,16 @@
 	" is_active = 1 FROM sf_user WHERE snapshot_id = ?1 ORDER BY id"
 #define SQL_RULES_ASSIGNMENTS                                                  \
 	"SELECT assignee_id, permission_set_id, permission_set_group_id,"     \
-	" system_modstamp, expiration_date FROM sf_ps_assignment"             \
+	" system_modstamp, expiration_date, id FROM sf_ps_assignment"         \
 	" WHERE snapshot_id = ?1 ORDER BY assignee_id, id"
 #define SQL_RULES_MEMBERS                                                      \
-	"SELECT member_id, group_id, system_modstamp FROM sf_group_member"    \
+	"SELECT member_id, group_id, system_modstamp, id FROM sf_group_member" \
 	" WHERE snapshot_id = ?1 ORDER BY member_id, id"
+/* ?2 the key of an assignment or membership of a user left out. */
+#define SQL_RULES_DROP_ASSIGNMENT                                              \
+	"DELETE FROM sf_ps_assignment WHERE snapshot_id = ?1 AND id = ?2"
+#define SQL_RULES_DROP_MEMBER                                                  \
+	"DELETE FROM sf_group_member WHERE snapshot_id = ?1 AND id = ?2"
 #define SQL_RULES_TOKENS                                                       \
 	"SELECT t.user_id, c.id, t.id FROM sf_oauth_token t"                  \
 	" CROSS JOIN sf_connected_app c ON c.snapshot_id = ?1 AND"            \

@@ -3,6 +3,7 @@
  * the smallest org that shows it, asserting the exact derived rows.
  */
 #include "store_fixture.h"
+#include "store_int.h"
 
 #define WANT(st, id, ...)                                                      \
 	do {                                                                   \
@@ -132,6 +133,57 @@ START_TEST(
 	     "005C role 00E3 direct -", "005B group 00Gr role 00E2",
 	     "005B group 00Gs role 00E2", "005C group 00Gs role 00E3",
 	     "005B group 00Gi role 00E2");
+	fx_close(st, path);
+}
+END_TEST
+
+static long long count_of(sfa_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	long long n = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* The assignments, memberships, logins and tokens of a user the sync
+ * left out are not kept; a membership whose member is a group is.  005X
+ * sorts between the synced users and 005Y after them (keys are given in
+ * the order ids are met). */
+START_TEST(test_rows_of_users_left_out_are_dropped_and_group_members_stay)
+{
+	static const struct rec org[] = {
+	    USER("005A", T, "Standard", NULL, NULL),
+	    GROUP("00Gq", "Queue One", "Queue", NULL),
+	    GROUP("00Gr", "Regular", "Regular", NULL),
+	    GM("011a", "00Gq", "005A", "2026-03-03T00:00:00Z"),
+	    GM("011b", "00Gq", "005X", "2026-03-03T00:00:00Z"),
+	    PSA("0Pa1", "005X", "0PSany", NULL, NULL, NULL),
+	    LOGIN("0Ya1", "005X", F),
+	    TOKEN("0CRx", "005X", "App"),
+	    USER("005B", T, "Standard", NULL, NULL),
+	    GM("011c", "00Gr", "00Gq", "2026-03-03T00:00:00Z"),
+	    GM("011d", "00Gq", "005Y", "2026-03-03T00:00:00Z"),
+	    PSA("0Pa2", "005Y", "0PSany", NULL, NULL, NULL),
+	    PSA("0Pa3", "005B", "0PSany", NULL, NULL, NULL),
+	};
+	char path[64];
+	sfa_store *st = fx_open(path);
+	long long id = fx_snapshot(st, org, NREC(org));
+
+	WANT(st, id, "005A group 00Gq direct -", "005A group 00Gr group 00Gq",
+	     "005B permission_set 0PSany direct -");
+	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM sf_ps_assignment"),
+			 1);
+	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM sf_group_member"),
+			 2);
+	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM sf_user_login"), 0);
+	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM sf_oauth_token"),
+			 0);
 	fx_close(st, path);
 }
 END_TEST
@@ -393,6 +445,8 @@ static Suite *suite(void)
 		       test_a_role_cycle_ends_and_each_role_is_above_the_other);
 	tcase_add_test(tc,
 		       test_a_row_granted_twice_keeps_the_first_grants_dates);
+	tcase_add_test(
+	    tc, test_rows_of_users_left_out_are_dropped_and_group_members_stay);
 	tcase_add_test(tc, test_access_rows_sort_by_name_bytewise_then_by_id);
 	tcase_add_test(
 	    tc, test_access_rows_carry_names_and_user_columns_in_report_order);
