@@ -76,7 +76,10 @@ static size_t text_ref(texts *t, const char *s)
 	if (!s)
 		return 0;
 	for (i = t->n; i-- > 0;)
-		if (t->v[i] == s || strcmp(t->v[i], s) == 0)
+		if (t->v[i] == s)
+			return i + 1;
+	for (i = t->n; i-- > 0;)
+		if (strcmp(t->v[i], s) == 0)
 			return i + 1;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 8;

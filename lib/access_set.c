@@ -31,6 +31,7 @@ struct sfa_access_writer {
 	struct witem *w;
 	size_t n, cap;
 	sfa_buf arena;
+	size_t last[3]; /* keep()'s last text per field, as offset + 1 */
 	sfa_access_item *out;
 	size_t out_cap;
 	sfa_access_set prev_set;
@@ -94,16 +95,20 @@ fail:
 }
 
 /* Copies v into the arena: 0 for NULL, else offset + 1; (size_t)-1 when
- * out of memory. */
-static size_t keep(sfa_access_writer *w, const char *v)
+ * out of memory.  A text equal to the one kept last for the same field
+ * (*last) is not copied again: the user's rows repeat a few dates, and
+ * rows that share a copy are found equal by pointer when packed. */
+static size_t keep(sfa_access_writer *w, const char *v, size_t *last)
 {
 	size_t at = w->arena.len;
 
 	if (!v)
 		return 0;
+	if (*last && strcmp(w->arena.data + *last - 1, v) == 0)
+		return *last;
 	if (sfa_buf_append(&w->arena, v, strlen(v) + 1))
 		return (size_t)-1;
-	return at + 1;
+	return *last = at + 1;
 }
 
 int sfa_access_writer_add(sfa_access_writer *w, int type, long long access_id,
@@ -111,7 +116,9 @@ int sfa_access_writer_add(sfa_access_writer *w, int type, long long access_id,
 			  const char *assigned_at, const char *expires_at,
 			  const char *first_seen_at)
 {
+	const char *text[3] = {assigned_at, expires_at, first_seen_at};
 	struct witem *x;
+	int i;
 
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? 2 * w->cap : 256;
@@ -128,10 +135,9 @@ int sfa_access_writer_add(sfa_access_writer *w, int type, long long access_id,
 	x->it.access_id = access_id;
 	x->it.via_id = via_id;
 	x->seq = w->n;
-	if ((x->text[0] = keep(w, assigned_at)) == (size_t)-1 ||
-	    (x->text[1] = keep(w, expires_at)) == (size_t)-1 ||
-	    (x->text[2] = keep(w, first_seen_at)) == (size_t)-1)
-		return SFA_ENOMEM;
+	for (i = 0; i < 3; i++)
+		if ((x->text[i] = keep(w, text[i], &w->last[i])) == (size_t)-1)
+			return SFA_ENOMEM;
 	w->n++;
 	return 0;
 }
@@ -242,6 +248,7 @@ int sfa_access_writer_flush(sfa_access_writer *w, long long user_id,
 	sfa_buf_reset(&w->blob);
 	rc = sfa_access_pack(w->out, n, &w->blob);
 	sfa_buf_reset(&w->arena); /* out[] points into it until packed */
+	memset(w->last, 0, sizeof(w->last));
 	if (rc)
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	sqlite3_bind_int64(w->put, 1, w->snap);
