@@ -3,11 +3,17 @@
  */
 #include "access_pack.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define FORMAT 1
+/* A row's first byte: its type, its via type, and these. */
+#define HAS_DATES 0x40	      /* assigned_at and expires_at refs follow */
+#define OTHER_FIRST_SEEN 0x80 /* a first_seen_at ref follows (else text 0) */
+
+_Static_assert(SFA_AT_COUNT <= 8, "a row's first byte has 3 bits per type");
 
 static const char *const type_names[SFA_AT_COUNT] = {
     "connected_app",	    "direct",  "group", "oauth_token", "permission_set",
@@ -94,30 +100,53 @@ static size_t text_ref(texts *t, const char *s)
 	return t->n;
 }
 
+/* A signed difference as an unsigned number, small either way. */
+static uint64_t zigzag(long long d)
+{
+	return d >= 0 ? (uint64_t)d << 1 : ((uint64_t)(-(d + 1)) << 1) | 1;
+}
+
+static long long unzigzag(uint64_t z)
+{
+	return (z & 1) ? -(long long)(z >> 1) - 1 : (long long)(z >> 1);
+}
+
 int sfa_access_pack(const sfa_access_item *items, size_t n, sfa_buf *out)
 {
 	texts t = {NULL, 0, 0};
 	sfa_buf rows = {NULL, 0, 0};
 	unsigned char fmt = FORMAT;
+	long long prev_access = 0, prev_via = 0;
+	int prev_type = -1;
 	size_t i;
 	int rc = SFA_ENOMEM;
 
+	/* The first row's first_seen_at is text 0, which a row's header can
+	 * then stand for. */
+	if (n && text_ref(&t, items[0].first_seen_at) == (size_t)-1)
+		goto out;
 	for (i = 0; i < n; i++) {
 		const sfa_access_item *it = &items[i];
-		unsigned char codes[2];
 		size_t a = text_ref(&t, it->assigned_at);
 		size_t e = text_ref(&t, it->expires_at);
 		size_t f = text_ref(&t, it->first_seen_at);
+		unsigned char head =
+		    (unsigned char)((it->type & 7) | (it->via_type & 7) << 3 |
+				    (a || e ? HAS_DATES : 0) |
+				    (f != 1 ? OTHER_FIRST_SEEN : 0));
+		long long base = it->type == prev_type ? prev_access : 0;
 
-		codes[0] = (unsigned char)it->type;
-		codes[1] = (unsigned char)it->via_type;
 		if (a == (size_t)-1 || e == (size_t)-1 || f == (size_t)-1 ||
-		    sfa_buf_append(&rows, codes, 2) ||
-		    put_varint(&rows, (uint64_t)it->access_id) ||
-		    put_varint(&rows, (uint64_t)it->via_id) ||
-		    put_varint(&rows, a) || put_varint(&rows, e) ||
-		    put_varint(&rows, f))
+		    sfa_buf_append(&rows, &head, 1) ||
+		    put_varint(&rows, zigzag(it->access_id - base)) ||
+		    put_varint(&rows, zigzag(it->via_id - prev_via)) ||
+		    ((head & HAS_DATES) &&
+		     (put_varint(&rows, a) || put_varint(&rows, e))) ||
+		    ((head & OTHER_FIRST_SEEN) && put_varint(&rows, f)))
 			goto out;
+		prev_type = it->type;
+		prev_access = it->access_id;
+		prev_via = it->via_id;
 	}
 	if (sfa_buf_append(out, &fmt, 1) || put_varint(out, t.n))
 		goto out;
@@ -182,6 +211,15 @@ static int damaged(sfa_err *err)
 			   "store: a user's access set is damaged");
 }
 
+/* *out = base + d, a key (0 to LLONG_MAX); -1 for any other. */
+static int add_key(long long base, long long d, long long *out)
+{
+	if (d > 0 ? base > LLONG_MAX - d : base + d < 0)
+		return -1;
+	*out = base + d;
+	return 0;
+}
+
 /* Reads a text reference: NULL, or the text of index v - 1. */
 static int get_text(reader *r, const sfa_access_set *set, size_t ntexts,
 		    const char **out)
@@ -227,22 +265,29 @@ int sfa_access_unpack(const void *data, size_t len, sfa_access_set *set,
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	for (i = 0; i < nrows; i++) {
 		sfa_access_item *it = &set->items[i];
+		const sfa_access_item *prev = i ? it - 1 : NULL;
+		unsigned char head;
 		uint64_t a, b;
 
-		if (r.end - r.p < 2)
+		if (r.p == r.end)
 			return damaged(err);
-		it->type = r.p[0];
-		it->via_type = r.p[1];
-		r.p += 2;
-		if (it->type >= SFA_AT_COUNT || it->via_type >= SFA_AT_COUNT ||
-		    get_varint(&r, &a) || get_varint(&r, &b) || a > INT64_MAX ||
-		    b > INT64_MAX ||
-		    get_text(&r, set, (size_t)ntexts, &it->assigned_at) ||
-		    get_text(&r, set, (size_t)ntexts, &it->expires_at) ||
-		    get_text(&r, set, (size_t)ntexts, &it->first_seen_at))
+		head = *r.p++;
+		it->type = head & 7;
+		it->via_type = head >> 3 & 7;
+		if (get_varint(&r, &a) || get_varint(&r, &b) ||
+		    add_key(prev && prev->type == it->type ? prev->access_id
+							   : 0,
+			    unzigzag(a), &it->access_id) ||
+		    add_key(prev ? prev->via_id : 0, unzigzag(b), &it->via_id))
 			return damaged(err);
-		it->access_id = (long long)a;
-		it->via_id = (long long)b;
+		it->assigned_at = it->expires_at = NULL;
+		it->first_seen_at = ntexts ? set->strs[0] : NULL;
+		if (((head & HAS_DATES) &&
+		     (get_text(&r, set, (size_t)ntexts, &it->assigned_at) ||
+		      get_text(&r, set, (size_t)ntexts, &it->expires_at))) ||
+		    ((head & OTHER_FIRST_SEEN) &&
+		     get_text(&r, set, (size_t)ntexts, &it->first_seen_at)))
+			return damaged(err);
 	}
 	if (r.p != r.end)
 		return damaged(err);

@@ -7,13 +7,18 @@
  * rows together, so one B-tree entry per user is what they need.
  *
  * The encoding: a format byte (1); the count of distinct texts, each as
- * a length and its bytes; the count of rows; then each row as its type
- * and via type codes (one byte each), the access and via keys, and the
- * assigned_at, expires_at and first_seen_at texts as 0 (NULL) or 1 + the
- * index of the text.  Counts, lengths and keys are unsigned LEB128.  A
- * user's rows share a handful of dates, so each is stored once.  Rows
- * are kept in key order (type, access key, via type, via key), the order
- * of the codes below.
+ * a length and its bytes; the count of rows; then each row as one byte
+ * (type code, via type code, whether the dates follow, whether first_seen
+ * does), its access key as the difference from the row before's if the
+ * type is the same (else from 0), its via key as the difference from the
+ * row before's, then when flagged the assigned_at and expires_at texts
+ * and the first_seen_at text, each as 0 (NULL) or 1 + the index of the
+ * text; an unflagged first_seen_at is text 0, which is the first row's.
+ * Counts, lengths and references are unsigned LEB128, differences zigzag
+ * LEB128.  A user's rows share a handful of dates, sorted keys are close
+ * and a user's via keys repeat, so most rows take three to five bytes.
+ * Rows are kept in key order (type, access key, via type, via key), the
+ * order of the codes below.
  */
 #ifndef SFA_ACCESS_PACK_H
 #define SFA_ACCESS_PACK_H

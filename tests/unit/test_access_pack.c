@@ -16,10 +16,9 @@ static const sfa_access_item rows[] = {
      "2026-11-01T00:00:00Z"},
     {SFA_AT_GROUP, SFA_AT_ROLE, 7, 3000000000LL, NULL, NULL,
      "2026-11-01T00:00:00Z"},
-    {SFA_AT_PERMISSION_SET, SFA_AT_DIRECT, 1LL << 62, 0,
-     "2026-01-01T00:00:00Z", "", "2026-11-02T00:00:00Z"},
-    {SFA_AT_ROLE, SFA_AT_DIRECT, 127, 0, NULL, NULL,
-     "2026-11-01T00:00:00Z"},
+    {SFA_AT_PERMISSION_SET, SFA_AT_DIRECT, 1LL << 62, 0, "2026-01-01T00:00:00Z",
+     "", "2026-11-02T00:00:00Z"},
+    {SFA_AT_ROLE, SFA_AT_DIRECT, 127, 0, NULL, NULL, "2026-11-01T00:00:00Z"},
 };
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 
@@ -73,8 +72,10 @@ START_TEST(test_each_date_is_stored_once)
 		many[i].access_id = (long long)i + 1;
 	}
 	ck_assert_int_eq(sfa_access_pack(many, 200, &b), 0);
-	/* Two dates once, then 7 bytes per row: codes, two keys, refs. */
-	ck_assert_uint_lt(b.len, 2 * 21 + 200 * 8 + 8);
+	/* Two dates once, then 5 bytes per row: the first byte, the access
+	 * key's difference from the row before's (1), the via key's (0),
+	 * the two date refs; first_seen_at is the first row's. */
+	ck_assert_uint_lt(b.len, 2 * 21 + 200 * 5 + 8);
 	sfa_buf_free(&b);
 }
 END_TEST
@@ -88,8 +89,8 @@ START_TEST(test_type_codes_order_as_their_names)
 					sfa_access_type_name(c + 1)),
 				 0);
 	for (c = 0; c < SFA_AT_COUNT; c++)
-		ck_assert_int_eq(
-		    sfa_access_type_code(sfa_access_type_name(c)), c);
+		ck_assert_int_eq(sfa_access_type_code(sfa_access_type_name(c)),
+				 c);
 	ck_assert_int_eq(sfa_access_type_code("Group"), -1);
 	ck_assert_int_eq(sfa_access_type_code(NULL), -1);
 	ck_assert_ptr_null(sfa_access_type_name(SFA_AT_COUNT));
@@ -135,19 +136,29 @@ START_TEST(test_damaged_bytes_are_refused)
 	/* Another format. */
 	bad[0] = 2;
 	ck_assert_int_eq(unpack_exact(bad, b.len, &set, &err), SFA_ESTORE);
-	/* A type code out of range, and a text reference past the texts:
-	 * the last row is (role, direct, 127, 0, NULL, NULL, text 3). */
+	/* The last row, (role, direct, 127, 0) with no dates and the first
+	 * row's first_seen_at, is its first byte and three more: flagged as
+	 * having a first_seen_at of its own, it ends too soon. */
 	memcpy(bad, b.data, b.len);
-	bad[b.len - 7] = SFA_AT_COUNT;
+	bad[b.len - 4] = (char)(bad[b.len - 4] | 0x80);
 	ck_assert_int_eq(unpack_exact(bad, b.len, &set, &err), SFA_ESTORE);
-	memcpy(bad, b.data, b.len);
-	bad[b.len - 1] = 9;
-	ck_assert_int_eq(unpack_exact(bad, b.len, &set, &err), SFA_ESTORE);
-	/* A key longer than 64 bits. */
-	ck_assert_int_eq(unpack_exact("\x01\x00\x01\x02\x01"
-				      "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f"
-				      "\x00\x00\x00\x00",
-				      19, &set, &err),
+	/* A text reference past the texts: one text, row (group, direct,
+	 * 1, 0) whose assigned_at is text 5. */
+	ck_assert_int_eq(unpack_exact("\x01\x01\x01x\x01\x4a\x02\x00\x06\x00",
+				      10, &set, &err),
+			 SFA_ESTORE);
+	ck_assert_int_eq(unpack_exact("\x01\x01\x01x\x01\x4a\x02\x00\x01\x00",
+				      10, &set, &err),
+			 0);
+	ck_assert_str_eq(set.items[0].assigned_at, "x");
+	/* A key below 0, and one past 63 bits. */
+	ck_assert_int_eq(
+	    unpack_exact("\x01\x00\x01\x02\x01\x00", 6, &set, &err),
+	    SFA_ESTORE);
+	ck_assert_int_eq(unpack_exact("\x01\x00\x01\x02"
+				      "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"
+				      "\x00",
+				      15, &set, &err),
 			 SFA_ESTORE);
 	free(bad);
 	sfa_access_set_free(&set);
