@@ -1,9 +1,19 @@
 /*
- * hashwrite.c - the report file writer behind hashwrite.h.  Two buffers
- * take turns: the caller fills one while the writer thread hashes and
- * writes the other, so that SHA-256 and the kernel's copy of the bytes
- * (together as long as building the rows) overlap the building instead of
- * adding to it.  One mutex and one condition guard the hand-over.
+ * hashwrite.c - the report file writer behind hashwrite.h.  The caller
+ * fills a buffer while two threads take the blocks it handed over before:
+ * one hashes them, the other writes them.  SHA-256 and the kernel's copy
+ * of the bytes into the page cache each cost about as much as building the
+ * rows; on one thread, one after the other, they cost more, and the
+ * building waited for them.  On two, each of the three keeps up with the
+ * others, as far as two cores allow.
+ *
+ * A block handed over waits in a ring of RING slots until both threads are
+ * done with it; its buffer then goes back to the caller at a later
+ * hand-over.  Both threads only read a block, so they may read the same one
+ * at once, and either may run ahead of the other, by RING blocks at most.
+ * One mutex guards the ring and the counts; the threads wait on one
+ * condition (a block to take), the caller on another (a buffer to take
+ * back), so that nobody is woken for what it does not wait for.
  */
 #include "hashwrite.h"
 
@@ -12,62 +22,155 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Owns hash, block and spare; f is borrowed.  Under mu: block, len,
- * block_cap, spare, spare_cap, stop, failed. */
+/* Blocks handed over and not yet both hashed and written.  More than one
+ * lets a thread that the scheduler held back (three busy threads share
+ * two cores) catch up while the others go on instead of waiting for it;
+ * each is a buffer of about 512 KiB (csv.c hands over 256 KiB and a row,
+ * in a buffer that grows by doubling).  8 was no slower than 4 or 16 and
+ * switched threads less often than 4. */
+#define RING 8
+
+/* A block handed over: the first len bytes of p, a buffer of cap bytes. */
+struct slot {
+	char *p;
+	size_t len, cap;
+};
+
+/* Owns hash and the buffers in ring; f is borrowed.  Block i (counting
+ * from 0) is in ring[i % RING].  Under mu: ring, handed, hashed, written,
+ * stop, failed.  The threads read a block's bytes without mu: the caller
+ * gets its buffer back, to fill again, only once both are past it. */
 struct sfa_hashwrite {
 	FILE *f;
 	sfa_sha256 *hash;
-	int threaded; /* the thread runs (else put() writes itself) */
-	pthread_t thread;
+	int threaded; /* the threads run (else put() hashes and writes) */
+	pthread_t hasher, writer;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	char *block; /* handed over, not yet written; NULL for none */
-	size_t len, block_cap;
-	char *spare; /* written, for the caller to fill again */
-	size_t spare_cap;
-	int stop;   /* no more blocks will come */
+	pthread_cond_t more; /* a block handed over, or stop: for the threads */
+	pthread_cond_t room; /* a buffer free: for the caller */
+	struct slot ring[RING];
+	size_t handed;		/* blocks handed over so far */
+	size_t hashed, written; /* of those, done by each thread */
+	int stop;		/* no more blocks will come */
 	int failed; /* errno of a failed write, -1 for a failed hash */
 };
 
-/* Hashes and writes one block; 0, an errno or -1 (hash failed). */
+/* Blocks both threads are done with. */
+static size_t both_done(const sfa_hashwrite *h)
+{
+	return h->hashed < h->written ? h->hashed : h->written;
+}
+
+/* 0 or -1 (hash failed). */
+static int hash_block(sfa_hashwrite *h, const char *p, size_t n)
+{
+	return sfa_sha256_update(h->hash, p, n, NULL) ? -1 : 0;
+}
+
+/* 0 or the errno of the failed write.  An empty block may have no buffer
+ * (csv.c's last, at times), which fwrite() does not take even for 0
+ * bytes. */
 static int write_block(sfa_hashwrite *h, const char *p, size_t n)
 {
-	if (sfa_sha256_update(h->hash, p, n, NULL))
-		return -1;
-	if (fwrite(p, 1, n, h->f) != n)
+	if (n && fwrite(p, 1, n, h->f) != n)
 		return errno ? errno : EIO;
 	return 0;
 }
 
-static void *run(void *arg)
+/* One thread's loop: applies step to each block in order, *done counting
+ * them, until stop() and none is left.  After a failure (either thread's)
+ * it only counts, so that put() and stop() do not wait for it forever. */
+static void consume(sfa_hashwrite *h, size_t *done,
+		    int (*step)(sfa_hashwrite *, const char *, size_t))
 {
-	sfa_hashwrite *h = arg;
-
 	pthread_mutex_lock(&h->mu);
 	for (;;) {
-		char *p;
-		size_t n;
+		const struct slot *s;
+		const char *p;
+		size_t n, before;
 		int failed;
 
-		while (!h->block && !h->stop)
-			pthread_cond_wait(&h->cv, &h->mu);
-		if (!h->block)
+		while (*done == h->handed && !h->stop)
+			pthread_cond_wait(&h->more, &h->mu);
+		if (*done == h->handed)
 			break;
-		p = h->block;
-		n = h->len;
+		s = &h->ring[*done % RING];
+		p = s->p;
+		n = s->len;
 		failed = h->failed;
 		pthread_mutex_unlock(&h->mu);
 		if (!failed)
-			failed = write_block(h, p, n);
+			failed = step(h, p, n);
 		pthread_mutex_lock(&h->mu);
-		h->failed = failed;
-		h->spare = p;
-		h->spare_cap = h->block_cap;
-		h->block = NULL;
-		pthread_cond_broadcast(&h->cv);
+		/* The first failure is the one to report.  The other thread
+		 * stops at its next block, perhaps a few past the one that
+		 * failed: no matter, cmd/report.c removes a failed report. */
+		if (!h->failed)
+			h->failed = failed;
+		/* A buffer comes free, all the caller waits for, only when the
+		 * later of the two threads is done with its block. */
+		before = both_done(h);
+		(*done)++;
+		if (both_done(h) != before)
+			pthread_cond_signal(&h->room);
 	}
 	pthread_mutex_unlock(&h->mu);
+}
+
+static void *run_hasher(void *arg)
+{
+	sfa_hashwrite *h = arg;
+
+	consume(h, &h->hashed, hash_block);
 	return NULL;
+}
+
+static void *run_writer(void *arg)
+{
+	sfa_hashwrite *h = arg;
+
+	consume(h, &h->written, write_block);
+	return NULL;
+}
+
+/* Tells the threads that started (those of the first n: hasher, writer)
+ * to finish what they hold, and waits for them. */
+static void join(sfa_hashwrite *h, int n)
+{
+	pthread_mutex_lock(&h->mu);
+	h->stop = 1;
+	pthread_cond_broadcast(&h->more);
+	pthread_mutex_unlock(&h->mu);
+	if (n > 0)
+		pthread_join(h->hasher, NULL);
+	if (n > 1)
+		pthread_join(h->writer, NULL);
+}
+
+/* Starts both threads, or none: with only one, the other's work would
+ * need a third way of running. */
+static int start(sfa_hashwrite *h)
+{
+	if (pthread_mutex_init(&h->mu, NULL))
+		return 0;
+	if (pthread_cond_init(&h->more, NULL)) {
+		pthread_mutex_destroy(&h->mu);
+		return 0;
+	}
+	if (pthread_cond_init(&h->room, NULL)) {
+		pthread_cond_destroy(&h->more);
+		pthread_mutex_destroy(&h->mu);
+		return 0;
+	}
+	if (pthread_create(&h->hasher, NULL, run_hasher, h) == 0) {
+		if (pthread_create(&h->writer, NULL, run_writer, h) == 0)
+			return 1;
+		join(h, 1);
+	}
+	pthread_cond_destroy(&h->more);
+	pthread_cond_destroy(&h->room);
+	pthread_mutex_destroy(&h->mu);
+	return 0;
 }
 
 int sfa_hashwrite_new(sfa_hashwrite **out, FILE *f, sfa_err *err)
@@ -83,43 +186,33 @@ int sfa_hashwrite_new(sfa_hashwrite **out, FILE *f, sfa_err *err)
 		free(h);
 		return rc;
 	}
-	if (pthread_mutex_init(&h->mu, NULL) == 0) {
-		if (pthread_cond_init(&h->cv, NULL) == 0) {
-			h->threaded =
-			    pthread_create(&h->thread, NULL, run, h) == 0;
-			if (!h->threaded)
-				pthread_cond_destroy(&h->cv);
-		}
-		if (!h->threaded)
-			pthread_mutex_destroy(&h->mu);
-	}
+	h->threaded = start(h);
 	*out = h;
 	return 0;
 }
 
-/* Lets the thread write what it holds and end; h is single-threaded
- * after. */
+/* Lets the threads hash and write what they hold and end; h is
+ * single-threaded after. */
 static void stop(sfa_hashwrite *h)
 {
 	if (!h->threaded)
 		return;
-	pthread_mutex_lock(&h->mu);
-	h->stop = 1;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-	pthread_join(h->thread, NULL);
-	pthread_cond_destroy(&h->cv);
+	join(h, 2);
+	pthread_cond_destroy(&h->more);
+	pthread_cond_destroy(&h->room);
 	pthread_mutex_destroy(&h->mu);
 	h->threaded = 0;
 }
 
 void sfa_hashwrite_free(sfa_hashwrite *h)
 {
+	int i;
+
 	if (!h)
 		return;
 	stop(h);
-	free(h->block);
-	free(h->spare);
+	for (i = 0; i < RING; i++)
+		free(h->ring[i].p);
 	sfa_sha256_free(h->hash);
 	free(h);
 }
@@ -135,26 +228,32 @@ static int failure(int failed, sfa_err *err)
 int sfa_hashwrite_put(sfa_hashwrite *h, char **buf, size_t len, size_t *cap,
 		      sfa_err *err)
 {
+	struct slot *s, old;
 	int failed;
 
 	if (!h->threaded) {
+		if (!h->failed)
+			h->failed = hash_block(h, *buf, len);
 		if (!h->failed)
 			h->failed = write_block(h, *buf, len);
 		return h->failed ? failure(h->failed, err) : 0;
 	}
 	pthread_mutex_lock(&h->mu);
-	while (h->block)
-		pthread_cond_wait(&h->cv, &h->mu);
+	/* The slot of this block held block handed - RING, whose buffer is
+	 * free once both threads are past it. */
+	while (h->handed - both_done(h) == RING)
+		pthread_cond_wait(&h->room, &h->mu);
 	failed = h->failed;
 	if (!failed) {
-		h->block = *buf;
-		h->len = len;
-		h->block_cap = *cap;
-		*buf = h->spare;
-		*cap = h->spare_cap;
-		h->spare = NULL;
-		h->spare_cap = 0;
-		pthread_cond_broadcast(&h->cv);
+		s = &h->ring[h->handed % RING];
+		old = *s;
+		s->p = *buf;
+		s->len = len;
+		s->cap = *cap;
+		*buf = old.p;
+		*cap = old.cap;
+		h->handed++;
+		pthread_cond_broadcast(&h->more);
 	}
 	pthread_mutex_unlock(&h->mu);
 	return failed ? failure(failed, err) : 0;

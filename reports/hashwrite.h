@@ -1,7 +1,7 @@
 /*
  * hashwrite.h - writes a large report file in blocks and takes its size
- * and SHA-256 on the way, on a thread of its own: while it hashes and
- * writes one block, the caller builds the next.
+ * and SHA-256 on the way, on threads of its own: while one hashes and the
+ * other writes the blocks handed over, the caller builds the next.
  */
 #ifndef SFA_HASHWRITE_H
 #define SFA_HASHWRITE_H

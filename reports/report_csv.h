@@ -18,7 +18,7 @@ typedef struct sfa_csv sfa_csv;
  * row when it ends. */
 int sfa_csv_new(sfa_csv **out, FILE *f, sfa_err *err);
 /* The same for a file of its own: rows go to f a block at a time, hashed
- * and written by a thread of the writer's (hashwrite.h), so f is not the
+ * and written by threads of the writer's (hashwrite.h), so f is not the
  * caller's to use until sfa_csv_finish() or sfa_csv_free(). */
 int sfa_csv_new_hashed(sfa_csv **out, FILE *f, sfa_err *err);
 void sfa_csv_free(sfa_csv *w);

@@ -1,7 +1,7 @@
 /*
  * test_report_hashwrite.c - the report file writer hands blocks to its
- * thread and gets buffers back, writes every byte in order, gives the size
- * and SHA-256 of all of them, and reports a failed write instead of
+ * threads and gets buffers back, writes every byte in order, gives the
+ * size and SHA-256 of all of them, and reports a failed write instead of
  * losing it.
  */
 #include <check.h>
@@ -73,6 +73,73 @@ START_TEST(test_blocks_are_written_in_order_with_their_size_and_sha256)
 	ck_assert_str_eq(d.sha256, hex);
 	free(text);
 	free(buf);
+}
+END_TEST
+
+/* Puts the n bytes at src as csv.c does: into the buffer h gave back last
+ * (NULL or too small at times), then hands it over. */
+static void put_bytes(sfa_hashwrite *h, char **buf, size_t *cap,
+		      const char *src, size_t n)
+{
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	if (*cap < n) {
+		char *p = realloc(*buf, n);
+
+		ck_assert_ptr_nonnull(p);
+		*buf = p;
+		*cap = n;
+	}
+	if (n)
+		memcpy(*buf, src, n);
+	ck_assert_int_eq(sfa_hashwrite_put(h, buf, n, cap, &err), 0);
+}
+
+/* Blocks of 0 to 1,000 bytes (many more than the threads hold at once,
+ * so that every buffer comes back and is handed over again), then one of
+ * 16 MiB: the file and the digest are those of the bytes written at
+ * once. */
+START_TEST(test_many_small_puts_and_one_huge_put_are_a_plain_write)
+{
+	const size_t nsmall = 1000, huge = (size_t)16 << 20;
+	const size_t total = nsmall * (nsmall + 1) / 2 + huge;
+	char *text = malloc(total), *out = NULL, *buf = NULL, hex[65];
+	size_t nout = 0, cap = 0, off = 0, k;
+	FILE *f = open_memstream(&out, &nout);
+	sfa_file_digest d = {0, ""};
+	long long bytes;
+	sfa_hashwrite *h;
+	sfa_sha256 *sha;
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(f);
+	/* Every byte value, in no period of a block size: a block out of
+	 * place shows. */
+	for (k = 0; k < total; k++)
+		text[k] = (char)(((unsigned)k * 2654435761u) >> 24);
+	ck_assert_int_eq(sfa_hashwrite_new(&h, f, &err), 0);
+	for (k = 0; k <= nsmall; k++) {
+		put_bytes(h, &buf, &cap, text + off, k);
+		off += k;
+	}
+	put_bytes(h, &buf, &cap, text + off, huge);
+	ck_assert_int_eq(sfa_hashwrite_finish(h, &d, &err), 0);
+	sfa_hashwrite_free(h);
+	free(buf);
+	fclose(f);
+	ck_assert_uint_eq(nout, total);
+	ck_assert_int_eq(memcmp(out, text, total), 0);
+	ck_assert_int_eq(sfa_sha256_new(&sha, &err), 0);
+	ck_assert_int_eq(sfa_sha256_update(sha, text, total, &err), 0);
+	ck_assert_int_eq(sfa_sha256_final(sha, hex, &bytes, &err), 0);
+	sfa_sha256_free(sha);
+	ck_assert_int_eq(d.bytes, (long long)total);
+	ck_assert_str_eq(d.sha256, hex);
+	free(text);
+	free(out);
 }
 END_TEST
 
@@ -162,6 +229,8 @@ int main(void)
 
 	tcase_add_test(
 	    tc, test_blocks_are_written_in_order_with_their_size_and_sha256);
+	tcase_add_test(tc,
+		       test_many_small_puts_and_one_huge_put_are_a_plain_write);
 	tcase_add_test(tc, test_nothing_written_is_the_sha256_of_nothing);
 	tcase_add_test(tc,
 		       test_a_failed_write_is_reported_and_stops_the_writing);
