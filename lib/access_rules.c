@@ -159,7 +159,7 @@ struct rules {
 			     internal only) of the groups related to it */
 	mmap parent;	  /* rule 6: role -> its parent role */
 	kset up;	  /* rule 6: the roles met walking up from one */
-	mmap org_groups;  /* rule 8: Organization groups (key 0) */
+	mmap org_groups;  /* rule 8: the Organization groups, as keys */
 	mmap nested;	  /* rule 7: group D -> (G, H) for each nesting
 			     edge G <- H whose H reaches D */
 	mmap app_profile; /* rule 9: profile -> app */

@@ -9,7 +9,6 @@
 #include "store_sql.h"
 
 #include <openssl/evp.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +23,7 @@ struct witem {
 
 struct sfa_access_writer {
 	sfa_store *st;
-	long long snap, prev;
+	long long snap;
 	sqlite3_stmt *put, *digest;
 	sqlite3_stmt *prev_of; /* NULL without prev */
 	char *started_at;
@@ -36,7 +35,6 @@ struct sfa_access_writer {
 	size_t out_cap;
 	sfa_access_set prev_set;
 	sfa_buf blob;
-	long long rows;
 };
 
 void sfa_access_writer_free(sfa_access_writer *w)
@@ -68,7 +66,6 @@ int sfa_access_writer_new(sfa_store *st, long long snap, long long prev,
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	w->st = st;
 	w->snap = snap;
-	w->prev = prev;
 	if ((rc = sfa_store_prep(st, SQL_ACCESS_SET_PUT, snap, &w->put, what,
 				 err)) ||
 	    (rc = sfa_store_prep(st, SQL_ACCESS_DIGEST_PUT, snap, &w->digest,
@@ -262,7 +259,6 @@ int sfa_access_writer_flush(sfa_access_writer *w, long long user_id,
 		return sfa_err_set(err, SFA_EINTERNAL, "SHA-256 unavailable");
 	if (rc != SQLITE_DONE)
 		return sfa_store_sqlerr(w->st, err, "storing access rows");
-	w->rows += (long long)n;
 	return 0;
 }
 
@@ -342,9 +338,4 @@ out:
 	sfa_access_writer_free(w);
 	sqlite3_finalize(s);
 	return rc;
-}
-
-long long sfa_access_writer_rows(const sfa_access_writer *w)
-{
-	return w->rows;
 }

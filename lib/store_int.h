@@ -79,8 +79,6 @@ int sfa_access_writer_add(sfa_access_writer *w, int type, long long access_id,
 			  const char *first_seen_at);
 int sfa_access_writer_flush(sfa_access_writer *w, long long user_id,
 			    sfa_err *err);
-/* The rows stored so far. */
-long long sfa_access_writer_rows(const sfa_access_writer *w);
 void sfa_access_writer_free(sfa_access_writer *w);
 
 /* Decodes the access set of user_id into set (empty when the user has
