@@ -198,7 +198,9 @@ static int put_sfid(struct hash_user *h, sqlite3_int64 k, struct piece *p)
 
 	p->off = 0;
 	p->len = -1;
-	if (k > 0 && slot->key == k) {
+	if (k <= 0) /* sfid keys start at 1 */
+		return SQLITE_OK;
+	if (slot->key == k) {
 		n = (int)strlen(slot->id);
 		p->off = h->arena.len;
 		p->len = n;
