@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_int.h"
 
 struct rec {
 	sfa_obj obj;
@@ -222,6 +223,21 @@ static void fx_expect(sfa_store *st, long long id, const char *const *want,
 		    i < got.n ? got.row[i] : "(none)", i < n ? w[i] : "(none)");
 	for (i = 0; i < got.n; i++)
 		free(got.row[i]);
+}
+
+/* The integer the query sql gives (a count) on st.  Inline, so that a
+ * test that does not count is not warned about it. */
+static inline long long fx_count(sfa_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	long long n;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
 }
 
 #endif

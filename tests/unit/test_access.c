@@ -3,7 +3,6 @@
  * the smallest org that shows it, asserting the exact derived rows.
  */
 #include "store_fixture.h"
-#include "store_int.h"
 
 #define WANT(st, id, ...)                                                      \
 	do {                                                                   \
@@ -137,19 +136,6 @@ START_TEST(
 }
 END_TEST
 
-static long long count_of(sfa_store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	long long n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL),
-			 SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
-}
-
 /* The assignments, memberships, logins and tokens of a user the sync
  * left out are not kept; a membership whose member is a group is.  005X
  * sorts between the synced users and 005Y after them (keys are given in
@@ -177,12 +163,12 @@ START_TEST(test_rows_of_users_left_out_are_dropped_and_group_members_stay)
 
 	WANT(st, id, "005A group 00Gq direct -", "005A group 00Gr group 00Gq",
 	     "005B permission_set 0PSany direct -");
-	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM sf_ps_assignment"),
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sf_ps_assignment"),
 			 1);
-	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM sf_group_member"),
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sf_group_member"),
 			 2);
-	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM sf_user_login"), 0);
-	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM sf_oauth_token"),
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sf_user_login"), 0);
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sf_oauth_token"),
 			 0);
 	fx_close(st, path);
 }

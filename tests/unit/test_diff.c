@@ -110,19 +110,6 @@ START_TEST(test_added_and_removed_rows_keep_their_via_and_come_in_order)
 }
 END_TEST
 
-static long long count_of(sfa_store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	long long n;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL),
-			 SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
-}
-
 START_TEST(test_user_digests_skip_unchanged_users_and_match_a_full_merge)
 {
 	/* 005A unchanged, 005B changed, 005C only before, 005D only after. */
@@ -160,9 +147,9 @@ START_TEST(test_user_digests_skip_unchanged_users_and_match_a_full_merge)
 	struct out o;
 
 	/* Every user with access rows has a digest; 005A's are equal. */
-	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM user_digest"), 6);
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM user_digest"), 6);
 	ck_assert_int_eq(
-	    count_of(st, "SELECT count(*) FROM user_digest x JOIN user_digest"
+	    fx_count(st, "SELECT count(*) FROM user_digest x JOIN user_digest"
 			 " y ON y.user_id = x.user_id AND y.snapshot_id = 2"
 			 " AND y.digest = x.digest WHERE x.snapshot_id = 1"),
 	    1);
@@ -374,24 +361,24 @@ START_TEST(test_gc_keeps_the_newest_complete_and_never_a_newer_incomplete)
 	ck_assert_int_eq(sfa_store_gc(st, 2, on_gone, &g, &res, &err), 0);
 	ck_assert_str_eq(g.s, "1 2 ");
 	ck_assert_int_eq(res.snapshots, 2);
-	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM snapshot"), 4);
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM snapshot"), 4);
 	ck_assert_int_eq(
-	    count_of(st, "SELECT count(*) FROM snapshot WHERE id IN (3, 4, "
+	    fx_count(st, "SELECT count(*) FROM snapshot WHERE id IN (3, 4, "
 			 "5, 6)"),
 	    4);
 	/* The raw and derived rows went with the snapshots, and the ids
 	 * only snapshot 1 used; what is kept reads back the same. */
 	ck_assert_int_eq(
-	    count_of(
+	    fx_count(
 		st,
 		"SELECT sum(n_access) FROM access_set WHERE snapshot_id = 1"),
 	    0);
 	ck_assert_int_eq(
-	    count_of(
+	    fx_count(
 		st, "SELECT count(*) FROM sf_user WHERE snapshot_id IN (1, 2)"),
 	    0);
 	ck_assert_int_eq(
-	    count_of(st, "SELECT count(*) FROM sfid WHERE sfid = '0PSonly1'"),
+	    fx_count(st, "SELECT count(*) FROM sfid WHERE sfid = '0PSonly1'"),
 	    0);
 	ck_assert_int_ge(res.sfids, 2);
 	ck_assert_int_eq(sfa_store_content_hash(st, 3, after, &n_hash, &err),
@@ -425,12 +412,12 @@ START_TEST(test_gc_keeps_at_least_one_and_waits_for_no_writer)
 	sqlite3_busy_timeout(st->db, 100);
 	ck_assert_int_eq(sfa_store_gc(st, 1, NULL, NULL, &res, &err),
 			 SFA_EBUSY);
-	ck_assert_int_eq(count_of(st, "SELECT count(*) FROM snapshot"), 3);
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM snapshot"), 3);
 	ck_assert_int_eq(sfa_store_finish_snapshot(writer, 1, &err), 0);
 	sfa_store_free(writer);
 	ck_assert_int_eq(sfa_store_gc(st, 1, NULL, NULL, &res, &err), 0);
 	ck_assert_int_eq(res.snapshots, 2);
-	ck_assert_int_eq(count_of(st, "SELECT max(id) FROM snapshot"), 3);
+	ck_assert_int_eq(fx_count(st, "SELECT max(id) FROM snapshot"), 3);
 	fx_close(st, path);
 }
 END_TEST

@@ -4,7 +4,6 @@
  * resources and the readers.
  */
 #include "store_fixture.h"
-#include "store_int.h"
 #include "store_sql.h"
 
 #include <signal.h>
@@ -212,19 +211,6 @@ START_TEST(test_store_from_a_newer_sfaccess_is_refused)
 }
 END_TEST
 
-static long long count_of(sfa_store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	long long n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL),
-			 SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
-}
-
 /* Writes every access set of st back as rows of the v1 access table, as
  * a store of schema versions 1 to 3 held them; returns the row count. */
 static long long to_v1_access(sfa_store *st)
@@ -315,9 +301,9 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 	ck_assert_int_eq(sfa_store_content_hash(ro, id, again, &n_res, &err),
 			 0);
 	ck_assert_str_eq(again, hash);
-	ck_assert_int_eq(count_of(ro, "SELECT sum(n_access) FROM access_set"),
+	ck_assert_int_eq(fx_count(ro, "SELECT sum(n_access) FROM access_set"),
 			 rows);
-	ck_assert_int_eq(count_of(ro, "SELECT count(*) FROM sqlite_master"
+	ck_assert_int_eq(fx_count(ro, "SELECT count(*) FROM sqlite_master"
 				      " WHERE name = 'access'"),
 			 0);
 	ck_assert_int_eq(sfa_store_latest_complete(ro, NULL, 0, &latest, &err),
