@@ -65,38 +65,81 @@ static int put_varint(sfa_buf *out, uint64_t v)
 	return sfa_buf_append(out, b, n);
 }
 
-/* The distinct texts of a user's rows, in order of first use.  A user has
- * a handful (the capture time, a few assignment dates), and a row's texts
- * are often the very pointers of the row before, so a linear search that
- * tries pointer equality first is the cheapest index. */
+/* The distinct texts of a user's rows, in order of first use, with an
+ * open-addressing index by content (slot holds index + 1, 0 for free;
+ * nslots a power of two, at least twice n).  Most users have a handful of
+ * dates, but an integration user may hold thousands of assignments with
+ * as many dates, and a search through them for every row would be
+ * quadratic. */
 typedef struct texts {
 	const char **v;
 	size_t n, cap;
+	size_t *slot;
+	size_t nslots;
 } texts;
 
-/* 1 + the index of s in t, adding it; 0 for NULL; (size_t)-1 on ENOMEM. */
-static size_t text_ref(texts *t, const char *s)
+static size_t text_hash(const char *s)
 {
-	size_t i;
+	size_t h = 2166136261u;
 
-	if (!s)
-		return 0;
-	for (i = t->n; i-- > 0;)
-		if (t->v[i] == s)
-			return i + 1;
-	for (i = t->n; i-- > 0;)
-		if (strcmp(t->v[i], s) == 0)
-			return i + 1;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The slot of s: where it is, or the free slot where it goes. */
+static size_t *text_slot(const texts *t, const char *s)
+{
+	size_t i = text_hash(s) & (t->nslots - 1);
+
+	while (t->slot[i] && strcmp(t->v[t->slot[i] - 1], s) != 0)
+		i = (i + 1) & (t->nslots - 1);
+	return &t->slot[i];
+}
+
+/* Makes room for one more text; 0 or -1 (out of memory). */
+static int texts_grow(texts *t)
+{
+	size_t i, nslots = t->nslots ? t->nslots : 16;
+
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 8;
 		const char **v = realloc(t->v, cap * sizeof(*v));
 
 		if (!v)
-			return (size_t)-1;
+			return -1;
 		t->v = v;
 		t->cap = cap;
 	}
+	if (2 * (t->n + 1) <= t->nslots)
+		return 0;
+	while (2 * (t->n + 1) > nslots)
+		nslots *= 2;
+	free(t->slot);
+	if (!(t->slot = calloc(nslots, sizeof(*t->slot))))
+		return -1;
+	t->nslots = nslots;
+	for (i = 0; i < t->n; i++)
+		*text_slot(t, t->v[i]) = i + 1;
+	return 0;
+}
+
+/* 1 + the index of s in t, adding it; 0 for NULL; (size_t)-1 on ENOMEM.
+ * A row's texts are often the very pointers of the row before's. */
+static size_t text_ref(texts *t, const char *s)
+{
+	size_t *slot;
+
+	if (!s)
+		return 0;
+	if (t->n && t->v[t->n - 1] == s)
+		return t->n;
+	if (t->nslots && *(slot = text_slot(t, s)))
+		return *slot;
+	if (texts_grow(t))
+		return (size_t)-1;
 	t->v[t->n++] = s;
+	*text_slot(t, s) = t->n;
 	return t->n;
 }
 
@@ -113,7 +156,7 @@ static long long unzigzag(uint64_t z)
 
 int sfa_access_pack(const sfa_access_item *items, size_t n, sfa_buf *out)
 {
-	texts t = {NULL, 0, 0};
+	texts t = {NULL, 0, 0, NULL, 0};
 	sfa_buf rows = {NULL, 0, 0};
 	unsigned char fmt = FORMAT;
 	long long prev_access = 0, prev_via = 0;
@@ -162,6 +205,7 @@ int sfa_access_pack(const sfa_access_item *items, size_t n, sfa_buf *out)
 	rc = 0;
 out:
 	free(t.v);
+	free(t.slot);
 	sfa_buf_free(&rows);
 	return rc;
 }

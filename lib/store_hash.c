@@ -267,14 +267,22 @@ static int hrow_cmp(const void *x, const void *y)
 }
 
 /* The index of text t among the set's texts (its items point at them),
- * -1 for NULL. */
+ * -1 for NULL.  The texts lie in one buffer in index order, so a binary
+ * search by address finds it: a user may have thousands of dates. */
 static int text_index(const sfa_access_set *set, const char *t)
 {
-	size_t i;
+	size_t lo = 0, hi = set->ntexts;
 
-	for (i = 0; t && i < set->ntexts; i++)
-		if (set->strs[i] == t)
-			return (int)i;
+	while (t && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (set->strs[mid] == t)
+			return (int)mid;
+		if (set->strs[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
 }
 

@@ -6,6 +6,7 @@
  * them.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,44 @@ START_TEST(test_each_date_is_stored_once)
 	 * the two date refs; first_seen_at is the first row's. */
 	ck_assert_uint_lt(b.len, 2 * 21 + 200 * 5 + 8);
 	sfa_buf_free(&b);
+}
+END_TEST
+
+/* A user with thousands of assignments has as many dates: each row keeps
+ * its own, and the texts are found by content, not only by pointer. */
+START_TEST(test_thousands_of_dates_each_row_keeps_its_own)
+{
+	enum { N = 20000 };
+	sfa_access_item *many = calloc(N, sizeof(*many));
+	char(*date)[24] = calloc(N, sizeof(*date));
+	char again[24];
+	sfa_access_set set = {0};
+	sfa_buf b = {0};
+	sfa_err err = {0};
+	size_t i;
+
+	ck_assert_ptr_nonnull(many);
+	ck_assert_ptr_nonnull(date);
+	for (i = 0; i < N; i++) {
+		snprintf(date[i], sizeof(date[i]), "2026-01-01T00:%05zu", i);
+		many[i] = rows[0];
+		many[i].access_id = (long long)i + 1;
+		many[i].assigned_at = date[i];
+	}
+	/* The same date in another buffer is the same text. */
+	memcpy(again, date[7], sizeof(again));
+	many[N - 1].assigned_at = again;
+	ck_assert_int_eq(sfa_access_pack(many, N, &b), 0);
+	ck_assert_int_eq(sfa_access_unpack(b.data, b.len, &set, &err), 0);
+	ck_assert_uint_eq(set.n, N);
+	ck_assert_uint_eq(set.ntexts, N - 1 + 1); /* the dates and first_seen */
+	for (i = 0; i < N; i++)
+		ck_assert_str_eq(set.items[i].assigned_at,
+				 i == N - 1 ? date[7] : date[i]);
+	sfa_access_set_free(&set);
+	sfa_buf_free(&b);
+	free(date);
+	free(many);
 }
 END_TEST
 
@@ -175,6 +214,7 @@ int main(void)
 
 	tcase_add_test(tc, test_rows_come_back_as_they_went_in);
 	tcase_add_test(tc, test_each_date_is_stored_once);
+	tcase_add_test(tc, test_thousands_of_dates_each_row_keeps_its_own);
 	tcase_add_test(tc, test_type_codes_order_as_their_names);
 	tcase_add_test(tc, test_damaged_bytes_are_refused);
 	suite_add_tcase(s, tc);
