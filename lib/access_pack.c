@@ -66,11 +66,15 @@ static int put_varint(sfa_buf *out, uint64_t v)
 }
 
 /* The distinct texts of a user's rows, in order of first use, with an
- * open-addressing index by content (slot holds index + 1, 0 for free;
- * nslots a power of two, at least twice n).  Most users have a handful of
+ * open-addressing index by content once there are more than FEW_TEXTS
+ * (slot holds index + 1, 0 for free; nslots a power of two, at least
+ * twice n).  Most users have a handful of
  * dates, but an integration user may hold thousands of assignments with
  * as many dates, and a search through them for every row would be
  * quadratic. */
+/* Up to this many texts are searched one by one; the index starts after. */
+#define FEW_TEXTS 8
+
 typedef struct texts {
 	const char **v;
 	size_t n, cap;
@@ -111,7 +115,7 @@ static int texts_grow(texts *t)
 		t->v = v;
 		t->cap = cap;
 	}
-	if (2 * (t->n + 1) <= t->nslots)
+	if (t->n + 1 <= FEW_TEXTS || 2 * (t->n + 1) <= t->nslots)
 		return 0;
 	while (2 * (t->n + 1) > nslots)
 		nslots *= 2;
@@ -128,18 +132,23 @@ static int texts_grow(texts *t)
  * A row's texts are often the very pointers of the row before's. */
 static size_t text_ref(texts *t, const char *s)
 {
-	size_t *slot;
+	size_t *slot, i;
 
 	if (!s)
 		return 0;
 	if (t->n && t->v[t->n - 1] == s)
 		return t->n;
-	if (t->nslots && *(slot = text_slot(t, s)))
+	if (t->n <= FEW_TEXTS) {
+		for (i = 0; i < t->n; i++)
+			if (t->v[i] == s || strcmp(t->v[i], s) == 0)
+				return i + 1;
+	} else if (*(slot = text_slot(t, s)))
 		return *slot;
 	if (texts_grow(t))
 		return (size_t)-1;
 	t->v[t->n++] = s;
-	*text_slot(t, s) = t->n;
+	if (t->nslots)
+		*text_slot(t, s) = t->n;
 	return t->n;
 }
 
