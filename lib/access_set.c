@@ -149,27 +149,6 @@ static int witem_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* The user's rows of the previous snapshot into w->prev_set. */
-static int read_prev(sfa_access_writer *w, long long user_id, sfa_err *err)
-{
-	int rc;
-
-	w->prev_set.n = 0;
-	sqlite3_bind_int64(w->prev_of, 2, user_id);
-	rc = sqlite3_step(w->prev_of);
-	if (rc == SQLITE_ROW)
-		rc = sfa_access_unpack(
-		    sqlite3_column_blob(w->prev_of, 0),
-		    (size_t)sqlite3_column_bytes(w->prev_of, 0), &w->prev_set,
-		    err);
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = sfa_store_sqlerr(w->st, err, "storing access rows");
-	sqlite3_reset(w->prev_of);
-	return rc;
-}
-
 static const char *text_of(const sfa_access_writer *w, size_t ref)
 {
 	return ref ? w->arena.data + ref - 1 : NULL;
@@ -220,7 +199,8 @@ int sfa_access_writer_flush(sfa_access_writer *w, long long user_id,
 		w->out = o;
 		w->out_cap = w->n;
 	}
-	if (w->prev_of && (rc = read_prev(w, user_id, err)))
+	if (w->prev_of && (rc = sfa_access_set_read(w->st, w->prev_of, user_id,
+						    &w->prev_set, err)))
 		return rc;
 	for (i = 0; i < w->n; i++) {
 		sfa_access_item *o;

@@ -238,16 +238,6 @@ static int id_cmp(const char *a, int an, const char *b, int bn)
 	return (an > bn) - (an < bn);
 }
 
-/* Orders two dates as ORDER BY: NULL first, then bytewise. */
-static int date_cmp(const char *a, const char *b)
-{
-	if (a == b)
-		return 0;
-	if (!a || !b)
-		return a ? 1 : -1;
-	return strcmp(a, b);
-}
-
 static int hrow_cmp(const void *x, const void *y)
 {
 	const struct hrow *a = x, *b = y;
@@ -261,9 +251,9 @@ static int hrow_cmp(const void *x, const void *y)
 		return a->via_type < b->via_type ? -1 : 1;
 	if ((c = id_cmp(a->v, a->via.len, b->v, b->via.len)))
 		return c;
-	if ((c = date_cmp(a->asg, b->asg)))
+	if ((c = sfa_store_text_cmp(a->asg, b->asg)))
 		return c;
-	return date_cmp(a->exp, b->exp);
+	return sfa_store_text_cmp(a->exp, b->exp);
 }
 
 /* The index of text t among the set's texts (its items point at them),

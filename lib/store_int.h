@@ -10,6 +10,7 @@
 #include "store.h"
 
 #include <sqlite3.h>
+#include <string.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
 #define SFA_STORE_VERSION 4
@@ -35,6 +36,17 @@ struct sfa_store {
 	 * capture times; NULL means the wall clock. */
 	const char *now;
 };
+
+/* Orders two texts as SQLite's ORDER BY does on BINARY text: NULL first,
+ * then bytewise.  The readers sort a user's rows in C by it. */
+static inline int sfa_store_text_cmp(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a || !b)
+		return a ? 1 : -1;
+	return strcmp(a, b);
+}
 
 /* Turns a failed SQLite call into an sfa_err: SQLITE_BUSY/LOCKED become
  * SFA_EBUSY naming the store, anything else SFA_ESTORE with SQLite's
