@@ -45,15 +45,34 @@ static void put_blocks(sfa_hashwrite *h, int nblocks, char **text,
 	free(buf);
 }
 
+/* Asserts that the file (out, nout bytes) is text (total bytes) and that
+ * d is its size and SHA-256. */
+static void expect_written(const char *out, size_t nout, const char *text,
+			   size_t total, const sfa_file_digest *d)
+{
+	char hex[65];
+	long long bytes;
+	sfa_sha256 *sha;
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	ck_assert_uint_eq(nout, total);
+	ck_assert_int_eq(memcmp(out, text, total), 0);
+	ck_assert_int_eq(sfa_sha256_new(&sha, &err), 0);
+	ck_assert_int_eq(sfa_sha256_update(sha, text, total, &err), 0);
+	ck_assert_int_eq(sfa_sha256_final(sha, hex, &bytes, &err), 0);
+	sfa_sha256_free(sha);
+	ck_assert_int_eq(d->bytes, (long long)total);
+	ck_assert_str_eq(d->sha256, hex);
+}
+
 START_TEST(test_blocks_are_written_in_order_with_their_size_and_sha256)
 {
-	char *buf = NULL, *text, hex[65];
+	char *buf = NULL, *text;
 	size_t n = 0, total;
-	long long bytes;
 	FILE *f = open_memstream(&buf, &n);
 	sfa_file_digest d = {0, ""};
 	sfa_hashwrite *h;
-	sfa_sha256 *sha;
 	sfa_err err;
 
 	sfa_err_clear(&err);
@@ -63,14 +82,7 @@ START_TEST(test_blocks_are_written_in_order_with_their_size_and_sha256)
 	ck_assert_int_eq(sfa_hashwrite_finish(h, &d, &err), 0);
 	sfa_hashwrite_free(h);
 	fclose(f);
-	ck_assert_uint_eq(n, total);
-	ck_assert_int_eq(memcmp(buf, text, total), 0);
-	ck_assert_int_eq(sfa_sha256_new(&sha, &err), 0);
-	ck_assert_int_eq(sfa_sha256_update(sha, text, total, &err), 0);
-	ck_assert_int_eq(sfa_sha256_final(sha, hex, &bytes, &err), 0);
-	sfa_sha256_free(sha);
-	ck_assert_int_eq(d.bytes, (long long)total);
-	ck_assert_str_eq(d.sha256, hex);
+	expect_written(buf, n, text, total, &d);
 	free(text);
 	free(buf);
 }
@@ -104,13 +116,11 @@ START_TEST(test_many_small_puts_and_one_huge_put_are_a_plain_write)
 {
 	const size_t nsmall = 1000, huge = (size_t)16 << 20;
 	const size_t total = nsmall * (nsmall + 1) / 2 + huge;
-	char *text = malloc(total), *out = NULL, *buf = NULL, hex[65];
+	char *text = malloc(total), *out = NULL, *buf = NULL;
 	size_t nout = 0, cap = 0, off = 0, k;
 	FILE *f = open_memstream(&out, &nout);
 	sfa_file_digest d = {0, ""};
-	long long bytes;
 	sfa_hashwrite *h;
-	sfa_sha256 *sha;
 	sfa_err err;
 
 	sfa_err_clear(&err);
@@ -130,14 +140,7 @@ START_TEST(test_many_small_puts_and_one_huge_put_are_a_plain_write)
 	sfa_hashwrite_free(h);
 	free(buf);
 	fclose(f);
-	ck_assert_uint_eq(nout, total);
-	ck_assert_int_eq(memcmp(out, text, total), 0);
-	ck_assert_int_eq(sfa_sha256_new(&sha, &err), 0);
-	ck_assert_int_eq(sfa_sha256_update(sha, text, total, &err), 0);
-	ck_assert_int_eq(sfa_sha256_final(sha, hex, &bytes, &err), 0);
-	sfa_sha256_free(sha);
-	ck_assert_int_eq(d.bytes, (long long)total);
-	ck_assert_str_eq(d.sha256, hex);
+	expect_written(out, nout, text, total, &d);
 	free(text);
 	free(out);
 }
