@@ -42,6 +42,11 @@ int sfa_buf_append(sfa_buf *b, const void *p, size_t n)
 	return 0;
 }
 
+int sfa_buf_reserve(sfa_buf *b, size_t n)
+{
+	return grow(b, b->len + n);
+}
+
 int sfa_buf_puts(sfa_buf *b, const char *s)
 {
 	return sfa_buf_append(b, s, strlen(s));

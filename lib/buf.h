@@ -17,6 +17,9 @@ typedef struct sfa_buf {
 /* Each returns 0 or SFA_ENOMEM (leaving the buffer as it was). */
 int sfa_buf_append(sfa_buf *b, const void *p, size_t n);
 int sfa_buf_puts(sfa_buf *b, const char *s);
+/* Makes room for n more bytes (and the NUL) without changing len, for a
+ * writer that measures first and then copies into data + len. */
+int sfa_buf_reserve(sfa_buf *b, size_t n);
 int sfa_buf_printf(sfa_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void sfa_buf_reset(sfa_buf *b);

@@ -27,6 +27,7 @@
 #include "store_sql.h"
 
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,7 @@ struct hrow {
 	struct piece access, via;
 	int assigned, expires;
 	const char *a, *v, *asg, *exp;
+	uint64_t ak, vk; /* the ids' first 8 bytes, big-endian */
 };
 
 struct hash_user {
@@ -160,6 +162,8 @@ struct hash_user {
 	struct piece *texts; /* the set's texts, escaped */
 	size_t ntexts_cap;
 	sfa_buf out; /* the user's lines */
+	const char *type_name[SFA_AT_COUNT];
+	size_t type_len[SFA_AT_COUNT];
 };
 
 static void hash_user_free(struct hash_user *h)
@@ -238,6 +242,29 @@ static int id_cmp(const char *a, int an, const char *b, int bn)
 	return (an > bn) - (an < bn);
 }
 
+/* The first 8 bytes of id piece p (NUL-padded, 0 for NULL) as a
+ * big-endian number: numbers in order are ids in bytewise order, up to
+ * the bytes after the eighth.  Ids of one type share their first three. */
+static uint64_t id_prefix(const char *v, struct piece p)
+{
+	uint64_t k = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		k = k << 8 | (i < p.len ? (unsigned char)v[i] : 0);
+	return k;
+}
+
+/* Ids compared by their prefixes first: equal prefixes of ids that both
+ * are (not NULL) and are longer than 8 bytes leave it to id_cmp(). */
+static int id_order(uint64_t ak, const char *a, int an, uint64_t bk,
+		    const char *b, int bn)
+{
+	if (ak != bk && an >= 0 && bn >= 0)
+		return ak < bk ? -1 : 1;
+	return id_cmp(a, an, b, bn);
+}
+
 static int hrow_cmp(const void *x, const void *y)
 {
 	const struct hrow *a = x, *b = y;
@@ -245,11 +272,12 @@ static int hrow_cmp(const void *x, const void *y)
 
 	if (a->type != b->type)
 		return a->type < b->type ? -1 : 1;
-	if ((c = id_cmp(a->a, a->access.len, b->a, b->access.len)))
+	if ((c = id_order(a->ak, a->a, a->access.len, b->ak, b->a,
+			  b->access.len)))
 		return c;
 	if (a->via_type != b->via_type)
 		return a->via_type < b->via_type ? -1 : 1;
-	if ((c = id_cmp(a->v, a->via.len, b->v, b->via.len)))
+	if ((c = id_order(a->vk, a->v, a->via.len, b->vk, b->v, b->via.len)))
 		return c;
 	if ((c = sfa_store_text_cmp(a->asg, b->asg)))
 		return c;
@@ -326,51 +354,86 @@ static int read_user(struct hash_user *h, const sfa_access_set *set)
 		h->n++;
 	}
 	for (r = 0; r < h->n; r++) {
-		h->rows[r].a = h->arena.data + h->rows[r].access.off;
-		h->rows[r].v = h->arena.data + h->rows[r].via.off;
+		struct hrow *row = &h->rows[r];
+
+		row->a = h->arena.data + row->access.off;
+		row->v = h->arena.data + row->via.off;
+		row->ak = id_prefix(row->a, row->access);
+		row->vk = id_prefix(row->v, row->via);
 	}
 	qsort(h->rows, h->n, sizeof(*h->rows), hrow_cmp);
 	return SQLITE_DONE;
 }
 
-/* Appends piece p (or \N for NULL) and then sep to the user's lines. */
-static int put_out(struct hash_user *h, struct piece p, char sep)
+/* Bytes piece p takes in a line: \N for NULL. */
+static size_t piece_len(struct piece p)
 {
-	if (p.len < 0
-		? sfa_buf_append(&h->out, "\\N", 2)
-		: sfa_buf_append(&h->out, h->arena.data + p.off, (size_t)p.len))
-		return -1;
-	return sfa_buf_append(&h->out, &sep, 1);
+	return p.len < 0 ? 2 : (size_t)p.len;
+}
+
+/* Copies piece p (\N for NULL) and then sep to at; returns the end. */
+static char *copy_piece(char *at, const struct hash_user *h, struct piece p,
+			char sep)
+{
+	if (p.len < 0) {
+		memcpy(at, "\\N", 2);
+		at += 2;
+	} else {
+		memcpy(at, h->arena.data + p.off, (size_t)p.len);
+		at += p.len;
+	}
+	*at++ = sep;
+	return at;
 }
 
 /* Hashes the rows read_user() left in h into md, each line led by the
- * user's Salesforce id (lead, escaped). */
+ * user's Salesforce id (lead, escaped).  The user's lines are measured
+ * first and then copied into place: a line is nine pieces. */
 static int hash_user_rows(struct hash_user *h, EVP_MD_CTX *md,
 			  struct piece lead, long long *rows)
 {
 	static const struct piece none = {0, -1};
-	size_t r;
+	size_t r, need = 0;
+	char *at;
 
-	sfa_buf_reset(&h->out);
 	for (r = 0; r < h->n; r++) {
 		const struct hrow *row = &h->rows[r];
 
-		if (put_out(h, lead, '\t') ||
-		    sfa_buf_puts(&h->out, sfa_access_type_name(row->type)) ||
-		    sfa_buf_append(&h->out, "\t", 1) ||
-		    put_out(h, row->access, '\t') ||
-		    sfa_buf_puts(&h->out,
-				 sfa_access_type_name(row->via_type)) ||
-		    sfa_buf_append(&h->out, "\t", 1) ||
-		    put_out(h, row->via, '\t') ||
-		    put_out(h,
-			    row->assigned < 0 ? none : h->texts[row->assigned],
-			    '\t') ||
-		    put_out(h, row->expires < 0 ? none : h->texts[row->expires],
-			    '\n'))
-			return SQLITE_NOMEM;
-		(*rows)++;
+		need +=
+		    piece_len(lead) + h->type_len[row->type] +
+		    piece_len(row->access) + h->type_len[row->via_type] +
+		    piece_len(row->via) + 7 +
+		    (row->assigned < 0 ? 2
+				       : piece_len(h->texts[row->assigned])) +
+		    (row->expires < 0 ? 2 : piece_len(h->texts[row->expires]));
 	}
+	sfa_buf_reset(&h->out);
+	if (sfa_buf_reserve(&h->out, need))
+		return SQLITE_NOMEM;
+	at = h->out.data;
+	for (r = 0; r < h->n; r++) {
+		const struct hrow *row = &h->rows[r];
+
+		at = copy_piece(at, h, lead, '\t');
+		memcpy(at, h->type_name[row->type], h->type_len[row->type]);
+		at += h->type_len[row->type];
+		*at++ = '\t';
+		at = copy_piece(at, h, row->access, '\t');
+		memcpy(at, h->type_name[row->via_type],
+		       h->type_len[row->via_type]);
+		at += h->type_len[row->via_type];
+		*at++ = '\t';
+		at = copy_piece(at, h, row->via, '\t');
+		at = copy_piece(
+		    at, h, row->assigned < 0 ? none : h->texts[row->assigned],
+		    '\t');
+		at = copy_piece(
+		    at, h, row->expires < 0 ? none : h->texts[row->expires],
+		    '\n');
+	}
+	h->out.len = (size_t)(at - h->out.data);
+	h->out.data[h->out.len] = '\0';
+	*rows += (long long)h->n;
 	EVP_DigestUpdate(md, h->out.data, h->out.len);
 	return SQLITE_DONE;
 }
@@ -385,7 +448,7 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
 	struct hash_user h = {0};
 	sqlite3_stmt *users = NULL, *one = NULL;
 	sfa_access_set set = {0};
-	int rc;
+	int rc, i;
 
 	EVP_DigestUpdate(md, title, sizeof(title) - 1);
 	*rows = 0;
@@ -400,6 +463,10 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
 	if (!(h.names = calloc(NAME_SLOTS, sizeof(*h.names)))) {
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		goto out;
+	}
+	for (i = 0; i < SFA_AT_COUNT; i++) {
+		h.type_name[i] = sfa_access_type_name(i);
+		h.type_len[i] = strlen(h.type_name[i]);
 	}
 	while ((rc = sqlite3_step(users)) == SQLITE_ROW) {
 		struct piece lead;
