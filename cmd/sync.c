@@ -140,9 +140,11 @@ static void print_scans(const sfa_fetch_stats *fs)
 		       s->sobject, s->rows, s->bulk ? "bulk" : "rest",
 		       s->requests, s->ms);
 	}
-	printf("fetch %ld ms (CPU %ld ms), store finish %ld ms (CPU %ld ms)\n",
-	       fs->fetch_ms, fs->fetch_cpu_ms, fs->finish_ms,
-	       fs->finish_cpu_ms);
+	printf("fetch %ld ms (CPU %ld ms), store finish %ld ms (CPU %ld ms:"
+	       " derive %ld, hash %ld, commit %ld)\n",
+	       fs->fetch_ms, fs->fetch_cpu_ms, fs->finish_ms, fs->finish_cpu_ms,
+	       fs->finish_steps.derive_ms, fs->finish_steps.hash_ms,
+	       fs->finish_steps.commit_ms);
 }
 
 typedef struct summary {

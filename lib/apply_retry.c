@@ -6,6 +6,7 @@
  * that did take effect.
  */
 #include "apply_int.h"
+#include "clock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,14 +19,6 @@
 #define DEFAULT_BASE_MS 500
 #define DEFAULT_MAX_MS 30000
 #define DEFAULT_TOTAL_MS 120000
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(long ms)
 {
@@ -104,7 +97,7 @@ static void note_add(sfa_apply_op *op, const char *s)
 int sfa_apply_perform_retrying(struct sfa_apply *a, sfa_apply_op *op,
 			       sfa_apply_attempt_fn fn, void *ud, sfa_err *err)
 {
-	long start = now_ms();
+	long start = sfa_clock_ms();
 	char what[96];
 	int attempt;
 
@@ -126,7 +119,7 @@ int sfa_apply_perform_retrying(struct sfa_apply *a, sfa_apply_op *op,
 		long wait = backoff_ms(a, attempt);
 		int rc;
 
-		if (now_ms() - start + wait > a->total_ms)
+		if (sfa_clock_ms() - start + wait > a->total_ms)
 			break;
 		sfa_err_prefix(&op->err,
 			       "attempt %d of %d failed; retrying after a "

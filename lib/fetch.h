@@ -58,7 +58,8 @@ typedef struct sfa_fetch_stats {
 	long allowed;	/* the budget the plan was held to; 0: none */
 	long fetch_ms;	/* every scan, first request to last row */
 	long finish_ms; /* deriving access, hashing, committing */
-	long fetch_cpu_ms, finish_cpu_ms; /* CPU time of the same */
+	long fetch_cpu_ms, finish_cpu_ms;    /* CPU time of the same */
+	sfa_store_finish_times finish_steps; /* the finish's, step by step */
 } sfa_fetch_stats;
 
 /* Scans every object into a new snapshot of sf's org (sf must be logged

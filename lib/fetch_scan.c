@@ -14,6 +14,7 @@
  * With one connection the scans run one after the other (the baseline).
  */
 #include "bulk.h"
+#include "clock.h"
 #include "fetch.h"
 #include "fetch_int.h"
 #include "http.h"
@@ -21,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { S_FIRST, S_HELD, S_PAGING, S_BULK, S_DONE };
 
@@ -54,24 +54,6 @@ typedef struct fetch {
 	sfa_fetch_row row;
 } fetch;
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* CPU time of the whole process (every thread), for the local processing
- * figure of `sync -v`. */
-static long cpu_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void report(scan *s, int done)
 {
 	if (s->f->progress)
@@ -103,7 +85,7 @@ static int scan_done(scan *s, sfa_err *err)
 	fetch *f = s->f;
 
 	s->state = S_DONE;
-	s->stats->ms = s->first_ms + (s->t_act ? now_ms() - s->t_act : 0);
+	s->stats->ms = s->first_ms + (s->t_act ? sfa_clock_ms() - s->t_act : 0);
 	report(s, 1);
 	if (f->tune.max_connections == 1 && f->approved)
 		return next_in_turn(f, err);
@@ -153,7 +135,7 @@ static int activate(scan *s, sfa_err *err)
 	char *next;
 	int rc;
 
-	s->t_act = now_ms();
+	s->t_act = sfa_clock_ms();
 	if (s->state == S_BULK) {
 		bo.max_records = f->tune.bulk_page;
 		return sfa_bulk_query_start(
@@ -431,19 +413,20 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 	if (rc == 0)
 		rc = sfa_sf_batch_new(&f->batch, sf, f->tune.max_connections,
 				      err);
-	t0 = now_ms();
-	c0 = cpu_ms();
+	t0 = sfa_clock_ms();
+	c0 = sfa_clock_cpu_ms();
 	if (rc == 0)
 		rc = run(f, err);
-	f->stats->fetch_ms = now_ms() - t0;
-	f->stats->fetch_cpu_ms = cpu_ms() - c0;
+	f->stats->fetch_ms = sfa_clock_ms() - t0;
+	f->stats->fetch_cpu_ms = sfa_clock_cpu_ms() - c0;
 	if (rc == 0) {
-		t0 = now_ms();
-		c0 = cpu_ms();
+		t0 = sfa_clock_ms();
+		c0 = sfa_clock_cpu_ms();
 		rc =
 		    sfa_store_finish_snapshot(st, sfa_sf_api_requests(sf), err);
-		f->stats->finish_ms = now_ms() - t0;
-		f->stats->finish_cpu_ms = cpu_ms() - c0;
+		f->stats->finish_ms = sfa_clock_ms() - t0;
+		f->stats->finish_cpu_ms = sfa_clock_cpu_ms() - c0;
+		sfa_store_finish_cpu(st, &f->stats->finish_steps);
 	}
 	if (rc && *snapshot_id)
 		sfa_store_abort_snapshot(st, err->msg);

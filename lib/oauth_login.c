@@ -7,6 +7,7 @@
 #include "oauth_login.h"
 
 #include "auth_oauth.h"
+#include "clock.h"
 #include "secret.h"
 
 #include <arpa/inet.h>
@@ -19,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #define REQUEST_MAX 8192
@@ -165,24 +165,16 @@ const char *sfa_loopback_redirect_uri(const sfa_loopback *l)
 	return l->redirect_uri;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Reads one request head into buf (NUL-terminated) within timeout_ms;
  * returns its length, or -1 when the browser sent no complete head. */
 static long read_head(int c, char *buf, size_t bufsz, long timeout_ms)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = sfa_clock_ms() + timeout_ms;
 	size_t len = 0;
 
 	while (len + 1 < bufsz) {
 		struct pollfd pfd = {c, POLLIN, 0};
-		long left = deadline - now_ms();
+		long left = deadline - sfa_clock_ms();
 		ssize_t r;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
@@ -359,14 +351,14 @@ static int handle(int c, const char *buf, const char *state, char **code,
 int sfa_loopback_wait(sfa_loopback *l, const char *state, long timeout_ms,
 		      char **code, sfa_err *err)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = sfa_clock_ms() + timeout_ms;
 	char buf[REQUEST_MAX];
 	int rc = 1;
 
 	*code = NULL;
 	while (rc == 1) {
 		struct pollfd pfd = {l->fd, POLLIN, 0};
-		long left = deadline - now_ms();
+		long left = deadline - sfa_clock_ms();
 		int c;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {

@@ -47,9 +47,17 @@ int sfa_store_put(sfa_store *st, sfa_obj obj, const char *const *vals,
 		  sfa_err *err);
 
 /* Derives effective access, stores counts, the content hash and the finish
- * time, and commits with status 'complete'.  api_requests is recorded. */
+ * time, and commits with status 'complete'.  api_requests is recorded.
+ * sfa_store_finish_cpu() tells what its steps cost. */
 int sfa_store_finish_snapshot(sfa_store *st, long long api_requests,
 			      sfa_err *err);
+
+/* CPU milliseconds of the last finish's steps (all zero before one):
+ * deriving effective access, the counts and content hash, the commit. */
+typedef struct sfa_store_finish_times {
+	long derive_ms, hash_ms, commit_ms;
+} sfa_store_finish_times;
+void sfa_store_finish_cpu(const sfa_store *st, sfa_store_finish_times *out);
 
 /* Rolls the snapshot's data back and records why it stopped; the snapshot
  * stays 'incomplete'.  Safe to call when no snapshot is open. */

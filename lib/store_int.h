@@ -13,7 +13,10 @@
 #include <string.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SFA_STORE_VERSION 4
+#define SFA_STORE_VERSION 5
+
+/* The most fields of a synced object (objects.h); store.c checks. */
+#define SFA_STORE_MAX_FIELDS 24
 
 /* One slot of the Salesforce-id cache: a direct-mapped table in front of
  * the sfid dictionary, so repeated ids (AssigneeId, GroupId, ...) cost a
@@ -32,9 +35,13 @@ struct sfa_store {
 	sqlite3_stmt *ins[SFA_OBJ_COUNT];
 	sqlite3_stmt *sfid_get, *sfid_put;
 	struct sfa_sfid_slot *cache;
+	/* Per object and field, whether its next id is likely new (store.c
+	 * intern()). */
+	unsigned char likely_new[SFA_OBJ_COUNT][SFA_STORE_MAX_FIELDS];
 	/* Tests pin the clock here (UTC ISO 8601) to get distinct, known
 	 * capture times; NULL means the wall clock. */
 	const char *now;
+	long finish_cpu[3]; /* sfa_store_finish_cpu()'s, in its order */
 };
 
 /* Orders two texts as SQLite's ORDER BY does on BINARY text: NULL first,

@@ -143,7 +143,7 @@
 #define SQL_INS_OAUTH_TOKEN SQL_INS("sf_oauth_token", "?2,?3,?4")
 
 #define SQL_SFID_GET "SELECT id FROM sfid WHERE sfid = ?1"
-#define SQL_SFID_PUT "INSERT INTO sfid (sfid) VALUES (?1)"
+#define SQL_SFID_PUT "INSERT OR IGNORE INTO sfid (sfid) VALUES (?1)"
 
 /* The page cache of a writing connection (store.c says why 16 MB), and
  * the smaller one the derivation's sorts start with (access_rules.c). */
@@ -364,6 +364,27 @@
 	" PRIMARY KEY (snapshot_id, user_id)) WITHOUT ROWID"
 #define SQL_SCHEMA_V4_END "DROP TABLE access", "PRAGMA user_version = 4"
 
+/* Schema version 5: resource_profile joins the profile's owned permission
+ * set through the (snapshot_id, profile_id) index.  With the extra
+ * is_owned_by_profile term SQLite 3.40's planner took the primary key on
+ * snapshot_id alone, scanning every permission set of the snapshot per
+ * profile: 2.2 s for 2,857 profiles and 16,357 permission sets, in every
+ * content hash and report.  Same rows, same JSON. */
+#define SQL_V5_VIEW_PROFILE                                                    \
+	"CREATE VIEW resource_profile AS SELECT p.snapshot_id, 'profile',"    \
+	" s.sfid, p.name, json_object('Id', s.sfid, 'Name', p.name,"          \
+	" 'UserLicenseId', " SFID("p.user_license_id") ", 'License',"         \
+	" (SELECT l.name FROM sf_user_license l WHERE"                        \
+	" l.snapshot_id = p.snapshot_id AND l.id = p.user_license_id),"       \
+	" 'UserType', p.user_type, " PRIV("o") ") FROM sf_profile p"          \
+	" JOIN sfid s ON s.id = p.id LEFT JOIN sf_permission_set o"           \
+	" INDEXED BY sf_permission_set_profile ON"                            \
+	" o.snapshot_id = p.snapshot_id AND o.profile_id = p.id AND"          \
+	" o.is_owned_by_profile = 1"
+#define SQL_SCHEMA_V5                                                          \
+	"DROP VIEW resource_profile", SQL_V5_VIEW_PROFILE,                    \
+		"PRAGMA user_version = 5"
+
 /* ---- access sets (access_set.c) ---- */
 /* ?1 snapshot, ?2 user key, ?3 row count, ?4 the encoding. */
 #define SQL_ACCESS_SET_PUT                                                     \
@@ -404,7 +425,6 @@
 	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid"
 /* ?1 an integer key: its Salesforce id. */
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
-
 
 /* clang-format on */
 

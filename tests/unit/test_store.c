@@ -71,6 +71,39 @@ START_TEST(test_finished_snapshot_is_complete_with_counts_and_hash)
 }
 END_TEST
 
+/* An id's key is the same whichever way intern() guesses: 005B is new
+ * when an assignment names it, and known when its User record comes after
+ * a new user, so the Id field guesses "new" and must fall back to the
+ * lookup.  In the second snapshot every field's first id is known after a
+ * "new" guess. */
+START_TEST(test_an_id_met_again_after_a_wrong_guess_keeps_its_key)
+{
+	static const struct rec recs[] = {
+	    PROFILE("00eP", "Sales"),
+	    PS("0PSreg", F, NULL, NULL),
+	    USER("005A", T, "Standard", "00eP", NULL),
+	    PSA("0Pa1", "005B", "0PSreg", NULL, NULL, "2026-01-01T00:00:00Z"),
+	    USER("005B", T, "Standard", "00eP", NULL),
+	    PSA("0Pa2", "005A", "0PSreg", NULL, NULL, "2026-01-01T00:00:00Z"),
+	};
+	char path[64];
+	sfa_store *st = fx_open(path);
+	long long a = fx_snapshot(st, recs, NREC(recs)), b;
+
+	/* the six records' ids and the profile's license */
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sfid"), 7);
+	ck_assert_int_eq(fx_count(st,
+				  "SELECT count(*) FROM sf_ps_assignment"
+				  " x JOIN sf_user u ON u.snapshot_id ="
+				  " x.snapshot_id AND u.id = x.assignee_id"),
+			 2);
+	b = fx_snapshot(st, recs, NREC(recs));
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sfid"), 7);
+	ck_assert_str_eq(info_of(st, a).hash, info_of(st, b).hash);
+	fx_close(st, path);
+}
+END_TEST
+
 START_TEST(test_store_file_is_created_mode_0600)
 {
 	char path[64];
@@ -557,6 +590,8 @@ static Suite *suite(void)
 	tcase_add_test(tc,
 		       test_finished_snapshot_is_complete_with_counts_and_hash);
 	tcase_add_test(tc, test_store_file_is_created_mode_0600);
+	tcase_add_test(tc,
+		       test_an_id_met_again_after_a_wrong_guess_keeps_its_key);
 	tcase_add_test(tc,
 		       test_same_state_same_hash_and_a_changed_row_changes_it);
 	tcase_add_test(

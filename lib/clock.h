@@ -1,0 +1,14 @@
+/*
+ * clock.h - milliseconds for deadlines, back-off and the timings that
+ * `sync -v` prints.
+ */
+#ifndef SFA_CLOCK_H
+#define SFA_CLOCK_H
+
+/* Monotonic wall-clock milliseconds: only differences mean anything. */
+long sfa_clock_ms(void);
+
+/* CPU milliseconds of the whole process, every thread. */
+long sfa_clock_cpu_ms(void);
+
+#endif
