@@ -376,8 +376,8 @@ static char *copy_piece(char *at, const struct hash_user *h, struct piece p,
 			char sep)
 {
 	if (p.len < 0) {
-		memcpy(at, "\\N", 2);
-		at += 2;
+		*at++ = '\\';
+		*at++ = 'N';
 	} else {
 		memcpy(at, h->arena.data + p.off, (size_t)p.len);
 		at += p.len;
