@@ -20,6 +20,7 @@
 #include "access.h"
 #include "access_pack.h"
 #include "access_sql.h"
+#include "buf.h"
 #include "store_int.h"
 #include "store_sql.h"
 
@@ -169,22 +170,25 @@ struct rules {
 			     GroupMember whose member is a group */
 	/* the user being derived: what rules 7 and 9 start from */
 	mmap seeds, held_ps, held_psg;
-	/* assignments and memberships of users the sync left out, by key */
-	mmap drop_psa, drop_gm;
+	/* assignments and memberships of users the sync left out: their
+	 * Salesforce ids (schema v6), one after another, NUL-terminated */
+	sfa_buf drop_psa, drop_gm;
 };
 
 static void rules_free(struct rules *r)
 {
-	mmap *all[] = {
-	    &r->not_direct, &r->components, &r->role_groups, &r->ras,
-	    &r->parent,	    &r->org_groups, &r->nested,	     &r->app_profile,
-	    &r->app_psg,    &r->app_ps,	    &r->edges,	     &r->drop_psa,
-	    &r->drop_gm,    &r->seeds,	    &r->held_ps,     &r->held_psg};
+	mmap *all[] = {&r->not_direct, &r->components,	&r->role_groups,
+		       &r->ras,	       &r->parent,	&r->org_groups,
+		       &r->nested,     &r->app_profile, &r->app_psg,
+		       &r->app_ps,     &r->edges,	&r->seeds,
+		       &r->held_ps,    &r->held_psg};
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		free(all[i]->t);
 	kset_free(&r->up);
+	sfa_buf_free(&r->drop_psa);
+	sfa_buf_free(&r->drop_gm);
 }
 
 static int nomem(sfa_err *err)
@@ -346,12 +350,24 @@ static int note(mmap *l, long long k)
 	return mm_add(l, k, 0, 0) ? E_MEM : 0;
 }
 
+/* Appends the text of column col of s, with its NUL, to ids. */
+static int note_id(sfa_buf *ids, sqlite3_stmt *s, int col)
+{
+	const unsigned char *id = sqlite3_column_text(s, col);
+
+	if (!id)
+		return 0;
+	return sfa_buf_append(ids, id, (size_t)sqlite3_column_bytes(s, col) + 1)
+		   ? E_MEM
+		   : 0;
+}
+
 /* Skips the rows of users before uid: rows of users the sync left out,
- * or of no user.  With drop, their keys (column id_col) are noted there,
+ * or of no user.  With drop, their ids (column id_col) are noted there,
  * to be deleted after the walk so that they neither linger in the
  * snapshot nor grant access; so are memberships, but not of a member that
  * is a group (rule 7's edges). */
-static int skip(struct rules *r, stream *x, long long uid, mmap *drop,
+static int skip(struct rules *r, stream *x, long long uid, sfa_buf *drop,
 		int id_col)
 {
 	const triple *end;
@@ -360,7 +376,7 @@ static int skip(struct rules *r, stream *x, long long uid, mmap *drop,
 		if (drop &&
 		    (drop != &r->drop_gm ||
 		     !mm_find(&r->edges, sqlite3_column_int64(x->s, 0), &end)))
-			TRY(note(drop, sqlite3_column_int64(x->s, id_col)));
+			TRY(note_id(drop, x->s, id_col));
 		TRY(next(x));
 	}
 	return 0;
@@ -558,21 +574,21 @@ static int derive_user(struct rules *r, sqlite3_stmt *u, stream *a, stream *m,
 				       err);
 }
 
-/* Deletes the rows of keys noted in l with sql (?1 the snapshot, ?2 the
- * row's key). */
-static int drop(sfa_store *st, const char *sql, const mmap *l, sfa_err *err)
+/* Deletes the rows whose ids skip() noted in l with sql (?1 the
+ * snapshot, ?2 the row's id). */
+static int drop(sfa_store *st, const char *sql, const sfa_buf *l, sfa_err *err)
 {
 	const char *what = "dropping rows of unsynced users";
 	sqlite3_stmt *s;
-	size_t i;
+	size_t at;
 	int rc = 0;
 
-	if (l->n == 0)
+	if (l->len == 0)
 		return 0;
 	if ((rc = sfa_store_prep(st, sql, st->snap, &s, what, err)))
 		return rc;
-	for (i = 0; i < l->n && !rc; i++) {
-		sqlite3_bind_int64(s, 2, l->t[i].k);
+	for (at = 0; at < l->len && !rc; at += strlen(l->data + at) + 1) {
+		sqlite3_bind_text(s, 2, l->data + at, -1, SQLITE_STATIC);
 		if (sqlite3_step(s) != SQLITE_DONE)
 			rc = sfa_store_sqlerr(st, err, what);
 		sqlite3_reset(s);

@@ -86,7 +86,9 @@
 	" WHERE e.snapshot_id = ?1 AND " SQL_SEA_APP
 
 /* ---- the large tables, each sorted by user key, then in the order of
- * their own keys (which decides which copy of a repeated row is kept):
+ * their own ids (which decides which copy of a repeated row is kept: by
+ * Salesforce id for assignments and memberships, the same in every store
+ * whatever order the scans delivered them in):
  * the users (Standard and active as 0/1), their assignments, their
  * GroupMember rows, and their OauthTokens with the apps whose Name equals
  * the token's AppName byte for byte. ---- */

@@ -34,18 +34,20 @@ static const char *const v3[] = {SQL_SCHEMA_V3, NULL};
 static const char *const v4[] = {SQL_SCHEMA_V4, NULL};
 static const char *const v4_end[] = {SQL_SCHEMA_V4_END, NULL};
 static const char *const v5[] = {SQL_SCHEMA_V5, NULL};
+static const char *const v6[] = {SQL_SCHEMA_V6, NULL};
 static const struct migration migrations[] = {
     {v1, NULL, NULL}, {v2, NULL, NULL},
     {v3, NULL, NULL}, {v4, sfa_access_set_migrate, v4_end},
-    {v5, NULL, NULL},
+    {v5, NULL, NULL}, {v6, NULL, NULL},
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
 /* Per object: its INSERT and, per field in objects.h order, how the
  * canonical text value is bound: i = Salesforce id (interned in sfid),
- * r = the record's own id when no record refers to it (interned, not
- * cached: see intern()), b = boolean "true"/"false" as 1/0, n = number,
- * t = text as is. */
+ * r = the record's own id that no other record names (interned, for the
+ * access rows that name it, but not cached: see intern()), s = the
+ * record's own id that nothing names, as text (schema v6), b = boolean
+ * "true"/"false" as 1/0, n = number, t = text as is. */
 static const struct raw_table {
 	const char *insert;
 	const char *kinds;
@@ -54,15 +56,15 @@ static const struct raw_table {
     [SFA_OBJ_PROFILE] = {SQL_INS_PROFILE, "itit"},
     [SFA_OBJ_USER_ROLE] = {SQL_INS_USER_ROLE, "itti"},
     [SFA_OBJ_USER] = {SQL_INS_USER, "itttttbtiiitttttt"},
-    [SFA_OBJ_USER_LOGIN] = {SQL_INS_USER_LOGIN, "ribb"},
+    [SFA_OBJ_USER_LOGIN] = {SQL_INS_USER_LOGIN, "sibb"},
     [SFA_OBJ_GROUP] = {SQL_INS_GROUP, "ittti"},
-    [SFA_OBJ_GROUP_MEMBER] = {SQL_INS_GROUP_MEMBER, "riit"},
+    [SFA_OBJ_GROUP_MEMBER] = {SQL_INS_GROUP_MEMBER, "siit"},
     [SFA_OBJ_PERMISSION_SET] = {SQL_INS_PERMISSION_SET, "itttibtbiibbbbb"},
     [SFA_OBJ_PERMISSION_SET_GROUP] = {SQL_INS_PERMISSION_SET_GROUP, "ittt"},
-    [SFA_OBJ_PSG_COMPONENT] = {SQL_INS_PSG_COMPONENT, "rii"},
-    [SFA_OBJ_PS_ASSIGNMENT] = {SQL_INS_PS_ASSIGNMENT, "riiittb"},
+    [SFA_OBJ_PSG_COMPONENT] = {SQL_INS_PSG_COMPONENT, "sii"},
+    [SFA_OBJ_PS_ASSIGNMENT] = {SQL_INS_PS_ASSIGNMENT, "siiittb"},
     [SFA_OBJ_CONNECTED_APP] = {SQL_INS_CONNECTED_APP, "itb"},
-    [SFA_OBJ_SETUP_ENTITY_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS, "riit"},
+    [SFA_OBJ_SETUP_ENTITY_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS, "siit"},
     [SFA_OBJ_OAUTH_TOKEN] = {SQL_INS_OAUTH_TOKEN, "rit"},
 };
 

@@ -34,7 +34,9 @@
  * rows pointing nowhere, so a new id column must be added here (the
  * test_diff gc tests compare content hashes before and after).  The keys
  * inside access sets need no listing: the derivation takes every one of
- * them from a column below of the same snapshot. */
+ * them from a column below of the same snapshot.  The own ids of logins,
+ * memberships, assignments, PSG components and setup entity access are
+ * text in their rows (schema v6), not keys. */
 #define SQL_GC_LIVE_IDS                                                        \
 	"CREATE TEMP TABLE IF NOT EXISTS gc_live (id INTEGER NOT NULL"        \
 	" PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.gc_live;"              \
@@ -48,11 +50,9 @@
 	" UNION ALL SELECT profile_id FROM sf_user"                           \
 	" UNION ALL SELECT user_role_id FROM sf_user"                         \
 	" UNION ALL SELECT manager_id FROM sf_user"                           \
-	" UNION ALL SELECT id FROM sf_user_login"                             \
 	" UNION ALL SELECT user_id FROM sf_user_login"                        \
 	" UNION ALL SELECT id FROM sf_group"                                  \
 	" UNION ALL SELECT related_id FROM sf_group"                          \
-	" UNION ALL SELECT id FROM sf_group_member"                           \
 	" UNION ALL SELECT group_id FROM sf_group_member"                     \
 	" UNION ALL SELECT member_id FROM sf_group_member"                    \
 	" UNION ALL SELECT id FROM sf_permission_set"                         \
@@ -60,15 +60,12 @@
 	" UNION ALL SELECT profile_id FROM sf_permission_set"                 \
 	" UNION ALL SELECT permission_set_group_id FROM sf_permission_set"    \
 	" UNION ALL SELECT id FROM sf_permission_set_group"                   \
-	" UNION ALL SELECT id FROM sf_psg_component"                          \
 	" UNION ALL SELECT permission_set_group_id FROM sf_psg_component"     \
 	" UNION ALL SELECT permission_set_id FROM sf_psg_component"           \
-	" UNION ALL SELECT id FROM sf_ps_assignment"                          \
 	" UNION ALL SELECT assignee_id FROM sf_ps_assignment"                 \
 	" UNION ALL SELECT permission_set_id FROM sf_ps_assignment"           \
 	" UNION ALL SELECT permission_set_group_id FROM sf_ps_assignment"     \
 	" UNION ALL SELECT id FROM sf_connected_app"                          \
-	" UNION ALL SELECT id FROM sf_setup_entity_access"                    \
 	" UNION ALL SELECT parent_id FROM sf_setup_entity_access"             \
 	" UNION ALL SELECT setup_entity_id FROM sf_setup_entity_access"       \
 	" UNION ALL SELECT id FROM sf_oauth_token"                            \

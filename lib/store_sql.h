@@ -385,6 +385,79 @@
 	"DROP VIEW resource_profile", SQL_V5_VIEW_PROFILE,                    \
 		"PRAGMA user_version = 5"
 
+/* Schema version 6: the records nothing refers to (logins, memberships,
+ * assignments, PSG components, setup entity access) keep their Salesforce
+ * id as text in their own row, instead of an sfid key.  Interning an id
+ * costs two B-tree inserts (the sfid table and its index) and stores the
+ * id twice over; for ids that are never looked up again that was a
+ * fifth of the fetch's CPU and no gain in size.  Each table is copied out
+ * with its ids as text and created anew; their sfid rows are left for
+ * `sfaccess gc`.
+ *
+ * The two indexes of sf_user by role and by profile go too: since the
+ * rules run in C (access_rules.c) no statement looks users up by either,
+ * and they cost every User insert (a tenth of the fetch's CPU at 50,000
+ * users). */
+#define SFA_RAW_TEXT_KEY                                                       \
+	"snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE "     \
+	"CASCADE, id TEXT NOT NULL, "
+#define SQL_V6_USER_LOGIN                                                      \
+	"CREATE TABLE sf_user_login (" SFA_RAW_TEXT_KEY                       \
+	"user_id INTEGER, is_frozen INTEGER, is_password_locked INTEGER"      \
+	SFA_RAW_END
+#define SQL_V6_GROUP_MEMBER                                                    \
+	"CREATE TABLE sf_group_member (" SFA_RAW_TEXT_KEY                     \
+	"group_id INTEGER, member_id INTEGER, system_modstamp TEXT"           \
+	SFA_RAW_END
+#define SQL_V6_PSG_COMPONENT                                                   \
+	"CREATE TABLE sf_psg_component (" SFA_RAW_TEXT_KEY                    \
+	"permission_set_group_id INTEGER, permission_set_id INTEGER"          \
+	SFA_RAW_END
+#define SQL_V6_PS_ASSIGNMENT                                                   \
+	"CREATE TABLE sf_ps_assignment (" SFA_RAW_TEXT_KEY                    \
+	"assignee_id INTEGER, permission_set_id INTEGER,"                     \
+	" permission_set_group_id INTEGER, expiration_date TEXT,"             \
+	" system_modstamp TEXT, is_active INTEGER" SFA_RAW_END
+#define SQL_V6_SETUP_ENTITY_ACCESS                                             \
+	"CREATE TABLE sf_setup_entity_access (" SFA_RAW_TEXT_KEY              \
+	"parent_id INTEGER, setup_entity_id INTEGER, setup_entity_type TEXT"  \
+	SFA_RAW_END
+/* Table t (columns after the id: cols; create: its new CREATE TABLE)
+ * copied out, dropped, created anew and filled from the copy. */
+#define SQL_V6_TABLE(t, cols, create)                                          \
+	"CREATE TEMP TABLE v6_copy AS SELECT x.snapshot_id, s.sfid AS id, "   \
+	cols " FROM " t " x JOIN sfid s ON s.id = x.id",                      \
+	    "DROP TABLE " t, create,                                          \
+	    "INSERT INTO " t " SELECT * FROM temp.v6_copy",                   \
+	    "DROP TABLE temp.v6_copy"
+#define SQL_SCHEMA_V6                                                          \
+	SQL_V6_TABLE("sf_user_login",                                         \
+		     "user_id, is_frozen, is_password_locked",                \
+		     SQL_V6_USER_LOGIN),                                      \
+	    "CREATE INDEX sf_user_login_user ON sf_user_login"                \
+	    " (snapshot_id, user_id, is_frozen)",                             \
+	    SQL_V6_TABLE("sf_group_member",                                   \
+			 "group_id, member_id, system_modstamp",              \
+			 SQL_V6_GROUP_MEMBER),                                \
+	    SQL_V6_TABLE("sf_psg_component",                                  \
+			 "permission_set_group_id, permission_set_id",        \
+			 SQL_V6_PSG_COMPONENT),                               \
+	    "CREATE INDEX sf_psg_component_psg ON sf_psg_component"           \
+	    " (snapshot_id, permission_set_group_id, permission_set_id)",     \
+	    SQL_V6_TABLE("sf_ps_assignment",                                  \
+			 "assignee_id, permission_set_id,"                    \
+			 " permission_set_group_id, expiration_date,"         \
+			 " system_modstamp, is_active",                       \
+			 SQL_V6_PS_ASSIGNMENT),                               \
+	    SQL_V6_TABLE("sf_setup_entity_access",                            \
+			 "parent_id, setup_entity_id, setup_entity_type",     \
+			 SQL_V6_SETUP_ENTITY_ACCESS),                         \
+	    "CREATE INDEX sf_setup_entity_access_parent ON"                   \
+	    " sf_setup_entity_access (snapshot_id, parent_id,"                \
+	    " setup_entity_type, setup_entity_id)",                           \
+	    "DROP INDEX sf_user_role_id", "DROP INDEX sf_user_profile",       \
+	    "PRAGMA user_version = 6"
+
 /* ---- access sets (access_set.c) ---- */
 /* ?1 snapshot, ?2 user key, ?3 row count, ?4 the encoding. */
 #define SQL_ACCESS_SET_PUT                                                     \

@@ -198,7 +198,8 @@ START_TEST(test_a_role_cycle_ends_and_each_role_is_above_the_other)
 END_TEST
 
 /* Two rules, or two records, may grant the same row: it is one row, with
- * the dates of the first grant (rule order, then record order). */
+ * the dates of the first grant (rule order, then the order of the
+ * records' Salesforce ids, whatever order they were stored in). */
 START_TEST(test_a_row_granted_twice_keeps_the_first_grants_dates)
 {
 	static const struct rec org[] = {
@@ -219,9 +220,10 @@ START_TEST(test_a_row_granted_twice_keeps_the_first_grants_dates)
 	     "005A group 00Go direct -");
 	ck_assert_int_eq(sfa_store_each_access(st, id, NULL, dates, got, &err),
 			 0);
-	/* 0Pa2 was stored first, so it has the smaller key. */
+	/* 0Pa2 was stored first, but 0Pa1 has the smaller id. */
 	ck_assert_str_eq(got, "group/00Go/2026-03-03T00:00:00Z/-;"
-			      "permission_set/0PSreg/2026-02-02T00:00:00Z/-;");
+			      "permission_set/0PSreg/2026-01-01T00:00:00Z/"
+			      "2027-01-01T00:00:00Z;");
 	fx_close(st, path);
 }
 END_TEST

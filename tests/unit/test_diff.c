@@ -380,7 +380,8 @@ START_TEST(test_gc_keeps_the_newest_complete_and_never_a_newer_incomplete)
 	ck_assert_int_eq(
 	    fx_count(st, "SELECT count(*) FROM sfid WHERE sfid = '0PSonly1'"),
 	    0);
-	ck_assert_int_ge(res.sfids, 2);
+	/* 0PSonly1 at least (assignment ids are text in their rows) */
+	ck_assert_int_ge(res.sfids, 1);
 	ck_assert_int_eq(sfa_store_content_hash(st, 3, after, &n_hash, &err),
 			 0);
 	ck_assert_str_eq(before, after);

@@ -90,15 +90,16 @@ START_TEST(test_an_id_met_again_after_a_wrong_guess_keeps_its_key)
 	sfa_store *st = fx_open(path);
 	long long a = fx_snapshot(st, recs, NREC(recs)), b;
 
-	/* the six records' ids and the profile's license */
-	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sfid"), 7);
+	/* the profile, its license, the permission set and the two users:
+	 * assignment ids are text in their rows */
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sfid"), 5);
 	ck_assert_int_eq(fx_count(st,
 				  "SELECT count(*) FROM sf_ps_assignment"
 				  " x JOIN sf_user u ON u.snapshot_id ="
 				  " x.snapshot_id AND u.id = x.assignee_id"),
 			 2);
 	b = fx_snapshot(st, recs, NREC(recs));
-	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sfid"), 7);
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sfid"), 5);
 	ck_assert_str_eq(info_of(st, a).hash, info_of(st, b).hash);
 	fx_close(st, path);
 }
@@ -305,6 +306,80 @@ static long long to_v1_access(sfa_store *st)
 	return rows;
 }
 
+/* Table t (columns after the id: cols) back to sfid keys as its id. */
+#define UNDO_TEXT_IDS(t, cols)                                                 \
+	"INSERT OR IGNORE INTO sfid (sfid) SELECT id FROM " t ";"              \
+	"CREATE TEMP TABLE undo AS SELECT x.snapshot_id, s.id AS id, " cols    \
+	" FROM " t " x JOIN sfid s ON s.sfid = x.id;"                          \
+	"DROP TABLE " t ";"                                                    \
+	"CREATE TABLE " t " AS SELECT * FROM temp.undo;"                       \
+	"DROP TABLE temp.undo;"
+
+/* Undoes schema versions 6 and 5: the own ids of five tables back to sfid
+ * keys, the indexes of users by role and profile and the v1 profile view
+ * back. */
+static void to_v4(sfa_store *st)
+{
+	ck_assert_int_eq(
+	    sqlite3_exec(
+		st->db,
+		UNDO_TEXT_IDS("sf_user_login",
+			      "user_id, is_frozen, is_password_locked")
+		    UNDO_TEXT_IDS("sf_group_member",
+				  "group_id, member_id, system_modstamp")
+			UNDO_TEXT_IDS("sf_psg_component",
+				      "permission_set_group_id, "
+				      "permission_set_id") UNDO_TEXT_IDS("sf_"
+									 "ps_"
+									 "assig"
+									 "nmen"
+									 "t",
+									 "assig"
+									 "nee_"
+									 "id, "
+									 "permi"
+									 "ssion"
+									 "_set_"
+									 "id,"
+									 " perm"
+									 "issio"
+									 "n_"
+									 "set_"
+									 "group"
+									 "_id,"
+									 " expi"
+									 "ratio"
+									 "n_"
+									 "date,"
+									 " syst"
+									 "em_"
+									 "modst"
+									 "amp,"
+									 " is_"
+									 "activ"
+									 "e")
+			    UNDO_TEXT_IDS(
+				"sf_setup_entity_access",
+				"parent_id, setup_entity_id,"
+				" setup_entity_type") "CREATE INDEX "
+						      "sf_user_role_id ON "
+						      "sf_user"
+						      " (snapshot_id, "
+						      "user_role_id, "
+						      "user_type);"
+						      "CREATE INDEX "
+						      "sf_user_profile ON "
+						      "sf_user"
+						      " (snapshot_id, "
+						      "profile_id);"
+						      "DROP VIEW "
+						      "resource_"
+						      "profile"
+						      ";" SQL_V1_VIEW_PROFILE,
+		NULL, NULL, NULL),
+	    SQLITE_OK);
+}
+
 START_TEST(test_read_only_open_upgrades_an_older_store)
 {
 	char path[64];
@@ -320,6 +395,10 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 	ck_assert_int_eq(sfa_store_content_hash(st, id, hash, &n_res, &err), 0);
 	rows = to_v1_access(st);
 	ck_assert_int_gt(rows, 0);
+	to_v4(st);
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sf_ps_assignment"
+				      " WHERE typeof(id) = 'integer'"),
+			 1);
 	ck_assert_int_eq(sqlite3_exec(st->db,
 				      "DROP TABLE apply_journal;"
 				      "DROP TABLE user_digest;"
@@ -342,6 +421,17 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 	ck_assert_int_eq(sfa_store_latest_complete(ro, NULL, 0, &latest, &err),
 			 0);
 	ck_assert_int_eq(latest, id);
+	/* Version 6: the records' own ids are text again, as fetched. */
+	ck_assert_int_eq(fx_count(ro, "SELECT count(*) FROM sf_ps_assignment"
+				      " WHERE id = '0Pa1'"),
+			 1);
+	ck_assert_int_eq(fx_count(ro, "SELECT count(*) FROM sf_group_member"
+				      " WHERE id = '011a'"),
+			 1);
+	ck_assert_int_eq(fx_count(ro, "SELECT count(*) FROM sqlite_master"
+				      " WHERE name IN ('sf_user_role_id',"
+				      " 'sf_user_profile')"),
+			 0);
 	ck_assert_int_eq(sqlite3_exec(ro->db,
 				      "SELECT count(*) FROM apply_journal",
 				      NULL, NULL, NULL),
