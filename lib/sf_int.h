@@ -27,7 +27,6 @@ struct sfa_sf {
 /* "Authorization: Bearer TOKEN", malloc'd; free with sfa_secret_free(). */
 char *sfa_sf__bearer_header(const sfa_session *s);
 
-
 /* A 401 answered a call sent with session generation gen.  When gen is
  * still the current session, logs in again (at most 1 + half the requests
  * sent, so a token refused for good cannot loop); when another call has
