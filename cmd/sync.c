@@ -32,7 +32,7 @@ static const char usage[] =
     "                         after the other)\n"
     "  --bulk-threshold N     read objects of more than N rows with Bulk "
     "API 2.0\n"
-    "                         (default 10000; 0 never uses Bulk)\n"
+    "                         (default 8000; 0 never uses Bulk)\n"
     "  --bulk-page-size N     Bulk result rows per request (default "
     "50000)\n"
     "  --max-api-requests N   stop, before spending more, a sync that "
