@@ -5,6 +5,7 @@
  * and the store migration that moves a v3 access table into sets.
  */
 #include "access_pack.h"
+#include "stable_sort.h"
 #include "store_int.h"
 #include "store_sql.h"
 
@@ -150,8 +151,10 @@ int sfa_access_writer_add(sfa_access_writer *w, int type, long long access_id,
 }
 
 /* Whether row key x sorts before y (sfa_access_key_cmp()'s order). */
-static int wkey_lt(const struct wkey *x, const struct wkey *y)
+static int wkey_lt(const void *unused, const struct wkey *x,
+		   const struct wkey *y)
 {
+	(void)unused;
 	if (x->type != y->type)
 		return x->type < y->type;
 	if (x->a != y->a)
@@ -161,49 +164,9 @@ static int wkey_lt(const struct wkey *x, const struct wkey *y)
 	return x->v < y->v;
 }
 
-/* Sorts k[0..n) stably, using tmp[0..n), and returns the one that holds
- * the result: repeats of a row stay in the order they were added, the
- * first being the one kept.  Runs of 16 by insertion, then merges; unlike
- * qsort() no call per comparison and no 80-byte row moved per step. */
-static struct wkey *wkey_sort(struct wkey *k, struct wkey *tmp, size_t n)
-{
-	const size_t run = 16;
-	size_t i, j, width;
-
-	for (i = 0; i < n; i += run) {
-		size_t end = i + run < n ? i + run : n;
-
-		for (j = i + 1; j < end; j++) {
-			struct wkey x = k[j];
-			size_t m = j;
-
-			for (; m > i && wkey_lt(&x, &k[m - 1]); m--)
-				k[m] = k[m - 1];
-			k[m] = x;
-		}
-	}
-	for (width = run; width < n; width *= 2) {
-		struct wkey *t;
-
-		for (i = 0; i < n; i += 2 * width) {
-			size_t mid = i + width < n ? i + width : n;
-			size_t end = i + 2 * width < n ? i + 2 * width : n;
-			size_t a = i, b = mid, o = i;
-
-			while (a < mid && b < end)
-				tmp[o++] =
-				    wkey_lt(&k[b], &k[a]) ? k[b++] : k[a++];
-			while (a < mid)
-				tmp[o++] = k[a++];
-			while (b < end)
-				tmp[o++] = k[b++];
-		}
-		t = k;
-		k = tmp;
-		tmp = t;
-	}
-	return k;
-}
+/* Stable: repeats of a row stay in the order they were added, the first
+ * being the one kept. */
+SFA_STABLE_SORT(wkey_sort, struct wkey, const void *, wkey_lt)
 
 static const char *text_of(const sfa_access_writer *w, size_t ref)
 {
@@ -256,7 +219,7 @@ int sfa_access_writer_flush(sfa_access_writer *w, long long user_id,
 		k->via_type = it->via_type;
 		k->i = i;
 	}
-	keys = wkey_sort(w->keys, w->keys + w->cap, w->n);
+	keys = wkey_sort(w->keys, w->keys + w->cap, w->n, NULL);
 	if (w->out_cap < w->n) {
 		sfa_access_item *o = realloc(w->out, w->n * sizeof(*o));
 

@@ -23,6 +23,7 @@
  */
 #include "access_pack.h"
 #include "buf.h"
+#include "stable_sort.h"
 #include "store_int.h"
 #include "store_sql.h"
 
@@ -128,161 +129,244 @@ static int hash_resources(sfa_store *st, EVP_MD_CTX *md, long long id,
 /* ---- the access section ----
  * A user's rows are turned into lines from pieces made once: the type
  * names are constants, each resource key's Salesforce id is looked up
- * once per snapshot (kept in a direct-mapped table like the store's id
- * cache, so memory stays fixed; a collision costs one lookup), and each of
- * the user's few dates is escaped once per user.  A line is then a few
- * copies, rows sort on integer type codes before any text, and the user's
- * lines go to SHA-256 in one call. */
-#define NAME_SLOTS (1u << 16)
+ * once per snapshot, and each of the user's few dates is escaped once per
+ * user.  The rows sort on integers: type codes, the ids' bytes read as
+ * big-endian numbers, and the dates' ranks among the user's dates.  A
+ * line is then a few copies, and the user's lines go to SHA-256 in one
+ * call. */
 
-/* Bytes of the user's arena: at off, len of them; NULL is len < 0. */
+/* The Salesforce id of one key: raw (the sort compares it bytewise) and
+ * escaped (the line has it), as offsets into the names' text; esc_off
+ * is raw_off when the two are the same, as for every real id.  A key
+ * without an sfid row has raw_len < 0: NULL, as a LEFT JOIN would give. */
+struct name {
+	sqlite3_int64 key;
+	uint32_t raw_off, esc_off;
+	int raw_len, esc_len;
+};
+
+/* A row of the user being hashed, as it sorts: the type codes, the ids'
+ * first 18 bytes as three big-endian numbers (zero past an id's end: a
+ * shorter id sorts first, as no id holds a NUL byte), whether via is
+ * NULL (0, sorting first), the dates' ranks (-1 for NULL); then what the
+ * line needs: the names and the dates' indexes among the set's texts. */
+struct hrow {
+	uint64_t a0, a1, v0, v1;
+	uint32_t a2, v2;
+	int asg_rank, exp_rank;
+	unsigned char type, via_type, has_via;
+	uint32_t an, vn;
+	int asg, exp;
+};
+
+/* Bytes of the user's arena: at off, len of them. */
 struct piece {
 	size_t off;
 	int len;
 };
 
-/* A row of the user being hashed: the type codes, the ids as pieces and
- * the dates as indexes into the set's texts (-1 for NULL).  For sorting,
- * a[] and v[] point at the ids once the arena stops growing, and the
- * dates' raw texts are the set's. */
-struct hrow {
-	int type, via_type;
-	struct piece access, via;
-	int assigned, expires;
-	const char *a, *v, *asg, *exp;
-	uint64_t ak, vk; /* the ids' first 8 bytes, big-endian */
-};
-
 struct hash_user {
-	struct sfa_sfid_slot *names; /* NAME_SLOTS, by integer key */
-	sqlite3_stmt *sfid;	     /* SQL_HASH_SFID */
-	sfa_buf arena;		     /* the user's ids and escaped texts */
-	struct hrow *rows;
+	sqlite3_stmt *sfid; /* SQL_HASH_SFID */
+	struct name *names; /* every key met so far, in the order met */
+	size_t nnames, names_cap;
+	uint32_t *slots; /* open addressing: index into names + 1, 0 free */
+	size_t nslots;
+	sfa_buf text; /* the names' ids */
+	struct hrow *rows, *tmp;
 	size_t n, cap;
-	struct piece *texts; /* the set's texts, escaped */
+	struct piece *texts;  /* the set's texts, escaped */
+	int *rank;	      /* the set's texts' ranks in text order */
+	const char **by_text; /* the set's texts, sorted */
 	size_t ntexts_cap;
-	sfa_buf out; /* the user's lines */
+	sfa_buf arena; /* the user's escaped texts */
+	sfa_buf out;   /* the user's lines */
 	const char *type_name[SFA_AT_COUNT];
 	size_t type_len[SFA_AT_COUNT];
 };
 
 static void hash_user_free(struct hash_user *h)
 {
-	free(h->names);
 	sqlite3_finalize(h->sfid);
-	sfa_buf_free(&h->arena);
+	free(h->names);
+	free(h->slots);
+	sfa_buf_free(&h->text);
 	free(h->rows);
+	free(h->tmp);
 	free(h->texts);
+	free(h->rank);
+	free(h->by_text);
+	sfa_buf_free(&h->arena);
 	sfa_buf_free(&h->out);
 }
 
-/* Appends v (n bytes) to the arena escaped as a field, without its
- * separator, as piece p.  SQLITE_OK or SQLITE_NOMEM. */
-static int put_piece(struct hash_user *h, const char *v, size_t n,
-		     struct piece *p)
+static size_t slot_of(const struct hash_user *h, sqlite3_int64 k)
 {
-	size_t at = h->arena.len;
+	return (size_t)(((sqlite3_uint64)k * 0x9E3779B97F4A7C15ull) >> 32) &
+	       (h->nslots - 1);
+}
 
-	if (put_escaped(&h->arena, (const unsigned char *)v, (int)n))
+/* Doubles the slots (or makes the first 4096) and places every name. */
+static int grow_slots(struct hash_user *h)
+{
+	size_t n = h->nslots ? 2 * h->nslots : 4096, i;
+	uint32_t *s = calloc(n, sizeof(*s));
+
+	if (!s)
 		return SQLITE_NOMEM;
-	p->off = at;
-	p->len = (int)(h->arena.len - at);
+	free(h->slots);
+	h->slots = s;
+	h->nslots = n;
+	for (i = 0; i < h->nnames; i++) {
+		size_t at = slot_of(h, h->names[i].key);
+
+		while (h->slots[at])
+			at = (at + 1) & (n - 1);
+		h->slots[at] = (uint32_t)i + 1;
+	}
 	return SQLITE_OK;
 }
 
-/* The Salesforce id of key k as piece p; a key with none (via_id 0 of a
- * direct row) is NULL, as a LEFT JOIN would give.  Only ids that need no
- * escaping are kept in the table, so a kept id is copied as it is. */
-static int put_sfid(struct hash_user *h, sqlite3_int64 k, struct piece *p)
+/* Reads key k's Salesforce id from sfid into a new name, placed at slot
+ * at.  SQLITE_OK, SQLITE_NOMEM or SQLite's error. */
+static int add_name(struct hash_user *h, sqlite3_int64 k, size_t at)
 {
-	struct sfa_sfid_slot *slot =
-	    &h->names[(sqlite3_uint64)k * 0x9E3779B97F4A7C15ull >> 48];
+	struct name *nm;
 	const char *v;
 	int rc, n;
 
-	p->off = 0;
-	p->len = -1;
-	if (k <= 0) /* sfid keys start at 1 */
-		return SQLITE_OK;
-	if (slot->key == k) {
-		n = (int)strlen(slot->id);
-		p->off = h->arena.len;
-		p->len = n;
-		return sfa_buf_append(&h->arena, slot->id, (size_t)n)
-			   ? SQLITE_NOMEM
-			   : SQLITE_OK;
+	if (h->nnames == h->names_cap) {
+		size_t cap = h->names_cap ? 2 * h->names_cap : 1024;
+		struct name *p = cap < UINT32_MAX
+				     ? realloc(h->names, cap * sizeof(*p))
+				     : NULL;
+
+		if (!p)
+			return SQLITE_NOMEM;
+		h->names = p;
+		h->names_cap = cap;
 	}
+	nm = &h->names[h->nnames];
+	nm->key = k;
+	nm->raw_len = nm->esc_len = -1;
+	nm->raw_off = nm->esc_off = 0;
 	sqlite3_bind_int64(h->sfid, 1, k);
-	if ((rc = sqlite3_step(h->sfid)) == SQLITE_ROW) {
-		v = (const char *)sqlite3_column_text(h->sfid, 0);
+	if ((rc = sqlite3_step(h->sfid)) == SQLITE_ROW &&
+	    (v = (const char *)sqlite3_column_text(h->sfid, 0))) {
 		n = sqlite3_column_bytes(h->sfid, 0);
-		rc = v ? put_piece(h, v, (size_t)n, p) : SQLITE_OK;
-		if (v && rc == SQLITE_OK && p->len == n &&
-		    (size_t)n < sizeof(slot->id)) {
-			slot->key = k;
-			memcpy(slot->id, v, (size_t)n + 1);
+		if (h->text.len + 2 * (size_t)n + 2 > UINT32_MAX) {
+			sqlite3_reset(h->sfid);
+			return SQLITE_NOMEM;
 		}
-	} else if (rc == SQLITE_DONE)
-		rc = SQLITE_OK;
+		nm->raw_off = nm->esc_off = (uint32_t)h->text.len;
+		if (sfa_buf_append(&h->text, v, (size_t)n) ||
+		    put_escaped(&h->text, (const unsigned char *)v, n)) {
+			sqlite3_reset(h->sfid);
+			return SQLITE_NOMEM;
+		}
+		nm->raw_len = n;
+		nm->esc_len = (int)(h->text.len - nm->raw_off) - n;
+		if (nm->esc_len == n &&
+		    memcmp(h->text.data + nm->raw_off,
+			   h->text.data + nm->raw_off + n, (size_t)n) == 0) {
+			h->text.len -= (size_t)n; /* the same: one copy */
+			h->text.data[h->text.len] = '\0';
+		} else {
+			nm->esc_off = nm->raw_off + (uint32_t)n;
+		}
+	}
 	sqlite3_reset(h->sfid);
-	return rc;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc;
+	h->slots[at] = (uint32_t)++h->nnames;
+	return SQLITE_OK;
 }
 
-/* Orders two ids (n bytes each, NULL first) bytewise: SQLite's ORDER BY
- * on BINARY text.  Salesforce ids need no escaping, so their escaped
- * pieces compare as the ids. */
-static int id_cmp(const char *a, int an, const char *b, int bn)
+/* The index in names of key k, read from sfid the first time.  Keys of
+ * every user's rows are few (the org's groups, permission sets, roles,
+ * ...), so each is read once per snapshot. */
+static int name_of(struct hash_user *h, sqlite3_int64 k, uint32_t *out)
 {
-	int c;
+	size_t at;
+	int rc;
 
-	if (an < 0 || bn < 0)
-		return (an >= 0) - (bn >= 0);
-	if ((c = memcmp(a, b, (size_t)(an < bn ? an : bn))) != 0)
-		return c;
-	return (an > bn) - (an < bn);
+	if (2 * (h->nnames + 1) > h->nslots && (rc = grow_slots(h)))
+		return rc;
+	for (at = slot_of(h, k); h->slots[at]; at = (at + 1) & (h->nslots - 1))
+		if (h->names[h->slots[at] - 1].key == k) {
+			*out = h->slots[at] - 1;
+			return SQLITE_OK;
+		}
+	if ((rc = add_name(h, k, at)))
+		return rc;
+	*out = (uint32_t)h->nnames - 1;
+	return SQLITE_OK;
 }
 
-/* The first 8 bytes of id piece p (NUL-padded, 0 for NULL) as a
- * big-endian number: numbers in order are ids in bytewise order, up to
- * the bytes after the eighth.  Ids of one type share their first three. */
-static uint64_t id_prefix(const char *v, struct piece p)
+/* Bytes i.. of name nm's raw id as a big-endian number of w bytes, zero
+ * past its end. */
+static uint64_t id_bytes(const struct hash_user *h, const struct name *nm,
+			 int i, int w)
 {
+	const unsigned char *v =
+	    (const unsigned char *)h->text.data + nm->raw_off;
 	uint64_t k = 0;
-	int i;
+	int j;
 
-	for (i = 0; i < 8; i++)
-		k = k << 8 | (i < p.len ? (unsigned char)v[i] : 0);
+	for (j = i; j < i + w; j++)
+		k = k << 8 | (j < nm->raw_len ? v[j] : 0);
 	return k;
 }
 
-/* Ids compared by their prefixes first: equal prefixes of ids that both
- * are (not NULL) and are longer than 8 bytes leave it to id_cmp(). */
-static int id_order(uint64_t ak, const char *a, int an, uint64_t bk,
-		    const char *b, int bn)
+/* Orders two names whose first 18 bytes are equal: by the bytes after,
+ * then by length. */
+static int name_tail_cmp(const struct hash_user *h, uint32_t a, uint32_t b)
 {
-	if (ak != bk && an >= 0 && bn >= 0)
-		return ak < bk ? -1 : 1;
-	return id_cmp(a, an, b, bn);
+	const struct name *x = &h->names[a], *y = &h->names[b];
+	int n = x->raw_len < y->raw_len ? x->raw_len : y->raw_len, c;
+
+	if (n > 18 &&
+	    (c = memcmp(h->text.data + x->raw_off + 18,
+			h->text.data + y->raw_off + 18, (size_t)(n - 18))))
+		return c;
+	return (x->raw_len > y->raw_len) - (x->raw_len < y->raw_len);
 }
 
-static int hrow_cmp(const void *x, const void *y)
+/* Whether row x sorts before row y: (type, access id, via type, via id,
+ * assigned_at, expires_at), ids and dates bytewise, NULL first. */
+static int hrow_lt(const struct hash_user *h, const struct hrow *x,
+		   const struct hrow *y)
 {
-	const struct hrow *a = x, *b = y;
 	int c;
 
-	if (a->type != b->type)
-		return a->type < b->type ? -1 : 1;
-	if ((c = id_order(a->ak, a->a, a->access.len, b->ak, b->a,
-			  b->access.len)))
-		return c;
-	if (a->via_type != b->via_type)
-		return a->via_type < b->via_type ? -1 : 1;
-	if ((c = id_order(a->vk, a->v, a->via.len, b->vk, b->v, b->via.len)))
-		return c;
-	if ((c = sfa_store_text_cmp(a->asg, b->asg)))
-		return c;
-	return sfa_store_text_cmp(a->exp, b->exp);
+	if (x->type != y->type)
+		return x->type < y->type;
+	if (x->a0 != y->a0)
+		return x->a0 < y->a0;
+	if (x->a1 != y->a1)
+		return x->a1 < y->a1;
+	if (x->a2 != y->a2)
+		return x->a2 < y->a2;
+	if (x->an != y->an && (c = name_tail_cmp(h, x->an, y->an)))
+		return c < 0;
+	if (x->via_type != y->via_type)
+		return x->via_type < y->via_type;
+	if (x->has_via != y->has_via)
+		return x->has_via < y->has_via;
+	if (x->v0 != y->v0)
+		return x->v0 < y->v0;
+	if (x->v1 != y->v1)
+		return x->v1 < y->v1;
+	if (x->v2 != y->v2)
+		return x->v2 < y->v2;
+	if (x->has_via && x->vn != y->vn &&
+	    (c = name_tail_cmp(h, x->vn, y->vn)))
+		return c < 0;
+	if (x->asg_rank != y->asg_rank)
+		return x->asg_rank < y->asg_rank;
+	return x->exp_rank < y->exp_rank;
 }
+
+SFA_STABLE_SORT(sort_hrows, struct hrow, const struct hash_user *, hrow_lt)
 
 /* The index of text t among the set's texts (its items point at them),
  * -1 for NULL.  The texts lie in one buffer in index order, so a binary
@@ -304,108 +388,163 @@ static int text_index(const sfa_access_set *set, const char *t)
 	return -1;
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Escapes the set's texts into h->texts and ranks them: equal texts get
+ * equal ranks, a text after another a higher one. */
+static int read_texts(struct hash_user *h, const sfa_access_set *set)
+{
+	size_t t, ntexts = set->ntexts;
+
+	if (ntexts > h->ntexts_cap) {
+		struct piece *p = realloc(h->texts, ntexts * sizeof(*p));
+		int *r = p ? realloc(h->rank, ntexts * sizeof(*r)) : NULL;
+		const char **b =
+		    r ? realloc(h->by_text, ntexts * sizeof(*b)) : NULL;
+
+		if (p)
+			h->texts = p;
+		if (r)
+			h->rank = r;
+		if (!b)
+			return SQLITE_NOMEM;
+		h->by_text = b;
+		h->ntexts_cap = ntexts;
+	}
+	sfa_buf_reset(&h->arena);
+	for (t = 0; t < ntexts; t++) {
+		size_t at = h->arena.len;
+
+		if (put_escaped(&h->arena, (const unsigned char *)set->strs[t],
+				(int)strlen(set->strs[t])))
+			return SQLITE_NOMEM;
+		h->texts[t].off = at;
+		h->texts[t].len = (int)(h->arena.len - at);
+		h->by_text[t] = set->strs[t];
+	}
+	if (ntexts > 1)
+		qsort(h->by_text, ntexts, sizeof(*h->by_text), str_cmp);
+	for (t = 0; t < ntexts; t++)
+		h->rank[text_index(set, h->by_text[t])] =
+		    t > 0 && strcmp(h->by_text[t - 1], h->by_text[t]) == 0
+			? h->rank[text_index(set, h->by_text[t - 1])]
+			: (int)t;
+	return SQLITE_OK;
+}
+
 /* Turns the rows of one user (set) into h's rows, sorted in hash order.
  * Returns SQLITE_DONE or an SQLite error code. */
 static int read_user(struct hash_user *h, const sfa_access_set *set)
 {
-	size_t ntexts = set->ntexts;
 	size_t r;
 	int rc;
 
-	sfa_buf_reset(&h->arena);
 	h->n = 0;
 	if (set->n > h->cap) {
 		struct hrow *p = realloc(h->rows, set->n * sizeof(*p));
+		struct hrow *t =
+		    p ? realloc(h->tmp, set->n * sizeof(*t)) : NULL;
 
-		if (!p)
+		if (p)
+			h->rows = p;
+		if (!t)
 			return SQLITE_NOMEM;
-		h->rows = p;
+		h->tmp = t;
 		h->cap = set->n;
 	}
-	if (ntexts > h->ntexts_cap) {
-		struct piece *p = realloc(h->texts, ntexts * sizeof(*p));
-
-		if (!p)
-			return SQLITE_NOMEM;
-		h->texts = p;
-		h->ntexts_cap = ntexts;
-	}
-	for (r = 0; r < ntexts; r++)
-		if ((rc = put_piece(h, set->strs[r], strlen(set->strs[r]),
-				    &h->texts[r])))
-			return rc;
+	if ((rc = read_texts(h, set)))
+		return rc;
 	for (r = 0; r < set->n; r++) {
 		const sfa_access_item *it = &set->items[r];
 		struct hrow *row = &h->rows[h->n];
+		const struct name *a, *v = NULL;
 
-		row->type = it->type;
-		row->via_type = it->via_type;
-		if ((rc = put_sfid(h, it->access_id, &row->access)) ||
-		    (rc = put_sfid(h, it->via_id, &row->via)))
-			return rc;
 		/* Every access row names a resource that is in sfid; a row
 		 * whose access id is not would be dropped by a join. */
-		if (row->access.len < 0)
+		if (it->access_id <= 0)
 			continue;
-		row->assigned = text_index(set, it->assigned_at);
-		row->expires = text_index(set, it->expires_at);
-		row->asg = it->assigned_at;
-		row->exp = it->expires_at;
+		if ((rc = name_of(h, it->access_id, &row->an)) ||
+		    (it->via_id > 0 && (rc = name_of(h, it->via_id, &row->vn))))
+			return rc;
+		a = &h->names[row->an];
+		if (a->raw_len < 0)
+			continue;
+		if (it->via_id > 0 && h->names[row->vn].raw_len >= 0)
+			v = &h->names[row->vn];
+		row->type = (unsigned char)it->type;
+		row->via_type = (unsigned char)it->via_type;
+		row->a0 = id_bytes(h, a, 0, 8);
+		row->a1 = id_bytes(h, a, 8, 8);
+		row->a2 = (uint32_t)id_bytes(h, a, 16, 2);
+		row->has_via = v != NULL;
+		row->v0 = v ? id_bytes(h, v, 0, 8) : 0;
+		row->v1 = v ? id_bytes(h, v, 8, 8) : 0;
+		row->v2 = v ? (uint32_t)id_bytes(h, v, 16, 2) : 0;
+		row->asg = text_index(set, it->assigned_at);
+		row->exp = text_index(set, it->expires_at);
+		row->asg_rank = row->asg < 0 ? -1 : h->rank[row->asg];
+		row->exp_rank = row->exp < 0 ? -1 : h->rank[row->exp];
 		h->n++;
 	}
-	for (r = 0; r < h->n; r++) {
-		struct hrow *row = &h->rows[r];
+	if (sort_hrows(h->rows, h->tmp, h->n, h) == h->tmp) {
+		struct hrow *sorted = h->tmp;
 
-		row->a = h->arena.data + row->access.off;
-		row->v = h->arena.data + row->via.off;
-		row->ak = id_prefix(row->a, row->access);
-		row->vk = id_prefix(row->v, row->via);
+		h->tmp = h->rows;
+		h->rows = sorted;
 	}
-	qsort(h->rows, h->n, sizeof(*h->rows), hrow_cmp);
 	return SQLITE_DONE;
 }
 
-/* Bytes piece p takes in a line: \N for NULL. */
-static size_t piece_len(struct piece p)
+/* Copies v (len bytes; \N when len < 0) and then sep to at; returns the
+ * end. */
+static char *copy_field(char *at, const char *v, int len, char sep)
 {
-	return p.len < 0 ? 2 : (size_t)p.len;
-}
-
-/* Copies piece p (\N for NULL) and then sep to at; returns the end. */
-static char *copy_piece(char *at, const struct hash_user *h, struct piece p,
-			char sep)
-{
-	if (p.len < 0) {
+	if (len < 0) {
 		*at++ = '\\';
 		*at++ = 'N';
 	} else {
-		memcpy(at, h->arena.data + p.off, (size_t)p.len);
-		at += p.len;
+		memcpy(at, v, (size_t)len);
+		at += len;
 	}
 	*at++ = sep;
 	return at;
 }
 
-/* Hashes the rows read_user() left in h into md, each line led by the
- * user's Salesforce id (lead, escaped).  The user's lines are measured
- * first and then copied into place: a line is nine pieces. */
-static int hash_user_rows(struct hash_user *h, EVP_MD_CTX *md,
-			  struct piece lead, long long *rows)
+static size_t field_len(int len)
 {
-	static const struct piece none = {0, -1};
+	return len < 0 ? 2 : (size_t)len;
+}
+
+/* The escaped via id of row r: NULL for a direct row. */
+static const struct name *via_of(const struct hash_user *h,
+				 const struct hrow *r)
+{
+	return r->has_via ? &h->names[r->vn] : NULL;
+}
+
+/* Hashes the rows read_user() left in h into md, each line led by the
+ * user's Salesforce id (lead, lead_len bytes, escaped).  The user's lines
+ * are measured first and then copied into place: a line is nine
+ * fields. */
+static int hash_user_rows(struct hash_user *h, EVP_MD_CTX *md, const char *lead,
+			  int lead_len, long long *rows)
+{
 	size_t r, need = 0;
 	char *at;
 
 	for (r = 0; r < h->n; r++) {
 		const struct hrow *row = &h->rows[r];
+		const struct name *v = via_of(h, row);
 
-		need +=
-		    piece_len(lead) + h->type_len[row->type] +
-		    piece_len(row->access) + h->type_len[row->via_type] +
-		    piece_len(row->via) + 7 +
-		    (row->assigned < 0 ? 2
-				       : piece_len(h->texts[row->assigned])) +
-		    (row->expires < 0 ? 2 : piece_len(h->texts[row->expires]));
+		need += field_len(lead_len) + h->type_len[row->type] +
+			field_len(h->names[row->an].esc_len) +
+			h->type_len[row->via_type] +
+			field_len(v ? v->esc_len : -1) + 7 +
+			field_len(row->asg < 0 ? -1 : h->texts[row->asg].len) +
+			field_len(row->exp < 0 ? -1 : h->texts[row->exp].len);
 	}
 	sfa_buf_reset(&h->out);
 	if (sfa_buf_reserve(&h->out, need))
@@ -413,23 +552,27 @@ static int hash_user_rows(struct hash_user *h, EVP_MD_CTX *md,
 	at = h->out.data;
 	for (r = 0; r < h->n; r++) {
 		const struct hrow *row = &h->rows[r];
+		const struct name *a = &h->names[row->an], *v = via_of(h, row);
 
-		at = copy_piece(at, h, lead, '\t');
-		memcpy(at, h->type_name[row->type], h->type_len[row->type]);
-		at += h->type_len[row->type];
-		*at++ = '\t';
-		at = copy_piece(at, h, row->access, '\t');
-		memcpy(at, h->type_name[row->via_type],
-		       h->type_len[row->via_type]);
-		at += h->type_len[row->via_type];
-		*at++ = '\t';
-		at = copy_piece(at, h, row->via, '\t');
-		at = copy_piece(
-		    at, h, row->assigned < 0 ? none : h->texts[row->assigned],
-		    '\t');
-		at = copy_piece(
-		    at, h, row->expires < 0 ? none : h->texts[row->expires],
-		    '\n');
+		at = copy_field(at, lead, lead_len, '\t');
+		at = copy_field(at, h->type_name[row->type],
+				(int)h->type_len[row->type], '\t');
+		at =
+		    copy_field(at, h->text.data + a->esc_off, a->esc_len, '\t');
+		at = copy_field(at, h->type_name[row->via_type],
+				(int)h->type_len[row->via_type], '\t');
+		at = copy_field(at, v ? h->text.data + v->esc_off : NULL,
+				v ? v->esc_len : -1, '\t');
+		at = copy_field(
+		    at,
+		    row->asg < 0 ? NULL
+				 : h->arena.data + h->texts[row->asg].off,
+		    row->asg < 0 ? -1 : h->texts[row->asg].len, '\t');
+		at = copy_field(
+		    at,
+		    row->exp < 0 ? NULL
+				 : h->arena.data + h->texts[row->exp].off,
+		    row->exp < 0 ? -1 : h->texts[row->exp].len, '\n');
 	}
 	h->out.len = (size_t)(at - h->out.data);
 	h->out.data[h->out.len] = '\0';
@@ -448,6 +591,7 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
 	struct hash_user h = {0};
 	sqlite3_stmt *users = NULL, *one = NULL;
 	sfa_access_set set = {0};
+	sfa_buf lead = {0};
 	int rc, i;
 
 	EVP_DigestUpdate(md, title, sizeof(title) - 1);
@@ -460,27 +604,23 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
 		rc = sfa_store_sqlerr(st, err, what);
 		goto out;
 	}
-	if (!(h.names = calloc(NAME_SLOTS, sizeof(*h.names)))) {
-		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
-		goto out;
-	}
 	for (i = 0; i < SFA_AT_COUNT; i++) {
 		h.type_name[i] = sfa_access_type_name(i);
 		h.type_len[i] = strlen(h.type_name[i]);
 	}
 	while ((rc = sqlite3_step(users)) == SQLITE_ROW) {
-		struct piece lead;
-
 		if ((rc = sfa_access_set_read(
 			 st, one, sqlite3_column_int64(users, 0), &set, err)))
 			goto out;
 		rc = read_user(&h, &set);
+		sfa_buf_reset(&lead);
 		if (rc == SQLITE_DONE &&
-		    (rc = put_piece(&h,
-				    (const char *)sqlite3_column_text(users, 1),
-				    (size_t)sqlite3_column_bytes(users, 1),
-				    &lead)) == SQLITE_OK)
-			rc = hash_user_rows(&h, md, lead, rows);
+		    put_escaped(&lead, sqlite3_column_text(users, 1),
+				sqlite3_column_bytes(users, 1)))
+			rc = SQLITE_NOMEM;
+		if (rc == SQLITE_DONE)
+			rc = hash_user_rows(&h, md, lead.data ? lead.data : "",
+					    (int)lead.len, rows);
 		if (rc != SQLITE_DONE)
 			break;
 	}
@@ -488,6 +628,7 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
 out:
 	hash_user_free(&h);
 	sfa_access_set_free(&set);
+	sfa_buf_free(&lead);
 	sqlite3_finalize(one);
 	sqlite3_finalize(users);
 	return rc;
