@@ -50,19 +50,28 @@ int sfa_access_key_cmp(const sfa_access_item *a, const sfa_access_item *b)
 
 /* ---- writing ---- */
 
-static int put_varint(sfa_buf *out, uint64_t v)
-{
-	unsigned char b[10];
-	size_t n = 0;
+/* The most bytes a varint takes, and a row: a head and five varints. */
+#define VARINT_MAX 10
+#define ROW_MAX (1 + 5 * VARINT_MAX)
 
+/* Writes v at p, 7 bits a byte, low first; returns the end. */
+static unsigned char *varint_to(unsigned char *p, uint64_t v)
+{
 	do {
-		b[n] = (unsigned char)(v & 0x7f);
+		*p = (unsigned char)(v & 0x7f);
 		v >>= 7;
 		if (v)
-			b[n] |= 0x80;
-		n++;
+			*p |= 0x80;
+		p++;
 	} while (v);
-	return sfa_buf_append(out, b, n);
+	return p;
+}
+
+static int put_varint(sfa_buf *out, uint64_t v)
+{
+	unsigned char b[VARINT_MAX];
+
+	return sfa_buf_append(out, b, (size_t)(varint_to(b, v) - b));
 }
 
 /* The distinct texts of a user's rows, in order of first use, with an
@@ -177,6 +186,10 @@ int sfa_access_pack(const sfa_access_item *items, size_t n, sfa_buf *out)
 	 * then stand for. */
 	if (n && text_ref(&t, items[0].first_seen_at) == (size_t)-1)
 		goto out;
+	/* The rows are written in place, into room for the longest. */
+	if (n > ((size_t)-1 - 1) / ROW_MAX ||
+	    sfa_buf_reserve(&rows, n * ROW_MAX))
+		goto out;
 	for (i = 0; i < n; i++) {
 		const sfa_access_item *it = &items[i];
 		size_t a = text_ref(&t, it->assigned_at);
@@ -187,19 +200,25 @@ int sfa_access_pack(const sfa_access_item *items, size_t n, sfa_buf *out)
 				    (a || e ? HAS_DATES : 0) |
 				    (f != 1 ? OTHER_FIRST_SEEN : 0));
 		long long base = it->type == prev_type ? prev_access : 0;
+		unsigned char *p = (unsigned char *)rows.data + rows.len;
 
-		if (a == (size_t)-1 || e == (size_t)-1 || f == (size_t)-1 ||
-		    sfa_buf_append(&rows, &head, 1) ||
-		    put_varint(&rows, zigzag(it->access_id - base)) ||
-		    put_varint(&rows, zigzag(it->via_id - prev_via)) ||
-		    ((head & HAS_DATES) &&
-		     (put_varint(&rows, a) || put_varint(&rows, e))) ||
-		    ((head & OTHER_FIRST_SEEN) && put_varint(&rows, f)))
+		if (a == (size_t)-1 || e == (size_t)-1 || f == (size_t)-1)
 			goto out;
+		*p++ = head;
+		p = varint_to(p, zigzag(it->access_id - base));
+		p = varint_to(p, zigzag(it->via_id - prev_via));
+		if (head & HAS_DATES) {
+			p = varint_to(p, a);
+			p = varint_to(p, e);
+		}
+		if (head & OTHER_FIRST_SEEN)
+			p = varint_to(p, f);
+		rows.len = (size_t)((char *)p - rows.data);
 		prev_type = it->type;
 		prev_access = it->access_id;
 		prev_via = it->via_id;
 	}
+	rows.data[rows.len] = '\0';
 	if (sfa_buf_append(out, &fmt, 1) || put_varint(out, t.n))
 		goto out;
 	for (i = 0; i < t.n; i++) {
