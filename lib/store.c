@@ -16,7 +16,6 @@
 
 /* How long a second writer waits for the first before SFA_EBUSY. */
 #define BUSY_MS 5000
-#define CACHE_SLOTS (1u << 16)
 
 /* Schema migrations: step i takes user_version i to i + 1, statement by
  * statement, its last statement setting the version.  A step whose data
@@ -313,7 +312,7 @@ void sfa_store_free(sfa_store *st)
 	sqlite3_finalize(st->sfid_get);
 	sqlite3_finalize(st->sfid_put);
 	sqlite3_close(st->db);
-	free(st->cache);
+	sfa_sfid_cache_free(st->cache);
 	free(st->path);
 	free(st);
 }
@@ -324,11 +323,10 @@ static int prepare_writers(sfa_store *st, sfa_err *err)
 {
 	int o;
 
-	if (!st->cache &&
-	    !(st->cache = malloc(CACHE_SLOTS * sizeof(*st->cache))))
+	if (!st->cache && !(st->cache = sfa_sfid_cache_new()))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	/* The cache may hold keys of a rolled-back snapshot: start empty. */
-	memset(st->cache, 0, CACHE_SLOTS * sizeof(*st->cache));
+	sfa_sfid_cache_clear(st->cache);
 	for (o = 0; o < SFA_OBJ_COUNT; o++)
 		if (sfa_obj_get((sfa_obj)o)->nfields > SFA_STORE_MAX_FIELDS)
 			return sfa_err_set(err, SFA_EINTERNAL,
@@ -398,16 +396,6 @@ int sfa_store_begin_snapshot(sfa_store *st, const char *org_id,
 	return 0;
 }
 
-static uint32_t fnv1a(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 /* Adds id (n bytes) to sfid unless it is there: *added says which, and
  * *out is the new key when it was added. */
 static int sfid_add(sfa_store *st, const char *id, size_t n, int *added,
@@ -459,15 +447,13 @@ static int intern(sfa_store *st, const char *id, int cached,
 		  unsigned char *likely_new, sqlite3_int64 *out, sfa_err *err)
 {
 	size_t n = strlen(id);
-	struct sfa_sfid_slot *slot = NULL;
+	sfa_sfid_ref ref = {0, 0, 0, 0};
+	long long key;
 	int rc, added = 0, found = 0;
 
-	if (cached && n < sizeof(slot->id)) {
-		slot = &st->cache[fnv1a(id, n) & (CACHE_SLOTS - 1)];
-		if (slot->key && memcmp(slot->id, id, n + 1) == 0) {
-			*out = slot->key;
-			return 0;
-		}
+	if (cached && sfa_sfid_cache_get(st->cache, id, n, &ref, &key)) {
+		*out = key;
+		return 0;
 	}
 	if (*likely_new) {
 		if ((rc = sfid_add(st, id, n, &added, out, err)) ||
@@ -482,10 +468,7 @@ static int intern(sfa_store *st, const char *id, int cached,
 				   "(store %s)",
 				   st->path);
 	*likely_new = (unsigned char)added;
-	if (slot) {
-		slot->key = *out;
-		memcpy(slot->id, id, n + 1);
-	}
+	sfa_sfid_cache_put(st->cache, &ref, *out);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #define SFA_STORE_INT_H
 
 #include "access_pack.h"
+#include "sfid_cache.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -18,15 +19,6 @@
 /* The most fields of a synced object (objects.h); store.c checks. */
 #define SFA_STORE_MAX_FIELDS 24
 
-/* One slot of the Salesforce-id cache: a direct-mapped table in front of
- * the sfid dictionary, so repeated ids (AssigneeId, GroupId, ...) cost a
- * hash and a memcmp instead of an index lookup.  Ids are 15 or 18 chars;
- * longer values bypass the cache. */
-struct sfa_sfid_slot {
-	sqlite3_int64 key;
-	char id[24];
-};
-
 struct sfa_store {
 	sqlite3 *db;
 	char *path;
@@ -34,7 +26,7 @@ struct sfa_store {
 	long long snap; /* the snapshot being written, 0 when none */
 	sqlite3_stmt *ins[SFA_OBJ_COUNT];
 	sqlite3_stmt *sfid_get, *sfid_put;
-	struct sfa_sfid_slot *cache;
+	sfa_sfid_cache *cache;
 	/* Per object and field, whether its next id is likely new (store.c
 	 * intern()). */
 	unsigned char likely_new[SFA_OBJ_COUNT][SFA_STORE_MAX_FIELDS];
