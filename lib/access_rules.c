@@ -621,7 +621,7 @@ int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err)
 	/* A sort takes as much memory as the page cache may (store.c): three
 	 * at once would hold three times that.  They start with a smaller
 	 * cache, which makes them write their runs to files sooner. */
-	if (sqlite3_exec(st->db, SQL_RULES_SORT_CACHE, NULL, NULL, NULL) ||
+	if (sqlite3_exec(st->db, SQL_SORT_CACHE, NULL, NULL, NULL) ||
 	    next(&a) || next(&m) || next(&t) ||
 	    sqlite3_exec(st->db, SQL_STORE_CACHE, NULL, NULL, NULL)) {
 		rc = sfa_store_sqlerr(st, err, what);

@@ -78,13 +78,32 @@ static int put_field(sfa_buf *b, const unsigned char *v, int n, int last)
 
 /* Hashes one line per row of s into md; *rows counts them.  Returns
  * SQLITE_DONE at the end, SQLITE_NOMEM when the line cannot grow, else
- * SQLite's error. */
-static int hash_rows(EVP_MD_CTX *md, sqlite3_stmt *s, sfa_buf *line,
-		     long long *rows)
+ * SQLite's error.
+ *
+ * The first step sorts every row (110 MB of resource lines at 200,000
+ * users) in as much memory as the page cache may hold, which made it the
+ * peak of a sync's memory.  It runs with the derivation's smaller cache
+ * (SQL_SORT_CACHE), so the sort writes its runs to files sooner; the
+ * connection's own is back for the rest. */
+static int hash_rows(sqlite3 *db, EVP_MD_CTX *md, sqlite3_stmt *s,
+		     sfa_buf *line, long long *rows)
 {
-	int rc, i, n = sqlite3_column_count(s);
+	int rc, i, n = sqlite3_column_count(s), cache = 0;
+	char restore[64];
+	sqlite3_stmt *q;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &q, NULL))
+		return sqlite3_errcode(db);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		cache = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	snprintf(restore, sizeof(restore), "PRAGMA cache_size = %d", cache);
+	if (sqlite3_exec(db, SQL_SORT_CACHE, NULL, NULL, NULL))
+		return sqlite3_errcode(db);
+	rc = sqlite3_step(s);
+	if (sqlite3_exec(db, restore, NULL, NULL, NULL))
+		return sqlite3_errcode(db);
+	for (; rc == SQLITE_ROW; rc = sqlite3_step(s)) {
 		sfa_buf_reset(line);
 		for (i = 0; i < n; i++)
 			if (put_field(line, sqlite3_column_text(s, i),
@@ -120,7 +139,7 @@ static int hash_resources(sfa_store *st, EVP_MD_CTX *md, long long id,
 	if ((rc = sfa_store_prep(st, SQL_HASH_RESOURCES, id, &s,
 				 "hashing the snapshot", err)))
 		return rc;
-	rc = hash_rc(st, hash_rows(md, s, &line, rows), err);
+	rc = hash_rc(st, hash_rows(st->db, md, s, &line, rows), err);
 	sfa_buf_free(&line);
 	sqlite3_finalize(s);
 	return rc;

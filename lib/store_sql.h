@@ -146,9 +146,10 @@
 #define SQL_SFID_PUT "INSERT OR IGNORE INTO sfid (sfid) VALUES (?1)"
 
 /* The page cache of a writing connection (store.c says why 16 MB), and
- * the smaller one the derivation's sorts start with (access_rules.c). */
+ * the smaller one that big sorts start with (access_rules.c, the content
+ * hash's resources). */
 #define SQL_STORE_CACHE "PRAGMA cache_size = -16384"
-#define SQL_RULES_SORT_CACHE "PRAGMA cache_size = -4096"
+#define SQL_SORT_CACHE "PRAGMA cache_size = -4096"
 
 /* ---- snapshot lifecycle; ?4 / ?2 pin the clock in tests ---- */
 #define SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
