@@ -2,12 +2,16 @@
  * test_report_hashwrite.c - the report file writer hands blocks to its
  * threads and gets buffers back, writes every byte in order, gives the
  * size and SHA-256 of all of them, and reports a failed write instead of
- * losing it.
+ * losing it; a file on disk gets the same bytes written past the page
+ * cache (O_DIRECT, in whole aligned pieces and a tail), and through it
+ * when the file does not start at an aligned offset or its file system
+ * refuses.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hashwrite.h"
 
@@ -146,6 +150,90 @@ START_TEST(test_many_small_puts_and_one_huge_put_are_a_plain_write)
 }
 END_TEST
 
+/* Reads the file at path whole; *n gets its size. */
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *b;
+	long len;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	ck_assert_int_ge(len, 0);
+	rewind(f);
+	b = malloc((size_t)len + 1);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(fread(b, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	*n = (size_t)len;
+	return b;
+}
+
+/* Writes a header of head bytes with stdio, then through h 9 MiB and 1
+ * byte in blocks of 1 MiB + 1 (more than two stages of 4 MiB, ending in
+ * a tail that is no multiple of 4096), to a file in dir; the file is the
+ * header and the bytes, and d those bytes' size and SHA-256.  With
+ * finish 0, h is freed without finishing: every byte is written all the
+ * same. */
+static void write_file(const char *dir, size_t head, int finish)
+{
+	const size_t total = ((size_t)9 << 20) + 1,
+		     block = ((size_t)1 << 20) + 1;
+	char path[256], *text = malloc(total), *buf = NULL, *out;
+	size_t cap = 0, off, k, nout;
+	sfa_file_digest d = {0, ""};
+	sfa_hashwrite *h;
+	sfa_err err;
+	FILE *f;
+
+	sfa_err_clear(&err);
+	snprintf(path, sizeof(path), "%s/hashwrite-%d-%zu.out", dir,
+		 (int)getpid(), head);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(f = fopen(path, "wb"));
+	for (k = 0; k < head; k++)
+		ck_assert_int_ne(fputc('h', f), EOF);
+	for (k = 0; k < total; k++)
+		text[k] = (char)(((unsigned)k * 2654435761u) >> 24);
+	ck_assert_int_eq(sfa_hashwrite_new(&h, f, &err), 0);
+	for (off = 0; off < total; off += block)
+		put_bytes(h, &buf, &cap, text + off,
+			  total - off < block ? total - off : block);
+	if (finish)
+		ck_assert_int_eq(sfa_hashwrite_finish(h, &d, &err), 0);
+	sfa_hashwrite_free(h);
+	ck_assert_int_eq(fclose(f), 0);
+	out = slurp(path, &nout);
+	ck_assert_uint_eq(nout, head + total);
+	for (k = 0; k < head; k++)
+		ck_assert_int_eq(out[k], 'h');
+	if (finish)
+		expect_written(out + head, nout - head, text, total, &d);
+	else
+		ck_assert_int_eq(memcmp(out + head, text, total), 0);
+	unlink(path);
+	free(out);
+	free(text);
+	free(buf);
+}
+
+START_TEST(test_a_file_on_disk_gets_every_byte_past_the_page_cache)
+{
+	write_file(".", 0, 1);
+	write_file(".", 0, 0);
+}
+END_TEST
+
+START_TEST(test_an_unaligned_start_or_a_file_system_without_it_write_through_it)
+{
+	write_file(".", 100, 1);
+	/* tmpfs takes no O_DIRECT on many kernels */
+	if (access("/dev/shm", W_OK) == 0)
+		write_file("/dev/shm", 0, 1);
+}
+END_TEST
+
 START_TEST(test_nothing_written_is_the_sha256_of_nothing)
 {
 	char *buf = NULL;
@@ -238,6 +326,11 @@ int main(void)
 	tcase_add_test(tc,
 		       test_a_failed_write_is_reported_and_stops_the_writing);
 	tcase_add_test(tc, test_free_without_finish_writes_what_it_holds);
+	tcase_add_test(tc,
+		       test_a_file_on_disk_gets_every_byte_past_the_page_cache);
+	tcase_add_test(
+	    tc,
+	    test_an_unaligned_start_or_a_file_system_without_it_write_through_it);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
