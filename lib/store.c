@@ -552,6 +552,10 @@ int sfa_store_finish_snapshot(sfa_store *st, long long api_requests,
 	if (!st->snap)
 		return sfa_err_set(err, SFA_EINTERNAL,
 				   "store: finish without an open snapshot");
+	/* No more ids come: the id cache's 4 MB go before the finish's sorts
+	 * take theirs, which is when a sync's memory peaks. */
+	sfa_sfid_cache_free(st->cache);
+	st->cache = NULL;
 	memset(st->finish_cpu, 0, sizeof(st->finish_cpu));
 	cpu = sfa_clock_cpu_ms();
 	if ((rc = sfa_access_derive(st, err)))
