@@ -79,9 +79,10 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {if (NR ==
 
 # sync_once STORE ARGS...: one sync under GNU time; prints
 # "requests charged wall user+sys rss_kb longest_scan_ms records access_rows
-# scans_ms fetch_cpu_ms finish_cpu_ms derive_cpu_ms" (scans_ms: all scans,
-# from the first request to the last row; the CPU times as `sync -v` prints
-# them: the fetch parses and stores, the finish derives, hashes, commits).
+# scans_ms fetch_cpu_ms finish_cpu_ms derive_cpu_ms hash_cpu_ms
+# commit_cpu_ms" (scans_ms: all scans, from the first request to the last
+# row; the CPU times as `sync -v` prints them: the fetch parses and stores,
+# the finish derives, hashes, commits).
 sync_once() {
   local store=$1; shift
   rm -f "$store" "$store-wal" "$store-shm"
@@ -96,8 +97,8 @@ sync_once() {
     FILENAME ~ /time$/ && $1 == "TIME" {wall=$2; cpu=$3+$4; rss=$5}
     FILENAME ~ /out$/ && $1 == "scan" {if ($(NF-1) + 0 > longest) longest = $(NF-1) + 0; rows += $3}
     FILENAME ~ /out$/ && /^snapshot .* complete/ {for (i = 1; i <= NF; i++) if ($(i+1) == "access") acc = $i}
-    FILENAME ~ /out$/ && $1 == "fetch" {scans = $2; fcpu = $5; ncpu = $12; dcpu = $15}
-    END {printf "%s %s %s %.2f %s %s %s %s %s %s %s %s\n", req, charged, wall, cpu, rss, longest+0, rows, acc, scans+0, fcpu+0, ncpu+0, dcpu+0}' \
+    FILENAME ~ /out$/ && $1 == "fetch" {scans = $2; fcpu = $5; ncpu = $12; dcpu = $15; hcpu = $17; ccpu = $19}
+    END {printf "%s %s %s %.2f %s %s %s %s %s %s %s %s %s %s\n", req, charged, wall, cpu, rss, longest+0, rows, acc, scans+0, fcpu+0, ncpu+0, dcpu+0, hcpu+0, ccpu+0}' \
     "$WORK/time" "$WORK/out"
 }
 
@@ -139,7 +140,7 @@ for n in $USERS; do
     esac
     req="" charged="" wall="" rss="" longest="" recs="" acc="" scans=""
     for _ in $(seq 1 "$runs"); do
-      read -r r c w _cpu m l rec a sc _fc _nc _dc < <(sync_once "$WORK/s.db" "${args[@]}")
+      read -r r c w _cpu m l rec a sc _fc _nc _dc _hc _cc < <(sync_once "$WORK/s.db" "${args[@]}")
       req+=" $r"; charged+=" $c"; wall+=" $w"; rss+=" $m"; longest+=" $l"; recs=$rec; acc=$a; scans+=" $sc"
     done
     ROWS+=("$n|$mode|$(echo "$req" | median)|$(echo "$charged" | median)|$(echo "$wall" | median)|$(echo "$longest" | median)|$(( $(echo "$rss" | median | cut -d. -f1) / 1024 ))|$recs|$acc|$(echo "$scans" | median)")
@@ -171,14 +172,15 @@ for n in $USERS; do
   STORE_ROWS+=("$n|$bpr|$dsec|$rsec|$dchg|$nchg")
   # Local processing: no latency, default mode, CPU seconds of sfaccess.
   emu_start "$org" 0
-  cpu="" recs="" fcpu="" ncpu="" dcpu="" psd=""
+  cpu="" recs="" fcpu="" dcpu="" hcpu="" ccpu="" psd=""
   for _ in $(seq 1 "$runs"); do
-    read -r _r _c _w c _m _l rec _a _sc fc nc dc < <(sync_once "$WORK/s.db")
-    cpu+=" $c"; recs=$rec; fcpu+=" $fc"; ncpu+=" $nc"; dcpu+=" $dc"; psd+=" $((fc + dc))"
+    read -r _r _c _w c _m _l rec _a _sc fc _nc dc hc cc < <(sync_once "$WORK/s.db")
+    cpu+=" $c"; recs=$rec; fcpu+=" $fc"; dcpu+=" $dc"; hcpu+=" $hc"; ccpu+=" $cc"
+    psd+=" $((fc + dc + cc))"
   done
   c=$(echo "$cpu" | median)
   p=$(echo "$psd" | median)
-  LOCAL_ROWS+=("$n|$recs|$c|$(awk -v r="$recs" -v c="$c" 'BEGIN {printf "%d", (c > 0 ? r / c : 0)}')|$(echo "$fcpu" | median)|$(echo "$ncpu" | median)|$(echo "$dcpu" | median)|$(awk -v r="$recs" -v p="$p" 'BEGIN {printf "%d", (p > 0 ? r * 1000 / p : 0)}')")
+  LOCAL_ROWS+=("$n|$recs|$c|$(awk -v r="$recs" -v c="$c" 'BEGIN {printf "%d", (c > 0 ? r / c : 0)}')|$(echo "$fcpu" | median)|$(echo "$dcpu" | median)|$(echo "$ccpu" | median)|$(awk -v r="$recs" -v p="$p" 'BEGIN {printf "%d", (p > 0 ? r * 1000 / p : 0)}')|$(echo "$hcpu" | median)")
   emu_stop
 done
 
@@ -215,17 +217,17 @@ for r in "${ROWS[@]}"; do
     "$(awk -v s="$sc" -v l="$l" 'BEGIN {printf "%.2f", (l > 0 ? s / l : 0)}')" "$m" "$rec" "$a"
 done
 echo
-# records/s twice: over the whole sync's CPU, and over parse + store +
-# derive (the fetch and the finish's derivation, without the content hash
-# and the commit), the issue's "local processing".
-echo "| users | records | CPU s (latency 0) | records/s (whole sync) | fetch CPU s | derive CPU s | records/s (parse + store + derive) | finish CPU s (derive, hash, commit) | bytes per access row | diff s (unchanged org) | diff s (1% of users moved) | changes | report access csv s |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+# records/s twice: over the whole sync's CPU, and over local processing:
+# parsing and storing the records (the fetch), deriving effective access
+# and committing, which is all of the sync but its content hash.
+echo "| users | records | CPU s (latency 0) | records/s (whole sync) | fetch CPU s | derive CPU s | commit CPU s | records/s (parse + store + derive) | content hash CPU s | bytes per access row | diff s (unchanged org) | diff s (1% of users moved) | changes | report access csv s |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+ms() { awk -v x="$1" 'BEGIN {printf "%.2f", x / 1000}'; }
 for i in "${!LOCAL_ROWS[@]}"; do
-  IFS='|' read -r n rec c rps fc fn dv prps <<<"${LOCAL_ROWS[$i]}"
+  IFS='|' read -r n rec c rps fc dv cm prps hs <<<"${LOCAL_ROWS[$i]}"
   IFS='|' read -r _ bpr d rs dc nc <<<"${STORE_ROWS[$i]}"
-  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$n" "$rec" "$c" "$rps" \
-    "$(awk -v x="$fc" 'BEGIN {printf "%.2f", x / 1000}')" "$(awk -v x="$dv" 'BEGIN {printf "%.2f", x / 1000}')" "$prps" \
-    "$(awk -v x="$fn" 'BEGIN {printf "%.2f", x / 1000}')" "$bpr" "$d" "$dc" "$nc" "$rs"
+  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$n" "$rec" "$c" "$rps" \
+    "$(ms "$fc")" "$(ms "$dv")" "$(ms "$cm")" "$prps" "$(ms "$hs")" "$bpr" "$d" "$dc" "$nc" "$rs"
 done
 if [ -n "$CG_ROW" ]; then
   IFS='|' read -r n rec t pj jl pt sp fin per <<<"$CG_ROW"
