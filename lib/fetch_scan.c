@@ -92,6 +92,24 @@ static int scan_done(scan *s, sfa_err *err)
 	return 0;
 }
 
+/* The first page of an object that Bulk will read whole: its records
+ * would come again, so only its count is read (sfa_sf_page_peek()), not
+ * its 2,000 records.  A page that does not start as Salesforce writes
+ * one is parsed in full and decided on by on_page(). */
+static int skip_first_page(void *ud, const char *body, size_t len)
+{
+	scan *s = ud;
+	long long total;
+	int done;
+
+	if (s->state != S_FIRST || s->f->tune.bulk_threshold <= 0 ||
+	    !sfa_sf_page_peek(body, len, &total, &done) || done ||
+	    total <= s->f->tune.bulk_threshold)
+		return 0;
+	s->total = total;
+	return 1;
+}
+
 static int send_page(scan *s, const char *path, sfa_err *err)
 {
 	sfa_sf_call c = {0};
@@ -101,6 +119,7 @@ static int send_page(scan *s, const char *path, sfa_err *err)
 	c.object = s->def->sobject;
 	c.extra_header = "Sforce-Query-Options: batchSize=2000";
 	c.on_error = on_page_error;
+	c.skip_body = skip_first_page;
 	return sfa_sf_batch_call(s->f->batch, &c, on_page, s, err);
 }
 
@@ -201,9 +220,17 @@ static int on_page(void *ud, const struct sfa_http_response *resp, json_t *page,
 	const char *next;
 	long long total;
 	size_t i;
-	int rc, first = s->state == S_FIRST;
+	int rc = 0, first = s->state == S_FIRST;
 
 	s->stats->requests += resp->attempts;
+	if (!page && first && s->total > 0) {
+		/* skip_first_page(): Bulk reads the object. */
+		s->first_ms = resp->elapsed_ms;
+		f->firsts_left--;
+		s->state = S_BULK;
+		s->stats->bulk = 1;
+		goto plan;
+	}
 	rc = sfa_sf_page(f->sf, page, s->def->sobject, &records, &total, &next,
 			 err);
 	if (rc)

@@ -347,6 +347,47 @@ static int next_url_ok(const sfa_sf *sf, const char *next)
 	return k > 0 && next[k] == '\0';
 }
 
+/* Skips JSON whitespace, then takes literal lit: 1, or 0 (p unmoved). */
+static int take(const char **p, const char *end, const char *lit)
+{
+	const char *q = *p;
+	size_t n = strlen(lit);
+
+	while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
+		q++;
+	if ((size_t)(end - q) < n || memcmp(q, lit, n) != 0)
+		return 0;
+	*p = q + n;
+	return 1;
+}
+
+int sfa_sf_page_peek(const char *body, size_t len, long long *total, int *done)
+{
+	const char *p = body, *end = body + len;
+	long long n = 0;
+	int digits = 0;
+
+	if (!take(&p, end, "{") || !take(&p, end, "\"totalSize\"") ||
+	    !take(&p, end, ":"))
+		return 0;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	for (; p < end && *p >= '0' && *p <= '9' && digits < 18; p++, digits++)
+		n = n * 10 + (*p - '0');
+	if (digits == 0 || (p < end && *p >= '0' && *p <= '9') ||
+	    !take(&p, end, ",") || !take(&p, end, "\"done\"") ||
+	    !take(&p, end, ":"))
+		return 0;
+	if (take(&p, end, "true"))
+		*done = 1;
+	else if (take(&p, end, "false"))
+		*done = 0;
+	else
+		return 0;
+	*total = n;
+	return 1;
+}
+
 int sfa_sf_page(const sfa_sf *sf, json_t *page, const char *object,
 		json_t **records, long long *total, const char **next,
 		sfa_err *err)

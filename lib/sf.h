@@ -107,6 +107,10 @@ typedef struct sfa_sf_call {
 	 * have added calls: a scan restarting its query), else the error
 	 * that stops the run. */
 	int (*on_error)(void *ud, sfa_err *err);
+	/* May be NULL.  Sees a 2xx JSON body (with the reply's ud) before it
+	 * is parsed: non-zero when it is not needed, and the reply then gets
+	 * a NULL body (sfa_sf_page_peek() may say why). */
+	int (*skip_body)(void *ud, const char *body, size_t len);
 } sfa_sf_call;
 
 /* A 2xx reply.  body is the parsed JSON (NULL for an empty or streamed
@@ -139,6 +143,14 @@ char *sfa_sf_query_path(const char *soql, unsigned flags);
 int sfa_sf_page(const sfa_sf *sf, json_t *page, const char *object,
 		json_t **records, long long *total, const char **next,
 		sfa_err *err);
+
+/* Reads the start of a REST query page's body as Salesforce writes it,
+ * {"totalSize":N,"done":B, ... (whitespace allowed), without parsing the
+ * rest: 1 with *total and *done when it starts so, else 0 (the body then
+ * needs a full parse to say).  A scan that will read its object with Bulk
+ * learns the count from its first page without parsing 2,000 records it
+ * would throw away. */
+int sfa_sf_page_peek(const char *body, size_t len, long long *total, int *done);
 
 /* Advice for an admin for a Salesforce error code ("the connecting user
  * lacks the API Enabled permission ..."), or NULL when there is none. */

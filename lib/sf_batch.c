@@ -89,6 +89,8 @@ static int parse_body(void *ud, const sfa_http_response *r)
 	c->root = NULL;
 	if (r->body.len == 0)
 		return 0; /* 204 No Content */
+	if (c->c.skip_body && c->c.skip_body(c->ud, r->body.data, r->body.len))
+		return 0;
 	c->root = sfa_sf__parse_json(r->body.data, r->body.len);
 	return c->root == NULL;
 }

@@ -58,6 +58,44 @@ static int count_records(void *ud, json_t *rec, sfa_err *err)
 	return 0;
 }
 
+/* The start of a query page says its count without a parse; anything
+ * not shaped as Salesforce writes it says nothing. */
+START_TEST(test_sf_page_peek_reads_the_count_or_nothing)
+{
+	static const char *const none[] = {
+	    "",
+	    "{",
+	    "{\"done\":false,\"totalSize\":5}",
+	    "{\"totalSize\":-1,\"done\":false}",
+	    "{\"totalSize\":\"5\",\"done\":false}",
+	    "{\"totalSize\":5 \"done\":false}",
+	    "{\"totalSize\":5,\"done\":fals",
+	    "{\"totalSize\":1234567890123456789,\"done\":false}",
+	    "[{\"totalSize\":5,\"done\":false}]",
+	};
+	const char *page = " {\n \"totalSize\" : 40000 ,\"done\":false,"
+			   "\"nextRecordsUrl\":\"/services/data/v64.0/query/"
+			   "01g-2000\",\"records\":[{\"attribu";
+	const char *last = "{\"totalSize\":0,\"done\":true,\"records\":[]}";
+	long long total = -1;
+	int done = -1;
+	size_t i;
+
+	ck_assert_int_eq(sfa_sf_page_peek(page, strlen(page), &total, &done),
+			 1);
+	ck_assert_int_eq(total, 40000);
+	ck_assert_int_eq(done, 0);
+	ck_assert_int_eq(sfa_sf_page_peek(last, strlen(last), &total, &done),
+			 1);
+	ck_assert_int_eq(total, 0);
+	ck_assert_int_eq(done, 1);
+	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		ck_assert_msg(sfa_sf_page_peek(none[i], strlen(none[i]), &total,
+					       &done) == 0,
+			      "%s", none[i]);
+}
+END_TEST
+
 START_TEST(test_sf_query_follows_next_records_url)
 {
 	struct fixture f;
@@ -628,6 +666,7 @@ int main(void)
 	int failed;
 
 	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_sf_page_peek_reads_the_count_or_nothing);
 	tcase_add_test(tc, test_sf_query_follows_next_records_url);
 	tcase_add_test(tc, test_sf_query_all_uses_query_all);
 	tcase_add_test(tc, test_sf_relogs_in_once_after_401);
