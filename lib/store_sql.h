@@ -257,16 +257,19 @@
 	JBOOL("coalesce((SELECT max(l.is_frozen) FROM sf_user_login l"        \
 	      " WHERE l.snapshot_id = u.snapshot_id AND l.user_id = u.id), 0)") \
 	") AS attrs FROM sf_user u JOIN sfid s ON s.id = u.id"
-#define SQL_V1_VIEW_PROFILE                                                    \
+/* resource_profile; join is empty in version 1 and names the index of
+ * profile-owned permission sets since version 5 (SQL_SCHEMA_V5). */
+#define SQL_VIEW_PROFILE(join)                                                 \
 	"CREATE VIEW resource_profile AS SELECT p.snapshot_id, 'profile',"    \
 	" s.sfid, p.name, json_object('Id', s.sfid, 'Name', p.name,"          \
 	" 'UserLicenseId', " SFID("p.user_license_id") ", 'License',"         \
 	" (SELECT l.name FROM sf_user_license l WHERE"                        \
 	" l.snapshot_id = p.snapshot_id AND l.id = p.user_license_id),"       \
 	" 'UserType', p.user_type, " PRIV("o") ") FROM sf_profile p"          \
-	" JOIN sfid s ON s.id = p.id LEFT JOIN sf_permission_set o ON"        \
-	" o.snapshot_id = p.snapshot_id AND o.profile_id = p.id AND"          \
+	" JOIN sfid s ON s.id = p.id LEFT JOIN sf_permission_set o" join      \
+	" ON o.snapshot_id = p.snapshot_id AND o.profile_id = p.id AND"       \
 	" o.is_owned_by_profile = 1"
+#define SQL_V1_VIEW_PROFILE SQL_VIEW_PROFILE("")
 #define SQL_V1_VIEW_ROLE                                                       \
 	"CREATE VIEW resource_role AS SELECT r.snapshot_id, 'role', s.sfid,"  \
 	" r.name, json_object('Id', s.sfid, 'Name', r.name, 'DeveloperName'," \
@@ -372,16 +375,7 @@
  * profile: 2.2 s for 2,857 profiles and 16,357 permission sets, in every
  * content hash and report.  Same rows, same JSON. */
 #define SQL_V5_VIEW_PROFILE                                                    \
-	"CREATE VIEW resource_profile AS SELECT p.snapshot_id, 'profile',"    \
-	" s.sfid, p.name, json_object('Id', s.sfid, 'Name', p.name,"          \
-	" 'UserLicenseId', " SFID("p.user_license_id") ", 'License',"         \
-	" (SELECT l.name FROM sf_user_license l WHERE"                        \
-	" l.snapshot_id = p.snapshot_id AND l.id = p.user_license_id),"       \
-	" 'UserType', p.user_type, " PRIV("o") ") FROM sf_profile p"          \
-	" JOIN sfid s ON s.id = p.id LEFT JOIN sf_permission_set o"           \
-	" INDEXED BY sf_permission_set_profile ON"                            \
-	" o.snapshot_id = p.snapshot_id AND o.profile_id = p.id AND"          \
-	" o.is_owned_by_profile = 1"
+	SQL_VIEW_PROFILE(" INDEXED BY sf_permission_set_profile")
 #define SQL_SCHEMA_V5                                                          \
 	"DROP VIEW resource_profile", SQL_V5_VIEW_PROFILE,                    \
 		"PRAGMA user_version = 5"
