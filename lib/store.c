@@ -440,9 +440,9 @@ static int sfid_find(sfa_store *st, const char *id, size_t n, int *found,
  * id costs one insert instead of a failed lookup and the insert (a
  * quarter of storing a record), a known id one lookup.
  *
- * Ids no other record refers to (cached == 0: assignment, membership,
- * login ids) stay out of the cache, where they would only push out the
- * user, group and permission set ids that are met again. */
+ * Ids no other record refers to (cached == 0: OAuth token ids, which
+ * only access rows name) stay out of the cache, where they would only
+ * push out the user, group and permission set ids that are met again. */
 static int intern(sfa_store *st, const char *id, int cached,
 		  unsigned char *likely_new, sqlite3_int64 *out, sfa_err *err)
 {
