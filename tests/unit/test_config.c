@@ -14,18 +14,22 @@ static sfa_config *parse(const char *text)
 	sfa_err err;
 
 	sfa_err_clear(&err);
-	ck_assert_int_eq(sfa_config_parse(&cfg, text, strlen(text), "t.conf", &err), 0);
+	ck_assert_int_eq(
+	    sfa_config_parse(&cfg, text, strlen(text), "t.conf", &err), 0);
 	return cfg;
 }
 
 START_TEST(test_config_reads_sections_keys_and_quoted_values)
 {
-	sfa_config *cfg = parse("# comment\n[connection]\n  domain = acme.my.salesforce.com  \n"
-				"; other comment\nusername=\"svc user@acme.example\"\n\n"
-				"[license_profiles]\nSalesforce = Minimum Access - Salesforce\r\n");
+	sfa_config *cfg = parse(
+	    "# comment\n[connection]\n  domain = acme.my.salesforce.com  \n"
+	    "; other comment\nusername=\"svc user@acme.example\"\n\n"
+	    "[license_profiles]\nSalesforce = Minimum Access - Salesforce\r\n");
 
-	ck_assert_str_eq(sfa_config_get(cfg, "connection", "domain"), "acme.my.salesforce.com");
-	ck_assert_str_eq(sfa_config_get(cfg, "connection", "username"), "svc user@acme.example");
+	ck_assert_str_eq(sfa_config_get(cfg, "connection", "domain"),
+			 "acme.my.salesforce.com");
+	ck_assert_str_eq(sfa_config_get(cfg, "connection", "username"),
+			 "svc user@acme.example");
 	ck_assert_str_eq(sfa_config_get(cfg, "license_profiles", "Salesforce"),
 			 "Minimum Access - Salesforce");
 	ck_assert_ptr_null(sfa_config_get(cfg, "connection", "missing"));
@@ -56,10 +60,12 @@ static int collect(void *ud, const char *key, const char *value)
 
 START_TEST(test_config_each_lists_a_section_in_file_order)
 {
-	sfa_config *cfg = parse("[license_profiles]\nB = b\n[sync]\nx = y\n[license_profiles]\nA = a\n");
+	sfa_config *cfg = parse("[license_profiles]\nB = b\n[sync]\nx = "
+				"y\n[license_profiles]\nA = a\n");
 	char out[128] = "";
 
-	ck_assert_int_eq(sfa_config_each(cfg, "license_profiles", collect, out), 0);
+	ck_assert_int_eq(sfa_config_each(cfg, "license_profiles", collect, out),
+			 0);
 	ck_assert_str_eq(out, "B=b;A=a;");
 	sfa_config_free(cfg);
 }
@@ -72,21 +78,25 @@ static void expect_error_n(const char *text, size_t len, const char *where,
 	sfa_err err;
 
 	sfa_err_clear(&err);
-	ck_assert_int_eq(sfa_config_parse(&cfg, text, len, "t.conf", &err), SFA_EINPUT);
+	ck_assert_int_eq(sfa_config_parse(&cfg, text, len, "t.conf", &err),
+			 SFA_EINPUT);
 	ck_assert_ptr_null(cfg);
 	ck_assert_str_eq(err.where, where);
 	ck_assert_msg(strstr(err.msg, msg_part), "message was: %s", err.msg);
 }
 
-static void expect_error(const char *text, const char *where, const char *msg_part)
+static void expect_error(const char *text, const char *where,
+			 const char *msg_part)
 {
 	expect_error_n(text, strlen(text), where, msg_part);
 }
 
 START_TEST(test_config_errors_name_file_and_line)
 {
-	expect_error("[sync]\nno equals sign\n", "t.conf:2", "expected `key = value`");
-	expect_error("key = before section\n", "t.conf:1", "before any [section]");
+	expect_error("[sync]\nno equals sign\n", "t.conf:2",
+		     "expected `key = value`");
+	expect_error("key = before section\n", "t.conf:1",
+		     "before any [section]");
 	expect_error("[sync\n", "t.conf:1", "malformed section header");
 	expect_error("[sync]\n= value\n", "t.conf:2", "expected `key = value`");
 	{

@@ -23,7 +23,8 @@ START_TEST(test_fetch_user_scan_keeps_standard_users_by_default)
 	sfa_sync_opts o = {0};
 	char *q = sfa_fetch_soql(sfa_obj_get(SFA_OBJ_USER), &o);
 
-	ck_assert_ptr_nonnull(strstr(q, " FROM User WHERE UserType = 'Standard'"));
+	ck_assert_ptr_nonnull(
+	    strstr(q, " FROM User WHERE UserType = 'Standard'"));
 	ck_assert_ptr_null(strstr(q, "IsActive ="));
 	ck_assert_ptr_nonnull(strstr(q, "Manager.Username"));
 	ck_assert_ptr_nonnull(strstr(q, "Profile.UserLicense.Name"));
@@ -38,7 +39,8 @@ START_TEST(test_fetch_user_scan_filters_follow_options)
 
 	o.no_deactivated_users = 1;
 	q = sfa_fetch_soql(sfa_obj_get(SFA_OBJ_USER), &o);
-	ck_assert_ptr_nonnull(strstr(q, " WHERE UserType = 'Standard' AND IsActive = true"));
+	ck_assert_ptr_nonnull(
+	    strstr(q, " WHERE UserType = 'Standard' AND IsActive = true"));
 	free(q);
 	o.non_standard_licenses = 1;
 	q = sfa_fetch_soql(sfa_obj_get(SFA_OBJ_USER), &o);
@@ -56,12 +58,15 @@ START_TEST(test_fetch_other_scans_are_unfiltered_whole_objects)
 {
 	sfa_sync_opts o = {0};
 
-	expect_soql(SFA_OBJ_PS_ASSIGNMENT, &o,
-		    "SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, "
-		    "ExpirationDate, SystemModstamp, IsActive FROM PermissionSetAssignment");
-	expect_soql(SFA_OBJ_SETUP_ENTITY_ACCESS, &o,
-		    "SELECT Id, ParentId, SetupEntityId, SetupEntityType FROM "
-		    "SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication'");
+	expect_soql(
+	    SFA_OBJ_PS_ASSIGNMENT, &o,
+	    "SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, "
+	    "ExpirationDate, SystemModstamp, IsActive FROM "
+	    "PermissionSetAssignment");
+	expect_soql(
+	    SFA_OBJ_SETUP_ENTITY_ACCESS, &o,
+	    "SELECT Id, ParentId, SetupEntityId, SetupEntityType FROM "
+	    "SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication'");
 }
 END_TEST
 
@@ -70,8 +75,10 @@ START_TEST(test_fetch_options_json_is_canonical)
 	sfa_sync_opts o = {1, 0, 1, 0};
 	char *j = sfa_fetch_options_json(&o);
 
-	ck_assert_str_eq(j, "{\"no_sync_deactivated_users\":true,\"sync_connected_apps\":false,"
-			    "\"sync_non_standard_licenses\":false,\"username_as_email\":true}");
+	ck_assert_str_eq(
+	    j,
+	    "{\"no_sync_deactivated_users\":true,\"sync_connected_apps\":false,"
+	    "\"sync_non_standard_licenses\":false,\"username_as_email\":true}");
 	free(j);
 }
 END_TEST
@@ -80,14 +87,17 @@ START_TEST(test_objects_canon_time_accepts_rest_and_bulk_forms)
 {
 	char out[21] = "untouched";
 
-	ck_assert_int_eq(sfa_obj_canon_time("2026-10-01T08:00:00.000+0000", out), 1);
+	ck_assert_int_eq(
+	    sfa_obj_canon_time("2026-10-01T08:00:00.000+0000", out), 1);
 	ck_assert_str_eq(out, "2026-10-01T08:00:00Z");
 	ck_assert_int_eq(sfa_obj_canon_time("2026-10-01T08:00:01.5Z", out), 1);
 	ck_assert_str_eq(out, "2026-10-01T08:00:01Z");
 	strcpy(out, "untouched");
-	ck_assert_int_eq(sfa_obj_canon_time("2026-10-01T08:00:00.000+0200", out), 0);
+	ck_assert_int_eq(
+	    sfa_obj_canon_time("2026-10-01T08:00:00.000+0200", out), 0);
 	ck_assert_int_eq(sfa_obj_canon_time("2026-10-01", out), 0);
-	ck_assert_int_eq(sfa_obj_canon_time("Sales Ops 2026-10-01T08:00:00Z", out), 0);
+	ck_assert_int_eq(
+	    sfa_obj_canon_time("Sales Ops 2026-10-01T08:00:00Z", out), 0);
 	ck_assert_str_eq(out, "untouched");
 }
 END_TEST
@@ -99,8 +109,10 @@ START_TEST(test_objects_field_order_matches_user_enum)
 	ck_assert_uint_eq(d->nfields, SFA_USER_NFIELDS);
 	ck_assert_str_eq(d->fields[SFA_USER_EMAIL], "Email");
 	ck_assert_str_eq(d->fields[SFA_USER_USERNAME], "Username");
-	ck_assert_str_eq(d->fields[SFA_USER_LICENSE_KEY], "Profile.UserLicense.LicenseDefinitionKey");
-	ck_assert_ptr_eq(sfa_obj_find("GroupMember"), sfa_obj_get(SFA_OBJ_GROUP_MEMBER));
+	ck_assert_str_eq(d->fields[SFA_USER_LICENSE_KEY],
+			 "Profile.UserLicense.LicenseDefinitionKey");
+	ck_assert_ptr_eq(sfa_obj_find("GroupMember"),
+			 sfa_obj_get(SFA_OBJ_GROUP_MEMBER));
 	ck_assert_ptr_null(sfa_obj_find("Account"));
 }
 END_TEST
@@ -112,7 +124,8 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_test(tc, test_fetch_user_scan_keeps_standard_users_by_default);
+	tcase_add_test(tc,
+		       test_fetch_user_scan_keeps_standard_users_by_default);
 	tcase_add_test(tc, test_fetch_user_scan_filters_follow_options);
 	tcase_add_test(tc, test_fetch_other_scans_are_unfiltered_whole_objects);
 	tcase_add_test(tc, test_fetch_options_json_is_canonical);
