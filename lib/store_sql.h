@@ -145,10 +145,10 @@
 #define SQL_SFID_GET "SELECT id FROM sfid WHERE sfid = ?1"
 #define SQL_SFID_PUT "INSERT OR IGNORE INTO sfid (sfid) VALUES (?1)"
 
-/* The page cache of a writing connection (store.c says why 16 MB), and
+/* The page cache of a writing connection (store.c says why 12 MB), and
  * the smaller one that big sorts start with (access_rules.c) and the
  * content hash runs with (store_hash.c), as PRAGMA cache_size has it. */
-#define SQL_STORE_CACHE "PRAGMA cache_size = -16384"
+#define SQL_STORE_CACHE "PRAGMA cache_size = -12288"
 #define SQL_SORT_CACHE "PRAGMA cache_size = -4096"
 
 /* ---- snapshot lifecycle; ?4 / ?2 pin the clock in tests ---- */
