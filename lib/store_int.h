@@ -11,7 +11,6 @@
 #include "store.h"
 
 #include <sqlite3.h>
-#include <string.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
 #define SFA_STORE_VERSION 6
@@ -35,17 +34,6 @@ struct sfa_store {
 	const char *now;
 	long finish_cpu[3]; /* sfa_store_finish_cpu()'s, in its order */
 };
-
-/* Orders two texts as SQLite's ORDER BY does on BINARY text: NULL first,
- * then bytewise.  The readers sort a user's rows in C by it. */
-static inline int sfa_store_text_cmp(const char *a, const char *b)
-{
-	if (a == b)
-		return 0;
-	if (!a || !b)
-		return a ? 1 : -1;
-	return strcmp(a, b);
-}
 
 /* Turns a failed SQLite call into an sfa_err: SQLITE_BUSY/LOCKED become
  * SFA_EBUSY naming the store, anything else SFA_ESTORE with SQLite's

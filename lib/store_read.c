@@ -364,7 +364,17 @@ static int reserve_item(user_rows *u)
 	return 0;
 }
 
-/* sfa_store_text_cmp() of two sort_texts. */
+/* Text as ORDER BY compares it: NULL first, then bytewise. */
+static int cmp_text(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a || !b)
+		return a ? 1 : -1;
+	return strcmp(a, b);
+}
+
+/* cmp_text() of two sort_texts. */
 static int cmp_sort_text(const sort_text *a, const sort_text *b)
 {
 	int i;
@@ -388,9 +398,9 @@ static int cmp_item(const void *pa, const void *pb)
 	const item *a = pa, *b = pb;
 	int c;
 
-	if ((c = sfa_store_text_cmp(a->access->type, b->access->type)) ||
+	if ((c = cmp_text(a->access->type, b->access->type)) ||
 	    (c = cmp_sort_text(&a->access->name, &b->access->name)) ||
-	    (c = sfa_store_text_cmp(a->via->type, b->via->type)) ||
+	    (c = cmp_text(a->via->type, b->via->type)) ||
 	    (c = cmp_sort_text(&a->via->name, &b->via->name)) ||
 	    (c = cmp_sort_text(&a->access->sfid, &b->access->sfid)) ||
 	    (c = cmp_sort_text(&a->via->sfid, &b->via->sfid)))
