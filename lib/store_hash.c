@@ -252,26 +252,20 @@ static int add_name(struct hash_user *h, sqlite3_int64 k, size_t at)
 	sqlite3_bind_int64(h->sfid, 1, k);
 	if ((rc = sqlite3_step(h->sfid)) == SQLITE_ROW &&
 	    (v = (const char *)sqlite3_column_text(h->sfid, 0))) {
+		/* The escaped id first: escaping turns a byte into two, so
+		 * one as long as the raw id is the raw id, and one copy
+		 * serves both. */
 		n = sqlite3_column_bytes(h->sfid, 0);
-		if (h->text.len + 2 * (size_t)n + 2 > UINT32_MAX) {
-			sqlite3_reset(h->sfid);
-			return SQLITE_NOMEM;
-		}
 		nm->raw_off = nm->esc_off = (uint32_t)h->text.len;
-		if (sfa_buf_append(&h->text, v, (size_t)n) ||
-		    put_escaped(&h->text, (const unsigned char *)v, n)) {
-			sqlite3_reset(h->sfid);
-			return SQLITE_NOMEM;
-		}
 		nm->raw_len = n;
-		nm->esc_len = (int)(h->text.len - nm->raw_off) - n;
-		if (nm->esc_len == n &&
-		    memcmp(h->text.data + nm->raw_off,
-			   h->text.data + nm->raw_off + n, (size_t)n) == 0) {
-			h->text.len -= (size_t)n; /* the same: one copy */
-			h->text.data[h->text.len] = '\0';
-		} else {
-			nm->esc_off = nm->raw_off + (uint32_t)n;
+		if (h->text.len + 2 * (size_t)n + 2 > UINT32_MAX ||
+		    put_escaped(&h->text, (const unsigned char *)v, n))
+			rc = SQLITE_NOMEM;
+		nm->esc_len = (int)(h->text.len - nm->esc_off);
+		if (rc == SQLITE_ROW && nm->esc_len != n) {
+			nm->raw_off = (uint32_t)h->text.len;
+			if (sfa_buf_append(&h->text, v, (size_t)n))
+				rc = SQLITE_NOMEM;
 		}
 	}
 	sqlite3_reset(h->sfid);
@@ -398,6 +392,7 @@ static int str_cmp(const void *a, const void *b)
 static int read_texts(struct hash_user *h, const sfa_access_set *set)
 {
 	size_t t, ntexts = set->ntexts;
+	int rank = 0;
 
 	if (ntexts > h->ntexts_cap) {
 		struct piece *p = realloc(h->texts, ntexts * sizeof(*p));
@@ -427,11 +422,11 @@ static int read_texts(struct hash_user *h, const sfa_access_set *set)
 	}
 	if (ntexts > 1)
 		qsort(h->by_text, ntexts, sizeof(*h->by_text), str_cmp);
-	for (t = 0; t < ntexts; t++)
-		h->rank[text_index(set, h->by_text[t])] =
-		    t > 0 && strcmp(h->by_text[t - 1], h->by_text[t]) == 0
-			? h->rank[text_index(set, h->by_text[t - 1])]
-			: (int)t;
+	for (t = 0; t < ntexts; t++) {
+		if (t == 0 || strcmp(h->by_text[t - 1], h->by_text[t]) != 0)
+			rank = (int)t;
+		h->rank[text_index(set, h->by_text[t])] = rank;
+	}
 	return SQLITE_OK;
 }
 
