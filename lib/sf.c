@@ -347,14 +347,20 @@ static int next_url_ok(const sfa_sf *sf, const char *next)
 	return k > 0 && next[k] == '\0';
 }
 
+/* p past JSON whitespace, up to end. */
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
 /* Skips JSON whitespace, then takes literal lit: 1, or 0 (p unmoved). */
 static int take(const char **p, const char *end, const char *lit)
 {
-	const char *q = *p;
+	const char *q = skip_ws(*p, end);
 	size_t n = strlen(lit);
 
-	while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
-		q++;
 	if ((size_t)(end - q) < n || memcmp(q, lit, n) != 0)
 		return 0;
 	*p = q + n;
@@ -370,9 +376,8 @@ int sfa_sf_page_peek(const char *body, size_t len, long long *total, int *done)
 	if (!take(&p, end, "{") || !take(&p, end, "\"totalSize\"") ||
 	    !take(&p, end, ":"))
 		return 0;
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	for (; p < end && *p >= '0' && *p <= '9' && digits < 18; p++, digits++)
+	for (p = skip_ws(p, end);
+	     p < end && *p >= '0' && *p <= '9' && digits < 18; p++, digits++)
 		n = n * 10 + (*p - '0');
 	if (digits == 0 || (p < end && *p >= '0' && *p <= '9') ||
 	    !take(&p, end, ",") || !take(&p, end, "\"done\"") ||
