@@ -147,16 +147,12 @@ static int write_all(sfa_hashwrite *h, const char *p, size_t n, size_t *done)
  * the page cache, and so is everything after.  0 or errno. */
 static int flush_stage(sfa_hashwrite *h, int last)
 {
-	size_t aligned = h->staged - (last ? h->staged % DIRECT_ALIGN : 0);
+	size_t aligned =
+	    h->direct ? h->staged - (last ? h->staged % DIRECT_ALIGN : 0) : 0;
 	size_t done = 0;
-	int rc = 0;
+	int rc = write_all(h, h->stage, aligned, &done);
 
-	if (!h->direct)
-		aligned = 0;
-	rc = write_all(h, h->stage, aligned, &done);
-	if (rc == EINVAL && h->direct)
-		rc = undirect(h);
-	if (!rc && done < h->staged && h->direct)
+	if (h->direct && (rc == EINVAL || (!rc && done < h->staged)))
 		rc = undirect(h);
 	if (!rc)
 		rc = write_all(h, h->stage, h->staged, &done);
