@@ -77,11 +77,9 @@ static int put_varint(sfa_buf *out, uint64_t v)
 /* The distinct texts of a user's rows, in order of first use, with an
  * open-addressing index by content once there are more than FEW_TEXTS
  * (slot holds index + 1, 0 for free; nslots a power of two, at least
- * twice n).  Most users have a handful of
- * dates, but an integration user may hold thousands of assignments with
- * as many dates, and a search through them for every row would be
- * quadratic. */
-/* Up to this many texts are searched one by one; the index starts after. */
+ * twice n).  Most users have a handful of dates, searched one by one, but
+ * an integration user may hold thousands of assignments with as many
+ * dates, and a search through them for every row would be quadratic. */
 #define FEW_TEXTS 8
 
 typedef struct texts {
