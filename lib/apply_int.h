@@ -39,6 +39,10 @@ struct sfa_apply {
 	struct sfa_apply_fact *facts;
 	struct sfa_apply_fact **fact_of;
 	long prefetch_requests;
+	/* the run this execution belongs to: the interrupted one it resumes,
+	 * or (id 0 until sfa_apply_execute() starts it) a new one */
+	sfa_journal_run run;
+	int journal_loaded;
 };
 
 /* Fills the resolved fields of every op; problems go to probs. */

@@ -1,5 +1,5 @@
 /*
- * approvals.c - which changes a change file (change-file.md) approves, for
+ * approvals.c - which changes a change file (CHANGEFILE.md) approves, for
  * the change report's JUnit (`report changes --approved FILE`).
  *
  * Matching, per change-file row (user: the Id, 15 or 18 characters, or the

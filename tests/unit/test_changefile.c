@@ -1,5 +1,5 @@
 /*
- * test_changefile.c - the change file of change-file.md: rows, comments,
+ * test_changefile.c - the change file of CHANGEFILE.md: rows, comments,
  * quoted fields across lines, Key=Value fields, every problem reported
  * with its line, the file's SHA-256, and the writer plan uses.
  */
