@@ -108,6 +108,10 @@ void sfa_kv_free(sfa_kv *kv, size_t n);
 typedef int (*sfa_csv_row_fn)(void *ud, long line, char **cells, int n);
 
 /* Reads RFC 4180 CSV through libcsv's parser (a UTF-8 BOM is skipped).
+ * The separator is the header's: `,`, or `;` (or a tab) when the first
+ * row has no comma outside quotes, as spreadsheets in many locales save.
+ * Rows whose cells are all empty (a blank spreadsheet row) are skipped.
+ * Data that is not UTF-8 is one problem (its first line), and not read.
  * Malformed CSV is added to probs with its line and reading goes on at
  * the next line.  Returns 0, SFA_ENOMEM, or what fn returned. */
 int sfa_csv_read(const char *data, size_t len, unsigned flags,
