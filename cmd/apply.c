@@ -115,11 +115,12 @@ static void print_problems(const char *path, sfa_problems *probs)
 		probs->n, probs->n == 1 ? "" : "s", path);
 }
 
-static void show(const sfa_apply *a, const sfa_changefile *cf, const char *org)
+static void show(const sfa_apply *a, const sfa_changefile *cf)
 {
 	size_t i, n = sfa_apply_nops(a), settled = 0;
-	char desc[512];
+	char desc[512], org[512];
 
+	sfa_apply_org(a, org, sizeof(org));
 	printf("Change file %s\nSHA-256 %s\nOrg %s: %zu operation%s, in "
 	       "execution order:\n",
 	       cf->path, cf->sha256, org, n, n == 1 ? "" : "s");
@@ -151,7 +152,7 @@ static int confirm(const char *org, size_t pending)
 			       "(nothing was changed)");
 		return -1;
 	}
-	fprintf(stderr, "Apply %zu operation%s to org %s? [y/N] ", pending,
+	fprintf(stderr, "Apply %zu operation%s to %s? [y/N] ", pending,
 		pending == 1 ? "" : "s", org);
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin) ||
@@ -281,6 +282,7 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 	sfa_err err;
 	run r;
 	long validating;
+	char org[512];
 	size_t i, pending = 0;
 	int npos, help, rc;
 
@@ -339,7 +341,7 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 	if ((rc = sfa_apply_load_journal(a, st, recheck, &err)))
 		goto out_err;
 	/* Step 2: show and confirm. */
-	show(a, cf, sfa_sf_org_id(sf));
+	show(a, cf);
 	for (i = 0; i < sfa_apply_nops(a); i++)
 		pending += !sfa_apply_op_at(a, i)->from_journal;
 	if (dry_run) {
@@ -347,7 +349,8 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 		rc = SFA_EXIT_OK;
 		goto out;
 	}
-	if (pending && !yes && confirm(sfa_sf_org_id(sf), pending)) {
+	sfa_apply_org(a, org, sizeof(org));
+	if (pending && !yes && confirm(org, pending)) {
 		rc = SFA_EXIT_USAGE;
 		goto out;
 	}

@@ -48,6 +48,32 @@ static int cmp_exec_order(const void *pa, const void *pb)
 	return (a->c->line > b->c->line) - (a->c->line < b->c->line);
 }
 
+static int on_org(void *ud, json_t *rec, sfa_err *err)
+{
+	sfa_apply *a = ud;
+	const char *name = json_string_value(json_object_get(rec, "Name"));
+
+	free(a->org_name);
+	if (name && !(a->org_name = strdup(name)))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	a->org_sandbox = json_is_true(json_object_get(rec, "IsSandbox"));
+	return 0;
+}
+
+/* The org's Name and kind, so that the confirmation names the org a
+ * person knows, not only its Id.  Not knowing them changes nothing else:
+ * a refusal leaves the name unknown. */
+static int read_org(sfa_apply *a, sfa_err *err)
+{
+	int rc = sfa_sf_query(a->sf, "SELECT Name, IsSandbox FROM Organization",
+			      0, on_org, a, err);
+
+	if (rc == SFA_ENOMEM)
+		return rc;
+	sfa_err_clear(err);
+	return 0;
+}
+
 int sfa_apply_prepare(sfa_apply **out, sfa_sf *sf, const sfa_changefile *cf,
 		      const sfa_license_map *map, sfa_problems *probs,
 		      sfa_err *err)
@@ -71,7 +97,8 @@ int sfa_apply_prepare(sfa_apply **out, sfa_sf *sf, const sfa_changefile *cf,
 	/* The order first: creator pointers set while resolving point into
 	 * this array. */
 	qsort(a->ops, a->n, sizeof(*a->ops), cmp_exec_order);
-	if ((rc = sfa_apply_resolve(a, probs, err))) {
+	if ((rc = sfa_apply_resolve(a, probs, err)) ||
+	    (rc = read_org(a, err))) {
 		sfa_apply_free(a);
 		return rc;
 	}
@@ -91,6 +118,7 @@ void sfa_apply_free(sfa_apply *a)
 		free(a->ops[i].target_name);
 	}
 	free(a->ops);
+	free(a->org_name);
 	sfa_apply_prefetch_free(a);
 	free(a);
 }
@@ -156,6 +184,19 @@ int sfa_apply_load_journal(sfa_apply *a, sfa_store *st, int recheck,
 		return 0;
 	}
 	return sfa_journal_each_in_run(st, a->run.id, on_journal, a, err);
+}
+
+void sfa_apply_org(const sfa_apply *a, char *buf, size_t size)
+{
+	const char *url = sfa_sf_instance_url(a->sf), *host, *end;
+
+	host = url && strstr(url, "://") ? strstr(url, "://") + 3 : url;
+	end = host ? host + strcspn(host, "/") : NULL;
+	snprintf(buf, size, "%s (%.*s, %s, org %s)",
+		 a->org_name ? a->org_name : "an org whose name is unknown",
+		 host ? (int)(end - host) : 0, host ? host : "",
+		 a->org_sandbox ? "sandbox" : "production",
+		 sfa_sf_org_id(a->sf));
 }
 
 const char *sfa_apply_resumed(const sfa_apply *a)

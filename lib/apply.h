@@ -69,7 +69,7 @@ typedef struct sfa_apply_op {
 typedef struct sfa_apply sfa_apply;
 
 /* Resolves every row of cf against the org through sf (borrowed, logged
- * in; cf and map must outlive *out).  Every unknown or ambiguous name,
+ * in; cf and map must outlive *out), and reads the org's Name.  Every unknown or ambiguous name,
  * unprovisionable resource and unmapped license is added to probs with
  * its line; *out is still returned so the caller can show what was
  * resolved.  Returns 0 (check probs->n) or an error of the org
@@ -90,6 +90,10 @@ const sfa_apply_op *sfa_apply_op_at(const sfa_apply *a, size_t i);
  * compared with the org. */
 int sfa_apply_load_journal(sfa_apply *a, sfa_store *st, int recheck,
 			   sfa_err *err);
+
+/* The org as a person knows it, into buf: "Acme (acme.my.salesforce.com,
+ * production, org 00D...)" -- its Name, My Domain host, kind and Id. */
+void sfa_apply_org(const sfa_apply *a, char *buf, size_t size);
 
 /* When the execution resumes an interrupted run: when that run started
  * (UTC ISO 8601); else NULL. */

@@ -43,6 +43,10 @@ struct sfa_apply {
 	 * or (id 0 until sfa_apply_execute() starts it) a new one */
 	sfa_journal_run run;
 	int journal_loaded;
+	/* the org, for the confirmation: its Name and whether a sandbox
+	 * (org_name NULL when the org did not say) */
+	char *org_name;
+	int org_sandbox;
 };
 
 /* Fills the resolved fields of every op; problems go to probs. */

@@ -23,6 +23,22 @@ ids() { emu_get "/__admin/records/$1" | node -e "
   const r = JSON.parse(require('fs').readFileSync(0, 'utf8'));
   for (const x of r.filter((x) => !x.IsDeleted && ($2))) console.log(x.Id);"; }
 
+# The org by name, My Domain host and kind next to its Id, in the
+# listing and, above all, in the question (asked on a terminal).
+host=${EMU_URL#http://}
+org="Acme Corporation ($host, production, org 00D5g00000Dm001EAB)"
+expect_exit 0 "$SFACCESS" apply "$changes" --dry-run "${lp[@]}"
+grep -qF "Org $org: 13 operations, in execution order:" "$WORK/out" || fail "listing: $(head -4 "$WORK/out")"
+set +e
+printf 'n\n' | script -qec "'$SFACCESS' apply '$changes' --license-profile 'Salesforce=Minimum Access - Salesforce'" \
+  /dev/null >"$WORK/tty.out" 2>&1
+got=$?
+set -e
+[ "$got" = 2 ] || fail "declined on a terminal: exit $got: $(cat "$WORK/tty.out")"
+grep -qF "Apply 13 operations to $org? [y/N]" "$WORK/tty.out" || fail "question: $(tail -3 "$WORK/tty.out")"
+[ "$(writes)" = 0 ] || fail "a declined apply wrote"
+echo "ok the org is named in the question: $org"
+
 expect_exit 0 "$SFACCESS" apply "$changes" --yes "${lp[@]}"
 grep -q ": 13 operations: 13 done, 0 already, 0 failed$" "$WORK/out" || fail "first apply: $(cat "$WORK/out")"
 echo "ok first apply: 13 done"
