@@ -23,7 +23,7 @@ cat >"$WORK/want" <<'WANT'
 2: unknown permission set `x' OR Name != '`
 3: unknown user `nobody@acme.example`
 4: group `AllInternalUsers` is of type Organization: only Regular and Queue groups are provisioned
-5: ambiguous group `Sales_Rep_EMEA`: 3 match
+5: ambiguous group `Sales_Rep_EMEA`: 3 have that name (Sales_Rep_EMEA 00G
 6: permission set `X00e5g00000pF002` belongs to a profile
 7: permission set `Sales_Bundle` stands for a permission set group
 8: revoking profile `Standard Platform User`: no least-privileged profile is mapped for its license `Salesforce Platform`
