@@ -5,7 +5,9 @@
  * Matching, per change-file row (user: the Id, 15 or 18 characters, or the
  * Username, ASCII case-insensitive; resource: the Id, 15 or 18, or the API
  * name, DeveloperName of groups, roles and permission set groups, Name of
- * permission sets and profiles, in either snapshot):
+ * permission sets and profiles, in either snapshot -- or, as apply takes
+ * them, the label of a group, permission set or permission set group that
+ * no other one has):
  *   grant  T R U  approves the added rows of U whose access is (T, R), and
  *                 those via (T, R) (what flows from the grant: a group's
  *                 nested rows, a permission set group's components); for
@@ -57,6 +59,10 @@ typedef struct effects {
 struct sfa_approvals {
 	sfa_changefile *cf;
 	char (*ids)[2][24]; /* per row: the resource's Id in from / to */
+	/* per row and side: the Id of the resource with that label, how many
+	 * have it, and whether an API name matched (it wins) */
+	char (*label_ids)[2][24];
+	int (*labels)[2], (*by_name)[2];
 	effects *fx;	    /* per row */
 	idset org_groups[2]; /* the Organization groups, from / to */
 };
@@ -111,7 +117,7 @@ static int on_resource(void *ud, const sfa_resource_row *r)
 {
 	resolve *rs = ud;
 	json_t *attrs = json_loads(r->attrs ? r->attrs : "{}", 0, NULL);
-	const char *api;
+	const char *api, *label;
 	size_t i;
 
 	if (!attrs)
@@ -129,12 +135,24 @@ static int on_resource(void *ud, const sfa_resource_row *r)
 		json_decref(attrs);
 		return SFA_ENOMEM;
 	}
-	for (i = 0; api && i < rs->a->cf->n; i++) {
+	label = json_string_value(json_object_get(
+	    attrs, !strcmp(r->type, "permission_set")	    ? "Label"
+		   : !strcmp(r->type, "group")		    ? "Name"
+		   : !strcmp(r->type, "permission_set_group") ? "MasterLabel"
+							    : ""));
+	for (i = 0; i < rs->a->cf->n; i++) {
 		const sfa_change *c = &rs->a->cf->rows[i];
 
-		if (strcmp(rtype_name(c->rtype), r->type) == 0 &&
-		    strcmp(c->resource, api) == 0)
+		if (strcmp(rtype_name(c->rtype), r->type) != 0)
+			continue;
+		if (api && strcmp(c->resource, api) == 0) {
 			snprintf(rs->a->ids[i][rs->side], 24, "%s", r->id);
+			rs->a->by_name[i][rs->side] = 1;
+		} else if (label && strcasecmp(c->resource, label) == 0 &&
+			   rs->a->labels[i][rs->side]++ == 0) {
+			snprintf(rs->a->label_ids[i][rs->side], 24, "%s",
+				 r->id);
+		}
 	}
 	json_decref(attrs);
 	return 0;
@@ -259,6 +277,32 @@ static int load_effects(sfa_approvals *a, sfa_store *st, sfa_diff *d,
 	return rc == SFA_ENOMEM ? sfa_err_set(err, rc, "out of memory") : rc;
 }
 
+/* A resource no API name matched is the one whose label it is, when
+ * that label is one resource's in the snapshot; several: an error. */
+static int take_labels(sfa_approvals *a, const char *path, sfa_err *err)
+{
+	size_t i;
+	int side;
+
+	for (i = 0; i < a->cf->n; i++)
+		for (side = 0; side < 2; side++) {
+			if (a->by_name[i][side] || !a->labels[i][side])
+				continue;
+			if (a->labels[i][side] > 1)
+				return sfa_err_set(
+				    err, SFA_EINPUT,
+				    "%s:%ld: ambiguous %s `%s`: %d have that "
+				    "label in the %s snapshot; give the API name "
+				    "or the Id",
+				    path, a->cf->rows[i].line,
+				    rtype_name(a->cf->rows[i].rtype),
+				    a->cf->rows[i].resource,
+				    a->labels[i][side], side ? "to" : "from");
+			memcpy(a->ids[i][side], a->label_ids[i][side], 24);
+		}
+	return 0;
+}
+
 int sfa_approvals_load(sfa_approvals **out, sfa_store *st, sfa_diff *d,
 		       const char *path, sfa_err *err)
 {
@@ -282,7 +326,11 @@ int sfa_approvals_load(sfa_approvals **out, sfa_store *st, sfa_diff *d,
 		goto fail;
 	}
 	if (a->cf->n && (!(a->ids = calloc(a->cf->n, sizeof(*a->ids))) ||
-			 !(a->fx = calloc(a->cf->n, sizeof(*a->fx))))) {
+			 !(a->fx = calloc(a->cf->n, sizeof(*a->fx))) ||
+			 !(a->label_ids =
+			       calloc(a->cf->n, sizeof(*a->label_ids))) ||
+			 !(a->labels = calloc(a->cf->n, sizeof(*a->labels))) ||
+			 !(a->by_name = calloc(a->cf->n, sizeof(*a->by_name))))) {
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -298,7 +346,8 @@ int sfa_approvals_load(sfa_approvals **out, sfa_store *st, sfa_diff *d,
 				goto fail;
 			}
 		}
-	if ((rc = load_effects(a, st, d, err)))
+	if ((rc = take_labels(a, path, err)) ||
+	    (rc = load_effects(a, st, d, err)))
 		goto fail;
 	sfa_problems_free(&probs);
 	*out = a;
@@ -320,6 +369,9 @@ void sfa_approvals_free(sfa_approvals *a)
 		free(a->fx[i].groups[1].v);
 	}
 	free(a->fx);
+	free(a->label_ids);
+	free(a->labels);
+	free(a->by_name);
 	free(a->org_groups[0].v);
 	free(a->org_groups[1].v);
 	sfa_changefile_free(a->cf);

@@ -46,6 +46,11 @@ xmllint --noout --schema "$SFA_SOURCE_DIR/tests/junit-ant.xsd" "$WORK/a/changes.
 # The failing testcase holds its <failure>: its line does not end in "/>".
 grep '<testcase ' "$WORK/a/changes.junit.xml" | grep -v '/>$' | grep -q 'Deal Desk (00G5g00000gR022EAC)' \
   || fail "the unapproved change is not the Deal_Desk grant: $(grep '<testcase ' "$WORK/a/changes.junit.xml" | grep -v '/>$')"
+# The permission set by its label, as apply takes it: the same verdicts.
+sed 's/^grant,permission_set,Sales_Ops,/grant,permission_set,"Sales Ops, Reporting",/' "$WORK/approved.csv" >"$WORK/by-label.csv"
+grep -q '"Sales Ops, Reporting"' "$WORK/by-label.csv" || fail "by-label.csv"
+expect_exit 3 "$SFACCESS" report changes --format junit --approved "$WORK/by-label.csv" --fail-on-changes --out "$WORK/l"
+[ "$(grep -c '<failure ' "$WORK/l/changes.junit.xml")" = 1 ] || fail "by label: $(grep -c '<failure ' "$WORK/l/changes.junit.xml") failures"
 expect_exit 0 "$SFACCESS" report changes --from 2 --to 2 --format csv --fail-on-changes --out "$WORK/n"
 [ "$(wc -l <"$WORK/n/changes.csv")" = 1 ] || fail "no-change report has rows"
 printf 'op,resource_type\nfly,user\n' >"$WORK/bad.csv"
