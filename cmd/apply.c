@@ -373,6 +373,10 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 	       sfa_apply_prefetch_requests(a),
 	       sfa_sf_api_requests(sf) - validating -
 		   sfa_apply_prefetch_requests(a));
+	if (sfa_sf_other_requests(sf))
+		printf("not charged to the org's API limit: %ld (logins, "
+		       "expired sessions, retries)\n",
+		       sfa_sf_other_requests(sf));
 	if (r.retried)
 		printf("transient failures: %ld operation%s retried (%ld "
 		       "retr%s, each after a re-read); %ld re-read%s found "

@@ -41,6 +41,8 @@ echo "ok the org is named in the question: $org"
 
 expect_exit 0 "$SFACCESS" apply "$changes" --yes "${lp[@]}"
 grep -q ": 13 operations: 13 done, 0 already, 0 failed$" "$WORK/out" || fail "first apply: $(cat "$WORK/out")"
+grep -q "^not charged to the org's API limit: 1 (logins, expired sessions, retries)$" "$WORK/out" \
+  || fail "the login is not counted apart: $(tail -3 "$WORK/out")"
 echo "ok first apply: 13 done"
 
 # Someone changes the org back: sara leaves Deal_Desk, jonas is
