@@ -1,5 +1,5 @@
 /*
- * apply.c - `sfaccess apply CHANGES.csv`: the five steps of change-file.md.
+ * apply.c - `sfaccess apply CHANGES.csv`: the five steps of CHANGEFILE.md.
  * Validate the whole file against the org, show it with its SHA-256,
  * confirm, execute through lib/apply (journalled), report.
  */
@@ -16,19 +16,26 @@
 #include "report_junit.h"
 
 static const char usage[] =
-    "usage: sfaccess apply CHANGES.csv [--dry-run] [--yes] [--sha256 HEX]\n"
+    "usage: sfaccess apply CHANGES.csv [--dry-run] [--yes] [--recheck]\n"
+    "                      [--sha256 HEX]\n"
     "                      [--junit FILE] [--license-profile "
     "\"LICENSE=PROFILE\"]...\n\n"
     "Performs a reviewed change file against the org (see "
-    "change-file.md):\nvalidates every row first (nothing changes when "
+    "CHANGEFILE.md):\nvalidates every row first (nothing changes when "
     "one is wrong), shows the\noperations and the file's SHA-256, asks "
     "for confirmation, then runs them\nin the order create_user, grant, "
-    "revoke, set_status.  Every outcome is\njournalled in the store; "
-    "running the same file again skips what is done\nand retries what "
-    "failed.\n\n"
+    "revoke, set_status, each compared with the\norg first: what "
+    "differs is written, what matches is `already`.  Every\noutcome is "
+    "journalled in the store: a run that was interrupted is resumed\nby "
+    "the next apply of the same file, which skips the lines it settled "
+    "and\nretries what failed; after a run that finished, every line is "
+    "compared\nwith the org again.\n\n"
     "  --dry-run            validate and show, change nothing\n"
     "  --yes                do not ask for confirmation (required "
     "without a terminal)\n"
+    "  --recheck            do not resume an interrupted run: compare "
+    "every line with\n"
+    "                       the org\n"
     "  --sha256 HEX         refuse the file unless its SHA-256 is HEX "
     "(the reviewed file)\n"
     "  --junit FILE         write a JUnit XML testcase per operation\n"
@@ -108,11 +115,12 @@ static void print_problems(const char *path, sfa_problems *probs)
 		probs->n, probs->n == 1 ? "" : "s", path);
 }
 
-static void show(const sfa_apply *a, const sfa_changefile *cf, const char *org)
+static void show(const sfa_apply *a, const sfa_changefile *cf)
 {
-	size_t i, n = sfa_apply_nops(a);
-	char desc[512];
+	size_t i, n = sfa_apply_nops(a), settled = 0;
+	char desc[512], org[512];
 
+	sfa_apply_org(a, org, sizeof(org));
 	printf("Change file %s\nSHA-256 %s\nOrg %s: %zu operation%s, in "
 	       "execution order:\n",
 	       cf->path, cf->sha256, org, n, n == 1 ? "" : "s");
@@ -124,7 +132,13 @@ static void show(const sfa_apply *a, const sfa_changefile *cf, const char *org)
 		       op->from_journal ? " [" : "",
 		       op->from_journal ? op->note : "",
 		       op->from_journal ? "]" : "");
+		settled += op->from_journal != 0;
 	}
+	if (sfa_apply_resumed(a))
+		printf("Resuming the interrupted run started %s: the %zu "
+		       "line%s it settled (marked above) will not run again; "
+		       "--recheck compares them with the org\n",
+		       sfa_apply_resumed(a), settled, settled == 1 ? "" : "s");
 	fflush(stdout);
 }
 
@@ -138,7 +152,7 @@ static int confirm(const char *org, size_t pending)
 			       "(nothing was changed)");
 		return -1;
 	}
-	fprintf(stderr, "Apply %zu operation%s to org %s? [y/N] ", pending,
+	fprintf(stderr, "Apply %zu operation%s to %s? [y/N] ", pending,
 		pending == 1 ? "" : "s", org);
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin) ||
@@ -155,8 +169,15 @@ static void on_op(void *ud, const sfa_apply_op *op)
 	char desc[512];
 
 	sfa_apply_describe(op, desc, sizeof(desc));
-	if (op->from_journal)
+	/* Not this run's doing: never counted or shown as done. */
+	if (op->from_journal) {
 		r->earlier++;
+		printf("  line %-5ld %-7s %s%s%s; %s\n", op->c->line, "settled",
+		       desc, op->record_id[0] ? " " : "", op->record_id,
+		       op->note);
+		fflush(stdout);
+		return;
+	}
 	if (op->attempts > 1) {
 		r->retried++;
 		r->retries += op->attempts - 1;
@@ -239,11 +260,12 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 {
 	sfa_connect conn = {0};
 	sfa_optlist lp = {{0}, 0};
-	int dry_run = 0, yes = 0;
+	int dry_run = 0, yes = 0, recheck = 0;
 	const char *sha = NULL, *junit = NULL;
 	const sfa_opt opts[] = {SFA_CONNECT_OPTS(&conn),
 				{"dry-run", SFA_OPT_FLAG, &dry_run},
 				{"yes", SFA_OPT_FLAG, &yes},
+				{"recheck", SFA_OPT_FLAG, &recheck},
 				{"sha256", SFA_OPT_STRING, &sha},
 				{"junit", SFA_OPT_STRING, &junit},
 				{"license-profile", SFA_OPT_LIST, &lp},
@@ -256,9 +278,11 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 	sfa_sf *sf = NULL;
 	sfa_store *st = NULL;
 	sfa_apply *a = NULL;
+	sfa_apply_lock *lock = NULL;
 	sfa_err err;
 	run r;
 	long validating;
+	char org[512];
 	size_t i, pending = 0;
 	int npos, help, rc;
 
@@ -303,6 +327,8 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 	    (rc = sfa_connect_http(&conn, cli, &http, &err)) ||
 	    (rc = sfa_sf_new(&sf, http, &conn.auth_cfg, &err)) ||
 	    (rc = sfa_sf_login(sf, &err)) ||
+	    (rc = sfa_apply_lock_take(&lock, cli->store_path, sfa_sf_org_id(sf),
+				      sfa_sf_instance_url(sf), &err)) ||
 	    (rc = sfa_apply_prepare(&a, sf, cf, &map, &probs, &err)))
 		goto out_err;
 	validating = sfa_sf_api_requests(sf);
@@ -312,10 +338,10 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 		rc = SFA_EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = sfa_apply_load_journal(a, st, &err)))
+	if ((rc = sfa_apply_load_journal(a, st, recheck, &err)))
 		goto out_err;
 	/* Step 2: show and confirm. */
-	show(a, cf, sfa_sf_org_id(sf));
+	show(a, cf);
 	for (i = 0; i < sfa_apply_nops(a); i++)
 		pending += !sfa_apply_op_at(a, i)->from_journal;
 	if (dry_run) {
@@ -323,7 +349,8 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 		rc = SFA_EXIT_OK;
 		goto out;
 	}
-	if (pending && !yes && confirm(sfa_sf_org_id(sf), pending)) {
+	sfa_apply_org(a, org, sizeof(org));
+	if (pending && !yes && confirm(org, pending)) {
 		rc = SFA_EXIT_USAGE;
 		goto out;
 	}
@@ -335,7 +362,9 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 	       "failed",
 	       cf->sha256, sfa_apply_nops(a), r.done, r.already, r.failed);
 	if (r.earlier)
-		printf(" (%ld settled by an earlier run)", r.earlier);
+		printf(", %ld settled by the interrupted run started %s "
+		       "(--recheck compares them with the org)",
+		       r.earlier, sfa_apply_resumed(a));
 	printf("\n");
 	/* What the org's daily API limit was charged, by step. */
 	printf("API requests: %ld (%ld to validate, %ld to read the state "
@@ -344,6 +373,10 @@ int cmd_apply(sfa_cli *cli, int argc, char **argv)
 	       sfa_apply_prefetch_requests(a),
 	       sfa_sf_api_requests(sf) - validating -
 		   sfa_apply_prefetch_requests(a));
+	if (sfa_sf_other_requests(sf))
+		printf("not charged to the org's API limit: %ld (logins, "
+		       "expired sessions, retries)\n",
+		       sfa_sf_other_requests(sf));
 	if (r.retried)
 		printf("transient failures: %ld operation%s retried (%ld "
 		       "retr%s, each after a re-read); %ld re-read%s found "
@@ -370,6 +403,7 @@ out_err:
 	rc = sfa_cli_exit_for(rc);
 out:
 	sfa_apply_free(a);
+	sfa_apply_lock_free(lock);
 	sfa_sf_free(sf);
 	sfa_http_free(http);
 	sfa_store_free(st);

@@ -62,7 +62,7 @@ int cmd_plan(sfa_cli *cli, int argc, char **argv)
 				{"out", SFA_OPT_STRING, &outp},
 				{NULL, 0, NULL}};
 	sfa_problems probs = {0};
-	sfa_plan_stats stats = {0, 0, 0};
+	sfa_plan_stats stats = {0, 0, 0, 0, 0, 0};
 	sfa_store *st = NULL;
 	sfa_err err;
 	char *buf = NULL;
@@ -88,11 +88,10 @@ int cmd_plan(sfa_cli *cli, int argc, char **argv)
 	}
 	if (revert && sfa_cli_parse_id("--revert-to", revert, &id))
 		return SFA_EXIT_USAGE;
-	/* --review works without a store (group types are then unknown). */
-	rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY, &err);
-	if (rc && (review && rc == SFA_ENOTFOUND))
-		rc = 0;
-	if (rc)
+	/* --review needs the review's snapshot too: without it no group
+	 * type is known, and group revokes would turn into comments. */
+	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
+				 &err)))
 		goto fail;
 	if (!(mem = open_memstream(&buf, &len))) {
 		rc = sfa_err_set(&err, SFA_ENOMEM, "out of memory");
@@ -119,11 +118,29 @@ int cmd_plan(sfa_cli *cli, int argc, char **argv)
 		rc = SFA_EXIT_FAIL;
 		goto out;
 	}
-	sfa_cli_info(cli,
-		     "plan: %lld operation%s, %lld row%s left as comments%s%s",
-		     stats.ops, stats.ops == 1 ? "" : "s", stats.comments,
-		     stats.comments == 1 ? "" : "s", outp ? " in " : "",
-		     outp ? outp : "");
+	if (review)
+		sfa_cli_info(cli,
+			     "plan: %lld operation%s, %lld row%s left as "
+			     "comments, %lld kept, %lld row%s without a "
+			     "decision (left as they are)%s%s",
+			     stats.ops, stats.ops == 1 ? "" : "s",
+			     stats.comments, stats.comments == 1 ? "" : "s",
+			     stats.keep, stats.undecided,
+			     stats.undecided == 1 ? "" : "s",
+			     outp ? " in " : "", outp ? outp : "");
+	else
+		sfa_cli_info(cli,
+			     "plan: %lld operation%s, %lld row%s left as "
+			     "comments%s%s",
+			     stats.ops, stats.ops == 1 ? "" : "s",
+			     stats.comments, stats.comments == 1 ? "" : "s",
+			     outp ? " in " : "", outp ? outp : "");
+	if (review && stats.latest > stats.snapshot)
+		fprintf(stderr,
+			"sfaccess: warning: the review is of snapshot %lld, "
+			"but snapshot %lld of the org is newer: access may "
+			"have changed since it was reviewed\n",
+			stats.snapshot, stats.latest);
 	rc = SFA_EXIT_OK;
 	goto out;
 fail:

@@ -238,6 +238,11 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	       "access rows; %ld API requests in %.1f s",
 	       id, sum.users, sum.resources, sum.access,
 	       sfa_sf_api_requests(sf), now_s() - t0);
+	/* Only what the org charges is "API requests"; the rest apart. */
+	if (sfa_sf_other_requests(sf))
+		printf(" (and %ld not charged: logins, expired sessions, "
+		       "retries)",
+		       sfa_sf_other_requests(sf));
 	if (sfa_sf_api_usage(sf, &used, &limit))
 		printf("; org API usage %ld/%ld", used, limit);
 	printf("\n");

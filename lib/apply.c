@@ -1,10 +1,11 @@
 /*
  * apply.c - the apply engine's flow: order the change file's rows for
  * execution (create_user, grant, revoke, set_status; file order within
- * each), resolve them (apply_resolve.c), read the state of those not yet
- * journalled as done in batches (apply_prefetch.c), then run each
- * (apply_ops.c, retried by apply_retry.c) and journal every attempt's
- * outcome before going on.
+ * each), resolve them (apply_resolve.c), read the state of those an
+ * interrupted run has not settled in batches (apply_prefetch.c), then run
+ * each (apply_ops.c, retried by apply_retry.c) and journal every attempt's
+ * outcome before going on.  A run ends when it has visited every
+ * operation; the next apply of the file starts afresh (CHANGEFILE.md).
  */
 #include "apply_int.h"
 
@@ -47,6 +48,32 @@ static int cmp_exec_order(const void *pa, const void *pb)
 	return (a->c->line > b->c->line) - (a->c->line < b->c->line);
 }
 
+static int on_org(void *ud, json_t *rec, sfa_err *err)
+{
+	sfa_apply *a = ud;
+	const char *name = json_string_value(json_object_get(rec, "Name"));
+
+	free(a->org_name);
+	if (name && !(a->org_name = strdup(name)))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	a->org_sandbox = json_is_true(json_object_get(rec, "IsSandbox"));
+	return 0;
+}
+
+/* The org's Name and kind, so that the confirmation names the org a
+ * person knows, not only its Id.  Not knowing them changes nothing else:
+ * a refusal leaves the name unknown. */
+static int read_org(sfa_apply *a, sfa_err *err)
+{
+	int rc = sfa_sf_query(a->sf, "SELECT Name, IsSandbox FROM Organization",
+			      0, on_org, a, err);
+
+	if (rc == SFA_ENOMEM)
+		return rc;
+	sfa_err_clear(err);
+	return 0;
+}
+
 int sfa_apply_prepare(sfa_apply **out, sfa_sf *sf, const sfa_changefile *cf,
 		      const sfa_license_map *map, sfa_problems *probs,
 		      sfa_err *err)
@@ -70,7 +97,8 @@ int sfa_apply_prepare(sfa_apply **out, sfa_sf *sf, const sfa_changefile *cf,
 	/* The order first: creator pointers set while resolving point into
 	 * this array. */
 	qsort(a->ops, a->n, sizeof(*a->ops), cmp_exec_order);
-	if ((rc = sfa_apply_resolve(a, probs, err))) {
+	if ((rc = sfa_apply_resolve(a, probs, err)) ||
+	    (rc = read_org(a, err))) {
 		sfa_apply_free(a);
 		return rc;
 	}
@@ -90,6 +118,7 @@ void sfa_apply_free(sfa_apply *a)
 		free(a->ops[i].target_name);
 	}
 	free(a->ops);
+	free(a->org_name);
 	sfa_apply_prefetch_free(a);
 	free(a);
 }
@@ -126,15 +155,53 @@ static int on_journal(void *ud, const sfa_journal_rec *r)
 	op->from_journal = 1;
 	snprintf(op->record_id, sizeof(op->record_id), "%s",
 		 r->record_id ? r->record_id : "");
-	snprintf(op->note, sizeof(op->note), "%s in an earlier run (%s)",
+	snprintf(op->note, sizeof(op->note),
+		 "%s by the interrupted run at %s",
 		 sfa_outcome_name(r->outcome),
 		 r->finished_at ? r->finished_at : "");
 	return 0;
 }
 
-int sfa_apply_load_journal(sfa_apply *a, sfa_store *st, sfa_err *err)
+int sfa_apply_load_journal(sfa_apply *a, sfa_store *st, int recheck,
+			   sfa_err *err)
 {
-	return sfa_journal_each(st, a->cf->sha256, on_journal, a, err);
+	size_t i;
+	int rc;
+
+	for (i = 0; i < a->n; i++) {
+		a->ops[i].from_journal = 0;
+		a->ops[i].outcome = SFA_OUTCOME_NONE;
+		a->ops[i].note[0] = '\0';
+	}
+	a->journal_loaded = 1;
+	if ((rc = sfa_journal_run_latest(st, a->cf->sha256,
+					 sfa_sf_org_id(a->sf), &a->run, err)))
+		return rc;
+	/* Only an interrupted run is resumed: a finished one, or --recheck,
+	 * starts a new run that compares every line with the org. */
+	if (!a->run.id || a->run.finished || recheck) {
+		memset(&a->run, 0, sizeof(a->run));
+		return 0;
+	}
+	return sfa_journal_each_in_run(st, a->run.id, on_journal, a, err);
+}
+
+void sfa_apply_org(const sfa_apply *a, char *buf, size_t size)
+{
+	const char *url = sfa_sf_instance_url(a->sf), *host, *end;
+
+	host = url && strstr(url, "://") ? strstr(url, "://") + 3 : url;
+	end = host ? host + strcspn(host, "/") : NULL;
+	snprintf(buf, size, "%s (%.*s, %s, org %s)",
+		 a->org_name ? a->org_name : "an org whose name is unknown",
+		 host ? (int)(end - host) : 0, host ? host : "",
+		 a->org_sandbox ? "sandbox" : "production",
+		 sfa_sf_org_id(a->sf));
+}
+
+const char *sfa_apply_resumed(const sfa_apply *a)
+{
+	return a->run.id ? a->run.started_at : NULL;
 }
 
 static double now_s(void)
@@ -173,6 +240,7 @@ static int journal(sfa_apply *a, sfa_store *st, const sfa_apply_op *op,
 		r.error = op->err.msg;
 	}
 	r.comment = c->comment;
+	r.run_id = a->run.id;
 	return sfa_journal_put(st, &r, err);
 }
 
@@ -204,8 +272,14 @@ int sfa_apply_execute(sfa_apply *a, sfa_store *st, sfa_apply_fn fn, void *ud,
 	size_t i;
 	int rc;
 
-	if ((rc = sfa_apply_load_journal(a, st, err)) ||
-	    (rc = sfa_apply_prefetch(a, err)))
+	if (!a->journal_loaded &&
+	    (rc = sfa_apply_load_journal(a, st, 0, err)))
+		return rc;
+	if (!a->run.id &&
+	    (rc = sfa_journal_run_start(st, a->cf->sha256, sfa_sf_org_id(a->sf),
+					&a->run, err)))
+		return rc;
+	if ((rc = sfa_apply_prefetch(a, err)))
 		return rc;
 	for (i = 0; i < a->n; i++) {
 		sfa_apply_op *op = &a->ops[i];
@@ -238,7 +312,9 @@ int sfa_apply_execute(sfa_apply *a, sfa_store *st, sfa_apply_fn fn, void *ud,
 		if (fn)
 			fn(ud, op);
 	}
-	return 0;
+	/* Every operation visited: the run is over, and its rows settle
+	 * nothing for the next one. */
+	return sfa_journal_run_finish(st, a->run.id, err);
 }
 
 void sfa_apply_describe(const sfa_apply_op *op, char *buf, size_t size)

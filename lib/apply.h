@@ -1,5 +1,5 @@
 /*
- * apply.h - performing a change file against the org (change-file.md):
+ * apply.h - performing a change file against the org (CHANGEFILE.md):
  * sfa_apply_prepare() is step 1 (parse done by changefile.c; every user
  * and resource resolved with batched live lookups, every problem listed),
  * sfa_apply_execute() steps 3 and 4 (the operations in order, each
@@ -51,7 +51,7 @@ typedef struct sfa_apply_op {
 
 	/* filled by sfa_apply_execute() */
 	sfa_outcome outcome;
-	int from_journal;   /* not run: an earlier run did it */
+	int from_journal;   /* not run: the interrupted run resumed did it */
 	char record_id[19]; /* the assignment, membership or user */
 	char note[160];	    /* e.g. "reactivated", "moved to profile ..." */
 	sfa_err err;	    /* why it failed */
@@ -69,7 +69,7 @@ typedef struct sfa_apply_op {
 typedef struct sfa_apply sfa_apply;
 
 /* Resolves every row of cf against the org through sf (borrowed, logged
- * in; cf and map must outlive *out).  Every unknown or ambiguous name,
+ * in; cf and map must outlive *out), and reads the org's Name.  Every unknown or ambiguous name,
  * unprovisionable resource and unmapped license is added to probs with
  * its line; *out is still returned so the caller can show what was
  * resolved.  Returns 0 (check probs->n) or an error of the org
@@ -82,14 +82,28 @@ void sfa_apply_free(sfa_apply *a);
 size_t sfa_apply_nops(const sfa_apply *a);
 const sfa_apply_op *sfa_apply_op_at(const sfa_apply *a, size_t i);
 
-/* Reads the journal of cf's hash: lines done or already done by an
- * earlier run are marked from_journal and will not run again. */
-int sfa_apply_load_journal(sfa_apply *a, sfa_store *st, sfa_err *err);
+/* Reads the journal of cf's hash on the org.  When the latest run of the
+ * file was interrupted (it never visited every operation) and recheck is
+ * 0, this execution resumes it: the lines it did or found already done
+ * are marked from_journal and will not run again.  Otherwise (no run, a
+ * finished one, or recheck) nothing is settled and every line is
+ * compared with the org. */
+int sfa_apply_load_journal(sfa_apply *a, sfa_store *st, int recheck,
+			   sfa_err *err);
+
+/* The org as a person knows it, into buf: "Acme (acme.my.salesforce.com,
+ * production, org 00D...)" -- its Name, My Domain host, kind and Id. */
+void sfa_apply_org(const sfa_apply *a, char *buf, size_t size);
+
+/* When the execution resumes an interrupted run: when that run started
+ * (UTC ISO 8601); else NULL. */
+const char *sfa_apply_resumed(const sfa_apply *a);
 
 /* Called after each operation (or skip) with its outcome. */
 typedef void (*sfa_apply_fn)(void *ud, const sfa_apply_op *op);
 
-/* Runs every operation not done yet, in order, writing each outcome to
+/* Runs every operation not settled (loading the journal first unless
+ * sfa_apply_load_journal() was called), in order, writing each outcome to
  * the journal as it finishes; a failed operation does not stop the
  * others.  The state the operations start from is read first, in a few
  * batched queries, so most cost one request (their write) or none.
@@ -109,6 +123,19 @@ long sfa_apply_prefetch_requests(const sfa_apply *a);
  * the current one. */
 void sfa_apply_set_retry(sfa_apply *a, int max_attempts, long base_ms,
 			 long max_ms);
+
+/* One apply at a time (apply_lock.c): held from before the journal is
+ * read until the run ends. */
+typedef struct sfa_apply_lock sfa_apply_lock;
+
+/* Locks the store at store_path and the org (org_id at instance_url)
+ * against other applies, without waiting: SFA_EBUSY naming which one is
+ * in use (and the pid holding it) when another apply holds either.
+ * Released by sfa_apply_lock_free() or when the process ends. */
+int sfa_apply_lock_take(sfa_apply_lock **out, const char *store_path,
+			const char *org_id, const char *instance_url,
+			sfa_err *err);
+void sfa_apply_lock_free(sfa_apply_lock *l);
 
 /* "grant permission_set Sales_Ops to jdoe@acme.example" into buf. */
 void sfa_apply_describe(const sfa_apply_op *op, char *buf, size_t size);

@@ -39,6 +39,14 @@ struct sfa_apply {
 	struct sfa_apply_fact *facts;
 	struct sfa_apply_fact **fact_of;
 	long prefetch_requests;
+	/* the run this execution belongs to: the interrupted one it resumes,
+	 * or (id 0 until sfa_apply_execute() starts it) a new one */
+	sfa_journal_run run;
+	int journal_loaded;
+	/* the org, for the confirmation: its Name and whether a sandbox
+	 * (org_name NULL when the org did not say) */
+	char *org_name;
+	int org_sandbox;
 };
 
 /* Fills the resolved fields of every op; problems go to probs. */

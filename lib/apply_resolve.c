@@ -1,8 +1,10 @@
 /*
  * apply_resolve.c - step 1 of apply against the org: every user and
  * resource of the change file looked up live, by Id or by its unique API
- * name, in batched IN queries (every value through sfa_soql_quote, at
- * most 200 per query and a few KB of SOQL so URIs stay far below 16 KB).
+ * name -- or, for groups, permission sets and permission set groups, by
+ * a label no other one of them has -- in batched IN queries (every value
+ * through sfa_soql_quote, at most 200 per query and a few KB of SOQL so
+ * URIs stay far below 16 KB).
  */
 #include "apply_int.h"
 
@@ -21,6 +23,7 @@
 typedef struct found {
 	char id[19];
 	char *name; /* the API name (Username for users) */
+	char *label; /* the label a person reads, when it has one */
 	char *aux;  /* Group Type; UserLicense Name of a profile or user */
 	char *aux2; /* User ProfileId; PermissionSet PermissionSetGroupId */
 	int flag;   /* User IsActive; PermissionSet IsOwnedByProfile */
@@ -38,31 +41,35 @@ typedef struct spec {
 	const char *prefix; /* Id key prefix */
 	const char *fields; /* SELECT list */
 	const char *name, *aux, *aux2, *flag; /* field paths, NULL if none */
+	const char *label; /* field path of a label that may name it too */
 } spec;
 
 static const spec user_spec = {
     "user",	 "User",
     "005",	 "Id, Username, IsActive, ProfileId, Profile.UserLicense.Name",
     "Username",	 "Profile.UserLicense.Name",
-    "ProfileId", "IsActive"};
+    "ProfileId", "IsActive",
+    NULL};
 
 static const spec rtype_spec[] = {
-    [SFA_RT_GROUP] = {"group", "Group", "00G", "Id, DeveloperName, Type",
-		      "DeveloperName", "Type", NULL, NULL},
+    [SFA_RT_GROUP] = {"group", "Group", "00G",
+		      "Id, DeveloperName, Type, Name", "DeveloperName", "Type",
+		      NULL, NULL, "Name"},
     [SFA_RT_ROLE] = {"role", "UserRole", "00E", "Id, DeveloperName",
-		     "DeveloperName", NULL, NULL, NULL},
+		     "DeveloperName", NULL, NULL, NULL, NULL},
     [SFA_RT_PROFILE] = {"profile", "Profile", "00e",
 			"Id, Name, UserLicense.Name", "Name",
-			"UserLicense.Name", NULL, NULL},
+			"UserLicense.Name", NULL, NULL, NULL},
     [SFA_RT_PERMISSION_SET] = {"permission set", "PermissionSet", "0PS",
 			       "Id, Name, PermissionSetGroupId, "
-			       "IsOwnedByProfile",
+			       "IsOwnedByProfile, Label",
 			       "Name", NULL, "PermissionSetGroupId",
-			       "IsOwnedByProfile"},
+			       "IsOwnedByProfile", "Label"},
     [SFA_RT_PERMISSION_SET_GROUP] = {"permission set group",
 				     "PermissionSetGroup", "0PG",
-				     "Id, DeveloperName", "DeveloperName", NULL,
-				     NULL, NULL},
+				     "Id, DeveloperName, MasterLabel",
+				     "DeveloperName", NULL, NULL, NULL,
+				     "MasterLabel"},
 };
 
 int sfa_apply_same_id(const char *a, const char *b)
@@ -138,6 +145,7 @@ static void found_free(found_list *l)
 
 	for (i = 0; i < l->n; i++) {
 		free(l->v[i].name);
+		free(l->v[i].label);
 		free(l->v[i].aux);
 		free(l->v[i].aux2);
 	}
@@ -193,6 +201,7 @@ static int on_record(void *ud, json_t *rec, sfa_err *err)
 	}
 	sfa_apply_copy_id(f.id, json_object_get(rec, "Id"));
 	f.name = dup_path(rec, c->sp->name);
+	f.label = dup_path(rec, c->sp->label);
 	f.aux = dup_path(rec, c->sp->aux);
 	f.aux2 = dup_path(rec, c->sp->aux2);
 	f.flag = c->sp->flag && json_is_true(path_get(rec, c->sp->flag));
@@ -200,13 +209,15 @@ static int on_record(void *ud, json_t *rec, sfa_err *err)
 	return 0;
 }
 
-/* SELECT <fields> FROM <object> WHERE <field> IN (...) over the values of
- * b, in chunks; every record is added to out. */
+/* SELECT <fields> FROM <object> WHERE <field> IN (...) [OR <field2> IN
+ * (the same)] over the values of b, in chunks; every record is added to
+ * out.  field2 (may be NULL) asks for labels in the same request. */
 static int lookup_in(sfa_sf *sf, const spec *sp, const char *field,
-		     const batch *b, found_list *out, sfa_err *err)
+		     const char *field2, const batch *b, found_list *out,
+		     sfa_err *err)
 {
 	collect c = {sp, out};
-	sfa_buf q = {0};
+	sfa_buf q = {0}, list = {0};
 	size_t i = 0;
 	int rc = 0;
 
@@ -214,18 +225,16 @@ static int lookup_in(sfa_sf *sf, const spec *sp, const char *field,
 		size_t k = 0;
 
 		sfa_buf_reset(&q);
-		if (sfa_buf_printf(&q, "SELECT %s FROM %s WHERE %s IN (",
-				   sp->fields, sp->object, field)) {
-			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
-			break;
-		}
+		sfa_buf_reset(&list);
+		/* The list goes in twice with field2: half the bytes. */
 		for (; i < b->n && k < BATCH_VALUES &&
-		       (k == 0 || q.len < BATCH_BYTES);
+		       (k == 0 ||
+			list.len < (field2 ? BATCH_BYTES / 2 : BATCH_BYTES));
 		     i++, k++) {
 			char *lit = sfa_soql_quote(b->v[i]);
 
-			if (!lit || (k && sfa_buf_puts(&q, ",")) ||
-			    sfa_buf_puts(&q, lit)) {
+			if (!lit || (k && sfa_buf_puts(&list, ",")) ||
+			    sfa_buf_puts(&list, lit)) {
 				free(lit);
 				rc = sfa_err_set(err, SFA_ENOMEM,
 						 "out of memory");
@@ -233,12 +242,17 @@ static int lookup_in(sfa_sf *sf, const spec *sp, const char *field,
 			}
 			free(lit);
 		}
-		if (!rc && sfa_buf_puts(&q, ")"))
+		if (!rc &&
+		    (sfa_buf_printf(&q, "SELECT %s FROM %s WHERE %s IN (%s)",
+				    sp->fields, sp->object, field, list.data) ||
+		     (field2 && sfa_buf_printf(&q, " OR %s IN (%s)", field2,
+					       list.data))))
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		if (!rc)
 			rc = sfa_sf_query(sf, q.data, 0, on_record, &c, err);
 	}
 	sfa_buf_free(&q);
+	sfa_buf_free(&list);
 	return rc;
 }
 
@@ -259,31 +273,47 @@ static int lookup_refs(sfa_sf *sf, const spec *sp, const batch *refs,
 	batch_unique(&ids);
 	batch_unique(&names);
 	if (!rc && ids.n)
-		rc = lookup_in(sf, sp, "Id", &ids, out, err);
+		rc = lookup_in(sf, sp, "Id", NULL, &ids, out, err);
 	if (!rc && names.n)
-		rc = lookup_in(sf, sp, sp->name, &names, out, err);
+		rc = lookup_in(sf, sp, sp->name, sp->label, &names, out, err);
 	free(ids.v);
 	free(names.v);
 	return rc;
 }
 
-/* The records ref names: by Id, or by name as Salesforce compares them
- * (case-insensitively).  Returns how many distinct ones (a record found
- * both by Id and by name counts once); *first the first. */
-static size_t match(const found_list *l, const spec *sp, const char *ref,
-		    const found **first)
+/* Whether f is what ref names: by Id, by API name or (by_label) by label,
+ * compared as Salesforce compares them (case-insensitively). */
+static int names(const found *f, const char *ref, int by_id, int by_label)
+{
+	if (by_id)
+		return sfa_apply_same_id(f->id, ref);
+	if (by_label)
+		return f->label && strcasecmp(f->label, ref) == 0;
+	return f->name && strcasecmp(f->name, ref) == 0;
+}
+
+/* The records ref names: by Id, or by API name; when no API name is ref,
+ * by label.  Returns how many distinct ones (a record found both by Id
+ * and by name counts once); *first the first, *by_label how they were
+ * matched. */
+static size_t match_how(const found_list *l, const spec *sp, const char *ref,
+			const found **first, int *by_label)
 {
 	size_t i, n = 0;
 	int by_id = looks_like_id(ref, sp->prefix);
 
 	*first = NULL;
+	*by_label = 0;
+	for (i = 0; !by_id && sp->label && i < l->n; i++)
+		if (names(&l->v[i], ref, 0, 0))
+			break;
+	*by_label = !by_id && sp->label && i == l->n;
 	for (i = 0; i < l->n; i++) {
 		const found *f = &l->v[i];
 
 		size_t j;
 
-		if (!(by_id ? sfa_apply_same_id(f->id, ref)
-			    : (f->name && strcasecmp(f->name, ref) == 0)))
+		if (!names(f, ref, by_id, *by_label))
 			continue;
 		for (j = 0; j < i; j++)
 			if (sfa_apply_same_id(l->v[j].id, f->id))
@@ -294,6 +324,14 @@ static size_t match(const found_list *l, const spec *sp, const char *ref,
 			*first = f;
 	}
 	return n;
+}
+
+static size_t match(const found_list *l, const spec *sp, const char *ref,
+		    const found **first)
+{
+	int by_label;
+
+	return match_how(l, sp, ref, first, &by_label);
 }
 
 /* ---- resolving ---- */
@@ -307,22 +345,32 @@ typedef struct ctx {
 static int problem_match(ctx *x, long line, const spec *sp, const char *ref,
 			 size_t n, const found_list *l)
 {
-	char ids[200] = "";
+	char cands[600] = "";
+	const found *first;
 	size_t i, len = 0;
+	int by_label;
 
 	if (n == 0)
 		return sfa_problem_add(x->probs, line, "unknown %s `%s`",
 				       sp->what, ref);
-	for (i = 0; i < l->n && len + 20 < sizeof(ids); i++)
-		if (l->v[i].name && strcasecmp(l->v[i].name, ref) == 0 &&
-		    !strstr(ids, l->v[i].id))
-			len += (size_t)snprintf(ids + len, sizeof(ids) - len,
-						"%s%s", len ? ", " : "",
-						l->v[i].id);
+	match_how(l, sp, ref, &first, &by_label);
+	/* Each candidate by its API name, Id and (a group's type, a
+	 * profile's license) what tells it apart. */
+	for (i = 0; i < l->n && len + 120 < sizeof(cands); i++)
+		if (names(&l->v[i], ref, 0, by_label) &&
+		    !strstr(cands, l->v[i].id))
+			len += (size_t)snprintf(
+			    cands + len, sizeof(cands) - len, "%s%s %s%s%s%s",
+			    len ? ", " : "",
+			    l->v[i].name ? l->v[i].name : "?", l->v[i].id,
+			    l->v[i].aux ? " (" : "",
+			    l->v[i].aux ? l->v[i].aux : "",
+			    l->v[i].aux ? ")" : "");
 	return sfa_problem_add(x->probs, line,
-			       "ambiguous %s `%s`: %zu match (%s); give the "
-			       "Id",
-			       sp->what, ref, n, ids);
+			       "ambiguous %s `%s`: %zu have that %s (%s); "
+			       "give the API name or the Id",
+			       sp->what, ref, n, by_label ? "label" : "name",
+			       cands);
 }
 
 /* The create_user op of the file that makes username, or NULL. */

@@ -10,6 +10,7 @@
 #include "http.h"
 #include "secret.h"
 #include "sf.h"
+#include "sf_error.h"
 
 #include <assert.h>
 #include <curl/curl.h>
@@ -208,7 +209,7 @@ static void wipe_text(xmlNode *node)
 static int fault(const xmlNode *f, long status, sfa_err *err)
 {
 	const xmlNode *detail = child(f, "detail"), *lf;
-	char *code = NULL, *text = NULL, *fc;
+	char *code = NULL, *text = NULL, *fc, quoted[512];
 	const char *advice;
 
 	/* detail/LoginFault (or any *Fault)/exceptionCode; else faultcode
@@ -227,9 +228,7 @@ static int fault(const xmlNode *f, long status, sfa_err *err)
 	}
 	if (!text)
 		text = text_of(child(f, "faultstring"));
-	/* "locked out." + "; advice" would read ".;" */
-	if (text && *text && text[strlen(text) - 1] == '.')
-		text[strlen(text) - 1] = '\0';
+	sfa_sf_error_text(quoted, sizeof(quoted), text);
 	if (err) {
 		err->http_status = status;
 		snprintf(err->sf_code, sizeof(err->sf_code), "%s",
@@ -242,8 +241,9 @@ static int fault(const xmlNode *f, long status, sfa_err *err)
 			 "the org has SOAP API login() turned off (Setup > "
 			 "User Interface); consider OAuth (--auth jwt or "
 			 "client-credentials)";
-	sfa_err_set(err, SFA_EAUTH, "login refused (%s): %.400s%s%s",
-		    code ? code : "SOAP fault", text ? text : "no message",
+	sfa_err_set(err, SFA_EAUTH, "login refused (%s): %s%s%s",
+		    code ? code : "SOAP fault",
+		    quoted[0] ? quoted : "no message",
 		    advice ? "; " : "", advice ? advice : "");
 	free(code);
 	free(text);

@@ -1,5 +1,5 @@
 /*
- * changefile.c - reading the change file (change-file.md): the header,
+ * changefile.c - reading the change file (CHANGEFILE.md): the header,
  * each operation row checked on its own, and the list of problems, every
  * one with its line; none stops the parse.  The CSV itself is read by
  * changefile_csv.c, the fields cell by changefile_fields.c; plan writes
@@ -442,7 +442,7 @@ int sfa_changefile_parse(sfa_changefile **out, const char *name,
 	ps.probs = probs;
 	rc = sfa_csv_read(data, len, SFA_CSVR_COMMENTS, on_change_row, &ps,
 			  probs);
-	if (!rc && !ps.have_header)
+	if (!rc && !ps.have_header && !probs->n)
 		rc = sfa_problem_add(probs, 1,
 				     "no header row (op,resource_type,"
 				     "resource,user,fields,comment is "

@@ -1,5 +1,5 @@
 /*
- * changefile.h - the change file of change-file.md: what a reviewer reads
+ * changefile.h - the change file of CHANGEFILE.md: what a reviewer reads
  * and approves, and the only input of apply.  Parsing checks everything
  * that can be checked offline and reports every problem with its line;
  * resolving names against the org is apply's job (apply_resolve.c).  The
@@ -15,7 +15,7 @@
 
 typedef enum {
 	SFA_OP_CREATE_USER, /* execution order: create_user, grant, revoke, */
-	SFA_OP_GRANT,	    /* set_status (change-file.md step 3) */
+	SFA_OP_GRANT,	    /* set_status (CHANGEFILE.md step 3) */
 	SFA_OP_REVOKE,
 	SFA_OP_SET_STATUS
 } sfa_op;
@@ -55,7 +55,7 @@ typedef struct sfa_changefile {
 } sfa_changefile;
 
 /* A list of problems, each with its line, so that every one is reported
- * at once (change-file.md step 1).  A zeroed list is empty. */
+ * at once (CHANGEFILE.md step 1).  A zeroed list is empty. */
 typedef struct sfa_problem {
 	long line; /* 0: about the whole file */
 	char *msg;
@@ -108,6 +108,10 @@ void sfa_kv_free(sfa_kv *kv, size_t n);
 typedef int (*sfa_csv_row_fn)(void *ud, long line, char **cells, int n);
 
 /* Reads RFC 4180 CSV through libcsv's parser (a UTF-8 BOM is skipped).
+ * The separator is the header's: `,`, or `;` (or a tab) when the first
+ * row has no comma outside quotes, as spreadsheets in many locales save.
+ * Rows whose cells are all empty (a blank spreadsheet row) are skipped.
+ * Data that is not UTF-8 is one problem (its first line), and not read.
  * Malformed CSV is added to probs with its line and reading goes on at
  * the next line.  Returns 0, SFA_ENOMEM, or what fn returned. */
 int sfa_csv_read(const char *data, size_t len, unsigned flags,

@@ -41,6 +41,7 @@ void sfa_err_where(sfa_err *err, const char *fmt, ...)
 void sfa_err_prefix(sfa_err *err, const char *fmt, ...)
 {
 	char ctx[512], old[sizeof(err->msg)];
+	size_t n, room;
 	va_list ap;
 
 	if (!err)
@@ -49,10 +50,29 @@ void sfa_err_prefix(sfa_err *err, const char *fmt, ...)
 	vsnprintf(ctx, sizeof(ctx), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	/* Truncation is fine: a long message keeps its beginning. */
-	if (snprintf(err->msg, sizeof(err->msg), "%.500s: %.500s", ctx, old) <
-	    0)
-		err->msg[0] = '\0';
+	/* The message stays whole: its end is the advice, and a cut one
+	 * would be completed again (cmd/msg.c) into a garbled repetition.
+	 * The context gives way instead, at a UTF-8 character boundary. */
+	n = strlen(old);
+	if (n + 3 > sizeof(err->msg))
+		return;
+	room = sizeof(err->msg) - n - 3; /* ": " and the NUL */
+	if (strlen(ctx) > room) {
+		size_t cut = room > 3 ? room - 3 : 0;
+
+		while (cut > 0 && ((unsigned char)ctx[cut] & 0xC0) == 0x80)
+			cut--;
+		if (cut)
+			memcpy(ctx + cut, "...", 4);
+		else
+			ctx[0] = '\0';
+	}
+	if (!ctx[0])
+		return;
+	room = strlen(ctx);
+	memcpy(err->msg, ctx, room);
+	memcpy(err->msg + room, ": ", 2);
+	memcpy(err->msg + room + 2, old, n + 1);
 }
 
 const char *sfa_err_name(int code)

@@ -532,6 +532,14 @@ int sfa_http__decide(sfa_http *h, const sfa_http_request *req,
 	return SFA_HTTP__DONE;
 }
 
+int sfa_http__answered_below_500(CURL *curl)
+{
+	long code = 0;
+
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+	return code > 0 && code < 500;
+}
+
 int sfa_http_send(sfa_http *h, const sfa_http_request *req,
 		  sfa_http_response *resp, sfa_err *err)
 {
@@ -565,6 +573,9 @@ int sfa_http_send(sfa_http *h, const sfa_http_request *req,
 		if (cc == CURLE_OK)
 			curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE,
 					  &resp->status);
+		if (attempt == 1)
+			resp->answered = 0;
+		resp->answered += sfa_http__answered_below_500(h->curl);
 		resp->attempts = attempt;
 		resp->elapsed_ms = now_ms() - start;
 		if (sfa_http__decide(h, req, &tg, &t, cc, h->errbuf, attempt,

@@ -64,6 +64,10 @@ typedef struct sfa_http_response {
 	char *locator;		 /* Sforce-Locator (Bulk API 2.0 results) */
 	char *number_of_records; /* Sforce-NumberOfRecords */
 	int attempts;		 /* requests sent for this call, >= 1 */
+	/* attempts the server answered with a status below 500 (it took
+	 * them in, even if the body was then cut short), as opposed to
+	 * 5xx answers and network failures */
+	int answered;
 	long elapsed_ms;	 /* all attempts and waits */
 } sfa_http_response;
 

@@ -55,6 +55,10 @@ struct curl_slist *sfa_http__build_headers(const sfa_http_request *req);
  * streaming request's sink to start over. */
 void sfa_http__attempt_reset(const sfa_http_request *req, sfa_http_response *r);
 
+/* 1 when curl's last transfer got an HTTP status below 500 (counted in
+ * sfa_http_response.answered). */
+int sfa_http__answered_below_500(CURL *curl);
+
 /* Sets every option of one attempt on c (reset first by the caller). */
 void sfa_http__setup(sfa_http *h, CURL *c, const sfa_http_request *req,
 		     struct curl_slist *headers, struct sfa_http_transfer *t,

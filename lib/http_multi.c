@@ -248,6 +248,7 @@ static int finish(sfa_http_multi *m, job *j, CURLcode cc, sfa_err *err)
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE,
 				  &j->resp.status);
+	j->resp.answered += sfa_http__answered_below_500(j->easy);
 	j->resp.attempts = j->attempt;
 	j->resp.elapsed_ms = now - j->start;
 	sfa_err_clear(&jerr);

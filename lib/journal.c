@@ -14,19 +14,29 @@
 #define SQL_JOURNAL_PUT                                                        \
 	"INSERT INTO apply_journal (file_sha256, line, op, resource_type,"     \
 	" resource, user, outcome, org_id, user_id, resource_id, record_id,"   \
-	" error_code, error, comment, finished_at) VALUES (?1, ?2, ?3, ?4,"    \
-	" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"                   \
+	" error_code, error, comment, finished_at, run_id) VALUES (?1, ?2,"    \
+	" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"      \
 	" ON CONFLICT (file_sha256, line) DO UPDATE SET"                       \
 	" outcome = excluded.outcome, org_id = excluded.org_id,"               \
 	" user_id = excluded.user_id, resource_id = excluded.resource_id,"     \
 	" record_id = excluded.record_id, error_code = excluded.error_code,"   \
 	" error = excluded.error, attempts = attempts + 1,"                    \
-	" finished_at = excluded.finished_at"
-#define SQL_JOURNAL_EACH                                                       \
+	" finished_at = excluded.finished_at, run_id = excluded.run_id"
+#define SQL_JOURNAL_COLUMNS                                                    \
 	"SELECT file_sha256, line, op, resource_type, resource, user,"         \
 	" outcome, org_id, user_id, resource_id, record_id, error_code,"       \
-	" error, comment, attempts, finished_at FROM apply_journal"            \
-	" WHERE file_sha256 = ?1 ORDER BY line"
+	" error, comment, attempts, finished_at, run_id FROM apply_journal"
+#define SQL_JOURNAL_EACH SQL_JOURNAL_COLUMNS " WHERE file_sha256 = ?1 ORDER BY line"
+#define SQL_JOURNAL_EACH_IN_RUN                                                \
+	SQL_JOURNAL_COLUMNS " WHERE run_id = ?1 ORDER BY line"
+#define SQL_JOURNAL_RUN_LATEST                                                 \
+	"SELECT id, started_at, finished_at IS NOT NULL FROM apply_run"        \
+	" WHERE file_sha256 = ?1 AND org_id = ?2 ORDER BY id DESC LIMIT 1"
+#define SQL_JOURNAL_RUN_START                                                  \
+	"INSERT INTO apply_run (file_sha256, org_id, started_at)"              \
+	" VALUES (?1, ?2, ?3)"
+#define SQL_JOURNAL_RUN_FINISH                                                 \
+	"UPDATE apply_run SET finished_at = ?2 WHERE id = ?1"
 
 static const char *const outcome_names[] = {"pending", "done", "already",
 					    "failed"};
@@ -85,6 +95,10 @@ int sfa_journal_put(sfa_store *st, const sfa_journal_rec *r, sfa_err *err)
 	bind_text(s, 13, r->error);
 	bind_text(s, 14, r->comment);
 	bind_text(s, 15, now);
+	if (r->run_id)
+		sqlite3_bind_int64(s, 16, r->run_id);
+	else
+		sqlite3_bind_null(s, 16);
 	rc = sqlite3_step(s) == SQLITE_DONE
 		 ? 0
 		 : sfa_store_sqlerr(st, err, "writing the apply journal");
@@ -102,16 +116,18 @@ static sfa_outcome outcome_of(const char *s)
 	return SFA_OUTCOME_NONE;
 }
 
-int sfa_journal_each(sfa_store *st, const char *sha256, sfa_journal_fn fn,
-		     void *ud, sfa_err *err)
+static int each(sfa_store *st, const char *sql, const char *sha256,
+		long long run_id, sfa_journal_fn fn, void *ud, sfa_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = 0, step;
 
-	if (sqlite3_prepare_v2(st->db, SQL_JOURNAL_EACH, -1, &s, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return sfa_store_sqlerr(st, err, "reading the apply journal");
-	sqlite3_bind_text(s, 1, sha256, -1, SQLITE_TRANSIENT);
+	if (sha256)
+		sqlite3_bind_text(s, 1, sha256, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_int64(s, 1, run_id);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		sfa_journal_rec r;
 		const char *c[16];
@@ -136,11 +152,95 @@ int sfa_journal_each(sfa_store *st, const char *sha256, sfa_journal_fn fn,
 		r.comment = c[13];
 		r.attempts = (long)sqlite3_column_int64(s, 14);
 		r.finished_at = c[15];
+		r.run_id = sqlite3_column_int64(s, 16);
 		if ((rc = fn(ud, &r)))
 			break;
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = sfa_store_sqlerr(st, err, "reading the apply journal");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int sfa_journal_each(sfa_store *st, const char *sha256, sfa_journal_fn fn,
+		     void *ud, sfa_err *err)
+{
+	return each(st, SQL_JOURNAL_EACH, sha256, 0, fn, ud, err);
+}
+
+int sfa_journal_each_in_run(sfa_store *st, long long run_id,
+			    sfa_journal_fn fn, void *ud, sfa_err *err)
+{
+	return each(st, SQL_JOURNAL_EACH_IN_RUN, NULL, run_id, fn, ud, err);
+}
+
+int sfa_journal_run_latest(sfa_store *st, const char *sha256,
+			   const char *org_id, sfa_journal_run *run,
+			   sfa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0, step;
+
+	memset(run, 0, sizeof(*run));
+	if (sqlite3_prepare_v2(st->db, SQL_JOURNAL_RUN_LATEST, -1, &s, NULL) !=
+	    SQLITE_OK)
+		return sfa_store_sqlerr(st, err, "reading the apply runs");
+	sqlite3_bind_text(s, 1, sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, org_id, -1, SQLITE_TRANSIENT);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		const char *at = (const char *)sqlite3_column_text(s, 1);
+
+		run->id = sqlite3_column_int64(s, 0);
+		snprintf(run->started_at, sizeof(run->started_at), "%s",
+			 at ? at : "");
+		run->finished = sqlite3_column_int(s, 2);
+	} else if (step != SQLITE_DONE) {
+		rc = sfa_store_sqlerr(st, err, "reading the apply runs");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int sfa_journal_run_start(sfa_store *st, const char *sha256,
+			  const char *org_id, sfa_journal_run *run,
+			  sfa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	memset(run, 0, sizeof(*run));
+	now_utc(st, run->started_at);
+	if (sqlite3_prepare_v2(st->db, SQL_JOURNAL_RUN_START, -1, &s, NULL) !=
+	    SQLITE_OK)
+		return sfa_store_sqlerr(st, err, "starting an apply run");
+	sqlite3_bind_text(s, 1, sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, org_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, run->started_at, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s) == SQLITE_DONE
+		 ? 0
+		 : sfa_store_sqlerr(st, err, "starting an apply run");
+	if (!rc)
+		run->id = sqlite3_last_insert_rowid(st->db);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int sfa_journal_run_finish(sfa_store *st, long long id, sfa_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	char now[32];
+	int rc;
+
+	now_utc(st, now);
+	if (sqlite3_prepare_v2(st->db, SQL_JOURNAL_RUN_FINISH, -1, &s, NULL) !=
+	    SQLITE_OK)
+		return sfa_store_sqlerr(st, err, "finishing an apply run");
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s) == SQLITE_DONE
+		 ? 0
+		 : sfa_store_sqlerr(st, err, "finishing an apply run");
 	sqlite3_finalize(s);
 	return rc;
 }

@@ -6,6 +6,7 @@
  */
 #include "plan.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -219,8 +220,8 @@ static const char *const review_cols[R_NCOLS] = {
     "access_id",   "access_name", "via_type", "via_id",
     "via_name",	   "decision",	  "reviewer", "comment"};
 /* Columns a plan cannot do without. */
-static const int review_required[] = {R_USER_ID, R_TYPE, R_ID, R_VIA_TYPE,
-				      R_DECISION};
+static const int review_required[] = {R_SNAPSHOT, R_USER_ID, R_TYPE,
+				      R_ID,	  R_VIA_TYPE, R_DECISION};
 
 typedef struct review {
 	sfa_store *st;
@@ -230,6 +231,7 @@ typedef struct review {
 	int col[R_NCOLS];
 	int have_header, bad_header, ncells;
 	long long groups_of; /* the snapshot whose groups are loaded */
+	long long checked;   /* the snapshot last found in the store */
 	int groups_known;
 	gtypes groups;
 } review;
@@ -241,8 +243,9 @@ static const char *cell(const review *rv, char **cells, int c)
 
 static int review_header(review *rv, long line, char **cells, int n)
 {
-	size_t i;
-	int c, k, rc;
+	char missing[256] = "";
+	size_t i, used = 0;
+	int c, k;
 
 	rv->have_header = 1;
 	rv->ncells = n;
@@ -252,17 +255,20 @@ static int review_header(review *rv, long line, char **cells, int n)
 			if (strcmp(cells[k], review_cols[c]) == 0)
 				rv->col[c] = k;
 	}
+	/* One problem for the header, however many columns it lacks. */
 	for (i = 0; i < sizeof(review_required) / sizeof(*review_required); i++)
-		if (rv->col[review_required[i]] < 0) {
-			rv->bad_header = 1;
-			if ((rc = sfa_problem_add(
-				 rv->probs, line,
-				 "column %s is missing: is this the access "
-				 "review CSV of `sfaccess report access`?",
-				 review_cols[review_required[i]])))
-				return rc;
-		}
-	return 0;
+		if (rv->col[review_required[i]] < 0 && used < sizeof(missing))
+			used += (size_t)snprintf(
+			    missing + used, sizeof(missing) - used, "%s%s",
+			    used ? ", " : "", review_cols[review_required[i]]);
+	if (!used)
+		return 0;
+	rv->bad_header = 1;
+	return sfa_problem_add(rv->probs, line,
+			       "%s %s %s missing: is this the access review "
+			       "CSV of `sfaccess report access`?",
+			       strchr(missing, ',') ? "columns" : "column",
+			       missing, strchr(missing, ',') ? "are" : "is");
 }
 
 /* Group types of the review's snapshot, from the store when it has it. */
@@ -288,6 +294,54 @@ static int review_groups(review *rv, const char *snap, sfa_err *err)
 	return rc;
 }
 
+static int on_review_snapshot(void *ud, const sfa_snapshot_info *s)
+{
+	snprintf(ud, 32, "%s", s->org_id);
+	return 0;
+}
+
+/* The review's snapshot must be in the store: without it the group types
+ * are unknown and every group revoke would turn into a comment. */
+static int review_snapshot(review *rv, long line, const char *cell,
+			   sfa_err *err)
+{
+	sfa_plan_stats *stats = rv->o->stats;
+	char org[32] = "", *end;
+	long long id;
+	int rc;
+
+	errno = 0;
+	id = strtoll(cell, &end, 10);
+	if (errno || end == cell || *end || id <= 0)
+		return sfa_problem_add(rv->probs, line,
+				       "snapshot_id `%s` is not a snapshot id",
+				       cell);
+	if (id == rv->checked)
+		return 0;
+	rc = sfa_store_get_snapshot(rv->st, id, on_review_snapshot, org, err);
+	if (rc == SFA_ENOTFOUND) {
+		sfa_err_where(err, "%s:%ld", rv->path, line);
+		return sfa_err_set(err, SFA_ENOTFOUND,
+				   "%s:%ld: the review is of snapshot %lld, "
+				   "which is not in this store: give the "
+				   "--store the review was made from",
+				   rv->path, line, id);
+	}
+	if (rc)
+		return rc;
+	rv->checked = id;
+	if (!stats->snapshot) {
+		stats->snapshot = id;
+		rc = sfa_store_latest_complete(rv->st, org, 0, &stats->latest,
+					       err);
+		if (rc == SFA_ENOTFOUND) {
+			sfa_err_clear(err);
+			rc = 0;
+		}
+	}
+	return rc;
+}
+
 static int review_row(review *rv, long line, char **cells, int n)
 {
 	const char *decision = cell(rv, cells, R_DECISION);
@@ -303,11 +357,20 @@ static int review_row(review *rv, long line, char **cells, int n)
 	char comment[768];
 	sfa_rtype t;
 
+	int rc;
+
 	if (n != rv->ncells)
 		return sfa_problem_add(rv->probs, line,
 				       "%d cells where the header has %d", n,
 				       rv->ncells);
-	if (!*decision || !strcasecmp(decision, "keep")) {
+	if ((rc = review_snapshot(rv, line, cell(rv, cells, R_SNAPSHOT),
+				  rv->o->err)))
+		return rc;
+	if (!*decision) {
+		rv->o->stats->undecided++;
+		return 0;
+	}
+	if (!strcasecmp(decision, "keep")) {
 		rv->o->stats->keep++;
 		return 0;
 	}
@@ -334,8 +397,6 @@ static int review_row(review *rv, long line, char **cells, int n)
 			    "not provisioned",
 			    line, who, type, name, id, type);
 	if (t == SFA_RT_GROUP) {
-		int rc;
-
 		if ((rc = review_groups(rv, cell(rv, cells, R_SNAPSHOT),
 					rv->o->err)))
 			return rc;
@@ -422,7 +483,7 @@ int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 			  on_review_row, &rv, probs);
 	if (rc == SFA_ENOMEM)
 		rc = sfa_err_set(err, rc, "out of memory");
-	if (!rc && !rv.have_header)
+	if (!rc && !rv.have_header && !probs->n)
 		rc = sfa_problem_add(probs, 1, "the file is empty");
 out:
 	out_free(&o);

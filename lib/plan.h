@@ -16,15 +16,20 @@
 typedef struct sfa_plan_stats {
 	long long ops;	    /* operation rows written */
 	long long comments; /* rows left as comments */
-	long long keep;	    /* review rows kept (or left undecided) */
+	long long keep;	    /* review rows decided keep */
+	long long undecided; /* review rows without a decision (kept) */
+	/* plan --review: the review's snapshot, and the latest complete
+	 * snapshot of its org (they differ when the org was synced since) */
+	long long snapshot, latest;
 } sfa_plan_stats;
 
 /* Writes the change file of the reviewed access review CSV at path to
- * out.  st (may be NULL) gives the types of groups of the review's
- * snapshot: only Regular and Queue groups are provisioned.  A decision
- * other than keep, revoke or empty, or a missing column, is a problem
- * with its line in probs; the caller must then discard out.  Returns 0
- * (check probs->n) or an error that stopped reading or writing. */
+ * out.  st holds the review's snapshot, whose group types decide what is
+ * provisioned (only Regular and Queue groups): a snapshot_id not in st
+ * is SFA_ENOTFOUND naming the line.  A decision other than keep, revoke
+ * or empty, or a missing column, is a problem with its line in probs; the
+ * caller must then discard out.  Returns 0 (check probs->n) or an error
+ * that stopped reading or writing. */
 int sfa_plan_review(sfa_store *st, const char *path, FILE *out,
 		    sfa_problems *probs, sfa_plan_stats *stats, sfa_err *err);
 

@@ -60,7 +60,24 @@ void sfa_sf_free(sfa_sf *sf)
 
 int sfa_sf_login(sfa_sf *sf, sfa_err *err)
 {
-	return sfa_auth_login(sf->auth, sf->http, &sf->session, err);
+	long before = sfa_http_requests_sent(sf->http);
+	int rc = sfa_auth_login(sf->auth, sf->http, &sf->session, err);
+
+	/* Logins and token refreshes are not API requests. */
+	sf->logins += sfa_http_requests_sent(sf->http) - before;
+	return rc;
+}
+
+void sfa_sf__count(sfa_sf *sf, const sfa_http_response *resp)
+{
+	/* Every attempt the API answered below 500 was taken in, and
+	 * counted by the org, but a 401: the session was gone. */
+	long charged = resp->answered - (resp->status == 401);
+
+	if (charged < 0)
+		charged = 0;
+	sf->api_requests += charged;
+	sf->uncharged += resp->attempts - charged;
 }
 
 const char *sfa_sf_org_id(const sfa_sf *sf)
@@ -81,6 +98,11 @@ const char *sfa_sf_api_version(const sfa_sf *sf)
 long sfa_sf_api_requests(const sfa_sf *sf)
 {
 	return sf->api_requests;
+}
+
+long sfa_sf_other_requests(const sfa_sf *sf)
+{
+	return sf->uncharged + sf->logins;
 }
 
 void sfa_sf__note_limit(sfa_sf *sf, const sfa_http_response *resp)
@@ -129,7 +151,7 @@ int sfa_sf__after_401(sfa_sf *sf, int gen, sfa_err *err)
 	/* Each expiry costs a login and at least one request on the new
 	 * session before the next one; a token refused at once spends one
 	 * request per login and soon meets this bound. */
-	if (sf->relogins >= 1 + sf->api_requests / 2)
+	if (sf->relogins >= 1 + (sf->api_requests + sf->uncharged) / 2)
 		return 0;
 	sf->relogins++;
 	sfa_http_log(sf->http, SFA_LOG_INFO,
@@ -262,7 +284,6 @@ static int rest(sfa_sf *sf, const char *method, const char *url,
 		sfa_http_response resp = {0};
 		struct parsed parsed = {NULL};
 		char *auth;
-		long before;
 		int rc, gen, n = 0;
 
 		if (!sf->session.access_token &&
@@ -290,9 +311,8 @@ static int rest(sfa_sf *sf, const char *method, const char *url,
 		req.check_ud = &parsed;
 
 		gen = sf->session_gen;
-		before = sfa_http_requests_sent(sf->http);
 		rc = sfa_http_send(sf->http, &req, &resp, err);
-		sf->api_requests += sfa_http_requests_sent(sf->http) - before;
+		sfa_sf__count(sf, &resp);
 		sfa_secret_free(auth);
 		sfa_sf__note_limit(sf, &resp);
 

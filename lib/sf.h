@@ -57,9 +57,14 @@ int sfa_sf_query(sfa_sf *sf, const char *soql, unsigned flags,
 int sfa_sf_request(sfa_sf *sf, const char *method, const char *path,
 		   const json_t *body, json_t **out, sfa_err *err);
 
-/* Requests this client has sent that a real org charges to its daily API
- * limit (REST and Bulk calls, not logins). */
+/* Requests this client has sent that the org charges to its daily API
+ * limit: REST and Bulk calls the API answered on a live session. */
 long sfa_sf_api_requests(const sfa_sf *sf);
+
+/* The requests it does not charge: logins and token refreshes, calls
+ * refused for an expired session (401), and attempts answered 5xx or
+ * lost on the network and retried. */
+long sfa_sf_other_requests(const sfa_sf *sf);
 
 /* The org's API usage from the last Sforce-Limit-Info header; 0 when none
  * has been seen yet, 1 when used and limit were written. */

@@ -177,7 +177,7 @@ static int on_done(void *ud, int rc, sfa_http_response *resp, sfa_err *err)
 	json_t *root;
 
 	b->in_flight--;
-	sf->api_requests += resp->attempts;
+	sfa_sf__count(sf, resp);
 	sfa_sf__note_limit(sf, resp);
 	if (rc == 0 && resp->status >= 200 && resp->status < 300) {
 		root = c->root;

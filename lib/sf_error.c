@@ -112,6 +112,20 @@ const char *sfa_sf_advice_for(const char *sf_code, const char *object)
 	return sfa_sf_advice(sf_code);
 }
 
+const char *sfa_sf_advice_code(size_t i)
+{
+	return i < sizeof(advice_table) / sizeof(advice_table[0])
+		   ? advice_table[i].code
+		   : NULL;
+}
+
+const char *sfa_sf_advice_object(size_t i)
+{
+	return i < sizeof(object_advice) / sizeof(object_advice[0])
+		   ? object_advice[i].object
+		   : NULL;
+}
+
 /* Copies a message from Salesforce onto one line: MALFORMED_QUERY
  * messages span several lines with a caret under the error. */
 static void one_line(char *out, size_t outsz, const char *s)
@@ -132,6 +146,43 @@ static void one_line(char *out, size_t outsz, const char *s)
 	out[n] = '\0';
 }
 
+void sfa_sf_error_text(char *out, size_t size, const char *text)
+{
+	static const char more[] = "...";
+	size_t n, cut, word;
+	char *whole;
+
+	if (!size)
+		return;
+	out[0] = '\0';
+	/* One byte more than fits tells whether it had to be cut. */
+	if (size <= sizeof(more) || !(whole = malloc(size + 1)))
+		return;
+	one_line(whole, size + 1, text);
+	n = strlen(whole);
+	if (n < size) {
+		if (n && whole[n - 1] == '.') /* advice follows */
+			whole[--n] = '\0';
+		memcpy(out, whole, n + 1);
+		free(whole);
+		return;
+	}
+	/* End before the last word that does not fit with the mark; a
+	 * single word that long ends at a character boundary instead. */
+	cut = size - sizeof(more);
+	for (word = cut; word > 0 && whole[word] != ' '; word--)
+		;
+	if (word > 0)
+		cut = word;
+	while (cut > 0 && ((unsigned char)whole[cut] & 0xC0) == 0x80)
+		cut--;
+	while (cut > 0 && strchr(" ,;.:", whole[cut - 1]))
+		cut--;
+	memcpy(out, whole, cut);
+	memcpy(out + cut, more, sizeof(more));
+	free(whole);
+}
+
 static const char *json_str(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -143,7 +194,7 @@ int sfa_sf_error_from_body(long status, const char *body, size_t len,
 			   const char *object, sfa_err *err)
 {
 	const char *code = NULL, *text = NULL, *advice;
-	char msg[600];
+	char msg[512];
 	json_t *root = NULL, *first;
 	int rc;
 
@@ -158,9 +209,7 @@ int sfa_sf_error_from_body(long status, const char *body, size_t len,
 			text = json_str(first, "error_description");
 		}
 	}
-	one_line(msg, sizeof(msg), text);
-	if (msg[0] && msg[strlen(msg) - 1] == '.') /* advice follows */
-		msg[strlen(msg) - 1] = '\0';
+	sfa_sf_error_text(msg, sizeof(msg), text);
 
 	if (code && !strcmp(code, "REQUEST_LIMIT_EXCEEDED"))
 		rc = SFA_ELIMIT;

@@ -19,6 +19,17 @@
 int sfa_sf_error_from_body(long status, const char *body, size_t len,
 			   const char *object, sfa_err *err);
 
+/* Salesforce's message text for an error message: on one line, without
+ * its final full stop (advice may follow), and when it does not fit in
+ * size shortened at a word boundary and marked with "..." -- never cut
+ * inside a word or a UTF-8 character.  text may be NULL (""). */
+void sfa_sf_error_text(char *out, size_t size, const char *text);
+
+/* The Salesforce error codes and the objects that have advice, one by
+ * one (NULL after the last): so a test can check every text. */
+const char *sfa_sf_advice_code(size_t i);
+const char *sfa_sf_advice_object(size_t i);
+
 /* Reads "api-usage=USED/LIMIT" out of a Sforce-Limit-Info value, which may
  * hold other key=value items separated by ',' or ';'.  Returns 1 and
  * writes used and limit when found, else 0 and leaves them alone. */

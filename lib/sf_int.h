@@ -16,13 +16,21 @@ struct sfa_sf {
 	const sfa_auth_config *auth; /* borrowed */
 	sfa_session session;	     /* owned */
 	char version[16];	     /* "64.0" */
+	/* Requests the org counts against its API limit: answered by the
+	 * API on a live session.  Not counted: 401s (an expired session),
+	 * 5xx answers and network failures, and logins. */
 	long api_requests;
+	long uncharged; /* the REST and Bulk requests of those */
+	long logins;	/* requests logging in or refreshing a token */
 	long used, limit;
 	int has_usage;
 	long max_requests; /* 0: no budget */
 	int session_gen;   /* bumped by every fresh login after a 401 */
 	long relogins;	   /* fresh logins after a 401, held to a bound */
 };
+
+/* Counts one call's attempts (resp) as charged or not. */
+void sfa_sf__count(sfa_sf *sf, const sfa_http_response *resp);
 
 /* "Authorization: Bearer TOKEN", malloc'd; free with sfa_secret_free(). */
 char *sfa_sf__bearer_header(const sfa_session *s);

@@ -329,7 +329,7 @@
 		SQL_V1_VIEW_LICENSE, SQL_V1_VIEW_RESOURCE,                    \
 		"PRAGMA user_version = 1"
 
-/* Schema version 2: the apply journal (change-file.md step 4).  One row
+/* Schema version 2: the apply journal (CHANGEFILE.md step 4).  One row
  * per change-file line, keyed by the file's SHA-256: the reviewed file is
  * the applied file, so its hash names the run.  Written by journal.c as
  * each operation finishes. */
@@ -452,6 +452,22 @@
 	    " setup_entity_type, setup_entity_id)",                           \
 	    "DROP INDEX sf_user_role_id", "DROP INDEX sf_user_profile",       \
 	    "PRAGMA user_version = 6"
+
+/* Schema version 7: apply runs (journal.c).  A run of a change file on an
+ * org lasts until it has visited every operation, resumptions included;
+ * only the journal rows of a run that has not finished settle lines, so a
+ * completed run never stops a later one from comparing with the org
+ * (CHANGEFILE.md, The journal).  Rows written before v7 have no run and
+ * settle nothing. */
+#define SQL_SCHEMA_APPLY_RUNS                                                  \
+	"CREATE TABLE apply_run (id INTEGER PRIMARY KEY,"                     \
+	" file_sha256 TEXT NOT NULL, org_id TEXT NOT NULL,"                   \
+	" started_at TEXT NOT NULL, finished_at TEXT)",                       \
+	    "CREATE INDEX apply_run_file ON apply_run (file_sha256, org_id,"  \
+	    " id)",                                                           \
+	    "ALTER TABLE apply_journal ADD COLUMN run_id INTEGER"             \
+	    " REFERENCES apply_run (id)",                                     \
+	    "PRAGMA user_version = 7"
 
 /* ---- access sets (access_set.c) ---- */
 /* ?1 snapshot, ?2 user key, ?3 row count, ?4 the encoding. */

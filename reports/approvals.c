@@ -1,11 +1,13 @@
 /*
- * approvals.c - which changes a change file (change-file.md) approves, for
+ * approvals.c - which changes a change file (CHANGEFILE.md) approves, for
  * the change report's JUnit (`report changes --approved FILE`).
  *
  * Matching, per change-file row (user: the Id, 15 or 18 characters, or the
  * Username, ASCII case-insensitive; resource: the Id, 15 or 18, or the API
  * name, DeveloperName of groups, roles and permission set groups, Name of
- * permission sets and profiles, in either snapshot):
+ * permission sets and profiles, in either snapshot -- or, as apply takes
+ * them, the label of a group, permission set or permission set group that
+ * no other one has):
  *   grant  T R U  approves the added rows of U whose access is (T, R), and
  *                 those via (T, R) (what flows from the grant: a group's
  *                 nested rows, a permission set group's components); for
@@ -14,6 +16,22 @@
  *                 profile or role (a user holds one).
  *   revoke T R U  the same for removed rows (and `changed` from R).
  *   set_status U IsActive=V  the `changed` IsActive of U to V.
+ *
+ * And the consequences the access model (access-model.md, Effective
+ * access rows) derives from an approved operation, read from U's rows in
+ * the two snapshots:
+ *   revoke profile P  (U held P) U's new profile row: the revoke moves U
+ *                 to the least-privileged profile of the license; and the
+ *                 rows through the new profile.  A profile grant: the
+ *                 rows through the former profile.
+ *   role R        the groups U reached through the role (Role and
+ *                 RoleAndSubordinates groups, rule 6) and every group
+ *                 reached through those by nesting (rule 7); a grant
+ *                 also the former role's.
+ *   set_status    the Organization group (rule 8: active users) and the
+ *                 groups nesting it.
+ *   create_user   the new user's profile row, rows through it, and the
+ *                 Organization group's (and those nesting it).
  * Resource changes and other attribute changes are never approved.
  */
 #include <jansson.h>
@@ -24,10 +42,57 @@
 #include "changefile.h"
 #include "report_changes.h"
 
+/* Group ids. */
+typedef struct idset {
+	char (*v)[24];
+	size_t n, cap;
+} idset;
+
+/* What one change-file row brings with it in one snapshot (0 from, 1
+ * to): the groups whose rows of its user follow from it, and whether its
+ * user held the row's profile. */
+typedef struct effects {
+	idset groups[2];
+	int held_profile;
+} effects;
+
 struct sfa_approvals {
 	sfa_changefile *cf;
 	char (*ids)[2][24]; /* per row: the resource's Id in from / to */
+	/* per row and side: the Id of the resource with that label, how many
+	 * have it, and whether an API name matched (it wins) */
+	char (*label_ids)[2][24];
+	int (*labels)[2], (*by_name)[2];
+	effects *fx;	    /* per row */
+	idset org_groups[2]; /* the Organization groups, from / to */
 };
+
+static int idset_has(const idset *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < s->n; i++)
+		if (strcmp(s->v[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+static int idset_add(idset *s, const char *id)
+{
+	if (!id || idset_has(s, id))
+		return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		char(*v)[24] = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return SFA_ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	snprintf(s->v[s->n++], 24, "%s", id);
+	return 0;
+}
 
 static const char *rtype_name(sfa_rtype t)
 {
@@ -52,7 +117,7 @@ static int on_resource(void *ud, const sfa_resource_row *r)
 {
 	resolve *rs = ud;
 	json_t *attrs = json_loads(r->attrs ? r->attrs : "{}", 0, NULL);
-	const char *api;
+	const char *api, *label;
 	size_t i;
 
 	if (!attrs)
@@ -62,14 +127,179 @@ static int on_resource(void *ud, const sfa_resource_row *r)
 					   strcmp(r->type, "profile") == 0
 				       ? "Name"
 				       : "DeveloperName"));
-	for (i = 0; api && i < rs->a->cf->n; i++) {
+	if (strcmp(r->type, "group") == 0 &&
+	    json_string_value(json_object_get(attrs, "Type")) &&
+	    strcmp(json_string_value(json_object_get(attrs, "Type")),
+		   "Organization") == 0 &&
+	    idset_add(&rs->a->org_groups[rs->side], r->id)) {
+		json_decref(attrs);
+		return SFA_ENOMEM;
+	}
+	label = json_string_value(json_object_get(
+	    attrs, !strcmp(r->type, "permission_set")	    ? "Label"
+		   : !strcmp(r->type, "group")		    ? "Name"
+		   : !strcmp(r->type, "permission_set_group") ? "MasterLabel"
+							    : ""));
+	for (i = 0; i < rs->a->cf->n; i++) {
 		const sfa_change *c = &rs->a->cf->rows[i];
 
-		if (strcmp(rtype_name(c->rtype), r->type) == 0 &&
-		    strcmp(c->resource, api) == 0)
+		if (strcmp(rtype_name(c->rtype), r->type) != 0)
+			continue;
+		if (api && strcmp(c->resource, api) == 0) {
 			snprintf(rs->a->ids[i][rs->side], 24, "%s", r->id);
+			rs->a->by_name[i][rs->side] = 1;
+		} else if (label && strcasecmp(c->resource, label) == 0 &&
+			   rs->a->labels[i][rs->side]++ == 0) {
+			snprintf(rs->a->label_ids[i][rs->side], 24, "%s",
+				 r->id);
+		}
 	}
 	json_decref(attrs);
+	return 0;
+}
+
+static int same_id(const char *want, const char *id);
+
+/* ---- the consequences of each row, from its user's rows ---- */
+
+/* One access row of a user, kept for the closure. */
+typedef struct urow {
+	char type[24], id[24], via_type[24], via_id[24];
+} urow;
+
+typedef struct urows {
+	urow *v;
+	size_t n, cap;
+} urows;
+
+static int on_user_row(void *ud, const sfa_access_row *r)
+{
+	urows *u = ud;
+	urow *x;
+
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 64;
+		urow *v = realloc(u->v, cap * sizeof(*v));
+
+		if (!v)
+			return SFA_ENOMEM;
+		u->v = v;
+		u->cap = cap;
+	}
+	x = &u->v[u->n++];
+	snprintf(x->type, sizeof(x->type), "%s", r->access_type);
+	snprintf(x->id, sizeof(x->id), "%s", r->access_id);
+	snprintf(x->via_type, sizeof(x->via_type), "%s",
+		 r->via_type ? r->via_type : "");
+	snprintf(x->via_id, sizeof(x->via_id), "%s", r->via_id ? r->via_id : "");
+	return 0;
+}
+
+/* Adds to s every group the user reaches through a group already in s
+ * (nesting, to any depth). */
+static int close_nesting(idset *s, const urows *u)
+{
+	size_t i, before;
+
+	do {
+		before = s->n;
+		for (i = 0; i < u->n; i++)
+			if (!strcmp(u->v[i].type, "group") &&
+			    !strcmp(u->v[i].via_type, "group") &&
+			    idset_has(s, u->v[i].via_id) &&
+			    idset_add(s, u->v[i].id))
+				return SFA_ENOMEM;
+	} while (s->n != before);
+	return 0;
+}
+
+/* The groups row i brings its user in one snapshot (side), from the
+ * user's rows there. */
+static int row_effects(sfa_approvals *a, size_t i, int side, const urows *u)
+{
+	const sfa_change *c = &a->cf->rows[i];
+	effects *fx = &a->fx[i];
+	idset *g = &fx->groups[side];
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; k < u->n && !rc; k++) {
+		const urow *r = &u->v[k];
+
+		if (c->rtype == SFA_RT_ROLE && !strcmp(r->type, "group") &&
+		    !strcmp(r->via_type, "role"))
+			rc = idset_add(g, r->id);
+		else if ((c->op == SFA_OP_SET_STATUS ||
+			  c->op == SFA_OP_CREATE_USER) &&
+			 !strcmp(r->type, "group") &&
+			 idset_has(&a->org_groups[side], r->id))
+			rc = idset_add(g, r->id);
+		if (!side && c->rtype == SFA_RT_PROFILE &&
+		    !strcmp(r->type, "profile") &&
+		    !strcmp(r->via_type, "direct") &&
+		    (same_id(c->resource, r->id) ||
+		     same_id(a->ids[i][0], r->id)))
+			fx->held_profile = 1;
+	}
+	return rc ? rc : close_nesting(g, u);
+}
+
+static int load_effects(sfa_approvals *a, sfa_store *st, sfa_diff *d,
+			sfa_err *err)
+{
+	urows u = {0};
+	size_t i;
+	int side, rc = 0;
+
+	for (i = 0; i < a->cf->n && !rc; i++) {
+		const sfa_change *c = &a->cf->rows[i];
+		sfa_access_filter f = {c->user, NULL};
+
+		if (c->rtype != SFA_RT_ROLE && c->rtype != SFA_RT_PROFILE &&
+		    c->op != SFA_OP_SET_STATUS && c->op != SFA_OP_CREATE_USER)
+			continue;
+		for (side = 0; side < 2 && !rc; side++) {
+			u.n = 0;
+			rc = sfa_store_each_access(
+			    st, side ? sfa_diff_to(d) : sfa_diff_from(d), &f,
+			    on_user_row, &u, err);
+			/* A user not in one snapshot has no rows there. */
+			if (rc == SFA_ENOTFOUND) {
+				sfa_err_clear(err);
+				rc = 0;
+				continue;
+			}
+			if (!rc)
+				rc = row_effects(a, i, side, &u);
+		}
+	}
+	free(u.v);
+	return rc == SFA_ENOMEM ? sfa_err_set(err, rc, "out of memory") : rc;
+}
+
+/* A resource no API name matched is the one whose label it is, when
+ * that label is one resource's in the snapshot; several: an error. */
+static int take_labels(sfa_approvals *a, const char *path, sfa_err *err)
+{
+	size_t i;
+	int side;
+
+	for (i = 0; i < a->cf->n; i++)
+		for (side = 0; side < 2; side++) {
+			if (a->by_name[i][side] || !a->labels[i][side])
+				continue;
+			if (a->labels[i][side] > 1)
+				return sfa_err_set(
+				    err, SFA_EINPUT,
+				    "%s:%ld: ambiguous %s `%s`: %d have that "
+				    "label in the %s snapshot; give the API name "
+				    "or the Id",
+				    path, a->cf->rows[i].line,
+				    rtype_name(a->cf->rows[i].rtype),
+				    a->cf->rows[i].resource,
+				    a->labels[i][side], side ? "to" : "from");
+			memcpy(a->ids[i][side], a->label_ids[i][side], 24);
+		}
 	return 0;
 }
 
@@ -95,7 +325,12 @@ int sfa_approvals_load(sfa_approvals **out, sfa_store *st, sfa_diff *d,
 				 probs.v[0].line, probs.v[0].msg);
 		goto fail;
 	}
-	if (a->cf->n && !(a->ids = calloc(a->cf->n, sizeof(*a->ids)))) {
+	if (a->cf->n && (!(a->ids = calloc(a->cf->n, sizeof(*a->ids))) ||
+			 !(a->fx = calloc(a->cf->n, sizeof(*a->fx))) ||
+			 !(a->label_ids =
+			       calloc(a->cf->n, sizeof(*a->label_ids))) ||
+			 !(a->labels = calloc(a->cf->n, sizeof(*a->labels))) ||
+			 !(a->by_name = calloc(a->cf->n, sizeof(*a->by_name))))) {
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -105,9 +340,15 @@ int sfa_approvals_load(sfa_approvals **out, sfa_store *st, sfa_diff *d,
 
 			if ((rc = sfa_store_each_resource(
 				 st, side ? sfa_diff_to(d) : sfa_diff_from(d),
-				 named[k], on_resource, &rs, err)))
+				 named[k], on_resource, &rs, err))) {
+				if (rc == SFA_ENOMEM)
+					sfa_err_set(err, rc, "out of memory");
 				goto fail;
+			}
 		}
+	if ((rc = take_labels(a, path, err)) ||
+	    (rc = load_effects(a, st, d, err)))
+		goto fail;
 	sfa_problems_free(&probs);
 	*out = a;
 	return 0;
@@ -119,8 +360,20 @@ fail:
 
 void sfa_approvals_free(sfa_approvals *a)
 {
+	size_t i;
+
 	if (!a)
 		return;
+	for (i = 0; a->fx && i < a->cf->n; i++) {
+		free(a->fx[i].groups[0].v);
+		free(a->fx[i].groups[1].v);
+	}
+	free(a->fx);
+	free(a->label_ids);
+	free(a->labels);
+	free(a->by_name);
+	free(a->org_groups[0].v);
+	free(a->org_groups[1].v);
 	sfa_changefile_free(a->cf);
 	free(a->ids);
 	free(a);
@@ -163,6 +416,56 @@ static int resource_is(const sfa_approvals *a, size_t i, const char *id)
 	       same_id(a->ids[i][1], id);
 }
 
+/* The rows of d's user that follow from row i (the header comment's
+ * second part). */
+static int consequence(const sfa_approvals *a, size_t i,
+		       const sfa_diff_change *d)
+{
+	const sfa_change *c = &a->cf->rows[i];
+	const effects *fx = &a->fx[i];
+	const sfa_access_row *r = &d->row;
+	int added = d->kind == SFA_DIFF_ADDED,
+	    removed = d->kind == SFA_DIFF_REMOVED;
+	const char *via = r->via_type ? r->via_type : "";
+
+	if (!added && !removed)
+		return 0;
+	/* Groups reached through what the row changed, in the snapshot
+	 * the row was there (removed: from, added: to): through the role
+	 * (rule 6) or, for a status, the Organization group's direct rows
+	 * (rule 8); and through those by nesting (rule 7). */
+	if (!strcmp(r->access_type, "group") &&
+	    idset_has(&fx->groups[added], r->access_id)) {
+		const char *active = sfa_change_field(c, "IsActive");
+
+		if (c->rtype == SFA_RT_ROLE)
+			return !strcmp(via, "role") || !strcmp(via, "group");
+		if (strcmp(via, "direct") != 0 && strcmp(via, "group") != 0)
+			return 0;
+		if (c->op == SFA_OP_CREATE_USER)
+			return added;
+		if (c->op == SFA_OP_SET_STATUS)
+			return added == (active && !strcasecmp(active, "true"));
+	}
+	/* A grant of a role replaces the former one, rows through it too. */
+	if (c->rtype == SFA_RT_ROLE && c->op == SFA_OP_GRANT && removed &&
+	    !strcmp(via, "role"))
+		return 1;
+	if (c->rtype == SFA_RT_PROFILE && c->op == SFA_OP_REVOKE && added &&
+	    fx->held_profile &&
+	    ((!strcmp(r->access_type, "profile") && !strcmp(via, "direct")) ||
+	     !strcmp(via, "profile")))
+		return 1;
+	if (c->rtype == SFA_RT_PROFILE && c->op == SFA_OP_GRANT && removed &&
+	    !strcmp(via, "profile"))
+		return 1;
+	if (c->op == SFA_OP_CREATE_USER && added &&
+	    ((!strcmp(r->access_type, "profile") && !strcmp(via, "direct")) ||
+	     !strcmp(via, "profile")))
+		return 1;
+	return 0;
+}
+
 static int row_approves(const sfa_approvals *a, size_t i,
 			const sfa_diff_change *d)
 {
@@ -173,6 +476,8 @@ static int row_approves(const sfa_approvals *a, size_t i,
 
 	if (!r->user_id || !user_is(c, r))
 		return 0;
+	if (consequence(a, i, d))
+		return 1;
 	if (d->kind == SFA_DIFF_CHANGED) {
 		if (c->op == SFA_OP_SET_STATUS) {
 			const char *v = sfa_change_field(c, "IsActive");

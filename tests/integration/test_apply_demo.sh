@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # apply of fixtures/changes/demo-all-ops.csv (every operation of
-# change-file.md) to the demo org: each one is done, the next sync's diff is
+# CHANGEFILE.md) to the demo org: each one is done, the next sync's diff is
 # exactly the change file, and running it again changes nothing.
 . "$(dirname "$0")/lib.sh"
 
@@ -69,13 +69,15 @@ diff -u "$SFA_SOURCE_DIR/fixtures/changes/demo-all-ops.expected.tsv" "$WORK/got.
   || fail "the diff after apply is not the change file"
 echo "ok diff after apply equals the change file"
 
-# Again: the journal settles every line, nothing is written.
+# Again: the run finished, so every line is compared with the org; all
+# `already`, nothing is written, nothing claims to be done.
 before=$(writes)
 expect_exit 0 "$SFACCESS" apply "$changes" --yes "${lp[@]}"
-grep -q "(13 settled by an earlier run)" "$WORK/out" || fail "re-run: $(cat "$WORK/out")"
+grep -q ": 13 operations: 0 done, 13 already, 0 failed$" "$WORK/out" || fail "re-run: $(cat "$WORK/out")"
+! grep -q "settled" "$WORK/out" || fail "a finished run settled lines: $(cat "$WORK/out")"
 # The same operations in another file (another hash): all `already`.
 { cat "$changes"; echo "# a copy"; } >"$WORK/copy.csv"
 expect_exit 0 "$SFACCESS" apply "$WORK/copy.csv" --yes "${lp[@]}"
 grep -q ": 13 operations: 0 done, 13 already, 0 failed" "$WORK/out" || fail "copy: $(cat "$WORK/out")"
 [ "$(writes)" = "$before" ] || fail "re-running wrote to the org"
-echo "ok re-run: journal skips, live state says already"
+echo "ok re-run: the org is compared again, live state says already"

@@ -40,9 +40,11 @@ echo "ok killed after $first writes"
 
 emu_post /__admin/faults '{"latency_ms":0}' >/dev/null
 expect_exit 0 "$SFACCESS" apply "$changes" --yes "${lp[@]}"
-grep -Eq ": 13 operations: [0-9]+ done, [0-9]+ already, 0 failed \(([0-9]+) settled by an earlier run\)" "$WORK/out" \
+grep -Eq ": 13 operations: [0-9]+ done, [0-9]+ already, 0 failed, [0-9]+ settled by the interrupted run started " "$WORK/out" \
   || fail "second run: $(cat "$WORK/out")"
-settled=$(sed -n 's/.*(\([0-9]*\) settled by an earlier run).*/\1/p' "$WORK/out")
+grep -q "^Resuming the interrupted run started " "$WORK/out" || fail "second run does not say it resumes: $(cat "$WORK/out")"
+settled=$(sed -n 's/.* \([0-9]*\) settled by the interrupted run started .*/\1/p' "$WORK/out")
+[ "$(grep -c '^  line [0-9 ]* settled ' "$WORK/out")" = "$settled" ] || fail "settled rows not marked: $(cat "$WORK/out")"
 [ "$settled" -ge 4 ] || fail "only $settled lines were journalled before the kill"
 echo "ok second run: $settled lines settled by the journal"
 

@@ -154,6 +154,67 @@ START_TEST(test_license_map_command_line_wins_over_config)
 }
 END_TEST
 
+/* Runs: only the rows of the latest run, unfinished, settle anything;
+ * a finished run or another org's starts afresh. */
+START_TEST(test_journal_rows_belong_to_their_run)
+{
+	sfa_store *st = NULL;
+	sfa_journal_run run, latest;
+	sfa_journal_rec r;
+	sfa_err err;
+	got g;
+
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_store_open(&st, path, 0, &err), 0);
+	ck_assert_int_eq(sfa_journal_run_latest(st, "aaaa", "00Dorg", &latest,
+						&err),
+			 0);
+	ck_assert_int_eq(latest.id, 0);
+	ck_assert_int_eq(sfa_journal_run_start(st, "aaaa", "00Dorg", &run,
+					       &err),
+			 0);
+	ck_assert_int_gt(run.id, 0);
+	memset(&r, 0, sizeof(r));
+	r.sha256 = "aaaa";
+	r.line = 2;
+	r.op = "grant";
+	r.resource_type = "group";
+	r.outcome = SFA_OUTCOME_DONE;
+	r.run_id = run.id;
+	ck_assert_int_eq(sfa_journal_put(st, &r, &err), 0);
+	/* Interrupted: the latest run, unfinished, with its row. */
+	ck_assert_int_eq(sfa_journal_run_latest(st, "aaaa", "00Dorg", &latest,
+						&err),
+			 0);
+	ck_assert_int_eq(latest.id, run.id);
+	ck_assert_int_eq(latest.finished, 0);
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(sfa_journal_each_in_run(st, run.id, collect, &g, &err),
+			 0);
+	ck_assert_int_eq(g.n, 1);
+	/* Another org has no run of the file. */
+	ck_assert_int_eq(sfa_journal_run_latest(st, "aaaa", "00Dother",
+						&latest, &err),
+			 0);
+	ck_assert_int_eq(latest.id, 0);
+	/* Finished: the next run is new, and has no rows yet. */
+	ck_assert_int_eq(sfa_journal_run_finish(st, run.id, &err), 0);
+	ck_assert_int_eq(sfa_journal_run_latest(st, "aaaa", "00Dorg", &latest,
+						&err),
+			 0);
+	ck_assert_int_eq(latest.finished, 1);
+	ck_assert_int_eq(sfa_journal_run_start(st, "aaaa", "00Dorg", &latest,
+					       &err),
+			 0);
+	ck_assert_int_gt(latest.id, run.id);
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(
+	    sfa_journal_each_in_run(st, latest.id, collect, &g, &err), 0);
+	ck_assert_int_eq(g.n, 0);
+	sfa_store_free(st);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("apply_journal");
@@ -167,6 +228,7 @@ int main(void)
 	    test_journal_keeps_outcomes_by_file_and_line_and_counts_retries);
 	tcase_add_test(tc, test_journal_refuses_a_line_without_outcome);
 	tcase_add_test(tc, test_license_map_command_line_wins_over_config);
+	tcase_add_test(tc, test_journal_rows_belong_to_their_run);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -95,6 +95,12 @@ static void push_user(struct fixture *f)
 			"example\",\"IsActive\":true,\"ProfileId\":null}");
 }
 
+/* The org's Name, read after the validation for the confirmation. */
+static void push_org(struct fixture *f)
+{
+	push_records(f, "{\"Name\":\"Acme\",\"IsSandbox\":false}");
+}
+
 /* Validates and runs csv (the replies are queued); every line must run
  * once. */
 static void apply(struct fixture *f, const char *csv)
@@ -149,6 +155,7 @@ START_TEST(test_apply_settles_changes_made_since_the_batched_read)
 			 "false},{\"Id\":\"" PS2 "\",\"Name\":\"P2\","
 			 "\"PermissionSetGroupId\":null,\"IsOwnedByProfile\":"
 			 "false}");
+	push_org(&f);
 	/* The batched reads: the user is in G2 and holds P2. */
 	push_records(&f, "{\"Id\":\"0115e0000000001AAA\",\"GroupId\":\"" GROUP2
 			 "\",\"UserOrGroupId\":\"" USER "\"}");
@@ -176,18 +183,21 @@ START_TEST(test_apply_settles_changes_made_since_the_batched_read)
 		  "revoke,group," GROUP2 "," USER ",,\n"
 		  "revoke,permission_set," PS2 "," USER ",,\n");
 
-	/* login, 3 to validate, 2 batched reads, one write per line */
-	ck_assert_int_eq(mock_nrequests(&f.m), 10);
-	assert_request(&f, 4,
-		       "GET /services/data/v64.0/query?q=SELECT+Id"
-		       ",+GroupId,+UserOrGroupId+FROM+GroupMember");
+	/* login, 3 to validate, the org, 2 batched reads, one write per
+	 * line */
+	ck_assert_int_eq(mock_nrequests(&f.m), 11);
+	assert_request(&f, 4, "GET /services/data/v64.0/query?q=SELECT+Name,"
+			      "+IsSandbox+FROM+Organization");
 	assert_request(&f, 5,
 		       "GET /services/data/v64.0/query?q=SELECT+Id"
-		       ",+AssigneeId");
+		       ",+GroupId,+UserOrGroupId+FROM+GroupMember");
 	assert_request(&f, 6,
+		       "GET /services/data/v64.0/query?q=SELECT+Id"
+		       ",+AssigneeId");
+	assert_request(&f, 7,
 		       "POST /services/data/v64.0/sobjects/"
 		       "GroupMember ");
-	assert_request(&f, 9,
+	assert_request(&f, 10,
 		       "DELETE /services/data/v64.0/sobjects/"
 		       "PermissionSetAssignment/0Pa5e0000000001AAA ");
 	/* A duplicate member is returned, not refused: only the read tells,
@@ -214,6 +224,7 @@ START_TEST(test_apply_retries_and_repeated_state_read_live)
 	push_records(&f, "{\"Id\":\"" PS1 "\",\"Name\":\"P1\","
 			 "\"PermissionSetGroupId\":null,\"IsOwnedByProfile\":"
 			 "false}");
+	push_org(&f);
 	/* The batched reads: no assignment, no role. */
 	push_records(&f, "");
 	push_records(&f, "{\"Id\":\"" USER "\",\"ProfileId\":null,"
@@ -236,18 +247,18 @@ START_TEST(test_apply_retries_and_repeated_state_read_live)
 		  "grant,role," ROLE "," USER ",,\n"
 		  "revoke,role," ROLE "," USER ",,\n");
 
-	ck_assert_int_eq(mock_nrequests(&f.m), 11);
-	assert_request(&f, 7,
+	ck_assert_int_eq(mock_nrequests(&f.m), 12);
+	assert_request(&f, 8,
 		       "GET /services/data/v64.0/query?q=SELECT+Id+"
 		       "FROM+PermissionSetAssignment+WHERE+AssigneeId");
-	assert_request(&f, 8,
-		       "PATCH /services/data/v64.0/sobjects/User/" USER " ");
 	assert_request(&f, 9,
-		       "GET /services/data/v64.0/sobjects/User/" USER "?");
+		       "PATCH /services/data/v64.0/sobjects/User/" USER " ");
 	assert_request(&f, 10,
+		       "GET /services/data/v64.0/sobjects/User/" USER "?");
+	assert_request(&f, 11,
 		       "PATCH /services/data/v64.0/sobjects/User/" USER " ");
 	ck_assert_ptr_nonnull(
-	    strstr(mock_request(&f.m, 10), "\"UserRoleId\":null"));
+	    strstr(mock_request(&f.m, 11), "\"UserRoleId\":null"));
 	ck_assert_int_eq(line(&f, 2)->outcome, SFA_OUTCOME_DONE);
 	ck_assert_int_eq(line(&f, 2)->attempts, 2);
 	ck_assert_int_eq(line(&f, 2)->found_on_reread, 1);

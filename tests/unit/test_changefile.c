@@ -1,5 +1,5 @@
 /*
- * test_changefile.c - the change file of change-file.md: rows, comments,
+ * test_changefile.c - the change file of CHANGEFILE.md: rows, comments,
  * quoted fields across lines, Key=Value fields, every problem reported
  * with its line, the file's SHA-256, and the writer plan uses.
  */
@@ -142,6 +142,63 @@ START_TEST(test_changefile_without_header_is_a_problem)
 }
 END_TEST
 
+/* A spreadsheet's habits: a European Excel separates with `;` (quoting
+ * the cells that hold one), writes a blank row as empty cells, and its
+ * plain "CSV" is in a local code page. */
+START_TEST(test_changefile_reads_semicolons_and_skips_blank_rows)
+{
+	static const char text[] =
+	    "# saved by a spreadsheet\r\n"
+	    "op;resource_type;resource;user;fields;comment\r\n"
+	    ";;;;;\r\n"
+	    "grant;permission_set;\"Sales Ops, EMEA\";jdoe@acme.example;;\r\n"
+	    " ; ;;;;\r\n"
+	    "create_user;user;;n@acme.example;\"LastName=N;Email=n@acme."
+	    "example;Alias=n;Profile=Standard User;TimeZoneSidKey=UTC\";\r\n";
+	sfa_changefile *cf = NULL;
+	sfa_problems probs = {0};
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_changefile_parse(&cf, "x.csv", text,
+					      sizeof(text) - 1, &probs, &err),
+			 0);
+	if (probs.n)
+		ck_abort_msg("line %ld: %s", probs.v[0].line, probs.v[0].msg);
+	ck_assert_uint_eq(cf->n, 2);
+	ck_assert_int_eq(cf->rows[0].line, 4);
+	ck_assert_str_eq(cf->rows[0].resource, "Sales Ops, EMEA");
+	ck_assert_int_eq(cf->rows[1].line, 6);
+	ck_assert_str_eq(sfa_change_field(&cf->rows[1], "Profile"),
+			 "Standard User");
+	sfa_changefile_free(cf);
+}
+END_TEST
+
+START_TEST(test_changefile_not_utf8_is_one_problem)
+{
+	static const char text[] =
+	    "op,resource_type,resource,user,fields,comment\n"
+	    "grant,permission_set,Sales_Ops,jdoe@acme.example,,ok\n"
+	    "grant,permission_set,Sales_Ops,jdoe@acme.example,,R\xe9vision\n"
+	    "grant,permission_set,\"broken,jdoe@acme.example,,\xe9\n";
+	sfa_changefile *cf = NULL;
+	sfa_problems probs = {0};
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_changefile_parse(&cf, "x.csv", text,
+					      sizeof(text) - 1, &probs, &err),
+			 0);
+	ck_assert_uint_eq(probs.n, 1);
+	ck_assert_int_eq(probs.v[0].line, 3);
+	ck_assert_ptr_nonnull(strstr(probs.v[0].msg, "CSV UTF-8"));
+	ck_assert_uint_eq(cf->n, 0);
+	sfa_problems_free(&probs);
+	sfa_changefile_free(cf);
+}
+END_TEST
+
 START_TEST(test_changefile_sha256_is_of_the_bytes)
 {
 	static const char text[] = "op,resource_type,resource,user,fields,"
@@ -237,6 +294,9 @@ int main(void)
 	tcase_add_test(tc, test_changefile_reports_every_problem_with_its_line);
 	tcase_add_test(tc, test_changefile_without_header_is_a_problem);
 	tcase_add_test(tc, test_changefile_sha256_is_of_the_bytes);
+	tcase_add_test(tc,
+		       test_changefile_reads_semicolons_and_skips_blank_rows);
+	tcase_add_test(tc, test_changefile_not_utf8_is_one_problem);
 	tcase_add_test(tc,
 		       test_fields_quoted_values_hold_semicolons_and_equals);
 	tcase_add_test(tc, test_changefile_writer_output_reads_back);
