@@ -131,6 +131,12 @@ static int load_config(sfa_cli *cli)
 		sfa_cli_error(cli, &err);
 		return explicit || err.code == SFA_EINPUT ? -1 : 0;
 	}
+	/* A misspelt key would otherwise be ignored, and what it meant to
+	 * turn on (connected apps, say) silently left out of the audit. */
+	if (sfa_config_check(cli->config, sfa_config_sections, &err)) {
+		sfa_cli_error(cli, &err);
+		return -1;
+	}
 	return 0;
 }
 
