@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "suggest.h"
 #include "diff.h"
 #include "report_changes.h"
 #include "report_csv.h"
@@ -392,6 +393,17 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	}
 	if (npos != 1 || (strcmp(argv[1], "access") != 0 &&
 			  strcmp(argv[1], "changes") != 0)) {
+		sfa_suggest sg;
+
+		sfa_suggest_init(&sg, npos ? argv[1] : "");
+		sfa_suggest_offer(&sg, "access");
+		sfa_suggest_offer(&sg, "changes");
+		if (npos == 1 && sg.best) {
+			sfa_cli_errorf("report: unknown report `%s`; did you "
+				       "mean `report %s`?",
+				       argv[1], sg.best);
+			return SFA_EXIT_USAGE;
+		}
 		sfa_cli_errorf("report: expected `report access` or `report "
 			       "changes` (see `sfaccess report --help`)");
 		return SFA_EXIT_USAGE;

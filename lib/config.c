@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "suggest.h"
 
 /* A configuration file larger than this is not a configuration file. */
 #define SFA_CONFIG_MAX_BYTES ((size_t)1024 * 1024)
@@ -336,48 +337,6 @@ int sfa_config_bool(const char *s, int *out)
 	return -1;
 }
 
-/* Edit distance (insert, delete, substitute, case-insensitive), capped:
- * names are short, and anything above cap is no suggestion anyway. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, row[65], prev, cur;
-
-	if (la > 64 || lb > 64)
-		return (size_t)-1;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t sub = prev + (tolower((unsigned char)a[i - 1]) !=
-					     tolower((unsigned char)b[j - 1]));
-
-			cur = row[j];
-			row[j] = sub;
-			if (row[j] > row[j - 1] + 1)
-				row[j] = row[j - 1] + 1;
-			if (row[j] > cur + 1)
-				row[j] = cur + 1;
-			prev = cur;
-		}
-	}
-	return row[lb];
-}
-
-/* A known name close enough to what was typed to be the likely intent:
- * within a third of its length (at least 2 edits). */
-static int close_enough(const char *typed, const char *known, size_t *best)
-{
-	size_t d = distance(typed, known), len = strlen(known);
-	size_t cap = len / 3 > 2 ? len / 3 : 2;
-
-	if (d > cap || d >= *best)
-		return 0;
-	*best = d;
-	return 1;
-}
-
 static const sfa_config_section *section_of(const sfa_config_section *sections,
 					    const char *name)
 {
@@ -390,12 +349,13 @@ static const sfa_config_section *section_of(const sfa_config_section *sections,
 static int unknown_section(const sfa_config *cfg, const entry *e,
 			   const sfa_config_section *sections, sfa_err *err)
 {
-	const char *guess = NULL;
-	size_t best = (size_t)-1;
+	sfa_suggest sg;
+	const char *guess;
 
+	sfa_suggest_init(&sg, e->section);
 	for (; sections->name; sections++)
-		if (close_enough(e->section, sections->name, &best))
-			guess = sections->name;
+		sfa_suggest_offer(&sg, sections->name);
+	guess = sg.best;
 	sfa_err_where(err, "%s:%d", cfg->name, e->line);
 	if (guess)
 		return sfa_err_set(err, SFA_EINPUT,
@@ -411,8 +371,7 @@ static int unknown_key(const sfa_config *cfg, const entry *e,
 		       const sfa_config_section *sections, sfa_err *err)
 {
 	const sfa_config_key *k;
-	const char *guess = NULL;
-	size_t best = (size_t)-1;
+	sfa_suggest sg;
 
 	sfa_err_where(err, "%s:%d", cfg->name, e->line);
 	for (; sections->name; sections++)
@@ -424,15 +383,15 @@ static int unknown_key(const sfa_config *cfg, const entry *e,
 				    "belongs in [%s]",
 				    cfg->name, e->line, e->key, e->section,
 				    e->key, sections->name);
+	sfa_suggest_init(&sg, e->key);
 	for (k = sec->keys; k->name; k++)
-		if (close_enough(e->key, k->name, &best))
-			guess = k->name;
-	if (guess)
+		sfa_suggest_offer(&sg, k->name);
+	if (sg.best)
 		return sfa_err_set(err, SFA_EINPUT,
 				   "%s:%d: unknown key `%s` in [%s]; did you "
 				   "mean `%s`?",
 				   cfg->name, e->line, e->key, e->section,
-				   guess);
+				   sg.best);
 	return sfa_err_set(err, SFA_EINPUT, "%s:%d: unknown key `%s` in [%s]",
 			   cfg->name, e->line, e->key, e->section);
 }
