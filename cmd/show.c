@@ -92,13 +92,30 @@ static int known_type(const char *t)
 	return 0;
 }
 
+static int exists(void *ud, const sfa_snapshot_info *s)
+{
+	(void)ud;
+	(void)s;
+	return 0;
+}
+
+/* An unknown snapshot is an error, never empty sections. */
 static int resolve_snapshot(const char *snap, sfa_store *st, long long *id,
 			    sfa_err *err)
 {
-	if (snap)
-		return sfa_cli_parse_id("--snapshot", snap, id) ? SFA_EINPUT
-								: 0;
-	return sfa_store_latest_complete(st, NULL, 0, id, err);
+	int rc;
+
+	if (!snap)
+		return sfa_store_latest_complete(st, NULL, 0, id, err);
+	if (sfa_cli_parse_id("--snapshot", snap, id))
+		return SFA_EINPUT;
+	rc = sfa_store_get_snapshot(st, *id, exists, NULL, err);
+	if (rc == SFA_ENOTFOUND)
+		sfa_err_set(err, SFA_ENOTFOUND,
+			    "--snapshot %s: no such snapshot (see `sfaccess "
+			    "snapshots`)",
+			    snap);
+	return rc;
 }
 
 int cmd_show(sfa_cli *cli, int argc, char **argv)
@@ -110,6 +127,7 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 				{"user", SFA_OPT_STRING, &user},
 				{NULL, 0, NULL}};
 	sfa_access_filter filter = {0};
+	char user_id[19];
 	shower s = {0};
 	sfa_store *st = NULL;
 	sfa_err err;
@@ -133,7 +151,11 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 				 &err)) ||
 	    (rc = resolve_snapshot(snap, st, &id, &err)))
 		goto out;
-	filter.user = user;
+	/* The one lookup every command uses: Id (15 or 18), Username in any
+	 * case; a user the sync left out is named as such. */
+	if (user && (rc = sfa_store_find_user(st, id, user, user_id, &err)))
+		goto out;
+	filter.user = user ? user_id : NULL;
 	filter.access_type = type;
 	if (s.fmt == SFA_FMT_CSV) {
 		if ((rc = sfa_csv_new(&s.csv, stdout, &err)) ||

@@ -163,6 +163,32 @@ static int on_snapshot(void *ud, const sfa_snapshot_info *s)
 	return 0;
 }
 
+/* What the options left out, counted, with the option that would bring
+ * it in: an auditor must not read an absence as "no access". */
+static void print_left_out(const sfa_left_out_counts *lo,
+			   const sfa_sync_opts *so)
+{
+	int r;
+
+	for (r = 0; r < SFA_LEFT_OUT_N; r++) {
+		if (!lo->users[r])
+			continue;
+		printf("%lld user%s left out: %s; ", lo->users[r],
+		       lo->users[r] == 1 ? "" : "s",
+		       sfa_left_out_why((sfa_left_out)r));
+		printf(r == SFA_LEFT_OUT_NON_STANDARD ? "use %s\n"
+						      : "because of %s\n",
+		       sfa_left_out_option((sfa_left_out)r));
+	}
+	if (lo->oauth_tokens)
+		printf("%lld OAuth token%s left out with %s users\n",
+		       lo->oauth_tokens, lo->oauth_tokens == 1 ? "" : "s",
+		       lo->oauth_tokens == 1 ? "its" : "their");
+	if (!so->sync_connected_apps)
+		printf("connected apps and OAuth tokens left out; use "
+		       "--sync-connected-apps\n");
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -197,6 +223,7 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	sfa_store *st = NULL;
 	sfa_err err;
 	summary sum = {0};
+	sfa_left_out_counts lo;
 	progress prog = {cli};
 	long long id = 0;
 	long used, limit;
@@ -241,6 +268,9 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	if (sfa_sf_api_usage(sf, &used, &limit))
 		printf("; org API usage %ld/%ld", used, limit);
 	printf("\n");
+	if ((rc = sfa_store_left_out_counts(st, id, &lo, &err)))
+		goto out;
+	print_left_out(&lo, &so);
 	if (cli->verbose)
 		printf("content hash %s\n", sum.hash ? sum.hash : "");
 out:

@@ -496,4 +496,43 @@
 
 /* clang-format on */
 
+/* ---- schema v7 (ux, issue 13): the users a sync's options left out
+ * (--sync-non-standard-licenses off, --no-sync-deactivated-users on), so
+ * that asking for one answers "left out, by this option" instead of an
+ * empty list, and the summary and the review count them.  reason is
+ * "non_standard" or "deactivated". ---- */
+#define SQL_SCHEMA_UX                                                          \
+	"CREATE TABLE user_left_out (snapshot_id INTEGER NOT NULL REFERENCES" \
+	" snapshot(id) ON DELETE CASCADE, sfid TEXT NOT NULL,"                \
+	" username TEXT, user_type TEXT, reason TEXT NOT NULL,"               \
+	" PRIMARY KEY (snapshot_id, sfid)) WITHOUT ROWID",                    \
+	    "PRAGMA user_version = 7"
+#define SQL_INS_LEFT_OUT                                                       \
+	"INSERT OR REPLACE INTO user_left_out (snapshot_id, sfid, username,"  \
+	" user_type, reason) VALUES (?1, ?2, ?3, ?4, ?5)"
+#define SQL_LEFT_OUT_COUNTS                                                    \
+	"SELECT reason, count(*) FROM user_left_out WHERE snapshot_id = ?1"   \
+	" GROUP BY reason"
+/* OAuth tokens of left-out users: synced (with connected apps) but no
+ * access row can show them, since their users are not in the snapshot. */
+#define SQL_LEFT_OUT_TOKENS                                                    \
+	"SELECT count(*) FROM sf_oauth_token t JOIN sfid s ON s.id = t.user_id" \
+	" JOIN user_left_out l ON l.snapshot_id = t.snapshot_id AND"          \
+	" l.sfid = s.sfid WHERE t.snapshot_id = ?1"
+/* A user as a person types one: the 18-character Id, its 15-character
+ * (case-sensitive) form, or the Username in any case.  Exact matches
+ * first.  ?1 snapshot, ?2 what was typed. */
+#define SQL_USER_MATCH(id, username)                                           \
+	" (" id " = ?2 OR (length(?2) = 15 AND substr(" id ", 1, 15) = ?2)"  \
+	" OR lower(" username ") = lower(?2))"
+#define SQL_FIND_USER                                                          \
+	"SELECT us.sfid, u.username FROM sf_user u JOIN sfid us ON"           \
+	" us.id = u.id WHERE u.snapshot_id = ?1 AND"                          \
+	SQL_USER_MATCH("us.sfid", "u.username")                               \
+	" ORDER BY (us.sfid = ?2 OR u.username = ?2) DESC, u.username LIMIT 1"
+#define SQL_FIND_LEFT_OUT                                                      \
+	"SELECT sfid, username, user_type, reason FROM user_left_out WHERE"   \
+	" snapshot_id = ?1 AND" SQL_USER_MATCH("sfid", "username")            \
+	" ORDER BY (sfid = ?2 OR username = ?2) DESC, username LIMIT 1"
+
 #endif
