@@ -42,8 +42,9 @@ typedef struct sfa_opt {
 
 /* Parses argv[1..argc-1] of command cmd against opts.  Positional
  * arguments are moved to the front of argv[1..] and counted in *npos.
- * "--name value" and "--name=value" are both accepted; "--help" sets
- * *help.  Secrets given as options are refused.  Returns 0, or prints a
+ * "--name value" and "--name=value" are both accepted; "--help" and
+ * "-h" set *help.  An unknown option is refused with the closest known
+ * one ("did you mean").  Secrets given as options are refused.  Returns 0, or prints a
  * one-line error naming the option and returns SFA_EXIT_USAGE. */
 int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc, char **argv,
 		   int *npos, int *help);

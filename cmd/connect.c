@@ -1,8 +1,10 @@
 /*
- * connect.c - resolving connection options.  Precedence: command line,
- * environment, configuration file.  Secrets come only from the
- * environment or a file that only its owner can read (the password
- * file, the credentials file of `sfaccess login`, the JWT key).
+ * connect.c - resolving connection options.  One precedence for every
+ * setting, secrets included: command line, then environment, then
+ * configuration file.  Secrets come only from the environment or a file
+ * that only its owner can read (the password file, the credentials file
+ * of `sfaccess login`, the JWT key).  With -v each setting's source is
+ * printed, never its value.
  */
 #include "connect.h"
 
@@ -18,17 +20,48 @@
 #include "http.h"
 #include "secret.h"
 
+/* -v: where a setting came from (a flag, a variable or file:line). */
+static void tell(const sfa_cli *cli, const char *setting, const char *from)
+{
+	if (cli->verbose)
+		fprintf(stderr, "sfaccess: %s from %s\n", setting, from);
+}
+
+static void tell_config(const sfa_cli *cli, const char *key)
+{
+	char where[512];
+
+	snprintf(where, sizeof(where), "%s:%d",
+		 sfa_config_name(cli->config),
+		 sfa_config_line(cli->config, "connection", key));
+	tell(cli, key, where);
+}
+
+/* The option's flag is the config key with `-` for `_`. */
 static const char *pick(const char *opt, const char *env, const sfa_cli *cli,
 			const char *key)
 {
 	const char *v;
+	char flag[64];
+	size_t i;
 
-	if (opt && *opt)
+	if (opt && *opt) {
+		snprintf(flag, sizeof(flag), "--%s", key);
+		for (i = 0; flag[i]; i++)
+			if (flag[i] == '_')
+				flag[i] = '-';
+		tell(cli, key, flag);
 		return opt;
+	}
 	v = env ? getenv(env) : NULL;
-	if (v && *v)
+	if (v && *v) {
+		tell(cli, key, env);
 		return v;
-	return sfa_config_get(cli->config, "connection", key);
+	}
+	v = sfa_config_get(cli->config, "connection", key);
+	if (v)
+		tell_config(cli, key);
+	return v;
 }
 
 static char *dup_env(const char *name)
@@ -88,6 +121,43 @@ static int read_password_file(sfa_connect *c, const char *path)
 		c->security_token = strdup(line2);
 	sfa_secret_wipe(buf, sizeof(buf));
 	return c->password ? 0 : -1;
+}
+
+/* The password (and security token): --password-file, then
+ * SFACCESS_PASSWORD, then the configuration's password_file.  A token
+ * the file does not hold comes from SFACCESS_SECURITY_TOKEN. */
+static int resolve_password(sfa_connect *c, const sfa_cli *cli)
+{
+	const char *file = NULL;
+
+	if (c->password_file && *c->password_file) {
+		file = c->password_file;
+		tell(cli, "password", "--password-file");
+	} else if ((c->password = dup_env("SFACCESS_PASSWORD")) != NULL) {
+		tell(cli, "password", "SFACCESS_PASSWORD");
+	} else if ((file = sfa_config_get(cli->config, "connection",
+					  "password_file")) != NULL) {
+		tell_config(cli, "password_file");
+	}
+	if (file && read_password_file(c, file))
+		return -1;
+	if (c->security_token) {
+		tell(cli, "security_token", "the password file");
+	} else if ((c->security_token = dup_env("SFACCESS_SECURITY_TOKEN"))) {
+		tell(cli, "security_token", "SFACCESS_SECURITY_TOKEN");
+	}
+	return 0;
+}
+
+/* A secret that only the environment gives. */
+static char *secret_env(const sfa_cli *cli, const char *setting,
+			const char *env)
+{
+	char *v = dup_env(env);
+
+	if (v)
+		tell(cli, setting, env);
+	return v;
 }
 
 static int parse_method(const char *s, sfa_auth_method *m)
@@ -221,7 +291,7 @@ static int check_method(const sfa_connect *c)
 int sfa_connect_resolve(sfa_connect *c, const sfa_cli *cli)
 {
 	sfa_auth_config *a = &c->auth_cfg;
-	const char *domain, *method, *pwfile;
+	const char *domain, *method;
 	sfa_err err;
 	int creds_explicit;
 
@@ -235,18 +305,12 @@ int sfa_connect_resolve(sfa_connect *c, const sfa_cli *cli)
 	    pick(c->client_id, "SFACCESS_CLIENT_ID", cli, "client_id");
 	a->jwt_key_path = pick(c->jwt_key, NULL, cli, "jwt_key");
 	a->jwt_subject = pick(c->jwt_subject, NULL, cli, "jwt_subject");
-	c->password = dup_env("SFACCESS_PASSWORD");
-	c->security_token = dup_env("SFACCESS_SECURITY_TOKEN");
-	c->client_secret = dup_env("SFACCESS_CLIENT_SECRET");
-	c->refresh_token = dup_env("SFACCESS_REFRESH_TOKEN");
-	pwfile = pick(c->password_file, NULL, cli, "password_file");
-	if (pwfile) {
-		sfa_secret_free(c->password);
-		sfa_secret_free(c->security_token);
-		c->password = c->security_token = NULL;
-		if (read_password_file(c, pwfile))
-			return SFA_EXIT_USAGE;
-	}
+	if (resolve_password(c, cli))
+		return SFA_EXIT_USAGE;
+	c->client_secret =
+	    secret_env(cli, "client_secret", "SFACCESS_CLIENT_SECRET");
+	c->refresh_token =
+	    secret_env(cli, "refresh_token", "SFACCESS_REFRESH_TOKEN");
 	if (credentials_path(c, cli, &creds_explicit))
 		return SFA_EXIT_USAGE;
 	method = pick(c->auth, NULL, cli, "auth");
@@ -258,9 +322,11 @@ int sfa_connect_resolve(sfa_connect *c, const sfa_cli *cli)
 	}
 	if (!method)
 		a->method = infer_method(c, creds_explicit);
-	if (a->method == SFA_AUTH_OAUTH && !c->refresh_token &&
-	    load_credentials(c, &domain))
-		return SFA_EXIT_USAGE;
+	if (a->method == SFA_AUTH_OAUTH && !c->refresh_token) {
+		if (load_credentials(c, &domain))
+			return SFA_EXIT_USAGE;
+		tell(cli, "refresh_token", "the credentials file");
+	}
 	if (a->method == SFA_AUTH_JWT && !a->jwt_subject)
 		a->jwt_subject = a->username;
 	if (!domain) {
@@ -307,7 +373,8 @@ int sfa_connect_resolve_login(sfa_connect *c, const sfa_cli *cli)
 			       "connected app");
 		return SFA_EXIT_USAGE;
 	}
-	c->client_secret = dup_env("SFACCESS_CLIENT_SECRET");
+	c->client_secret =
+	    secret_env(cli, "client_secret", "SFACCESS_CLIENT_SECRET");
 	c->auth_cfg.client_secret = c->client_secret;
 	if (credentials_path(c, cli, &explicit) || !c->credentials_path) {
 		sfa_cli_errorf("login: neither XDG_CONFIG_HOME nor HOME is "

@@ -32,35 +32,62 @@ static const char *dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+/* Columns: the change, who (or the resource id), what, and the detail:
+ * the access and its path, or old -> new. */
+static const sfa_table_col table_cols[] = {{"change", 16, 1},
+					   {"user / id", 34, 0},
+					   {"type / field", 20, 0},
+					   {"detail", 60, 0}};
+
+/* A value for people: "Standard User (00e...)" when it names something. */
+static const char *named(const char *name, const char *v, char *buf, size_t n)
+{
+	if (!v || !*v)
+		return "-";
+	if (!name)
+		return v;
+	snprintf(buf, n, "%s (%s)", name, v);
+	return buf;
+}
+
 static int on_table_row(void *ud, const sfa_diff_change *c)
 {
 	const sfa_access_row *r = &c->row;
+	sfa_table *t = ud;
+	char detail[1200], a[512], b[512];
+	const char *v[4];
 
-	(void)ud;
+	v[0] = sfa_diff_kind_name(c->kind);
+	v[1] = r->username;
+	v[2] = r->access_type;
+	v[3] = detail;
 	switch (c->kind) {
 	case SFA_DIFF_ADDED:
 	case SFA_DIFF_REMOVED:
-		printf("%-17s %-36s %-20s %-36s %s %s\n",
-		       sfa_diff_kind_name(c->kind), r->username, r->access_type,
-		       dash(r->access_name ? r->access_name : r->access_id),
-		       r->via_type,
-		       r->via_id ? dash(r->via_name ? r->via_name : r->via_id)
-				 : "");
+		snprintf(detail, sizeof(detail), "%s  via %s%s%s",
+			 dash(r->access_name ? r->access_name : r->access_id),
+			 r->via_type, r->via_id ? " " : "",
+			 r->via_id ? dash(r->via_name ? r->via_name : r->via_id)
+				   : "");
 		break;
 	case SFA_DIFF_CHANGED:
-		printf("%-17s %-36s %-20s %s -> %s\n", "changed", r->username,
-		       c->field, dash(c->old_value), dash(c->new_value));
+		v[2] = c->field;
+		snprintf(detail, sizeof(detail), "%s -> %s",
+			 named(c->old_name, c->old_value, a, sizeof(a)),
+			 named(c->new_name, c->new_value, b, sizeof(b)));
 		break;
 	default:
-		printf("%-17s %-36s %-20s %s\n", sfa_diff_kind_name(c->kind),
-		       dash(r->access_id), r->access_type,
-		       dash(r->access_name));
+		v[1] = dash(r->access_id);
+		snprintf(detail, sizeof(detail), "%s", dash(r->access_name));
 	}
+	sfa_table_row(t, v);
 	return ferror(stdout) ? SFA_EIO : 0;
 }
 
 static int print_table(sfa_diff *d, sfa_err *err)
 {
+	sfa_table t;
+
 	printf("Changes from snapshot %lld to snapshot %lld: %lld added, "
 	       "%lld removed, %lld changed, %lld resources added, %lld "
 	       "resources removed\n",
@@ -70,7 +97,8 @@ static int print_table(sfa_diff *d, sfa_err *err)
 	       sfa_diff_count(d, SFA_DIFF_CHANGED),
 	       sfa_diff_count(d, SFA_DIFF_RESOURCE_ADDED),
 	       sfa_diff_count(d, SFA_DIFF_RESOURCE_REMOVED));
-	return sfa_diff_each(d, on_table_row, NULL, err);
+	sfa_table_begin(&t, stdout, table_cols, 4);
+	return sfa_diff_each(d, on_table_row, &t, err);
 }
 
 /* Parses the --from / --to ids (0 when absent). */

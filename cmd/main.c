@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "cli.h"
+#include "suggest.h"
 
 static const struct command {
 	const char *name;
@@ -57,13 +58,24 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* The command called name; NULL after an error naming the closest one. */
 static const struct command *find(const char *name)
 {
+	sfa_suggest sg;
 	size_t i;
 
 	for (i = 0; i < NCOMMANDS; i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
+	sfa_suggest_init(&sg, name);
+	for (i = 0; i < NCOMMANDS; i++)
+		sfa_suggest_offer(&sg, commands[i].name);
+	if (sg.best)
+		sfa_cli_errorf("unknown command `%s`; did you mean `%s`?", name,
+			       sg.best);
+	else
+		sfa_cli_errorf("unknown command `%s` (see `sfaccess --help`)",
+			       name);
 	return NULL;
 }
 
@@ -131,6 +143,12 @@ static int load_config(sfa_cli *cli)
 		sfa_cli_error(cli, &err);
 		return explicit || err.code == SFA_EINPUT ? -1 : 0;
 	}
+	/* A misspelt key would otherwise be ignored, and what it meant to
+	 * turn on (connected apps, say) silently left out of the audit. */
+	if (sfa_config_check(cli->config, sfa_config_sections, &err)) {
+		sfa_cli_error(cli, &err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -159,20 +177,15 @@ int main(int argc, char **argv)
 			return SFA_EXIT_OK;
 		}
 		c = find(argv[2]);
-		if (!c) {
-			sfa_cli_errorf("unknown command `%s`", argv[2]);
+		if (!c)
 			return SFA_EXIT_USAGE;
-		}
 		argv[1] = argv[2];
 		argv[2] = "--help";
 		return c->fn(&cli, 2, argv + 1);
 	}
 	c = find(argv[1]);
-	if (!c) {
-		sfa_cli_errorf("unknown command `%s` (see `sfaccess --help`)",
-			       argv[1]);
+	if (!c)
 		return SFA_EXIT_USAGE;
-	}
 	if (!cli.store_path)
 		cli.store_path = getenv("SFACCESS_STORE");
 	if (!cli.store_path || !*cli.store_path)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "suggest.h"
 
 /* Options that would carry a secret; a secret typed on the command line
  * ends up in shell history and in `ps`, so it is refused outright. */
@@ -20,6 +21,34 @@ static const struct {
     {"access-token", "one of the login flows"},
     {"token", "SFACCESS_SECURITY_TOKEN"},
 };
+
+/* The global options, taken out of argv by main.c before a command
+ * parses: a misspelt one reaches the command and is suggested from here. */
+static const char *const globals[] = {"store", "config", "quiet", "verbose",
+				      "no-progress", "version"};
+
+/* dashes: how the user wrote it, "-" or "--". */
+static int unknown_option(const char *cmd, const sfa_opt *opts,
+			  const char *dashes, const char *name)
+{
+	sfa_suggest sg;
+	size_t k;
+
+	sfa_suggest_init(&sg, name);
+	for (; opts && opts->name; opts++)
+		sfa_suggest_offer(&sg, opts->name);
+	for (k = 0; k < sizeof(globals) / sizeof(globals[0]); k++)
+		sfa_suggest_offer(&sg, globals[k]);
+	sfa_suggest_offer(&sg, "help");
+	if (sg.best)
+		sfa_cli_errorf("%s: unknown option %s%s; did you mean --%s?",
+			       cmd, dashes, name, sg.best);
+	else
+		sfa_cli_errorf("%s: unknown option %s%s (see `sfaccess %s "
+			       "--help`)",
+			       cmd, dashes, name, cmd);
+	return SFA_EXIT_USAGE;
+}
 
 int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc, char **argv,
 		   int *npos, int *help)
@@ -39,6 +68,15 @@ int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc, char **argv,
 				argv[pos++] = argv[i];
 			break;
 		}
+		if (strcmp(a, "-h") == 0) {
+			*help = 1;
+			continue;
+		}
+		/* Every option is long: a short one is a typo (`-snapshot`)
+		 * that must not pass as a positional argument.  A lone `-`
+		 * is a positional (stdin, where a command reads it). */
+		if (a[0] == '-' && a[1] != '-' && a[1] != '\0')
+			return unknown_option(cmd, opts, "-", a + 1);
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
 			argv[pos++] = argv[i];
 			continue;
@@ -68,12 +106,8 @@ int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc, char **argv,
 		for (o = opts; o && o->name; o++)
 			if (strcmp(o->name, name) == 0)
 				break;
-		if (!o || !o->name) {
-			sfa_cli_errorf("%s: unknown option --%s (see `sfaccess "
-				       "%s --help`)",
-				       cmd, name, cmd);
-			return SFA_EXIT_USAGE;
-		}
+		if (!o || !o->name)
+			return unknown_option(cmd, opts, "--", name);
 		if (o->kind == SFA_OPT_FLAG) {
 			if (eq) {
 				sfa_cli_errorf("%s: --%s takes no value", cmd,

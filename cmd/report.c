@@ -5,12 +5,14 @@
  * snapshots (lib/diff.h) in the same formats, through the same manifest.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "suggest.h"
 #include "diff.h"
 #include "report_changes.h"
 #include "report_csv.h"
@@ -44,8 +46,8 @@ static const char usage[] =
     "frozen-user-with-access), a failing testcase per finding\n"
     "  json   access-review.json, the snapshot's metadata and the rows\n"
     "Every run also writes DIR/manifest.json (SHA-256 of each file); "
-    "check it with\n`sfaccess verify DIR`.  Use a fresh DIR per run: "
-    "files the manifest does not\nlist fail verification.\n\n"
+    "check it with\n`sfaccess verify DIR`.  A DIR that already holds a "
+    "report is refused:\n--force removes that report's files first.\n\n"
     "--allow-incomplete  report on a snapshot that did not finish "
     "(asked for by id)\n\n"
     "`report changes` writes the changes between two snapshots of one "
@@ -180,6 +182,69 @@ static int make_dir(const char *dir)
 	return -1;
 }
 
+/* What the manifest in dir says it is ("access_review of snapshot 3"),
+ * for the refusal below; "files" when it cannot be read. */
+static void describe_report(const char *dir, char *out, size_t n)
+{
+	char path[4096];
+	json_t *doc, *snaps, *sn;
+	const char *kind;
+	size_t i, k;
+
+	snprintf(out, n, "files");
+	snprintf(path, sizeof(path), "%s/%s", dir, SFA_MANIFEST_NAME);
+	doc = json_load_file(path, 0, NULL);
+	if (!doc)
+		return;
+	snaps = json_object_get(doc, "snapshots");
+	kind = json_string_value(json_object_get(doc, "report"));
+	k = (size_t)snprintf(out, n, "%s of snapshot", kind ? kind : "report");
+	json_array_foreach(snaps, i, sn)
+	{
+		if (k >= n)
+			break;
+		k += (size_t)snprintf(
+		    out + k, n - k, "%s %lld", i ? " and" : "",
+		    (long long)json_integer_value(json_object_get(sn, "id")));
+	}
+	json_decref(doc);
+}
+
+/* A report's files already in dir would sit beside the new ones, two
+ * snapshots' evidence mixed under one manifest: refused, unless --force,
+ * which removes them first.  Other files are left alone. */
+static int check_out_dir(const char *dir, int force)
+{
+	const char *names[2 * NFORMATS + 1];
+	char path[4096], what[256];
+	int i, n = 0, found = 0;
+
+	for (i = 0; i < NFORMATS; i++) {
+		names[n++] = formats[i].file;
+		names[n++] = change_formats[i].file;
+	}
+	names[n++] = SFA_MANIFEST_NAME;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (access(path, F_OK) != 0)
+			continue;
+		if (!found++ && !force) {
+			describe_report(dir, what, sizeof(what));
+			sfa_cli_errorf("report: --out %s already holds a report "
+				       "(%s, e.g. %s); use a new directory, or "
+				       "--force to replace it",
+				       dir, what, names[i]);
+			return -1;
+		}
+		if (force && remove(path) != 0) {
+			sfa_cli_errorf("report: --force: cannot remove %s: %s",
+				       path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Writes one format into dir and adds it to the manifest. */
 static int write_one(const struct format *fmt, job *j, const char *dir,
 		     sfa_manifest *m, sfa_err *err)
@@ -253,7 +318,7 @@ static int pick_snapshot(sfa_store *st, long long id, int allow,
 }
 
 static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
-			 const char *dir)
+			 const char *dir, int force)
 {
 	sfa_store *st = NULL;
 	sfa_manifest *m = NULL;
@@ -268,7 +333,7 @@ static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
 				 &err)) ||
 	    (rc = pick_snapshot(st, snap, allow, &si, &err)))
 		goto out;
-	if (make_dir(dir)) {
+	if (make_dir(dir) || check_out_dir(dir, force)) {
 		rc = SFA_EINPUT;
 		goto quiet;
 	}
@@ -304,6 +369,7 @@ typedef struct change_opts {
 	sfa_diff_pick pick;
 	const char *approved;
 	int fail_on_changes;
+	int force; /* --force: replace a report already in --out */
 } change_opts;
 
 static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
@@ -330,7 +396,7 @@ static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 	    (o->approved &&
 	     (rc = sfa_approvals_load(&ap, st, d, o->approved, &err))))
 		goto out;
-	if (make_dir(dir)) {
+	if (make_dir(dir) || check_out_dir(dir, o->force)) {
 		rc = SFA_EINPUT;
 		goto quiet;
 	}
@@ -369,13 +435,14 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	const char *snap = NULL, *out = NULL, *from = NULL, *to = NULL;
 	sfa_optlist fmts = {0};
 	int allow = 0;
-	change_opts co = {{0, 0, 0}, NULL, 0};
+	change_opts co = {{0, 0, 0}, NULL, 0, 0};
 	const sfa_opt opts[] = {
 	    {"snapshot", SFA_OPT_STRING, &snap},
 	    {"approved", SFA_OPT_STRING, &co.approved},
 	    {"fail-on-changes", SFA_OPT_FLAG, &co.fail_on_changes},
 	    {"format", SFA_OPT_LIST, &fmts},
 	    {"out", SFA_OPT_STRING, &out},
+	    {"force", SFA_OPT_FLAG, &co.force},
 	    {"allow-incomplete", SFA_OPT_FLAG, &allow},
 	    {"from", SFA_OPT_STRING, &from},
 	    {"to", SFA_OPT_STRING, &to},
@@ -392,6 +459,17 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	}
 	if (npos != 1 || (strcmp(argv[1], "access") != 0 &&
 			  strcmp(argv[1], "changes") != 0)) {
+		sfa_suggest sg;
+
+		sfa_suggest_init(&sg, npos ? argv[1] : "");
+		sfa_suggest_offer(&sg, "access");
+		sfa_suggest_offer(&sg, "changes");
+		if (npos == 1 && sg.best) {
+			sfa_cli_errorf("report: unknown report `%s`; did you "
+				       "mean `report %s`?",
+				       argv[1], sg.best);
+			return SFA_EXIT_USAGE;
+		}
 		sfa_cli_errorf("report: expected `report access` or `report "
 			       "changes` (see `sfaccess report --help`)");
 		return SFA_EXIT_USAGE;
@@ -432,5 +510,5 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	}
 	if (snap && sfa_cli_parse_id("--snapshot", snap, &id))
 		return SFA_EXIT_USAGE;
-	return report_access(cli, id, allow, bits, out);
+	return report_access(cli, id, allow, bits, out, co.force);
 }

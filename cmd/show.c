@@ -18,7 +18,9 @@ static const char usage[] =
     "(default: the\nlatest complete one).  --type narrows both to one "
     "type (user, profile, role,\ngroup, permission_set, "
     "permission_set_group, connected_app, license); --user\nshows one "
-    "user's access (Id or Username).\n";
+    "user's access (Username in any case, or the 15- or 18-character "
+    "Id).\nThe table fits the terminal (COLUMNS); `api name` is what a "
+    "change file takes.\n";
 
 static const char *const types[] = {"user",	      "profile",
 				    "role",	      "group",
@@ -33,7 +35,37 @@ typedef struct shower {
 	sfa_format fmt;
 	sfa_csv *csv;
 	json_t *resources, *access;
+	sfa_table table;
+	int one_user; /* --user: no username column */
 } shower;
+
+static const sfa_table_col resource_cols[] = {{"type", 20, 0},
+					      {"id", 18, 1},
+					      {"name", 36, 0},
+					      {"api name", 30, 0}};
+/* With --user the username is in the title, not in every row. */
+static const sfa_table_col access_cols[] = {{"username", 30, 0},
+					    {"access type", 20, 0},
+					    {"access", 44, 0},
+					    {"via type", 8, 1},
+					    {"via", 24, 0}};
+
+/* The name a change file takes for a resource (change-file.md): the
+ * DeveloperName of roles, groups and permission set groups, the Name of
+ * the others.  Copied into buf; "" when the resource has none. */
+static const char *api_name(const sfa_resource_row *r, char *buf, size_t n)
+{
+	json_t *a = json_loads(r->attrs ? r->attrs : "{}", 0, NULL);
+	const char *v = json_string_value(json_object_get(a, "DeveloperName"));
+
+	if (!v)
+		v = json_string_value(json_object_get(a, "Name"));
+	if (strcmp(r->type, "user") == 0)
+		v = json_string_value(json_object_get(a, "Username"));
+	snprintf(buf, n, "%s", v ? v : "");
+	json_decref(a);
+	return buf;
+}
 
 static int on_resource(void *ud, const sfa_resource_row *r)
 {
@@ -50,7 +82,13 @@ static int on_resource(void *ud, const sfa_resource_row *r)
 				      r->id, "name", r->name, "attrs", attrs);
 		return o ? json_array_append_new(s->resources, o) : SFA_ENOMEM;
 	}
-	printf("%-22s %-18s %s\n", r->type, r->id, r->name ? r->name : "");
+	{
+		char api[256];
+		const char *v[] = {r->type, r->id, r->name,
+				   api_name(r, api, sizeof(api))};
+
+		sfa_table_row(&s->table, v);
+	}
 	return 0;
 }
 
@@ -76,9 +114,14 @@ static int on_access(void *ud, const sfa_access_row *r)
 		    r->assigned_at, "expires_at", r->expires_at);
 		return o ? json_array_append_new(s->access, o) : SFA_ENOMEM;
 	}
-	printf("%-40s %-20s %-40s %-20s %s\n", r->username, r->access_type,
-	       r->access_name ? r->access_name : r->access_id, r->via_type,
-	       r->via_name ? r->via_name : (r->via_id ? r->via_id : ""));
+	{
+		const char *v[] = {
+		    r->username, r->access_type,
+		    r->access_name ? r->access_name : r->access_id, r->via_type,
+		    r->via_name ? r->via_name : r->via_id};
+
+		sfa_table_row(&s->table, s->one_user ? v + 1 : v);
+	}
 	return 0;
 }
 
@@ -92,13 +135,30 @@ static int known_type(const char *t)
 	return 0;
 }
 
+static int exists(void *ud, const sfa_snapshot_info *s)
+{
+	(void)ud;
+	(void)s;
+	return 0;
+}
+
+/* An unknown snapshot is an error, never empty sections. */
 static int resolve_snapshot(const char *snap, sfa_store *st, long long *id,
 			    sfa_err *err)
 {
-	if (snap)
-		return sfa_cli_parse_id("--snapshot", snap, id) ? SFA_EINPUT
-								: 0;
-	return sfa_store_latest_complete(st, NULL, 0, id, err);
+	int rc;
+
+	if (!snap)
+		return sfa_store_latest_complete(st, NULL, 0, id, err);
+	if (sfa_cli_parse_id("--snapshot", snap, id))
+		return SFA_EINPUT;
+	rc = sfa_store_get_snapshot(st, *id, exists, NULL, err);
+	if (rc == SFA_ENOTFOUND)
+		sfa_err_set(err, SFA_ENOTFOUND,
+			    "--snapshot %s: no such snapshot (see `sfaccess "
+			    "snapshots`)",
+			    snap);
+	return rc;
 }
 
 int cmd_show(sfa_cli *cli, int argc, char **argv)
@@ -110,6 +170,7 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 				{"user", SFA_OPT_STRING, &user},
 				{NULL, 0, NULL}};
 	sfa_access_filter filter = {0};
+	char user_id[19];
 	shower s = {0};
 	sfa_store *st = NULL;
 	sfa_err err;
@@ -133,7 +194,11 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 				 &err)) ||
 	    (rc = resolve_snapshot(snap, st, &id, &err)))
 		goto out;
-	filter.user = user;
+	/* The one lookup every command uses: Id (15 or 18), Username in any
+	 * case; a user the sync left out is named as such. */
+	if (user && (rc = sfa_store_find_user(st, id, user, user_id, &err)))
+		goto out;
+	filter.user = user ? user_id : NULL;
 	filter.access_type = type;
 	if (s.fmt == SFA_FMT_CSV) {
 		if ((rc = sfa_csv_new(&s.csv, stdout, &err)) ||
@@ -144,13 +209,19 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 		s.access = json_array();
 	} else if (!user) {
 		printf("Resources of snapshot %lld\n", id);
+		sfa_table_begin(&s.table, stdout, resource_cols, 4);
 	}
 	if (!user)
 		rc = sfa_store_each_resource(st, id, type, on_resource, &s,
 					     &err);
-	if (rc == 0 && s.fmt == SFA_FMT_TABLE)
-		printf("%sEffective access of snapshot %lld\n",
-		       user ? "" : "\n", id);
+	if (rc == 0 && s.fmt == SFA_FMT_TABLE && user) {
+		printf("Effective access of %s, snapshot %lld\n", user_id, id);
+		s.one_user = 1;
+		sfa_table_begin(&s.table, stdout, access_cols + 1, 4);
+	} else if (rc == 0 && s.fmt == SFA_FMT_TABLE) {
+		printf("\nEffective access of snapshot %lld\n", id);
+		sfa_table_begin(&s.table, stdout, access_cols, 5);
+	}
 	if (rc == 0)
 		rc =
 		    sfa_store_each_access(st, id, &filter, on_access, &s, &err);

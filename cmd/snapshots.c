@@ -24,7 +24,15 @@ typedef struct lister {
 	sfa_csv *csv;
 	json_t *arr;
 	int n;
+	sfa_table table;
 } lister;
+
+/* Counts keep their width (a cut number misleads); the rest shrinks.
+ * 7 and 9 digits hold a large org's resources and access rows. */
+static const sfa_table_col table_cols[] = {
+    {"ID", 4, 1},	 {"ORG", 18, 0},    {"STARTED", 20, 0},
+    {"FINISHED", 20, 0}, {"STATUS", 10, 1}, {"USERS", 6, 1},
+    {"RES", 7, 1}, {"ROWS", 9, 1},	{"HASH", 12, 0}};
 
 static int on_snapshot(void *ud, const sfa_snapshot_info *s)
 {
@@ -62,9 +70,22 @@ static int on_snapshot(void *ud, const sfa_snapshot_info *s)
 		    s->content_hash, "error", s->error);
 		return o ? json_array_append_new(l->arr, o) : SFA_ENOMEM;
 	}
-	printf("%-6s %-18s %-20s %-20s %-10s %8s %9s %11s  %.12s\n", id,
-	       s->org_id, s->started_at, s->finished_at ? s->finished_at : "-",
-	       s->status, u, r, a, s->content_hash ? s->content_hash : "-");
+	{
+		char hash[13];
+		const char *v[] = {id,
+				   s->org_id,
+				   s->started_at,
+				   s->finished_at ? s->finished_at : "-",
+				   s->status,
+				   u,
+				   r,
+				   a,
+				   hash};
+
+		snprintf(hash, sizeof(hash), "%s",
+			 s->content_hash ? s->content_hash : "-");
+		sfa_table_row(&l->table, v);
+	}
 	return 0;
 }
 
@@ -93,9 +114,7 @@ int cmd_snapshots(sfa_cli *cli, int argc, char **argv)
 	} else if (l.fmt == SFA_FMT_JSON) {
 		l.arr = json_array();
 	} else {
-		printf("%-6s %-18s %-20s %-20s %-10s %8s %9s %11s  %s\n", "ID",
-		       "ORG", "STARTED", "FINISHED", "STATUS", "USERS",
-		       "RESOURCES", "ACCESS_ROWS", "HASH");
+		sfa_table_begin(&l.table, stdout, table_cols, 9);
 	}
 	rc = sfa_store_each_snapshot(st, on_snapshot, &l, &err);
 	if (rc == 0 && l.fmt == SFA_FMT_JSON) {

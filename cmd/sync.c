@@ -1,6 +1,7 @@
 /*
  * sync.c - `sfaccess sync`: log in, take a snapshot, print a summary.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,12 +44,16 @@ static const char usage[] =
 
 typedef struct progress {
 	const sfa_cli *cli;
+	int done;	  /* objects read in full, for Ctrl-C */
+	const char *last; /* the object last heard of (static text) */
 } progress;
 
 static void on_progress(void *ud, const char *sobject, long long rows, int done)
 {
-	const progress *p = ud;
+	progress *p = ud;
 
+	p->last = sobject;
+	p->done += done;
 	if (!p->cli->progress || p->cli->quiet)
 		return;
 	fprintf(stderr, "\r  %-28s %10lld%s", sobject, rows,
@@ -163,6 +168,72 @@ static int on_snapshot(void *ud, const sfa_snapshot_info *s)
 	return 0;
 }
 
+/* What the options left out, counted, with the option that would bring
+ * it in: an auditor must not read an absence as "no access". */
+static void print_left_out(const sfa_left_out_counts *lo,
+			   const sfa_sync_opts *so)
+{
+	int r;
+
+	for (r = 0; r < SFA_LEFT_OUT_N; r++) {
+		if (!lo->users[r])
+			continue;
+		printf("%lld user%s left out: %s; ", lo->users[r],
+		       lo->users[r] == 1 ? "" : "s",
+		       sfa_left_out_why((sfa_left_out)r));
+		printf(r == SFA_LEFT_OUT_NON_STANDARD ? "use %s\n"
+						      : "because of %s\n",
+		       sfa_left_out_option((sfa_left_out)r));
+	}
+	if (lo->oauth_tokens)
+		printf("%lld OAuth token%s left out with %s users\n",
+		       lo->oauth_tokens, lo->oauth_tokens == 1 ? "" : "s",
+		       lo->oauth_tokens == 1 ? "its" : "their");
+	if (!so->sync_connected_apps)
+		printf("connected apps and OAuth tokens left out; use "
+		       "--sync-connected-apps\n");
+}
+
+/* Ctrl-C and SIGTERM: the transfers stop at their next step and the
+ * snapshot is rolled back and marked incomplete with the reason
+ * "interrupted", instead of the process dying mid-write.  A second
+ * signal kills at once (SA_RESETHAND). */
+static void on_signal(int signo)
+{
+	sfa_http_interrupt(signo);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void print_interrupted(const sfa_sf *sf, const progress *prog,
+			      long long id)
+{
+	int sig = sfa_http_interrupted();
+
+	fprintf(stderr,
+		"\nsfaccess: sync interrupted by %s after %ld API requests "
+		"(%d object%s read in full%s%s)\n",
+		sig == SIGTERM ? "SIGTERM" : "SIGINT (Ctrl-C)",
+		sf ? sfa_sf_api_requests(sf) : 0L, prog->done,
+		prog->done == 1 ? "" : "s", prog->last ? "; reading " : "",
+		prog->last ? prog->last : "");
+	if (id)
+		fprintf(stderr,
+			"sfaccess: snapshot %lld is marked incomplete (reason: "
+			"interrupted); earlier snapshots are unchanged\n",
+			id);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -197,7 +268,8 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	sfa_store *st = NULL;
 	sfa_err err;
 	summary sum = {0};
-	progress prog = {cli};
+	sfa_left_out_counts lo;
+	progress prog = {cli, 0, NULL};
 	long long id = 0;
 	long used, limit;
 	int rc;
@@ -219,6 +291,7 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	rc = sfa_connect_resolve(&conn, cli);
 	if (rc)
 		goto out_conn;
+	catch_signals();
 	if ((rc = sfa_connect_http(&conn, cli, &http, &err)) != 0 ||
 	    (rc = sfa_store_open(&st, cli->store_path, 0, &err)) != 0 ||
 	    (rc = sfa_sf_new(&sf, http, &conn.auth_cfg, &err)) != 0 ||
@@ -246,10 +319,16 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	if (sfa_sf_api_usage(sf, &used, &limit))
 		printf("; org API usage %ld/%ld", used, limit);
 	printf("\n");
+	if ((rc = sfa_store_left_out_counts(st, id, &lo, &err)))
+		goto out;
+	print_left_out(&lo, &so);
 	if (cli->verbose)
 		printf("content hash %s\n", sum.hash ? sum.hash : "");
 out:
-	if (rc) {
+	if (rc == SFA_EINTR) {
+		print_interrupted(sf, &prog, id);
+		rc = SFA_EXIT_FAIL;
+	} else if (rc) {
 		sfa_cli_error(cli, &err);
 		if (sf && rc == SFA_ELIMIT)
 			fprintf(stderr,

@@ -458,6 +458,8 @@ static int emit(sqlite3_stmt *s, void *cb, void *ud)
 	c.field = TXT(s, 23);
 	c.old_value = TXT(s, 24);
 	c.new_value = TXT(s, 25);
+	c.old_name = TXT(s, 26);
+	c.new_name = TXT(s, 27);
 	return ((struct emit_cb *)cb)->fn(ud, &c);
 }
 

@@ -48,6 +48,9 @@ typedef struct sfa_diff_change {
 	const char *field;     /* changed: the Salesforce field name */
 	const char *old_value; /* changed: as stored, ids for references, */
 	const char *new_value; /* true/false for booleans; NULL = empty */
+	/* changed ProfileId, UserRoleId, ManagerId: the name of the profile,
+	 * role or manager each id points to in its snapshot; else NULL. */
+	const char *old_name, *new_name;
 	sfa_access_row row;
 } sfa_diff_change;
 

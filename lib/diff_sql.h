@@ -112,9 +112,9 @@
 #define SQL_DIFF_COUNT_RESOURCES                                               \
 	"SELECT count(*) FROM temp.sfa_diff_resource WHERE kind = ?1"
 
-/* ---- readers.  All three give the same 26 columns: kind, the access
+/* ---- readers.  All three give the same 28 columns: kind, the access
  * review columns (snapshot_id ... first_seen_at, as SQL_EACH_ACCESS), then
- * field, old_value, new_value.  ---- */
+ * field, old_value, new_value, old_name, new_name.  ---- */
 #define SQL_DIFF_USER_COLS(snap, user)                                         \
 	" sn.started_at, sn.org_id, us.sfid, u.username, u.name, u.email,"    \
 	" u.user_type, u.license_name, u.is_active, "                         \
@@ -129,8 +129,8 @@
 	SQL_NAME_OF("x.access_type", "x.access_id") " AS access_name,"         \
 	" x.via_type, vs.sfid AS via_sfid, "                                  \
 	SQL_NAME_OF("x.via_type", "x.via_id") " AS via_name,"                  \
-	" x.assigned_at, x.expires_at, x.first_seen_at, NULL, NULL, NULL"     \
-	" FROM temp.sfa_diff_access x CROSS JOIN snapshot sn ON"              \
+	" x.assigned_at, x.expires_at, x.first_seen_at, NULL, NULL, NULL,"    \
+	" NULL, NULL FROM temp.sfa_diff_access x CROSS JOIN snapshot sn ON"              \
 	" sn.id = x.snapshot_id CROSS JOIN sf_user u ON"                      \
 	" u.snapshot_id = x.snapshot_id AND u.id = x.user_id"                 \
 	" CROSS JOIN sfid us ON us.id = x.user_id"                            \
@@ -140,31 +140,42 @@
 	" x.via_type, via_name, xs.sfid, via_sfid"
 
 /* Changed attributes, one row per field, with the later snapshot's (?2)
- * user columns.  Values as stored: ids for references, true/false. */
+ * user columns.  Values as stored: ids for references, true/false; a
+ * reference also names what it points to, in its own snapshot (?1 for
+ * the old value, ?2 for the new), for people reading ids. */
 #define SQL_DIFF_BOOL(c) "CASE " c " WHEN 1 THEN 'true' WHEN 0 THEN 'false' END"
-#define SQL_DIFF_FIELD(rank, name, a, b)                                       \
+#define SQL_DIFF_NAMED(rank, name, a, b, an, bn)                               \
 	"SELECT user_id, " rank " AS rank, '" name "' AS field, " a           \
-	" AS old_value, " b " AS new_value FROM temp.sfa_diff_user"
+	" AS old_value, " b " AS new_value, " an " AS old_name, " bn          \
+	" AS new_name FROM temp.sfa_diff_user"
+#define SQL_DIFF_FIELD(rank, name, a, b)                                       \
+	SQL_DIFF_NAMED(rank, name, a, b, "NULL", "NULL")
 #define SQL_DIFF_FIELD_IF(rank, name, a, b)                                    \
 	SQL_DIFF_FIELD(rank, name, a, b) " WHERE " a " IS NOT " b
-#define SQL_DIFF_ID_FIELD(rank, name, a, b)                                    \
-	SQL_DIFF_FIELD(rank, name, SFID(a), SFID(b)) " WHERE " a " IS NOT " b
+#define SQL_DIFF_NAME_IN(t, snap, key)                                         \
+	"(SELECT n.name FROM " t " n WHERE n.snapshot_id = " snap             \
+	" AND n.id = " key ")"
+#define SQL_DIFF_ID_FIELD(rank, name, t, a, b)                                 \
+	SQL_DIFF_NAMED(rank, name, SFID(a), SFID(b),                          \
+		       SQL_DIFF_NAME_IN(t, "?1", a),                          \
+		       SQL_DIFF_NAME_IN(t, "?2", b)) " WHERE " a " IS NOT " b
 #define SQL_DIFF_EACH_CHANGED                                                  \
 	"WITH f AS (" SQL_DIFF_FIELD("1", "IsActive",                         \
 	SQL_DIFF_BOOL("a_active"), SQL_DIFF_BOOL("b_active"))                 \
 	" WHERE a_active IS NOT b_active UNION ALL "                          \
 	SQL_DIFF_FIELD("2", "IsFrozen", SQL_DIFF_BOOL("a_frozen"),            \
 	SQL_DIFF_BOOL("b_frozen")) " WHERE a_frozen IS NOT b_frozen"          \
-	" UNION ALL " SQL_DIFF_ID_FIELD("3", "ProfileId", "a_profile",        \
-	"b_profile") " UNION ALL " SQL_DIFF_ID_FIELD("4", "UserRoleId",       \
-	"a_role", "b_role") " UNION ALL " SQL_DIFF_FIELD_IF("5", "Email",     \
-	"a_email", "b_email") " UNION ALL " SQL_DIFF_ID_FIELD("6",            \
-	"ManagerId", "a_manager", "b_manager") " UNION ALL "                  \
+	" UNION ALL " SQL_DIFF_ID_FIELD("3", "ProfileId", "sf_profile",       \
+	"a_profile", "b_profile") " UNION ALL " SQL_DIFF_ID_FIELD("4",        \
+	"UserRoleId", "sf_user_role", "a_role", "b_role") " UNION ALL "       \
+	SQL_DIFF_FIELD_IF("5", "Email", "a_email", "b_email") " UNION ALL "   \
+	SQL_DIFF_ID_FIELD("6", "ManagerId", "sf_user", "a_manager",           \
+	"b_manager") " UNION ALL "                                            \
 	SQL_DIFF_FIELD_IF("7", "UserType", "a_type", "b_type") " UNION ALL "  \
 	SQL_DIFF_FIELD_IF("8", "License", "a_license", "b_license") ")"       \
 	" SELECT 2, ?2," SQL_DIFF_USER_COLS("?2", "f.user_id") "NULL, NULL,"  \
 	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, f.field, f.old_value,"    \
-	" f.new_value FROM f CROSS JOIN snapshot sn ON sn.id = ?2"            \
+	" f.new_value, f.old_name, f.new_name FROM f CROSS JOIN snapshot sn ON sn.id = ?2"            \
 	" CROSS JOIN sf_user u ON u.snapshot_id = ?2 AND u.id = f.user_id"    \
 	" CROSS JOIN sfid us ON us.id = f.user_id"                            \
 	" ORDER BY u.username, f.rank, us.sfid"
@@ -176,7 +187,7 @@
 	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, x.type, s.sfid,"    \
 	" CASE x.type WHEN 'license' THEN " RAW("sf_user_license", "n.name")  \
 	"x.id) ELSE " SQL_NAME_OF("x.type", "x.id") " END AS name, NULL,"     \
-	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"                     \
+	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"         \
 	" FROM temp.sfa_diff_resource x CROSS JOIN snapshot sn ON"            \
 	" sn.id = x.snapshot_id CROSS JOIN sfid s ON s.id = x.id"             \
 	" ORDER BY x.kind, x.type, name, s.sfid"

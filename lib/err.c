@@ -104,6 +104,8 @@ const char *sfa_err_name(int code)
 		return "busy";
 	case SFA_EPROTO:
 		return "protocol error";
+	case SFA_EINTR:
+		return "interrupted";
 	default:
 		return "internal error";
 	}

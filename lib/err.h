@@ -26,7 +26,8 @@ enum {
 	    -10,	  /* a named snapshot, record or file does not exist */
 	SFA_EBUSY = -11,  /* another process holds the store */
 	SFA_EPROTO = -12, /* response not in the shape Salesforce documents */
-	SFA_EINTERNAL = -13 /* a bug: an invariant did not hold */
+	SFA_EINTERNAL = -13, /* a bug: an invariant did not hold */
+	SFA_EINTR = -14	     /* stopped by a signal (Ctrl-C, SIGTERM) */
 };
 
 typedef struct sfa_err {

@@ -4,9 +4,12 @@
  * flattened into canonical text values and put into the store.  Which
  * scans run when is fetch_scan.c's job.
  *
- * Filters that shrink the User scan (--no-sync-deactivated-users, the
- * Standard-only default) are applied in SOQL, so filtered users never
- * reach the store; the store derives access only for users it holds.
+ * The filters of the User scan (--no-sync-deactivated-users, the
+ * Standard-only default) are applied here, record by record, not in
+ * SOQL: a user they leave out is recorded as left out (Id, Username and
+ * why) instead of being stored, so that asking for one is answered
+ * "left out by this option", never with an empty list.  The store derives
+ * access only for users it holds.
  */
 #include "fetch.h"
 #include "fetch_int.h"
@@ -20,25 +23,17 @@
 char *sfa_fetch_soql(const sfa_obj_def *def, const sfa_sync_opts *opts)
 {
 	sfa_buf b = {0};
-	const char *sep = " WHERE ";
 	size_t i;
 	int rc = sfa_buf_puts(&b, "SELECT ");
 
 	for (i = 0; i < def->nfields && rc == 0; i++)
 		rc = sfa_buf_printf(&b, "%s%s", i ? ", " : "", def->fields[i]);
 	rc = rc ? rc : sfa_buf_printf(&b, " FROM %s", def->sobject);
-	if (rc == 0 && def->where) {
-		rc = sfa_buf_printf(&b, "%s%s", sep, def->where);
-		sep = " AND ";
-	}
-	if (rc == 0 && def->obj == SFA_OBJ_USER) {
-		if (!opts->non_standard_licenses) {
-			rc = sfa_buf_printf(&b, "%sUserType = 'Standard'", sep);
-			sep = " AND ";
-		}
-		if (rc == 0 && opts->no_deactivated_users)
-			rc = sfa_buf_printf(&b, "%sIsActive = true", sep);
-	}
+	if (rc == 0 && def->where)
+		rc = sfa_buf_printf(&b, " WHERE %s", def->where);
+	/* No option narrows a scan's SOQL: the User filters apply per
+	 * record in put(), so that left-out users are recorded. */
+	(void)opts;
 	if (rc) {
 		sfa_buf_free(&b);
 		return NULL;
@@ -124,6 +119,22 @@ static int canon(json_t *v, char num[32], const char **out)
 static int put(sfa_store *st, const sfa_obj_def *def, const sfa_sync_opts *opts,
 	       sfa_fetch_row *r, sfa_err *err)
 {
+	const char *type, *active;
+
+	if (def->obj == SFA_OBJ_USER) {
+		type = r->vals[SFA_USER_TYPE];
+		active = r->vals[SFA_USER_IS_ACTIVE];
+		if (!opts->non_standard_licenses &&
+		    (!type || strcmp(type, "Standard") != 0))
+			return sfa_store_put_left_out(
+			    st, r->vals[SFA_USER_ID], r->vals[SFA_USER_USERNAME],
+			    type, SFA_LEFT_OUT_NON_STANDARD, err);
+		if (opts->no_deactivated_users && active &&
+		    strcmp(active, "false") == 0)
+			return sfa_store_put_left_out(
+			    st, r->vals[SFA_USER_ID], r->vals[SFA_USER_USERNAME],
+			    type, SFA_LEFT_OUT_DEACTIVATED, err);
+	}
 	if (def->obj == SFA_OBJ_USER && opts->username_as_email)
 		r->vals[SFA_USER_EMAIL] = r->vals[SFA_USER_USERNAME];
 	return sfa_store_put(st, def->obj, r->vals, err);

@@ -12,6 +12,7 @@
 #include "secret.h"
 
 #include <curl/curl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -540,6 +541,18 @@ int sfa_http__answered_below_500(CURL *curl)
 	return code > 0 && code < 500;
 }
 
+static volatile sig_atomic_t interrupted_by;
+
+void sfa_http_interrupt(int signo)
+{
+	interrupted_by = signo ? signo : -1;
+}
+
+int sfa_http_interrupted(void)
+{
+	return interrupted_by;
+}
+
 int sfa_http_send(sfa_http *h, const sfa_http_request *req,
 		  sfa_http_response *resp, sfa_err *err)
 {
@@ -564,6 +577,10 @@ int sfa_http_send(sfa_http *h, const sfa_http_request *req,
 		long t0, wait = 0;
 		CURLcode cc;
 
+		if (interrupted_by) {
+			rc = sfa_err_set(err, SFA_EINTR, "interrupted");
+			break;
+		}
 		sfa_http__attempt_reset(req, resp);
 		t0 = now_ms();
 		curl_easy_reset(h->curl);

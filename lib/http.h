@@ -100,6 +100,14 @@ typedef struct sfa_http_request {
 	void *sink_ud;
 } sfa_http_request;
 
+/* ---- stopping on a signal ----
+ * A signal handler calls sfa_http_interrupt() (async-signal-safe); every
+ * send and transfer loop then stops at its next step, within a second,
+ * with SFA_EINTR and the message "interrupted".  Process-wide, as
+ * signals are.  sfa_http_interrupted() is the signal number, 0 before. */
+void sfa_http_interrupt(int signo);
+int sfa_http_interrupted(void);
+
 /* Sends req, retrying as described at the top.  Returns 0 when a response
  * arrived, whatever its status (a 5xx left after the last retry is
  * returned, for the caller to read its error body).  Errors:

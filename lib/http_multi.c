@@ -276,6 +276,8 @@ int sfa_http_multi_step(sfa_http_multi *m, sfa_err *err)
 		int still, left, finished = 0, rc;
 		long now = sfa_http__now_ms(), wait, ctimeout = -1;
 
+		if (sfa_http_interrupted())
+			return sfa_err_set(err, SFA_EINTR, "interrupted");
 		start_due(m, now);
 		if (curl_multi_perform(m->multi, &still) != CURLM_OK)
 			return sfa_err_set(err, SFA_EINTERNAL,

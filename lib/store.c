@@ -8,10 +8,12 @@
 #include "store_int.h"
 #include "store_sql.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* How long a second writer waits for the first before SFA_EBUSY. */
@@ -35,13 +37,18 @@ static const char *const v4_end[] = {SQL_SCHEMA_V4_END, NULL};
 static const char *const v5[] = {SQL_SCHEMA_V5, NULL};
 static const char *const v6[] = {SQL_SCHEMA_V6, NULL};
 static const char *const v7[] = {SQL_SCHEMA_APPLY_RUNS, NULL};
+static const char *const v8[] = {SQL_SCHEMA_UX, NULL};
 static const struct migration migrations[] = {
     {v1, NULL, NULL}, {v2, NULL, NULL},
     {v3, NULL, NULL}, {v4, sfa_access_set_migrate, v4_end},
     {v5, NULL, NULL}, {v6, NULL, NULL},
-    {v7, NULL, NULL},
+    {v7, NULL, NULL}, {v8, NULL, NULL},
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+/* A step appended without raising the version (or the reverse) would leave
+ * stores half migrated. */
+_Static_assert(N_MIGRATIONS == SFA_STORE_VERSION,
+	       "one migration step per schema version");
 
 /* Per object: its INSERT and, per field in objects.h order, how the
  * canonical text value is bound: i = Salesforce id (interned in sfid),
@@ -78,6 +85,11 @@ int sfa_store_sqlerr(sfa_store *st, sfa_err *err, const char *what)
 				   "%s: store %s is in use by another sfaccess "
 				   "process; try again when it has finished",
 				   what, st->path);
+	if (rc == SQLITE_NOTADB)
+		return sfa_err_set(err, SFA_EINPUT,
+				   "%s is not an sfaccess store (not an SQLite "
+				   "database); check --store",
+				   st->path);
 	return sfa_err_set(err, SFA_ESTORE, "%s: %s (store %s)", what,
 			   sqlite3_errmsg(st->db), st->path);
 }
@@ -205,7 +217,17 @@ static int open_db(sfa_store *st, const char *path, unsigned flags,
 		   sfa_err *err)
 {
 	int oflags;
+	struct stat sb;
 
+	/* SQLite says only "disk I/O error" or "unable to open" for these. */
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return sfa_err_set(err, SFA_EINPUT,
+				   "store %s is a directory; the store is a "
+				   "file, e.g. %s/sfaccess.db",
+				   path, path);
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return sfa_err_set(err, SFA_EINPUT,
+				   "store %s is not a regular file", path);
 	if (flags & SFA_STORE_READONLY) {
 		if (access(path, F_OK) != 0)
 			return sfa_err_set(err, SFA_ENOTFOUND,
@@ -217,8 +239,10 @@ static int open_db(sfa_store *st, const char *path, unsigned flags,
 		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
 		if (fd < 0)
-			return sfa_err_set(err, SFA_EIO, "cannot open store %s",
-					   path);
+			return sfa_err_set(
+			    err, errno == ENOENT ? SFA_EINPUT : SFA_EIO,
+			    "cannot open store %s: %s", path,
+			    strerror(errno));
 		close(fd);
 		oflags = SQLITE_OPEN_READWRITE;
 	}
@@ -314,6 +338,7 @@ void sfa_store_free(sfa_store *st)
 		sqlite3_finalize(st->ins[o]);
 	sqlite3_finalize(st->sfid_get);
 	sqlite3_finalize(st->sfid_put);
+	sqlite3_finalize(st->left_out_put);
 	sqlite3_close(st->db);
 	sfa_sfid_cache_free(st->cache);
 	free(st->path);
@@ -507,6 +532,33 @@ static int bind_value(sfa_store *st, sqlite3_stmt *s, int col, char kind,
 		sqlite3_bind_text(s, col, v, -1, SQLITE_STATIC);
 		return 0;
 	}
+}
+
+int sfa_store_put_left_out(sfa_store *st, const char *user_id,
+			   const char *username, const char *user_type,
+			   sfa_left_out reason, sfa_err *err)
+{
+	static const char *const reasons[] = {"non_standard", "deactivated"};
+	sqlite3_stmt *s;
+
+	if (!st->snap)
+		return sfa_err_set(err, SFA_EINTERNAL, "no snapshot is open");
+	if (!st->left_out_put &&
+	    sqlite3_prepare_v2(st->db, SQL_INS_LEFT_OUT, -1, &st->left_out_put,
+			       NULL) != SQLITE_OK)
+		return sfa_store_sqlerr(st, err, "recording a left-out user");
+	s = st->left_out_put;
+	sqlite3_bind_int64(s, 1, st->snap);
+	sqlite3_bind_text(s, 2, user_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, user_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, reasons[reason], -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_reset(s);
+		return sfa_store_sqlerr(st, err, "recording a left-out user");
+	}
+	sqlite3_reset(s);
+	return 0;
 }
 
 int sfa_store_put(sfa_store *st, sfa_obj obj, const char *const *vals,

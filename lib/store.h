@@ -46,6 +46,19 @@ int sfa_store_begin_snapshot(sfa_store *st, const char *org_id,
 int sfa_store_put(sfa_store *st, sfa_obj obj, const char *const *vals,
 		  sfa_err *err);
 
+/* Why a sync's options left a user out of a snapshot. */
+typedef enum {
+	SFA_LEFT_OUT_NON_STANDARD, /* not UserType Standard, and no
+				      --sync-non-standard-licenses */
+	SFA_LEFT_OUT_DEACTIVATED,  /* --no-sync-deactivated-users */
+	SFA_LEFT_OUT_N
+} sfa_left_out;
+
+/* Records that the open snapshot left user_id out (strings copied). */
+int sfa_store_put_left_out(sfa_store *st, const char *user_id,
+			   const char *username, const char *user_type,
+			   sfa_left_out reason, sfa_err *err);
+
 /* Derives effective access, stores counts, the content hash and the finish
  * time, and commits with status 'complete'.  api_requests is recorded.
  * sfa_store_finish_cpu() tells what its steps cost. */
@@ -93,6 +106,28 @@ int sfa_store_get_snapshot(sfa_store *st, long long id, sfa_snapshot_fn fn,
  * NULL.  SFA_ENOTFOUND when there are not that many. */
 int sfa_store_latest_complete(sfa_store *st, const char *org_id, int nth,
 			      long long *id_out, sfa_err *err);
+
+/* What snapshot id left out (zeros for a snapshot taken before this was
+ * recorded): users per reason, and the OAuth tokens of those users. */
+typedef struct sfa_left_out_counts {
+	long long users[SFA_LEFT_OUT_N];
+	long long oauth_tokens;
+} sfa_left_out_counts;
+int sfa_store_left_out_counts(sfa_store *st, long long id,
+			      sfa_left_out_counts *out, sfa_err *err);
+
+/* What the sync option that leaves users out for reason is called, and
+ * what a person reads: "not Standard" / "--sync-non-standard-licenses". */
+const char *sfa_left_out_why(sfa_left_out reason);
+const char *sfa_left_out_option(sfa_left_out reason);
+
+/* The user of snapshot id that a person means by user: its 18-character
+ * Id, the 15-character form of it, or its Username in any case.  Fills
+ * user_id (18 characters + NUL).  SFA_ENOTFOUND when the snapshot has no
+ * such user, with a message saying so; when the sync's options left the
+ * user out, the message names the reason and the option that did it. */
+int sfa_store_find_user(sfa_store *st, long long id, const char *user,
+			char user_id[19], sfa_err *err);
 
 /* One effective access row with the user and names joined in: the columns
  * of the access review CSV (product.md "Reports").  Empty means NULL. */

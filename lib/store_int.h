@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SFA_STORE_VERSION 7
+#define SFA_STORE_VERSION 8
 
 /* The most fields of a synced object (objects.h); store.c checks. */
 #define SFA_STORE_MAX_FIELDS 24
@@ -25,6 +25,7 @@ struct sfa_store {
 	long long snap; /* the snapshot being written, 0 when none */
 	sqlite3_stmt *ins[SFA_OBJ_COUNT];
 	sqlite3_stmt *sfid_get, *sfid_put;
+	sqlite3_stmt *left_out_put; /* SQL_INS_LEFT_OUT, prepared at first use */
 	sfa_sfid_cache *cache;
 	/* Per object and field, whether its next id is likely new (store.c
 	 * intern()). */

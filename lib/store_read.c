@@ -7,6 +7,7 @@
 #include "store_sql.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,114 @@ int sfa_store_get_snapshot(sfa_store *st, long long id, sfa_snapshot_fn fn,
 	if (!cb.rows)
 		return sfa_err_set(err, SFA_ENOTFOUND, "no snapshot %lld", id);
 	return 0;
+}
+
+const char *sfa_left_out_why(sfa_left_out reason)
+{
+	return reason == SFA_LEFT_OUT_DEACTIVATED ? "deactivated"
+						  : "not Standard";
+}
+
+const char *sfa_left_out_option(sfa_left_out reason)
+{
+	return reason == SFA_LEFT_OUT_DEACTIVATED
+		   ? "--no-sync-deactivated-users"
+		   : "--sync-non-standard-licenses";
+}
+
+static sfa_left_out reason_of(const char *stored)
+{
+	return stored && strcmp(stored, "deactivated") == 0
+		   ? SFA_LEFT_OUT_DEACTIVATED
+		   : SFA_LEFT_OUT_NON_STANDARD;
+}
+
+int sfa_store_left_out_counts(sfa_store *st, long long id,
+			      sfa_left_out_counts *out, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = sfa_store_prep(st, SQL_LEFT_OUT_COUNTS, id, &s,
+				 "counting left-out users", err)))
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		out->users[reason_of(TXT(s, 0))] += sqlite3_column_int64(s, 1);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sfa_store_sqlerr(st, err, "counting left-out users");
+	if ((rc = sfa_store_prep(st, SQL_LEFT_OUT_TOKENS, id, &s,
+				 "counting left-out users", err)))
+		return rc;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		out->oauth_tokens = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW
+		   ? 0
+		   : sfa_store_sqlerr(st, err, "counting left-out users");
+}
+
+/* The first row of sql (?1 id, ?2 user): 1 with column 0 copied to
+ * user_id and the left-out columns to *reason / user_type, 0 when none. */
+static int find_one(sfa_store *st, const char *sql, long long id,
+		    const char *user, char user_id[19], char type[64],
+		    sfa_left_out *reason, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sfa_store_prep(st, sql, id, &s, "finding a user", err)))
+		return rc;
+	sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(user_id, 19, "%s", TXT(s, 0) ? TXT(s, 0) : "");
+		if (sqlite3_column_count(s) > 3) {
+			snprintf(type, 64, "%s", TXT(s, 2) ? TXT(s, 2) : "");
+			*reason = reason_of(TXT(s, 3));
+		}
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = sfa_store_sqlerr(st, err, "finding a user");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int sfa_store_find_user(sfa_store *st, long long id, const char *user,
+			char user_id[19], sfa_err *err)
+{
+	char type[64] = "";
+	sfa_left_out reason = SFA_LEFT_OUT_NON_STANDARD;
+	int rc;
+
+	rc = find_one(st, SQL_FIND_USER, id, user, user_id, type, &reason, err);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	rc = find_one(st, SQL_FIND_LEFT_OUT, id, user, user_id, type, &reason,
+		      err);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return sfa_err_set(err, SFA_ENOTFOUND,
+				   "no user `%s` in snapshot %lld (give an "
+				   "Id or a Username)",
+				   user, id);
+	if (reason == SFA_LEFT_OUT_NON_STANDARD)
+		return sfa_err_set(err, SFA_ENOTFOUND,
+				   "user `%s` (%s) was left out of snapshot "
+				   "%lld: UserType %s, not Standard; sync with "
+				   "%s to include it",
+				   user, user_id, id, type,
+				   sfa_left_out_option(reason));
+	return sfa_err_set(err, SFA_ENOTFOUND,
+			   "user `%s` (%s) was left out of snapshot %lld: "
+			   "deactivated, and the sync ran with %s",
+			   user, user_id, id, sfa_left_out_option(reason));
 }
 
 int sfa_store_latest_complete(sfa_store *st, const char *org_id, int nth,

@@ -186,13 +186,29 @@
 	"(SELECT " expr " FROM " t " n WHERE n.snapshot_id = x.snapshot_id"   \
 	" AND n.id = "
 
+/* The display name of group g: a role's three groups (Role,
+ * RoleAndSubordinates, RoleAndSubordinatesInternal) share the role's
+ * DeveloperName and have no Name, so they are told apart by their kind
+ * after the role's name: "CEO (Role and subordinates)" (issue 13). */
+#define SQL_GROUP_NAME(g)                                                      \
+	"CASE " g ".type WHEN 'Role' THEN " SQL_ROLE_GROUP_BASE(g)             \
+	" || ' (Role)' WHEN 'RoleAndSubordinates' THEN "                      \
+	SQL_ROLE_GROUP_BASE(g) " || ' (Role and subordinates)'"               \
+	" WHEN 'RoleAndSubordinatesInternal' THEN " SQL_ROLE_GROUP_BASE(g)     \
+	" || ' (Role and internal subordinates)' ELSE COALESCE(" g ".name, " \
+	g ".developer_name) END"
+#define SQL_ROLE_GROUP_BASE(g)                                                 \
+	"COALESCE(NULLIF(" g ".name, ''), (SELECT r.name FROM sf_user_role r" \
+	" WHERE r.snapshot_id = " g ".snapshot_id AND r.id = " g              \
+	".related_id), " g ".developer_name)"
+
 /* The display name of a resource (product.md "Reports"), for an access or
  * via column of access row x. */
 #define SQL_NAME_OF(type, id)                                                  \
 	"CASE " type " WHEN 'profile' THEN " RAW("sf_profile", "n.name") id    \
 	") WHEN 'role' THEN " RAW("sf_user_role", "n.name") id                \
 	") WHEN 'group' THEN "                                                \
-	RAW("sf_group", "COALESCE(n.name, n.developer_name)") id              \
+	RAW("sf_group", SQL_GROUP_NAME("n")) id                               \
 	") WHEN 'permission_set' THEN " RAW("sf_permission_set", "n.label") id \
 	") WHEN 'permission_set_group' THEN "                                 \
 	RAW("sf_permission_set_group", "n.master_label") id                   \
@@ -511,5 +527,51 @@
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
 
 /* clang-format on */
+
+/* ---- schema v7 (ux, issue 13): group names that tell a role's groups
+ * apart (SQL_GROUP_NAME), and the users a sync's options left out
+ * (--sync-non-standard-licenses off, --no-sync-deactivated-users on), so
+ * that asking for one answers "left out, by this option" instead of an
+ * empty list, and the summary and the review count them.  reason is
+ * "non_standard" or "deactivated". ---- */
+#define SQL_SCHEMA_UX                                                          \
+	"DROP VIEW resource_group",                                           \
+	    "CREATE VIEW resource_group AS SELECT g.snapshot_id, 'group',"    \
+	    " s.sfid, " SQL_GROUP_NAME("g") ", json_object('Id', s.sfid,"     \
+	    " 'Name', g.name, 'DeveloperName', g.developer_name, 'Type',"     \
+	    " g.type, 'RelatedId', " SFID("g.related_id") ") FROM sf_group g" \
+	    " JOIN sfid s ON s.id = g.id",                                    \
+	    "CREATE TABLE user_left_out (snapshot_id INTEGER NOT NULL REFERENCES" \
+	" snapshot(id) ON DELETE CASCADE, sfid TEXT NOT NULL,"                \
+	" username TEXT, user_type TEXT, reason TEXT NOT NULL,"               \
+	" PRIMARY KEY (snapshot_id, sfid)) WITHOUT ROWID",                    \
+	    "PRAGMA user_version = 8"
+#define SQL_INS_LEFT_OUT                                                       \
+	"INSERT OR REPLACE INTO user_left_out (snapshot_id, sfid, username,"  \
+	" user_type, reason) VALUES (?1, ?2, ?3, ?4, ?5)"
+#define SQL_LEFT_OUT_COUNTS                                                    \
+	"SELECT reason, count(*) FROM user_left_out WHERE snapshot_id = ?1"   \
+	" GROUP BY reason"
+/* OAuth tokens of left-out users: synced (with connected apps) but no
+ * access row can show them, since their users are not in the snapshot. */
+#define SQL_LEFT_OUT_TOKENS                                                    \
+	"SELECT count(*) FROM sf_oauth_token t JOIN sfid s ON s.id = t.user_id" \
+	" JOIN user_left_out l ON l.snapshot_id = t.snapshot_id AND"          \
+	" l.sfid = s.sfid WHERE t.snapshot_id = ?1"
+/* A user as a person types one: the 18-character Id, its 15-character
+ * (case-sensitive) form, or the Username in any case.  Exact matches
+ * first.  ?1 snapshot, ?2 what was typed. */
+#define SQL_USER_MATCH(id, username)                                           \
+	" (" id " = ?2 OR (length(?2) = 15 AND substr(" id ", 1, 15) = ?2)"  \
+	" OR lower(" username ") = lower(?2))"
+#define SQL_FIND_USER                                                          \
+	"SELECT us.sfid, u.username FROM sf_user u JOIN sfid us ON"           \
+	" us.id = u.id WHERE u.snapshot_id = ?1 AND"                          \
+	SQL_USER_MATCH("us.sfid", "u.username")                               \
+	" ORDER BY (us.sfid = ?2 OR u.username = ?2) DESC, u.username LIMIT 1"
+#define SQL_FIND_LEFT_OUT                                                      \
+	"SELECT sfid, username, user_type, reason FROM user_left_out WHERE"   \
+	" snapshot_id = ?1 AND" SQL_USER_MATCH("sfid", "username")            \
+	" ORDER BY (sfid = ?2 OR username = ?2) DESC, username LIMIT 1"
 
 #endif

@@ -441,6 +441,10 @@ int sfa_csv_change_header(sfa_csv *w, sfa_err *err)
 		sfa_csv_field(w, change_columns[i]);
 	for (i = 0; i < sfa_access_csv_ncolumns; i++)
 		sfa_csv_field(w, sfa_access_csv_columns[i]);
+	/* After the documented columns, so that readers by position keep
+	 * working: the names of the profile, role or manager ids. */
+	sfa_csv_field(w, "old_name");
+	sfa_csv_field(w, "new_name");
 	return sfa_csv_end_row(w, err);
 }
 
@@ -451,6 +455,8 @@ int sfa_csv_change_row(sfa_csv *w, const sfa_diff_change *c, sfa_err *err)
 	sfa_csv_field(w, c->old_value);
 	sfa_csv_field(w, c->new_value);
 	sfa_csv_access_fields(w, &c->row);
+	sfa_csv_field(w, c->old_name);
+	sfa_csv_field(w, c->new_name);
 	return sfa_csv_end_row(w, err);
 }
 

@@ -43,6 +43,7 @@ typedef struct pass {
 	unsigned user_flags; /* flags seen on last_user's rows */
 	long long users, rows, expired, privileged, privileged_users,
 	    inactive_users, frozen_users, nonstandard_users;
+	sfa_left_out_counts left_out; /* what the sync's options left out */
 } pass;
 
 static void end_user(pass *p)
@@ -149,6 +150,37 @@ static int write_chart(pass *p)
 	return p->ntypes ? sfa_html_chart(p->w, &c, p->err) : 0;
 }
 
+/* The users (and their tokens) the sync's options left out, as the sync
+ * summary says it: a reviewer must not read their absence as "no
+ * access". */
+static int write_left_out(pass *p)
+{
+	char label[64], note[96];
+	int r, rc;
+
+	for (r = 0; r < SFA_LEFT_OUT_N; r++) {
+		if (!p->left_out.users[r])
+			continue;
+		snprintf(label, sizeof(label), "Users left out: %s",
+			 sfa_left_out_why((sfa_left_out)r));
+		snprintf(note, sizeof(note),
+			 r == SFA_LEFT_OUT_NON_STANDARD ? "not in this review; "
+							  "use %s"
+							: "not in this review; "
+							  "because of %s",
+			 sfa_left_out_option((sfa_left_out)r));
+		if ((rc = sfa_html_stat(p->w, label, p->left_out.users[r],
+					"warn", note, p->err)))
+			return rc;
+	}
+	if (p->left_out.oauth_tokens &&
+	    (rc = sfa_html_stat(p->w, "OAuth tokens left out",
+				p->left_out.oauth_tokens, "warn",
+				"tokens of the users left out", p->err)))
+		return rc;
+	return 0;
+}
+
 static int write_summary(pass *p)
 {
 	char note[64];
@@ -174,6 +206,8 @@ static int write_summary(pass *p)
 				p->nonstandard_users, "warn",
 				"user type other than Standard", p->err)))
 		return rc;
+	if ((rc = write_left_out(p)))
+		return rc;
 	return write_chart(p);
 }
 
@@ -191,7 +225,9 @@ int sfa_report_access_html(sfa_store *st, long long snapshot_id, FILE *f,
 	memset(&p, 0, sizeof(p));
 	*rows = 0;
 	if ((rc = sfa_snapinfo_load(&si, st, snapshot_id, err)) ||
-	    (rc = sfa_review_new(&rv, st, snapshot_id, err)))
+	    (rc = sfa_review_new(&rv, st, snapshot_id, err)) ||
+	    (rc = sfa_store_left_out_counts(st, snapshot_id, &p.left_out,
+					    err)))
 		goto out;
 	snprintf(id, sizeof(id), "%lld", si.id);
 	snprintf(subtitle, sizeof(subtitle),

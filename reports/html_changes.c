@@ -40,11 +40,22 @@ typedef struct pass {
 	long long by_type[NTYPES * 2]; /* [type * 2 + (removed)] */
 } pass;
 
+/* "Standard User (00e...)" for an id that has a name: people read the
+ * name, the id stays for the record. */
+static const char *named(const char *name, const char *id, char *buf,
+			 size_t n)
+{
+	if (!name || !id)
+		return id;
+	snprintf(buf, n, "%s (%s)", name, id);
+	return buf;
+}
+
 static int on_change(void *ud, const sfa_diff_change *c)
 {
 	pass *p = ud;
 	const sfa_access_row *r = &c->row;
-	char snap[32];
+	char snap[32], old_buf[512], new_buf[512];
 	const char *cells[NCOLS];
 
 	if (c->kind == SFA_DIFF_ADDED || c->kind == SFA_DIFF_REMOVED)
@@ -63,8 +74,8 @@ static int on_change(void *ud, const sfa_diff_change *c)
 	cells[6] = r->via_type;
 	cells[7] = r->via_name ? r->via_name : r->via_id;
 	cells[8] = c->field;
-	cells[9] = c->old_value;
-	cells[10] = c->new_value;
+	cells[9] = named(c->old_name, c->old_value, old_buf, sizeof(old_buf));
+	cells[10] = named(c->new_name, c->new_value, new_buf, sizeof(new_buf));
 	cells[11] = r->assigned_at;
 	cells[12] = r->first_seen_at;
 	cells[13] = snap;

@@ -23,6 +23,8 @@ static json_t *change_entry(const sfa_diff_change *c)
 	bad |= sfa_json_set_str(o, "field", c->field);
 	bad |= sfa_json_set_str(o, "old_value", c->old_value);
 	bad |= sfa_json_set_str(o, "new_value", c->new_value);
+	bad |= sfa_json_set_str(o, "old_name", c->old_name);
+	bad |= sfa_json_set_str(o, "new_name", c->new_name);
 	bad |= sfa_json_add_access_row(o, r);
 	if (bad) {
 		json_decref(o);

@@ -2,7 +2,8 @@
  * fuzz_config.c - the INI parser reads a file an admin wrote (or one a
  * hostile repository ships as ./sfaccess.conf).  Every parse either fails
  * with a located message or yields sections whose keys and values are
- * C strings that every lookup can walk.
+ * C strings that every lookup can walk; the check against the known keys
+ * either passes or names file:line.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,7 +42,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (v)
 			(void)sfa_config_bool(v, &b);
 		sfa_config_each(cfg, sections[i], walk, &total);
+		(void)sfa_config_line(cfg, sections[i], "domain");
 	}
+	sfa_err_clear(&err);
+	/* Checking against the known keys either passes or names the line. */
+	if (sfa_config_check(cfg, sfa_config_sections, &err) &&
+	    (err.msg[0] == '\0' || strncmp(err.where, "fuzz.conf:", 10)))
+		abort();
 	sfa_config_free(cfg);
 	return 0;
 }

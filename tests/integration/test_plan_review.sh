@@ -38,7 +38,7 @@ diff -u "$WORK/want.tsv" "$WORK/ops.tsv" >&2 || fail "plan operations"
 # Not revocable directly: named, not guessed.
 grep -q '^# .*sara.ahmed@acme.example has permission_set Case Agent (0PS5g00000pS016GAC) through permission_set_group Support, "Tier 2" (0PG5g00000Pg002GAB): not revocable directly' "$WORK/plan.csv" \
   || fail "via-PSG row: $(cat "$WORK/plan.csv")"
-grep -q '^# .*mei.chen@acme.example has group Engineering (00G5g00000gR017EAC) through role .*not revocable directly' "$WORK/plan.csv" \
+grep -q '^# .*mei.chen@acme.example has group Engineering (Role) (00G5g00000gR017EAC) through role .*not revocable directly' "$WORK/plan.csv" \
   || fail "via-role row: $(cat "$WORK/plan.csv")"
 grep -q '^# .*ana.souza@acme.example is in group All Internal Users (00G5g00000gR001EAC) of type Organization: only Regular and Queue' "$WORK/plan.csv" \
   || fail "Organization group row: $(cat "$WORK/plan.csv")"

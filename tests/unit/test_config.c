@@ -107,6 +107,120 @@ START_TEST(test_config_errors_name_file_and_line)
 }
 END_TEST
 
+
+/* A `#` or `;` after whitespace starts a comment; inside quotes, or glued
+ * to the value, it is part of the value. */
+START_TEST(test_config_inline_comments)
+{
+	sfa_config *cfg = parse("[connection]\ndomain = acme.my.salesforce.com ; prod\n"
+				"username = \"a ; b # c\"   # quoted\n"
+				"client_id = abc#def\n"
+				"jwt_key = ;only a comment\n"
+				"[sync]\nsync_connected_apps = true\t# on\n");
+
+	ck_assert_str_eq(sfa_config_get(cfg, "connection", "domain"),
+			 "acme.my.salesforce.com");
+	ck_assert_str_eq(sfa_config_get(cfg, "connection", "username"),
+			 "a ; b # c");
+	ck_assert_str_eq(sfa_config_get(cfg, "connection", "client_id"),
+			 "abc#def");
+	ck_assert_str_eq(sfa_config_get(cfg, "connection", "jwt_key"), "");
+	ck_assert_str_eq(sfa_config_get(cfg, "sync", "sync_connected_apps"),
+			 "true");
+	ck_assert_int_eq(sfa_config_line(cfg, "sync", "sync_connected_apps"),
+			 7);
+	ck_assert_int_eq(sfa_config_line(cfg, "sync", "username_as_email"), 0);
+	sfa_config_free(cfg);
+	expect_error("[connection]\ndomain = \"unterminated\n", "t.conf:2",
+		     "closing quote");
+	expect_error("[connection]\ndomain = \"a\" b\n", "t.conf:2",
+		     "after the closing quote");
+}
+END_TEST
+
+static void expect_check_error(const char *text, const char *where,
+			       const char *msg_part)
+{
+	sfa_config *cfg = parse(text);
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_config_check(cfg, sfa_config_sections, &err),
+			 SFA_EINPUT);
+	ck_assert_str_eq(err.where, where);
+	ck_assert_msg(strstr(err.msg, msg_part), "message was: %s", err.msg);
+	sfa_config_free(cfg);
+}
+
+START_TEST(test_config_check_refuses_unknown_keys_with_a_suggestion)
+{
+	expect_check_error("[sync]\nsync_conected_apps = true\n", "t.conf:2",
+			   "unknown key `sync_conected_apps` in [sync]; did "
+			   "you mean `sync_connected_apps`?");
+	expect_check_error("[connection]\ndomain = x\nUserName = y\n",
+			   "t.conf:3", "did you mean `username`?");
+	expect_check_error("[conection]\ndomain = x\n", "t.conf:1",
+			   "unknown section [conection]; did you mean "
+			   "[connection]?");
+	/* A key of another section: say where it belongs. */
+	expect_check_error("[sync]\ndomain = x\n", "t.conf:2",
+			   "`domain` belongs in [connection]");
+	/* Nothing close: no guess. */
+	{
+		sfa_config *cfg = parse("[sync]\nzzzzzzzzzzzz = 1\n");
+		sfa_err err;
+
+		sfa_err_clear(&err);
+		ck_assert_int_eq(
+		    sfa_config_check(cfg, sfa_config_sections, &err),
+		    SFA_EINPUT);
+		ck_assert_ptr_null(strstr(err.msg, "did you mean"));
+		sfa_config_free(cfg);
+	}
+}
+END_TEST
+
+START_TEST(test_config_check_refuses_wrong_types)
+{
+	expect_check_error("[sync]\nsync_connected_apps = maybe\n", "t.conf:2",
+			   "[sync] sync_connected_apps: `maybe` is not true "
+			   "or false");
+	expect_check_error("[sync]\nsync_connected_apps =\n", "t.conf:2",
+			   "is not true or false");
+}
+END_TEST
+
+START_TEST(test_config_check_accepts_known_and_free_form_keys)
+{
+	static const sfa_config_key review_keys[] = {{"due_days",
+						      SFA_CONFIG_COUNT},
+						     {NULL, 0}};
+	static const sfa_config_section sections[] = {
+	    {"review", review_keys, 0},
+	    SFA_CONFIG_FREE_FORM("review.owners", SFA_CONFIG_STRING),
+	    {NULL, NULL, 0}};
+	sfa_config *cfg = parse(
+	    "[connection]\ndomain = x\nusername = u\n[sync]\n"
+	    "username_as_email = yes\n[license_profiles]\nAny License "
+	    "Name = Some Profile\n");
+	sfa_err err;
+
+	sfa_err_clear(&err);
+	ck_assert_int_eq(sfa_config_check(cfg, sfa_config_sections, &err), 0);
+	sfa_config_free(cfg);
+
+	cfg = parse("[review]\ndue_days = 14\n[review.owners]\nSystem "
+		    "Administrator = ciso@acme.example\n");
+	ck_assert_int_eq(sfa_config_check(cfg, sections, &err), 0);
+	sfa_config_free(cfg);
+	cfg = parse("[review]\ndue_days = soon\n");
+	ck_assert_int_eq(sfa_config_check(cfg, sections, &err), SFA_EINPUT);
+	ck_assert_str_eq(err.where, "t.conf:2");
+	ck_assert_msg(strstr(err.msg, "is not a whole number"), "%s", err.msg);
+	sfa_config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_config_bool_words)
 {
 	int v = -1;
@@ -131,6 +245,10 @@ int main(void)
 	tcase_add_test(tc, test_config_each_lists_a_section_in_file_order);
 	tcase_add_test(tc, test_config_errors_name_file_and_line);
 	tcase_add_test(tc, test_config_bool_words);
+	tcase_add_test(tc, test_config_inline_comments);
+	tcase_add_test(tc, test_config_check_refuses_unknown_keys_with_a_suggestion);
+	tcase_add_test(tc, test_config_check_refuses_wrong_types);
+	tcase_add_test(tc, test_config_check_accepts_known_and_free_form_keys);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -429,9 +429,9 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 	char hash[65], again[65];
 	long long n_res = 0, rows = 0;
 
-	/* Make it a version 1 store: no apply journal or runs, no user
-	 * digests, and the access rows in the v1 access table instead of
-	 * access sets. */
+	/* Make it a version 1 store: no apply journal or runs, no user digests,
+	 * no left-out users, and the access rows in the v1 access table instead
+	 * of access sets. */
 	ck_assert_int_eq(sfa_store_content_hash(st, id, hash, &n_res, &err), 0);
 	rows = to_v1_access(st);
 	ck_assert_int_gt(rows, 0);
@@ -444,6 +444,7 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 				      "DROP TABLE apply_journal;"
 				      "DROP TABLE user_digest;"
 				      "DROP TABLE access_set;"
+				      "DROP TABLE user_left_out;"
 				      "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
