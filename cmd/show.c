@@ -16,14 +16,25 @@ static const char usage[] =
     "                     [--format table|csv|json]\n\n"
     "Shows the resources and the effective access rows of a snapshot "
     "(default: the\nlatest complete one).  --type narrows both to one "
-    "type (user, profile, role,\ngroup, permission_set, "
-    "permission_set_group, connected_app, license); --user\nshows one "
-    "user's access (Id or Username).\n";
+    "type (user, profile, role,\ngroup, queue, permission_set, "
+    "permission_set_group, connected_app, license,\nterritory, "
+    "permission_set_license, package_license, custom_permission); "
+    "--user\nshows one user's access (Id or Username).  Queues are "
+    "group resources; their\nmembers' rows are of type queue.\n";
 
-static const char *const types[] = {"user",	      "profile",
-				    "role",	      "group",
-				    "permission_set", "permission_set_group",
-				    "connected_app",  "license"};
+static const char *const types[] = {"user",
+				    "profile",
+				    "role",
+				    "group",
+				    "permission_set",
+				    "permission_set_group",
+				    "connected_app",
+				    "license",
+				    "queue",
+				    "territory",
+				    "permission_set_license",
+				    "package_license",
+				    "custom_permission"};
 
 static const char *const csv_columns[] = {
     "record",	"type",	  "id",	      "name",	     "username",
@@ -124,8 +135,10 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 	if (type && !known_type(type)) {
 		sfa_cli_errorf(
 		    "show: --type `%s` is not a resource type (user, "
-		    "profile, role, group, permission_set, "
-		    "permission_set_group, connected_app, license)",
+		    "profile, role, group, queue, permission_set, "
+		    "permission_set_group, connected_app, license, "
+		    "territory, permission_set_license, package_license, "
+		    "custom_permission)",
 		    type);
 		return SFA_EXIT_USAGE;
 	}

@@ -38,31 +38,45 @@ typedef struct spec {
 	const char *prefix; /* Id key prefix */
 	const char *fields; /* SELECT list */
 	const char *name, *aux, *aux2, *flag; /* field paths, NULL if none */
+	const char *where; /* a fixed condition on the records, or NULL */
 } spec;
 
 static const spec user_spec = {
     "user",	 "User",
     "005",	 "Id, Username, IsActive, ProfileId, Profile.UserLicense.Name",
     "Username",	 "Profile.UserLicense.Name",
-    "ProfileId", "IsActive"};
+    "ProfileId", "IsActive",
+    NULL};
 
 static const spec rtype_spec[] = {
     [SFA_RT_GROUP] = {"group", "Group", "00G", "Id, DeveloperName, Type",
-		      "DeveloperName", "Type", NULL, NULL},
+		      "DeveloperName", "Type", NULL, NULL, NULL},
     [SFA_RT_ROLE] = {"role", "UserRole", "00E", "Id, DeveloperName",
-		     "DeveloperName", NULL, NULL, NULL},
+		     "DeveloperName", NULL, NULL, NULL, NULL},
     [SFA_RT_PROFILE] = {"profile", "Profile", "00e",
 			"Id, Name, UserLicense.Name", "Name",
-			"UserLicense.Name", NULL, NULL},
+			"UserLicense.Name", NULL, NULL, NULL},
     [SFA_RT_PERMISSION_SET] = {"permission set", "PermissionSet", "0PS",
 			       "Id, Name, PermissionSetGroupId, "
 			       "IsOwnedByProfile",
 			       "Name", NULL, "PermissionSetGroupId",
-			       "IsOwnedByProfile"},
+			       "IsOwnedByProfile", NULL},
     [SFA_RT_PERMISSION_SET_GROUP] = {"permission set group",
 				     "PermissionSetGroup", "0PG",
 				     "Id, DeveloperName", "DeveloperName", NULL,
-				     NULL, NULL},
+				     NULL, NULL, NULL},
+    /* entitlements (issue 17): licences by their API names, territories
+     * of the active model only (the only ones a snapshot holds) */
+    [SFA_RT_PERMISSION_SET_LICENSE] = {"permission set licence",
+				       "PermissionSetLicense", "0PL",
+				       "Id, DeveloperName", "DeveloperName",
+				       NULL, NULL, NULL, NULL},
+    [SFA_RT_PACKAGE_LICENSE] = {"package licence", "PackageLicense", "050",
+				"Id, NamespacePrefix", "NamespacePrefix", NULL,
+				NULL, NULL, NULL},
+    [SFA_RT_TERRITORY] = {"territory of the active model", "Territory2", "0MI",
+			  "Id, DeveloperName", "DeveloperName", NULL, NULL,
+			  NULL, "Territory2Model.State = 'Active'"},
 };
 
 int sfa_apply_same_id(const char *a, const char *b)
@@ -233,7 +247,9 @@ static int lookup_in(sfa_sf *sf, const spec *sp, const char *field,
 			}
 			free(lit);
 		}
-		if (!rc && sfa_buf_puts(&q, ")"))
+		if (!rc &&
+		    (sfa_buf_puts(&q, ")") ||
+		     (sp->where && sfa_buf_printf(&q, " AND %s", sp->where))))
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		if (!rc)
 			rc = sfa_sf_query(sf, q.data, 0, on_record, &c, err);

@@ -104,7 +104,13 @@
 	SQL_DIFF_RES("sf_permission_set_group", "permission_set_group", "")   \
 	" UNION ALL "                                                         \
 	SQL_DIFF_RES("sf_connected_app", "connected_app", "") " UNION ALL "   \
-	SQL_DIFF_RES("sf_user_license", "license", "")
+	SQL_DIFF_RES("sf_user_license", "license", "") " UNION ALL "          \
+	SQL_DIFF_RES("sf_territory", "territory", "") " UNION ALL "           \
+	SQL_DIFF_RES("sf_ps_license", "permission_set_license", "")           \
+	" UNION ALL "                                                         \
+	SQL_DIFF_RES("sf_package_license", "package_license", "")             \
+	" UNION ALL "                                                         \
+	SQL_DIFF_RES("sf_custom_permission", "custom_permission", "")
 
 /* ?1 kind: rows recorded of that kind. */
 #define SQL_DIFF_COUNT_ACCESS                                                  \

@@ -29,11 +29,28 @@ typedef enum sfa_obj {
 	SFA_OBJ_CONNECTED_APP,
 	SFA_OBJ_SETUP_ENTITY_ACCESS,
 	SFA_OBJ_OAUTH_TOKEN,
+	/* entitlements (issue 17): territories of the active model, permission
+	 * set and package licences, custom permissions */
+	SFA_OBJ_TERRITORY,
+	SFA_OBJ_USER_TERRITORY,
+	SFA_OBJ_PS_LICENSE,
+	SFA_OBJ_PS_LICENSE_ASSIGN,
+	SFA_OBJ_PACKAGE_LICENSE,
+	SFA_OBJ_USER_PACKAGE_LICENSE,
+	SFA_OBJ_CUSTOM_PERMISSION,
+	SFA_OBJ_CUSTOM_PERMISSION_ACCESS,
 	SFA_OBJ_COUNT
 } sfa_obj;
 
 /* Set on objects fetched only with --sync-connected-apps. */
 #define SFA_OBJ_F_CONNECTED_APPS 0x1u
+/* Only with --sync-territories. */
+#define SFA_OBJ_F_TERRITORIES 0x2u
+/* Only with --sync-entitlements (licences and custom permissions). */
+#define SFA_OBJ_F_ENTITLEMENTS 0x4u
+/* An org may lack the object (a feature that is off): a first page that
+ * answers INVALID_TYPE or NOT_FOUND skips the scan instead of failing. */
+#define SFA_OBJ_F_OPTIONAL 0x8u
 
 typedef struct sfa_obj_def {
 	sfa_obj obj;

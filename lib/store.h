@@ -139,4 +139,24 @@ int sfa_store_each_resource(sfa_store *st, long long snapshot_id,
 			    const char *type, sfa_resource_fn fn, void *ud,
 			    sfa_err *err);
 
+/* The seats of one permission set licence or package licence
+ * (ACCESS-MODEL-ENTITLEMENTS.md, "Licence seats").  Texts borrowed for the
+ * callback only. */
+typedef struct sfa_license_seat {
+	const char *type; /* "package_license", "permission_set_license" */
+	const char *id, *name;
+	long long total; /* TotalLicenses / AllowedLicenses; -1: unlimited */
+	long long used;	 /* UsedLicenses, as Salesforce counts them */
+	int total_known, used_known; /* the org gave the figure */
+	long long assigned;	     /* the snapshot's assignments of it */
+	long long assigned_inactive; /* ... to inactive users */
+} sfa_license_seat;
+
+typedef int (*sfa_license_seat_fn)(void *ud, const sfa_license_seat *s);
+
+/* The licences of one snapshot, by type, name, id; none when the sync
+ * left them out (--sync-entitlements). */
+int sfa_store_each_license_seat(sfa_store *st, long long snapshot_id,
+				sfa_license_seat_fn fn, void *ud, sfa_err *err);
+
 #endif

@@ -130,12 +130,46 @@ static json_t *columns(void)
 	return a;
 }
 
+/* One licence's seats (ACCESS-MODEL-ENTITLEMENTS.md, "Licence seats"):
+ * total null when the org gave none, -1 unlimited; free only when the
+ * total is a number of seats. */
+static int on_seat(void *ud, const sfa_license_seat *x)
+{
+	json_t *a = ud, *o = json_object();
+	int bad = !o;
+
+	if (o) {
+		bad |= sfa_json_set_str(o, "type", x->type);
+		bad |= sfa_json_set_str(o, "id", x->id);
+		bad |= sfa_json_set_str(o, "name", x->name);
+		bad |= sfa_json_set(o, "total",
+				    x->total_known ? json_integer(x->total)
+						   : json_null());
+		bad |= sfa_json_set(o, "used",
+				    x->used_known ? json_integer(x->used)
+						  : json_null());
+		bad |= sfa_json_set(o, "free",
+				    x->total_known && x->used_known &&
+					    x->total >= 0
+					? json_integer(x->total - x->used)
+					: json_null());
+		bad |= sfa_json_set(o, "assigned", json_integer(x->assigned));
+		bad |= sfa_json_set(o, "assigned_to_inactive_users",
+				    json_integer(x->assigned_inactive));
+	}
+	if (bad || json_array_append_new(a, o)) {
+		json_decref(o);
+		return SFA_ENOMEM;
+	}
+	return 0;
+}
+
 int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 			   const sfa_access_filter *filter, FILE *f,
 			   long long *rows, sfa_err *err)
 {
 	sfa_snapinfo si;
-	json_t *snap = NULL, *tool = NULL, *cols = NULL;
+	json_t *snap = NULL, *tool = NULL, *cols = NULL, *seats = json_array();
 	pass p = {f, 0, err};
 	int rc;
 
@@ -146,7 +180,7 @@ int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 	tool =
 	    json_pack("{s:s, s:s}", "name", "sfaccess", "version", SFA_VERSION);
 	cols = columns();
-	if (!snap || !tool || !cols) {
+	if (!snap || !tool || !cols || !seats) {
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -158,9 +192,21 @@ int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 	json_dumpf(cols, f, JSON_COMPACT);
 	fputs(",\n  \"rows\": [", f);
 	rc = sfa_store_each_access(st, snapshot_id, filter, on_row, &p, err);
+	if (rc == 0 && (rc = sfa_store_each_license_seat(st, snapshot_id,
+							 on_seat, seats, err)))
+		rc = rc == SFA_ENOMEM
+			 ? sfa_err_set(err, SFA_ENOMEM, "out of memory")
+			 : rc;
 	if (rc == 0) {
-		fprintf(f, "%s],\n  \"row_count\": %lld\n}\n",
-			p.rows ? "\n  " : "", p.rows);
+		fprintf(f, "%s],\n  \"row_count\": %lld", p.rows ? "\n  " : "",
+			p.rows);
+		/* Only a snapshot with licences has seats to show. */
+		if (json_array_size(seats)) {
+			fputs(",\n  \"license_seats\": ", f);
+			json_dumpf(seats, f,
+				   JSON_COMPACT | JSON_PRESERVE_ORDER);
+		}
+		fputs("\n}\n", f);
 		if (ferror(f) || fflush(f))
 			rc = sfa_err_set(err, SFA_EIO,
 					 "cannot write the JSON report");
@@ -170,6 +216,7 @@ out:
 	json_decref(snap);
 	json_decref(tool);
 	json_decref(cols);
+	json_decref(seats);
 	sfa_snapinfo_clear(&si);
 	return rc;
 }
