@@ -269,7 +269,7 @@ const char *sfa_apply_entitlement(sfa_rtype t, const char **user_field,
 static void op_entitlement(sfa_apply *a, sfa_apply_op *op,
 			   const sfa_apply_state *pre, int reread)
 {
-	const char *uf, *rf;
+	const char *uf = NULL, *rf = NULL;
 	const char *object = sfa_apply_entitlement(op->c->rtype, &uf, &rf);
 	const char *u = user_id(op);
 	sfa_apply_state live = {0};

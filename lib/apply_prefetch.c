@@ -208,7 +208,7 @@ static int on_record(void *ud, json_t *rec, sfa_err *err)
 	chunk *ch = ud;
 	sfa_apply_fact key, *f;
 	char psg[19];
-	const char *uf, *rf;
+	const char *uf = NULL, *rf = NULL;
 
 	(void)err;
 	memset(&key, 0, sizeof(key));
@@ -261,7 +261,7 @@ static int chunk_soql(const chunk *ch, sfa_buf *q)
 	int rc;
 
 	sfa_rtype kind = ch->a->facts[ch->begin].kind;
-	const char *object, *uf, *rf;
+	const char *object, *uf = NULL, *rf = NULL;
 
 	switch (object_of(kind)) {
 	case 0:

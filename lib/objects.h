@@ -86,7 +86,9 @@ enum {
 /* The definition of one object; obj must be < SFA_OBJ_COUNT. */
 const sfa_obj_def *sfa_obj_get(sfa_obj obj);
 
-/* Looks an object up by its API name; NULL when it is not one of ours. */
+/* Looks an object up by its API name; NULL when it is not one of ours.
+ * SetupEntityAccess is scanned twice (connected apps, custom permissions):
+ * this is its first definition. */
 const sfa_obj_def *sfa_obj_find(const char *sobject);
 
 /* Rewrites a Salesforce dateTime ("2026-10-01T08:00:00.000+0000", the
