@@ -69,30 +69,33 @@ export SFACCESS_DOMAIN="http://127.0.0.1:$(cat "$WORK/port")" SFACCESS_USERNAME=
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-# sync_once ARGS...: "requests seconds" of one sync into a fresh store.
+# sync_once ARGS...: "requests wall_seconds cpu_seconds" of one sync into
+# a fresh store (CPU: the sync's user + system time, which the machine's
+# load disturbs less than the wall time).
 sync_once() {
-  local store="$WORK/store.db" t0 t1 req
+  local store="$WORK/store.db" req
   rm -f "$store" "$store-wal" "$store-shm"
   curl -sf -X POST "$SFACCESS_DOMAIN/__admin/reset" >/dev/null
-  t0=$(date +%s.%N)
-  "$BIN" --store "$store" --no-progress sync "$@" >"$WORK/out" 2>"$WORK/err" \
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time" \
+    "$BIN" --store "$store" --no-progress sync "$@" >"$WORK/out" 2>"$WORK/err" \
     || { cat "$WORK/out" "$WORK/err" >&2; echo "sync $* failed" >&2; exit 1; }
-  t1=$(date +%s.%N)
   req=$(sed -n 's/.* \([0-9]*\) API requests in .*/\1/p' "$WORK/out")
-  echo "$req $(echo "$t1 - $t0" | bc -l)"
+  awk -v req="$req" '{printf "%s %s %.2f\n", req, $1, $2 + $3}' "$WORK/time"
 }
 
-base_req=""; base_s=""; ent_req=""; ent_s=""
+base_req=""; base_s=""; base_c=""; ent_req=""; ent_s=""; ent_c=""
 for _ in $(seq 1 "$RUNS"); do
-  read -r r s < <(sync_once); base_req+=" $r"; base_s+=" $s"
-  read -r r s < <(sync_once --sync-territories --sync-entitlements); ent_req+=" $r"; ent_s+=" $s"
+  read -r r s c < <(sync_once); base_req+=" $r"; base_s+=" $s"; base_c+=" $c"
+  read -r r s c < <(sync_once --sync-territories --sync-entitlements)
+  ent_req+=" $r"; ent_s+=" $s"; ent_c+=" $c"
 done
-br=$(median <<<"$base_req"); bs=$(median <<<"$base_s")
-er=$(median <<<"$ent_req"); es=$(median <<<"$ent_s")
-printf 'users %s, latency %s ms, %s runs each (medians)\n' "$USERS" "$LATENCY" "$RUNS"
+br=$(median <<<"$base_req"); bs=$(median <<<"$base_s"); bc_=$(median <<<"$base_c")
+er=$(median <<<"$ent_req"); es=$(median <<<"$ent_s"); ec=$(median <<<"$ent_c")
+printf 'users %s, latency %s ms, %s runs each, alternating (medians)\n' "$USERS" "$LATENCY" "$RUNS"
 printf 'new objects: rows %s, row floor %s requests\n' "${floor#* }" "${floor%% *}"
-printf '%-28s %9s %9s\n' "sync" "requests" "seconds"
-printf '%-28s %9s %9.2f\n' "default" "$br" "$bs"
-printf '%-28s %9s %9.2f\n' "+ territories, entitlements" "$er" "$es"
-printf 'extra requests %s (floor %s); wall time %+.1f%%\n' "$((er - br))" "${floor%% *}" \
-  "$(echo "($es - $bs) * 100 / $bs" | bc -l)"
+printf '%-28s %9s %9s %9s\n' "sync" "requests" "wall s" "CPU s"
+printf '%-28s %9s %9.2f %9.2f\n' "default" "$br" "$bs" "$bc_"
+printf '%-28s %9s %9.2f %9.2f\n' "+ territories, entitlements" "$er" "$es" "$ec"
+printf 'extra requests %s (floor %s); wall time %+.1f%%; CPU %+.1f%%\n' "$((er - br))" "${floor%% *}" \
+  "$(echo "($es - $bs) * 100 / $bs" | bc -l)" "$(echo "($ec - $bc_) * 100 / $bc_" | bc -l)"
+echo "wall per run: default$base_s; entitlements$ent_s"
