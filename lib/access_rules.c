@@ -712,8 +712,8 @@ int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err)
 	    (rc = sfa_store_prep(st, SQL_RULES_ENTITLEMENTS, st->snap, &e.s,
 				 what, err)))
 		goto out;
-	/* A sort takes as much memory as the page cache may (store.c): three
-	 * at once would hold three times that.  They start with a smaller
+	/* A sort takes as much memory as the page cache may (store.c): four
+	 * at once would hold four times that.  They start with a smaller
 	 * cache, which makes them write their runs to files sooner. */
 	if (sqlite3_exec(st->db, SQL_SORT_CACHE, NULL, NULL, NULL) ||
 	    next(&a) || next(&m) || next(&t) || next(&e) ||

@@ -94,13 +94,16 @@ static int summary(pass *p, sfa_diff *d)
 	    "Access added and removed, by type", series, 2, labels, 0, values};
 	int k;
 
-	for (k = 0; k < NTYPES; k++)
-		if (k < NBASE || p->by_type[k * 2] || p->by_type[k * 2 + 1]) {
-			labels[chart.nlabels] = types[k];
-			values[chart.nlabels * 2] = p->by_type[k * 2];
-			values[chart.nlabels * 2 + 1] = p->by_type[k * 2 + 1];
-			chart.nlabels++;
-		}
+	for (k = 0; k < NTYPES; k++) {
+		const long long *n = &p->by_type[(size_t)k * 2];
+		long long *v = &values[(size_t)chart.nlabels * 2];
+
+		if (k >= NBASE && !n[0] && !n[1])
+			continue;
+		labels[chart.nlabels++] = types[k];
+		v[0] = n[0];
+		v[1] = n[1];
+	}
 	for (k = 0; k < SFA_DIFF_NKINDS; k++) {
 		long long n = sfa_diff_count(d, (sfa_diff_kind)k);
 		int rc;
