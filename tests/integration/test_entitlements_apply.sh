@@ -56,9 +56,13 @@ expect_exit 1 "$SFACCESS" apply "$changes" --yes
 grep -q "(7 settled by an earlier run)" "$WORK/out" || fail "re-run: $(cat "$WORK/out")"
 echo "ok re-run"
 
-# The next sync's diff is the done operations.
+# The next sync's diff is the done operations, and a package licence
+# installed meanwhile is a resource added.
+emu_post /__admin/mutate '[{"op":"insert","object":"PackageLicense","record":{"NamespacePrefix":"newpkg","AllowedLicenses":3,"UsedLicenses":0}}]' >/dev/null
 expect_exit 0 "$SFACCESS" --no-progress sync "${ent[@]}"
 expect_exit 0 "$SFACCESS" diff --format csv
+node "$SFA_SOURCE_DIR/tests/integration/csvcols.js" change access_type access_name <"$WORK/out" \
+  | grep -qx 'resource_added	package_license	newpkg' || fail "the new package licence is not a resource added: $(cat "$WORK/out")"
 node "$SFA_SOURCE_DIR/tests/integration/csvcols.js" change username access_type access_name via_type <"$WORK/out" \
   | awk -F'\t' '($1 == "added" || $1 == "removed") && $5 == "direct"' | LC_ALL=C sort >"$WORK/got.tsv"
 printf '%s\n' "added	alice@ent.example	package_license	dsfs	direct" \
