@@ -73,4 +73,7 @@ grep -qi 'error' "$WORK/err" && fail "an error for a missing feature: $(cat "$WO
 expect_exit 0 "$SFACCESS" show --format csv
 grep -q ',territory,' "$WORK/out" && fail "territory rows from an org without them"
 grep -q '^access,permission_set_license,' "$WORK/out" || fail "the other entitlements are gone too"
+# The same one scan at a time.
+expect_exit 0 "$SFACCESS" --no-progress -v sync --sync-territories --max-connections 1
+[ "$(grep -c 'skipped: the org does not have it' "$WORK/out")" = 2 ] || fail "sequential: $(cat "$WORK/out")"
 echo "ok an org without Territory Management"
