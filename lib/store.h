@@ -159,4 +159,19 @@ typedef int (*sfa_license_seat_fn)(void *ud, const sfa_license_seat *s);
 int sfa_store_each_license_seat(sfa_store *st, long long snapshot_id,
 				sfa_license_seat_fn fn, void *ud, sfa_err *err);
 
+/* A user's place in a territory (UserTerritory2Association): the role in
+ * the territory is an attribute of the association, not of either side.
+ * Texts borrowed for the callback only; role NULL when none was given. */
+typedef struct sfa_territory_member {
+	const char *user_id, *territory_id, *role;
+} sfa_territory_member;
+
+typedef int (*sfa_territory_member_fn)(void *ud, const sfa_territory_member *m);
+
+/* The territory associations of one snapshot, by user Id and territory
+ * Id; none when the sync left territories out (--sync-territories). */
+int sfa_store_each_territory_member(sfa_store *st, long long snapshot_id,
+				    sfa_territory_member_fn fn, void *ud,
+				    sfa_err *err);
+
 #endif

@@ -16,6 +16,7 @@ struct cb {
 	sfa_snapshot_fn snap;
 	sfa_resource_fn resource;
 	sfa_license_seat_fn seat;
+	sfa_territory_member_fn member;
 	int rows;
 };
 
@@ -593,6 +594,32 @@ int sfa_store_each_license_seat(sfa_store *st, long long snapshot_id,
 		return rc;
 	return sfa_store_each_row(st, s, seat_row, &cb, ud,
 				  "reading licence seats", err);
+}
+
+static int member_row(sqlite3_stmt *s, void *fn, void *ud)
+{
+	struct cb *cb = fn;
+	sfa_territory_member m;
+
+	m.user_id = TXT(s, 0);
+	m.territory_id = TXT(s, 1);
+	m.role = TXT(s, 2);
+	return cb->member(ud, &m);
+}
+
+int sfa_store_each_territory_member(sfa_store *st, long long snapshot_id,
+				    sfa_territory_member_fn fn, void *ud,
+				    sfa_err *err)
+{
+	struct cb cb = {.member = fn};
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sfa_store_prep(st, SQL_TERRITORY_MEMBERS, snapshot_id, &s,
+				 "reading territory members", err)))
+		return rc;
+	return sfa_store_each_row(st, s, member_row, &cb, ud,
+				  "reading territory members", err);
 }
 
 int sfa_store_each_resource(sfa_store *st, long long snapshot_id,

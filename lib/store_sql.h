@@ -581,6 +581,13 @@
 	" FROM sf_ps_license l JOIN sfid s ON s.id = l.id"                    \
 	" WHERE l.snapshot_id = ?1 ORDER BY 1, 3, 2"
 
+/* The territory associations with their role in the territory. */
+#define SQL_TERRITORY_MEMBERS                                                  \
+	"SELECT us.sfid, ts.sfid, t.role_in_territory FROM sf_user_territory" \
+	" t JOIN sfid us ON us.id = t.user_id JOIN sfid ts"                   \
+	" ON ts.id = t.territory_id WHERE t.snapshot_id = ?1"                 \
+	" ORDER BY us.sfid, ts.sfid"
+
 #define SQL_EACH_RESOURCE                                                      \
 	"SELECT type, id, name, attrs FROM resource WHERE snapshot_id = ?1"   \
 	" AND (?2 IS NULL OR type = ?2) ORDER BY type, name, id"

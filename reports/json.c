@@ -164,12 +164,28 @@ static int on_seat(void *ud, const sfa_license_seat *x)
 	return 0;
 }
 
+/* One territory association with its role (ACCESS-MODEL-ENTITLEMENTS.md,
+ * E1): the attribute the access row of the territory cannot carry. */
+static int on_member(void *ud, const sfa_territory_member *m)
+{
+	json_t *o = json_pack("{s:s?, s:s?, s:s?}", "user_id", m->user_id,
+			      "territory_id", m->territory_id,
+			      "role_in_territory", m->role);
+
+	if (!o || json_array_append_new(ud, o)) {
+		json_decref(o);
+		return SFA_ENOMEM;
+	}
+	return 0;
+}
+
 int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 			   const sfa_access_filter *filter, FILE *f,
 			   long long *rows, sfa_err *err)
 {
 	sfa_snapinfo si;
 	json_t *snap = NULL, *tool = NULL, *cols = NULL, *seats = json_array();
+	json_t *members = json_array();
 	pass p = {f, 0, err};
 	int rc;
 
@@ -180,7 +196,7 @@ int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 	tool =
 	    json_pack("{s:s, s:s}", "name", "sfaccess", "version", SFA_VERSION);
 	cols = columns();
-	if (!snap || !tool || !cols || !seats) {
+	if (!snap || !tool || !cols || !seats || !members) {
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -192,8 +208,10 @@ int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 	json_dumpf(cols, f, JSON_COMPACT);
 	fputs(",\n  \"rows\": [", f);
 	rc = sfa_store_each_access(st, snapshot_id, filter, on_row, &p, err);
-	if (rc == 0 && (rc = sfa_store_each_license_seat(st, snapshot_id,
-							 on_seat, seats, err)))
+	if (rc == 0 && ((rc = sfa_store_each_license_seat(
+			     st, snapshot_id, on_seat, seats, err)) ||
+			(rc = sfa_store_each_territory_member(
+			     st, snapshot_id, on_member, members, err))))
 		rc = rc == SFA_ENOMEM
 			 ? sfa_err_set(err, SFA_ENOMEM, "out of memory")
 			 : rc;
@@ -204,6 +222,11 @@ int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 		if (json_array_size(seats)) {
 			fputs(",\n  \"license_seats\": ", f);
 			json_dumpf(seats, f,
+				   JSON_COMPACT | JSON_PRESERVE_ORDER);
+		}
+		if (json_array_size(members)) {
+			fputs(",\n  \"territory_members\": ", f);
+			json_dumpf(members, f,
 				   JSON_COMPACT | JSON_PRESERVE_ORDER);
 		}
 		fputs("\n}\n", f);
@@ -217,6 +240,7 @@ out:
 	json_decref(tool);
 	json_decref(cols);
 	json_decref(seats);
+	json_decref(members);
 	sfa_snapinfo_clear(&si);
 	return rc;
 }

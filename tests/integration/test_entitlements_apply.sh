@@ -85,7 +85,12 @@ node -e '
     const got = x && [x.total, x.used, x.free, x.assigned, x.assigned_to_inactive_users];
     if (JSON.stringify(got) !== JSON.stringify([total, used, free, assigned, inactive])) {
       console.error(n, JSON.stringify(got)); process.exit(1); }
-  }' "$WORK/r/access-review.json" || fail "licence seats"
+  }
+  // The role in the territory, kept with the association.
+  const m = d.territory_members.map((x) => `${x.user_id} ${x.territory_id} ${x.role_in_territory}`).sort();
+  const want_m = ["0055eE000000002ABA 0MI5eE000000002GBA null", "0055eE000000003ABA 0MI5eE000000002GBA Sales Rep"];
+  if (JSON.stringify(m) !== JSON.stringify(want_m)) { console.error(JSON.stringify(m)); process.exit(1); }' \
+  "$WORK/r/access-review.json" || fail "licence seats or territory members"
 grep -q 'Licence seats on inactive users' "$WORK/r/access-review.html" || fail "no licence card"
 grep -q 'Knowledge User licence seats' "$WORK/r/access-review.html" || fail "no Knowledge User seats"
 echo "ok licence seats"
