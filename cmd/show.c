@@ -16,16 +16,27 @@ static const char usage[] =
     "                     [--format table|csv|json]\n\n"
     "Shows the resources and the effective access rows of a snapshot "
     "(default: the\nlatest complete one).  --type narrows both to one "
-    "type (user, profile, role,\ngroup, permission_set, "
-    "permission_set_group, connected_app, license); --user\nshows one "
-    "user's access (Username in any case, or the 15- or 18-character "
-    "Id).\nThe table fits the terminal (COLUMNS); `api name` is what a "
-    "change file takes.\n";
+    "type (user, profile, role,\ngroup, queue, permission_set, "
+    "permission_set_group, connected_app, license,\nterritory, "
+    "permission_set_license, package_license, custom_permission).\n"
+    "--user shows one user's access (Username in any case, or the 15- or "
+    "18-character\nId).  Queues are group resources; their members' rows "
+    "are of type queue.  The\ntable fits the terminal (COLUMNS); `api "
+    "name` is what a change file takes.\n";
 
-static const char *const types[] = {"user",	      "profile",
-				    "role",	      "group",
-				    "permission_set", "permission_set_group",
-				    "connected_app",  "license"};
+static const char *const types[] = {"user",
+				    "profile",
+				    "role",
+				    "group",
+				    "permission_set",
+				    "permission_set_group",
+				    "connected_app",
+				    "license",
+				    "queue",
+				    "territory",
+				    "permission_set_license",
+				    "package_license",
+				    "custom_permission"};
 
 static const char *const csv_columns[] = {
     "record",	"type",	  "id",	      "name",	     "username",
@@ -39,10 +50,8 @@ typedef struct shower {
 	int one_user; /* --user: no username column */
 } shower;
 
-static const sfa_table_col resource_cols[] = {{"type", 20, 0},
-					      {"id", 18, 1},
-					      {"name", 36, 0},
-					      {"api name", 30, 0}};
+static const sfa_table_col resource_cols[] = {
+    {"type", 20, 0}, {"id", 18, 1}, {"name", 36, 0}, {"api name", 30, 0}};
 /* With --user the username is in the title, not in every row. */
 static const sfa_table_col access_cols[] = {{"username", 30, 0},
 					    {"access type", 20, 0},
@@ -185,8 +194,10 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 	if (type && !known_type(type)) {
 		sfa_cli_errorf(
 		    "show: --type `%s` is not a resource type (user, "
-		    "profile, role, group, permission_set, "
-		    "permission_set_group, connected_app, license)",
+		    "profile, role, group, queue, permission_set, "
+		    "permission_set_group, connected_app, license, "
+		    "territory, permission_set_license, package_license, "
+		    "custom_permission)",
 		    type);
 		return SFA_EXIT_USAGE;
 	}

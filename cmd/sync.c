@@ -26,7 +26,13 @@ static const char usage[] =
     "  --no-sync-deactivated-users   leave deactivated users out\n"
     "  --sync-non-standard-licenses  also sync external, portal, "
     "Chatter and other\n"
-    "                                non-Standard users\n\n"
+    "                                non-Standard users\n"
+    "  --sync-territories            also sync the active territory "
+    "model's territories\n"
+    "                                and who is in them\n"
+    "  --sync-entitlements           also sync permission set and "
+    "package licences and\n"
+    "                                custom permissions\n\n"
     "Cost and speed:\n"
     "  --max-connections N    requests at once (default 4; 1 reads one "
     "object\n"
@@ -141,6 +147,12 @@ static void print_scans(const sfa_fetch_stats *fs)
 	for (i = 0; i < fs->nscans; i++) {
 		const sfa_fetch_scan_stats *s = &fs->scans[i];
 
+		if (s->missing) {
+			printf("scan %-28s skipped: the org does not have it "
+			       "(feature not enabled)\n",
+			       s->sobject);
+			continue;
+		}
 		printf("scan %-28s %9lld rows  %-4s %5ld requests %7ld ms\n",
 		       s->sobject, s->rows, s->bulk ? "bulk" : "rest",
 		       s->requests, s->ms);
@@ -257,6 +269,8 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	     &so.no_deactivated_users},
 	    {"sync-non-standard-licenses", SFA_OPT_FLAG,
 	     &so.non_standard_licenses},
+	    {"sync-territories", SFA_OPT_FLAG, &so.sync_territories},
+	    {"sync-entitlements", SFA_OPT_FLAG, &so.sync_entitlements},
 	    {"max-connections", SFA_OPT_STRING, &raw[0]},
 	    {"bulk-threshold", SFA_OPT_STRING, &raw[1]},
 	    {"bulk-page-size", SFA_OPT_STRING, &raw[2]},
@@ -286,7 +300,9 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	    sync_flag(cli, "no_sync_deactivated_users",
 		      &so.no_deactivated_users) ||
 	    sync_flag(cli, "sync_non_standard_licenses",
-		      &so.non_standard_licenses))
+		      &so.non_standard_licenses) ||
+	    sync_flag(cli, "sync_territories", &so.sync_territories) ||
+	    sync_flag(cli, "sync_entitlements", &so.sync_entitlements))
 		return SFA_EXIT_USAGE;
 	rc = sfa_connect_resolve(&conn, cli);
 	if (rc)

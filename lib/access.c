@@ -10,8 +10,9 @@
 #include "store_int.h"
 
 static const char *const drops[] = {
-    SQL_DROP_UNSYNCED_LOGIN,
-    SQL_DROP_UNSYNCED_TOKEN,
+    SQL_DROP_UNSYNCED_LOGIN,	       SQL_DROP_UNSYNCED_TOKEN,
+    SQL_DROP_UNSYNCED_TERRITORY,       SQL_DROP_UNSYNCED_PS_LICENSE,
+    SQL_DROP_UNSYNCED_PACKAGE_LICENSE,
 };
 
 /* The org's latest complete snapshot before this one, or 0. */

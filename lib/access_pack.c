@@ -8,17 +8,57 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FORMAT 1
-/* A row's first byte: its type, its via type, and these. */
-#define HAS_DATES 0x40	      /* assigned_at and expires_at refs follow */
-#define OTHER_FIRST_SEEN 0x80 /* a first_seen_at ref follows (else text 0) */
+#define FORMAT 2
+/* A row's first byte: its type, its via type's index, and this. */
+#define HAS_DATES 0x80 /* assigned_at and expires_at refs follow */
+/* Via index VIA_OTHER: a byte follows with the via type code, and this
+ * when a first_seen_at ref follows (else it is text 0). */
+#define VIA_OTHER 7
+#define OTHER_FIRST_SEEN 0x80
 
-_Static_assert(SFA_AT_COUNT <= 8, "a row's first byte has 3 bits per type");
+_Static_assert(SFA_AT_COUNT <= 16, "a row's first byte has 4 bits of type");
 
 static const char *const type_names[SFA_AT_COUNT] = {
-    "connected_app",	    "direct",  "group", "oauth_token", "permission_set",
-    "permission_set_group", "profile", "role",
+    "connected_app",
+    "custom_permission",
+    "direct",
+    "group",
+    "oauth_token",
+    "package_license",
+    "permission_set",
+    "permission_set_group",
+    "permission_set_license",
+    "profile",
+    "queue",
+    "role",
+    "territory",
 };
+
+/* The via types rules 1-9 and the entitlement rules give, by index. */
+static const unsigned char via_types[VIA_OTHER] = {SFA_AT_DIRECT,
+						   SFA_AT_GROUP,
+						   SFA_AT_OAUTH_TOKEN,
+						   SFA_AT_PERMISSION_SET,
+						   SFA_AT_PERMISSION_SET_GROUP,
+						   SFA_AT_PROFILE,
+						   SFA_AT_ROLE};
+
+/* Format 1's codes, in its order, as today's. */
+static const unsigned char format1_types[8] = {
+    SFA_AT_CONNECTED_APP,  SFA_AT_DIRECT,
+    SFA_AT_GROUP,	   SFA_AT_OAUTH_TOKEN,
+    SFA_AT_PERMISSION_SET, SFA_AT_PERMISSION_SET_GROUP,
+    SFA_AT_PROFILE,	   SFA_AT_ROLE};
+
+static int via_index(int via_type)
+{
+	int i;
+
+	for (i = 0; i < VIA_OTHER; i++)
+		if (via_types[i] == via_type)
+			return i;
+	return VIA_OTHER;
+}
 
 const char *sfa_access_type_name(int c)
 {
@@ -50,9 +90,10 @@ int sfa_access_key_cmp(const sfa_access_item *a, const sfa_access_item *b)
 
 /* ---- writing ---- */
 
-/* The most bytes a varint takes, and a row: a head and five varints. */
+/* The most bytes a varint takes, and a row: a head, its via byte and
+ * five varints. */
 #define VARINT_MAX 10
-#define ROW_MAX (1 + 5 * VARINT_MAX)
+#define ROW_MAX (2 + 5 * VARINT_MAX)
 
 /* Writes v at p, 7 bits a byte, low first; returns the end. */
 static unsigned char *varint_to(unsigned char *p, uint64_t v)
@@ -193,23 +234,25 @@ int sfa_access_pack(const sfa_access_item *items, size_t n, sfa_buf *out)
 		size_t a = text_ref(&t, it->assigned_at);
 		size_t e = text_ref(&t, it->expires_at);
 		size_t f = text_ref(&t, it->first_seen_at);
-		unsigned char head =
-		    (unsigned char)((it->type & 7) | (it->via_type & 7) << 3 |
-				    (a || e ? HAS_DATES : 0) |
-				    (f != 1 ? OTHER_FIRST_SEEN : 0));
+		int vi = f != 1 ? VIA_OTHER : via_index(it->via_type);
+		unsigned char head = (unsigned char)((it->type & 15) | vi << 4 |
+						     (a || e ? HAS_DATES : 0));
 		long long base = it->type == prev_type ? prev_access : 0;
 		unsigned char *p = (unsigned char *)rows.data + rows.len;
 
 		if (a == (size_t)-1 || e == (size_t)-1 || f == (size_t)-1)
 			goto out;
 		*p++ = head;
+		if (vi == VIA_OTHER)
+			*p++ = (unsigned char)((it->via_type & 15) |
+					       (f != 1 ? OTHER_FIRST_SEEN : 0));
 		p = varint_to(p, zigzag(it->access_id - base));
 		p = varint_to(p, zigzag(it->via_id - prev_via));
 		if (head & HAS_DATES) {
 			p = varint_to(p, a);
 			p = varint_to(p, e);
 		}
-		if (head & OTHER_FIRST_SEEN)
+		if (f != 1)
 			p = varint_to(p, f);
 		rows.len = (size_t)((char *)p - rows.data);
 		prev_type = it->type;
@@ -308,9 +351,13 @@ int sfa_access_unpack(const void *data, size_t len, sfa_access_set *set,
 	reader r = {data, (const unsigned char *)data + len};
 	uint64_t ntexts, nrows, v;
 	size_t i, at = 0;
+	int format;
 
 	set->n = set->ntexts = 0;
-	if (len == 0 || *r.p++ != FORMAT || get_varint(&r, &ntexts) ||
+	if (len == 0)
+		return damaged(err);
+	format = *r.p++;
+	if ((format != FORMAT && format != 1) || get_varint(&r, &ntexts) ||
 	    ntexts > len)
 		return damaged(err);
 	/* Texts are copied out NUL-terminated: at most the blob's bytes plus
@@ -338,12 +385,32 @@ int sfa_access_unpack(const void *data, size_t len, sfa_access_set *set,
 		const sfa_access_item *prev = i ? it - 1 : NULL;
 		unsigned char head;
 		uint64_t a, b;
+		int has_dates, own_first_seen;
 
 		if (r.p == r.end)
 			return damaged(err);
 		head = *r.p++;
-		it->type = head & 7;
-		it->via_type = head >> 3 & 7;
+		if (format == 1) {
+			it->type = format1_types[head & 7];
+			it->via_type = format1_types[head >> 3 & 7];
+			has_dates = head & 0x40;
+			own_first_seen = head & 0x80;
+		} else {
+			it->type = head & 15;
+			has_dates = head & HAS_DATES;
+			own_first_seen = 0;
+			if ((head >> 4 & 7) != VIA_OTHER) {
+				it->via_type = via_types[head >> 4 & 7];
+			} else if (r.p == r.end) {
+				return damaged(err);
+			} else {
+				it->via_type = *r.p & 15;
+				own_first_seen = *r.p++ & OTHER_FIRST_SEEN;
+			}
+			if (it->type >= SFA_AT_COUNT ||
+			    it->via_type >= SFA_AT_COUNT)
+				return damaged(err);
+		}
 		if (get_varint(&r, &a) || get_varint(&r, &b) ||
 		    add_key(prev && prev->type == it->type ? prev->access_id
 							   : 0,
@@ -352,10 +419,10 @@ int sfa_access_unpack(const void *data, size_t len, sfa_access_set *set,
 			return damaged(err);
 		it->assigned_at = it->expires_at = NULL;
 		it->first_seen_at = ntexts ? set->strs[0] : NULL;
-		if (((head & HAS_DATES) &&
+		if ((has_dates &&
 		     (get_text(&r, set, (size_t)ntexts, &it->assigned_at) ||
 		      get_text(&r, set, (size_t)ntexts, &it->expires_at))) ||
-		    ((head & OTHER_FIRST_SEEN) &&
+		    (own_first_seen &&
 		     get_text(&r, set, (size_t)ntexts, &it->first_seen_at)))
 			return damaged(err);
 	}

@@ -6,14 +6,19 @@
  * thousands of users; every reader (review, hash, diff) reads a user's
  * rows together, so one B-tree entry per user is what they need.
  *
- * The encoding: a format byte (1); the count of distinct texts, each as
+ * The encoding: a format byte (2); the count of distinct texts, each as
  * a length and its bytes; the count of rows; then each row as one byte
- * (type code, via type code, whether the dates follow, whether first_seen
- * does), its access key as the difference from the row before's if the
- * type is the same (else from 0), its via key as the difference from the
- * row before's, then when flagged the assigned_at and expires_at texts
- * and the first_seen_at text, each as 0 (NULL) or 1 + the index of the
- * text; an unflagged first_seen_at is text 0, which is the first row's.
+ * (type code in bits 0-3, the via type's index among the usual via types
+ * in bits 4-6, whether the dates follow in bit 7), its access key as the
+ * difference from the row before's if the type is the same (else from 0),
+ * its via key as the difference from the row before's, then when flagged
+ * the assigned_at and expires_at texts and the first_seen_at text, each
+ * as 0 (NULL) or 1 + the index of the text; an unflagged first_seen_at is
+ * text 0, which is the first row's.  Via index 7 means a byte follows the
+ * head: the via type code, with 0x80 set when the row has a first_seen_at
+ * of its own.  Format 1 (before the entitlement types) had 3 bits each for
+ * type and via codes of its own numbering and bit 7 for first_seen; sets
+ * stored in it are still read.
  * Counts, lengths and references are unsigned LEB128, differences zigzag
  * LEB128.  A user's rows share a handful of dates, sorted keys are close
  * and a user's via keys repeat, so most rows take three to five bytes.
@@ -32,13 +37,18 @@
  * compare as the names do. */
 enum {
 	SFA_AT_CONNECTED_APP,
+	SFA_AT_CUSTOM_PERMISSION,
 	SFA_AT_DIRECT,
 	SFA_AT_GROUP,
 	SFA_AT_OAUTH_TOKEN,
+	SFA_AT_PACKAGE_LICENSE,
 	SFA_AT_PERMISSION_SET,
 	SFA_AT_PERMISSION_SET_GROUP,
+	SFA_AT_PERMISSION_SET_LICENSE,
 	SFA_AT_PROFILE,
+	SFA_AT_QUEUE,
 	SFA_AT_ROLE,
+	SFA_AT_TERRITORY,
 	SFA_AT_COUNT
 };
 

@@ -15,7 +15,9 @@
  * 3 and 4 are given together, assignment by assignment: no row of one is
  * a row of the other, so only their order among themselves matters (the
  * assignment order), and that is kept.  Rule 5 comes before rule 8, whose
- * rows it may repeat with a date.
+ * rows it may repeat with a date.  After rule 9 come the entitlement
+ * rules of lib/ACCESS-MODEL-ENTITLEMENTS.md (E1-E4: territories, licences,
+ * custom permissions); rules 5 and 7 give `queue` rows for queues (E5).
  */
 #include "access.h"
 #include "access_pack.h"
@@ -168,8 +170,14 @@ struct rules {
 	mmap app_ps;	  /* rule 9: permission set -> app */
 	mmap edges;	  /* rule 7: child group -> parent group, for each
 			     GroupMember whose member is a group */
-	/* the user being derived: what rules 7 and 9 start from */
-	mmap seeds, held_ps, held_psg;
+	mmap queues;	  /* E5: the groups of Type Queue, as keys */
+	mmap cp_profile;  /* E4: profile -> custom permission */
+	mmap cp_psg;	  /* E4: permission set group -> custom permission */
+	mmap cp_ps;	  /* E4: permission set -> custom permission */
+	mmap cp_muted;	  /* E4: group -> custom permission it mutes */
+	/* the user being derived: what rules 7 and 9 start from, and the
+	 * permission sets the user holds by a direct assignment (E4) */
+	mmap seeds, held_ps, held_psg, held_ps_direct;
 	/* assignments and memberships of users the sync left out: their
 	 * Salesforce ids (schema v6), one after another, NUL-terminated */
 	sfa_buf drop_psa, drop_gm;
@@ -177,11 +185,13 @@ struct rules {
 
 static void rules_free(struct rules *r)
 {
-	mmap *all[] = {&r->not_direct, &r->components,	&r->role_groups,
-		       &r->ras,	       &r->parent,	&r->org_groups,
-		       &r->nested,     &r->app_profile, &r->app_psg,
-		       &r->app_ps,     &r->edges,	&r->seeds,
-		       &r->held_ps,    &r->held_psg};
+	mmap *all[] = {&r->not_direct, &r->components,	  &r->role_groups,
+		       &r->ras,	       &r->parent,	  &r->org_groups,
+		       &r->nested,     &r->app_profile,	  &r->app_psg,
+		       &r->app_ps,     &r->edges,	  &r->seeds,
+		       &r->held_ps,    &r->held_psg,	  &r->queues,
+		       &r->cp_profile, &r->cp_psg,	  &r->cp_ps,
+		       &r->cp_muted,   &r->held_ps_direct};
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -313,9 +323,18 @@ static int load_all(struct rules *r, sfa_err *err)
 		       "access rule 9 (connected apps by profile)", err)) ||
 	    (rc = load(r, SQL_RULES_APP_PSG, &r->app_psg,
 		       "access rule 9 (connected apps by group)", err)) ||
-	    (rc =
-		 load(r, SQL_RULES_APP_PS, &r->app_ps,
-		      "access rule 9 (connected apps by permission set)", err)))
+	    (rc = load(r, SQL_RULES_APP_PS, &r->app_ps,
+		       "access rule 9 (connected apps by permission set)",
+		       err)) ||
+	    (rc = load(r, SQL_RULES_QUEUES, &r->queues, "queues", err)) ||
+	    (rc = load(r, SQL_RULES_CP_PROFILE, &r->cp_profile,
+		       "custom permissions by profile", err)) ||
+	    (rc = load(r, SQL_RULES_CP_PSG, &r->cp_psg,
+		       "custom permissions by group", err)) ||
+	    (rc = load(r, SQL_RULES_CP_PS, &r->cp_ps,
+		       "custom permissions by permission set", err)) ||
+	    (rc = load(r, SQL_RULES_CP_MUTED, &r->cp_muted,
+		       "muted custom permissions", err)))
 		return rc;
 	return 0;
 }
@@ -421,6 +440,15 @@ enum { U_ID, U_PROFILE, U_ROLE, U_STANDARD, U_ACTIVE };
 enum { A_USER, A_PS, A_PSG, A_MODSTAMP, A_EXPIRES, A_ID };
 enum { M_USER, M_GROUP, M_MODSTAMP, M_ID };
 enum { T_USER, T_APP, T_TOKEN };
+enum { E_USER, E_TYPE, E_WHAT };
+
+/* E5: a group's rows are `queue` rows when it is a queue. */
+static int group_type(const struct rules *r, long long g)
+{
+	const triple *end;
+
+	return mm_find(&r->queues, g, &end) ? SFA_AT_QUEUE : SFA_AT_GROUP;
+}
 
 /* Rules 3 and 4 from the user's assignments (stream a at the user). */
 static int rules_3_4(struct rules *r, stream *a, long long uid)
@@ -436,6 +464,7 @@ static int rules_3_4(struct rules *r, stream *a, long long uid)
 			TRY(add(r, SFA_AT_PERMISSION_SET, ps, SFA_AT_DIRECT, 0,
 				mod, exp));
 			TRY(note(&r->held_ps, ps));
+			TRY(note(&r->held_ps_direct, ps));
 		}
 		if (psg) {
 			TRY(add(r, SFA_AT_PERMISSION_SET_GROUP, psg,
@@ -467,7 +496,7 @@ static int rules_5_6_8(struct rules *r, stream *m, sqlite3_stmt *u)
 	while (at(m, uid)) {
 		long long g = sqlite3_column_int64(m->s, M_GROUP);
 
-		TRY(add(r, SFA_AT_GROUP, g, SFA_AT_DIRECT, 0,
+		TRY(add(r, group_type(r, g), g, SFA_AT_DIRECT, 0,
 			text(m, M_MODSTAMP), NULL));
 		TRY(note(&r->seeds, g));
 		TRY(next(m));
@@ -516,8 +545,8 @@ static int rules_7_9(struct rules *r, stream *t, sqlite3_stmt *u)
 	for (s = 0; s < r->seeds.n; s++)
 		for (n = mm_find(&r->nested, r->seeds.t[s].k, &end);
 		     n && n < end; n++)
-			TRY(add(r, SFA_AT_GROUP, n->a, SFA_AT_GROUP, n->b, NULL,
-				NULL));
+			TRY(add(r, group_type(r, n->a), n->a, SFA_AT_GROUP,
+				n->b, NULL, NULL));
 	if (profile)
 		TRY(add_each(r, &r->app_profile, profile, SFA_AT_CONNECTED_APP,
 			     SFA_AT_PROFILE, profile));
@@ -538,18 +567,80 @@ static int rules_7_9(struct rules *r, stream *t, sqlite3_stmt *u)
 	return 0;
 }
 
+/* Whether group g mutes custom permission cp (E4). */
+static int muted(const struct rules *r, long long g, long long cp)
+{
+	const triple *p, *end;
+
+	for (p = mm_find(&r->cp_muted, g, &end); p && p < end; p++)
+		if (p->a == cp)
+			return 1;
+	return 0;
+}
+
+/* E4's rows through group g: its aggregate's custom permissions and its
+ * components', each unless g mutes it. */
+static int custom_through_group(struct rules *r, long long g)
+{
+	const triple *p, *c, *end, *cend;
+
+	for (p = mm_find(&r->cp_psg, g, &end); p && p < end; p++)
+		if (!muted(r, g, p->a))
+			TRY(add(r, SFA_AT_CUSTOM_PERMISSION, p->a,
+				SFA_AT_PERMISSION_SET_GROUP, g, NULL, NULL));
+	for (c = mm_find(&r->components, g, &cend); c && c < cend; c++)
+		for (p = mm_find(&r->cp_ps, c->a, &end); p && p < end; p++)
+			if (!muted(r, g, p->a))
+				TRY(add(r, SFA_AT_CUSTOM_PERMISSION, p->a,
+					SFA_AT_PERMISSION_SET, c->a, NULL,
+					NULL));
+	return 0;
+}
+
+/* E1-E4: the user's territories and licences (stream e at the user), and
+ * custom permissions by profile, permission set and group.  A permission
+ * set held both directly and through a group that mutes a custom
+ * permission still grants it: muting works within its group only. */
+static int rules_entitlements(struct rules *r, stream *e, sqlite3_stmt *u)
+{
+	long long uid = sqlite3_column_int64(u, U_ID);
+	long long profile = sqlite3_column_int64(u, U_PROFILE);
+	size_t s;
+
+	while (at(e, uid)) {
+		int type = sfa_access_type_code(text(e, E_TYPE));
+
+		if (type >= 0)
+			TRY(add(r, type, sqlite3_column_int64(e->s, E_WHAT),
+				SFA_AT_DIRECT, 0, NULL, NULL));
+		TRY(next(e));
+	}
+	if (profile)
+		TRY(add_each(r, &r->cp_profile, profile,
+			     SFA_AT_CUSTOM_PERMISSION, SFA_AT_PROFILE,
+			     profile));
+	for (s = 0; s < r->held_ps_direct.n; s++)
+		TRY(add_each(r, &r->cp_ps, r->held_ps_direct.t[s].k,
+			     SFA_AT_CUSTOM_PERMISSION, SFA_AT_PERMISSION_SET,
+			     r->held_ps_direct.t[s].k));
+	for (s = 0; s < r->held_psg.n; s++)
+		TRY(custom_through_group(r, r->held_psg.t[s].k));
+	return 0;
+}
+
 /* The rules of one user; 0, E_MEM or E_SQL. */
 static int rules_of_user(struct rules *r, sqlite3_stmt *u, stream *a, stream *m,
-			 stream *t)
+			 stream *t, stream *e)
 {
 	long long uid = sqlite3_column_int64(u, U_ID);
 	long long profile = sqlite3_column_int64(u, U_PROFILE);
 	long long role = sqlite3_column_int64(u, U_ROLE);
 
-	r->seeds.n = r->held_ps.n = r->held_psg.n = 0;
+	r->seeds.n = r->held_ps.n = r->held_psg.n = r->held_ps_direct.n = 0;
 	TRY(skip(r, a, uid, &r->drop_psa, A_ID));
 	TRY(skip(r, m, uid, &r->drop_gm, M_ID));
 	TRY(skip(r, t, uid, NULL, 0));
+	TRY(skip(r, e, uid, NULL, 0));
 	if (profile)
 		TRY(add(r, SFA_AT_PROFILE, profile, SFA_AT_DIRECT, 0, NULL,
 			NULL));
@@ -557,14 +648,15 @@ static int rules_of_user(struct rules *r, sqlite3_stmt *u, stream *a, stream *m,
 		TRY(add(r, SFA_AT_ROLE, role, SFA_AT_DIRECT, 0, NULL, NULL));
 	TRY(rules_3_4(r, a, uid));
 	TRY(rules_5_6_8(r, m, u));
-	return rules_7_9(r, t, u);
+	TRY(rules_7_9(r, t, u));
+	return rules_entitlements(r, e, u);
 }
 
 /* One user: every rule, then the user's set is stored. */
 static int derive_user(struct rules *r, sqlite3_stmt *u, stream *a, stream *m,
-		       stream *t, sfa_err *err)
+		       stream *t, stream *e, sfa_err *err)
 {
-	int rc = rules_of_user(r, u, a, m, t);
+	int rc = rules_of_user(r, u, a, m, t, e);
 
 	if (rc == E_SQL)
 		return sfa_store_sqlerr(r->st, err, "deriving access");
@@ -602,7 +694,7 @@ int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err)
 	const char *what = "deriving access";
 	struct rules r;
 	sqlite3_stmt *users = NULL;
-	stream a = {NULL, 0}, m = {NULL, 0}, t = {NULL, 0};
+	stream a = {NULL, 0}, m = {NULL, 0}, t = {NULL, 0}, e = {NULL, 0};
 	int rc;
 
 	memset(&r, 0, sizeof(r));
@@ -616,19 +708,21 @@ int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err)
 	    (rc = sfa_store_prep(st, SQL_RULES_MEMBERS, st->snap, &m.s, what,
 				 err)) ||
 	    (rc = sfa_store_prep(st, SQL_RULES_TOKENS, st->snap, &t.s, what,
-				 err)))
+				 err)) ||
+	    (rc = sfa_store_prep(st, SQL_RULES_ENTITLEMENTS, st->snap, &e.s,
+				 what, err)))
 		goto out;
-	/* A sort takes as much memory as the page cache may (store.c): three
-	 * at once would hold three times that.  They start with a smaller
+	/* A sort takes as much memory as the page cache may (store.c): four
+	 * at once would hold four times that.  They start with a smaller
 	 * cache, which makes them write their runs to files sooner. */
 	if (sqlite3_exec(st->db, SQL_SORT_CACHE, NULL, NULL, NULL) ||
-	    next(&a) || next(&m) || next(&t) ||
+	    next(&a) || next(&m) || next(&t) || next(&e) ||
 	    sqlite3_exec(st->db, SQL_STORE_CACHE, NULL, NULL, NULL)) {
 		rc = sfa_store_sqlerr(st, err, what);
 		goto out;
 	}
 	while ((rc = sqlite3_step(users)) == SQLITE_ROW)
-		if ((rc = derive_user(&r, users, &a, &m, &t, err)))
+		if ((rc = derive_user(&r, users, &a, &m, &t, &e, err)))
 			goto out;
 	if (rc != SQLITE_DONE) {
 		rc = sfa_store_sqlerr(st, err, what);
@@ -650,6 +744,7 @@ out:
 	sqlite3_finalize(a.s);
 	sqlite3_finalize(m.s);
 	sqlite3_finalize(t.s);
+	sqlite3_finalize(e.s);
 	rules_free(&r);
 	return rc;
 }

@@ -27,6 +27,20 @@
 #define SQL_DROP_UNSYNCED_TOKEN                                                \
 	"DELETE FROM sf_oauth_token WHERE snapshot_id = ?1 AND NOT "          \
 	SQL_USER_SYNCED("sf_oauth_token", "user_id")
+/* The entitlement assignments (issue 17) of users left out; territory
+ * associations also when their territory is not one of the active model's
+ * (only those are synced), so the snapshot keeps only what grants. */
+#define SQL_DROP_UNSYNCED_TERRITORY                                            \
+	"DELETE FROM sf_user_territory WHERE snapshot_id = ?1 AND (NOT "      \
+	SQL_USER_SYNCED("sf_user_territory", "user_id") " OR NOT EXISTS"      \
+	" (SELECT 1 FROM sf_territory t WHERE t.snapshot_id = ?1 AND"         \
+	" t.id = sf_user_territory.territory_id))"
+#define SQL_DROP_UNSYNCED_PS_LICENSE                                           \
+	"DELETE FROM sf_ps_license_assign WHERE snapshot_id = ?1 AND NOT "    \
+	SQL_USER_SYNCED("sf_ps_license_assign", "assignee_id")
+#define SQL_DROP_UNSYNCED_PACKAGE_LICENSE                                      \
+	"DELETE FROM sf_user_package_license WHERE snapshot_id = ?1 AND NOT " \
+	SQL_USER_SYNCED("sf_user_package_license", "user_id")
 
 /* ---- what access_rules.c reads.  The small tables whole, as rows of
  * up to three integer keys: ---- */
@@ -85,6 +99,35 @@
 	"SELECT e.parent_id, e.setup_entity_id FROM sf_setup_entity_access e" \
 	" WHERE e.snapshot_id = ?1 AND " SQL_SEA_APP
 
+/* Queues (Group Type 'Queue'): their memberships are `queue` rows. */
+#define SQL_RULES_QUEUES                                                       \
+	"SELECT id FROM sf_group WHERE snapshot_id = ?1 AND type = 'Queue'"
+/* Custom permissions (SetupEntityAccess of type CustomPermission), by
+ * profile, by group aggregate and by permission set as for apps, and
+ * (group, custom permission) for each that a muting permission set of the
+ * group mutes. */
+#define SQL_SEA_CUSTOM "e.setup_entity_type = 'CustomPermission'"
+#define SQL_RULES_CP_PROFILE                                                   \
+	"SELECT ps.profile_id, e.setup_entity_id FROM"                        \
+	" sf_setup_entity_access e JOIN sf_permission_set ps ON"              \
+	" ps.snapshot_id = ?1 AND ps.id = e.parent_id AND"                    \
+	" ps.is_owned_by_profile = 1 WHERE e.snapshot_id = ?1 AND "           \
+	SQL_SEA_CUSTOM " AND ps.profile_id IS NOT NULL"
+#define SQL_RULES_CP_PSG                                                       \
+	"SELECT ps.permission_set_group_id, e.setup_entity_id FROM"           \
+	" sf_permission_set ps JOIN sf_setup_entity_access e ON"              \
+	" e.snapshot_id = ?1 AND e.parent_id = ps.id AND " SQL_SEA_CUSTOM     \
+	" WHERE ps.snapshot_id = ?1 AND ps.permission_set_group_id IS NOT NULL"
+#define SQL_RULES_CP_PS                                                        \
+	"SELECT e.parent_id, e.setup_entity_id FROM sf_setup_entity_access e" \
+	" WHERE e.snapshot_id = ?1 AND " SQL_SEA_CUSTOM
+#define SQL_RULES_CP_MUTED                                                     \
+	"SELECT c.permission_set_group_id, e.setup_entity_id FROM"            \
+	" sf_psg_component c JOIN sfid s ON s.id = c.permission_set_id"       \
+	" JOIN sf_setup_entity_access e ON e.snapshot_id = ?1 AND"            \
+	" e.parent_id = c.permission_set_id AND " SQL_SEA_CUSTOM              \
+	" WHERE c.snapshot_id = ?1 AND substr(s.sfid, 1, 3) = '0QM'"
+
 /* ---- the large tables, each sorted by user key, then in the order of
  * their own ids (which decides which copy of a repeated row is kept: by
  * Salesforce id for assignments and memberships, the same in every store
@@ -112,6 +155,17 @@
 	" CROSS JOIN sf_connected_app c ON c.snapshot_id = ?1 AND"            \
 	" c.name = t.app_name COLLATE BINARY WHERE t.snapshot_id = ?1"        \
 	" ORDER BY t.user_id, t.id, c.id"
+
+/* The entitlement assignments (issue 17), sorted by user: (user, access
+ * type name, what is granted).  Territory associations are of the active
+ * model's territories only (SQL_DROP_UNSYNCED_TERRITORY ran first). */
+#define SQL_RULES_ENTITLEMENTS                                                 \
+	"SELECT user_id, 'territory', territory_id FROM sf_user_territory"    \
+	" WHERE snapshot_id = ?1 UNION ALL SELECT assignee_id,"               \
+	" 'permission_set_license', license_id FROM sf_ps_license_assign"     \
+	" WHERE snapshot_id = ?1 UNION ALL SELECT user_id, 'package_license',"\
+	" package_license_id FROM sf_user_package_license"                    \
+	" WHERE snapshot_id = ?1 ORDER BY 1"
 
 /* The latest earlier complete snapshot of the same org: first_seen_at
  * carries over from it. */

@@ -61,6 +61,12 @@ int sfa_apply_resolve(struct sfa_apply *a, sfa_problems *probs, sfa_err *err);
 void sfa_apply_perform(struct sfa_apply *a, sfa_apply_op *op,
 		       const sfa_apply_state *pre, int reread);
 
+/* The sObject of an entitlement type's assignments (PermissionSetLicense-
+ * Assign, UserPackageLicense, UserTerritory2Association) and its user and
+ * resource fields; NULL for any other type. */
+const char *sfa_apply_entitlement(sfa_rtype t, const char **user_field,
+				  const char **res_field);
+
 /* Reads, in batched IN queries, the state every operation not settled by
  * the journal starts from (apply_prefetch.c), counting the requests in
  * a->prefetch_requests.  A query the org fails leaves its operations

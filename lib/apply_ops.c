@@ -235,6 +235,71 @@ static void op_assignment(sfa_apply *a, sfa_apply_op *op,
 	settle_revoke(op, rc, gone, l->n, reread);
 }
 
+/* ---- entitlements (issue 17): one record per (user, thing), inserted
+ * and deleted like assignments ---- */
+
+static const struct entitlement {
+	sfa_rtype rtype;
+	const char *object, *user_field, *res_field;
+} entitlements[] = {
+    {SFA_RT_PERMISSION_SET_LICENSE, "PermissionSetLicenseAssign", "AssigneeId",
+     "PermissionSetLicenseId"},
+    {SFA_RT_PACKAGE_LICENSE, "UserPackageLicense", "UserId",
+     "PackageLicenseId"},
+    {SFA_RT_TERRITORY, "UserTerritory2Association", "UserId", "Territory2Id"},
+};
+
+const char *sfa_apply_entitlement(sfa_rtype t, const char **user_field,
+				  const char **res_field)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(entitlements) / sizeof(entitlements[0]); i++)
+		if (entitlements[i].rtype == t) {
+			*user_field = entitlements[i].user_field;
+			*res_field = entitlements[i].res_field;
+			return entitlements[i].object;
+		}
+	return NULL;
+}
+
+/* A revoke of a permission set licence that a permission set the user
+ * holds still needs fails with Salesforce's own error, from the delete:
+ * the row reports it as the org words it. */
+static void op_entitlement(sfa_apply *a, sfa_apply_op *op,
+			   const sfa_apply_state *pre, int reread)
+{
+	const char *uf = NULL, *rf = NULL;
+	const char *object = sfa_apply_entitlement(op->c->rtype, &uf, &rf);
+	const char *u = user_id(op);
+	sfa_apply_state live = {0};
+	const sfa_apply_state *l = pre ? pre : &live;
+	int rc = 0, gone;
+
+	if (!u)
+		return;
+	if (!pre)
+		rc = find_ids(a->sf, object, uf, u, rf, op->resource_id, NULL,
+			      &live, &op->err);
+	if (settled_by_lookup(op, rc, l, reread))
+		return;
+	if (op->c->op == SFA_OP_GRANT) {
+		rc = insert(a->sf, object,
+			    json_pack("{s:s, s:s}", uf, u, rf, op->resource_id),
+			    op);
+		if (rc == SFA_ESF &&
+		    strcmp(op->err.sf_code, "DUPLICATE_VALUE") == 0) {
+			sfa_err_clear(&op->err);
+			settle_found(op, reread);
+			return;
+		}
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return;
+	}
+	rc = delete_all(a->sf, object, l, op, &gone);
+	settle_revoke(op, rc, gone, l->n, reread);
+}
+
 /* ---- User fields: role, profile, status ---- */
 
 static int get_user(sfa_sf *sf, const char *id, sfa_apply_state *out,
@@ -427,6 +492,11 @@ void sfa_apply_perform(struct sfa_apply *a, sfa_apply_op *op,
 	case SFA_RT_PERMISSION_SET:
 	case SFA_RT_PERMISSION_SET_GROUP:
 		op_assignment(a, op, pre, reread);
+		break;
+	case SFA_RT_PERMISSION_SET_LICENSE:
+	case SFA_RT_PACKAGE_LICENSE:
+	case SFA_RT_TERRITORY:
+		op_entitlement(a, op, pre, reread);
 		break;
 	default:
 		op_user_field(a, op, pre, reread);

@@ -1,7 +1,8 @@
 /*
  * apply_prefetch.c - the live state every pending operation starts from,
  * read just before execution in a few batched IN queries per sObject
- * (GroupMember, PermissionSetAssignment, User) instead of one read per
+ * (GroupMember, PermissionSetAssignment, User, and the entitlement
+ * assignments of apply_ops.c) instead of one read per
  * operation.  A "fact" is the state of one key: a (user, group), (user,
  * permission set) or (user, permission set group) pair, or a user's
  * fields.  Operations on the same key share its fact; once one of them
@@ -50,6 +51,10 @@ static int object_of(sfa_rtype kind)
 	case SFA_RT_PERMISSION_SET:
 	case SFA_RT_PERMISSION_SET_GROUP:
 		return 1;
+	case SFA_RT_PERMISSION_SET_LICENSE:
+	case SFA_RT_PACKAGE_LICENSE:
+	case SFA_RT_TERRITORY:
+		return 3 + (int)kind; /* one sObject each */
 	default:
 		return 2;
 	}
@@ -203,6 +208,7 @@ static int on_record(void *ud, json_t *rec, sfa_err *err)
 	chunk *ch = ud;
 	sfa_apply_fact key, *f;
 	char psg[19];
+	const char *uf = NULL, *rf = NULL;
 
 	(void)err;
 	memset(&key, 0, sizeof(key));
@@ -224,7 +230,7 @@ static int on_record(void *ud, json_t *rec, sfa_err *err)
 		else
 			copy_field(key.res_id, rec, "PermissionSetId");
 		break;
-	default:
+	case 2:
 		key.kind = SFA_RT_USER;
 		copy_field(key.user_id, rec, "Id");
 		if ((f = chunk_fact(ch, &key)) != NULL) {
@@ -235,6 +241,12 @@ static int on_record(void *ud, json_t *rec, sfa_err *err)
 			    json_is_true(json_object_get(rec, "IsActive"));
 		}
 		return 0;
+	default: /* an entitlement's assignment */
+		key.kind = ch->a->facts[ch->begin].kind;
+		sfa_apply_entitlement(key.kind, &uf, &rf);
+		copy_field(key.user_id, rec, uf);
+		copy_field(key.res_id, rec, rf);
+		break;
 	}
 	if ((f = chunk_fact(ch, &key)) != NULL && f->s.n < SFA_APPLY_MAX_IDS)
 		copy_field(f->s.id[f->s.n++], rec, "Id");
@@ -248,7 +260,10 @@ static int chunk_soql(const chunk *ch, sfa_buf *q)
 		   *g = ch->in[IN_PSG].data;
 	int rc;
 
-	switch (object_of(ch->a->facts[ch->begin].kind)) {
+	sfa_rtype kind = ch->a->facts[ch->begin].kind;
+	const char *object, *uf = NULL, *rf = NULL;
+
+	switch (object_of(kind)) {
 	case 0:
 		return sfa_buf_printf(q,
 				      "SELECT Id, GroupId, UserOrGroupId FROM "
@@ -271,11 +286,17 @@ static int chunk_soql(const chunk *ch, sfa_buf *q)
 			rc = sfa_buf_printf(q, "PermissionSetGroupId IN (%s)",
 					    g);
 		return rc ? rc : sfa_buf_puts(q, ")");
-	default:
+	case 2:
 		return sfa_buf_printf(q,
 				      "SELECT Id, ProfileId, UserRoleId, "
 				      "IsActive FROM User WHERE Id IN (%s)",
 				      u);
+	default:
+		object = sfa_apply_entitlement(kind, &uf, &rf);
+		return sfa_buf_printf(q,
+				      "SELECT Id, %s, %s FROM %s WHERE %s IN "
+				      "(%s) AND %s IN (%s)",
+				      uf, rf, object, uf, u, rf, r);
 	}
 }
 

@@ -22,11 +22,11 @@
 /* One record the org answered. */
 typedef struct found {
 	char id[19];
-	char *name; /* the API name (Username for users) */
+	char *name;  /* the API name (Username for users) */
 	char *label; /* the label a person reads, when it has one */
-	char *aux;  /* Group Type; UserLicense Name of a profile or user */
-	char *aux2; /* User ProfileId; PermissionSet PermissionSetGroupId */
-	int flag;   /* User IsActive; PermissionSet IsOwnedByProfile */
+	char *aux;   /* Group Type; UserLicense Name of a profile or user */
+	char *aux2;  /* User ProfileId; PermissionSet PermissionSetGroupId */
+	int flag;    /* User IsActive; PermissionSet IsOwnedByProfile */
 } found;
 
 typedef struct found_list {
@@ -42,6 +42,7 @@ typedef struct spec {
 	const char *fields; /* SELECT list */
 	const char *name, *aux, *aux2, *flag; /* field paths, NULL if none */
 	const char *label; /* field path of a label that may name it too */
+	const char *where; /* a fixed condition on the records, or NULL */
 } spec;
 
 static const spec user_spec = {
@@ -49,27 +50,38 @@ static const spec user_spec = {
     "005",	 "Id, Username, IsActive, ProfileId, Profile.UserLicense.Name",
     "Username",	 "Profile.UserLicense.Name",
     "ProfileId", "IsActive",
-    NULL};
+    NULL,	 NULL};
 
 static const spec rtype_spec[] = {
-    [SFA_RT_GROUP] = {"group", "Group", "00G",
-		      "Id, DeveloperName, Type, Name", "DeveloperName", "Type",
-		      NULL, NULL, "Name"},
+    [SFA_RT_GROUP] = {"group", "Group", "00G", "Id, DeveloperName, Type, Name",
+		      "DeveloperName", "Type", NULL, NULL, "Name", NULL},
     [SFA_RT_ROLE] = {"role", "UserRole", "00E", "Id, DeveloperName",
-		     "DeveloperName", NULL, NULL, NULL, NULL},
+		     "DeveloperName", NULL, NULL, NULL, NULL, NULL},
     [SFA_RT_PROFILE] = {"profile", "Profile", "00e",
 			"Id, Name, UserLicense.Name", "Name",
-			"UserLicense.Name", NULL, NULL, NULL},
+			"UserLicense.Name", NULL, NULL, NULL, NULL},
     [SFA_RT_PERMISSION_SET] = {"permission set", "PermissionSet", "0PS",
 			       "Id, Name, PermissionSetGroupId, "
 			       "IsOwnedByProfile, Label",
 			       "Name", NULL, "PermissionSetGroupId",
-			       "IsOwnedByProfile", "Label"},
+			       "IsOwnedByProfile", "Label", NULL},
     [SFA_RT_PERMISSION_SET_GROUP] = {"permission set group",
 				     "PermissionSetGroup", "0PG",
 				     "Id, DeveloperName, MasterLabel",
 				     "DeveloperName", NULL, NULL, NULL,
-				     "MasterLabel"},
+				     "MasterLabel", NULL},
+    /* entitlements (issue 17): licences by their API names, territories
+     * of the active model only (the only ones a snapshot holds) */
+    [SFA_RT_PERMISSION_SET_LICENSE] = {"permission set licence",
+				       "PermissionSetLicense", "0PL",
+				       "Id, DeveloperName", "DeveloperName",
+				       NULL, NULL, NULL, NULL, NULL},
+    [SFA_RT_PACKAGE_LICENSE] = {"package licence", "PackageLicense", "050",
+				"Id, NamespacePrefix", "NamespacePrefix", NULL,
+				NULL, NULL, NULL, NULL},
+    [SFA_RT_TERRITORY] = {"territory of the active model", "Territory2", "0MI",
+			  "Id, DeveloperName", "DeveloperName", NULL, NULL,
+			  NULL, NULL, "Territory2Model.State = 'Active'"},
 };
 
 int sfa_apply_same_id(const char *a, const char *b)
@@ -243,10 +255,12 @@ static int lookup_in(sfa_sf *sf, const spec *sp, const char *field,
 			free(lit);
 		}
 		if (!rc &&
-		    (sfa_buf_printf(&q, "SELECT %s FROM %s WHERE %s IN (%s)",
+		    (sfa_buf_printf(&q, "SELECT %s FROM %s WHERE (%s IN (%s)",
 				    sp->fields, sp->object, field, list.data) ||
 		     (field2 && sfa_buf_printf(&q, " OR %s IN (%s)", field2,
-					       list.data))))
+					       list.data)) ||
+		     sfa_buf_puts(&q, ")") ||
+		     (sp->where && sfa_buf_printf(&q, " AND %s", sp->where))))
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		if (!rc)
 			rc = sfa_sf_query(sf, q.data, 0, on_record, &c, err);
@@ -361,9 +375,8 @@ static int problem_match(ctx *x, long line, const spec *sp, const char *ref,
 		    !strstr(cands, l->v[i].id))
 			len += (size_t)snprintf(
 			    cands + len, sizeof(cands) - len, "%s%s %s%s%s%s",
-			    len ? ", " : "",
-			    l->v[i].name ? l->v[i].name : "?", l->v[i].id,
-			    l->v[i].aux ? " (" : "",
+			    len ? ", " : "", l->v[i].name ? l->v[i].name : "?",
+			    l->v[i].id, l->v[i].aux ? " (" : "",
 			    l->v[i].aux ? l->v[i].aux : "",
 			    l->v[i].aux ? ")" : "");
 	return sfa_problem_add(x->probs, line,

@@ -70,9 +70,16 @@ void sfa_problems_free(sfa_problems *p)
 
 static const char *const op_names[] = {"create_user", "grant", "revoke",
 				       "set_status"};
-static const char *const rtype_names[] = {
-    "group", "role", "profile", "permission_set", "permission_set_group",
-    "user"};
+static const char *const rtype_names[] = {"group",
+					  "role",
+					  "profile",
+					  "permission_set",
+					  "permission_set_group",
+					  "permission_set_license",
+					  "package_license",
+					  "territory",
+					  "user"};
+#define N_RTYPES ((int)(sizeof(rtype_names) / sizeof(rtype_names[0])))
 
 const char *sfa_op_name(sfa_op op)
 {
@@ -319,7 +326,7 @@ static int operation(parse_state *ps, long line, char **cells, int n)
 	type = cells[ps->col[COL_TYPE]];
 	c.line = line;
 	o = lookup(op_names, 4, op);
-	t = lookup(rtype_names, 6, type);
+	t = lookup(rtype_names, N_RTYPES, type);
 	if (o < 0) {
 		return sfa_problem_add(ps->probs, line,
 				       "unknown op `%s` (grant, revoke, "
@@ -330,11 +337,18 @@ static int operation(parse_state *ps, long line, char **cells, int n)
 	if (strcmp(type, "connected_app") == 0)
 		return sfa_problem_add(ps->probs, line,
 				       "connected apps are not provisioned");
+	if (strcmp(type, "custom_permission") == 0)
+		return sfa_problem_add(ps->probs, line,
+				       "custom permissions are not provisioned "
+				       "(grant the permission set that has "
+				       "one)");
 	if (t < 0)
 		return sfa_problem_add(
 		    ps->probs, line,
 		    "unknown resource_type `%s` (group, role, profile, "
-		    "permission_set, permission_set_group, user)",
+		    "permission_set, permission_set_group, "
+		    "permission_set_license, package_license, territory, "
+		    "user)",
 		    type);
 	c.rtype = (sfa_rtype)t;
 	if ((c.op == SFA_OP_GRANT || c.op == SFA_OP_REVOKE) ==

@@ -26,7 +26,11 @@ typedef enum {
 	SFA_RT_PROFILE,
 	SFA_RT_PERMISSION_SET,
 	SFA_RT_PERMISSION_SET_GROUP,
-	SFA_RT_USER
+	/* entitlements (issue 17) */
+	SFA_RT_PERMISSION_SET_LICENSE,
+	SFA_RT_PACKAGE_LICENSE,
+	SFA_RT_TERRITORY,
+	SFA_RT_USER /* last: the resource types come before it */
 } sfa_rtype;
 
 /* One Key=Value of the fields column, unquoted. */

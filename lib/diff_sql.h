@@ -104,7 +104,13 @@
 	SQL_DIFF_RES("sf_permission_set_group", "permission_set_group", "")   \
 	" UNION ALL "                                                         \
 	SQL_DIFF_RES("sf_connected_app", "connected_app", "") " UNION ALL "   \
-	SQL_DIFF_RES("sf_user_license", "license", "")
+	SQL_DIFF_RES("sf_user_license", "license", "") " UNION ALL "          \
+	SQL_DIFF_RES("sf_territory", "territory", "") " UNION ALL "           \
+	SQL_DIFF_RES("sf_ps_license", "permission_set_license", "")           \
+	" UNION ALL "                                                         \
+	SQL_DIFF_RES("sf_package_license", "package_license", "")             \
+	" UNION ALL "                                                         \
+	SQL_DIFF_RES("sf_custom_permission", "custom_permission", "")
 
 /* ?1 kind: rows recorded of that kind. */
 #define SQL_DIFF_COUNT_ACCESS                                                  \
@@ -128,7 +134,7 @@
 	"x.user_id") "x.access_type, xs.sfid, "                               \
 	SQL_NAME_OF("x.access_type", "x.access_id") " AS access_name,"         \
 	" x.via_type, vs.sfid AS via_sfid, "                                  \
-	SQL_NAME_OF("x.via_type", "x.via_id") " AS via_name,"                  \
+	SQL_VIA_NAME_OF("x.via_type", "x.via_id") " AS via_name,"                  \
 	" x.assigned_at, x.expires_at, x.first_seen_at, NULL, NULL, NULL,"    \
 	" NULL, NULL FROM temp.sfa_diff_access x CROSS JOIN snapshot sn ON"              \
 	" sn.id = x.snapshot_id CROSS JOIN sf_user u ON"                      \

@@ -45,15 +45,20 @@ char *sfa_fetch_options_json(const sfa_sync_opts *o)
 {
 	sfa_buf b = {0};
 
-	if (sfa_buf_printf(&b,
-			   "{\"no_sync_deactivated_users\":%s,"
-			   "\"sync_connected_apps\":%s,"
-			   "\"sync_non_standard_licenses\":%s,"
-			   "\"username_as_email\":%s}",
-			   o->no_deactivated_users ? "true" : "false",
-			   o->sync_connected_apps ? "true" : "false",
-			   o->non_standard_licenses ? "true" : "false",
-			   o->username_as_email ? "true" : "false")) {
+	/* The entitlement options appear only when set, so that a snapshot
+	 * without them keeps the options text it always had. */
+	if (sfa_buf_printf(
+		&b,
+		"{\"no_sync_deactivated_users\":%s,"
+		"\"sync_connected_apps\":%s,%s"
+		"\"sync_non_standard_licenses\":%s,%s"
+		"\"username_as_email\":%s}",
+		o->no_deactivated_users ? "true" : "false",
+		o->sync_connected_apps ? "true" : "false",
+		o->sync_entitlements ? "\"sync_entitlements\":true," : "",
+		o->non_standard_licenses ? "true" : "false",
+		o->sync_territories ? "\"sync_territories\":true," : "",
+		o->username_as_email ? "true" : "false")) {
 		sfa_buf_free(&b);
 		return NULL;
 	}

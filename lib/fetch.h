@@ -16,6 +16,8 @@ typedef struct sfa_sync_opts {
 	int sync_connected_apps;
 	int no_deactivated_users;
 	int non_standard_licenses;
+	int sync_territories;  /* Territory2 of the active model */
+	int sync_entitlements; /* licences and custom permissions */
 } sfa_sync_opts;
 
 /* Progress: called after each page of an object and once when its scan is
@@ -52,6 +54,7 @@ typedef struct sfa_fetch_scan_stats {
 	int bulk;      /* read with Bulk API 2.0 */
 	long requests; /* API requests of this scan */
 	long ms;       /* its own time: first page, then the rest */
+	int missing;   /* an optional object the org does not have */
 } sfa_fetch_scan_stats;
 
 /* What a sync cost, filled as far as it got (also on failure). */

@@ -275,6 +275,22 @@ out:
 	return rc;
 }
 
+/* The org does not have this optional object (Territory Management off):
+ * the scan is over with no rows, and counts as a first page in. */
+static int skip_missing(scan *s, sfa_err *err)
+{
+	fetch *f = s->f;
+	int rc;
+
+	sfa_err_clear(err);
+	s->stats->missing = 1;
+	f->firsts_left--;
+	rc = scan_done(s, err);
+	if (rc == 0 && f->firsts_left == 0)
+		rc = plan(f, err);
+	return rc;
+}
+
 /* A query-more answered INVALID_QUERY_LOCATOR: the org forgot the
  * cursor (timed out, or its session changed).  The scan starts again from
  * its first query; the rows it stored already come again and the store
@@ -284,6 +300,10 @@ static int on_page_error(void *ud, sfa_err *err)
 {
 	scan *s = ud;
 
+	if (s->state == S_FIRST && (s->def->flags & SFA_OBJ_F_OPTIONAL) &&
+	    (strcmp(err->sf_code, "INVALID_TYPE") == 0 ||
+	     strcmp(err->sf_code, "NOT_FOUND") == 0))
+		return skip_missing(s, err);
 	if (s->state == S_FIRST ||
 	    strcmp(err->sf_code, "INVALID_QUERY_LOCATOR") != 0)
 		return err->code;
@@ -421,8 +441,12 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 		const sfa_obj_def *def = sfa_obj_get((sfa_obj)i);
 		scan *s = &f->scans[f->nscans];
 
-		if ((def->flags & SFA_OBJ_F_CONNECTED_APPS) &&
-		    !opts->sync_connected_apps)
+		if (((def->flags & SFA_OBJ_F_CONNECTED_APPS) &&
+		     !opts->sync_connected_apps) ||
+		    ((def->flags & SFA_OBJ_F_TERRITORIES) &&
+		     !opts->sync_territories) ||
+		    ((def->flags & SFA_OBJ_F_ENTITLEMENTS) &&
+		     !opts->sync_entitlements))
 			continue;
 		s->f = f;
 		s->def = def;

@@ -74,6 +74,21 @@ static const char *const connected_app_fields[] = {
 static const char *const setup_entity_access_fields[] = {
     "Id", "ParentId", "SetupEntityId", "SetupEntityType"};
 static const char *const oauth_token_fields[] = {"Id", "UserId", "AppName"};
+/* entitlements (issue 17) */
+static const char *const territory_fields[] = {
+    "Id", "Name", "DeveloperName", "Territory2ModelId", "ParentTerritory2Id"};
+static const char *const user_territory_fields[] = {
+    "Id", "UserId", "Territory2Id", "RoleInTerritory2"};
+static const char *const ps_license_fields[] = {
+    "Id", "DeveloperName", "MasterLabel", "TotalLicenses", "UsedLicenses"};
+static const char *const ps_license_assign_fields[] = {
+    "Id", "AssigneeId", "PermissionSetLicenseId"};
+static const char *const package_license_fields[] = {
+    "Id", "NamespacePrefix", "AllowedLicenses", "UsedLicenses"};
+static const char *const user_package_license_fields[] = {"Id", "UserId",
+							  "PackageLicenseId"};
+static const char *const custom_permission_fields[] = {
+    "Id", "DeveloperName", "MasterLabel", "NamespacePrefix"};
 
 #define DEF(o, name, f, where, flags)                                          \
 	{                                                                      \
@@ -103,6 +118,29 @@ static const sfa_obj_def defs[SFA_OBJ_COUNT] = {
 	SFA_OBJ_F_CONNECTED_APPS),
     DEF(SFA_OBJ_OAUTH_TOKEN, "OauthToken", oauth_token_fields, NULL,
 	SFA_OBJ_F_CONNECTED_APPS),
+    /* Only the active model's territories are resources; associations
+     * with other models' territories are dropped when access is derived. */
+    DEF(SFA_OBJ_TERRITORY, "Territory2", territory_fields,
+	"Territory2Model.State = 'Active'",
+	SFA_OBJ_F_TERRITORIES | SFA_OBJ_F_OPTIONAL),
+    DEF(SFA_OBJ_USER_TERRITORY, "UserTerritory2Association",
+	user_territory_fields, NULL,
+	SFA_OBJ_F_TERRITORIES | SFA_OBJ_F_OPTIONAL),
+    DEF(SFA_OBJ_PS_LICENSE, "PermissionSetLicense", ps_license_fields, NULL,
+	SFA_OBJ_F_ENTITLEMENTS),
+    DEF(SFA_OBJ_PS_LICENSE_ASSIGN, "PermissionSetLicenseAssign",
+	ps_license_assign_fields, NULL, SFA_OBJ_F_ENTITLEMENTS),
+    DEF(SFA_OBJ_PACKAGE_LICENSE, "PackageLicense", package_license_fields, NULL,
+	SFA_OBJ_F_ENTITLEMENTS),
+    DEF(SFA_OBJ_USER_PACKAGE_LICENSE, "UserPackageLicense",
+	user_package_license_fields, NULL, SFA_OBJ_F_ENTITLEMENTS),
+    DEF(SFA_OBJ_CUSTOM_PERMISSION, "CustomPermission", custom_permission_fields,
+	NULL, SFA_OBJ_F_ENTITLEMENTS),
+    /* A second scan of SetupEntityAccess, of the custom permission grants
+     * only: its rows join the connected-app grants' raw table. */
+    DEF(SFA_OBJ_CUSTOM_PERMISSION_ACCESS, "SetupEntityAccess",
+	setup_entity_access_fields, "SetupEntityType = 'CustomPermission'",
+	SFA_OBJ_F_ENTITLEMENTS),
 };
 
 const sfa_obj_def *sfa_obj_get(sfa_obj obj)

@@ -29,11 +29,28 @@ typedef enum sfa_obj {
 	SFA_OBJ_CONNECTED_APP,
 	SFA_OBJ_SETUP_ENTITY_ACCESS,
 	SFA_OBJ_OAUTH_TOKEN,
+	/* entitlements (issue 17): territories of the active model, permission
+	 * set and package licences, custom permissions */
+	SFA_OBJ_TERRITORY,
+	SFA_OBJ_USER_TERRITORY,
+	SFA_OBJ_PS_LICENSE,
+	SFA_OBJ_PS_LICENSE_ASSIGN,
+	SFA_OBJ_PACKAGE_LICENSE,
+	SFA_OBJ_USER_PACKAGE_LICENSE,
+	SFA_OBJ_CUSTOM_PERMISSION,
+	SFA_OBJ_CUSTOM_PERMISSION_ACCESS,
 	SFA_OBJ_COUNT
 } sfa_obj;
 
 /* Set on objects fetched only with --sync-connected-apps. */
 #define SFA_OBJ_F_CONNECTED_APPS 0x1u
+/* Only with --sync-territories. */
+#define SFA_OBJ_F_TERRITORIES 0x2u
+/* Only with --sync-entitlements (licences and custom permissions). */
+#define SFA_OBJ_F_ENTITLEMENTS 0x4u
+/* An org may lack the object (a feature that is off): a first page that
+ * answers INVALID_TYPE or NOT_FOUND skips the scan instead of failing. */
+#define SFA_OBJ_F_OPTIONAL 0x8u
 
 typedef struct sfa_obj_def {
 	sfa_obj obj;
@@ -69,7 +86,9 @@ enum {
 /* The definition of one object; obj must be < SFA_OBJ_COUNT. */
 const sfa_obj_def *sfa_obj_get(sfa_obj obj);
 
-/* Looks an object up by its API name; NULL when it is not one of ours. */
+/* Looks an object up by its API name; NULL when it is not one of ours.
+ * SetupEntityAccess is scanned twice (connected apps, custom permissions):
+ * this is its first definition. */
 const sfa_obj_def *sfa_obj_find(const char *sobject);
 
 /* Rewrites a Salesforce dateTime ("2026-10-01T08:00:00.000+0000", the

@@ -84,10 +84,14 @@ static int rtype_of(const char *access_type, sfa_rtype *out)
 		const char *name;
 		sfa_rtype t;
 	} map[] = {{"group", SFA_RT_GROUP},
+		   {"queue", SFA_RT_GROUP}, /* queues are Groups */
 		   {"role", SFA_RT_ROLE},
 		   {"profile", SFA_RT_PROFILE},
 		   {"permission_set", SFA_RT_PERMISSION_SET},
-		   {"permission_set_group", SFA_RT_PERMISSION_SET_GROUP}};
+		   {"permission_set_group", SFA_RT_PERMISSION_SET_GROUP},
+		   {"permission_set_license", SFA_RT_PERMISSION_SET_LICENSE},
+		   {"package_license", SFA_RT_PACKAGE_LICENSE},
+		   {"territory", SFA_RT_TERRITORY}};
 	size_t i;
 
 	for (i = 0; access_type && i < sizeof(map) / sizeof(map[0]); i++)

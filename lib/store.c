@@ -38,11 +38,12 @@ static const char *const v5[] = {SQL_SCHEMA_V5, NULL};
 static const char *const v6[] = {SQL_SCHEMA_V6, NULL};
 static const char *const v7[] = {SQL_SCHEMA_APPLY_RUNS, NULL};
 static const char *const v8[] = {SQL_SCHEMA_UX, NULL};
+static const char *const v9[] = {SQL_SCHEMA_ENTITLEMENTS, NULL};
 static const struct migration migrations[] = {
     {v1, NULL, NULL}, {v2, NULL, NULL},
     {v3, NULL, NULL}, {v4, sfa_access_set_migrate, v4_end},
     {v5, NULL, NULL}, {v6, NULL, NULL},
-    {v7, NULL, NULL}, {v8, NULL, NULL},
+    {v7, NULL, NULL}, {v8, NULL, NULL}, {v9, NULL, NULL},
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 /* A step appended without raising the version (or the reverse) would leave
@@ -74,6 +75,14 @@ static const struct raw_table {
     [SFA_OBJ_CONNECTED_APP] = {SQL_INS_CONNECTED_APP, "itb"},
     [SFA_OBJ_SETUP_ENTITY_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS, "siit"},
     [SFA_OBJ_OAUTH_TOKEN] = {SQL_INS_OAUTH_TOKEN, "rit"},
+    [SFA_OBJ_TERRITORY] = {SQL_INS_TERRITORY, "ittii"},
+    [SFA_OBJ_USER_TERRITORY] = {SQL_INS_USER_TERRITORY, "siit"},
+    [SFA_OBJ_PS_LICENSE] = {SQL_INS_PS_LICENSE, "ittnn"},
+    [SFA_OBJ_PS_LICENSE_ASSIGN] = {SQL_INS_PS_LICENSE_ASSIGN, "sii"},
+    [SFA_OBJ_PACKAGE_LICENSE] = {SQL_INS_PACKAGE_LICENSE, "itnn"},
+    [SFA_OBJ_USER_PACKAGE_LICENSE] = {SQL_INS_USER_PACKAGE_LICENSE, "sii"},
+    [SFA_OBJ_CUSTOM_PERMISSION] = {SQL_INS_CUSTOM_PERMISSION, "ittt"},
+    [SFA_OBJ_CUSTOM_PERMISSION_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS, "siit"},
 };
 
 int sfa_store_sqlerr(sfa_store *st, sfa_err *err, const char *what)

@@ -174,4 +174,39 @@ int sfa_store_each_resource(sfa_store *st, long long snapshot_id,
 			    const char *type, sfa_resource_fn fn, void *ud,
 			    sfa_err *err);
 
+/* The seats of one permission set licence or package licence
+ * (ACCESS-MODEL-ENTITLEMENTS.md, "Licence seats").  Texts borrowed for the
+ * callback only. */
+typedef struct sfa_license_seat {
+	const char *type; /* "package_license", "permission_set_license" */
+	const char *id, *name;
+	long long total; /* TotalLicenses / AllowedLicenses; -1: unlimited */
+	long long used;	 /* UsedLicenses, as Salesforce counts them */
+	int total_known, used_known; /* the org gave the figure */
+	long long assigned;	     /* the snapshot's assignments of it */
+	long long assigned_inactive; /* ... to inactive users */
+} sfa_license_seat;
+
+typedef int (*sfa_license_seat_fn)(void *ud, const sfa_license_seat *s);
+
+/* The licences of one snapshot, by type, name, id; none when the sync
+ * left them out (--sync-entitlements). */
+int sfa_store_each_license_seat(sfa_store *st, long long snapshot_id,
+				sfa_license_seat_fn fn, void *ud, sfa_err *err);
+
+/* A user's place in a territory (UserTerritory2Association): the role in
+ * the territory is an attribute of the association, not of either side.
+ * Texts borrowed for the callback only; role NULL when none was given. */
+typedef struct sfa_territory_member {
+	const char *user_id, *territory_id, *role;
+} sfa_territory_member;
+
+typedef int (*sfa_territory_member_fn)(void *ud, const sfa_territory_member *m);
+
+/* The territory associations of one snapshot, by user Id and territory
+ * Id; none when the sync left territories out (--sync-territories). */
+int sfa_store_each_territory_member(sfa_store *st, long long snapshot_id,
+				    sfa_territory_member_fn fn, void *ud,
+				    sfa_err *err);
+
 #endif

@@ -70,6 +70,18 @@
 	" UNION ALL SELECT setup_entity_id FROM sf_setup_entity_access"       \
 	" UNION ALL SELECT id FROM sf_oauth_token"                            \
 	" UNION ALL SELECT user_id FROM sf_oauth_token"                       \
+	" UNION ALL SELECT id FROM sf_territory"                              \
+	" UNION ALL SELECT model_id FROM sf_territory"                        \
+	" UNION ALL SELECT parent_id FROM sf_territory"                       \
+	" UNION ALL SELECT user_id FROM sf_user_territory"                    \
+	" UNION ALL SELECT territory_id FROM sf_user_territory"               \
+	" UNION ALL SELECT id FROM sf_ps_license"                             \
+	" UNION ALL SELECT assignee_id FROM sf_ps_license_assign"             \
+	" UNION ALL SELECT license_id FROM sf_ps_license_assign"              \
+	" UNION ALL SELECT id FROM sf_package_license"                        \
+	" UNION ALL SELECT user_id FROM sf_user_package_license"              \
+	" UNION ALL SELECT package_license_id FROM sf_user_package_license"   \
+	" UNION ALL SELECT id FROM sf_custom_permission"                      \
 	" UNION ALL SELECT user_id FROM access_set"                           \
 	" UNION ALL SELECT user_id FROM user_digest"
 #define SQL_GC_DEAD_IDS                                                        \

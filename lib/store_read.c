@@ -16,6 +16,8 @@
 struct cb {
 	sfa_snapshot_fn snap;
 	sfa_resource_fn resource;
+	sfa_license_seat_fn seat;
+	sfa_territory_member_fn member;
 	int rows;
 };
 
@@ -670,6 +672,63 @@ static int resource_row(sqlite3_stmt *s, void *fn, void *ud)
 	r.name = TXT(s, 2);
 	r.attrs = TXT(s, 3);
 	return cb->resource(ud, &r);
+}
+
+static int seat_row(sqlite3_stmt *s, void *fn, void *ud)
+{
+	struct cb *cb = fn;
+	sfa_license_seat r;
+
+	r.type = TXT(s, 0);
+	r.id = TXT(s, 1);
+	r.name = TXT(s, 2);
+	r.total_known = sqlite3_column_type(s, 3) != SQLITE_NULL;
+	r.total = sqlite3_column_int64(s, 3);
+	r.used_known = sqlite3_column_type(s, 4) != SQLITE_NULL;
+	r.used = sqlite3_column_int64(s, 4);
+	r.assigned = sqlite3_column_int64(s, 5);
+	r.assigned_inactive = sqlite3_column_int64(s, 6);
+	return cb->seat(ud, &r);
+}
+
+int sfa_store_each_license_seat(sfa_store *st, long long snapshot_id,
+				sfa_license_seat_fn fn, void *ud, sfa_err *err)
+{
+	struct cb cb = {.seat = fn};
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sfa_store_prep(st, SQL_LICENSE_SEATS, snapshot_id, &s,
+				 "reading licence seats", err)))
+		return rc;
+	return sfa_store_each_row(st, s, seat_row, &cb, ud,
+				  "reading licence seats", err);
+}
+
+static int member_row(sqlite3_stmt *s, void *fn, void *ud)
+{
+	struct cb *cb = fn;
+	sfa_territory_member m;
+
+	m.user_id = TXT(s, 0);
+	m.territory_id = TXT(s, 1);
+	m.role = TXT(s, 2);
+	return cb->member(ud, &m);
+}
+
+int sfa_store_each_territory_member(sfa_store *st, long long snapshot_id,
+				    sfa_territory_member_fn fn, void *ud,
+				    sfa_err *err)
+{
+	struct cb cb = {.member = fn};
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sfa_store_prep(st, SQL_TERRITORY_MEMBERS, snapshot_id, &s,
+				 "reading territory members", err)))
+		return rc;
+	return sfa_store_each_row(st, s, member_row, &cb, ud,
+				  "reading territory members", err);
 }
 
 int sfa_store_each_resource(sfa_store *st, long long snapshot_id,

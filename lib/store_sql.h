@@ -141,6 +141,15 @@
 #define SQL_INS_SETUP_ENTITY_ACCESS                                            \
 	SQL_INS("sf_setup_entity_access", "?2,?3,?4,?5")
 #define SQL_INS_OAUTH_TOKEN SQL_INS("sf_oauth_token", "?2,?3,?4")
+#define SQL_INS_TERRITORY SQL_INS("sf_territory", "?2,?3,?4,?5,?6")
+#define SQL_INS_USER_TERRITORY SQL_INS("sf_user_territory", "?2,?3,?4,?5")
+#define SQL_INS_PS_LICENSE SQL_INS("sf_ps_license", "?2,?3,?4,?5,?6")
+#define SQL_INS_PS_LICENSE_ASSIGN SQL_INS("sf_ps_license_assign", "?2,?3,?4")
+#define SQL_INS_PACKAGE_LICENSE SQL_INS("sf_package_license", "?2,?3,?4,?5")
+#define SQL_INS_USER_PACKAGE_LICENSE                                           \
+	SQL_INS("sf_user_package_license", "?2,?3,?4")
+#define SQL_INS_CUSTOM_PERMISSION                                              \
+	SQL_INS("sf_custom_permission", "?2,?3,?4,?5")
 
 #define SQL_SFID_GET "SELECT id FROM sfid WHERE sfid = ?1"
 #define SQL_SFID_PUT "INSERT OR IGNORE INTO sfid (sfid) VALUES (?1)"
@@ -191,21 +200,19 @@
  * DeveloperName and have no Name, so they are told apart by their kind
  * after the role's name: "CEO (Role and subordinates)" (issue 13). */
 #define SQL_GROUP_NAME(g)                                                      \
-	"CASE " g ".type WHEN 'Role' THEN " SQL_ROLE_GROUP_BASE(g)             \
-	" || ' (Role)' WHEN 'RoleAndSubordinates' THEN "                      \
-	SQL_ROLE_GROUP_BASE(g) " || ' (Role and subordinates)'"               \
-	" WHEN 'RoleAndSubordinatesInternal' THEN " SQL_ROLE_GROUP_BASE(g)     \
-	" || ' (Role and internal subordinates)' ELSE COALESCE(" g ".name, " \
-	g ".developer_name) END"
-#define SQL_ROLE_GROUP_BASE(g)                                                 \
-	"COALESCE(NULLIF(" g ".name, ''), (SELECT r.name FROM sf_user_role r" \
-	" WHERE r.snapshot_id = " g ".snapshot_id AND r.id = " g              \
-	".related_id), " g ".developer_name)"
+	"COALESCE(" g ".name, (SELECT r.name FROM sf_user_role r WHERE"       \
+	" r.snapshot_id = " g ".snapshot_id AND r.id = " g ".related_id), "  \
+	g ".developer_name) || CASE " g ".type WHEN 'Role' THEN ' (Role)'"    \
+	" WHEN 'RoleAndSubordinates' THEN ' (Role and subordinates)'"         \
+	" WHEN 'RoleAndSubordinatesInternal' THEN"                            \
+	" ' (Role and internal subordinates)' ELSE '' END"
 
 /* The display name of a resource (product.md "Reports"), for an access or
- * via column of access row x. */
+ * via column of access row x.  A queue's rows name a Group (queues are
+ * `group` resources). */
 #define SQL_NAME_OF(type, id)                                                  \
-	"CASE " type " WHEN 'profile' THEN " RAW("sf_profile", "n.name") id    \
+	"CASE CASE " type " WHEN 'queue' THEN 'group' ELSE " type " END"      \
+	" WHEN 'profile' THEN " RAW("sf_profile", "n.name") id    \
 	") WHEN 'role' THEN " RAW("sf_user_role", "n.name") id                \
 	") WHEN 'group' THEN "                                                \
 	RAW("sf_group", SQL_GROUP_NAME("n")) id                               \
@@ -214,7 +221,28 @@
 	RAW("sf_permission_set_group", "n.master_label") id                   \
 	") WHEN 'connected_app' THEN " RAW("sf_connected_app", "n.name") id   \
 	") WHEN 'oauth_token' THEN " RAW("sf_oauth_token", "n.app_name") id   \
-	") WHEN 'user' THEN " RAW("sf_user", "n.name") id ") END"
+	") WHEN 'user' THEN " RAW("sf_user", "n.name") id                     \
+	") WHEN 'territory' THEN " RAW("sf_territory", "n.name") id           \
+	") WHEN 'permission_set_license' THEN "                               \
+	RAW("sf_ps_license", "n.master_label") id                             \
+	") WHEN 'package_license' THEN "                                      \
+	RAW("sf_package_license", "n.namespace_prefix") id                    \
+	") WHEN 'custom_permission' THEN "                                    \
+	RAW("sf_custom_permission", "n.master_label") id ") END"
+
+/* SQL_NAME_OF for the via column alone, whose types are only those a
+ * grant passes through: the diff's statement names both columns of a row
+ * and would otherwise outgrow what a C string literal may portably hold. */
+#define SQL_VIA_NAME_OF(type, id)                                              \
+	"CASE CASE " type " WHEN 'queue' THEN 'group' ELSE " type " END"      \
+	" WHEN 'profile' THEN " RAW("sf_profile", "n.name") id                \
+	") WHEN 'role' THEN " RAW("sf_user_role", "n.name") id                \
+	") WHEN 'group' THEN " RAW("sf_group", SQL_GROUP_NAME("n")) id        \
+	") WHEN 'permission_set' THEN " RAW("sf_permission_set", "n.label") id \
+	") WHEN 'permission_set_group' THEN "                                 \
+	RAW("sf_permission_set_group", "n.master_label") id                   \
+	") WHEN 'oauth_token' THEN " RAW("sf_oauth_token", "n.app_name") id   \
+	") END"
 
 /* The access review is read user by user (store_read.c): the users in
  * username order, then each user's access set, decoded and sorted in C
@@ -485,6 +513,74 @@
 	    " REFERENCES apply_run (id)",                                     \
 	    "PRAGMA user_version = 7"
 
+/* Schema version 9: the entitlements of issue 17 (access-model
+ * entitlements, lib/ACCESS-MODEL-ENTITLEMENTS.md): territories of the
+ * active model and who is in them (with the role in the territory),
+ * permission set licences and package licences with their seat counts and
+ * assignments, and custom permissions.  Custom permission grants are
+ * SetupEntityAccess rows, kept in sf_setup_entity_access with the
+ * connected-app grants.  The resource view is made anew with the four new
+ * resource types. */
+#define SQL_V7_VIEW_TERRITORY                                                  \
+	"CREATE VIEW resource_territory AS SELECT t.snapshot_id, 'territory',"\
+	" s.sfid, t.name, json_object('Id', s.sfid, 'Name', t.name,"          \
+	" 'DeveloperName', t.developer_name, 'Territory2ModelId', "           \
+	SFID("t.model_id") ", 'ParentTerritory2Id', " SFID("t.parent_id")    \
+	") FROM sf_territory t JOIN sfid s ON s.id = t.id"
+#define SQL_V7_VIEW_PS_LICENSE                                                 \
+	"CREATE VIEW resource_permission_set_license AS SELECT l.snapshot_id,"\
+	" 'permission_set_license', s.sfid, l.master_label, json_object("     \
+	"'Id', s.sfid, 'DeveloperName', l.developer_name, 'MasterLabel',"     \
+	" l.master_label, 'TotalLicenses', l.total_licenses, 'UsedLicenses',"\
+	" l.used_licenses) FROM sf_ps_license l JOIN sfid s ON s.id = l.id"
+#define SQL_V7_VIEW_PACKAGE_LICENSE                                            \
+	"CREATE VIEW resource_package_license AS SELECT l.snapshot_id,"       \
+	" 'package_license', s.sfid, l.namespace_prefix, json_object("        \
+	"'Id', s.sfid, 'NamespacePrefix', l.namespace_prefix,"                \
+	" 'AllowedLicenses', l.allowed_licenses, 'UsedLicenses',"             \
+	" l.used_licenses) FROM sf_package_license l JOIN sfid s"             \
+	" ON s.id = l.id"
+#define SQL_V7_VIEW_CUSTOM_PERMISSION                                          \
+	"CREATE VIEW resource_custom_permission AS SELECT c.snapshot_id,"     \
+	" 'custom_permission', s.sfid, c.master_label, json_object('Id',"     \
+	" s.sfid, 'DeveloperName', c.developer_name, 'MasterLabel',"          \
+	" c.master_label, 'NamespacePrefix', c.namespace_prefix)"             \
+	" FROM sf_custom_permission c JOIN sfid s ON s.id = c.id"
+#define SQL_SCHEMA_ENTITLEMENTS                                                \
+	"CREATE TABLE sf_territory (" SFA_RAW_KEY                             \
+	"name TEXT, developer_name TEXT, model_id INTEGER, parent_id INTEGER" \
+	SFA_RAW_END,                                                          \
+	"CREATE TABLE sf_user_territory (" SFA_RAW_TEXT_KEY                   \
+	"user_id INTEGER, territory_id INTEGER, role_in_territory TEXT"       \
+	SFA_RAW_END,                                                          \
+	"CREATE TABLE sf_ps_license (" SFA_RAW_KEY                            \
+	"developer_name TEXT, master_label TEXT, total_licenses INTEGER,"     \
+	" used_licenses INTEGER" SFA_RAW_END,                                 \
+	"CREATE TABLE sf_ps_license_assign (" SFA_RAW_TEXT_KEY                \
+	"assignee_id INTEGER, license_id INTEGER" SFA_RAW_END,                \
+	"CREATE TABLE sf_package_license (" SFA_RAW_KEY                       \
+	"namespace_prefix TEXT, allowed_licenses INTEGER,"                    \
+	" used_licenses INTEGER" SFA_RAW_END,                                 \
+	"CREATE TABLE sf_user_package_license (" SFA_RAW_TEXT_KEY             \
+	"user_id INTEGER, package_license_id INTEGER" SFA_RAW_END,            \
+	"CREATE TABLE sf_custom_permission (" SFA_RAW_KEY                     \
+	"developer_name TEXT, master_label TEXT, namespace_prefix TEXT"       \
+	SFA_RAW_END,                                                          \
+	SQL_V7_VIEW_TERRITORY, SQL_V7_VIEW_PS_LICENSE,                        \
+	SQL_V7_VIEW_PACKAGE_LICENSE, SQL_V7_VIEW_CUSTOM_PERMISSION,           \
+	"DROP VIEW resource",                                                 \
+	"CREATE VIEW resource AS SELECT * FROM resource_user UNION ALL"       \
+	" SELECT * FROM resource_profile UNION ALL SELECT * FROM"             \
+	" resource_role UNION ALL SELECT * FROM resource_group UNION ALL"     \
+	" SELECT * FROM resource_permission_set UNION ALL SELECT * FROM"      \
+	" resource_permission_set_group UNION ALL SELECT * FROM"              \
+	" resource_connected_app UNION ALL SELECT * FROM resource_license"    \
+	" UNION ALL SELECT * FROM resource_territory UNION ALL SELECT * FROM" \
+	" resource_permission_set_license UNION ALL SELECT * FROM"            \
+	" resource_package_license UNION ALL SELECT * FROM"                   \
+	" resource_custom_permission",                                        \
+	"PRAGMA user_version = 9"
+
 /* ---- access sets (access_set.c) ---- */
 /* ?1 snapshot, ?2 user key, ?3 row count, ?4 the encoding. */
 #define SQL_ACCESS_SET_PUT                                                     \
@@ -504,6 +600,35 @@
 	" via_id, assigned_at, expires_at, first_seen_at FROM access"         \
 	" ORDER BY snapshot_id, user_id, access_type, access_id, via_type,"   \
 	" via_id"
+
+/* Licence seats (ACCESS-MODEL-ENTITLEMENTS.md): per licence, the org's
+ * figures, the snapshot's assignments and those of inactive users. */
+#define SQL_LICENSE_SEATS                                                      \
+	"SELECT 'package_license', s.sfid, l.namespace_prefix,"               \
+	" l.allowed_licenses, l.used_licenses,"                               \
+	" (SELECT count(*) FROM sf_user_package_license a WHERE"              \
+	" a.snapshot_id = ?1 AND a.package_license_id = l.id),"               \
+	" (SELECT count(*) FROM sf_user_package_license a JOIN sf_user u ON"  \
+	" u.snapshot_id = ?1 AND u.id = a.user_id WHERE a.snapshot_id = ?1"   \
+	" AND a.package_license_id = l.id AND u.is_active = 0)"               \
+	" FROM sf_package_license l JOIN sfid s ON s.id = l.id"               \
+	" WHERE l.snapshot_id = ?1 UNION ALL"                                 \
+	" SELECT 'permission_set_license', s.sfid, l.master_label,"           \
+	" l.total_licenses, l.used_licenses,"                                 \
+	" (SELECT count(*) FROM sf_ps_license_assign a WHERE"                 \
+	" a.snapshot_id = ?1 AND a.license_id = l.id),"                       \
+	" (SELECT count(*) FROM sf_ps_license_assign a JOIN sf_user u ON"     \
+	" u.snapshot_id = ?1 AND u.id = a.assignee_id WHERE"                  \
+	" a.snapshot_id = ?1 AND a.license_id = l.id AND u.is_active = 0)"    \
+	" FROM sf_ps_license l JOIN sfid s ON s.id = l.id"                    \
+	" WHERE l.snapshot_id = ?1 ORDER BY 1, 3, 2"
+
+/* The territory associations with their role in the territory. */
+#define SQL_TERRITORY_MEMBERS                                                  \
+	"SELECT us.sfid, ts.sfid, t.role_in_territory FROM sf_user_territory" \
+	" t JOIN sfid us ON us.id = t.user_id JOIN sfid ts"                   \
+	" ON ts.id = t.territory_id WHERE t.snapshot_id = ?1"                 \
+	" ORDER BY us.sfid, ts.sfid"
 
 #define SQL_EACH_RESOURCE                                                      \
 	"SELECT type, id, name, attrs FROM resource WHERE snapshot_id = ?1"   \

@@ -96,14 +96,16 @@ static int idset_add(idset *s, const char *id)
 
 static const char *rtype_name(sfa_rtype t)
 {
-	static const char *const n[] = {"group",
-					"role",
-					"profile",
-					"permission_set",
-					"permission_set_group",
-					"user"};
+	return (unsigned)t <= SFA_RT_USER ? sfa_rtype_name(t) : "";
+}
 
-	return (unsigned)t < sizeof(n) / sizeof(n[0]) ? n[t] : "";
+/* Whether an access row's type is what a change row of type t changes:
+ * a queue is a group to the change file. */
+static int type_is(const char *access_type, const char *t)
+{
+	return access_type &&
+	       (strcmp(access_type, t) == 0 ||
+		(strcmp(access_type, "queue") == 0 && strcmp(t, "group") == 0));
 }
 
 /* ---- resolving API names to ids ---- */
@@ -126,6 +128,8 @@ static int on_resource(void *ud, const sfa_resource_row *r)
 	    json_object_get(attrs, strcmp(r->type, "permission_set") == 0 ||
 					   strcmp(r->type, "profile") == 0
 				       ? "Name"
+				   : strcmp(r->type, "package_license") == 0
+				       ? "NamespacePrefix"
 				       : "DeveloperName"));
 	if (strcmp(r->type, "group") == 0 &&
 	    json_string_value(json_object_get(attrs, "Type")) &&
@@ -204,7 +208,7 @@ static int close_nesting(idset *s, const urows *u)
 	do {
 		before = s->n;
 		for (i = 0; i < u->n; i++)
-			if (!strcmp(u->v[i].type, "group") &&
+			if (type_is(u->v[i].type, "group") &&
 			    !strcmp(u->v[i].via_type, "group") &&
 			    idset_has(s, u->v[i].via_id) &&
 			    idset_add(s, u->v[i].id))
@@ -306,9 +310,14 @@ static int take_labels(sfa_approvals *a, const char *path, sfa_err *err)
 int sfa_approvals_load(sfa_approvals **out, sfa_store *st, sfa_diff *d,
 		       const char *path, sfa_err *err)
 {
-	static const char *const named[] = {"group", "role", "profile",
+	static const char *const named[] = {"group",
+					    "role",
+					    "profile",
 					    "permission_set",
-					    "permission_set_group"};
+					    "permission_set_group",
+					    "permission_set_license",
+					    "package_license",
+					    "territory"};
 	sfa_problems probs = {0};
 	sfa_approvals *a;
 	size_t k;
@@ -434,7 +443,7 @@ static int consequence(const sfa_approvals *a, size_t i,
 	 * the row was there (removed: from, added: to): through the role
 	 * (rule 6) or, for a status, the Organization group's direct rows
 	 * (rule 8); and through those by nesting (rule 7). */
-	if (!strcmp(r->access_type, "group") &&
+	if (type_is(r->access_type, "group") &&
 	    idset_has(&fx->groups[added], r->access_id)) {
 		const char *active = sfa_change_field(c, "IsActive");
 
@@ -495,12 +504,12 @@ static int row_approves(const sfa_approvals *a, size_t i,
 	if (!((c->op == SFA_OP_GRANT && d->kind == SFA_DIFF_ADDED) ||
 	      (c->op == SFA_OP_REVOKE && d->kind == SFA_DIFF_REMOVED) ||
 	      (c->op == SFA_OP_GRANT && single && d->kind == SFA_DIFF_REMOVED &&
-	       strcmp(r->access_type, t) == 0 &&
+	       type_is(r->access_type, t) &&
 	       strcmp(r->via_type, "direct") == 0)))
 		return 0;
 	if (d->kind == SFA_DIFF_REMOVED && c->op == SFA_OP_GRANT)
 		return 1; /* the profile or role the grant replaced */
-	return (strcmp(r->access_type, t) == 0 &&
+	return (type_is(r->access_type, t) &&
 		resource_is(a, i, r->access_id)) ||
 	       (r->via_type && strcmp(r->via_type, t) == 0 &&
 		resource_is(a, i, r->via_id));

@@ -206,9 +206,55 @@ static int write_summary(pass *p)
 				p->nonstandard_users, "warn",
 				"user type other than Standard", p->err)))
 		return rc;
-	if ((rc = write_left_out(p)))
+	return write_left_out(p);
+}
+
+/* ---- the licence card: seat use against the total per licence ---- */
+
+typedef struct seat_card {
+	sfa_html *w;
+	sfa_err *err;
+	long long inactive; /* seats on inactive users, every licence */
+	int n;
+} seat_card;
+
+static int on_seat(void *ud, const sfa_license_seat *x)
+{
+	seat_card *c = ud;
+	char label[160], note[160], total[32];
+
+	c->n++;
+	c->inactive += x->assigned_inactive;
+	if (!x->total_known)
+		snprintf(total, sizeof(total), "an unknown number of");
+	else if (x->total < 0)
+		snprintf(total, sizeof(total), "unlimited");
+	else
+		snprintf(total, sizeof(total), "%lld", x->total);
+	snprintf(label, sizeof(label), "%s %s seats", x->name ? x->name : "",
+		 strcmp(x->type, "package_license") == 0 ? "package"
+							 : "licence");
+	snprintf(note, sizeof(note),
+		 "used of %s; %lld assigned, %lld to inactive users", total,
+		 x->assigned, x->assigned_inactive);
+	return sfa_html_stat(c->w, label, x->used_known ? x->used : x->assigned,
+			     x->assigned_inactive ? "bad" : NULL, note, c->err);
+}
+
+/* After the summary: one figure per licence, then the seats of inactive
+ * users over all of them (money to recover).  Nothing for a snapshot
+ * without licences. */
+static int write_licences(pass *p, sfa_store *st, long long snapshot_id)
+{
+	seat_card c = {p->w, p->err, 0, 0};
+	int rc =
+	    sfa_store_each_license_seat(st, snapshot_id, on_seat, &c, p->err);
+
+	if (rc || !c.n)
 		return rc;
-	return write_chart(p);
+	return sfa_html_stat(p->w, "Licence seats on inactive users",
+			     c.inactive, c.inactive ? "bad" : NULL,
+			     "assigned seats that cost without use", p->err);
 }
 
 int sfa_report_access_html(sfa_store *st, long long snapshot_id, FILE *f,
@@ -226,8 +272,7 @@ int sfa_report_access_html(sfa_store *st, long long snapshot_id, FILE *f,
 	*rows = 0;
 	if ((rc = sfa_snapinfo_load(&si, st, snapshot_id, err)) ||
 	    (rc = sfa_review_new(&rv, st, snapshot_id, err)) ||
-	    (rc = sfa_store_left_out_counts(st, snapshot_id, &p.left_out,
-					    err)))
+	    (rc = sfa_store_left_out_counts(st, snapshot_id, &p.left_out, err)))
 		goto out;
 	snprintf(id, sizeof(id), "%lld", si.id);
 	snprintf(subtitle, sizeof(subtitle),
@@ -250,6 +295,10 @@ int sfa_report_access_html(sfa_store *st, long long snapshot_id, FILE *f,
 	end_user(&p);
 	if (rc == 0)
 		rc = write_summary(&p);
+	if (rc == 0)
+		rc = write_licences(&p, st, snapshot_id);
+	if (rc == 0)
+		rc = write_chart(&p);
 	if (rc == 0) {
 		rc = sfa_html_end(p.w, rows, err);
 		p.w = NULL;

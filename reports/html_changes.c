@@ -28,11 +28,22 @@ static const sfa_html_column columns[] = {
 };
 #define NCOLS ((int)(sizeof(columns) / sizeof(columns[0])))
 
-/* The access types a row can have (access-model.md), for the chart. */
-static const char *const types[] = {"profile",	      "role",
-				    "permission_set", "permission_set_group",
-				    "group",	      "connected_app"};
+/* The access types a row can have (access-model.md), for the chart; the
+ * entitlement types (ACCESS-MODEL-ENTITLEMENTS.md) after NBASE are charted
+ * only when they changed, so a report without them is as it was. */
+static const char *const types[] = {"profile",
+				    "role",
+				    "permission_set",
+				    "permission_set_group",
+				    "group",
+				    "connected_app",
+				    "queue",
+				    "territory",
+				    "permission_set_license",
+				    "package_license",
+				    "custom_permission"};
 #define NTYPES ((int)(sizeof(types) / sizeof(types[0])))
+#define NBASE 6
 
 typedef struct pass {
 	sfa_html *w;
@@ -88,14 +99,22 @@ static int summary(pass *p, sfa_diff *d)
 	static const char *const figures[] = {
 	    "Access added", "Access removed", "User attributes changed",
 	    "Resources added", "Resources removed"};
-	sfa_html_chart_def chart = {"Access added and removed, by type",
-				    series,
-				    2,
-				    types,
-				    NTYPES,
-				    p->by_type};
+	const char *labels[NTYPES];
+	long long values[NTYPES * 2];
+	sfa_html_chart_def chart = {
+	    "Access added and removed, by type", series, 2, labels, 0, values};
 	int k;
 
+	for (k = 0; k < NTYPES; k++) {
+		const long long *n = &p->by_type[(size_t)k * 2];
+		long long *v = &values[(size_t)chart.nlabels * 2];
+
+		if (k >= NBASE && !n[0] && !n[1])
+			continue;
+		labels[chart.nlabels++] = types[k];
+		v[0] = n[0];
+		v[1] = n[1];
+	}
 	for (k = 0; k < SFA_DIFF_NKINDS; k++) {
 		long long n = sfa_diff_count(d, (sfa_diff_kind)k);
 		int rc;

@@ -130,12 +130,62 @@ static json_t *columns(void)
 	return a;
 }
 
+/* One licence's seats (ACCESS-MODEL-ENTITLEMENTS.md, "Licence seats"):
+ * total null when the org gave none, -1 unlimited; free only when the
+ * total is a number of seats. */
+static int on_seat(void *ud, const sfa_license_seat *x)
+{
+	json_t *a = ud, *o = json_object();
+	int bad = !o;
+
+	if (o) {
+		bad |= sfa_json_set_str(o, "type", x->type);
+		bad |= sfa_json_set_str(o, "id", x->id);
+		bad |= sfa_json_set_str(o, "name", x->name);
+		bad |= sfa_json_set(o, "total",
+				    x->total_known ? json_integer(x->total)
+						   : json_null());
+		bad |= sfa_json_set(o, "used",
+				    x->used_known ? json_integer(x->used)
+						  : json_null());
+		bad |= sfa_json_set(o, "free",
+				    x->total_known && x->used_known &&
+					    x->total >= 0
+					? json_integer(x->total - x->used)
+					: json_null());
+		bad |= sfa_json_set(o, "assigned", json_integer(x->assigned));
+		bad |= sfa_json_set(o, "assigned_to_inactive_users",
+				    json_integer(x->assigned_inactive));
+	}
+	if (bad || json_array_append_new(a, o)) {
+		json_decref(o);
+		return SFA_ENOMEM;
+	}
+	return 0;
+}
+
+/* One territory association with its role (ACCESS-MODEL-ENTITLEMENTS.md,
+ * E1): the attribute the access row of the territory cannot carry. */
+static int on_member(void *ud, const sfa_territory_member *m)
+{
+	json_t *o = json_pack("{s:s?, s:s?, s:s?}", "user_id", m->user_id,
+			      "territory_id", m->territory_id,
+			      "role_in_territory", m->role);
+
+	if (!o || json_array_append_new(ud, o)) {
+		json_decref(o);
+		return SFA_ENOMEM;
+	}
+	return 0;
+}
+
 int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 			   const sfa_access_filter *filter, FILE *f,
 			   long long *rows, sfa_err *err)
 {
 	sfa_snapinfo si;
-	json_t *snap = NULL, *tool = NULL, *cols = NULL;
+	json_t *snap = NULL, *tool = NULL, *cols = NULL, *seats = json_array();
+	json_t *members = json_array();
 	pass p = {f, 0, err};
 	int rc;
 
@@ -146,7 +196,7 @@ int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 	tool =
 	    json_pack("{s:s, s:s}", "name", "sfaccess", "version", SFA_VERSION);
 	cols = columns();
-	if (!snap || !tool || !cols) {
+	if (!snap || !tool || !cols || !seats || !members) {
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -158,9 +208,28 @@ int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 	json_dumpf(cols, f, JSON_COMPACT);
 	fputs(",\n  \"rows\": [", f);
 	rc = sfa_store_each_access(st, snapshot_id, filter, on_row, &p, err);
+	if (rc == 0 && ((rc = sfa_store_each_license_seat(
+			     st, snapshot_id, on_seat, seats, err)) ||
+			(rc = sfa_store_each_territory_member(
+			     st, snapshot_id, on_member, members, err))))
+		rc = rc == SFA_ENOMEM
+			 ? sfa_err_set(err, SFA_ENOMEM, "out of memory")
+			 : rc;
 	if (rc == 0) {
-		fprintf(f, "%s],\n  \"row_count\": %lld\n}\n",
-			p.rows ? "\n  " : "", p.rows);
+		fprintf(f, "%s],\n  \"row_count\": %lld", p.rows ? "\n  " : "",
+			p.rows);
+		/* Only a snapshot with licences has seats to show. */
+		if (json_array_size(seats)) {
+			fputs(",\n  \"license_seats\": ", f);
+			json_dumpf(seats, f,
+				   JSON_COMPACT | JSON_PRESERVE_ORDER);
+		}
+		if (json_array_size(members)) {
+			fputs(",\n  \"territory_members\": ", f);
+			json_dumpf(members, f,
+				   JSON_COMPACT | JSON_PRESERVE_ORDER);
+		}
+		fputs("\n}\n", f);
 		if (ferror(f) || fflush(f))
 			rc = sfa_err_set(err, SFA_EIO,
 					 "cannot write the JSON report");
@@ -170,6 +239,8 @@ out:
 	json_decref(snap);
 	json_decref(tool);
 	json_decref(cols);
+	json_decref(seats);
+	json_decref(members);
 	sfa_snapinfo_clear(&si);
 	return rc;
 }

@@ -2,14 +2,15 @@
 'use strict';
 // Generates a realistic org dataset (emulator.md "Generator"), deterministic for a seed:
 //   node generate.js --users N [--seed S] [--groups N] [--roles N] [--profiles N]
-//                    [--permission-sets N] [--psgs N] [--apps N] > org.json
+//                    [--permission-sets N] [--psgs N] [--apps N] [--no-territories] [--no-licenses]
+//                    > org.json
 // The big objects (PermissionSetAssignment, GroupMember, UserLogin) are streamed record by
 // record to stdout, so a 50,000-user org never exists as one string.
 const { makeId } = require('./lib/ids');
 
 function usage(msg) {
   process.stderr.write(`${msg ? `error: ${msg}\n` : ''}usage: node generate.js --users N [--seed S] [--groups N] [--roles N] ` +
-    '[--profiles N] [--permission-sets N] [--psgs N] [--apps N] > org.json\n');
+    '[--profiles N] [--permission-sets N] [--psgs N] [--apps N] [--no-territories] [--no-licenses] > org.json\n');
   process.exit(2);
 }
 
@@ -17,7 +18,10 @@ function parseArgs(argv) {
   const o = { seed: 1 };
   const keys = { '--users': 'users', '--seed': 'seed', '--groups': 'groups', '--roles': 'roles', '--profiles': 'profiles',
     '--permission-sets': 'permissionSets', '--psgs': 'psgs', '--apps': 'apps' };
+  // Entitlements (issue 17) are on unless turned off: they add objects, never change the others.
+  const flags = { '--no-territories': 'noTerritories', '--no-licenses': 'noLicenses' };
   for (let i = 0; i < argv.length; i += 2) {
+    if (flags[argv[i]]) { o[flags[argv[i]]] = true; i--; continue; }
     const k = keys[argv[i]];
     if (!k) usage(`unknown argument ${argv[i]}`);
     if (!/^\d+$/.test(argv[i + 1] || '')) usage(`${argv[i]} needs a non-negative integer`);
@@ -290,9 +294,11 @@ function main() {
     sea.push({ Id: id('0J0'), ParentId: r.pick(regular).Id, SetupEntityId: makeId(prefix, '5e0', i + 1), SetupEntityType: type });
   }
   for (const s of sea) s.SystemModstamp = dt(REF - r.int(1, 500) * DAY);
+  const ent = o.noLicenses && o.noTerritories ? null : entitlements(o, users, profilePs, regular, aggregate, muting, components, sea);
 
   // --- write the document ----------------------------------------------------------------------
-  const allPerms = ['ManageUsers', 'CustomizeApplication', 'ManageRoles', 'ManageGroups', 'ViewSetup'];
+  const allPerms = ['ManageUsers', 'CustomizeApplication', 'ManageRoles', 'ManageGroups', 'ViewSetup',
+    ...(o.noTerritories ? [] : ['ManageTerritories'])];
   out('{\n"org": ');
   out(JSON.stringify({ Id: orgId, Name: `Generated Org ${o.seed}`, my_domain: `gen${o.seed}`, edition: 'Enterprise',
     api_limit: 100000 + 1000 * standardUsers.length }));
@@ -388,8 +394,109 @@ function main() {
         UseCount: r.int(1, 5000), CreatedDate: dt(created), DeleteToken: `DT${id('0CR').slice(3)}`, AccessToken: null, RequestToken: null });
     }
   });
+  if (ent) for (const [name, list] of Object.entries(ent)) section(name, list);
   out('\n}\n}\n');
   flush();
+}
+
+// --- entitlements (issue 17): territories, permission set and package licences, custom
+// permissions. Drawn from their own PRNG so the objects above stay what they were for a seed.
+const PSL_NAMES = ['Sales Console User', 'Service Cloud User', 'CRM User', 'Identity Connect', 'Einstein Analytics Plus User',
+  'Field Service Scheduling', 'Knowledge User', 'Salesforce CPQ License', 'Lightning Platform Starter', 'Sales Cloud Einstein'];
+const PACKAGES = ['SBQQ', 'dsfs', 'sbaa', 'pi', 'FinServ'];
+const CUSTOM_PERMISSIONS = ['Approve Discounts', 'Bypass Validation', 'Export Reports', 'View Salary Band', 'Manage Renewals',
+  'Override Territory', 'Run Data Loads', 'Edit Closed Cases'];
+
+function entitlements(o, users, profilePs, regular, aggregate, muting, components, sea) {
+  const r = prng(o.seed * 7919 + 17);
+  const N = users.length;
+  const internal = users.filter((u) => u.UserType === 'Standard');
+  const out = {};
+  const stamp = () => dt(REF - r.int(1, 700) * DAY);
+  if (!o.noTerritories) {
+    const models = [{ Id: id('0MA'), Name: 'FY27 Territories', DeveloperName: 'FY27_Territories', State: 'Active',
+      ActivatedDate: dt(REF - 200 * DAY), DeactivatedDate: null, CreatedDate: dt(REF - 260 * DAY) },
+    { Id: id('0MA'), Name: 'FY28 Planning', DeveloperName: 'FY28_Planning', State: 'Planning', ActivatedDate: null,
+      DeactivatedDate: null, CreatedDate: dt(REF - 20 * DAY) }];
+    const territories = [];
+    const planning = [];
+    const nt = Math.max(3, Math.round(N / 100));
+    for (let i = 0; i < nt; i++) {
+      const name = i === 0 ? 'Worldwide' : `${r.pick(['North', 'South', 'East', 'West', 'Central'])} ${r.pick(DEPTS)} ${i}`;
+      territories.push({ Id: id('0MI'), Name: name, DeveloperName: devName(name), Territory2ModelId: models[0].Id,
+        ParentTerritory2Id: i === 0 ? null : territories[Math.floor((i - 1) / 4)].Id, Territory2TypeId: null,
+        AccountAccessLevel: 'Edit', OpportunityAccessLevel: 'Read', CaseAccessLevel: 'Read', CreatedDate: stamp() });
+    }
+    // The planning model's territories are no resources until it is activated.
+    for (let i = 0; i < Math.max(1, Math.round(nt / 10)); i++) {
+      planning.push({ Id: id('0MI'), Name: `Planned ${i + 1}`, DeveloperName: `Planned_${i + 1}`, Territory2ModelId: models[1].Id,
+        ParentTerritory2Id: null, Territory2TypeId: null, AccountAccessLevel: 'Read', OpportunityAccessLevel: 'None',
+        CaseAccessLevel: 'None', CreatedDate: stamp() });
+    }
+    const assoc = [];
+    for (const u of internal) {
+      if (!r.chance(0.5)) continue;
+      const t = r.pick(territories);
+      assoc.push({ Id: id('0R0'), UserId: u.Id, Territory2Id: t.Id, RoleInTerritory2: r.pick(['Owner', 'Sales Rep', 'Manager', null]),
+        IsActive: true, LastModifiedDate: stamp() });
+      if (r.chance(0.05)) assoc.push({ Id: id('0R0'), UserId: u.Id, Territory2Id: r.pick(planning).Id, RoleInTerritory2: null,
+        IsActive: true, LastModifiedDate: stamp() });
+    }
+    Object.assign(out, { Territory2Model: models, Territory2: [...territories, ...planning], UserTerritory2Association: assoc });
+  }
+  if (!o.noLicenses) {
+    const psls = PSL_NAMES.map((name) => ({ Id: id('0PL'), DeveloperName: devName(name), MasterLabel: name,
+      PermissionSetLicenseKey: devName(name), Status: 'Active', TotalLicenses: 0, UsedLicenses: 0, CreatedDate: stamp() }));
+    const psla = [];
+    for (const u of internal) {
+      const k = r.int(0, 2); // about one a user
+      const chosen = new Set();
+      for (let j = 0; j < k; j++) chosen.add(r.pick(psls));
+      for (const l of chosen) {
+        psla.push({ Id: id('2LA'), AssigneeId: u.Id, PermissionSetLicenseId: l.Id, IsRevoked: false, CreatedDate: stamp() });
+        l.UsedLicenses++;
+      }
+    }
+    for (const l of psls) l.TotalLicenses = l.UsedLicenses + r.int(0, Math.max(5, Math.round(l.UsedLicenses / 5)));
+    const pkgs = PACKAGES.map((ns) => ({ Id: id('050'), NamespacePrefix: ns, Status: 'Active', IsProvisioned: true,
+      AllowedLicenses: 0, UsedLicenses: 0, ExpirationDate: null, CreatedDate: stamp() }));
+    const upl = [];
+    for (const u of internal) {
+      for (const p of pkgs) {
+        if (!r.chance(0.12)) continue;
+        upl.push({ Id: id('051'), UserId: u.Id, PackageLicenseId: p.Id, CreatedDate: stamp() });
+        p.UsedLicenses++;
+      }
+    }
+    for (const p of pkgs) p.AllowedLicenses = r.chance(0.2) ? -1 : p.UsedLicenses + r.int(0, 20); // -1: site-wide
+    // Custom permissions: the ones the existing SetupEntityAccess rows name, and more granted
+    // through profiles, permission sets and group aggregates; a muting set mutes one of its group's.
+    const named = sea.filter((x) => x.SetupEntityType === 'CustomPermission').map((x) => x.SetupEntityId);
+    const cps = CUSTOM_PERMISSIONS.map((label, i) => ({ Id: named[i] || id('0CP'), DeveloperName: devName(label),
+      MasterLabel: label, NamespacePrefix: null, Description: null, IsProtected: false, IsLicensed: false, CreatedDate: stamp() }));
+    for (const extra of named.slice(CUSTOM_PERMISSIONS.length)) {
+      cps.push({ Id: extra, DeveloperName: `Custom_${cps.length + 1}`, MasterLabel: `Custom ${cps.length + 1}`,
+        NamespacePrefix: null, Description: null, IsProtected: false, IsLicensed: false, CreatedDate: stamp() });
+    }
+    const grant = (parent, cp) => sea.push({ Id: id('0J0'), ParentId: parent.Id, SetupEntityId: cp.Id,
+      SetupEntityType: 'CustomPermission', SystemModstamp: stamp() });
+    const profiles = [...profilePs.values()];
+    for (const cp of cps) {
+      if (r.chance(0.5)) grant(r.pick(profiles), cp);
+      if (r.chance(0.7)) grant(r.pick(regular), cp);
+      if (aggregate.size && r.chance(0.4)) grant(r.pick([...aggregate.values()]), cp);
+    }
+    for (const m of muting) {
+      const comp = components.find((c) => c.PermissionSetId === m.Id);
+      const agg = comp && aggregate.get(comp.PermissionSetGroupId);
+      const given = agg && sea.find((x) => x.ParentId === agg.Id && x.SetupEntityType === 'CustomPermission');
+      if (given) sea.push({ Id: id('0J0'), ParentId: m.Id, SetupEntityId: given.SetupEntityId,
+        SetupEntityType: 'CustomPermission', SystemModstamp: stamp() });
+    }
+    Object.assign(out, { PermissionSetLicense: psls, PermissionSetLicenseAssign: psla, PackageLicense: pkgs,
+      UserPackageLicense: upl, CustomPermission: cps });
+  }
+  return out;
 }
 
 main();

@@ -120,6 +120,42 @@ struct rec {
 			id, user, frozen, F                                    \
 		}                                                              \
 	}
+/* entitlements (ACCESS-MODEL-ENTITLEMENTS.md) */
+#define CPSEA(id, parent, cp)                                                  \
+	{                                                                      \
+		SFA_OBJ_CUSTOM_PERMISSION_ACCESS,                              \
+		{                                                              \
+			id, parent, cp, "CustomPermission"                     \
+		}                                                              \
+	}
+#define TERR(id, model)                                                        \
+	{                                                                      \
+		SFA_OBJ_TERRITORY,                                             \
+		{                                                              \
+			id, "Territory " id, "T_" id, model, NULL              \
+		}                                                              \
+	}
+#define UTERR(id, user, territory)                                             \
+	{                                                                      \
+		SFA_OBJ_USER_TERRITORY,                                        \
+		{                                                              \
+			id, user, territory, "Owner"                           \
+		}                                                              \
+	}
+#define PSLA(id, user, license)                                                \
+	{                                                                      \
+		SFA_OBJ_PS_LICENSE_ASSIGN,                                     \
+		{                                                              \
+			id, user, license                                      \
+		}                                                              \
+	}
+#define UPL(id, user, package)                                                 \
+	{                                                                      \
+		SFA_OBJ_USER_PACKAGE_LICENSE,                                  \
+		{                                                              \
+			id, user, package                                      \
+		}                                                              \
+	}
 #define NREC(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A fresh store in a new temporary directory; fx_close() removes both. */

@@ -105,7 +105,9 @@ START_TEST(test_direct_group_members_of_any_type_and_only_synced_users)
 	sfa_store *st = fx_open(path);
 	long long id = fx_snapshot(st, org, NREC(org));
 
-	WANT(st, id, "005A group 00Gq direct -", "005A group 00Gm direct -");
+	/* A queue's members are `queue` rows (ACCESS-MODEL-ENTITLEMENTS.md,
+	 * E5); other types stay `group`. */
+	WANT(st, id, "005A group 00Gm direct -", "005A queue 00Gq direct -");
 	fx_close(st, path);
 }
 END_TEST
@@ -161,7 +163,7 @@ START_TEST(test_rows_of_users_left_out_are_dropped_and_group_members_stay)
 	sfa_store *st = fx_open(path);
 	long long id = fx_snapshot(st, org, NREC(org));
 
-	WANT(st, id, "005A group 00Gq direct -", "005A group 00Gr group 00Gq",
+	WANT(st, id, "005A group 00Gr group 00Gq", "005A queue 00Gq direct -",
 	     "005B permission_set 0PSany direct -");
 	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sf_ps_assignment"),
 			 1);
@@ -307,6 +309,89 @@ START_TEST(test_connected_apps_through_profile_group_and_permission_set)
 }
 END_TEST
 
+/* E4: custom permissions by profile, group aggregate and permission set;
+ * a group's muting permission set mutes within that group only, so 005C,
+ * who holds 0PSreg directly as well, keeps it. */
+START_TEST(test_custom_permissions_with_muting_within_the_group)
+{
+	static const struct rec org[] = {
+	    USER("005A", T, "Standard", "00eP", NULL),
+	    USER("005B", T, "Standard", NULL, NULL),
+	    USER("005C", T, "Standard", NULL, NULL),
+	    PS("0PSown", T, "00eP", NULL),
+	    PSG("0PGg"),
+	    PS("0PSagg", F, NULL, "0PGg"),
+	    PS("0PSreg", F, NULL, NULL),
+	    PSGC("0PC1", "0PGg", "0PSreg"),
+	    PSGC("0PC2", "0PGg", "0QMm"),
+	    PSA("0Pa1", "005B", "0PSagg", "0PGg", NULL, NULL),
+	    PSA("0Pa2", "005C", "0PSagg", "0PGg", NULL, NULL),
+	    PSA("0Pa3", "005C", "0PSreg", NULL, NULL, NULL),
+	    CPSEA("0J01", "0PSown", "0CPa"),
+	    CPSEA("0J02", "0PSagg", "0CPb"),
+	    CPSEA("0J03", "0PSagg", "0CPm"),
+	    CPSEA("0J04", "0PSreg", "0CPc"),
+	    CPSEA("0J05", "0PSreg", "0CPm"),
+	    CPSEA("0J06", "0QMm", "0CPm"),
+	};
+	char path[64];
+	sfa_store *st = fx_open(path);
+	long long id = fx_snapshot(st, org, NREC(org));
+
+	WANT(st, id, "005A profile 00eP direct -",
+	     "005A custom_permission 0CPa profile 00eP",
+	     "005B permission_set_group 0PGg direct -",
+	     "005B permission_set 0PSreg permission_set_group 0PGg",
+	     "005B custom_permission 0CPb permission_set_group 0PGg",
+	     "005B custom_permission 0CPc permission_set 0PSreg",
+	     "005C permission_set_group 0PGg direct -",
+	     "005C permission_set 0PSreg permission_set_group 0PGg",
+	     "005C permission_set 0PSreg direct -",
+	     "005C custom_permission 0CPb permission_set_group 0PGg",
+	     "005C custom_permission 0CPc permission_set 0PSreg",
+	     "005C custom_permission 0CPm permission_set 0PSreg");
+	fx_close(st, path);
+}
+END_TEST
+
+/* E1-E3 and E5: territories of the synced (active) model only, licences,
+ * queue rows through nesting; the entitlements of a user left out and the
+ * associations with other models' territories leave the snapshot. */
+START_TEST(test_territories_licences_and_queues)
+{
+	static const struct rec org[] = {
+	    USER("005A", T, "Standard", NULL, NULL),
+	    TERR("0MIa", "0MAactive"),
+	    UTERR("0R01", "005A", "0MIa"),
+	    UTERR("0R02", "005A", "0MIplanned"),
+	    UTERR("0R03", "005X", "0MIa"),
+	    PSLA("2LA1", "005A", "0PLx"),
+	    PSLA("2LA2", "005X", "0PLx"),
+	    UPL("0511", "005A", "050p"),
+	    UPL("0512", "005X", "050p"),
+	    GROUP("00Gq", "Queue", "Queue", NULL),
+	    GROUP("00Gr", "Regular", "Regular", NULL),
+	    GM("011a", "00Gq", "00Gr", "2026-03-03T00:00:00Z"),
+	    GM("011b", "00Gr", "005A", "2026-03-03T00:00:00Z"),
+	};
+	char path[64];
+	sfa_store *st = fx_open(path);
+	long long id = fx_snapshot(st, org, NREC(org));
+
+	WANT(st, id, "005A territory 0MIa direct -",
+	     "005A permission_set_license 0PLx direct -",
+	     "005A package_license 050p direct -", "005A group 00Gr direct -",
+	     "005A queue 00Gq group 00Gr");
+	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sf_user_territory"),
+			 1);
+	ck_assert_int_eq(
+	    fx_count(st, "SELECT count(*) FROM sf_ps_license_assign"), 1);
+	ck_assert_int_eq(
+	    fx_count(st, "SELECT count(*) FROM sf_user_package_license"), 1);
+	fx_close(st, path);
+}
+END_TEST
+
 START_TEST(test_oauth_tokens_match_app_names_case_sensitively)
 {
 	static const struct rec org[] = {
@@ -429,6 +514,9 @@ static Suite *suite(void)
 	tcase_add_test(
 	    tc, test_connected_apps_through_profile_group_and_permission_set);
 	tcase_add_test(tc, test_oauth_tokens_match_app_names_case_sensitively);
+	tcase_add_test(tc,
+		       test_custom_permissions_with_muting_within_the_group);
+	tcase_add_test(tc, test_territories_licences_and_queues);
 	tcase_add_test(tc,
 		       test_a_role_cycle_ends_and_each_role_is_above_the_other);
 	tcase_add_test(tc,

@@ -173,16 +173,22 @@ START_TEST(test_damaged_bytes_are_refused)
 	bad[b.len] = 0;
 	ck_assert_int_eq(unpack_exact(bad, b.len + 1, &set, &err), SFA_ESTORE);
 	/* Another format. */
-	bad[0] = 2;
+	bad[0] = 3;
 	ck_assert_int_eq(unpack_exact(bad, b.len, &set, &err), SFA_ESTORE);
 	/* The last row, (role, direct, 127, 0) with no dates and the first
 	 * row's first_seen_at, is its first byte and three more: flagged as
-	 * having a first_seen_at of its own, it ends too soon. */
+	 * having a via byte (and so maybe a first_seen_at) of its own, it
+	 * ends too soon. */
 	memcpy(bad, b.data, b.len);
-	bad[b.len - 4] = (char)(bad[b.len - 4] | 0x80);
+	bad[b.len - 4] = (char)(bad[b.len - 4] | 0x70);
 	ck_assert_int_eq(unpack_exact(bad, b.len, &set, &err), SFA_ESTORE);
-	/* A text reference past the texts: one text, row (group, direct,
-	 * 1, 0) whose assigned_at is text 5. */
+	/* A type code past the last. */
+	memcpy(bad, b.data, b.len);
+	bad[b.len - 4] = (char)(bad[b.len - 4] | 0x0f);
+	ck_assert_int_eq(unpack_exact(bad, b.len, &set, &err), SFA_ESTORE);
+	/* Format 1 (stores written before the entitlement types) is read,
+	 * its codes as today's: a text reference past the texts: one text,
+	 * row (group, direct, 1, 0) whose assigned_at is text 5. */
 	ck_assert_int_eq(unpack_exact("\x01\x01\x01x\x01\x4a\x02\x00\x06\x00",
 				      10, &set, &err),
 			 SFA_ESTORE);
@@ -190,6 +196,17 @@ START_TEST(test_damaged_bytes_are_refused)
 				      10, &set, &err),
 			 0);
 	ck_assert_str_eq(set.items[0].assigned_at, "x");
+	ck_assert_int_eq(set.items[0].type, SFA_AT_GROUP);
+	ck_assert_int_eq(set.items[0].via_type, SFA_AT_DIRECT);
+	/* Format 1's last code, role, with its own first_seen_at (0x80)
+	 * and via role: (role, role, 2, 3), first_seen text 1. */
+	ck_assert_int_eq(
+	    unpack_exact("\x01\x01\x01x\x01\xbf\x04\x06\x01", 9, &set, &err),
+	    0);
+	ck_assert_int_eq(set.items[0].type, SFA_AT_ROLE);
+	ck_assert_int_eq(set.items[0].via_type, SFA_AT_ROLE);
+	ck_assert(set.items[0].access_id == 2 && set.items[0].via_id == 3);
+	ck_assert_str_eq(set.items[0].first_seen_at, "x");
 	/* A key below 0, and one past 63 bits. */
 	ck_assert_int_eq(
 	    unpack_exact("\x01\x00\x01\x02\x01\x00", 6, &set, &err),
@@ -200,6 +217,45 @@ START_TEST(test_damaged_bytes_are_refused)
 				      15, &set, &err),
 			 SFA_ESTORE);
 	free(bad);
+	sfa_access_set_free(&set);
+	sfa_buf_free(&b);
+}
+END_TEST
+
+/* The entitlement types, and via types outside the usual ones, with a
+ * first_seen_at of their own: both take the via byte. */
+START_TEST(test_entitlement_types_and_other_vias_come_back)
+{
+	static const sfa_access_item more[] = {
+	    {SFA_AT_CUSTOM_PERMISSION, SFA_AT_PERMISSION_SET_GROUP, 4, 9, NULL,
+	     NULL, "2026-11-01T00:00:00Z"},
+	    {SFA_AT_CUSTOM_PERMISSION, SFA_AT_PROFILE, 5, 2, NULL, NULL,
+	     "2026-11-03T00:00:00Z"},
+	    {SFA_AT_PACKAGE_LICENSE, SFA_AT_DIRECT, 6, 0, NULL, NULL,
+	     "2026-11-01T00:00:00Z"},
+	    {SFA_AT_QUEUE, SFA_AT_GROUP, 8, 10, "2026-01-01T00:00:00Z", NULL,
+	     "2026-11-01T00:00:00Z"},
+	    {SFA_AT_TERRITORY, SFA_AT_TERRITORY, 11, 11, NULL, NULL,
+	     "2026-11-01T00:00:00Z"},
+	};
+	sfa_access_set set = {0};
+	sfa_buf b = {0};
+	sfa_err err = {0};
+	size_t i;
+
+	ck_assert_int_eq(sfa_access_pack(more, 5, &b), 0);
+	ck_assert_int_eq(sfa_access_unpack(b.data, b.len, &set, &err), 0);
+	ck_assert_uint_eq(set.n, 5);
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(set.items[i].type, more[i].type);
+		ck_assert_int_eq(set.items[i].via_type, more[i].via_type);
+		ck_assert(set.items[i].access_id == more[i].access_id);
+		ck_assert(set.items[i].via_id == more[i].via_id);
+		ck_assert(
+		    same_text(set.items[i].assigned_at, more[i].assigned_at));
+		ck_assert_str_eq(set.items[i].first_seen_at,
+				 more[i].first_seen_at);
+	}
 	sfa_access_set_free(&set);
 	sfa_buf_free(&b);
 }
@@ -217,6 +273,7 @@ int main(void)
 	tcase_add_test(tc, test_thousands_of_dates_each_row_keeps_its_own);
 	tcase_add_test(tc, test_type_codes_order_as_their_names);
 	tcase_add_test(tc, test_damaged_bytes_are_refused);
+	tcase_add_test(tc, test_entitlement_types_and_other_vias_come_back);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -354,6 +354,18 @@ static long long to_v1_access(sfa_store *st)
 	"CREATE TABLE " t " AS SELECT * FROM temp.undo;"                       \
 	"DROP TABLE temp.undo;"
 
+/* Undoes schema version 9 (the entitlements): its tables and views go and
+ * the resource view is the one of version 1 again. */
+#define SQL_UNDO_V9                                                            \
+	"DROP VIEW resource; DROP VIEW resource_territory;"                    \
+	" DROP VIEW resource_permission_set_license;"                          \
+	" DROP VIEW resource_package_license;"                                 \
+	" DROP VIEW resource_custom_permission; DROP TABLE sf_territory;"      \
+	" DROP TABLE sf_user_territory; DROP TABLE sf_ps_license;"             \
+	" DROP TABLE sf_ps_license_assign; DROP TABLE sf_package_license;"     \
+	" DROP TABLE sf_user_package_license;"                                 \
+	" DROP TABLE sf_custom_permission;" SQL_V1_VIEW_RESOURCE ";"
+
 /* Undoes schema versions 6 and 5: the own ids of five tables back to sfid
  * keys, the indexes of users by role and profile and the v1 profile view
  * back. */
@@ -444,7 +456,7 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 				      "DROP TABLE apply_journal;"
 				      "DROP TABLE user_digest;"
 				      "DROP TABLE access_set;"
-				      "DROP TABLE user_left_out;"
+				      "DROP TABLE user_left_out;" SQL_UNDO_V9
 				      "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);

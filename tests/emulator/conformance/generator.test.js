@@ -69,7 +69,8 @@ test('realistic shapes at 2,000 users', () => {
   assert.ok(parents.some((p) => !p.IsOwnedByProfile && !p.PermissionSetGroupId));
   assert.ok(n('OauthToken') > 0);
   assert.ok(R.UserLicense.every((l) => l.Name && l.LicenseDefinitionKey));
-  assert.deepEqual(d.auth.users[0].permissions.sort(), ['CustomizeApplication', 'ManageGroups', 'ManageRoles', 'ManageUsers', 'ViewSetup']);
+  assert.deepEqual(d.auth.users[0].permissions.sort(), ['CustomizeApplication', 'ManageGroups', 'ManageRoles', 'ManageTerritories',
+    'ManageUsers', 'ViewSetup']);
 });
 
 test('50,000 users in under 30 s, then a full paged REST scan of PermissionSetAssignment', async () => {

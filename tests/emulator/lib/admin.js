@@ -72,7 +72,7 @@ async function handle(emu, req, res, url) {
       }
       if (req.method === 'GET') return json(req, res, 200, emu.faults.cfg);
     }
-    const m = /^\/__admin\/records\/([A-Za-z]+)$/.exec(p);
+    const m = /^\/__admin\/records\/([A-Za-z0-9_]+)$/.exec(p);
     if (m && req.method === 'GET') {
       const obj = emu.store.schema.object(m[1]);
       if (!obj) return json(req, res, 404, { error: `unknown object ${m[1]}` });

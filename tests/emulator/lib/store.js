@@ -28,6 +28,11 @@ class Store {
     this.auth.users = this.auth.users || [];
     this.auth.clients = this.auth.clients || [];
     this.schema = new Schema();
+    // An org without Territory Management has no Territory2* objects at all: a query on one is
+    // INVALID_TYPE, as in a real org where the feature is off.
+    if (this.org.territory_management === false) {
+      for (const name of ['Territory2Model', 'Territory2', 'UserTerritory2Association']) delete this.schema.objects[name];
+    }
     this.records = {};
     this.byId = new Map();
     this.counter = 0;

@@ -1,5 +1,6 @@
 'use strict';
-// sObject create / update / delete for User, GroupMember and PermissionSetAssignment, with the
+// sObject create / update / delete for User, GroupMember and PermissionSetAssignment (and insert /
+// delete of the entitlement assignments), with the
 // results and errors of salesforce-api.md §2. Used by the single-record REST resources and by
 // sObject Collections. Each mutating function returns an undo closure so that a collection
 // with allOrNone can roll earlier records back.
@@ -7,18 +8,25 @@ const { SfError } = require('./errors');
 const { nowDateTime } = require('./store');
 const ids = require('./ids');
 
-const WRITABLE = ['User', 'GroupMember', 'PermissionSetAssignment'];
+const WRITABLE = ['User', 'GroupMember', 'PermissionSetAssignment',
+  // entitlements (issue 17): insert and delete only
+  'PermissionSetLicenseAssign', 'UserPackageLicense', 'UserTerritory2Association'];
 const USER_REQUIRED = ['Username', 'LastName', 'Email', 'Alias', 'TimeZoneSidKey', 'LocaleSidKey',
   'EmailEncodingKey', 'ProfileId', 'LanguageLocaleKey'];
 const READ_ONLY = new Set(['Name', 'UserType', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate',
   'LastModifiedById', 'SystemModstamp', 'LastLoginDate', 'IsRevoked']);
 // Which permission a write on each object needs (emulator.md "Permission checks").
-const WRITE_PERMISSION = { User: 'ManageUsers', PermissionSetAssignment: 'ManageUsers', GroupMember: 'ManageGroups' };
+const WRITE_PERMISSION = { User: 'ManageUsers', PermissionSetAssignment: 'ManageUsers', GroupMember: 'ManageGroups',
+  PermissionSetLicenseAssign: 'ManageUsers', UserPackageLicense: 'ManageUsers',
+  UserTerritory2Association: 'ManageTerritories' };
 // Types a reference field may point to, for INVALID_CROSS_REFERENCE_KEY checks.
 const REF_TARGETS = {
   User: { ProfileId: ['Profile'], UserRoleId: ['UserRole'], ManagerId: ['User'] },
   GroupMember: { GroupId: ['Group'], UserOrGroupId: ['User', 'Group'] },
   PermissionSetAssignment: { AssigneeId: ['User'], PermissionSetId: ['PermissionSet'], PermissionSetGroupId: ['PermissionSetGroup'] },
+  PermissionSetLicenseAssign: { AssigneeId: ['User'], PermissionSetLicenseId: ['PermissionSetLicense'] },
+  UserPackageLicense: { UserId: ['User'], PackageLicenseId: ['PackageLicense'] },
+  UserTerritory2Association: { UserId: ['User'], Territory2Id: ['Territory2'] },
 };
 
 const DUP_USERNAME = 'Duplicate Username.<br>The username already exists in this or another Salesforce organization. ' +
@@ -152,6 +160,44 @@ function createAssignment(store, f) {
   return { id: rec.Id, created: true, undo: undoInserts(store, [rec]) };
 }
 
+// ---- entitlements (issue 17): one record per (user, thing); a second is DUPLICATE_VALUE. The
+// licence records count their seats (UsedLicenses), as Salesforce keeps them. ----
+const ENTITLEMENT = {
+  PermissionSetLicenseAssign: { user: 'AssigneeId', thing: 'PermissionSetLicenseId', seats: 'UsedLicenses' },
+  UserPackageLicense: { user: 'UserId', thing: 'PackageLicenseId', seats: 'UsedLicenses' },
+  UserTerritory2Association: { user: 'UserId', thing: 'Territory2Id', seats: null },
+};
+
+function countSeat(store, e, rec, by) {
+  const thing = e.seats ? store.get(rec[e.thing]) : null;
+  if (thing && typeof thing[e.seats] === 'number') thing[e.seats] += by;
+}
+
+function createEntitlement(store, type, f) {
+  const e = ENTITLEMENT[type];
+  const miss = [e.user, e.thing].filter((k) => !f[k]);
+  if (miss.length) throw missing(miss);
+  const dup = store.records[type].find((r) => !r.IsDeleted && r[e.user] === f[e.user] && r[e.thing] === f[e.thing]);
+  if (dup) throw new SfError(400, 'DUPLICATE_VALUE', `duplicate value found: ${e.user} duplicates value on record with id: ${dup.Id}`, []);
+  const now = nowDateTime();
+  const rec = store.add(type, { ...f, CreatedDate: now, LastModifiedDate: now, SystemModstamp: now });
+  countSeat(store, e, rec, 1);
+  return { id: rec.Id, created: true, undo: () => { countSeat(store, e, rec, -1); store.remove(rec); } };
+}
+
+// Salesforce refuses to take a permission set licence from a user while a permission set the user
+// holds (directly or through a group) still requires it (PermissionSet.LicenseId). The wording
+// follows Salesforce Help ("Remove a Permission Set License from a User"); the exact API status
+// code could not be confirmed, FIELD_INTEGRITY_EXCEPTION is the code of its sibling checks.
+function licenceStillNeeded(store, rec) {
+  const held = store.records.PermissionSetAssignment.filter((a) => !a.IsDeleted && a.AssigneeId === rec.AssigneeId);
+  for (const a of held) {
+    const ps = store.get(a.PermissionSetId);
+    if (ps && !ps.IsDeleted && ps.LicenseId === rec.PermissionSetLicenseId) return ps;
+  }
+  return null;
+}
+
 /** Create one record. Returns {id, created, undo}; throws SfError. */
 function create(store, authUser, type, body) {
   checkWritable(type, 'insert');
@@ -159,6 +205,7 @@ function create(store, authUser, type, body) {
   const f = checkFields(store, type, body, true);
   if (type === 'User') return createUser(store, authUser, f);
   if (type === 'GroupMember') return createGroupMember(store, f);
+  if (ENTITLEMENT[type]) return createEntitlement(store, type, f);
   return createAssignment(store, f);
 }
 
@@ -209,9 +256,17 @@ function remove(store, authUser, id, type) {
   if (t === 'User') throw new SfError(400, 'INVALID_TYPE_FOR_OPERATION', 'entity type cannot be deleted');
   checkWritable(t, 'delete');
   if (!hasPerm(authUser, WRITE_PERMISSION[t])) throw insufficient();
+  if (t === 'PermissionSetLicenseAssign') {
+    const ps = licenceStillNeeded(store, rec);
+    if (ps) {
+      throw new SfError(400, 'FIELD_INTEGRITY_EXCEPTION', 'Can\'t remove the permission set license: the user is ' +
+        `assigned the permission set ${ps.Label || ps.Name}, which requires it. Remove that permission set first.`, []);
+    }
+  }
   const stamp = rec.SystemModstamp;
   store.markDeleted(rec);
-  return { id: rec.Id, undo: () => { rec.IsDeleted = false; rec.SystemModstamp = stamp; } };
+  if (ENTITLEMENT[t]) countSeat(store, ENTITLEMENT[t], rec, -1);
+  return { id: rec.Id, undo: () => { rec.IsDeleted = false; rec.SystemModstamp = stamp; if (ENTITLEMENT[t]) countSeat(store, ENTITLEMENT[t], rec, 1); } };
 }
 
 module.exports = { create, update, remove, hasPerm, WRITABLE };
