@@ -156,7 +156,7 @@ void sfa_sf_error_text(char *out, size_t size, const char *text)
 		return;
 	out[0] = '\0';
 	/* One byte more than fits tells whether it had to be cut. */
-	if (size <= sizeof(more) || !(whole = malloc(size + 1)))
+	if (size <= sizeof(more) || !(whole = calloc(size + 1, 1)))
 		return;
 	one_line(whole, size + 1, text);
 	n = strlen(whole);

@@ -230,13 +230,15 @@ static int row_effects(sfa_approvals *a, size_t i, int side, const urows *u)
 	for (k = 0; k < u->n && !rc; k++) {
 		const urow *r = &u->v[k];
 
-		if (c->rtype == SFA_RT_ROLE && !strcmp(r->type, "group") &&
-		    !strcmp(r->via_type, "role"))
-			rc = idset_add(g, r->id);
-		else if ((c->op == SFA_OP_SET_STATUS ||
-			  c->op == SFA_OP_CREATE_USER) &&
-			 !strcmp(r->type, "group") &&
-			 idset_has(&a->org_groups[side], r->id))
+		/* Where the groups start: the role's (rule 6), or the
+		 * Organization group's (rule 8). */
+		int starts = c->rtype == SFA_RT_ROLE
+				 ? !strcmp(r->via_type, "role")
+				 : (c->op == SFA_OP_SET_STATUS ||
+				    c->op == SFA_OP_CREATE_USER) &&
+				       idset_has(&a->org_groups[side], r->id);
+
+		if (starts && !strcmp(r->type, "group"))
 			rc = idset_add(g, r->id);
 		if (!side && c->rtype == SFA_RT_PROFILE &&
 		    !strcmp(r->type, "profile") &&
