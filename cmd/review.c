@@ -148,7 +148,8 @@ static int review_start(sfa_cli *cli, int argc, char **argv)
 		return SFA_EXIT_USAGE;
 	}
 	sp.routing = by ? by : "manager";
-	if (strcmp(sp.routing, "manager") && strcmp(sp.routing, "owner")) {
+	if (strcmp(sp.routing, "manager") != 0 &&
+	    strcmp(sp.routing, "owner") != 0) {
 		sfa_cli_errorf("review start: --by %s: manager or owner", by);
 		return SFA_EXIT_USAGE;
 	}
@@ -203,9 +204,10 @@ static int review_start(sfa_cli *cli, int argc, char **argv)
 		rc = SFA_EXIT_FAIL;
 		goto out;
 	}
-	if ((rc = sfa_workbook_write_all(
-		 st, id, out, sfa_config_get(cli->config, "review", "contact"),
-		 csv, &files, &err))) {
+	if (sfa_workbook_write_all(st, id, out,
+				   sfa_config_get(cli->config, "review",
+						  "contact"),
+				   csv, &files, &err)) {
 		sfa_cli_error(cli, &err);
 		sfa_cli_errorf("review: campaign %lld is stored; its "
 			       "workbooks are not all written",

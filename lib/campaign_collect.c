@@ -334,7 +334,7 @@ static void sha256_hex(const sfa_buf *b, char out[65])
 			NULL))
 		return;
 	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+		snprintf(out + 2 * (size_t)i, 3, "%02x", md[i]);
 }
 
 static int ends_with(const char *s, const char *suffix)

@@ -54,7 +54,7 @@ void sfa_campaign_token(const unsigned char *secret, size_t secret_len,
 		return;
 	}
 	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+		snprintf(out + 2 * (size_t)i, 3, "%02x", md[i]);
 	sfa_buf_free(&msg);
 }
 
@@ -202,11 +202,10 @@ static int cmp_pair(const void *a, const void *b)
 
 static const char *pair_get(const pairs *p, const char *key)
 {
-	pair k, *hit;
+	pair k = {(char *)key, NULL}, *hit;
 
 	if (!key || !p->n)
 		return NULL;
-	k.key = (char *)key;
 	hit = bsearch(&k, p->v, p->n, sizeof(*p->v), cmp_pair);
 	return hit ? hit->value : NULL;
 }

@@ -245,7 +245,7 @@ static int find_sheet(sfa_xlsx *x, const char *sheet, sfa_buf *part,
 	sfa_buf b = {0};
 	xmlTextReaderPtr r = NULL;
 	xmlChar *rid = NULL;
-	int found, rc, st;
+	int found, rc;
 
 	if ((rc = read_part(x, "xl/workbook.xml", &b, &found, err)))
 		goto out;
@@ -253,7 +253,7 @@ static int find_sheet(sfa_xlsx *x, const char *sheet, sfa_buf *part,
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		goto out;
 	}
-	while (!rid && (st = xmlTextReaderRead(r)) == 1)
+	while (!rid && xmlTextReaderRead(r) == 1)
 		if (is_elem(r, "sheet")) {
 			xmlChar *n = xmlTextReaderGetAttribute(
 			    r, (const xmlChar *)"name");
@@ -280,7 +280,7 @@ static int find_sheet(sfa_xlsx *x, const char *sheet, sfa_buf *part,
 		rc = bad(x, err, "it has no xl/_rels/workbook.xml.rels");
 		goto out;
 	}
-	while ((st = xmlTextReaderRead(r)) == 1 && !part->len)
+	while (xmlTextReaderRead(r) == 1 && !part->len)
 		if (is_elem(r, "Relationship")) {
 			xmlChar *id = xmlTextReaderGetAttribute(
 				    r, (const xmlChar *)"Id"),

@@ -61,7 +61,7 @@ static int on_row(void *ud, const sfa_campaign_row *r)
 	int priv = *r->cell[SFA_CC_TIER] != 0;
 	lxw_format *lk = priv ? s->f->locked_priv : s->f->locked,
 		   *op = priv ? s->f->open_priv : s->f->open;
-	lxw_col_t c;
+	int c;
 
 	s->row++;
 	for (c = 0; c < SFA_CC_NCOLS; c++) {
@@ -187,7 +187,7 @@ static int write_one(sfa_store *st, const info *in, const char *dir,
 	lxw_doc_properties props;
 	lxw_data_validation dv;
 	lxw_protection prot;
-	lxw_row_col_options hidden = {.hidden = 1};
+	lxw_row_col_options hidden;
 	char keep[] = "keep", revoke[] = "revoke";
 	char *choices[] = {keep, revoke, NULL};
 	lxw_workbook *wb;
@@ -195,11 +195,13 @@ static int write_one(sfa_store *st, const info *in, const char *dir,
 	formats f;
 	sheet s;
 	overview ov;
-	lxw_col_t c;
+	int c;
 	lxw_error e;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
+	memset(&hidden, 0, sizeof(hidden));
+	hidden.hidden = 1;
 	if (csv) {
 		snprintf(path, sizeof(path), "%s/%s.csv", dir, reviewer);
 		if (!(s.csv = fopen(path, "wb")))
