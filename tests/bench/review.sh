@@ -67,13 +67,13 @@ other_user() { sqlite3 "$1" "SELECT username FROM sf_user WHERE is_active = 1 AN
 store=$(synced_store "$USERS")
 printf '[review]\nfallback = admin@gen1.example\nescalation = %s\n' "$(other_user "$store")" >"$WORK/start.conf"
 # shellcheck disable=SC2086
-/usr/bin/time -f "TIME %e %M" -o "$WORK/time" "$BIN" --store "$store" --config "$WORK/start.conf" \
+/usr/bin/time -f "TIME %e %M %U %S" -o "$WORK/time" "$BIN" --store "$store" --config "$WORK/start.conf" \
   review start $START_ARGS --out "$WORK/wb" >"$WORK/out"
 rows=$(sqlite3 "$store" "SELECT count(*) FROM campaign_row")
 books=$(ls "$WORK/wb" | wc -l)
-read -r _ wall rss <"$WORK/time"
-printf 'review start --by manager %s: %s users, %s rows, %s workbooks: %s s, peak RSS %s MB\n' \
-  "$START_ARGS" "$USERS" "$rows" "$books" "$wall" "$((rss / 1024))"
+read -r _ wall rss usr sys <"$WORK/time"
+printf 'review start --by manager %s: %s users, %s rows, %s workbooks: %s s wall, %s s CPU, peak RSS %s MB\n' \
+  "$START_ARGS" "$USERS" "$rows" "$books" "$wall" "$(awk -v u="$usr" -v s="$sys" 'BEGIN {print u + s}')" "$((rss / 1024))"
 rm -rf "$WORK/wb"
 
 # ---- collect one reviewer's ~50,000-row workbook ----
@@ -88,6 +88,7 @@ for i, r in enumerate(wb["Review"].iter_rows(min_row=2)):
     r[13].value = "revoke" if i % 10 == 0 else "keep"
 wb.save(sys.argv[2])
 PY
-/usr/bin/time -f "TIME %e %M" -o "$WORK/time" "$BIN" --store "$store" review collect 1 "$WORK/filled.xlsx" >"$WORK/out"
-read -r _ wall rss <"$WORK/time"
-printf 'review collect: %s\n  %s s, peak RSS %s MB\n' "$(cat "$WORK/out")" "$wall" "$((rss / 1024))"
+/usr/bin/time -f "TIME %e %M %U %S" -o "$WORK/time" "$BIN" --store "$store" review collect 1 "$WORK/filled.xlsx" >"$WORK/out"
+read -r _ wall rss usr sys <"$WORK/time"
+printf 'review collect: %s\n  %s s wall, %s s CPU, peak RSS %s MB\n' "$(cat "$WORK/out")" "$wall" \
+  "$(awk -v u="$usr" -v s="$sys" 'BEGIN {print u + s}')" "$((rss / 1024))"

@@ -151,3 +151,17 @@ grep -q "^2,.*,0055g00000Dm007AAB,xiaoming.wang@acme.example,.*,permission_set,0
   || fail "the next snapshot does not have exactly the revoked rows fewer"
 grep -q "0055g00000Dm007AAB,xiaoming.wang@acme.example" "$WORK/after/access-review.csv" || fail "xiaoming.wang's rows are all gone"
 echo "ok end to end: start, fill, collect, close, plan, apply, sync: revoked rows gone"
+
+# ---- scope: rows added since a snapshot; privileged rows only ----
+# Snapshot 1 has exactly the revoked rows that snapshot 2 lacks.
+expect_exit 0 start --snapshot 1 --changed-since 2 --csv --out "$WORK/since"
+[ "$(cat "$WORK/since"/*.csv | grep -vc '^username,')" = "$nrevoke" ] || fail "--changed-since: $(cat "$WORK/since"/*.csv)"
+grep -q ',permission_set,0PS5g00000pS012GAC,Report Builder,direct,' "$WORK/since/zoe.angstrom@acme.example.csv" \
+  || fail "--changed-since lacks the revoked row"
+expect_exit 0 start --privileged-only --csv --out "$WORK/priv"
+# The tier is the fifth field from the end (names may hold quoted commas).
+tier_rows() { cat "$@" | grep -v '^username,' | awk -F, '$(NF-4) != ""' | wc -l; }
+tiers=$(cat "$WORK/priv"/*.csv | grep -v '^username,' | awk -F, '{print $(NF-4)}' | sort -u | tr '\n' ' ')
+[ "$tiers" = "0 2 " ] || fail "--privileged-only tiers: $tiers"
+[ "$(tier_rows "$WORK/priv"/*.csv)" = "$(tier_rows "$WORK/wb"/*.csv)" ] || fail "--privileged-only left out privileged rows"
+echo "ok scope: --changed-since, --privileged-only"
