@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,8 @@ typedef struct collect {
 	char now[32];
 	int col[SFA_CC_NCOLS]; /* column of each header, -1 missing */
 	int have_header;
-	/* tokens seen in this file, with their row, to refuse copies */
+	/* tokens seen in this file, with their row (0: a free slot), to
+	 * refuse copies */
 	struct seen {
 		char token[65];
 		long row;
@@ -138,28 +140,55 @@ static int on_issued(void *ud, const sfa_campaign_row *r)
 	return 0;
 }
 
-/* 1 when the token appeared on an earlier row (named in *first). */
+/* FNV-1a of a token (any text: a reviewer may have typed it). */
+static uint64_t token_hash(const char *t)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ull;
+	return h;
+}
+
+static int seen_grow(collect *c)
+{
+	size_t cap = c->capseen ? c->capseen * 2 : 4096, i;
+	struct seen *v = calloc(cap, sizeof(*v));
+
+	if (!v)
+		return -1;
+	for (i = 0; i < c->capseen; i++)
+		if (c->seen[i].row) {
+			size_t k = token_hash(c->seen[i].token) & (cap - 1);
+
+			while (v[k].row)
+				k = (k + 1) & (cap - 1);
+			v[k] = c->seen[i];
+		}
+	free(c->seen);
+	c->seen = v;
+	c->capseen = cap;
+	return 0;
+}
+
+/* 1 when the token appeared on an earlier row (named in *first), 0 when
+ * it is new (and now remembered), -1 out of memory.  An open-addressing
+ * set: a 50,000-row workbook must not compare every pair of rows. */
 static int copied(collect *c, const char *token, long row, long *first)
 {
-	size_t i;
+	size_t k;
 
-	for (i = 0; i < c->nseen; i++)
-		if (strcmp(c->seen[i].token, token) == 0) {
-			*first = c->seen[i].row;
+	if ((c->nseen + 1) * 2 > c->capseen && seen_grow(c))
+		return -1;
+	for (k = token_hash(token) & (c->capseen - 1); c->seen[k].row;
+	     k = (k + 1) & (c->capseen - 1))
+		if (strcmp(c->seen[k].token, token) == 0) {
+			*first = c->seen[k].row;
 			return 1;
 		}
-	if (c->nseen == c->capseen) {
-		size_t cap = c->capseen ? c->capseen * 2 : 1024;
-		struct seen *v = realloc(c->seen, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		c->seen = v;
-		c->capseen = cap;
-	}
-	snprintf(c->seen[c->nseen].token, sizeof(c->seen[c->nseen].token),
-		 "%s", token);
-	c->seen[c->nseen++].row = row;
+	snprintf(c->seen[k].token, sizeof(c->seen[k].token), "%s", token);
+	c->seen[k].row = row;
+	c->nseen++;
 	return 0;
 }
 
