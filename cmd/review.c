@@ -30,7 +30,7 @@ static const char usage[] =
     "ID] --out DIR\n"
     "       sfaccess review collect CAMPAIGN FILE...\n"
     "       sfaccess review status CAMPAIGN [--format table|csv|json]\n"
-    "       sfaccess review close CAMPAIGN --out DIR\n\n"
+    "       sfaccess review close CAMPAIGN [--out DIR]\n\n"
     "A review campaign sends each reviewer the access they answer for, in "
     "a workbook\n(DIR/<reviewer username>.xlsx), and takes the decisions "
     "back:\n"
@@ -52,7 +52,7 @@ static const char usage[] =
     "  status    rows, decided, keep, revoke and pending per reviewer\n"
     "  close     freeze the campaign and write its report (CSV, HTML, "
     "JUnit, JSON\n"
-    "            and manifest.json) into DIR\n\n"
+    "            and manifest.json) into DIR (default: campaign-CAMPAIGN)\n\n"
     "Configuration ([review]): fallback = USERNAME (users without a "
     "manager who\ncan review), escalation = USERNAME (rows the fallback or "
     "an owner would\nreview of themselves), contact = TEXT (on the "
@@ -459,7 +459,7 @@ static int review_close(sfa_cli *cli, int argc, char **argv)
 	sfa_err err;
 	long long id;
 	int npos, help, rc, nfiles = 0;
-	char now[32];
+	char now[32], dflt[48];
 	head h;
 
 	sfa_err_clear(&err);
@@ -470,12 +470,16 @@ static int review_close(sfa_cli *cli, int argc, char **argv)
 		fputs(usage, stdout);
 		return SFA_EXIT_OK;
 	}
-	if (npos != 1 || !out) {
-		sfa_cli_errorf("review close: give CAMPAIGN and --out DIR");
+	if (npos != 1) {
+		sfa_cli_errorf("review close: give one CAMPAIGN");
 		return SFA_EXIT_USAGE;
 	}
 	if (parse_campaign(argv[1], &id))
 		return SFA_EXIT_USAGE;
+	if (!out) {
+		snprintf(dflt, sizeof(dflt), "campaign-%lld", id);
+		out = dflt;
+	}
 	if ((rc = sfa_store_open(&st, cli->store_path, 0, &err)) ||
 	    (rc = sfa_campaign_get(st, id, on_head, &h, &err)))
 		goto fail;
