@@ -1,5 +1,6 @@
 /*
- * plan.c - `sfaccess plan --review REVIEWED.csv | --revert-to ID -o FILE`:
+ * plan.c - `sfaccess plan --review REVIEWED.csv | --campaign ID |
+ * --revert-to ID -o FILE`:
  * writes a change file for a reviewer through lib/plan.  The plan is made
  * in memory and written only when it is whole, so a bad review leaves no
  * half a change file behind.
@@ -13,8 +14,9 @@
 #include "store.h"
 
 static const char usage[] =
-    "usage: sfaccess plan (--review REVIEWED.csv | --revert-to ID) "
-    "[-o CHANGES.csv]\n\n"
+    "usage: sfaccess plan (--review REVIEWED.csv | --campaign ID | "
+    "--revert-to ID)\n"
+    "                     [-o CHANGES.csv]\n\n"
     "Writes a change file for `sfaccess apply` (standard output without "
     "-o):\n"
     "  --review FILE     the access review CSV (`sfaccess report access "
@@ -26,6 +28,9 @@ static const char usage[] =
     "                    group, a group, a role, ...) is named in a # "
     "comment, not\n"
     "                    guessed\n"
+    "  --campaign ID     the decisions of review campaign ID (`sfaccess "
+    "review`), as\n"
+    "                    --review writes them\n"
     "  --revert-to ID    the operations that return the org's access to "
     "snapshot ID\n"
     "                    from the latest complete snapshot\n"
@@ -56,8 +61,10 @@ static int write_out(const char *path, const char *data, size_t len)
 
 int cmd_plan(sfa_cli *cli, int argc, char **argv)
 {
-	const char *review = NULL, *revert = NULL, *outp = NULL;
+	const char *review = NULL, *revert = NULL, *outp = NULL,
+		   *campaign = NULL;
 	const sfa_opt opts[] = {{"review", SFA_OPT_STRING, &review},
+				{"campaign", SFA_OPT_STRING, &campaign},
 				{"revert-to", SFA_OPT_STRING, &revert},
 				{"out", SFA_OPT_STRING, &outp},
 				{NULL, 0, NULL}};
@@ -81,12 +88,13 @@ int cmd_plan(sfa_cli *cli, int argc, char **argv)
 		fputs(usage, stdout);
 		return SFA_EXIT_OK;
 	}
-	if (npos || !review == !revert) {
-		sfa_cli_errorf("plan: give one of --review FILE or --revert-to "
-			       "ID (see `sfaccess plan --help`)");
+	if (npos || !!review + !!revert + !!campaign != 1) {
+		sfa_cli_errorf("plan: give one of --review FILE, --campaign ID "
+			       "or --revert-to ID (see `sfaccess plan --help`)");
 		return SFA_EXIT_USAGE;
 	}
-	if (revert && sfa_cli_parse_id("--revert-to", revert, &id))
+	if ((revert && sfa_cli_parse_id("--revert-to", revert, &id)) ||
+	    (campaign && sfa_cli_parse_id("--campaign", campaign, &id)))
 		return SFA_EXIT_USAGE;
 	/* --review needs the review's snapshot too: without it no group
 	 * type is known, and group revokes would turn into comments. */
@@ -97,20 +105,23 @@ int cmd_plan(sfa_cli *cli, int argc, char **argv)
 		rc = sfa_err_set(&err, SFA_ENOMEM, "out of memory");
 		goto fail;
 	}
-	rc = review ? sfa_plan_review(st, review, mem, &probs, &stats, &err)
-		    : sfa_plan_revert(st, id, mem, &stats, &err);
+	rc = review	? sfa_plan_review(st, review, mem, &probs, &stats, &err)
+	     : campaign ? sfa_plan_campaign(st, id, mem, &probs, &stats, &err)
+			: sfa_plan_revert(st, id, mem, &stats, &err);
 	fclose(mem);
 	if (rc)
 		goto fail;
 	if (probs.n) {
 		sfa_problems_sort(&probs);
 		for (i = 0; i < probs.n; i++)
-			fprintf(stderr, "sfaccess: %s:%ld: %s\n", review,
-				probs.v[i].line, probs.v[i].msg);
+			fprintf(stderr, "sfaccess: %s:%ld: %s\n",
+				review ? review : "campaign", probs.v[i].line,
+				probs.v[i].msg);
 		fprintf(stderr,
 			"sfaccess: %zu problem%s in %s; no change file was "
 			"written\n",
-			probs.n, probs.n == 1 ? "" : "s", review);
+			probs.n, probs.n == 1 ? "" : "s",
+			review ? review : "the campaign");
 		rc = SFA_EXIT_USAGE;
 		goto out;
 	}

@@ -1,6 +1,7 @@
 /*
  * config_keys.c - every section and key of the configuration file
- * (product.md: [connection], [sync], [license_profiles]).  A key that is
+ * (product.md: [connection], [sync], [license_profiles]; review.md:
+ * [review], [review.owners]).  A key that is
  * not listed here is refused with file:line, so that a typo such as
  * `sync_conected_apps` cannot silently drop a resource from an audit.
  * One line per key: add yours to its section's table.
@@ -25,6 +26,14 @@ static const sfa_config_key sync_keys[] = {
     {"sync_connected_apps", SFA_CONFIG_BOOL},
     {"no_sync_deactivated_users", SFA_CONFIG_BOOL},
     {"sync_non_standard_licenses", SFA_CONFIG_BOOL},
+    {"sync_territories", SFA_CONFIG_BOOL},
+    {"sync_entitlements", SFA_CONFIG_BOOL},
+    {NULL, 0}};
+
+static const sfa_config_key review_keys[] = {
+    {"fallback", SFA_CONFIG_STRING},
+    {"escalation", SFA_CONFIG_STRING},
+    {"contact", SFA_CONFIG_STRING},
     {NULL, 0}};
 
 const sfa_config_section sfa_config_sections[] = {
@@ -32,4 +41,7 @@ const sfa_config_section sfa_config_sections[] = {
     {"sync", sync_keys, 0},
     /* License Name = Profile Name */
     SFA_CONFIG_FREE_FORM("license_profiles", SFA_CONFIG_STRING),
+    {"review", review_keys, 0},
+    /* permission_set:Name = reviewer, ..., * = reviewer (review.md) */
+    SFA_CONFIG_FREE_FORM("review.owners", SFA_CONFIG_STRING),
     {NULL, NULL, 0}};

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "campaign.h"
 #include "diff.h"
 
 /* ---- group types of a snapshot (only Regular and Queue are provisioned) */
@@ -230,6 +231,7 @@ static const int review_required[] = {R_SNAPSHOT, R_USER_ID, R_TYPE,
 typedef struct review {
 	sfa_store *st;
 	const char *path;
+	const char *where; /* "review line" or "campaign 3 row" */
 	sfa_problems *probs;
 	out *o;
 	int col[R_NCOLS];
@@ -387,19 +389,19 @@ static int review_row(review *rv, long line, char **cells, int n)
 		return 0; /* the plan will not be written; only look */
 	if (strcmp(via, "direct") != 0)
 		return note(rv->o,
-			    "review line %ld: %s has %s %s (%s) through %s %s "
+			    "%s %ld: %s has %s %s (%s) through %s %s "
 			    "(%s): not revocable directly; revoke the %s or "
 			    "keep this row (not guessed)",
-			    line, who, type, name, id, via,
+			    rv->where, line, who, type, name, id, via,
 			    *cell(rv, cells, R_VIA_NAME)
 				? cell(rv, cells, R_VIA_NAME)
 				: cell(rv, cells, R_VIA_ID),
 			    cell(rv, cells, R_VIA_ID), via);
 	if (!rtype_of(type, &t))
 		return note(rv->o,
-			    "review line %ld: %s has %s %s (%s): %s access is "
+			    "%s %ld: %s has %s %s (%s): %s access is "
 			    "not provisioned",
-			    line, who, type, name, id, type);
+			    rv->where, line, who, type, name, id, type);
 	if (t == SFA_RT_GROUP) {
 		if ((rc = review_groups(rv, cell(rv, cells, R_SNAPSHOT),
 					rv->o->err)))
@@ -407,17 +409,18 @@ static int review_row(review *rv, long line, char **cells, int n)
 		if (!provisionable_group(group_type(&rv->groups, id)))
 			return note(
 			    rv->o,
-			    "review line %ld: %s is in group %s (%s) of type "
+			    "%s %ld: %s is in group %s (%s) of type "
 			    "%s: only Regular and Queue groups are "
 			    "provisioned",
-			    line, who, name, id,
+			    rv->where, line, who, name, id,
 			    group_type(&rv->groups, id)
 				? group_type(&rv->groups, id)
 				: "unknown (the review's snapshot is not in "
 				  "the store)");
 	}
 	snprintf(comment, sizeof(comment),
-		 "review line %ld: %s %s of %s%s%s%s%s", line, type, name, who,
+		 "%s %ld: %s %s of %s%s%s%s%s", rv->where, line, type, name,
+		 who,
 		 *cell(rv, cells, R_REVIEWER) ? "; reviewer " : "",
 		 cell(rv, cells, R_REVIEWER),
 		 *cell(rv, cells, R_COMMENT) ? ": " : "",
@@ -471,6 +474,7 @@ int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 	out_init(&o, stats, err);
 	rv.st = st;
 	rv.path = path;
+	rv.where = "review line";
 	rv.probs = probs;
 	rv.o = &o;
 	rv.groups_of = -1;
@@ -493,6 +497,84 @@ out:
 	out_free(&o);
 	free(rv.groups.v);
 	sfa_buf_free(&text);
+	return rc;
+}
+
+/* ---- plan --campaign: the campaign's decisions through the same rows
+ * as a reviewed CSV, so both write the same change file ---- */
+
+typedef struct campaign_plan {
+	review *rv;
+	long long snapshot_id;
+	long long id;
+} campaign_plan;
+
+static int on_campaign_row(void *ud, const sfa_campaign_row *r)
+{
+	campaign_plan *cp = ud;
+	char snap[24];
+	char *cells[R_NCOLS];
+
+	snprintf(snap, sizeof(snap), "%lld", cp->snapshot_id);
+	cells[R_SNAPSHOT] = snap;
+	cells[R_USER_ID] = (char *)r->cell[SFA_CC_USER_ID];
+	cells[R_USERNAME] = (char *)r->cell[SFA_CC_USERNAME];
+	cells[R_TYPE] = (char *)r->cell[SFA_CC_ACCESS_TYPE];
+	cells[R_ID] = (char *)r->cell[SFA_CC_ACCESS_ID];
+	cells[R_NAME] = (char *)r->cell[SFA_CC_ACCESS_NAME];
+	cells[R_VIA_TYPE] = (char *)r->cell[SFA_CC_VIA_TYPE];
+	cells[R_VIA_ID] = (char *)r->cell[SFA_CC_VIA_ID];
+	cells[R_VIA_NAME] = (char *)r->cell[SFA_CC_VIA_NAME];
+	cells[R_DECISION] = (char *)r->cell[SFA_CC_DECISION];
+	cells[R_REVIEWER] = (char *)r->decided_by;
+	cells[R_COMMENT] = (char *)r->cell[SFA_CC_COMMENT];
+	return review_row(cp->rv, r->seq, cells, R_NCOLS);
+}
+
+static int on_campaign(void *ud, const sfa_campaign_info *c)
+{
+	((campaign_plan *)ud)->snapshot_id = c->snapshot_id;
+	return 0;
+}
+
+int sfa_plan_campaign(sfa_store *st, long long id, FILE *f,
+		      sfa_problems *probs, sfa_plan_stats *stats, sfa_err *err)
+{
+	campaign_plan cp = {NULL, 0, id};
+	char where[48];
+	review rv;
+	out o;
+	int rc, c;
+
+	memset(&rv, 0, sizeof(rv));
+	out_init(&o, stats, err);
+	snprintf(where, sizeof(where), "campaign %lld row", id);
+	rv.st = st;
+	rv.path = where;
+	rv.where = where;
+	rv.probs = probs;
+	rv.o = &o;
+	rv.groups_of = -1;
+	rv.have_header = 1;
+	rv.ncells = R_NCOLS;
+	for (c = 0; c < R_NCOLS; c++)
+		rv.col[c] = c;
+	cp.rv = &rv;
+	if ((rc = sfa_campaign_get(st, id, on_campaign, &cp, err)) ||
+	    (rc = sfa_changefile_writer_new(&o.w, f, err)))
+		goto out;
+	if ((rc = note(&o,
+		       "plan of review campaign %lld (snapshot %lld): a "
+		       "revoke per row whose decision is revoke",
+		       id, cp.snapshot_id)))
+		goto out;
+	stats->comments = 0;
+	rc = sfa_campaign_each_row(st, id, NULL, on_campaign_row, &cp, err);
+	if (rc == SFA_ENOMEM)
+		rc = sfa_err_set(err, rc, "out of memory");
+out:
+	out_free(&o);
+	free(rv.groups.v);
 	return rc;
 }
 

@@ -33,6 +33,13 @@ typedef struct sfa_plan_stats {
 int sfa_plan_review(sfa_store *st, const char *path, FILE *out,
 		    sfa_problems *probs, sfa_plan_stats *stats, sfa_err *err);
 
+/* Writes the change file of review campaign id's decisions to out: the
+ * same operations and comments as sfa_plan_review() writes for a reviewed
+ * CSV with the same rows and decisions (pending rows are kept).  Unknown
+ * campaign: SFA_ENOTFOUND. */
+int sfa_plan_campaign(sfa_store *st, long long id, FILE *out,
+		      sfa_problems *probs, sfa_plan_stats *stats, sfa_err *err);
+
 /* Writes to out the operations that return the org's access to snapshot
  * `to` from the latest complete snapshot of its org: grants added since
  * are revoked, grants removed since are granted again, users activated

@@ -39,11 +39,13 @@ static const char *const v6[] = {SQL_SCHEMA_V6, NULL};
 static const char *const v7[] = {SQL_SCHEMA_APPLY_RUNS, NULL};
 static const char *const v8[] = {SQL_SCHEMA_UX, NULL};
 static const char *const v9[] = {SQL_SCHEMA_ENTITLEMENTS, NULL};
+static const char *const v10[] = {SQL_SCHEMA_REVIEW, NULL};
 static const struct migration migrations[] = {
     {v1, NULL, NULL}, {v2, NULL, NULL},
     {v3, NULL, NULL}, {v4, sfa_access_set_migrate, v4_end},
     {v5, NULL, NULL}, {v6, NULL, NULL},
-    {v7, NULL, NULL}, {v8, NULL, NULL}, {v9, NULL, NULL},
+    {v7, NULL, NULL}, {v8, NULL, NULL},
+    {v9, NULL, NULL}, {v10, NULL, NULL},
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 /* A step appended without raising the version (or the reverse) would leave
@@ -250,8 +252,7 @@ static int open_db(sfa_store *st, const char *path, unsigned flags,
 		if (fd < 0)
 			return sfa_err_set(
 			    err, errno == ENOENT ? SFA_EINPUT : SFA_EIO,
-			    "cannot open store %s: %s", path,
-			    strerror(errno));
+			    "cannot open store %s: %s", path, strerror(errno));
 		close(fd);
 		oflags = SQLITE_OPEN_READWRITE;
 	}

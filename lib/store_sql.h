@@ -581,6 +581,55 @@
 	" resource_custom_permission",                                        \
 	"PRAGMA user_version = 9"
 
+
+/* Schema version 10: review campaigns (review.md).  A campaign keeps the
+ * rows it issued with every cell a reviewer saw, so that collect compares
+ * a returned cell with what was sent and close reports without the
+ * snapshot; the HMAC secret signs each row's token.  A decision row is
+ * never updated but superseded: a reviewer's later file marks the earlier
+ * ones, and the history stays.  campaign.snapshot_id is not a foreign key
+ * so that `sfaccess gc` can still drop old snapshots. */
+#define SQL_SCHEMA_REVIEW                                                      \
+	"CREATE TABLE campaign (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"  \
+	" snapshot_id INTEGER NOT NULL, snapshot_hash TEXT NOT NULL,"         \
+	" org_id TEXT NOT NULL, created_at TEXT NOT NULL,"                    \
+	" routing TEXT NOT NULL CHECK (routing IN ('manager', 'owner')),"     \
+	" scope TEXT NOT NULL, due TEXT, secret BLOB NOT NULL,"               \
+	" state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open',"        \
+	" 'closed')), closed_at TEXT)",                                       \
+	    "CREATE TABLE campaign_row (campaign_id INTEGER NOT NULL"         \
+	    " REFERENCES campaign(id) ON DELETE CASCADE, seq INTEGER NOT NULL," \
+	    " reviewer TEXT NOT NULL, token TEXT NOT NULL, username TEXT,"    \
+	    " user_id TEXT, name TEXT, status TEXT, last_login_at TEXT,"      \
+	    " access_type TEXT, access_id TEXT, access_name TEXT,"            \
+	    " via_type TEXT, via_id TEXT, via_name TEXT, tier TEXT,"          \
+	    " expires_at TEXT, PRIMARY KEY (campaign_id, seq)) WITHOUT ROWID", \
+	    "CREATE INDEX campaign_row_reviewer ON campaign_row"              \
+	    " (campaign_id, reviewer, seq)",                                  \
+	    "CREATE INDEX campaign_row_token ON campaign_row"                 \
+	    " (campaign_id, token)",                                          \
+	    "CREATE TABLE campaign_file (campaign_id INTEGER NOT NULL"        \
+	    " REFERENCES campaign(id) ON DELETE CASCADE, sha256 TEXT NOT NULL," \
+	    " file_name TEXT NOT NULL, reviewer TEXT NOT NULL,"               \
+	    " collected_at TEXT NOT NULL, decided INTEGER NOT NULL,"          \
+	    " PRIMARY KEY (campaign_id, sha256))",                            \
+	    "CREATE TABLE campaign_decision (campaign_id INTEGER NOT NULL"    \
+	    " REFERENCES campaign(id) ON DELETE CASCADE, seq INTEGER NOT NULL," \
+	    " reviewer TEXT NOT NULL, decision TEXT NOT NULL CHECK (decision"  \
+	    " IN ('keep', 'revoke')), comment TEXT, file_sha256 TEXT NOT NULL," \
+	    " collected_at TEXT NOT NULL, superseded INTEGER NOT NULL"        \
+	    " DEFAULT 0)",                                                    \
+	    "CREATE INDEX campaign_decision_row ON campaign_decision"         \
+	    " (campaign_id, seq, superseded)",                                \
+	    "CREATE INDEX campaign_decision_reviewer ON campaign_decision"    \
+	    " (campaign_id, reviewer, superseded)",                           \
+	    "CREATE TABLE campaign_refusal (campaign_id INTEGER NOT NULL"     \
+	    " REFERENCES campaign(id) ON DELETE CASCADE, kind TEXT NOT NULL"  \
+	    " CHECK (kind IN ('refused', 'self-review')), file_name TEXT"     \
+	    " NOT NULL, file_sha256 TEXT NOT NULL, cell TEXT NOT NULL,"       \
+	    " seq INTEGER, reason TEXT NOT NULL, collected_at TEXT NOT NULL)", \
+	    "PRAGMA user_version = 10"
+
 /* ---- access sets (access_set.c) ---- */
 /* ?1 snapshot, ?2 user key, ?3 row count, ?4 the encoding. */
 #define SQL_ACCESS_SET_PUT                                                     \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job against the local emulator: build, start the emulator with
 # the demo org, sync, change some access in the org, sync again, and write
-# the reports into ./demo-out/.
+# the reports into ./demo-out/, and start a review campaign whose workbooks
+# go into ./demo-out/review/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -52,6 +53,22 @@ echo "demo: what changed between the two snapshots"
 "$bin" diff
 "$bin" verify "$out/access-review"
 "$bin" verify "$out/changes"
+
+# A review campaign (README "Review campaigns"): one workbook per manager.
+# Users without a manager who can review go to the fallback; the
+# fallback's own access goes to the escalation reviewer.
+echo
+echo "demo: a review campaign from the latest snapshot, into demo-out/review/"
+cat >"$out/review.conf" <<'CONF'
+[review]
+fallback = admin@acme.example
+escalation = carla.mendes@acme.example
+contact = it-security@acme.example
+CONF
+campaign=$("$bin" --config "$out/review.conf" review start \
+           --due "$(date -u -d '+14 days' +%F)" --out "$out/review")
+echo "$campaign"
+"$bin" review status "$(sed -n 's/^campaign \([0-9]*\):.*/\1/p' <<<"$campaign")"
 echo
 echo "demo: wrote"
 find "$out" -type f ! -name '*.db*' ! -name emulator.log | sort | sed 's/^/  /'

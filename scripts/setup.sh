@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libxml2-dev
           libxml2-utils libsqlite3-dev libcsv-dev check libjansson-dev
-          libssl-dev nodejs npm ca-certificates sqlite3 cppcheck clang-tidy)
+          libssl-dev nodejs npm ca-certificates sqlite3 cppcheck clang-tidy
+          libxlsxwriter-dev libzip-dev python3-openpyxl)
 # Headless Chromium runs the HTML report's browser test
 # (tests/integration/test_report_html_browser.sh, which fails without it);
 # SFA_WITH_CHROMIUM=0 leaves it out.

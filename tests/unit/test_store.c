@@ -452,6 +452,11 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 				      " WHERE typeof(id) = 'integer'"),
 			 1);
 	ck_assert_int_eq(sqlite3_exec(st->db,
+				      "DROP TABLE campaign_refusal;"
+				      "DROP TABLE campaign_decision;"
+				      "DROP TABLE campaign_file;"
+				      "DROP TABLE campaign_row;"
+				      "DROP TABLE campaign;"
 				      "DROP TABLE apply_run;"
 				      "DROP TABLE apply_journal;"
 				      "DROP TABLE user_digest;"

@@ -1,0 +1,21 @@
+/*
+ * workbook.h - the review campaign's workbooks (review.md "The
+ * workbook"): one .xlsx per reviewer, written with libxlsxwriter in
+ * constant-memory mode, and the same rows as CSV.
+ */
+#ifndef SFA_WORKBOOK_H
+#define SFA_WORKBOOK_H
+
+#include "campaign.h"
+#include "err.h"
+#include "store.h"
+
+/* Writes DIR/<reviewer>.xlsx for every reviewer of campaign id (and
+ * DIR/<reviewer>.csv with csv), DIR already existing.  contact (may be
+ * NULL) goes on the Instructions sheet.  *files gets the number of files
+ * written.  A reviewer name that cannot be a file name is SFA_EINPUT. */
+int sfa_workbook_write_all(sfa_store *st, long long id, const char *dir,
+			   const char *contact, int csv, long long *files,
+			   sfa_err *err);
+
+#endif
