@@ -30,6 +30,7 @@ static const struct command {
     {"gc", cmd_gc, "delete all but the newest snapshots of each org"},
     {"plan", cmd_plan, "write a change file from a review or a snapshot"},
     {"apply", cmd_apply, "perform a reviewed change file against the org"},
+    {"check", cmd_check, "evaluate policy rules (dormant, SoD, leavers, ...)"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -34,10 +34,12 @@ static const char *const v4[] = {SQL_SCHEMA_V4, NULL};
 static const char *const v4_end[] = {SQL_SCHEMA_V4_END, NULL};
 static const char *const v5[] = {SQL_SCHEMA_V5, NULL};
 static const char *const v6[] = {SQL_SCHEMA_V6, NULL};
+static const char *const v7[] = {SQL_SCHEMA_POLICY, NULL};
 static const struct migration migrations[] = {
     {v1, NULL, NULL}, {v2, NULL, NULL},
     {v3, NULL, NULL}, {v4, sfa_access_set_migrate, v4_end},
     {v5, NULL, NULL}, {v6, NULL, NULL},
+    {v7, NULL, NULL},
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 

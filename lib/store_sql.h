@@ -453,6 +453,22 @@
 	    "DROP INDEX sf_user_role_id", "DROP INDEX sf_user_profile",       \
 	    "PRAGMA user_version = 6"
 
+/* ---- schema v7: login history (policy.md "Login activity") ----
+ * Per org, not per snapshot: rows are appended by every sync and never
+ * deleted, neither by a snapshot's deletion nor by gc, so the store keeps
+ * them past Salesforce's 6 months.  Status is kept as Salesforce wrote it
+ * and filtered here, since Salesforce cannot filter on it. */
+#define SQL_SCHEMA_POLICY                                                      \
+	"CREATE TABLE login_history (org_id TEXT NOT NULL, id TEXT NOT NULL," \
+	" user_id TEXT NOT NULL, login_time TEXT NOT NULL, login_type TEXT,"  \
+	" status TEXT, source_ip TEXT, application TEXT, browser TEXT,"       \
+	" platform TEXT, auth_method_reference TEXT,"                         \
+	" PRIMARY KEY (org_id, id)) WITHOUT ROWID",                           \
+	"CREATE INDEX login_history_user ON login_history"                    \
+	" (org_id, user_id, login_time)",                                     \
+	"CREATE INDEX login_history_time ON login_history (org_id, login_time)", \
+	"PRAGMA user_version = 7"
+
 /* ---- access sets (access_set.c) ---- */
 /* ?1 snapshot, ?2 user key, ?3 row count, ?4 the encoding. */
 #define SQL_ACCESS_SET_PUT                                                     \

@@ -1,0 +1,998 @@
+/*
+ * policy_check.c - evaluating policy.md's built-in rules on one snapshot.
+ *
+ * Everything is read once into memory, rule by rule's needs: the users
+ * (store_policy.h), their permissions through the one seam
+ * (user_perms.h), the access rows (store.h) only when a rule needs the
+ * containers a user holds, and the login history for the dates of last
+ * login and the leavers' logins.  Rules then run in C over that, and the
+ * findings are sorted once (findings.c).
+ *
+ * Time: every rule measures from the snapshot's capture time (or
+ * sfa_check_opts.as_of), so a check of an old snapshot is repeatable.
+ * "Has not logged in for `days`" includes exactly `days` ago.
+ */
+#define _GNU_SOURCE /* timegm */
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "policy.h"
+#include "policy_int.h"
+#include "store_policy.h"
+#include "user_perms.h"
+
+/* Strings of one check live in an arena freed at once. */
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct perm {
+	const char *permission, *via_type, *via_id;
+	int tier;
+	struct perm *next; /* the user's next permission */
+};
+
+/* A container a user holds that a rule looks at (access rows). */
+struct held {
+	const char *type, *id, *name, *via_type, *via_id;
+	struct held *next;
+};
+
+struct user {
+	const char *id, *username, *email, *federation_id, *user_type;
+	const char *last_login; /* the newer of LastLoginDate and history */
+	int is_active, is_frozen;
+	struct perm *perms;
+	struct held *held;
+};
+
+struct check {
+	sfa_store *st;
+	long long snap;
+	const sfa_policy *policy;
+	const sfa_hr *hr;
+	const char *org_id;
+	char as_of[32];
+	struct arena_chunk *arena;
+	struct user *users;
+	size_t nusers, capusers;
+	struct user **by_id; /* sorted by Id */
+	struct user *last;   /* the last user looked up by Id */
+	sfa_findings *out;
+	sfa_err *err;
+	/* [sod] sides resolved to containers: for side k of pair i, the Ids
+	 * (sorted) its name gives; NULL when it names a permission. */
+	struct side {
+		const char *text;
+		int is_perm;
+		const char **ids;
+		size_t nids;
+	} *sides;
+	/* Connected apps reachable other than through a token: Ids, sorted. */
+	const char **reach;
+	size_t nreach, capreach;
+};
+
+static char *arena_dup(struct check *c, const char *s)
+{
+	size_t n;
+	struct arena_chunk *a = c->arena;
+
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	if (!a || a->cap - a->used < n) {
+		size_t cap = n > 1 << 20 ? n : 1 << 20;
+
+		if (!(a = malloc(sizeof(*a) + cap)))
+			return NULL;
+		a->next = c->arena;
+		a->used = 0;
+		a->cap = cap;
+		c->arena = a;
+	}
+	memcpy(a->data + a->used, s, n);
+	a->used += n;
+	return a->data + a->used - n;
+}
+
+static void *arena_alloc(struct check *c, size_t n)
+{
+	struct arena_chunk *a = c->arena;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!a || a->cap - a->used < n + 16) {
+		size_t cap = n + 16 > 1 << 20 ? n + 16 : 1 << 20;
+
+		if (!(a = malloc(sizeof(*a) + cap)))
+			return NULL;
+		a->next = c->arena;
+		a->used = 0;
+		a->cap = cap;
+		c->arena = a;
+	}
+	/* Align within the chunk: data[] sits after three size-sized
+	 * fields, so round the address itself. */
+	{
+		uintptr_t p = (uintptr_t)(a->data + a->used);
+		size_t pad = (16 - (p & 15)) & 15;
+
+		a->used += pad;
+	}
+	a->used += n;
+	return a->data + a->used - n;
+}
+
+static void arena_free(struct check *c)
+{
+	while (c->arena) {
+		struct arena_chunk *next = c->arena->next;
+
+		free(c->arena);
+		c->arena = next;
+	}
+}
+
+static int oom(struct check *c)
+{
+	return sfa_err_set(c->err, SFA_ENOMEM, "out of memory checking");
+}
+
+/* ---- time ---- */
+
+static int parse_time(const char *s, time_t *out)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+			 &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+			 &tm.tm_sec) < 3)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+static void format_time(time_t t, char out[21])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* as_of minus days, canonical. */
+static void days_before(const char *as_of, int days, char out[21])
+{
+	time_t t;
+
+	if (parse_time(as_of, &t)) {
+		out[0] = '\0';
+		return;
+	}
+	format_time(t - (time_t)days * 86400, out);
+}
+
+/* ---- findings ---- */
+
+static int add(struct check *c, sfa_rule rule, const struct user *u,
+	       const char *what, const char *via_type, const char *via_id,
+	       const char *detail)
+{
+	sfa_finding f;
+
+	f.rule = rule;
+	f.severity = sfa_policy_severity(c->policy, rule);
+	f.username = u && u->username ? u->username : "";
+	f.user_id = u ? u->id : "";
+	f.what = what ? what : "";
+	f.via_type = via_type ? via_type : "";
+	f.via_id = via_id ? via_id : "";
+	f.detail = detail ? detail : "";
+	return sfa_findings_add(c->out, &f, c->err);
+}
+
+/* ---- loading ---- */
+
+static int on_user(void *ud, const sfa_policy_user *pu)
+{
+	struct check *c = ud;
+	struct user *u;
+
+	if (c->nusers == c->capusers) {
+		size_t cap = c->capusers ? c->capusers * 2 : 1024;
+		struct user *grown = realloc(c->users, cap * sizeof(*grown));
+
+		if (!grown)
+			return oom(c);
+		c->users = grown;
+		c->capusers = cap;
+	}
+	u = &c->users[c->nusers];
+	memset(u, 0, sizeof(*u));
+	if (!(u->id = arena_dup(c, pu->id)) ||
+	    (pu->username && !(u->username = arena_dup(c, pu->username))) ||
+	    (pu->email && !(u->email = arena_dup(c, pu->email))) ||
+	    (pu->federation_id &&
+	     !(u->federation_id = arena_dup(c, pu->federation_id))) ||
+	    (pu->user_type && !(u->user_type = arena_dup(c, pu->user_type))) ||
+	    (pu->last_login_at &&
+	     !(u->last_login = arena_dup(c, pu->last_login_at))))
+		return oom(c);
+	u->is_active = pu->is_active;
+	u->is_frozen = pu->is_frozen;
+	c->nusers++;
+	return 0;
+}
+
+static int by_id_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct user *const *)a)->id,
+		      (*(struct user *const *)b)->id);
+}
+
+static struct user *find_user(struct check *c, const char *id)
+{
+	size_t lo = 0, hi = c->nusers;
+
+	if (!id)
+		return NULL;
+	if (c->last && strcmp(c->last->id, id) == 0)
+		return c->last;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = strcmp(c->by_id[mid]->id, id);
+
+		if (d == 0)
+			return c->last = c->by_id[mid];
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int on_perm(void *ud, const sfa_user_perm *p)
+{
+	struct check *c = ud;
+	struct user *u = find_user(c, p->user_id);
+	struct perm *pm;
+
+	if (!u)
+		return 0; /* a user the sync left out */
+	if (!(pm = arena_alloc(c, sizeof(*pm))) ||
+	    !(pm->permission = arena_dup(c, p->permission)) ||
+	    !(pm->via_type = arena_dup(c, p->via_type)) ||
+	    !(pm->via_id = arena_dup(c, p->via_id)))
+		return oom(c);
+	pm->tier = p->tier;
+	pm->next = u->perms;
+	u->perms = pm;
+	return 0;
+}
+
+static int on_latest_login(void *ud, const sfa_login *l)
+{
+	struct check *c = ud;
+	struct user *u = find_user(c, l->user_id);
+
+	if (u && (!u->last_login || strcmp(l->login_time, u->last_login) > 0))
+		if (!(u->last_login = arena_dup(c, l->login_time)))
+			return oom(c);
+	return 0;
+}
+
+static int load(struct check *c, sfa_user_perms_fn perms)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = sfa_store_policy_users(c->st, c->snap, on_user, c, c->err)))
+		return rc;
+	if (c->nusers && !(c->by_id = malloc(c->nusers * sizeof(*c->by_id))))
+		return oom(c);
+	for (i = 0; i < c->nusers; i++)
+		c->by_id[i] = &c->users[i];
+	qsort(c->by_id, c->nusers, sizeof(*c->by_id), by_id_cmp);
+	if ((rc = perms(c->st, c->snap, on_perm, c, c->err)))
+		return rc;
+	return sfa_store_logins_latest(c->st, c->org_id, c->as_of,
+				       on_latest_login, c, c->err);
+}
+
+/* ---- names of [sod] sides ---- */
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int contains(const char *const *ids, size_t n, const char *id)
+{
+	return id && n &&
+	       bsearch(&id, ids, n, sizeof(*ids), str_cmp) != NULL;
+}
+
+/* Whether a side names a permission (by tier table or Object:perm) rather
+ * than a container. */
+static int names_permission(const char *side)
+{
+	return strchr(side, ':') || sfa_perm_tier(side) >= 0;
+}
+
+static int on_name(void *ud, const char *type, const char *id,
+		   const char *name)
+{
+	struct check *c = ud;
+	size_t i, n = 2 * sfa_policy_sod_count(c->policy);
+
+	(void)type;
+	for (i = 0; i < n; i++) {
+		struct side *s = &c->sides[i];
+		const char **grown;
+
+		if (s->is_perm || strcasecmp(s->text, name) != 0)
+			continue;
+		grown = realloc(s->ids, (s->nids + 1) * sizeof(*grown));
+		if (!grown || !(grown[s->nids] = arena_dup(c, id))) {
+			free(grown ? grown : s->ids);
+			s->ids = NULL;
+			s->nids = 0;
+			return oom(c);
+		}
+		s->ids = grown;
+		s->nids++;
+	}
+	return 0;
+}
+
+static int resolve_sides(struct check *c)
+{
+	size_t i, n = sfa_policy_sod_count(c->policy);
+	int rc;
+
+	if (!n)
+		return 0;
+	if (!(c->sides = calloc(2 * n, sizeof(*c->sides))))
+		return oom(c);
+	for (i = 0; i < n; i++) {
+		const char *name;
+
+		sfa_policy_sod_get(c->policy, i, &name, &c->sides[2 * i].text,
+				   &c->sides[2 * i + 1].text);
+		c->sides[2 * i].is_perm = names_permission(c->sides[2 * i].text);
+		c->sides[2 * i + 1].is_perm =
+		    names_permission(c->sides[2 * i + 1].text);
+	}
+	if ((rc = sfa_store_policy_names(c->st, c->snap, on_name, c, c->err)))
+		return rc;
+	for (i = 0; i < 2 * n; i++) {
+		struct side *s = &c->sides[i];
+
+		if (s->is_perm)
+			continue;
+		if (!s->nids) {
+			const char *name, *a, *b;
+
+			sfa_policy_sod_get(c->policy, i / 2, &name, &a, &b);
+			sfa_err_where(c->err, "%s:%d",
+				      sfa_policy_file(c->policy),
+				      c->policy->sod[i / 2].line);
+			return sfa_err_set(
+			    c->err, SFA_EINPUT,
+			    "[sod] %s: `%s` names no permission, permission "
+			    "set, permission set group, profile or group of "
+			    "snapshot %lld",
+			    name, s->text, c->snap);
+		}
+		qsort(s->ids, s->nids, sizeof(*s->ids), str_cmp);
+	}
+	return 0;
+}
+
+/* ---- access rows: the containers held, for sod, inactive-with-access
+ * and unused-connected-app ---- */
+
+static int wants_held(const struct check *c, const struct user *u,
+		      const sfa_access_row *r)
+{
+	size_t i, n = 2 * sfa_policy_sod_count(c->policy);
+
+	if (sfa_policy_enabled(c->policy, SFA_RULE_INACTIVE_WITH_ACCESS) &&
+	    (!u->is_active || u->is_frozen) &&
+	    (strcmp(r->access_type, "permission_set") == 0 ||
+	     strcmp(r->access_type, "permission_set_group") == 0 ||
+	     (strcmp(r->access_type, "group") == 0 &&
+	      strcmp(r->via_type, "direct") == 0)))
+		return 1;
+	if (!sfa_policy_enabled(c->policy, SFA_RULE_SOD))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!c->sides[i].is_perm &&
+		    contains(c->sides[i].ids, c->sides[i].nids, r->access_id))
+			return 1;
+	return 0;
+}
+
+static int add_reach(struct check *c, const char *id)
+{
+	if (c->nreach == c->capreach) {
+		size_t cap = c->capreach ? c->capreach * 2 : 64;
+		const char **grown = realloc(c->reach, cap * sizeof(*grown));
+
+		if (!grown)
+			return oom(c);
+		c->reach = grown;
+		c->capreach = cap;
+	}
+	if (!(c->reach[c->nreach] = arena_dup(c, id)))
+		return oom(c);
+	c->nreach++;
+	return 0;
+}
+
+static int on_access(void *ud, const sfa_access_row *r)
+{
+	struct check *c = ud;
+	struct user *u;
+	struct held *h;
+
+	if (strcmp(r->access_type, "connected_app") == 0) {
+		/* Reachable through a profile or permission set: a token
+		 * alone shows use, not reach. */
+		if (strcmp(r->via_type, "oauth_token") != 0 &&
+		    (!c->nreach ||
+		     strcmp(c->reach[c->nreach - 1], r->access_id) != 0))
+			return add_reach(c, r->access_id);
+		return 0;
+	}
+	if (!(u = find_user(c, r->user_id)) || !wants_held(c, u, r))
+		return 0;
+	if (!(h = arena_alloc(c, sizeof(*h))) ||
+	    !(h->type = arena_dup(c, r->access_type)) ||
+	    !(h->id = arena_dup(c, r->access_id)) ||
+	    !(h->name = arena_dup(c, r->access_name ? r->access_name : "")) ||
+	    !(h->via_type = arena_dup(c, r->via_type)) ||
+	    !(h->via_id = arena_dup(c, r->via_id ? r->via_id : "")))
+		return oom(c);
+	h->next = u->held;
+	u->held = h;
+	return 0;
+}
+
+static int load_access(struct check *c)
+{
+	int need = sfa_policy_enabled(c->policy, SFA_RULE_INACTIVE_WITH_ACCESS) ||
+		   sfa_policy_enabled(c->policy, SFA_RULE_UNUSED_CONNECTED_APP);
+	size_t i, n = 2 * sfa_policy_sod_count(c->policy);
+	int rc;
+
+	for (i = 0; i < n && sfa_policy_enabled(c->policy, SFA_RULE_SOD); i++)
+		need |= !c->sides[i].is_perm;
+	if (!need)
+		return 0;
+	if ((rc = sfa_store_each_access(c->st, c->snap, NULL, on_access, c,
+					c->err)))
+		return rc;
+	if (c->nreach)
+		qsort(c->reach, c->nreach, sizeof(*c->reach), str_cmp);
+	return 0;
+}
+
+/* ---- the rules ---- */
+
+/* The user's worst permission of tier <= max_tier (lowest tier, then
+ * name, via_type, via_id), skipping `except`; NULL when none. */
+static const struct perm *worst(const struct user *u, int max_tier,
+				const char *except)
+{
+	const struct perm *p, *best = NULL;
+
+	for (p = u->perms; p; p = p->next) {
+		if (p->tier < 0 || p->tier > max_tier ||
+		    (except && strcasecmp(p->permission, except) == 0))
+			continue;
+		if (!best || p->tier < best->tier ||
+		    (p->tier == best->tier &&
+		     (strcmp(p->permission, best->permission) < 0 ||
+		      (strcmp(p->permission, best->permission) == 0 &&
+		       (strcmp(p->via_type, best->via_type) < 0 ||
+			(strcmp(p->via_type, best->via_type) == 0 &&
+			 strcmp(p->via_id, best->via_id) < 0))))))
+			best = p;
+	}
+	return best;
+}
+
+/* "ModifyAllData via profile 00e..; ViewAllData via ..." of the user's
+ * permissions of tier <= max_tier, at most a few, into buf. */
+static void list_perms(const struct user *u, int max_tier, char *buf,
+		       size_t size)
+{
+	const struct perm *p;
+	size_t n = 0;
+	int shown = 0, more = 0;
+
+	buf[0] = '\0';
+	for (p = u->perms; p; p = p->next) {
+		int w;
+
+		if (p->tier < 0 || p->tier > max_tier)
+			continue;
+		if (shown == 8) {
+			more++;
+			continue;
+		}
+		w = snprintf(buf + n, size - n, "%s%s via %s %s",
+			     shown ? "; " : "", p->permission, p->via_type,
+			     p->via_id);
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+		shown++;
+	}
+	if (more)
+		snprintf(buf + n, size - n, "; and %d more", more);
+}
+
+static void login_text(const struct check *c, const struct user *u,
+		       char *buf, size_t size)
+{
+	time_t a, l;
+
+	if (!u->last_login) {
+		snprintf(buf, size, "never logged in");
+		return;
+	}
+	if (parse_time(c->as_of, &a) || parse_time(u->last_login, &l))
+		snprintf(buf, size, "last login %s", u->last_login);
+	else
+		snprintf(buf, size, "last login %s (%ld days before %s)",
+			 u->last_login, (long)((a - l) / 86400), c->as_of);
+}
+
+static int dormant_rules(struct check *c)
+{
+	int on_p = sfa_policy_enabled(c->policy, SFA_RULE_DORMANT_PRIVILEGED);
+	int on_d = sfa_policy_enabled(c->policy, SFA_RULE_DORMANT);
+	char cut_p[21], cut_d[21], when[160], detail[1400], perms[1200];
+	size_t i;
+	int rc;
+
+	days_before(c->as_of,
+		    sfa_policy_days(c->policy, SFA_RULE_DORMANT_PRIVILEGED),
+		    cut_p);
+	days_before(c->as_of, sfa_policy_days(c->policy, SFA_RULE_DORMANT),
+		    cut_d);
+	for (i = 0; i < c->nusers; i++) {
+		const struct user *u = &c->users[i];
+		const struct perm *p;
+
+		/* A frozen user cannot log in: inactive-with-access covers
+		 * what they still hold. */
+		if (!u->is_active || u->is_frozen)
+			continue;
+		login_text(c, u, when, sizeof(when));
+		if (on_d && (!u->last_login || strcmp(u->last_login, cut_d) <= 0) &&
+		    (rc = add(c, SFA_RULE_DORMANT, u, NULL, NULL, NULL, when)))
+			return rc;
+		if (!on_p || (u->last_login && strcmp(u->last_login, cut_p) > 0) ||
+		    !(p = worst(u, 1, NULL)))
+			continue;
+		list_perms(u, 1, perms, sizeof(perms));
+		snprintf(detail, sizeof(detail), "%s; holds %s", when, perms);
+		if ((rc = add(c, SFA_RULE_DORMANT_PRIVILEGED, u, p->permission,
+			      p->via_type, p->via_id, detail)))
+			return rc;
+	}
+	return 0;
+}
+
+static int privilege_rules(struct check *c)
+{
+	int on_x = sfa_policy_enabled(c->policy, SFA_RULE_EXTERNAL_PRIVILEGED);
+	int on_m = sfa_policy_enabled(c->policy, SFA_RULE_MFA_WAIVED_PRIVILEGED);
+	char detail[1400], perms[1200];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->nusers; i++) {
+		const struct user *u = &c->users[i];
+		const struct perm *p, *waiver;
+
+		if (!u->is_active || !u->perms)
+			continue;
+		/* Privileged: tiers 0-2, which take in object-level View All
+		 * and Modify All (salesforce-permissions.md §2). */
+		if (on_x && u->user_type && strcmp(u->user_type, "Standard") &&
+		    (p = worst(u, 2, NULL))) {
+			list_perms(u, 2, perms, sizeof(perms));
+			snprintf(detail, sizeof(detail),
+				 "UserType %s holds %s", u->user_type, perms);
+			if ((rc = add(c, SFA_RULE_EXTERNAL_PRIVILEGED, u,
+				      p->permission, p->via_type, p->via_id,
+				      detail)))
+				return rc;
+		}
+		if (!on_m)
+			continue;
+		for (waiver = u->perms; waiver; waiver = waiver->next)
+			if (strcasecmp(waiver->permission,
+				       "BypassMFAForUiLogins") == 0)
+				break;
+		if (!waiver ||
+		    !(p = worst(u, 1, "BypassMFAForUiLogins")))
+			continue;
+		list_perms(u, 1, perms, sizeof(perms));
+		snprintf(detail, sizeof(detail),
+			 "MFA waived (BypassMFAForUiLogins via %s %s); holds "
+			 "%s",
+			 waiver->via_type, waiver->via_id, perms);
+		if ((rc = add(c, SFA_RULE_MFA_WAIVED_PRIVILEGED, u,
+			      p->permission, p->via_type, p->via_id, detail)))
+			return rc;
+	}
+	return 0;
+}
+
+/* How user u meets one side: the first route in a fixed order, written
+ * as "TYPE ID" into buf; 0 when u does not meet it. */
+static int meets(const struct user *u, const struct side *s, char *buf,
+		 size_t size)
+{
+	const char *type = NULL, *id = NULL;
+
+	if (s->is_perm) {
+		const char *want = s->text;
+		const struct perm *p;
+
+		if (strncmp(want, "Permissions", 11) == 0)
+			want += 11;
+		for (p = u->perms; p; p = p->next)
+			if (strcasecmp(p->permission, want) == 0 &&
+			    (!type || strcmp(p->via_type, type) < 0 ||
+			     (strcmp(p->via_type, type) == 0 &&
+			      strcmp(p->via_id, id) < 0))) {
+				type = p->via_type;
+				id = p->via_id;
+			}
+	} else {
+		const struct held *h;
+
+		for (h = u->held; h; h = h->next)
+			if (contains(s->ids, s->nids, h->id) &&
+			    (!type || strcmp(h->type, type) < 0 ||
+			     (strcmp(h->type, type) == 0 &&
+			      strcmp(h->id, id) < 0))) {
+				type = h->type;
+				id = h->id;
+			}
+	}
+	if (!type)
+		return 0;
+	snprintf(buf, size, "%s %s", type, id);
+	return 1;
+}
+
+static int sod_rule(struct check *c)
+{
+	size_t i, k, n = sfa_policy_sod_count(c->policy);
+	char a[256], b[256], detail[1024];
+	int rc;
+
+	if (!sfa_policy_enabled(c->policy, SFA_RULE_SOD))
+		return 0;
+	for (i = 0; i < c->nusers; i++) {
+		const struct user *u = &c->users[i];
+
+		if (!u->is_active)
+			continue;
+		for (k = 0; k < n; k++) {
+			const struct side *sa = &c->sides[2 * k],
+					  *sb = &c->sides[2 * k + 1];
+			const char *name, *ta, *tb;
+
+			if (!meets(u, sa, a, sizeof(a)) ||
+			    !meets(u, sb, b, sizeof(b)))
+				continue;
+			sfa_policy_sod_get(c->policy, k, &name, &ta, &tb);
+			/* plan.c reads the two "side: TYPE ID" parts back. */
+			snprintf(detail, sizeof(detail), "%s: %s; %s: %s", ta,
+				 a, tb, b);
+			if ((rc = add(c, SFA_RULE_SOD, u, name, NULL, NULL,
+				      detail)))
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int on_expired(void *ud, const sfa_expired *e)
+{
+	struct check *c = ud;
+	const struct user *u = find_user(c, e->user_id);
+	char detail[256];
+
+	if (!u)
+		return 0;
+	snprintf(detail, sizeof(detail), "assignment %s expired %s",
+		 e->assignment_id ? e->assignment_id : "?", e->expiration_date);
+	return add(c, SFA_RULE_EXPIRED_ASSIGNMENT, u, e->name ? e->name : e->id,
+		   e->type, e->id, detail);
+}
+
+static int inactive_rule(struct check *c)
+{
+	char detail[512];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->nusers; i++) {
+		const struct user *u = &c->users[i];
+		const struct held *h;
+
+		if (u->is_active && !u->is_frozen)
+			continue;
+		for (h = u->held; h; h = h->next) {
+			if (strcmp(h->type, "group") == 0 &&
+			    strcmp(h->via_type, "direct") != 0)
+				continue;
+			if (strcmp(h->type, "permission_set") &&
+			    strcmp(h->type, "permission_set_group") &&
+			    strcmp(h->type, "group"))
+				continue;
+			snprintf(detail, sizeof(detail), "%s user holds %s %s",
+				 u->is_active ? "frozen" : "deactivated",
+				 h->type, h->name);
+			if ((rc = add(c, SFA_RULE_INACTIVE_WITH_ACCESS, u,
+				      h->id, h->via_type,
+				      strcmp(h->via_type, "direct") ? h->via_id
+								    : "",
+				      detail)))
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int on_app(void *ud, const char *id, const char *name,
+		  long long tokens)
+{
+	struct check *c = ud;
+	char detail[256];
+
+	if (tokens > 0 ||
+	    !contains((const char *const *)c->reach, c->nreach, id))
+		return 0;
+	snprintf(detail, sizeof(detail),
+		 "connected app %s (%s) is reachable and no OAuth token "
+		 "names it",
+		 name, id);
+	return add(c, SFA_RULE_UNUSED_CONNECTED_APP, NULL, name, "connected_app",
+		   id, detail);
+}
+
+/* ---- leavers ---- */
+
+struct logins_text {
+	char *buf;
+	size_t size, n;
+	int count;
+};
+
+static int on_leaver_login(void *ud, const sfa_login *l)
+{
+	struct logins_text *t = ud;
+	int w;
+
+	t->count++;
+	if (t->n + 1 >= t->size)
+		return 0;
+	w = snprintf(t->buf + t->n, t->size - t->n, "%s%s%s%s%s%s",
+		     t->count == 1 ? "" : ", ", l->login_time,
+		     l->application ? " " : "",
+		     l->application ? l->application : "",
+		     l->source_ip ? " from " : "",
+		     l->source_ip ? l->source_ip : "");
+	if (w > 0)
+		t->n = (size_t)w < t->size - t->n ? t->n + (size_t)w
+						  : t->size - 1;
+	return 0;
+}
+
+static int key_eq(const char *a, const char *b)
+{
+	return a && b && strcasecmp(a, b) == 0;
+}
+
+static int leaver_rule(struct check *c)
+{
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < sfa_hr_count(c->hr); i++) {
+		const sfa_hr_person *p = sfa_hr_get(c->hr, i);
+		const struct user *m[2] = {NULL, NULL};
+		size_t nm = 0;
+		int level;
+		char after[21], logins[2048], detail[2600];
+		struct logins_text lt = {logins, sizeof(logins), 0, 0};
+		time_t d;
+
+		if (!p->terminated)
+			continue;
+		/* federation_id, then username, then email: the first key
+		 * that matches anyone decides. */
+		for (level = 0; level < 3 && nm == 0; level++) {
+			const char *key = level == 0   ? p->federation_id
+					  : level == 1 ? p->username
+						       : p->email;
+
+			if (!key)
+				continue;
+			for (k = 0; k < c->nusers; k++) {
+				const struct user *u = &c->users[k];
+				const char *have = level == 0 ? u->federation_id
+						   : level == 1 ? u->username
+								: u->email;
+
+				if (key_eq(key, have)) {
+					if (nm < 2)
+						m[nm] = u;
+					nm++;
+				}
+			}
+		}
+		if (nm == 0)
+			continue;
+		if (nm > 1) {
+			snprintf(detail, sizeof(detail),
+				 "ambiguous: %s:%d matches %zu users (%s, %s%s); "
+				 "not guessed",
+				 sfa_hr_name(c->hr), p->line, nm,
+				 m[0]->username ? m[0]->username : m[0]->id,
+				 m[1]->username ? m[1]->username : m[1]->id,
+				 nm > 2 ? ", ..." : "");
+			if ((rc = add(c, SFA_RULE_LEAVER, NULL,
+				      p->federation_id ? p->federation_id
+				      : p->username    ? p->username
+						       : p->email,
+				      NULL, NULL, detail)))
+				return rc;
+			continue;
+		}
+		if (!m[0]->is_active || m[0]->is_frozen)
+			continue;
+		{
+			char day[32];
+
+			snprintf(day, sizeof(day), "%sT00:00:00Z",
+				 p->termination_date);
+			if (parse_time(day, &d))
+				continue;
+			format_time(d + 86400, after);
+		}
+		logins[0] = '\0';
+		if ((rc = sfa_store_logins_after(c->st, c->org_id, m[0]->id,
+						 after, on_leaver_login, &lt,
+						 c->err)))
+			return rc;
+		snprintf(detail, sizeof(detail),
+			 "terminated %s (%s:%d), still active; %d logins "
+			 "after%s%s",
+			 p->termination_date, sfa_hr_name(c->hr), p->line,
+			 lt.count, lt.count ? ": " : "", logins);
+		if ((rc = add(c, SFA_RULE_LEAVER, m[0], NULL, NULL, NULL,
+			      detail)))
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- the check ---- */
+
+struct snapinfo {
+	char *org_id, *started_at;
+};
+
+static int on_snapshot(void *ud, const sfa_snapshot_info *s)
+{
+	struct snapinfo *i = ud;
+
+	i->org_id = strdup(s->org_id ? s->org_id : "");
+	i->started_at = strdup(s->started_at ? s->started_at : "");
+	return 0;
+}
+
+static int run(struct check *c, sfa_user_perms_fn perms)
+{
+	int rc;
+
+	if ((rc = resolve_sides(c)) || (rc = load(c, perms)) ||
+	    (rc = load_access(c)))
+		return rc;
+	if ((rc = dormant_rules(c)) || (rc = privilege_rules(c)) ||
+	    (rc = sod_rule(c)))
+		return rc;
+	if (sfa_policy_enabled(c->policy, SFA_RULE_EXPIRED_ASSIGNMENT) &&
+	    (rc = sfa_store_policy_expired(c->st, c->snap, c->as_of,
+					   on_expired, c, c->err)))
+		return rc;
+	if (sfa_policy_enabled(c->policy, SFA_RULE_INACTIVE_WITH_ACCESS) &&
+	    (rc = inactive_rule(c)))
+		return rc;
+	if (sfa_policy_enabled(c->policy, SFA_RULE_UNUSED_CONNECTED_APP) &&
+	    (rc = sfa_store_policy_apps(c->st, c->snap, on_app, c, c->err)))
+		return rc;
+	if (c->hr && sfa_policy_enabled(c->policy, SFA_RULE_LEAVER) &&
+	    (rc = leaver_rule(c)))
+		return rc;
+	return 0;
+}
+
+int sfa_policy_check(sfa_store *st, long long snap, const sfa_check_opts *o,
+		     sfa_findings **out, sfa_err *err)
+{
+	struct check c;
+	struct snapinfo info = {NULL, NULL};
+	sfa_policy *defaults = NULL;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	memset(&c, 0, sizeof(c));
+	c.st = st;
+	c.snap = snap;
+	c.err = err;
+	c.hr = o ? o->hr : NULL;
+	if ((rc = sfa_store_get_snapshot(st, snap, on_snapshot, &info, err)))
+		return rc;
+	if (!info.org_id || !info.started_at) {
+		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		goto out;
+	}
+	c.org_id = info.org_id;
+	snprintf(c.as_of, sizeof(c.as_of), "%s",
+		 o && o->as_of ? o->as_of : info.started_at);
+	if (o && o->policy) {
+		c.policy = o->policy;
+	} else {
+		if ((rc = sfa_policy_default(&defaults, err)))
+			goto out;
+		c.policy = defaults;
+	}
+	if ((rc = sfa_findings_new(&c.out, err)))
+		goto out;
+	rc = run(&c, o && o->perms ? o->perms : sfa_user_perms_each);
+	if (rc == 0) {
+		sfa_findings_sort(c.out);
+		rc = sfa_findings_set_as_of(c.out, c.as_of, err);
+	}
+	if (rc == 0) {
+		*out = c.out;
+		c.out = NULL;
+	}
+out:
+	if (c.sides)
+		for (i = 0; i < 2 * sfa_policy_sod_count(c.policy); i++)
+			free(c.sides[i].ids);
+	free(c.sides);
+	free(c.reach);
+	free(c.by_id);
+	free(c.users);
+	sfa_findings_free(c.out);
+	arena_free(&c);
+	sfa_policy_free(defaults);
+	free(info.org_id);
+	free(info.started_at);
+	return rc;
+}
