@@ -439,6 +439,7 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 				      " WHERE typeof(id) = 'integer'"),
 			 1);
 	ck_assert_int_eq(sqlite3_exec(st->db,
+				      "DROP TABLE login_history;"
 				      "DROP TABLE apply_journal;"
 				      "DROP TABLE user_digest;"
 				      "DROP TABLE access_set;"
