@@ -13,8 +13,8 @@
 #include "store.h"
 
 static const char usage[] =
-    "usage: sfaccess plan (--review REVIEWED.csv | --revert-to ID) "
-    "[-o CHANGES.csv]\n\n"
+    "usage: sfaccess plan (--review REVIEWED.csv | --revert-to ID |\n"
+    "                      --findings FINDINGS.csv) [-o CHANGES.csv]\n\n"
     "Writes a change file for `sfaccess apply` (standard output without "
     "-o):\n"
     "  --review FILE     the access review CSV (`sfaccess report access "
@@ -29,6 +29,12 @@ static const char usage[] =
     "  --revert-to ID    the operations that return the org's access to "
     "snapshot ID\n"
     "                    from the latest complete snapshot\n"
+    "  --findings FILE   findings of `sfaccess check --format csv` (the "
+    "rows chosen):\n"
+    "                    leaver -> set_status IsActive=false, "
+    "expired-assignment ->\n"
+    "                    revoke, sod -> both sides as commented-out "
+    "rows to choose from\n"
     "  -o, --out FILE    where to write the change file\n\n"
     "Exit status: 0 written, 2 bad input (nothing written), 1 other "
     "errors.\n";
@@ -56,10 +62,12 @@ static int write_out(const char *path, const char *data, size_t len)
 
 int cmd_plan(sfa_cli *cli, int argc, char **argv)
 {
-	const char *review = NULL, *revert = NULL, *outp = NULL;
+	const char *review = NULL, *revert = NULL, *outp = NULL,
+		   *findings = NULL;
 	const sfa_opt opts[] = {{"review", SFA_OPT_STRING, &review},
 				{"revert-to", SFA_OPT_STRING, &revert},
 				{"out", SFA_OPT_STRING, &outp},
+				{"findings", SFA_OPT_STRING, &findings},
 				{NULL, 0, NULL}};
 	sfa_problems probs = {0};
 	sfa_plan_stats stats = {0, 0, 0};
@@ -81,15 +89,19 @@ int cmd_plan(sfa_cli *cli, int argc, char **argv)
 		fputs(usage, stdout);
 		return SFA_EXIT_OK;
 	}
-	if (npos || !review == !revert) {
-		sfa_cli_errorf("plan: give one of --review FILE or --revert-to "
-			       "ID (see `sfaccess plan --help`)");
+	if (npos || !!review + !!revert + !!findings != 1) {
+		sfa_cli_errorf("plan: give one of --review FILE, --revert-to "
+			       "ID or --findings FILE (see `sfaccess plan "
+			       "--help`)");
 		return SFA_EXIT_USAGE;
 	}
 	if (revert && sfa_cli_parse_id("--revert-to", revert, &id))
 		return SFA_EXIT_USAGE;
-	/* --review works without a store (group types are then unknown). */
-	rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY, &err);
+	/* --review works without a store (group types are then unknown);
+	 * --findings needs none. */
+	rc = findings ? 0
+		      : sfa_store_open(&st, cli->store_path,
+				       SFA_STORE_READONLY, &err);
 	if (rc && (review && rc == SFA_ENOTFOUND))
 		rc = 0;
 	if (rc)
@@ -98,20 +110,23 @@ int cmd_plan(sfa_cli *cli, int argc, char **argv)
 		rc = sfa_err_set(&err, SFA_ENOMEM, "out of memory");
 		goto fail;
 	}
-	rc = review ? sfa_plan_review(st, review, mem, &probs, &stats, &err)
-		    : sfa_plan_revert(st, id, mem, &stats, &err);
+	rc = review	? sfa_plan_review(st, review, mem, &probs, &stats, &err)
+	     : findings ? sfa_plan_findings(findings, mem, &probs, &stats, &err)
+			: sfa_plan_revert(st, id, mem, &stats, &err);
 	fclose(mem);
 	if (rc)
 		goto fail;
 	if (probs.n) {
 		sfa_problems_sort(&probs);
 		for (i = 0; i < probs.n; i++)
-			fprintf(stderr, "sfaccess: %s:%ld: %s\n", review,
-				probs.v[i].line, probs.v[i].msg);
+			fprintf(stderr, "sfaccess: %s:%ld: %s\n",
+				review ? review : findings, probs.v[i].line,
+				probs.v[i].msg);
 		fprintf(stderr,
 			"sfaccess: %zu problem%s in %s; no change file was "
 			"written\n",
-			probs.n, probs.n == 1 ? "" : "s", review);
+			probs.n, probs.n == 1 ? "" : "s",
+			review ? review : findings);
 		rc = SFA_EXIT_USAGE;
 		goto out;
 	}

@@ -578,8 +578,11 @@ static int dormant_rules(struct check *c)
 		const struct perm *p;
 
 		/* A frozen user cannot log in: inactive-with-access covers
-		 * what they still hold. */
-		if (!u->is_active || u->is_frozen)
+		 * what they still hold.  The Automated Process and guest
+		 * users are no one's login: they never log in. */
+		if (!u->is_active || u->is_frozen ||
+		    (u->user_type && (strcmp(u->user_type, "AutomatedProcess") == 0 ||
+				      strcmp(u->user_type, "Guest") == 0)))
 			continue;
 		login_text(c, u, when, sizeof(when));
 		if (on_d && (!u->last_login || strcmp(u->last_login, cut_d) <= 0) &&
@@ -809,22 +812,72 @@ static int on_leaver_login(void *ud, const sfa_login *l)
 	return 0;
 }
 
-static int key_eq(const char *a, const char *b)
+static int by_username(const void *a, const void *b)
 {
-	return a && b && strcasecmp(a, b) == 0;
+	const struct user *x = *(const struct user *const *)a;
+	const struct user *y = *(const struct user *const *)b;
+
+	return strcmp(x->username ? x->username : x->id,
+		      y->username ? y->username : y->id);
 }
+
+/* The users a key of one level matches (federation_id 0, username 1,
+ * email 2): at most nmax kept in m, the count returned. */
+static size_t match(const struct check *c, int level, const char *key,
+		    const struct user **m, size_t nmax)
+{
+	size_t k, n = 0;
+
+	if (!key)
+		return 0;
+	for (k = 0; k < c->nusers; k++) {
+		const struct user *u = &c->users[k];
+		const char *have = level == 0	? u->federation_id
+				   : level == 1 ? u->username
+						: u->email;
+
+		if (have && strcasecmp(key, have) == 0) {
+			if (n < nmax)
+				m[n] = u;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* "a, b, c" of the matched usernames, sorted, and how many more. */
+static void list_users(const struct user **m, size_t kept, size_t n,
+		       char *buf, size_t size)
+{
+	size_t i, used = 0;
+
+	qsort(m, kept, sizeof(*m), by_username);
+	buf[0] = '\0';
+	for (i = 0; i < kept && used + 1 < size; i++) {
+		int w = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+				 m[i]->username ? m[i]->username : m[i]->id);
+
+		if (w < 0)
+			break;
+		used += (size_t)w < size - used ? (size_t)w : size - used - 1;
+	}
+	if (n > kept && used + 1 < size)
+		snprintf(buf + used, size - used, " and %zu more", n - kept);
+}
+
+#define MAX_LISTED 10
 
 static int leaver_rule(struct check *c)
 {
-	size_t i, k;
+	size_t i;
 	int rc;
 
 	for (i = 0; i < sfa_hr_count(c->hr); i++) {
 		const sfa_hr_person *p = sfa_hr_get(c->hr, i);
-		const struct user *m[2] = {NULL, NULL};
+		const struct user *m[MAX_LISTED];
 		size_t nm = 0;
 		int level;
-		char after[21], logins[2048], detail[2600];
+		char after[21], logins[2048], detail[2600], users[1024];
 		struct logins_text lt = {logins, sizeof(logins), 0, 0};
 		time_t d;
 
@@ -832,36 +885,21 @@ static int leaver_rule(struct check *c)
 			continue;
 		/* federation_id, then username, then email: the first key
 		 * that matches anyone decides. */
-		for (level = 0; level < 3 && nm == 0; level++) {
-			const char *key = level == 0   ? p->federation_id
-					  : level == 1 ? p->username
-						       : p->email;
-
-			if (!key)
-				continue;
-			for (k = 0; k < c->nusers; k++) {
-				const struct user *u = &c->users[k];
-				const char *have = level == 0 ? u->federation_id
-						   : level == 1 ? u->username
-								: u->email;
-
-				if (key_eq(key, have)) {
-					if (nm < 2)
-						m[nm] = u;
-					nm++;
-				}
-			}
-		}
+		for (level = 0; level < 3 && nm == 0; level++)
+			nm = match(c, level,
+				   level == 0	? p->federation_id
+				   : level == 1 ? p->username
+						: p->email,
+				   m, MAX_LISTED);
 		if (nm == 0)
 			continue;
 		if (nm > 1) {
+			list_users(m, nm < MAX_LISTED ? nm : MAX_LISTED, nm,
+				   users, sizeof(users));
 			snprintf(detail, sizeof(detail),
-				 "ambiguous: %s:%d matches %zu users (%s, %s%s); "
-				 "not guessed",
-				 sfa_hr_name(c->hr), p->line, nm,
-				 m[0]->username ? m[0]->username : m[0]->id,
-				 m[1]->username ? m[1]->username : m[1]->id,
-				 nm > 2 ? ", ..." : "");
+				 "ambiguous: %s:%d matches %zu users (%s); not "
+				 "guessed",
+				 sfa_hr_name(c->hr), p->line, nm, users);
 			if ((rc = add(c, SFA_RULE_LEAVER, NULL,
 				      p->federation_id ? p->federation_id
 				      : p->username    ? p->username

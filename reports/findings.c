@@ -239,6 +239,20 @@ int sfa_report_findings_html(const sfa_findings *fs, unsigned rules,
 			return rc;
 		}
 	}
+	for (k = 0; k < 5; k++) {
+		long long total = 0;
+
+		for (r = 0; r < SFA_RULE_COUNT; r++)
+			total += per[r][k];
+		if ((rc = sfa_html_stat(w, sevs[k], total,
+					total && k < 2	 ? "bad"
+					: total && k < 3 ? "warn"
+							 : NULL,
+					"findings of this severity", err))) {
+			sfa_html_free(w);
+			return rc;
+		}
+	}
 	if (chart.nlabels && (rc = sfa_html_chart(w, &chart, err))) {
 		sfa_html_free(w);
 		return rc;
