@@ -77,6 +77,10 @@ struct check {
 	/* Connected apps reachable other than through a token: Ids, sorted. */
 	const char **reach;
 	size_t nreach, capreach;
+	/* Organization groups ("All Internal Users"), sorted: membership
+	 * comes with being an active internal user, not from a grant. */
+	const char **org_groups;
+	size_t norg;
 };
 
 static char *arena_dup(struct check *c, const char *s)
@@ -309,7 +313,7 @@ static int load(struct check *c, sfa_user_perms_fn perms)
 				       on_latest_login, c, c->err);
 }
 
-/* ---- names of [sod] sides ---- */
+/* ---- container names: the [sod] sides, the Organization groups ---- */
 
 static int str_cmp(const void *a, const void *b)
 {
@@ -330,12 +334,23 @@ static int names_permission(const char *side)
 }
 
 static int on_name(void *ud, const char *type, const char *id,
-		   const char *name)
+		   const char *name, const char *group_type)
 {
 	struct check *c = ud;
 	size_t i, n = 2 * sfa_policy_sod_count(c->policy);
 
 	(void)type;
+	if (group_type && strcmp(group_type, "Organization") == 0) {
+		const char **grown =
+		    realloc(c->org_groups, (c->norg + 1) * sizeof(*grown));
+
+		if (!grown)
+			return oom(c);
+		c->org_groups = grown;
+		if (!(grown[c->norg] = arena_dup(c, id)))
+			return oom(c);
+		c->norg++;
+	}
 	for (i = 0; i < n; i++) {
 		struct side *s = &c->sides[i];
 		const char **grown;
@@ -360,9 +375,7 @@ static int resolve_sides(struct check *c)
 	size_t i, n = sfa_policy_sod_count(c->policy);
 	int rc;
 
-	if (!n)
-		return 0;
-	if (!(c->sides = calloc(2 * n, sizeof(*c->sides))))
+	if (n && !(c->sides = calloc(2 * n, sizeof(*c->sides))))
 		return oom(c);
 	for (i = 0; i < n; i++) {
 		const char *name;
@@ -375,6 +388,8 @@ static int resolve_sides(struct check *c)
 	}
 	if ((rc = sfa_store_policy_names(c->st, c->snap, on_name, c, c->err)))
 		return rc;
+	if (c->norg)
+		qsort(c->org_groups, c->norg, sizeof(*c->org_groups), str_cmp);
 	for (i = 0; i < 2 * n; i++) {
 		struct side *s = &c->sides[i];
 
@@ -747,7 +762,8 @@ static int inactive_rule(struct check *c)
 			continue;
 		for (h = u->held; h; h = h->next) {
 			if (strcmp(h->type, "group") == 0 &&
-			    strcmp(h->via_type, "direct") != 0)
+			    (strcmp(h->via_type, "direct") != 0 ||
+			     contains(c->org_groups, c->norg, h->id)))
 				continue;
 			if (strcmp(h->type, "permission_set") &&
 			    strcmp(h->type, "permission_set_group") &&
@@ -1025,6 +1041,7 @@ out:
 			free(c.sides[i].ids);
 	free(c.sides);
 	free(c.reach);
+	free(c.org_groups);
 	free(c.by_id);
 	free(c.users);
 	sfa_findings_free(c.out);

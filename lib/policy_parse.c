@@ -73,17 +73,15 @@ int sfa_severity_parse(const char *s, sfa_severity *out)
 
 /* ---- problems ---- */
 
-/* Adds a problem at line; returns SFA_ENOMEM when it cannot.  name is
- * the caller's (the problems carry lines, the caller prints the file). */
-static int problem(sfa_problems *p, const char *name, int line,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int problem(sfa_problems *p, const char *name, int line,
-		   const char *fmt, ...)
+/* Adds a problem at line; returns SFA_ENOMEM when it cannot.  Problems
+ * carry lines; the caller prints the file's name. */
+static int problem(sfa_problems *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int problem(sfa_problems *p, int line, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
 
-	(void)name;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -236,7 +234,6 @@ static int add_sod(sfa_policy *p, const char *name, const char *a,
 struct ini_state {
 	sfa_policy *p;
 	sfa_problems *probs;
-	const char *name;
 	int section; /* a rule, SECTION_SOD, or SECTION_NONE / _BAD */
 	unsigned seen; /* keys given in this rule section */
 };
@@ -259,12 +256,12 @@ static int parse_section(struct ini_state *s, char *head, int line)
 				s->section = i;
 				return 0;
 			}
-		return problem(s->probs, s->name, line,
+		return problem(s->probs, line,
 			       "unknown rule `%s` (see `sfaccess check "
 			       "--help` for the rules)",
 			       head + 5);
 	}
-	return problem(s->probs, s->name, line,
+	return problem(s->probs, line,
 		       "unknown section [%s]: expected [rule.NAME] or [sod]",
 		       head);
 }
@@ -297,13 +294,13 @@ static int rule_key(struct ini_state *s, const char *key, const char *val,
 	else if (strcmp(key, "days") == 0 && defaults[s->section].days)
 		bit = SEEN_DAYS;
 	else
-		return problem(s->probs, s->name, line,
+		return problem(s->probs, line,
 			       "unknown key `%s` in [rule.%s] (expected "
 			       "enabled, severity%s)",
 			       key, rule,
 			       defaults[s->section].days ? ", days" : "");
 	if (s->seen & bit)
-		return problem(s->probs, s->name, line,
+		return problem(s->probs, line,
 			       "`%s` given twice in [rule.%s]", key, rule);
 	s->seen |= bit;
 	if (bit == SEEN_ENABLED) {
@@ -314,18 +311,18 @@ static int rule_key(struct ini_state *s, const char *key, const char *val,
 			 strcmp(val, "0") == 0 || strcasecmp(val, "no") == 0)
 			r->enabled = 0;
 		else
-			return problem(s->probs, s->name, line,
+			return problem(s->probs, line,
 				       "enabled = `%s`: expected true or "
 				       "false",
 				       val);
 	} else if (bit == SEEN_SEVERITY) {
 		if (sfa_severity_parse(val, &r->severity))
-			return problem(s->probs, s->name, line,
+			return problem(s->probs, line,
 				       "severity = `%s`: expected info, low, "
 				       "medium, high or critical",
 				       val);
 	} else if (parse_days(val, &r->days)) {
-		return problem(s->probs, s->name, line,
+		return problem(s->probs, line,
 			       "days = `%s`: expected a whole number of days "
 			       "from 1 to %d",
 			       val, MAX_DAYS);
@@ -339,18 +336,18 @@ static int sod_key(struct ini_state *s, const char *key, char *val, int line)
 	size_t i;
 
 	if (!plus || strchr(plus + 1, '+'))
-		return problem(s->probs, s->name, line,
+		return problem(s->probs, line,
 			       "[sod] %s: expected `NAME = A + B` (two "
 			       "sides)",
 			       key);
 	a = trim(val, plus);
 	b = trim(plus + 1, plus + 1 + strlen(plus + 1));
 	if (!*a || !*b)
-		return problem(s->probs, s->name, line,
+		return problem(s->probs, line,
 			       "[sod] %s: a side is empty", key);
 	for (i = 0; i < s->p->nsod; i++)
 		if (strcmp(s->p->sod[i].name, key) == 0)
-			return problem(s->probs, s->name, line,
+			return problem(s->probs, line,
 				       "[sod] pair `%s` given twice", key);
 	return add_sod(s->p, key, a, b, line);
 }
@@ -365,23 +362,23 @@ static int parse_line(struct ini_state *s, char *text, int line)
 		char *close = strchr(l, ']');
 
 		if (!close || close[1])
-			return problem(s->probs, s->name, line,
+			return problem(s->probs, line,
 				       "a section header is `[name]`");
 		*close = '\0';
 		return parse_section(s, trim(l + 1, close), line);
 	}
 	if (!(eq = strchr(l, '=')))
-		return problem(s->probs, s->name, line,
+		return problem(s->probs, line,
 			       "expected `key = value`, a [section] or a "
 			       "comment");
 	key = trim(l, eq);
 	val = trim(eq + 1, eq + 1 + strlen(eq + 1));
 	if (!*key)
-		return problem(s->probs, s->name, line, "a key is empty");
+		return problem(s->probs, line, "a key is empty");
 	if (s->section == SECTION_BAD)
 		return 0; /* the section was named already */
 	if (s->section == SECTION_NONE)
-		return problem(s->probs, s->name, line,
+		return problem(s->probs, line,
 			       "`%s` is outside any [rule.NAME] or [sod] "
 			       "section",
 			       key);
@@ -393,7 +390,7 @@ static int parse_line(struct ini_state *s, char *text, int line)
 int sfa_policy_parse(sfa_policy **out, const char *text, size_t len,
 		     const char *name, sfa_problems *probs, sfa_err *err)
 {
-	struct ini_state s = {NULL, probs, name, SECTION_NONE, 0};
+	struct ini_state s = {NULL, probs, SECTION_NONE, 0};
 	size_t i = 0, j;
 	int line = 0, rc;
 
@@ -409,7 +406,7 @@ int sfa_policy_parse(sfa_policy **out, const char *text, size_t len,
 		for (j = i; j < len && text[j] != '\n'; j++)
 			;
 		if (memchr(text + i, '\0', j - i)) {
-			rc = problem(probs, name, line, "a NUL byte");
+			rc = problem(probs, line, "a NUL byte");
 		} else if (!(copy = malloc(j - i + 1))) {
 			rc = SFA_ENOMEM;
 		} else {
@@ -519,7 +516,7 @@ static int hr_header(struct hr_state *s, const char *const *f, size_t n)
 			if (strcasecmp(name, hr_cols[c]) == 0)
 				break;
 		if (c == HR_NCOLS) {
-			if (problem(s->probs, s->hr->name, s->line,
+			if (problem(s->probs, s->line,
 				    "unknown column `%s` (expected email, "
 				    "username, federation_id, status, "
 				    "termination_date)",
@@ -528,7 +525,7 @@ static int hr_header(struct hr_state *s, const char *const *f, size_t n)
 				return SFA_ENOMEM;
 			}
 		} else if (s->col[c] >= 0) {
-			if (problem(s->probs, s->hr->name, s->line,
+			if (problem(s->probs, s->line,
 				    "column `%s` given twice", hr_cols[c])) {
 				free(copy);
 				return SFA_ENOMEM;
@@ -540,12 +537,12 @@ static int hr_header(struct hr_state *s, const char *const *f, size_t n)
 	}
 	if (s->col[HR_EMAIL] < 0 && s->col[HR_USERNAME] < 0 &&
 	    s->col[HR_FEDERATION_ID] < 0 &&
-	    problem(s->probs, s->hr->name, s->line,
+	    problem(s->probs, s->line,
 		    "no column to match users by: need email, username or "
 		    "federation_id"))
 		return SFA_ENOMEM;
 	if (s->col[HR_STATUS] < 0 &&
-	    problem(s->probs, s->hr->name, s->line, "no `status` column"))
+	    problem(s->probs, s->line, "no `status` column"))
 		return SFA_ENOMEM;
 	return 0;
 }
@@ -569,7 +566,7 @@ static int hr_row(struct hr_state *s, const char *const *f, size_t n)
 	if (n == 1 && !*f[0])
 		return 0; /* a blank line */
 	if (!*keys[0] && !*keys[1] && !*keys[2])
-		return problem(s->probs, s->hr->name, s->line,
+		return problem(s->probs, s->line,
 			       "no email, username or federation_id to match "
 			       "a user by");
 	if (strcasecmp(status, "terminated") == 0)
@@ -577,15 +574,15 @@ static int hr_row(struct hr_state *s, const char *const *f, size_t n)
 	else if (strcasecmp(status, "active") == 0)
 		terminated = 0;
 	else
-		return problem(s->probs, s->hr->name, s->line,
+		return problem(s->probs, s->line,
 			       "status `%s`: expected active or terminated",
 			       status);
 	if (*date && !valid_date(date))
-		return problem(s->probs, s->hr->name, s->line,
+		return problem(s->probs, s->line,
 			       "termination_date `%s`: expected YYYY-MM-DD",
 			       date);
 	if (terminated && !*date)
-		return problem(s->probs, s->hr->name, s->line,
+		return problem(s->probs, s->line,
 			       "a terminated person needs a "
 			       "termination_date");
 	if (s->hr->n == s->hr->cap) {
@@ -662,7 +659,7 @@ int sfa_hr_parse(sfa_hr **out, const char *text, size_t len, const char *name,
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
 	if (memchr(text, '\0', len)) {
-		rc = problem(probs, name, 1, "a NUL byte: not a CSV text file");
+		rc = problem(probs, 1, "a NUL byte: not a CSV text file");
 		if (rc)
 			goto oom;
 		goto refused;
@@ -674,13 +671,13 @@ int sfa_hr_parse(sfa_hr **out, const char *text, size_t len, const char *name,
 		rc = sfa_csv_stream_end(cs, err);
 	sfa_csv_stream_free(cs);
 	if (rc == SFA_EPROTO) {
-		if (problem(probs, name, s.line + 1,
+		if (problem(probs, s.line + 1,
 			    "not CSV: %s", err->msg))
 			goto oom;
 	} else if (rc) {
 		goto fail;
 	}
-	if (!s.header_done && problem(probs, name, 1, "empty: no header"))
+	if (!s.header_done && problem(probs, 1, "empty: no header"))
 		goto oom;
 	if (probs->n)
 		goto refused;

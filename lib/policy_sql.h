@@ -88,16 +88,18 @@
 	" a.permission_set_id)), a.expiration_date"                           \
 	" FROM sf_ps_assignment a WHERE a.snapshot_id = ?1 AND"               \
 	" a.expiration_date IS NOT NULL AND a.expiration_date < ?2"
-/* API names of the containers a [sod] side may name: type, Id, name. */
+/* API names of the containers a [sod] side may name: type, Id, name, and
+ * for a group its Type (the Organization group is no one's grant). */
 #define SQL_POLICY_NAMES                                                       \
-	"SELECT 'permission_set', s.sfid, p.name FROM sf_permission_set p"    \
-	" JOIN sfid s ON s.id = p.id WHERE p.snapshot_id = ?1"                \
-	" UNION ALL SELECT 'permission_set_group', s.sfid, g.developer_name"  \
-	" FROM sf_permission_set_group g JOIN sfid s ON s.id = g.id"          \
+	"SELECT 'permission_set', s.sfid, p.name, NULL FROM"                  \
+	" sf_permission_set p JOIN sfid s ON s.id = p.id"                     \
+	" WHERE p.snapshot_id = ?1"                                           \
+	" UNION ALL SELECT 'permission_set_group', s.sfid, g.developer_name," \
+	" NULL FROM sf_permission_set_group g JOIN sfid s ON s.id = g.id"     \
 	" WHERE g.snapshot_id = ?1"                                           \
-	" UNION ALL SELECT 'group', s.sfid, g.developer_name FROM sf_group g" \
-	" JOIN sfid s ON s.id = g.id WHERE g.snapshot_id = ?1"                \
-	" UNION ALL SELECT 'profile', s.sfid, p.name FROM sf_profile p"       \
+	" UNION ALL SELECT 'group', s.sfid, g.developer_name, g.type"         \
+	" FROM sf_group g JOIN sfid s ON s.id = g.id WHERE g.snapshot_id = ?1" \
+	" UNION ALL SELECT 'profile', s.sfid, p.name, NULL FROM sf_profile p" \
 	" JOIN sfid s ON s.id = p.id WHERE p.snapshot_id = ?1"
 /* Connected apps and how many OAuth tokens name each. */
 #define SQL_POLICY_APPS                                                        \

@@ -91,9 +91,10 @@ static int name_row(sqlite3_stmt *s, void *fn, void *ud)
 {
 	const struct fnbox *b = fn;
 
-	if (!TXT(s, 1) || !TXT(s, 2))
+	if (!TXT(s, 1))
 		return 0;
-	return b->name(ud, TXT(s, 0), TXT(s, 1), TXT(s, 2));
+	return b->name(ud, TXT(s, 0), TXT(s, 1), TXT(s, 2) ? TXT(s, 2) : "",
+		       TXT(s, 3));
 }
 
 int sfa_store_policy_names(sfa_store *st, long long snap,

@@ -33,9 +33,10 @@ int sfa_store_policy_expired(sfa_store *st, long long snap, const char *before,
 			     sfa_expired_fn fn, void *ud, sfa_err *err);
 
 /* The API name of every permission set, permission set group, group
- * (DeveloperName) and profile (Name): type, Salesforce Id, name. */
+ * (DeveloperName) and profile (Name): type, Salesforce Id, name ("" when
+ * none), and a group's Type (NULL for the others). */
 typedef int (*sfa_policy_name_fn)(void *ud, const char *type, const char *id,
-				  const char *name);
+				  const char *name, const char *group_type);
 int sfa_store_policy_names(sfa_store *st, long long snap,
 			   sfa_policy_name_fn fn, void *ud, sfa_err *err);
 

@@ -84,8 +84,8 @@ int sfa_report_findings_json(const sfa_findings *fs, FILE *f, sfa_err *err)
 /* What each rule checks, for the suite's `description` property. */
 static const char *const meaning[SFA_RULE_COUNT] = {
     [SFA_RULE_DORMANT_PRIVILEGED] =
-	"active users holding a tier 0-1 permission who have not logged in "
-	"for `days` or never",
+	("active users holding a tier 0-1 permission who have not logged in "
+	"for `days` or never"),
     [SFA_RULE_DORMANT] =
 	"active users who have not logged in for `days` or never",
     [SFA_RULE_SOD] = "users holding both sides of a [sod] pair",

@@ -374,12 +374,15 @@ START_TEST(test_expired_assignment_before_the_check_time_only)
 }
 END_TEST
 
-START_TEST(test_inactive_with_access_beyond_the_profile)
+START_TEST(test_inactive_with_access_beyond_the_profile_and_the_organization_group)
 {
 	static const struct rec org[] = {
 	    PROFILE("00eStd", "Standard User"),
 	    PSF("0PSx", F, NULL, F, F),
 	    GROUP("00GTeam", "Team", "Regular", NULL),
+	    /* The frozen user is in it as an active internal user: no
+	     * grant to take back. */
+	    GROUP("00GAll", "All Internal Users", "Organization", NULL),
 	    PUSER("005gone", NULL, F, "Standard", "00eStd", NULL, NULL),
 	    PUSER("005profileonly", NULL, F, "Standard", "00eStd", NULL, NULL),
 	    PUSER("005frozen", NULL, T, "Standard", "00eStd",
@@ -612,7 +615,9 @@ static Suite *suite(void)
 	tcase_add_test(tc,
 		       test_mfa_waiver_with_a_tier_0_permission_through_the_seam);
 	tcase_add_test(tc, test_expired_assignment_before_the_check_time_only);
-	tcase_add_test(tc, test_inactive_with_access_beyond_the_profile);
+	tcase_add_test(
+	    tc,
+	    test_inactive_with_access_beyond_the_profile_and_the_organization_group);
 	tcase_add_test(
 	    tc,
 	    test_leavers_by_federation_id_username_email_frozen_and_ambiguous);
