@@ -171,11 +171,31 @@ static int read_inputs(const char *policy_path, const char *hr_path,
 	return 0;
 }
 
+static int is_complete(void *ud, const sfa_snapshot_info *s)
+{
+	*(int *)ud = strcmp(s->status, "complete") == 0;
+	return 0;
+}
+
+/* --snapshot ID (a complete one: an incomplete snapshot lacks users and
+ * grants, and every rule would answer wrongly), else the latest. */
 static int pick_snapshot(sfa_store *st, const char *opt, long long *snap,
 			 sfa_err *err)
 {
+	int complete = 0, rc;
+
 	if (!opt)
 		return sfa_store_latest_complete(st, NULL, 0, snap, err);
+	if ((rc = sfa_store_get_snapshot(st, *snap, is_complete, &complete,
+					 err)))
+		return rc;
+	if (!complete) {
+		sfa_err_where(err, "--snapshot");
+		return sfa_err_set(err, SFA_EINPUT,
+				   "snapshot %lld is incomplete: check a "
+				   "complete one (see `sfaccess snapshots`)",
+				   *snap);
+	}
 	return 0;
 }
 

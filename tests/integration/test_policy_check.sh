@@ -85,7 +85,10 @@ grep -q 'Policy findings' "$WORK/ci/findings.html" || fail "HTML page"
 expect_exit 0 "$SFACCESS" check --policy "$FX/demo-policy.ini" --fail-on critical --format json
 expect_exit 3 "$SFACCESS" check --fail-on low --format table
 grep -q '^medium   dormant ' "$WORK/out" || fail "table: $(head -3 "$WORK/out")"
-echo "ok --fail-on decides the exit status; table and JSON"
+expect_exit 2 "$SFACCESS" check --snapshot 99
+grep -q 'snapshot 99' "$WORK/err" || fail "unknown snapshot: $(cat "$WORK/err")"
+expect_exit 0 "$SFACCESS" check --snapshot 1 --fail-on critical
+echo "ok --fail-on decides the exit status; table and JSON; --snapshot"
 
 # ---- bad inputs: every problem by line, nothing runs, nothing written
 expect_exit 2 "$SFACCESS" check --policy "$FX/bad-policy.ini" --hr-file "$FX/bad-hr.csv" --out "$WORK/never"
