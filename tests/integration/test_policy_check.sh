@@ -39,6 +39,10 @@ grep -q "^login history: 1 rows from 2026-11-26T09:00:00Z in 1 request; 4 held$"
   || fail "second copy: $(cat "$WORK/out")"
 [ "$(charged)" = $((before + snap_reqs + 1)) ] || fail "second sync charged $(( $(charged) - before ))"
 echo "ok second sync: reads from the newest row held (1 row, 1 request), keeps 4"
+expect_exit 0 "$SFACCESS" gc --keep 1
+[ "$(sqlite3 "$SFACCESS_STORE" 'SELECT count(*) FROM login_history')" = 4 ] || fail "gc deleted login history"
+[ "$(sqlite3 "$SFACCESS_STORE" 'SELECT count(*) FROM snapshot')" = 1 ] || fail "gc kept $(sqlite3 "$SFACCESS_STORE" 'SELECT count(*) FROM snapshot') snapshots"
+echo "ok gc keeps the whole login history"
 
 # ---- CI run: exact findings, exit 3, valid JUnit
 expect_exit 3 "$SFACCESS" check --policy "$FX/demo-policy.ini" --hr-file "$FX/demo-hr.csv" --out "$WORK/ci"
@@ -87,7 +91,7 @@ expect_exit 3 "$SFACCESS" check --fail-on low --format table
 grep -q '^medium   dormant ' "$WORK/out" || fail "table: $(head -3 "$WORK/out")"
 expect_exit 2 "$SFACCESS" check --snapshot 99
 grep -q 'snapshot 99' "$WORK/err" || fail "unknown snapshot: $(cat "$WORK/err")"
-expect_exit 0 "$SFACCESS" check --snapshot 1 --fail-on critical
+expect_exit 0 "$SFACCESS" check --snapshot 2 --fail-on critical
 echo "ok --fail-on decides the exit status; table and JSON; --snapshot"
 
 # ---- bad inputs: every problem by line, nothing runs, nothing written
