@@ -190,10 +190,6 @@ int sfa_report_findings_html(const sfa_findings *fs, unsigned rules,
 			      8,
 			      "findings"};
 	long long per[SFA_RULE_COUNT][5];
-	const char *labels[SFA_RULE_COUNT];
-	long long values[SFA_RULE_COUNT * 5];
-	sfa_html_chart_def chart = {"Findings by rule and severity", sevs, 5,
-				    labels, 0, values};
 	sfa_html *w;
 	size_t i;
 	int r, k, rc;
@@ -223,9 +219,7 @@ int sfa_report_findings_html(const sfa_findings *fs, unsigned rules,
 			total += per[r][k];
 			if (per[r][k] && worst < 0)
 				worst = k;
-			values[chart.nlabels * 5 + k] = per[r][k];
 		}
-		labels[chart.nlabels++] = sfa_rule_name((sfa_rule)r);
 		snprintf(note, sizeof(note), "%s", worst < 0 ? "none"
 						  : sevs[worst]);
 		/* Cards: red for high and critical, amber for medium. */
@@ -252,10 +246,6 @@ int sfa_report_findings_html(const sfa_findings *fs, unsigned rules,
 			sfa_html_free(w);
 			return rc;
 		}
-	}
-	if (chart.nlabels && (rc = sfa_html_chart(w, &chart, err))) {
-		sfa_html_free(w);
-		return rc;
 	}
 	return sfa_html_end(w, NULL, err);
 }

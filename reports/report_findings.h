@@ -23,7 +23,8 @@ int sfa_report_findings_json(const sfa_findings *fs, FILE *f, sfa_err *err);
  * passing testcase when the rule found nothing. */
 int sfa_report_findings_junit(const sfa_findings *fs, unsigned rules,
 			      const char *hostname, FILE *f, sfa_err *err);
-/* The HTML page: cards by rule and severity, a chart, the findings table.
+/* The HTML page: a card per rule (its count, coloured by its worst
+ * severity) and per severity, then the findings table.
  * snapshot names the snapshot in the header. */
 int sfa_report_findings_html(const sfa_findings *fs, unsigned rules,
 			     long long snapshot, FILE *f, sfa_err *err);

@@ -85,7 +85,9 @@ node -e '
   const keys = "rule,severity,username,user_id,what,via_type,via_id,detail";
   if (!a.length || a.some((o) => Object.keys(o).join(",") !== keys)) throw new Error("JSON keys");
 ' "$WORK/ci/findings.json"
-grep -q 'Policy findings' "$WORK/ci/findings.html" || fail "HTML page"
+rows=$(($(node "$SFA_SOURCE_DIR/tests/integration/csvcols.js" rule <"$WORK/ci/findings.csv" | wc -l)))
+node "$SFA_SOURCE_DIR/tests/integration/browser.js" --html "$WORK/ci/findings.html" --shot "$WORK/findings.png" --rows "$rows" \
+  --select rule=leaver=2 >"$WORK/browser" 2>&1 || { cat "$WORK/browser" >&2; fail "the HTML page in the browser"; }
 expect_exit 0 "$SFACCESS" check --policy "$FX/demo-policy.ini" --fail-on critical --format json
 expect_exit 3 "$SFACCESS" check --fail-on low --format table
 grep -q '^medium   dormant ' "$WORK/out" || fail "table: $(head -3 "$WORK/out")"
