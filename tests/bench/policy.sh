@@ -116,8 +116,9 @@ PY
 rows=$(sqlite3 "$store" "SELECT count(*) FROM login_history")
 group=$(sqlite3 "$store" "SELECT g.developer_name FROM sf_group g WHERE g.type = 'Regular' AND g.snapshot_id = (SELECT max(id) FROM snapshot) ORDER BY g.developer_name LIMIT 1")
 printf '[sod]\nadmin-in-group = ModifyAllData + %s\nview-and-group = ViewAllData + %s\n' "$group" "$group" >"$WORK/policy.ini"
-sqlite3 -csv "$store" "SELECT 'federation_id,email,status,termination_date' UNION ALL SELECT * FROM (SELECT '', u.email, 'terminated', '2026-10-01' FROM sf_user u WHERE u.snapshot_id = (SELECT max(id) FROM snapshot) ORDER BY u.id LIMIT $((USERS / 100)))" \
-  | sed 's/^"\(.*\)"$/\1/' >"$WORK/hr.csv"
+{ echo "federation_id,email,status,termination_date"
+  sqlite3 -csv "$store" "SELECT '', u.email, 'terminated', '2026-10-01' FROM sf_user u
+    WHERE u.snapshot_id = (SELECT max(id) FROM snapshot) ORDER BY u.id LIMIT $((USERS / 100))"; } >"$WORK/hr.csv"
 
 walls=""; rss=""
 for _ in $(seq 1 "$RUNS"); do
