@@ -73,7 +73,9 @@ static const char *const connected_app_fields[] = {
     "Id", "Name", "OptionsAllowAdminApprovedUsersOnly"};
 static const char *const setup_entity_access_fields[] = {
     "Id", "ParentId", "SetupEntityId", "SetupEntityType"};
-static const char *const oauth_token_fields[] = {"Id", "UserId", "AppName"};
+/* LastUsedDate: policy checks (unused-connected-app). */
+static const char *const oauth_token_fields[] = {"Id", "UserId", "AppName",
+						 "LastUsedDate"};
 
 #define DEF(o, name, f, where, flags)                                          \
 	{                                                                      \

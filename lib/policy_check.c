@@ -784,18 +784,26 @@ static int inactive_rule(struct check *c)
 }
 
 static int on_app(void *ud, const char *id, const char *name,
-		  long long tokens)
+		  long long tokens, long long used)
 {
 	struct check *c = ud;
-	char detail[256];
+	char detail[512];
 
-	if (tokens > 0 ||
+	if (used > 0 ||
 	    !contains((const char *const *)c->reach, c->nreach, id))
 		return 0;
-	snprintf(detail, sizeof(detail),
-		 "connected app %s (%s) is reachable and no OAuth token "
-		 "names it",
-		 name, id);
+	if (tokens)
+		snprintf(detail, sizeof(detail),
+			 "connected app %s (%s) is reachable; none of its %lld "
+			 "OAuth tokens was used in %d days",
+			 name, id, tokens,
+			 sfa_policy_days(c->policy,
+					 SFA_RULE_UNUSED_CONNECTED_APP));
+	else
+		snprintf(detail, sizeof(detail),
+			 "connected app %s (%s) is reachable and no OAuth "
+			 "token names it",
+			 name, id);
 	return add(c, SFA_RULE_UNUSED_CONNECTED_APP, NULL, name, "connected_app",
 		   id, detail);
 }
@@ -984,9 +992,17 @@ static int run(struct check *c, sfa_user_perms_fn perms)
 	if (sfa_policy_enabled(c->policy, SFA_RULE_INACTIVE_WITH_ACCESS) &&
 	    (rc = inactive_rule(c)))
 		return rc;
-	if (sfa_policy_enabled(c->policy, SFA_RULE_UNUSED_CONNECTED_APP) &&
-	    (rc = sfa_store_policy_apps(c->st, c->snap, on_app, c, c->err)))
-		return rc;
+	if (sfa_policy_enabled(c->policy, SFA_RULE_UNUSED_CONNECTED_APP)) {
+		char since[21];
+
+		days_before(c->as_of,
+			    sfa_policy_days(c->policy,
+					    SFA_RULE_UNUSED_CONNECTED_APP),
+			    since);
+		if ((rc = sfa_store_policy_apps(c->st, c->snap, since, on_app,
+						c, c->err)))
+			return rc;
+	}
 	if (c->hr && sfa_policy_enabled(c->policy, SFA_RULE_LEAVER) &&
 	    (rc = leaver_rule(c)))
 		return rc;

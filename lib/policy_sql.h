@@ -101,10 +101,13 @@
 	" FROM sf_group g JOIN sfid s ON s.id = g.id WHERE g.snapshot_id = ?1" \
 	" UNION ALL SELECT 'profile', s.sfid, p.name, NULL FROM sf_profile p" \
 	" JOIN sfid s ON s.id = p.id WHERE p.snapshot_id = ?1"
-/* Connected apps and how many OAuth tokens name each. */
+/* Connected apps, how many OAuth tokens name each, and how many of those
+ * were used at or after ?2. */
 #define SQL_POLICY_APPS                                                        \
 	"SELECT s.sfid, a.name, (SELECT count(*) FROM sf_oauth_token t"       \
-	" WHERE t.snapshot_id = a.snapshot_id AND t.app_name = a.name)"       \
+	" WHERE t.snapshot_id = a.snapshot_id AND t.app_name = a.name),"      \
+	" (SELECT count(*) FROM sf_oauth_token t WHERE t.snapshot_id ="       \
+	" a.snapshot_id AND t.app_name = a.name AND t.last_used_at >= ?2)"    \
 	" FROM sf_connected_app a JOIN sfid s ON s.id = a.id"                 \
 	" WHERE a.snapshot_id = ?1"
 

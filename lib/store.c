@@ -66,7 +66,7 @@ static const struct raw_table {
     [SFA_OBJ_PS_ASSIGNMENT] = {SQL_INS_PS_ASSIGNMENT, "siiittb"},
     [SFA_OBJ_CONNECTED_APP] = {SQL_INS_CONNECTED_APP, "itb"},
     [SFA_OBJ_SETUP_ENTITY_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS, "siit"},
-    [SFA_OBJ_OAUTH_TOKEN] = {SQL_INS_OAUTH_TOKEN, "rit"},
+    [SFA_OBJ_OAUTH_TOKEN] = {SQL_INS_OAUTH_TOKEN, "ritt"},
 };
 
 int sfa_store_sqlerr(sfa_store *st, sfa_err *err, const char *what)

@@ -118,11 +118,11 @@ static int app_row(sqlite3_stmt *s, void *fn, void *ud)
 	if (!TXT(s, 0))
 		return 0;
 	return b->app(ud, TXT(s, 0), TXT(s, 1) ? TXT(s, 1) : "",
-		      sqlite3_column_int64(s, 2));
+		      sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
 }
 
-int sfa_store_policy_apps(sfa_store *st, long long snap, sfa_policy_app_fn fn,
-			  void *ud, sfa_err *err)
+int sfa_store_policy_apps(sfa_store *st, long long snap, const char *since,
+			  sfa_policy_app_fn fn, void *ud, sfa_err *err)
 {
 	struct fnbox b = {.app = fn};
 	sqlite3_stmt *s;
@@ -131,6 +131,7 @@ int sfa_store_policy_apps(sfa_store *st, long long snap, sfa_policy_app_fn fn,
 	if ((rc = sfa_store_prep(st, SQL_POLICY_APPS, snap, &s,
 				 "reading connected apps", err)))
 		return rc;
+	sqlite3_bind_text(s, 2, since, -1, SQLITE_STATIC);
 	return sfa_store_each_row(st, s, app_row, &b, ud,
 				  "reading connected apps", err);
 }

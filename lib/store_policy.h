@@ -40,11 +40,12 @@ typedef int (*sfa_policy_name_fn)(void *ud, const char *type, const char *id,
 int sfa_store_policy_names(sfa_store *st, long long snap,
 			   sfa_policy_name_fn fn, void *ud, sfa_err *err);
 
-/* Every connected app with the number of OAuth tokens naming it. */
+/* Every connected app with the number of OAuth tokens naming it and of
+ * those last used at or after `since`. */
 typedef int (*sfa_policy_app_fn)(void *ud, const char *id, const char *name,
-				 long long tokens);
-int sfa_store_policy_apps(sfa_store *st, long long snap, sfa_policy_app_fn fn,
-			  void *ud, sfa_err *err);
+				 long long tokens, long long used);
+int sfa_store_policy_apps(sfa_store *st, long long snap, const char *since,
+			  sfa_policy_app_fn fn, void *ud, sfa_err *err);
 
 /* ---- login history ---- */
 typedef struct sfa_login {

@@ -140,7 +140,7 @@
 #define SQL_INS_CONNECTED_APP SQL_INS("sf_connected_app", "?2,?3,?4")
 #define SQL_INS_SETUP_ENTITY_ACCESS                                            \
 	SQL_INS("sf_setup_entity_access", "?2,?3,?4,?5")
-#define SQL_INS_OAUTH_TOKEN SQL_INS("sf_oauth_token", "?2,?3,?4")
+#define SQL_INS_OAUTH_TOKEN SQL_INS("sf_oauth_token", "?2,?3,?4,?5")
 
 #define SQL_SFID_GET "SELECT id FROM sfid WHERE sfid = ?1"
 #define SQL_SFID_PUT "INSERT OR IGNORE INTO sfid (sfid) VALUES (?1)"
@@ -457,7 +457,9 @@
  * Per org, not per snapshot: rows are appended by every sync and never
  * deleted, neither by a snapshot's deletion nor by gc, so the store keeps
  * them past Salesforce's 6 months.  Status is kept as Salesforce wrote it
- * and filtered here, since Salesforce cannot filter on it. */
+ * and filtered here, since Salesforce cannot filter on it.  An OAuth
+ * token's LastUsedDate tells the unused-connected-app rule which apps are
+ * still used. */
 #define SQL_SCHEMA_POLICY                                                      \
 	"CREATE TABLE login_history (org_id TEXT NOT NULL, id TEXT NOT NULL," \
 	" user_id TEXT NOT NULL, login_time TEXT NOT NULL, login_type TEXT,"  \
@@ -467,6 +469,7 @@
 	"CREATE INDEX login_history_user ON login_history"                    \
 	" (org_id, user_id, login_time)",                                     \
 	"CREATE INDEX login_history_time ON login_history (org_id, login_time)", \
+	"ALTER TABLE sf_oauth_token ADD COLUMN last_used_at TEXT",            \
 	"PRAGMA user_version = 7"
 
 /* ---- access sets (access_set.c) ---- */

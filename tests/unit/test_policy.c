@@ -482,19 +482,32 @@ START_TEST(test_leavers_by_federation_id_username_email_frozen_and_ambiguous)
 }
 END_TEST
 
-START_TEST(test_unused_connected_app_is_reachable_without_a_token)
+/* OauthToken: Id, UserId, AppName, LastUsedDate. */
+#define TOKEN_USED(id, user, app, used)                                        \
+	{                                                                      \
+		SFA_OBJ_OAUTH_TOKEN,                                           \
+		{                                                              \
+			id, user, app, used                                    \
+		}                                                              \
+	}
+
+START_TEST(test_unused_connected_app_is_reachable_with_no_token_used_in_days)
 {
+	/* 90 days before AS_OF is 2026-09-02T00:00:00Z. */
 	static const struct rec org[] = {
 	    PROFILE("00eStd", "Standard User"),
 	    PSF("0PSown", T, "00eStd", F, F),
 	    APP("0H4used", "Used App"),
+	    APP("0H4stale", "Stale App"),
 	    APP("0H4idle", "Idle App"),
 	    APP("0H4nobody", "Nobody App"),
 	    SEA("0J01", "0PSown", "0H4used"),
 	    SEA("0J02", "0PSown", "0H4idle"),
+	    SEA("0J03", "0PSown", "0H4stale"),
 	    PUSER("005A", NULL, T, "Standard", "00eStd",
 		  "2026-11-30T00:00:00Z", NULL),
-	    TOKEN("0CR1", "005A", "Used App"),
+	    TOKEN_USED("0CR1", "005A", "Used App", "2026-09-02T00:00:00Z"),
+	    TOKEN_USED("0CR2", "005A", "Stale App", "2026-09-01T23:59:59Z"),
 	};
 	char path[64];
 	sfa_store *st = fx_open(path);
@@ -503,7 +516,8 @@ START_TEST(test_unused_connected_app_is_reachable_without_a_token)
 	sfa_check_opts o = {p, NULL, NULL, AS_OF};
 
 	EXPECT(st, id, &o,
-	       "unused-connected-app||Idle App|connected_app|0H4idle");
+	       "unused-connected-app||Idle App|connected_app|0H4idle",
+	       "unused-connected-app||Stale App|connected_app|0H4stale");
 	sfa_policy_free(p);
 	fx_close(st, path);
 }
@@ -622,7 +636,7 @@ static Suite *suite(void)
 	    tc,
 	    test_leavers_by_federation_id_username_email_frozen_and_ambiguous);
 	tcase_add_test(tc,
-		       test_unused_connected_app_is_reachable_without_a_token);
+		       test_unused_connected_app_is_reachable_with_no_token_used_in_days);
 	tcase_add_test(tc, test_policy_file_names_every_problem_by_line);
 	tcase_add_test(
 	    tc, test_policy_file_tunes_rules_and_keeps_the_defaults_elsewhere);
