@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE /* timegm */
 #include <stdio.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,54 +84,48 @@ struct check {
 	size_t norg;
 };
 
+/* n bytes aligned to align (a power of two) from the arena, NULL when out
+ * of memory.  Chunks are 1 MB, or one object's size when larger. */
+static void *arena_take(struct check *c, size_t n, size_t align)
+{
+	struct arena_chunk *a = c->arena;
+	size_t pad = 0;
+
+	if (a)
+		pad = (align - ((uintptr_t)(a->data + a->used) & (align - 1))) &
+		      (align - 1);
+	if (!a || a->cap - a->used < pad + n) {
+		size_t cap = n + align > 1 << 20 ? n + align : 1 << 20;
+
+		if (!(a = malloc(sizeof(*a) + cap)))
+			return NULL;
+		a->next = c->arena;
+		a->used = 0;
+		a->cap = cap;
+		c->arena = a;
+		pad = (align - ((uintptr_t)a->data & (align - 1))) &
+		      (align - 1);
+	}
+	a->used += pad + n;
+	return a->data + a->used - n;
+}
+
 static char *arena_dup(struct check *c, const char *s)
 {
 	size_t n;
-	struct arena_chunk *a = c->arena;
+	char *d;
 
 	if (!s)
 		return NULL;
 	n = strlen(s) + 1;
-	if (!a || a->cap - a->used < n) {
-		size_t cap = n > 1 << 20 ? n : 1 << 20;
-
-		if (!(a = malloc(sizeof(*a) + cap)))
-			return NULL;
-		a->next = c->arena;
-		a->used = 0;
-		a->cap = cap;
-		c->arena = a;
-	}
-	memcpy(a->data + a->used, s, n);
-	a->used += n;
-	return a->data + a->used - n;
+	if ((d = arena_take(c, n, 1)))
+		memcpy(d, s, n);
+	return d;
 }
 
 static void *arena_alloc(struct check *c, size_t n)
 {
-	struct arena_chunk *a = c->arena;
-
-	n = (n + 15) & ~(size_t)15;
-	if (!a || a->cap - a->used < n + 16) {
-		size_t cap = n + 16 > 1 << 20 ? n + 16 : 1 << 20;
-
-		if (!(a = malloc(sizeof(*a) + cap)))
-			return NULL;
-		a->next = c->arena;
-		a->used = 0;
-		a->cap = cap;
-		c->arena = a;
-	}
-	/* Align within the chunk: data[] sits after three size-sized
-	 * fields, so round the address itself. */
-	{
-		uintptr_t p = (uintptr_t)(a->data + a->used);
-		size_t pad = (16 - (p & 15)) & 15;
-
-		a->used += pad;
-	}
-	a->used += n;
-	return a->data + a->used - n;
+	return arena_take(c, n, _Alignof(max_align_t));
 }
 
 static void arena_free(struct check *c)
