@@ -78,6 +78,9 @@ struct check {
 	/* Connected apps reachable other than through a token: Ids, sorted. */
 	const char **reach;
 	size_t nreach, capreach;
+	/* Users by federation id, username and email (index_keys()). */
+	const struct user **by_key[3];
+	size_t nkey[3];
 	/* Organization groups ("All Internal Users"), sorted: membership
 	 * comes with being an active internal user, not from a grant. */
 	const char **org_groups;
@@ -840,26 +843,75 @@ static int by_username(const void *a, const void *b)
 		      y->username ? y->username : y->id);
 }
 
-/* The users a key of one level matches (federation_id 0, username 1,
- * email 2): at most nmax kept in m, the count returned. */
+static const char *key_of(const struct user *u, int level)
+{
+	return level == 0 ? u->federation_id : level == 1 ? u->username
+							   : u->email;
+}
+
+#define BY_KEY(name, level)                                                    \
+	static int name(const void *a, const void *b)                          \
+	{                                                                      \
+		return strcasecmp(                                             \
+		    key_of(*(const struct user *const *)a, level),             \
+		    key_of(*(const struct user *const *)b, level));            \
+	}
+BY_KEY(key_cmp_federation_id, 0)
+BY_KEY(key_cmp_username, 1)
+BY_KEY(key_cmp_email, 2)
+
+/* The users that have a key of each level (federation_id 0, username 1,
+ * email 2), sorted by it ignoring case, so that an HR file of thousands
+ * of people is matched by binary search, not by a scan per person. */
+static int index_keys(struct check *c)
+{
+	int level;
+	size_t i;
+
+	for (level = 0; level < 3; level++) {
+		const struct user **v = malloc((c->nusers ? c->nusers : 1) *
+					       sizeof(*v));
+		size_t n = 0;
+
+		if (!v)
+			return oom(c);
+		for (i = 0; i < c->nusers; i++)
+			if (key_of(&c->users[i], level))
+				v[n++] = &c->users[i];
+		qsort(v, n, sizeof(*v),
+		      level == 0   ? key_cmp_federation_id
+		      : level == 1 ? key_cmp_username
+				   : key_cmp_email);
+		c->by_key[level] = v;
+		c->nkey[level] = n;
+	}
+	return 0;
+}
+
+/* The users a key of one level matches, ignoring case: at most nmax kept
+ * in m, the count returned. */
 static size_t match(const struct check *c, int level, const char *key,
 		    const struct user **m, size_t nmax)
 {
-	size_t k, n = 0;
+	const struct user *const *v = c->by_key[level];
+	size_t lo = 0, hi = c->nkey[level], n = 0;
 
 	if (!key)
 		return 0;
-	for (k = 0; k < c->nusers; k++) {
-		const struct user *u = &c->users[k];
-		const char *have = level == 0	? u->federation_id
-				   : level == 1 ? u->username
-						: u->email;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (have && strcasecmp(key, have) == 0) {
-			if (n < nmax)
-				m[n] = u;
-			n++;
-		}
+		if (strcasecmp(key_of(v[mid], level), key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < c->nkey[level] &&
+	       strcasecmp(key_of(v[lo], level), key) == 0;
+	     lo++) {
+		if (n < nmax)
+			m[n] = v[lo];
+		n++;
 	}
 	return n;
 }
@@ -891,6 +943,8 @@ static int leaver_rule(struct check *c)
 	size_t i;
 	int rc;
 
+	if ((rc = index_keys(c)))
+		return rc;
 	for (i = 0; i < sfa_hr_count(c->hr); i++) {
 		const sfa_hr_person *p = sfa_hr_get(c->hr, i);
 		const struct user *m[MAX_LISTED];
@@ -1053,6 +1107,8 @@ out:
 	free(c.sides);
 	free(c.reach);
 	free(c.org_groups);
+	for (i = 0; i < 3; i++)
+		free(c.by_key[i]);
 	free(c.by_id);
 	free(c.users);
 	sfa_findings_free(c.out);
