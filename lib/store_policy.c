@@ -259,28 +259,61 @@ int sfa_store_logins_after(sfa_store *st, const char *org_id,
 				  "reading the login history", err);
 }
 
+struct latest {
+	const struct fnbox *box;
+	void *ud;
+	sqlite3_stmt *upto; /* SQL_LOGIN_LATEST_UPTO, bound to org and time */
+	const char *time;
+	sfa_store *st;
+	sfa_err *err;
+};
+
 static int latest_row(sqlite3_stmt *s, void *fn, void *ud)
 {
-	const struct fnbox *b = fn;
+	struct latest *lt = fn;
 	sfa_login l;
+	int rc;
 
+	(void)ud;
 	memset(&l, 0, sizeof(l));
 	l.user_id = TXT(s, 0);
 	l.login_time = TXT(s, 1);
-	return l.user_id && l.login_time ? b->login(ud, &l) : 0;
+	if (!l.user_id || !l.login_time)
+		return 0;
+	if (strcmp(l.login_time, lt->time) <= 0)
+		return lt->box->login(lt->ud, &l);
+	/* Newer than the time asked for (an older snapshot): the newest
+	 * before it, from this user's history. */
+	sqlite3_reset(lt->upto);
+	sqlite3_bind_text(lt->upto, 2, l.user_id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(lt->upto)) != SQLITE_ROW)
+		return rc == SQLITE_DONE
+			   ? 0
+			   : sfa_store_sqlerr(lt->st, lt->err,
+					      "reading the login history");
+	l.login_time = (const char *)sqlite3_column_text(lt->upto, 0);
+	return l.login_time ? lt->box->login(lt->ud, &l) : 0;
 }
 
 int sfa_store_logins_latest(sfa_store *st, const char *org_id, const char *upto,
 			    sfa_login_fn fn, void *ud, sfa_err *err)
 {
 	struct fnbox b = {.login = fn};
+	struct latest lt = {&b, ud, NULL, upto, st, err};
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((rc = prep_org(st, SQL_LOGIN_LATEST, org_id, &s,
+	if ((rc = prep_org(st, SQL_LOGIN_LATEST_UPTO, org_id, &lt.upto,
 			   "reading the login history", err)))
 		return rc;
-	sqlite3_bind_text(s, 2, upto, -1, SQLITE_STATIC);
-	return sfa_store_each_row(st, s, latest_row, &b, ud,
-				  "reading the login history", err);
+	sqlite3_bind_text(lt.upto, 3, upto, -1, SQLITE_STATIC);
+	if ((rc = prep_org(st, SQL_LOGIN_LATEST, org_id, &s,
+			   "reading the login history", err))) {
+		sqlite3_finalize(lt.upto);
+		return rc;
+	}
+	rc = sfa_store_each_row(st, s, latest_row, &lt, NULL,
+				"reading the login history", err);
+	sqlite3_finalize(lt.upto);
+	return rc;
 }

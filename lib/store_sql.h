@@ -457,9 +457,22 @@
  * Per org, not per snapshot: rows are appended by every sync and never
  * deleted, neither by a snapshot's deletion nor by gc, so the store keeps
  * them past Salesforce's 6 months.  Status is kept as Salesforce wrote it
- * and filtered here, since Salesforce cannot filter on it.  An OAuth
+ * and filtered here, since Salesforce cannot filter on it.  Each user's
+ * newest successful login is kept beside it by a trigger, so that the
+ * dormant rules read one row per user instead of the whole history (3
+ * million rows at 200,000 users and 30 days).  An OAuth
  * token's LastUsedDate tells the unused-connected-app rule which apps are
  * still used. */
+#define SQL_LOGIN_LATEST_TABLE                                                 \
+	"CREATE TABLE login_latest (org_id TEXT NOT NULL, user_id TEXT NOT"   \
+	" NULL, login_time TEXT NOT NULL, PRIMARY KEY (org_id, user_id))"     \
+	" WITHOUT ROWID"
+#define SQL_LOGIN_LATEST_TRIGGER                                               \
+	"CREATE TRIGGER login_latest_put AFTER INSERT ON login_history"       \
+	" WHEN NEW.status = 'Success' BEGIN INSERT INTO login_latest VALUES"  \
+	" (NEW.org_id, NEW.user_id, NEW.login_time) ON CONFLICT (org_id,"     \
+	" user_id) DO UPDATE SET login_time = excluded.login_time WHERE"      \
+	" excluded.login_time > login_latest.login_time; END"
 #define SQL_SCHEMA_POLICY                                                      \
 	"CREATE TABLE login_history (org_id TEXT NOT NULL, id TEXT NOT NULL," \
 	" user_id TEXT NOT NULL, login_time TEXT NOT NULL, login_type TEXT,"  \
@@ -469,6 +482,7 @@
 	"CREATE INDEX login_history_user ON login_history"                    \
 	" (org_id, user_id, login_time)",                                     \
 	"CREATE INDEX login_history_time ON login_history (org_id, login_time)", \
+	SQL_LOGIN_LATEST_TABLE, SQL_LOGIN_LATEST_TRIGGER,                     \
 	"ALTER TABLE sf_oauth_token ADD COLUMN last_used_at TEXT",            \
 	"PRAGMA user_version = 7"
 

@@ -139,6 +139,8 @@ START_TEST(test_a_login_in_the_history_makes_a_user_not_dormant)
 	};
 	sfa_login l = {"0Ya1", "005A", "2026-11-30T10:00:00Z",
 		       "Application", "Success", NULL, NULL, NULL, NULL, NULL};
+	sfa_login later = {"0Ya3", "005A", "2026-12-05T10:00:00Z",
+			   "Application", "Success", NULL, NULL, NULL, NULL, NULL};
 	sfa_login failed = {"0Ya2", "005A", "2026-11-30T11:00:00Z",
 			    "Application", "Invalid Password", NULL, NULL,
 			    NULL, NULL, NULL};
@@ -161,6 +163,18 @@ START_TEST(test_a_login_in_the_history_makes_a_user_not_dormant)
 
 		expect(st, id, &o, none, 0);
 	}
+	/* A login after the check time (an older snapshot) is not seen:
+	 * the newest before it still is. */
+	ck_assert_int_eq(sfa_store_logins_begin(st, &err), 0);
+	ck_assert_int_eq(sfa_store_logins_put(st, "00Dorg", &later, &err), 0);
+	ck_assert_int_eq(sfa_store_logins_commit(st, &err), 0);
+	{
+		static const char *const none[1] = {NULL};
+
+		expect(st, id, &o, none, 0);
+	}
+	o.as_of = "2026-11-30T09:00:00Z";
+	EXPECT(st, id, &o, "dormant|005A@x.test|||");
 	sfa_policy_free(p);
 	fx_close(st, path);
 }
