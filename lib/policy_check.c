@@ -46,6 +46,7 @@ struct held {
 };
 
 struct user {
+	long long key; /* sfid key, as the access sets name the user */
 	const char *id, *username, *email, *federation_id, *user_type;
 	const char *last_login; /* the newer of LastLoginDate and history */
 	int is_active, is_frozen;
@@ -74,10 +75,19 @@ struct check {
 		int is_perm;
 		const char **ids;
 		size_t nids;
+		long long *keys; /* the same containers' sfid keys, sorted */
 	} *sides;
-	/* Connected apps reachable other than through a token: Ids, sorted. */
-	const char **reach;
+	/* Connected apps reachable other than through a token: sfid keys,
+	 * sorted. */
+	long long *reach;
 	size_t nreach, capreach;
+	/* Users by sfid key; the containers' Ids and names by sfid key. */
+	struct user **by_ukey;
+	struct named {
+		long long key;
+		const char *type, *id, *name;
+	} *named;
+	size_t nnamed, capnamed;
 	/* Users by federation id, username and email (index_keys()). */
 	const struct user **by_key[3];
 	size_t nkey[3];
@@ -231,6 +241,7 @@ static int on_user(void *ud, const sfa_policy_user *pu)
 		return oom(c);
 	u->is_active = pu->is_active;
 	u->is_frozen = pu->is_frozen;
+	u->key = pu->key;
 	c->nusers++;
 	return 0;
 }
@@ -318,6 +329,34 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int has_key(const long long *keys, size_t n, long long key)
+{
+	return n && bsearch(&key, keys, n, sizeof(*keys), key_cmp) != NULL;
+}
+
+static int named_cmp(const void *a, const void *b)
+{
+	return key_cmp(&((const struct named *)a)->key,
+		       &((const struct named *)b)->key);
+}
+
+static const struct named *named_of(const struct check *c, long long key)
+{
+	struct named k;
+
+	k.key = key;
+	return c->nnamed ? bsearch(&k, c->named, c->nnamed, sizeof(k),
+				   named_cmp)
+			 : NULL;
+}
+
 static int contains(const char *const *ids, size_t n, const char *id)
 {
 	return id && n &&
@@ -332,12 +371,26 @@ static int names_permission(const char *side)
 }
 
 static int on_name(void *ud, const char *type, const char *id,
-		   const char *name, const char *group_type)
+		   const char *name, const char *group_type, long long key)
 {
 	struct check *c = ud;
 	size_t i, n = 2 * sfa_policy_sod_count(c->policy);
 
-	(void)type;
+	if (c->nnamed == c->capnamed) {
+		size_t cap = c->capnamed ? c->capnamed * 2 : 1024;
+		struct named *grown = realloc(c->named, cap * sizeof(*grown));
+
+		if (!grown)
+			return oom(c);
+		c->named = grown;
+		c->capnamed = cap;
+	}
+	c->named[c->nnamed].key = key;
+	if (!(c->named[c->nnamed].type = arena_dup(c, type)) ||
+	    !(c->named[c->nnamed].id = arena_dup(c, id)) ||
+	    !(c->named[c->nnamed].name = arena_dup(c, name)))
+		return oom(c);
+	c->nnamed++;
 	if (group_type && strcmp(group_type, "Organization") == 0) {
 		const char **grown =
 		    realloc(c->org_groups, (c->norg + 1) * sizeof(*grown));
@@ -356,13 +409,20 @@ static int on_name(void *ud, const char *type, const char *id,
 		if (s->is_perm || strcasecmp(s->text, name) != 0)
 			continue;
 		grown = realloc(s->ids, (s->nids + 1) * sizeof(*grown));
-		if (!grown || !(grown[s->nids] = arena_dup(c, id))) {
-			free(grown ? grown : s->ids);
-			s->ids = NULL;
-			s->nids = 0;
+		if (!grown)
 			return oom(c);
-		}
 		s->ids = grown;
+		if (!(grown[s->nids] = arena_dup(c, id)))
+			return oom(c);
+		{
+			long long *keys =
+			    realloc(s->keys, (s->nids + 1) * sizeof(*keys));
+
+			if (!keys)
+				return oom(c);
+			s->keys = keys;
+			keys[s->nids] = key;
+		}
 		s->nids++;
 	}
 	return 0;
@@ -408,77 +468,107 @@ static int resolve_sides(struct check *c)
 			    name, s->text, c->snap);
 		}
 		qsort(s->ids, s->nids, sizeof(*s->ids), str_cmp);
+		qsort(s->keys, s->nids, sizeof(*s->keys), key_cmp);
 	}
+	if (c->nnamed)
+		qsort(c->named, c->nnamed, sizeof(*c->named), named_cmp);
 	return 0;
 }
 
 /* ---- access rows: the containers held, for sod, inactive-with-access
- * and unused-connected-app ---- */
+ * and unused-connected-app.  The access sets are decoded without names
+ * (millions of rows at 200,000 users); only the few rows a rule keeps
+ * get their Ids and names, from the containers read above. ---- */
 
 static int wants_held(const struct check *c, const struct user *u,
-		      const sfa_access_row *r)
+		      const sfa_access_item *it)
 {
 	size_t i, n = 2 * sfa_policy_sod_count(c->policy);
 
 	if (sfa_policy_enabled(c->policy, SFA_RULE_INACTIVE_WITH_ACCESS) &&
 	    (!u->is_active || u->is_frozen) &&
-	    (strcmp(r->access_type, "permission_set") == 0 ||
-	     strcmp(r->access_type, "permission_set_group") == 0 ||
-	     (strcmp(r->access_type, "group") == 0 &&
-	      strcmp(r->via_type, "direct") == 0)))
+	    (it->type == SFA_AT_PERMISSION_SET ||
+	     it->type == SFA_AT_PERMISSION_SET_GROUP ||
+	     (it->type == SFA_AT_GROUP && it->via_type == SFA_AT_DIRECT)))
 		return 1;
 	if (!sfa_policy_enabled(c->policy, SFA_RULE_SOD))
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!c->sides[i].is_perm &&
-		    contains(c->sides[i].ids, c->sides[i].nids, r->access_id))
+		    has_key(c->sides[i].keys, c->sides[i].nids, it->access_id))
 			return 1;
 	return 0;
 }
 
-static int add_reach(struct check *c, const char *id)
+static int add_reach(struct check *c, long long key)
 {
+	if (c->nreach && c->reach[c->nreach - 1] == key)
+		return 0;
 	if (c->nreach == c->capreach) {
 		size_t cap = c->capreach ? c->capreach * 2 : 64;
-		const char **grown = realloc(c->reach, cap * sizeof(*grown));
+		long long *grown = realloc(c->reach, cap * sizeof(*grown));
 
 		if (!grown)
 			return oom(c);
 		c->reach = grown;
 		c->capreach = cap;
 	}
-	if (!(c->reach[c->nreach] = arena_dup(c, id)))
-		return oom(c);
-	c->nreach++;
+	c->reach[c->nreach++] = key;
 	return 0;
 }
 
-static int on_access(void *ud, const sfa_access_row *r)
+static int ukey_cmp(const void *a, const void *b)
+{
+	return key_cmp(&(*(struct user *const *)a)->key,
+		       &(*(struct user *const *)b)->key);
+}
+
+static struct user *user_by_key(const struct check *c, long long key)
+{
+	struct user k, *kp = &k, **hit;
+
+	k.key = key;
+	hit = c->nusers ? bsearch(&kp, c->by_ukey, c->nusers, sizeof(kp),
+				  ukey_cmp)
+			: NULL;
+	return hit ? *hit : NULL;
+}
+
+static int on_set(void *ud, long long user_key, const sfa_access_set *set)
 {
 	struct check *c = ud;
-	struct user *u;
-	struct held *h;
+	struct user *u = user_by_key(c, user_key);
+	size_t i;
+	int rc;
 
-	if (strcmp(r->access_type, "connected_app") == 0) {
-		/* Reachable through a profile or permission set: a token
-		 * alone shows use, not reach. */
-		if (strcmp(r->via_type, "oauth_token") != 0 &&
-		    (!c->nreach ||
-		     strcmp(c->reach[c->nreach - 1], r->access_id) != 0))
-			return add_reach(c, r->access_id);
-		return 0;
+	for (i = 0; i < set->n; i++) {
+		const sfa_access_item *it = &set->items[i];
+		const struct named *what, *via;
+		struct held *h;
+
+		if (it->type == SFA_AT_CONNECTED_APP) {
+			/* Reachable through a profile or permission set: a
+			 * token alone shows use, not reach. */
+			if (it->via_type != SFA_AT_OAUTH_TOKEN &&
+			    (rc = add_reach(c, it->access_id)))
+				return rc;
+			continue;
+		}
+		if (!u || !wants_held(c, u, it) ||
+		    !(what = named_of(c, it->access_id)))
+			continue;
+		via = it->via_type == SFA_AT_DIRECT ? NULL
+						    : named_of(c, it->via_id);
+		if (!(h = arena_alloc(c, sizeof(*h))))
+			return oom(c);
+		h->type = sfa_access_type_name(it->type);
+		h->via_type = sfa_access_type_name(it->via_type);
+		h->id = what->id;
+		h->name = what->name;
+		h->via_id = via ? via->id : "";
+		h->next = u->held;
+		u->held = h;
 	}
-	if (!(u = find_user(c, r->user_id)) || !wants_held(c, u, r))
-		return 0;
-	if (!(h = arena_alloc(c, sizeof(*h))) ||
-	    !(h->type = arena_dup(c, r->access_type)) ||
-	    !(h->id = arena_dup(c, r->access_id)) ||
-	    !(h->name = arena_dup(c, r->access_name ? r->access_name : "")) ||
-	    !(h->via_type = arena_dup(c, r->via_type)) ||
-	    !(h->via_id = arena_dup(c, r->via_id ? r->via_id : "")))
-		return oom(c);
-	h->next = u->held;
-	u->held = h;
 	return 0;
 }
 
@@ -493,11 +583,17 @@ static int load_access(struct check *c)
 		need |= !c->sides[i].is_perm;
 	if (!need)
 		return 0;
-	if ((rc = sfa_store_each_access(c->st, c->snap, NULL, on_access, c,
-					c->err)))
+	if (c->nusers &&
+	    !(c->by_ukey = malloc(c->nusers * sizeof(*c->by_ukey))))
+		return oom(c);
+	for (i = 0; i < c->nusers; i++)
+		c->by_ukey[i] = &c->users[i];
+	qsort(c->by_ukey, c->nusers, sizeof(*c->by_ukey), ukey_cmp);
+	if ((rc = sfa_store_policy_each_set(c->st, c->snap, on_set, c,
+					    c->err)))
 		return rc;
 	if (c->nreach)
-		qsort(c->reach, c->nreach, sizeof(*c->reach), str_cmp);
+		qsort(c->reach, c->nreach, sizeof(*c->reach), key_cmp);
 	return 0;
 }
 
@@ -782,13 +878,12 @@ static int inactive_rule(struct check *c)
 }
 
 static int on_app(void *ud, const char *id, const char *name,
-		  long long tokens, long long used)
+		  long long tokens, long long used, long long key)
 {
 	struct check *c = ud;
 	char detail[512];
 
-	if (used > 0 ||
-	    !contains((const char *const *)c->reach, c->nreach, id))
+	if (used > 0 || !has_key(c->reach, c->nreach, key))
 		return 0;
 	if (tokens)
 		snprintf(detail, sizeof(detail),
@@ -1103,9 +1198,14 @@ int sfa_policy_check(sfa_store *st, long long snap, const sfa_check_opts *o,
 out:
 	if (c.sides)
 		for (i = 0; i < 2 * sfa_policy_sod_count(c.policy); i++)
+		{
 			free(c.sides[i].ids);
+			free(c.sides[i].keys);
+		}
 	free(c.sides);
 	free(c.reach);
+	free(c.named);
+	free(c.by_ukey);
 	free(c.org_groups);
 	for (i = 0; i < 3; i++)
 		free(c.by_key[i]);

@@ -73,13 +73,13 @@
 
 /* ---- store_policy.c ---- */
 /* Every user: Id, Username, Email, FederationIdentifier, IsActive,
- * IsFrozen, UserType, LastLoginDate, profile Id. */
+ * IsFrozen, UserType, LastLoginDate, profile Id, the user's sfid key. */
 #define SQL_POLICY_USERS                                                       \
 	"SELECT s.sfid, u.username, u.email, u.federation_id, u.is_active,"   \
 	" COALESCE((SELECT max(l.is_frozen) FROM sf_user_login l WHERE"       \
 	" l.snapshot_id = u.snapshot_id AND l.user_id = u.id), 0),"           \
 	" u.user_type, u.last_login_at,"                                      \
-	" (SELECT sfid FROM sfid WHERE id = u.profile_id)"                    \
+	" (SELECT sfid FROM sfid WHERE id = u.profile_id), u.id"              \
 	" FROM sf_user u JOIN sfid s ON s.id = u.id WHERE u.snapshot_id = ?1"
 /* Assignments with an ExpirationDate before ?2: user Id, the assignment
  * Id, the permission set (or group) type, Id and API name, the date. */
@@ -96,27 +96,34 @@
 	" a.permission_set_id)), a.expiration_date"                           \
 	" FROM sf_ps_assignment a WHERE a.snapshot_id = ?1 AND"               \
 	" a.expiration_date IS NOT NULL AND a.expiration_date < ?2"
-/* API names of the containers a [sod] side may name: type, Id, name, and
- * for a group its Type (the Organization group is no one's grant). */
+/* API names of the containers a [sod] side may name: type, Id, name, for
+ * a group its Type (the Organization group is no one's grant), and the
+ * sfid key (the access sets name resources by it). */
 #define SQL_POLICY_NAMES                                                       \
-	"SELECT 'permission_set', s.sfid, p.name, NULL FROM"                  \
+	"SELECT 'permission_set', s.sfid, p.name, NULL, p.id FROM"            \
 	" sf_permission_set p JOIN sfid s ON s.id = p.id"                     \
 	" WHERE p.snapshot_id = ?1"                                           \
 	" UNION ALL SELECT 'permission_set_group', s.sfid, g.developer_name," \
-	" NULL FROM sf_permission_set_group g JOIN sfid s ON s.id = g.id"     \
+	" NULL, g.id FROM sf_permission_set_group g JOIN sfid s"              \
+	" ON s.id = g.id"                                                     \
 	" WHERE g.snapshot_id = ?1"                                           \
-	" UNION ALL SELECT 'group', s.sfid, g.developer_name, g.type"         \
+	" UNION ALL SELECT 'group', s.sfid, g.developer_name, g.type, g.id"   \
 	" FROM sf_group g JOIN sfid s ON s.id = g.id WHERE g.snapshot_id = ?1" \
-	" UNION ALL SELECT 'profile', s.sfid, p.name, NULL FROM sf_profile p" \
+	" UNION ALL SELECT 'profile', s.sfid, p.name, NULL, p.id"             \
+	" FROM sf_profile p"                                                  \
 	" JOIN sfid s ON s.id = p.id WHERE p.snapshot_id = ?1"
-/* Connected apps, how many OAuth tokens name each, and how many of those
- * were used at or after ?2. */
+/* Connected apps, how many OAuth tokens name each, how many of those
+ * were used at or after ?2, and the app's sfid key. */
 #define SQL_POLICY_APPS                                                        \
 	"SELECT s.sfid, a.name, (SELECT count(*) FROM sf_oauth_token t"       \
 	" WHERE t.snapshot_id = a.snapshot_id AND t.app_name = a.name),"      \
 	" (SELECT count(*) FROM sf_oauth_token t WHERE t.snapshot_id ="       \
 	" a.snapshot_id AND t.app_name = a.name AND t.last_used_at >= ?2)"    \
-	" FROM sf_connected_app a JOIN sfid s ON s.id = a.id"                 \
+	", a.id FROM sf_connected_app a JOIN sfid s ON s.id = a.id"           \
 	" WHERE a.snapshot_id = ?1"
+
+/* Every user's access set: the user's sfid key and the encoding. */
+#define SQL_POLICY_SETS                                                        \
+	"SELECT user_id, data FROM access_set WHERE snapshot_id = ?1"
 
 #endif

@@ -37,6 +37,7 @@ static int user_row(sqlite3_stmt *s, void *fn, void *ud)
 	u.user_type = TXT(s, 6);
 	u.last_login_at = TXT(s, 7);
 	u.profile_id = TXT(s, 8);
+	u.key = sqlite3_column_int64(s, 9);
 	if (!u.id)
 		return 0;
 	return b->user(ud, &u);
@@ -94,7 +95,7 @@ static int name_row(sqlite3_stmt *s, void *fn, void *ud)
 	if (!TXT(s, 1))
 		return 0;
 	return b->name(ud, TXT(s, 0), TXT(s, 1), TXT(s, 2) ? TXT(s, 2) : "",
-		       TXT(s, 3));
+		       TXT(s, 3), sqlite3_column_int64(s, 4));
 }
 
 int sfa_store_policy_names(sfa_store *st, long long snap,
@@ -118,7 +119,8 @@ static int app_row(sqlite3_stmt *s, void *fn, void *ud)
 	if (!TXT(s, 0))
 		return 0;
 	return b->app(ud, TXT(s, 0), TXT(s, 1) ? TXT(s, 1) : "",
-		      sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
+		      sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3),
+		      sqlite3_column_int64(s, 4));
 }
 
 int sfa_store_policy_apps(sfa_store *st, long long snap, const char *since,
@@ -134,6 +136,43 @@ int sfa_store_policy_apps(sfa_store *st, long long snap, const char *since,
 	sqlite3_bind_text(s, 2, since, -1, SQLITE_STATIC);
 	return sfa_store_each_row(st, s, app_row, &b, ud,
 				  "reading connected apps", err);
+}
+
+struct sets {
+	sfa_policy_set_fn fn;
+	sfa_access_set set;
+	sfa_err *err;
+};
+
+static int set_row(sqlite3_stmt *s, void *fn, void *ud)
+{
+	struct sets *w = fn;
+	int rc;
+
+	if ((rc = sfa_access_unpack(sqlite3_column_blob(s, 1),
+				    (size_t)sqlite3_column_bytes(s, 1), &w->set,
+				    w->err)))
+		return rc;
+	return w->fn(ud, sqlite3_column_int64(s, 0), &w->set);
+}
+
+int sfa_store_policy_each_set(sfa_store *st, long long snap,
+			      sfa_policy_set_fn fn, void *ud, sfa_err *err)
+{
+	struct sets w;
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.fn = fn;
+	w.err = err;
+	if ((rc = sfa_store_prep(st, SQL_POLICY_SETS, snap, &s,
+				 "reading access sets", err)))
+		return rc;
+	rc = sfa_store_each_row(st, s, set_row, &w, ud, "reading access sets",
+				err);
+	sfa_access_set_free(&w.set);
+	return rc;
 }
 
 /* ---- login history ---- */

@@ -9,6 +9,7 @@
 #ifndef SFA_STORE_POLICY_H
 #define SFA_STORE_POLICY_H
 
+#include "access_pack.h"
 #include "err.h"
 #include "store.h"
 
@@ -16,6 +17,7 @@ typedef struct sfa_policy_user {
 	const char *id, *username, *email, *federation_id; /* NULL if none */
 	int is_active, is_frozen;
 	const char *user_type, *last_login_at, *profile_id;
+	long long key; /* the sfid key access sets name the user by */
 } sfa_policy_user;
 typedef int (*sfa_policy_user_fn)(void *ud, const sfa_policy_user *u);
 /* Every user of snapshot snap, in no particular order. */
@@ -34,18 +36,28 @@ int sfa_store_policy_expired(sfa_store *st, long long snap, const char *before,
 
 /* The API name of every permission set, permission set group, group
  * (DeveloperName) and profile (Name): type, Salesforce Id, name ("" when
- * none), and a group's Type (NULL for the others). */
+ * none), a group's Type (NULL for the others) and the sfid key. */
 typedef int (*sfa_policy_name_fn)(void *ud, const char *type, const char *id,
-				  const char *name, const char *group_type);
+				  const char *name, const char *group_type,
+				  long long key);
 int sfa_store_policy_names(sfa_store *st, long long snap,
 			   sfa_policy_name_fn fn, void *ud, sfa_err *err);
 
-/* Every connected app with the number of OAuth tokens naming it and of
- * those last used at or after `since`. */
+/* Every connected app with the number of OAuth tokens naming it, of
+ * those last used at or after `since`, and its sfid key. */
 typedef int (*sfa_policy_app_fn)(void *ud, const char *id, const char *name,
-				 long long tokens, long long used);
+				 long long tokens, long long used,
+				 long long key);
 int sfa_store_policy_apps(sfa_store *st, long long snap, const char *since,
 			  sfa_policy_app_fn fn, void *ud, sfa_err *err);
+
+/* Every user's effective access rows, decoded but without names (the
+ * keys are sfid keys): a reader of millions of rows that needs only a
+ * few of them.  Users come in key order. */
+typedef int (*sfa_policy_set_fn)(void *ud, long long user_key,
+				 const sfa_access_set *set);
+int sfa_store_policy_each_set(sfa_store *st, long long snap,
+			      sfa_policy_set_fn fn, void *ud, sfa_err *err);
 
 /* ---- login history ---- */
 typedef struct sfa_login {
