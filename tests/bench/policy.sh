@@ -93,6 +93,7 @@ import random, sqlite3, sys
 db = sqlite3.connect(sys.argv[1]); days = int(sys.argv[2])
 org, started = db.execute("SELECT org_id, started_at FROM snapshot ORDER BY id DESC LIMIT 1").fetchone()
 db.execute("DELETE FROM login_history WHERE org_id = ?", (org,))
+db.execute("DELETE FROM login_latest WHERE org_id = ?", (org,))
 users = [r[0] for r in db.execute("SELECT s.sfid FROM sf_user u JOIN sfid s ON s.id = u.id WHERE u.snapshot_id ="
     " (SELECT max(id) FROM snapshot) AND u.is_active = 1 AND u.user_type NOT IN ('AutomatedProcess', 'Guest')")]
 import datetime
@@ -120,20 +121,22 @@ printf '[sod]\nadmin-in-group = ModifyAllData + %s\nview-and-group = ViewAllData
   sqlite3 -csv "$store" "SELECT '', u.email, 'terminated', '2026-10-01' FROM sf_user u
     WHERE u.snapshot_id = (SELECT max(id) FROM snapshot) ORDER BY u.id LIMIT $((USERS / 100))"; } >"$WORK/hr.csv"
 
-walls=""; rss=""
+walls=""; rss=""; cpus=""
 for _ in $(seq 1 "$RUNS"); do
-  /usr/bin/time -f "%e %M" -o "$WORK/time" "$BIN" --store "$store" -q check --policy "$WORK/policy.ini" \
+  /usr/bin/time -f "%e %M %U %S" -o "$WORK/time" "$BIN" --store "$store" -q check --policy "$WORK/policy.ini" \
     --hr-file "$WORK/hr.csv" --format csv >"$WORK/findings.csv" || [ $? = 3 ]
   walls="$walls $(cut -d' ' -f1 "$WORK/time")"; rss="$rss $(cut -d' ' -f2 "$WORK/time")"
+  cpus="$cpus $(awk '{print $3 + $4}' "$WORK/time")"
 done
 findings=$(($(wc -l <"$WORK/findings.csv") - 1))
 by_rule=$(tail -n +2 "$WORK/findings.csv" | cut -d, -f1 | sort | uniq -c | awk '{printf "%s %s; ", $2, $1}')
 users=$(sqlite3 "$store" "SELECT n_users FROM snapshot ORDER BY id DESC LIMIT 1")
 access=$(sqlite3 "$store" "SELECT n_access FROM snapshot ORDER BY id DESC LIMIT 1")
 
-echo "| users | access rows | login history rows | check, every rule (median of $RUNS) | peak RSS | findings |"
-echo "|---|---|---|---|---|---|"
-echo "| $users | $access | $rows | $(echo "$walls" | median) s | $(( $(echo "$rss" | median | cut -d. -f1) / 1024 )) MB | $findings |"
+echo "| users | access rows | login history rows | check, every rule (median of $RUNS) | CPU | peak RSS | findings |"
+echo "|---|---|---|---|---|---|---|"
+echo "| $users | $access | $rows | $(echo "$walls" | median) s | $(echo "$cpus" | median) s | $(( $(echo "$rss" | median | cut -d. -f1) / 1024 )) MB | $findings |"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "findings by rule: $by_rule"
 echo "login history copy, $HUSERS users x $DAYS days: first sync $h1 (snapshot itself: $s1 requests); second sync $h2"
