@@ -85,5 +85,6 @@ int cmd_verify(sfa_cli *cli, int argc, char **argv);
 int cmd_plan(sfa_cli *cli, int argc, char **argv);
 int cmd_apply(sfa_cli *cli, int argc, char **argv);
 int cmd_review(sfa_cli *cli, int argc, char **argv);
+int cmd_check(sfa_cli *cli, int argc, char **argv);
 
 #endif

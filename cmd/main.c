@@ -31,7 +31,9 @@ static const struct command {
     {"gc", cmd_gc, "delete all but the newest snapshots of each org"},
     {"plan", cmd_plan, "write a change file from a review or a snapshot"},
     {"apply", cmd_apply, "perform a reviewed change file against the org"},
-    {"review", cmd_review, "run a review campaign: start, collect, status, close"},
+    {"review", cmd_review,
+     "run a review campaign: start, collect, status, close"},
+    {"check", cmd_check, "evaluate policy rules (dormant, SoD, leavers, ...)"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -14,8 +14,8 @@
 #include "store.h"
 
 static const char usage[] =
-    "usage: sfaccess plan (--review REVIEWED.csv | --campaign ID | "
-    "--revert-to ID)\n"
+    "usage: sfaccess plan (--review REVIEWED.csv | --campaign ID |\n"
+    "                      --revert-to ID | --findings FINDINGS.csv)\n"
     "                     [-o CHANGES.csv]\n\n"
     "Writes a change file for `sfaccess apply` (standard output without "
     "-o):\n"
@@ -34,6 +34,12 @@ static const char usage[] =
     "  --revert-to ID    the operations that return the org's access to "
     "snapshot ID\n"
     "                    from the latest complete snapshot\n"
+    "  --findings FILE   findings of `sfaccess check --format csv` (the "
+    "rows chosen):\n"
+    "                    leaver -> set_status IsActive=false, "
+    "expired-assignment ->\n"
+    "                    revoke, sod -> both sides as commented-out "
+    "rows to choose from\n"
     "  -o, --out FILE    where to write the change file\n\n"
     "Exit status: 0 written, 2 bad input (nothing written), 1 other "
     "errors.\n";
@@ -62,11 +68,12 @@ static int write_out(const char *path, const char *data, size_t len)
 int cmd_plan(sfa_cli *cli, int argc, char **argv)
 {
 	const char *review = NULL, *revert = NULL, *outp = NULL,
-		   *campaign = NULL;
+		   *campaign = NULL, *findings = NULL;
 	const sfa_opt opts[] = {{"review", SFA_OPT_STRING, &review},
 				{"campaign", SFA_OPT_STRING, &campaign},
 				{"revert-to", SFA_OPT_STRING, &revert},
 				{"out", SFA_OPT_STRING, &outp},
+				{"findings", SFA_OPT_STRING, &findings},
 				{NULL, 0, NULL}};
 	sfa_problems probs = {0};
 	sfa_plan_stats stats = {0, 0, 0, 0, 0, 0};
@@ -88,18 +95,23 @@ int cmd_plan(sfa_cli *cli, int argc, char **argv)
 		fputs(usage, stdout);
 		return SFA_EXIT_OK;
 	}
-	if (npos || !!review + !!revert + !!campaign != 1) {
-		sfa_cli_errorf("plan: give one of --review FILE, --campaign ID "
-			       "or --revert-to ID (see `sfaccess plan --help`)");
+	if (npos || !!review + !!revert + !!campaign + !!findings != 1) {
+		sfa_cli_errorf(
+		    "plan: give one of --review FILE, --campaign ID, "
+		    "--revert-to ID or --findings FILE (see "
+		    "`sfaccess plan --help`)");
 		return SFA_EXIT_USAGE;
 	}
 	if ((revert && sfa_cli_parse_id("--revert-to", revert, &id)) ||
 	    (campaign && sfa_cli_parse_id("--campaign", campaign, &id)))
 		return SFA_EXIT_USAGE;
 	/* --review needs the review's snapshot too: without it no group
-	 * type is known, and group revokes would turn into comments. */
-	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
-				 &err)))
+	 * type is known, and group revokes would turn into comments.
+	 * --findings needs no store. */
+	rc = findings ? 0
+		      : sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
+				       &err);
+	if (rc)
 		goto fail;
 	if (!(mem = open_memstream(&buf, &len))) {
 		rc = sfa_err_set(&err, SFA_ENOMEM, "out of memory");
@@ -107,6 +119,7 @@ int cmd_plan(sfa_cli *cli, int argc, char **argv)
 	}
 	rc = review	? sfa_plan_review(st, review, mem, &probs, &stats, &err)
 	     : campaign ? sfa_plan_campaign(st, id, mem, &probs, &stats, &err)
+	     : findings ? sfa_plan_findings(findings, mem, &probs, &stats, &err)
 			: sfa_plan_revert(st, id, mem, &stats, &err);
 	fclose(mem);
 	if (rc)
@@ -115,13 +128,17 @@ int cmd_plan(sfa_cli *cli, int argc, char **argv)
 		sfa_problems_sort(&probs);
 		for (i = 0; i < probs.n; i++)
 			fprintf(stderr, "sfaccess: %s:%ld: %s\n",
-				review ? review : "campaign", probs.v[i].line,
-				probs.v[i].msg);
+				review	   ? review
+				: findings ? findings
+					   : "campaign",
+				probs.v[i].line, probs.v[i].msg);
 		fprintf(stderr,
 			"sfaccess: %zu problem%s in %s; no change file was "
 			"written\n",
 			probs.n, probs.n == 1 ? "" : "s",
-			review ? review : "the campaign");
+			review	   ? review
+			: findings ? findings
+				   : "the campaign");
 		rc = SFA_EXIT_USAGE;
 		goto out;
 	}

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "connect.h"
 #include "fetch.h"
+#include "fetch_logins.h"
 #include "http.h"
 #include "sf.h"
 #include "store.h"
@@ -32,7 +33,13 @@ static const char usage[] =
     "                                and who is in them\n"
     "  --sync-entitlements           also sync permission set and "
     "package licences and\n"
-    "                                custom permissions\n\n"
+    "                                custom permissions\n"
+    "  --login-history               also copy LoginHistory into the "
+    "store (new rows\n"
+    "                                only; for `sfaccess check`)\n"
+    "  --login-history-days N        how far back the first copy reaches "
+    "(default 90;\n"
+    "                                implies --login-history)\n\n"
     "Cost and speed:\n"
     "  --max-connections N    requests at once (default 4; 1 reads one "
     "object\n"
@@ -260,7 +267,8 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	sfa_sync_opts so = {0};
 	sfa_fetch_tuning tune = {0};
 	sfa_fetch_stats fstats;
-	const char *raw[5] = {NULL};
+	const char *raw[5] = {NULL}, *login_days = NULL;
+	int logins = 0;
 	const sfa_opt opts[] = {
 	    SFA_CONNECT_OPTS(&conn),
 	    {"username-as-email", SFA_OPT_FLAG, &so.username_as_email},
@@ -276,7 +284,11 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	    {"bulk-page-size", SFA_OPT_STRING, &raw[2]},
 	    {"max-api-requests", SFA_OPT_STRING, &raw[3]},
 	    {"max-api-percent", SFA_OPT_STRING, &raw[4]},
+	    {"login-history", SFA_OPT_FLAG, &logins},
+	    {"login-history-days", SFA_OPT_STRING, &login_days},
 	    {NULL, 0, NULL}};
+	sfa_login_sync_stats lstats;
+	long long days = SFA_LOGIN_HISTORY_DAYS;
 	sfa_http *http = NULL;
 	sfa_sf *sf = NULL;
 	sfa_store *st = NULL;
@@ -292,8 +304,16 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	sfa_err_clear(&err);
 	if (sfa_opts_parse_only("sync", usage, opts, argc, argv, &rc))
 		return rc;
-	if (tuning(raw, &tune))
+	if (tuning(raw, &tune) ||
+	    num_opt("login-history-days", login_days, 1, &days))
 		return SFA_EXIT_USAGE;
+	if (days > 36500) {
+		sfa_cli_errorf("sync: --login-history-days %lld is more than "
+			       "a century",
+			       days);
+		return SFA_EXIT_USAGE;
+	}
+	logins |= login_days != NULL;
 	memset(&fstats, 0, sizeof(fstats));
 	if (sync_flag(cli, "username_as_email", &so.username_as_email) ||
 	    sync_flag(cli, "sync_connected_apps", &so.sync_connected_apps) ||
@@ -302,7 +322,8 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	    sync_flag(cli, "sync_non_standard_licenses",
 		      &so.non_standard_licenses) ||
 	    sync_flag(cli, "sync_territories", &so.sync_territories) ||
-	    sync_flag(cli, "sync_entitlements", &so.sync_entitlements))
+	    sync_flag(cli, "sync_entitlements", &so.sync_entitlements) ||
+	    sync_flag(cli, "login_history", &logins))
 		return SFA_EXIT_USAGE;
 	rc = sfa_connect_resolve(&conn, cli);
 	if (rc)
@@ -340,6 +361,16 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	print_left_out(&lo, &so);
 	if (cli->verbose)
 		printf("content hash %s\n", sum.hash ? sum.hash : "");
+	if (logins) {
+		if ((rc = sfa_fetch_login_history(sf, st, (int)days, NULL,
+						  &lstats, &err)))
+			goto out;
+		printf(
+		    "login history: %lld rows from %s in %ld request%s; %lld "
+		    "held\n",
+		    lstats.fetched, lstats.since, lstats.requests,
+		    lstats.requests == 1 ? "" : "s", lstats.stored);
+	}
 out:
 	if (rc == SFA_EINTR) {
 		print_interrupted(sf, &prog, id);

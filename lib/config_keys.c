@@ -28,6 +28,7 @@ static const sfa_config_key sync_keys[] = {
     {"sync_non_standard_licenses", SFA_CONFIG_BOOL},
     {"sync_territories", SFA_CONFIG_BOOL},
     {"sync_entitlements", SFA_CONFIG_BOOL},
+    {"login_history", SFA_CONFIG_BOOL},
     {NULL, 0}};
 
 static const sfa_config_key review_keys[] = {

@@ -73,7 +73,9 @@ static const char *const connected_app_fields[] = {
     "Id", "Name", "OptionsAllowAdminApprovedUsersOnly"};
 static const char *const setup_entity_access_fields[] = {
     "Id", "ParentId", "SetupEntityId", "SetupEntityType"};
-static const char *const oauth_token_fields[] = {"Id", "UserId", "AppName"};
+/* LastUsedDate: policy checks (unused-connected-app). */
+static const char *const oauth_token_fields[] = {"Id", "UserId", "AppName",
+						 "LastUsedDate"};
 /* entitlements (issue 17) */
 static const char *const territory_fields[] = {
     "Id", "Name", "DeveloperName", "Territory2ModelId", "ParentTerritory2Id"};

@@ -48,4 +48,13 @@ int sfa_plan_campaign(sfa_store *st, long long id, FILE *out,
 int sfa_plan_revert(sfa_store *st, long long to, FILE *out,
 		    sfa_plan_stats *stats, sfa_err *err);
 
+/* Writes the change file of the findings CSV at path (`sfaccess check
+ * --format csv`, rows the reviewer chose) to out: leaver -> set_status
+ * IsActive=false, expired-assignment -> revoke, sod -> both sides as
+ * commented-out revoke rows; other findings as comments.  Problems (a
+ * missing column) go to probs with their line; the caller then discards
+ * out (plan_findings.c). */
+int sfa_plan_findings(const char *path, FILE *out, sfa_problems *probs,
+		      sfa_plan_stats *stats, sfa_err *err);
+
 #endif

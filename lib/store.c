@@ -40,12 +40,14 @@ static const char *const v7[] = {SQL_SCHEMA_APPLY_RUNS, NULL};
 static const char *const v8[] = {SQL_SCHEMA_UX, NULL};
 static const char *const v9[] = {SQL_SCHEMA_ENTITLEMENTS, NULL};
 static const char *const v10[] = {SQL_SCHEMA_REVIEW, NULL};
+static const char *const v11[] = {SQL_SCHEMA_POLICY, NULL};
 static const struct migration migrations[] = {
-    {v1, NULL, NULL}, {v2, NULL, NULL},
-    {v3, NULL, NULL}, {v4, sfa_access_set_migrate, v4_end},
-    {v5, NULL, NULL}, {v6, NULL, NULL},
-    {v7, NULL, NULL}, {v8, NULL, NULL},
-    {v9, NULL, NULL}, {v10, NULL, NULL},
+    {v1, NULL, NULL},  {v2, NULL, NULL},
+    {v3, NULL, NULL},  {v4, sfa_access_set_migrate, v4_end},
+    {v5, NULL, NULL},  {v6, NULL, NULL},
+    {v7, NULL, NULL},  {v8, NULL, NULL},
+    {v9, NULL, NULL},  {v10, NULL, NULL},
+    {v11, NULL, NULL},
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 /* A step appended without raising the version (or the reverse) would leave
@@ -76,7 +78,7 @@ static const struct raw_table {
     [SFA_OBJ_PS_ASSIGNMENT] = {SQL_INS_PS_ASSIGNMENT, "siiittb"},
     [SFA_OBJ_CONNECTED_APP] = {SQL_INS_CONNECTED_APP, "itb"},
     [SFA_OBJ_SETUP_ENTITY_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS, "siit"},
-    [SFA_OBJ_OAUTH_TOKEN] = {SQL_INS_OAUTH_TOKEN, "rit"},
+    [SFA_OBJ_OAUTH_TOKEN] = {SQL_INS_OAUTH_TOKEN, "ritt"},
     [SFA_OBJ_TERRITORY] = {SQL_INS_TERRITORY, "ittii"},
     [SFA_OBJ_USER_TERRITORY] = {SQL_INS_USER_TERRITORY, "siit"},
     [SFA_OBJ_PS_LICENSE] = {SQL_INS_PS_LICENSE, "ittnn"},

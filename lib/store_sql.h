@@ -140,7 +140,6 @@
 #define SQL_INS_CONNECTED_APP SQL_INS("sf_connected_app", "?2,?3,?4")
 #define SQL_INS_SETUP_ENTITY_ACCESS                                            \
 	SQL_INS("sf_setup_entity_access", "?2,?3,?4,?5")
-#define SQL_INS_OAUTH_TOKEN SQL_INS("sf_oauth_token", "?2,?3,?4")
 #define SQL_INS_TERRITORY SQL_INS("sf_territory", "?2,?3,?4,?5,?6")
 #define SQL_INS_USER_TERRITORY SQL_INS("sf_user_territory", "?2,?3,?4,?5")
 #define SQL_INS_PS_LICENSE SQL_INS("sf_ps_license", "?2,?3,?4,?5,?6")
@@ -150,6 +149,8 @@
 	SQL_INS("sf_user_package_license", "?2,?3,?4")
 #define SQL_INS_CUSTOM_PERMISSION                                              \
 	SQL_INS("sf_custom_permission", "?2,?3,?4,?5")
+
+#define SQL_INS_OAUTH_TOKEN SQL_INS("sf_oauth_token", "?2,?3,?4,?5")
 
 #define SQL_SFID_GET "SELECT id FROM sfid WHERE sfid = ?1"
 #define SQL_SFID_PUT "INSERT OR IGNORE INTO sfid (sfid) VALUES (?1)"
@@ -629,6 +630,39 @@
 	    " NOT NULL, file_sha256 TEXT NOT NULL, cell TEXT NOT NULL,"       \
 	    " seq INTEGER, reason TEXT NOT NULL, collected_at TEXT NOT NULL)", \
 	    "PRAGMA user_version = 10"
+
+/* ---- schema v7: login history (policy.md "Login activity") ----
+ * Per org, not per snapshot: rows are appended by every sync and never
+ * deleted, neither by a snapshot's deletion nor by gc, so the store keeps
+ * them past Salesforce's 6 months.  Status is kept as Salesforce wrote it
+ * and filtered here, since Salesforce cannot filter on it.  Each user's
+ * newest successful login is kept beside it by a trigger, so that the
+ * dormant rules read one row per user instead of the whole history (3
+ * million rows at 200,000 users and 30 days).  An OAuth
+ * token's LastUsedDate tells the unused-connected-app rule which apps are
+ * still used. */
+#define SQL_LOGIN_LATEST_TABLE                                                 \
+	"CREATE TABLE login_latest (org_id TEXT NOT NULL, user_id TEXT NOT"   \
+	" NULL, login_time TEXT NOT NULL, PRIMARY KEY (org_id, user_id))"     \
+	" WITHOUT ROWID"
+#define SQL_LOGIN_LATEST_TRIGGER                                               \
+	"CREATE TRIGGER login_latest_put AFTER INSERT ON login_history"       \
+	" WHEN NEW.status = 'Success' BEGIN INSERT INTO login_latest VALUES"  \
+	" (NEW.org_id, NEW.user_id, NEW.login_time) ON CONFLICT (org_id,"     \
+	" user_id) DO UPDATE SET login_time = excluded.login_time WHERE"      \
+	" excluded.login_time > login_latest.login_time; END"
+#define SQL_SCHEMA_POLICY                                                      \
+	"CREATE TABLE login_history (org_id TEXT NOT NULL, id TEXT NOT NULL," \
+	" user_id TEXT NOT NULL, login_time TEXT NOT NULL, login_type TEXT,"  \
+	" status TEXT, source_ip TEXT, application TEXT, browser TEXT,"       \
+	" platform TEXT, auth_method_reference TEXT,"                         \
+	" PRIMARY KEY (org_id, id)) WITHOUT ROWID",                           \
+	"CREATE INDEX login_history_user ON login_history"                    \
+	" (org_id, user_id, login_time)",                                     \
+	"CREATE INDEX login_history_time ON login_history (org_id, login_time)", \
+	SQL_LOGIN_LATEST_TABLE, SQL_LOGIN_LATEST_TRIGGER,                     \
+	"ALTER TABLE sf_oauth_token ADD COLUMN last_used_at TEXT",            \
+	"PRAGMA user_version = 11"
 
 /* ---- access sets (access_set.c) ---- */
 /* ?1 snapshot, ?2 user key, ?3 row count, ?4 the encoding. */

@@ -3,21 +3,25 @@
 // Generates a realistic org dataset (emulator.md "Generator"), deterministic for a seed:
 //   node generate.js --users N [--seed S] [--groups N] [--roles N] [--profiles N]
 //                    [--permission-sets N] [--psgs N] [--apps N] [--no-territories] [--no-licenses]
-//                    > org.json
+//                    [--login-days N] > org.json
+// --login-days N adds LoginHistory over the N days before the org's "now" (policy checks); without
+// it the output is the same as before the option existed.
 // The big objects (PermissionSetAssignment, GroupMember, UserLogin) are streamed record by
 // record to stdout, so a 50,000-user org never exists as one string.
 const { makeId } = require('./lib/ids');
 
 function usage(msg) {
   process.stderr.write(`${msg ? `error: ${msg}\n` : ''}usage: node generate.js --users N [--seed S] [--groups N] [--roles N] ` +
-    '[--profiles N] [--permission-sets N] [--psgs N] [--apps N] [--no-territories] [--no-licenses] > org.json\n');
+    '[--profiles N] [--permission-sets N] [--psgs N] [--apps N] [--no-territories] [--no-licenses] ' +
+    '[--login-days N] > org.json\n');
   process.exit(2);
 }
 
 function parseArgs(argv) {
   const o = { seed: 1 };
   const keys = { '--users': 'users', '--seed': 'seed', '--groups': 'groups', '--roles': 'roles', '--profiles': 'profiles',
-    '--permission-sets': 'permissionSets', '--psgs': 'psgs', '--apps': 'apps' };
+    '--permission-sets': 'permissionSets', '--psgs': 'psgs', '--apps': 'apps',
+    '--login-days': 'loginDays' };
   // Entitlements (issue 17) are on unless turned off: they add objects, never change the others.
   const flags = { '--no-territories': 'noTerritories', '--no-licenses': 'noLicenses' };
   for (let i = 0; i < argv.length; i += 2) {
@@ -395,6 +399,28 @@ function main() {
     }
   });
   if (ent) for (const [name, list] of Object.entries(ent)) section(name, list);
+  // --- policy checks: LoginHistory (emulator.md "Generator") -------------------------------
+  // One row per user per login day; active users log in on about 60% of days, and about one
+  // attempt in 30 fails (Status is filtered on the client). A PRNG of its own keeps every record
+  // above identical with and without the option.
+  if (o.loginDays) {
+    const lr = prng(o.seed * 7919 + 17);
+    const APPS = ['Browser', 'Salesforce for iOS', 'Salesforce for Android', 'Dataloader Partner'];
+    const BROWSERS = ['Chrome 131', 'Firefox 133', 'Safari 18', 'Edge 131'];
+    section('LoginHistory', (emit) => {
+      for (let d = o.loginDays; d >= 1; d--) {
+        for (const u of users) {
+          if (!u.IsActive || u.UserType === 'AutomatedProcess' || u.UserType === 'Guest' || !lr.chance(0.6)) continue;
+          const failed = lr.chance(1 / 30);
+          emit({ Id: id('0Yc'), UserId: u.Id, LoginTime: dt(REF - d * DAY + lr.int(6, 20) * 3600000 + lr.int(0, 3599) * 1000),
+            LoginType: lr.chance(0.9) ? 'Application' : 'Remote Access 2.0', Status: failed ? 'Invalid Password' : 'Success',
+            SourceIp: `10.${lr.int(0, 255)}.${lr.int(0, 255)}.${lr.int(1, 254)}`, Application: lr.pick(APPS),
+            Browser: lr.pick(BROWSERS), Platform: lr.pick(['Windows 11', 'Mac OSX', 'iOS', 'Android']),
+            AuthMethodReference: lr.chance(0.7) ? 'mfa' : null, LoginUrl: `login.${domain}`, LoginGeoId: null });
+        }
+      }
+    });
+  }
   out('\n}\n}\n');
   flush();
 }

@@ -452,6 +452,10 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 				      " WHERE typeof(id) = 'integer'"),
 			 1);
 	ck_assert_int_eq(sqlite3_exec(st->db,
+				      "DROP TABLE login_history;"
+				      "DROP TABLE login_latest;"
+				      "ALTER TABLE sf_oauth_token DROP COLUMN"
+				      " last_used_at;"
 				      "DROP TABLE campaign_refusal;"
 				      "DROP TABLE campaign_decision;"
 				      "DROP TABLE campaign_file;"

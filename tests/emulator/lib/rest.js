@@ -141,7 +141,7 @@ function describeFields(obj) {
     name: f.name, label: f.name,
     type: { id: 'id', ref: 'reference', string: 'string', bool: 'boolean', int: 'int', double: 'double',
       datetime: 'datetime', date: 'date', textarea: 'textarea' }[f.type],
-    nillable: !['id', 'bool'].includes(f.type), filterable: f.type !== 'textarea', sortable: f.type !== 'textarea',
+    nillable: !['id', 'bool'].includes(f.type), filterable: f.type !== 'textarea' && f.filterable !== false, sortable: f.type !== 'textarea',
     referenceTo: f.type === 'ref' ? [...obj.rels.values()].filter((r) => r.field === f.name).flatMap((r) => r.to) : [],
     relationshipName: f.type === 'ref' ? ([...obj.rels.values()].find((r) => r.field === f.name) || {}).name || null : null,
   }));

@@ -122,6 +122,12 @@ const OBJECTS = {
   CustomPermission: { prefix: '0CP', fields: { Id: 'id', DeveloperName: 'string', MasterLabel: 'string',
     NamespacePrefix: 'string', Description: 'textarea', IsProtected: 'bool', IsLicensed: 'bool', ...AUDIT },
     rels: { ...AUDIT_RELS } },
+  // Policy checks (policy.md "Login activity"): read-only, and Status cannot be filtered on, as in
+  // Salesforce (salesforce-permissions.md §3).
+  LoginHistory: { prefix: '0Yc', fields: { Id: 'id', UserId: 'ref', LoginTime: 'datetime', LoginType: 'string',
+    Status: 'string', SourceIp: 'string', Application: 'string', Browser: 'string', Platform: 'string',
+    AuthMethodReference: 'string', LoginUrl: 'string', LoginGeoId: 'ref' },
+    rels: { User: { field: 'UserId', to: ['User'] } }, unfilterable: ['Status'] },
 };
 
 const PREFIX_TO_OBJECT = {};
@@ -136,6 +142,7 @@ class Schema {
     for (const [name, o] of Object.entries(OBJECTS)) {
       const fields = new Map();
       for (const [f, t] of Object.entries(o.fields)) fields.set(f.toLowerCase(), { name: f, type: t });
+      for (const f of o.unfilterable || []) fields.get(f.toLowerCase()).filterable = false;
       const rels = new Map();
       for (const [r, d] of Object.entries(o.rels || {})) rels.set(r.toLowerCase(), { name: r, ...d });
       const children = new Map();

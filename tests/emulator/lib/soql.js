@@ -277,7 +277,7 @@ function compileCond(ctx, objectName, c) {
     throw positioned('MALFORMED_QUERY', soql, find(soql, 'WHERE'), 'functions in WHERE are not supported by the emulator');
   }
   const p = resolvePath(ctx, objectName, c.field, find(soql, 'WHERE'));
-  if (p.leaf.type === 'textarea') {
+  if (p.leaf.type === 'textarea' || p.leaf.filterable === false) {
     throw new SfError(400, 'INVALID_FIELD', `field '${p.leaf.name}' can not be filtered in query call`);
   }
   const norm = normaliser(p.leaf.type);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# tests/bench/policy.sh on a 300-user org with 5 days of login history,
+# once, so that it cannot rot: it must run end to end and print its table,
+# the findings by rule and the request counts of both login history syncs.
+. "$(dirname "$0")/lib.sh"
+
+bash "$SFA_SOURCE_DIR/tests/bench/policy.sh" --users 300 --days 5 --runs 1 --history-users 100 \
+  --sfaccess "$SFACCESS" --build-dir "$WORK/bench-smoke" >"$WORK/table" 2>"$WORK/log" \
+  || { cat "$WORK/log" "$WORK/table" >&2; fail "policy.sh failed"; }
+cat "$WORK/table"
+grep -Eq '^\| [0-9]+ \| [0-9]+ \| [0-9]+ \| [0-9.]+ s \| [0-9.]+ s \| [0-9]+ MB \| [0-9]+ \|$' "$WORK/table" || fail "no figures row"
+grep -Eq '^findings by rule: .*leaver [0-9]+' "$WORK/table" || fail "no leaver findings"
+grep -Eq 'first sync [0-9]+ rows, 1 requests .* second sync [0-9]+ rows, 1 requests$' "$WORK/table" \
+  || fail "login history request counts"
+echo "ok policy bench smoke"
