@@ -57,6 +57,7 @@ int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc, char **argv,
 	size_t k;
 
 	*help = 0;
+	*npos = 0;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = NULL, *eq;
 		char name[64];

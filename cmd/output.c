@@ -87,7 +87,7 @@ static void cell(sfa_table *t, const char *s, int w, int last)
 
 void sfa_table_begin(sfa_table *t, FILE *f, const sfa_table_col *cols, int n)
 {
-	const char *h[SFA_TABLE_MAX_COLS];
+	const char *h[SFA_TABLE_MAX_COLS] = {NULL};
 	int i, sum = 0, fixed = 0, room, used = 0, last;
 
 	t->f = f;

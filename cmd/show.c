@@ -60,8 +60,9 @@ static const sfa_table_col access_cols[] = {{"username", 30, 0},
 					    {"via", 24, 0}};
 
 /* The name a change file takes for a resource (change-file.md): the
- * DeveloperName of roles, groups and permission set groups, the Name of
- * the others.  Copied into buf; "" when the resource has none. */
+ * DeveloperName of roles, groups and permission set groups, a user's
+ * Username, the Name of the others.  Copied into buf; "" when the
+ * resource has none. */
 static const char *api_name(const sfa_resource_row *r, char *buf, size_t n)
 {
 	json_t *a = json_loads(r->attrs ? r->attrs : "{}", 0, NULL);

@@ -11,7 +11,7 @@
 static size_t distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t r0[65], r1[65], r2[65], *pp = r0, *p = r1, *c = r2, *t;
+	size_t r0[65] = {0}, r1[65], r2[65], *pp = r0, *p = r1, *c = r2, *t;
 
 	if (la > 64 || lb > 64)
 		return (size_t)-1;

@@ -36,5 +36,5 @@ interrupt TERM SIGTERM 3
 [ "$(sqlite3 "$SFACCESS_STORE" 'PRAGMA integrity_check')" = ok ] || fail "store damaged"
 # The interrupted snapshots are not used by default.
 expect_exit 0 "$SFACCESS" show --user admin@acme.example
-grep -q 'of snapshot 1$' "$WORK/out" || fail "show did not fall back to the complete snapshot"
+grep -q 'snapshot 1$' "$WORK/out" || fail "show did not fall back to the complete snapshot"
 echo ok
