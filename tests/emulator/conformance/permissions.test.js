@@ -278,3 +278,29 @@ test('fixtures: perms.json aggregates are their components minus muting except w
   assert.equal(demo.records.PermissionSet.find((p) => p.PermissionSetGroupId === eng.Id).PermissionsModifyAllData, false);
   assert.ok(demo.records.ObjectPermissions.length > 0 && demo.records.FieldPermissions.length > 0);
 });
+
+test('a dataset\'s "absent" objects and fields: INVALID_TYPE / 404 / INVALID_FIELD, as in an org without them', async () => {
+  const data = JSON.parse(fs.readFileSync(h.conformanceOrg(), 'utf8'));
+  data.absent = { objects: ['FieldPermissions'], fields: { ObjectPermissions: ['PermissionsViewAllFields'], PermissionSet: ['PermissionsAuthorApex'] } };
+  const file = h.tmpFile('absent.json');
+  fs.writeFileSync(file, JSON.stringify(data));
+  const other = await h.startEmulator(file);
+  try {
+    const c = new jsforce.Connection({ loginUrl: other.url, version: '62.0' });
+    await c.login('admin@conf.example', 'pwtok');
+    await assert.rejects(c.query('SELECT Id FROM FieldPermissions'), (e) => e.errorCode === 'INVALID_TYPE');
+    await assert.rejects(c.describe('FieldPermissions'), (e) => e.errorCode === 'NOT_FOUND');
+    assert.ok(!(await c.describeGlobal()).sobjects.some((s) => s.name === 'FieldPermissions'));
+    const op = await c.describe('ObjectPermissions');
+    assert.ok(!op.fields.some((f) => f.name === 'PermissionsViewAllFields'));
+    await assert.rejects(c.query('SELECT Id, PermissionsViewAllFields FROM ObjectPermissions'), (e) => e.errorCode === 'INVALID_FIELD');
+    assert.ok(!(await c.describe('PermissionSet')).fields.some((f) => f.name === 'PermissionsAuthorApex'));
+    assert.ok(!(await c.describe('PermissionSet')).childRelationships.some((r) => r.relationshipName === 'FieldPerms'));
+    assert.equal((await c.query('SELECT Id, PermissionsModifyAllData FROM PermissionSet')).totalSize, data.records.PermissionSet.length);
+  } finally {
+    await other.stop();
+  }
+  data.absent = { objects: ['User'] };
+  fs.writeFileSync(file, JSON.stringify(data));
+  await assert.rejects(h.startEmulator(file), /absent\.objects: User is not one of/);
+});

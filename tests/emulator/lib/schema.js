@@ -150,22 +150,47 @@ function permissionFields(list) {
   return list;
 }
 
+// Objects an org may lack; no other object's lookup points at them.
+const ABSENT_OK = ['ObjectPermissions', 'FieldPermissions', 'CustomPermission'];
+
+/**
+ * The dataset's "absent": {"objects": [...], "fields": {"Object": [...]}}, checked: objects and
+ * fields this org does not have (an older API version, a feature not enabled).
+ */
+function absentParts(absent) {
+  const out = { objects: new Set(), fields: new Map() };
+  if (absent === undefined) return out;
+  if (!absent || typeof absent !== 'object') throw new Error('absent must be {"objects": [...], "fields": {"Object": [...]}}');
+  for (const name of absent.objects || []) {
+    if (!ABSENT_OK.includes(name)) throw new Error(`absent.objects: ${name} is not one of ${ABSENT_OK.join(', ')}`);
+    out.objects.add(name);
+  }
+  for (const [name, list] of Object.entries(absent.fields || {})) {
+    if (!OBJECTS[name] || !Array.isArray(list)) throw new Error(`absent.fields: ${name} needs a known object and an array of fields`);
+    out.fields.set(name, new Set(list.map((f) => String(f).toLowerCase())));
+  }
+  return out;
+}
+
 /** Per-object lookup tables, extended at load time with fields that dataset records carry. */
 class Schema {
-  /** `perms`: the dataset's "permission_fields" (undefined: the built-in catalogue). */
-  constructor(perms) {
+  /** `perms`: the dataset's "permission_fields" (undefined: the built-in catalogue); `absent`: its "absent". */
+  constructor(perms, absent) {
     this.permissionFields = permissionFields(perms);
+    this.absent = absentParts(absent);
     this.objects = {};
     for (const [name, o] of Object.entries(OBJECTS)) {
+      if (this.absent.objects.has(name)) continue;
       const label = words(name);
       const fields = new Map();
       const put = (f, t, l) => fields.set(f.toLowerCase(), { name: f, type: t, label: l || fieldLabel(label, f), missing: missingValue(f, t) });
       for (const [f, t] of Object.entries(o.fields)) put(f, t);
       if (o.permissions) for (const p of this.permissionFields) put(p.name, 'bool', p.label);
+      for (const f of this.absent.fields.get(name) || []) fields.delete(f);
       const rels = new Map();
       for (const [r, d] of Object.entries(o.rels || {})) rels.set(r.toLowerCase(), { name: r, ...d });
       const children = new Map();
-      for (const [r, d] of Object.entries(o.children || {})) children.set(r.toLowerCase(), { name: r, ...d });
+      for (const [r, d] of Object.entries(o.children || {})) if (!this.absent.objects.has(d.object)) children.set(r.toLowerCase(), { name: r, ...d });
       this.objects[name] = { name, label, prefix: o.prefix, fields, rels, children, maxBatch: o.maxBatch, maxRows: o.maxRows };
     }
   }
@@ -176,7 +201,7 @@ class Schema {
   /** A dataset field that the static schema lacks: typed from its first non-null value. */
   learnField(objectName, field, value) {
     const o = this.objects[objectName];
-    if (!o || o.fields.has(field.toLowerCase())) return;
+    if (!o || o.fields.has(field.toLowerCase()) || this.absent.fields.get(objectName)?.has(field.toLowerCase())) return;
     let type = 'string';
     if (typeof value === 'boolean') type = 'bool';
     else if (typeof value === 'number') type = Number.isInteger(value) ? 'int' : 'double';

@@ -108,7 +108,7 @@ class Store {
     this.auth = data.auth || { users: [], clients: [] };
     this.auth.users = this.auth.users || [];
     this.auth.clients = this.auth.clients || [];
-    this.schema = new Schema(data.permission_fields);
+    this.schema = new Schema(data.permission_fields, data.absent);
     this.records = {};
     this.byId = new Map();
     this.knownKeys = {};
