@@ -2,30 +2,35 @@
 'use strict';
 // Generates a realistic org dataset (emulator.md "Generator"), deterministic for a seed:
 //   node generate.js --users N [--seed S] [--groups N] [--roles N] [--profiles N]
-//                    [--permission-sets N] [--psgs N] [--apps N] [--no-territories] [--no-licenses]
-//                    [--login-days N] > org.json
+//                    [--permission-sets N] [--psgs N] [--apps N] [--no-permissions] [--no-territories]
+//                    [--no-licenses] [--login-days N] > org.json
 // --login-days N adds LoginHistory over the N days before the org's "now" (policy checks); without
 // it the output is the same as before the option existed.
 // The big objects (PermissionSetAssignment, GroupMember, UserLogin) are streamed record by
-// record to stdout, so a 50,000-user org never exists as one string.
+// record to stdout, so a 50,000-user org never exists as one string. Permission data (the
+// Permissions* fields, ObjectPermissions, FieldPermissions, CustomPermission) comes from
+// lib/genperms.js; --no-permissions leaves it out and writes the org exactly as before it.
 const { makeId } = require('./lib/ids');
+const genperms = require('./lib/genperms');
 
 function usage(msg) {
   process.stderr.write(`${msg ? `error: ${msg}\n` : ''}usage: node generate.js --users N [--seed S] [--groups N] [--roles N] ` +
-    '[--profiles N] [--permission-sets N] [--psgs N] [--apps N] [--no-territories] [--no-licenses] ' +
-    '[--login-days N] > org.json\n');
+    '[--profiles N] [--permission-sets N] [--psgs N] [--apps N] [--no-permissions] [--no-territories] ' +
+    '[--no-licenses] [--login-days N] > org.json\n');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { seed: 1 };
+  const o = { seed: 1, permissions: true };
+  // Options without a value: the permission data (issue 14) and the entitlements (issue 17) are
+  // on unless turned off; each adds objects and never changes the others.
+  const flags = { '--no-permissions': ['permissions', false], '--no-territories': ['noTerritories', true],
+    '--no-licenses': ['noLicenses', true] };
+  argv = argv.filter((a) => { if (!flags[a]) return true; o[flags[a][0]] = flags[a][1]; return false; });
   const keys = { '--users': 'users', '--seed': 'seed', '--groups': 'groups', '--roles': 'roles', '--profiles': 'profiles',
     '--permission-sets': 'permissionSets', '--psgs': 'psgs', '--apps': 'apps',
     '--login-days': 'loginDays' };
-  // Entitlements (issue 17) are on unless turned off: they add objects, never change the others.
-  const flags = { '--no-territories': 'noTerritories', '--no-licenses': 'noLicenses' };
   for (let i = 0; i < argv.length; i += 2) {
-    if (flags[argv[i]]) { o[flags[argv[i]]] = true; i--; continue; }
     const k = keys[argv[i]];
     if (!k) usage(`unknown argument ${argv[i]}`);
     if (!/^\d+$/.test(argv[i + 1] || '')) usage(`${argv[i]} needs a non-negative integer`);
@@ -300,6 +305,10 @@ function main() {
   for (const s of sea) s.SystemModstamp = dt(REF - r.int(1, 500) * DAY);
   const ent = o.noLicenses && o.noTerritories ? null : entitlements(o, users, profilePs, regular, aggregate, muting, components, sea);
 
+  // --- permission data (its own PRNG stream: the rest of the org does not depend on it) ---------
+  const permData = o.permissions ? genperms.plan(prng((o.seed ^ 0x5EED5) >>> 0),
+    { profiles, permSets, profilePs, regular, psgs, components, muting, aggregate, sea }) : null;
+
   // --- write the document ----------------------------------------------------------------------
   const allPerms = ['ManageUsers', 'CustomizeApplication', 'ManageRoles', 'ManageGroups', 'ViewSetup',
     ...(o.noTerritories ? [] : ['ManageTerritories'])];
@@ -319,8 +328,9 @@ function main() {
     out(`${firstObj ? '' : ','}\n"${name}": [`);
     firstObj = false;
     let first = true;
-    const emit = (rec) => { out((first ? '\n' : ',\n') + JSON.stringify(rec)); first = false; };
-    if (Array.isArray(gen)) gen.forEach(emit); else gen(emit);
+    const raw = (json) => { out((first ? '\n' : ',\n') + json); first = false; };
+    const emit = (rec) => raw(JSON.stringify(rec));
+    if (Array.isArray(gen)) gen.forEach(emit); else gen(emit, raw);
     out('\n]');
   };
   section('UserLicense', LIC);
@@ -398,7 +408,17 @@ function main() {
         UseCount: r.int(1, 5000), CreatedDate: dt(created), DeleteToken: `DT${id('0CR').slice(3)}`, AccessToken: null, RequestToken: null });
     }
   });
+  if (permData) {
+    // Both the entitlements and the permission data name the custom permissions that
+    // SetupEntityAccess grants: one CustomPermission section holds them all.
+    if (ent && ent.CustomPermission) {
+      const have = new Set(ent.CustomPermission.map((c) => c.Id));
+      ent.CustomPermission.push(...permData.custom.filter((c) => !have.has(c.Id)));
+      permData.custom = [];
+    }
+  }
   if (ent) for (const [name, list] of Object.entries(ent)) section(name, list);
+  if (permData) genperms.emit(section, id, permData);
   // --- policy checks: LoginHistory (emulator.md "Generator") -------------------------------
   // One row per user per login day; active users log in on about 60% of days, and about one
   // attempt in 30 fails (Status is filtered on the client). A PRNG of its own keeps every record
