@@ -45,10 +45,14 @@ typedef struct sfa_fetch_tuning {
  * at Salesforce) outweighs the pages it saves. */
 #define SFA_FETCH_BULK_THRESHOLD 8000
 
-/* What one object's scan cost. */
+/* What one object's scan cost, and its control totals (evidence.md). */
 typedef struct sfa_fetch_scan_stats {
 	const char *sobject;
-	long long rows;
+	const char *soql;     /* borrowed from the run, valid during it */
+	long long org_count;  /* totalSize, or the Bulk job's processed
+				 count; -1 until Salesforce said */
+	long long rows;	      /* received */
+	char started_at[21], finished_at[21]; /* UTC */
 	int bulk;      /* read with Bulk API 2.0 */
 	long requests; /* API requests of this scan */
 	long ms;       /* its own time: first page, then the rest */

@@ -46,6 +46,10 @@ int sfa_store_begin_snapshot(sfa_store *st, const char *org_id,
 int sfa_store_put(sfa_store *st, sfa_obj obj, const char *const *vals,
 		  sfa_err *err);
 
+/* Records of obj the open (or last) snapshot kept so far: what reached
+ * sfa_store_put() less the duplicates it ignored. */
+long long sfa_store_stored(const sfa_store *st, sfa_obj obj);
+
 /* Derives effective access, stores counts, the content hash and the finish
  * time, and commits with status 'complete'.  api_requests is recorded.
  * sfa_store_finish_cpu() tells what its steps cost. */

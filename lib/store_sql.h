@@ -494,6 +494,55 @@
 /* ?1 an integer key: its Salesforce id. */
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
 
+/* ---- evidence (evidence.md): control totals, drift, reconciliation and
+ * provenance of each snapshot; store_evidence.c ---- */
+#define SFA_EVIDENCE_KEY                                                       \
+	"snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE "     \
+	"CASCADE, "
+#define SQL_SCHEMA_EVIDENCE                                                    \
+	"CREATE TABLE snapshot_control (" SFA_EVIDENCE_KEY                    \
+	"seq INTEGER NOT NULL, object TEXT NOT NULL, soql TEXT NOT NULL,"     \
+	" method TEXT NOT NULL, api_version TEXT NOT NULL,"                   \
+	" org_count INTEGER, received INTEGER NOT NULL,"                      \
+	" stored INTEGER NOT NULL, excluded TEXT NOT NULL,"                   \
+	" started_at TEXT, finished_at TEXT, requests INTEGER NOT NULL,"      \
+	" PRIMARY KEY (snapshot_id, seq)) WITHOUT ROWID;\n"                   \
+	"CREATE TABLE snapshot_drift (" SFA_EVIDENCE_KEY                      \
+	"object TEXT NOT NULL, at_scan INTEGER NOT NULL,"                     \
+	" at_end INTEGER NOT NULL, PRIMARY KEY (snapshot_id, object))"        \
+	" WITHOUT ROWID;\n"                                                   \
+	"CREATE TABLE snapshot_reconciliation (" SFA_EVIDENCE_KEY             \
+	"is_active INTEGER NOT NULL, user_type TEXT NOT NULL,"                \
+	" org_count INTEGER NOT NULL, in_scope INTEGER NOT NULL,"             \
+	" reason TEXT NOT NULL,"                                              \
+	" PRIMARY KEY (snapshot_id, is_active, user_type)) WITHOUT ROWID;\n"  \
+	"CREATE TABLE snapshot_provenance (snapshot_id INTEGER PRIMARY KEY"   \
+	" REFERENCES snapshot(id) ON DELETE CASCADE,"                         \
+	" provenance TEXT NOT NULL)",                                         \
+	    "PRAGMA user_version = 7"
+#define SQL_CONTROL_PUT                                                        \
+	"INSERT OR REPLACE INTO snapshot_control VALUES"                      \
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+#define SQL_DRIFT_PUT "INSERT OR REPLACE INTO snapshot_drift VALUES (?1, ?2, ?3, ?4)"
+#define SQL_RECON_PUT                                                          \
+	"INSERT OR REPLACE INTO snapshot_reconciliation VALUES"               \
+	" (?1, ?2, ?3, ?4, ?5, ?6)"
+#define SQL_PROVENANCE_PUT                                                     \
+	"INSERT OR REPLACE INTO snapshot_provenance VALUES (?1, ?2)"
+#define SQL_CONTROL_GET                                                        \
+	"SELECT object, soql, method, api_version, org_count, received,"      \
+	" stored, excluded, started_at, finished_at, requests"                \
+	" FROM snapshot_control WHERE snapshot_id = ?1 ORDER BY seq"
+#define SQL_DRIFT_GET                                                          \
+	"SELECT object, at_scan, at_end FROM snapshot_drift"                  \
+	" WHERE snapshot_id = ?1 ORDER BY object"
+#define SQL_RECON_GET                                                          \
+	"SELECT is_active, user_type, org_count, in_scope, reason"            \
+	" FROM snapshot_reconciliation WHERE snapshot_id = ?1"                \
+	" ORDER BY is_active DESC, user_type"
+#define SQL_PROVENANCE_GET                                                     \
+	"SELECT provenance FROM snapshot_provenance WHERE snapshot_id = ?1"
+
 /* clang-format on */
 
 #endif

@@ -87,4 +87,4 @@ async function handle(emu, req, res, url) {
   }
 }
 
-module.exports = { handle };
+module.exports = { handle, mutate };
