@@ -3,6 +3,7 @@
  */
 #include "output.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -22,4 +23,25 @@ int sfa_format_parse(const char *cmd, const char *s, sfa_format *out)
 		return -1;
 	}
 	return 0;
+}
+
+void sfa_print_provenance(const json_t *prov, int indent)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(prov)) {
+		printf("%*sno provenance (taken before sfaccess recorded it)\n",
+		       indent, "");
+		return;
+	}
+	json_object_foreach((json_t *)prov, key, v)
+	{
+		if (json_is_integer(v))
+			printf("%*s%-18s %" JSON_INTEGER_FORMAT "\n", indent,
+			       "", key, json_integer_value(v));
+		else
+			printf("%*s%-18s %s\n", indent, "", key,
+			       json_is_string(v) ? json_string_value(v) : "-");
+	}
 }

@@ -20,6 +20,7 @@
 #include "report_manifest.h"
 #include "snapinfo.h"
 #include "store.h"
+#include "store_evidence.h"
 
 static const char usage[] =
     "usage: sfaccess report access [--snapshot ID] [--allow-incomplete]\n"
@@ -258,6 +259,7 @@ static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
 	sfa_store *st = NULL;
 	sfa_manifest *m = NULL;
 	sfa_snapinfo si = {0};
+	json_t *ev = NULL;
 	sfa_err err;
 	char host[256] = "";
 	job j = {0};
@@ -281,7 +283,9 @@ static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
 		host[0] = '\0';
 	j = (job){st, si.id, host, 0, NULL, NULL};
 	if ((rc = sfa_manifest_new(&m, "access_review", &err)) ||
-	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)))
+	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)) ||
+	    (rc = sfa_store_get_evidence(st, si.id, &ev, &err)) ||
+	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
 		goto out;
 	rc = write_all(formats, bits, &j, dir, m, &files, &err);
 	if (rc == 0 && (rc = sfa_manifest_write(m, dir, &err)) == 0)
@@ -294,6 +298,7 @@ quiet:
 	if (rc)
 		rc = sfa_cli_exit_for(rc);
 	sfa_manifest_free(m);
+	json_decref(ev);
 	sfa_snapinfo_clear(&si);
 	sfa_store_free(st);
 	return rc;
@@ -315,6 +320,7 @@ static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 	sfa_approvals *ap = NULL;
 	sfa_diff *d = NULL;
 	long long from = 0, to = 0;
+	json_t *ev = NULL;
 	char host[256] = "";
 	sfa_err err;
 	job j = {0};
@@ -339,7 +345,9 @@ static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 	j = (job){st, to, host, 0, d, ap};
 	if ((rc = sfa_manifest_new(&m, "changes", &err)) ||
 	    (rc = sfa_manifest_add_snapshot(m, &a, "from", &err)) ||
-	    (rc = sfa_manifest_add_snapshot(m, &b, "to", &err)))
+	    (rc = sfa_manifest_add_snapshot(m, &b, "to", &err)) ||
+	    (rc = sfa_store_get_evidence(st, to, &ev, &err)) ||
+	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
 		goto out;
 	rc = write_all(change_formats, bits, &j, dir, m, &files, &err);
 	if (rc == 0 && (rc = sfa_manifest_write(m, dir, &err)) == 0)
@@ -356,6 +364,7 @@ quiet:
 	else if (o->fail_on_changes && sfa_diff_total(d) > 0)
 		rc = SFA_EXIT_CHANGES;
 	sfa_manifest_free(m);
+	json_decref(ev);
 	sfa_approvals_free(ap);
 	sfa_diff_free(d);
 	sfa_snapinfo_clear(&a);

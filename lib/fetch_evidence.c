@@ -88,8 +88,8 @@ static const char *const recounted[] = {"User", "PermissionSetAssignment",
 typedef struct recount {
 	const sfa_sf *sf;
 	long long at_end[N_RECOUNT];
-	json_t *groups;	  /* the grouped query's records */
-	char *username;	  /* userinfo's preferred_username */
+	json_t *groups; /* the grouped query's records */
+	char *username; /* userinfo's preferred_username */
 } recount;
 
 typedef struct reply {
@@ -116,9 +116,8 @@ static int on_reply(void *ud, const struct sfa_http_response *resp,
 		json_decref(body);
 		return rc;
 	}
-	rc = sfa_sf_page(r->rc->sf, body,
-			 r->i >= 0 ? recounted[r->i] : "User", &records, &total,
-			 &next, err);
+	rc = sfa_sf_page(r->rc->sf, body, r->i >= 0 ? recounted[r->i] : "User",
+			 &records, &total, &next, err);
 	if (rc == 0 && r->i >= 0)
 		r->rc->at_end[r->i] = total;
 	else if (rc == 0 && next)
@@ -174,8 +173,8 @@ static int queue(sfa_sf_batch *b, const char *soql_or_path, int is_soql,
 /* Why users of one IsActive x UserType group are not in the snapshot (the
  * sync options that leave them out, in the order the SOQL applies them),
  * or "" when they are. */
-static const char *reason(const sfa_sync_opts *o, int active,
-			  const char *type, char buf[96])
+static const char *reason(const sfa_sync_opts *o, int active, const char *type,
+			  char buf[96])
 {
 	if (!o->non_standard_licenses && strcmp(type, "Standard") != 0) {
 		snprintf(buf, 96, "user_type:%s", type);
@@ -186,16 +185,19 @@ static const char *reason(const sfa_sync_opts *o, int active,
 	return "";
 }
 
-static int reconcile(const recount *rc, const sfa_sync_opts *opts,
-		     json_t *ev, sfa_err *err)
+static int reconcile(const recount *rc, const sfa_sync_opts *opts, json_t *ev,
+		     sfa_err *err)
 {
 	json_t *rows = json_array(), *g, *user = NULL, *ct, *excluded = NULL;
 	size_t i;
 
 	ct = json_object_get(ev, "control_totals");
-	json_array_foreach(ct, i, g) if (strcmp(json_string_value(json_object_get(
-						     g, "object")),
-						 "User") == 0) user = g;
+	json_array_foreach(ct, i, g)
+	{
+		if (strcmp(json_string_value(json_object_get(g, "object")),
+			   "User") == 0)
+			user = g;
+	}
 	if (user)
 		excluded = json_object_get(user, "excluded");
 	if (!rows)
@@ -227,8 +229,8 @@ static int reconcile(const recount *rc, const sfa_sync_opts *opts,
 			return oom(err);
 		}
 		if (*why && excluded) {
-			json_int_t had = json_integer_value(
-			    json_object_get(excluded, why));
+			json_int_t had =
+			    json_integer_value(json_object_get(excluded, why));
 
 			if (json_object_set_new(
 				excluded, why,
@@ -254,7 +256,8 @@ int sfa_fetch__recount(sfa_sf *sf, sfa_sf_batch *b, const sfa_sync_opts *opts,
 	*username = NULL;
 	for (i = 0; i < N_RECOUNT && rc == 0; i++) {
 		const sfa_fetch_scan_stats *s = scan_of(stats, recounted[i]);
-		const char *from = s && s->soql ? strstr(s->soql, " FROM ") : NULL;
+		const char *from =
+		    s && s->soql ? strstr(s->soql, " FROM ") : NULL;
 		char *soql;
 
 		rs[i].rc = &r;
@@ -358,8 +361,8 @@ json_t *sfa_fetch__provenance(const sfa_sf *sf, const char *username,
 	int k1 = sfa_sf_api_usage(sf, &u1, &l1);
 
 	if (!username)
-		username = a->method == SFA_AUTH_JWT ? a->jwt_subject
-						     : a->username;
+		username =
+		    a->method == SFA_AUTH_JWT ? a->jwt_subject : a->username;
 	if (gethostname(hostname, sizeof(hostname) - 1) != 0)
 		hostname[0] = '\0';
 	return json_pack(

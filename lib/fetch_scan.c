@@ -52,7 +52,7 @@ typedef struct fetch {
 	scan scans[SFA_OBJ_COUNT];
 	int nscans, firsts_left, approved, sequential_next;
 	long long snap; /* the snapshot being taken */
-	char why[96]; /* where the budget came from, for messages */
+	char why[96];	/* where the budget came from, for messages */
 	sfa_fetch_row row;
 } fetch;
 
@@ -402,7 +402,8 @@ static int evidence(fetch *f, const char *started, json_t **ev, sfa_err *err)
 	int rc;
 
 	*ev = json_object();
-	ct = sfa_fetch__control_totals(f->st, f->stats, sfa_sf_api_version(f->sf));
+	ct = sfa_fetch__control_totals(f->st, f->stats,
+				       sfa_sf_api_version(f->sf));
 	if (!*ev || !ct || json_object_set_new(*ev, "control_totals", ct))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	if ((rc = sfa_fetch__control_check(f->stats, err)) ||
@@ -424,20 +425,23 @@ static void record_incomplete(fetch *f, long long snap, const char *started,
 			      json_t *ev)
 {
 	char finished[21];
-	json_t *own = ev ? json_incref(ev) : json_object(), *row;
+	json_t *own = ev ? json_incref(ev) : json_object(), *row, *rows;
 	size_t i;
 	sfa_err e;
 
 	sfa_err_clear(&e);
 	sfa_clock_utc(finished);
 	if (own && !json_object_get(own, "control_totals"))
-		json_object_set_new(own, "control_totals",
-				    sfa_fetch__control_totals(
-					f->st, f->stats,
-					sfa_sf_api_version(f->sf)));
+		json_object_set_new(
+		    own, "control_totals",
+		    sfa_fetch__control_totals(f->st, f->stats,
+					      sfa_sf_api_version(f->sf)));
 	/* The rollback took the records: the snapshot keeps none. */
-	json_array_foreach(json_object_get(own, "control_totals"), i, row)
+	rows = json_object_get(own, "control_totals");
+	json_array_foreach(rows, i, row)
+	{
 		json_object_set_new(row, "stored", json_integer(0));
+	}
 	if (own && !json_object_get(own, "provenance"))
 		json_object_set_new(
 		    own, "provenance",

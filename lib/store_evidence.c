@@ -46,9 +46,9 @@ static int put_control(sfa_store *st, long long snap, const json_t *rows,
 		if (!json_is_string(json_object_get(r, "object")) ||
 		    !json_is_string(json_object_get(r, "soql")))
 			return bad(err, "control_totals", i, "object or soql");
-		excluded = json_dumps(json_object_get(r, "excluded"),
-				      JSON_COMPACT | JSON_SORT_KEYS |
-					  JSON_ENCODE_ANY);
+		excluded =
+		    json_dumps(json_object_get(r, "excluded"),
+			       JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 		if ((rc = sfa_store_prep(st, SQL_CONTROL_PUT, snap, &s,
 					 "recording control totals", err))) {
 			free(excluded);
@@ -62,16 +62,16 @@ static int put_control(sfa_store *st, long long snap, const json_t *rows,
 		bind_int(s, 7, json_object_get(r, "org_count"));
 		bind_int(s, 8, json_object_get(r, "received"));
 		bind_int(s, 9, json_object_get(r, "stored"));
-		sqlite3_bind_text(s, 10,
-				  excluded && strcmp(excluded, "null") ? excluded
-								       : "{}",
-				  -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(
+		    s, 10,
+		    excluded && strcmp(excluded, "null") ? excluded : "{}", -1,
+		    SQLITE_TRANSIENT);
 		bind_str(s, 11, json_object_get(r, "started_at"));
 		bind_str(s, 12, json_object_get(r, "finished_at"));
 		bind_int(s, 13, json_object_get(r, "requests"));
 		free(excluded);
-		if ((rc = sfa_store_run(st, s, "recording control totals",
-					err)))
+		if ((rc =
+			 sfa_store_run(st, s, "recording control totals", err)))
 			return rc;
 	}
 	return 0;
@@ -208,9 +208,9 @@ static int control_row(sqlite3_stmt *s, void *fn, void *ud)
 
 static int drift_row(sqlite3_stmt *s, void *fn, void *ud)
 {
-	json_t *o = json_pack("{s:o, s:o, s:o}", "object", col_str(s, 0),
-			      "at_scan", col_int(s, 1), "at_end",
-			      col_int(s, 2));
+	json_t *o =
+	    json_pack("{s:o, s:o, s:o}", "object", col_str(s, 0), "at_scan",
+		      col_int(s, 1), "at_end", col_int(s, 2));
 
 	(void)fn;
 	return !o || json_array_append_new(ud, o) ? SFA_ENOMEM : 0;
@@ -220,8 +220,8 @@ static int recon_row(sqlite3_stmt *s, void *fn, void *ud)
 {
 	json_t *o = json_pack(
 	    "{s:b, s:o, s:o, s:o, s:o}", "is_active", sqlite3_column_int(s, 0),
-	    "user_type", col_str(s, 1), "org_count", col_int(s, 2),
-	    "in_scope", col_int(s, 3), "reason", col_str(s, 4));
+	    "user_type", col_str(s, 1), "org_count", col_int(s, 2), "in_scope",
+	    col_int(s, 3), "reason", col_str(s, 4));
 
 	(void)fn;
 	return !o || json_array_append_new(ud, o) ? SFA_ENOMEM : 0;

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "report_changes.h"
+#include "report_evidence.h"
 #include "report_html.h"
 #include "snapinfo.h"
+#include "store_evidence.h"
 
 static const sfa_html_column columns[] = {
     {"change", "Change", SFA_HTML_SELECT},
@@ -102,6 +104,7 @@ int sfa_report_changes_html(sfa_store *st, sfa_diff *d, FILE *f,
 			    long long *rows, sfa_err *err)
 {
 	sfa_snapinfo a = {0}, b = {0};
+	json_t *ev = NULL;
 	char from[96], to[96], subtitle[160];
 	sfa_html_meta meta[5];
 	sfa_html_page page;
@@ -129,12 +132,17 @@ int sfa_report_changes_html(sfa_store *st, sfa_diff *d, FILE *f,
 			       columns,		 NCOLS,	   "changes"};
 	if ((rc = sfa_html_begin(&p.w, f, &page, err)))
 		goto out;
+	/* The evidence of the snapshot the changes lead to: what was
+	 * read, and by whom, to find them. */
 	if ((rc = sfa_diff_each(d, on_change, &p, err)) ||
-	    (rc = summary(&p, d)))
+	    (rc = summary(&p, d)) ||
+	    (rc = sfa_store_get_evidence(st, b.id, &ev, err)) ||
+	    (rc = sfa_html_evidence(p.w, ev, err)))
 		sfa_html_free(p.w);
 	else
 		rc = sfa_html_end(p.w, rows, err);
 out:
+	json_decref(ev);
 	sfa_snapinfo_clear(&a);
 	sfa_snapinfo_clear(&b);
 	return rc;

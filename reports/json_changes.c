@@ -10,6 +10,9 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "report_evidence.h"
+#include "store_evidence.h"
+
 static json_t *change_entry(const sfa_diff_change *c)
 {
 	const sfa_access_row *r = &c->row;
@@ -87,7 +90,7 @@ static int on_change(void *ud, const sfa_diff_change *c)
 int sfa_report_changes_json(sfa_store *st, sfa_diff *d, FILE *f,
 			    long long *rows, sfa_err *err)
 {
-	json_t *from = NULL, *to = NULL, *head = NULL, *counts;
+	json_t *from = NULL, *to = NULL, *head = NULL, *counts, *ev = NULL;
 	pass p = {f, -1, 0, 0, err};
 	int rc, k;
 
@@ -133,6 +136,10 @@ int sfa_report_changes_json(sfa_store *st, sfa_diff *d, FILE *f,
 			first = 0;
 		}
 	}
+	/* The evidence of the snapshot the changes lead to. */
+	if ((rc = sfa_store_get_evidence(st, sfa_diff_to(d), &ev, err)) ||
+	    (rc = sfa_report_evidence_json(f, ev, err)))
+		goto out;
 	fputs(",\n", f);
 	if ((rc = sfa_diff_each(d, on_change, &p, err)))
 		goto out;
@@ -145,5 +152,6 @@ out:
 	json_decref(from);
 	json_decref(to);
 	json_decref(head);
+	json_decref(ev);
 	return rc;
 }

@@ -6,8 +6,10 @@
 #include <stdio.h>
 
 #include "report_changes.h"
+#include "report_evidence.h"
 #include "report_junit.h"
 #include "snapinfo.h"
+#include "store_evidence.h"
 
 typedef struct pass {
 	sfa_junit_suite *suite;
@@ -65,6 +67,7 @@ int sfa_report_changes_junit(sfa_store *st, sfa_diff *d,
 {
 	sfa_snapinfo a = {0}, b = {0};
 	sfa_junit *j = NULL;
+	json_t *ev = NULL;
 	pass p = {NULL, ap, err};
 	int rc;
 
@@ -84,12 +87,19 @@ int sfa_report_changes_junit(sfa_store *st, sfa_diff *d,
 		    {"tool", "sfaccess"},
 		    {"tool_version", SFA_VERSION},
 		};
-		sfa_junit_opts o = {hostname, b.started_at, props,
-				    (int)(sizeof(props) / sizeof(props[0]))};
+		sfa_evidence_props ep;
+		sfa_junit_opts o = {hostname, b.started_at, NULL, 0};
 
 		snprintf(fid, sizeof(fid), "%lld", a.id);
 		snprintf(tid, sizeof(tid), "%lld", b.id);
-		rc = sfa_junit_new(&j, f, &o, err);
+		if ((rc = sfa_store_get_evidence(st, b.id, &ev, err)) == 0) {
+			sfa_evidence_props_fill(
+			    &ep, props, (int)(sizeof(props) / sizeof(props[0])),
+			    ev);
+			o.props = ep.p;
+			o.nprops = ep.n;
+			rc = sfa_junit_new(&j, f, &o, err);
+		}
 	}
 	if (rc == 0)
 		rc = sfa_junit_suite_begin(j, &p.suite, "changes",
@@ -113,6 +123,7 @@ int sfa_report_changes_junit(sfa_store *st, sfa_diff *d,
 		j = NULL;
 	}
 	sfa_junit_free(j);
+	json_decref(ev);
 	sfa_snapinfo_clear(&a);
 	sfa_snapinfo_clear(&b);
 	return rc;

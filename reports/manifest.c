@@ -64,6 +64,21 @@ void sfa_manifest_free(sfa_manifest *m)
 	free(m);
 }
 
+int sfa_manifest_set_evidence(sfa_manifest *m, json_t *ev, sfa_err *err)
+{
+	static const char *const keys[] = {"provenance", "control_totals",
+					   "drift", "reconciliation"};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(ev, keys[i]);
+
+		if (json_object_set(m->doc, keys[i], v ? v : json_null()))
+			return oom(err);
+	}
+	return 0;
+}
+
 int sfa_manifest_add_snapshot(sfa_manifest *m, const sfa_snapinfo *s,
 			      const char *role, sfa_err *err)
 {

@@ -7,6 +7,7 @@
 #ifndef SFA_REPORT_MANIFEST_H
 #define SFA_REPORT_MANIFEST_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -26,6 +27,12 @@ void sfa_manifest_free(sfa_manifest *m);
  * manifest's. */
 int sfa_manifest_add_snapshot(sfa_manifest *m, const sfa_snapinfo *s,
 			      const char *role, sfa_err *err);
+
+/* Records the evidence of the report's snapshot (store_evidence.h; the
+ * reviewed one, or the one changes lead to): the manifest's "provenance",
+ * "control_totals", "drift" and "reconciliation" (evidence.md).  ev is
+ * borrowed. */
+int sfa_manifest_set_evidence(sfa_manifest *m, json_t *ev, sfa_err *err);
 
 /* Hashes dir/name (a plain file name, no '/') and records its size and
  * SHA-256 with its row count (-1 when rows mean nothing for the file). */
