@@ -18,6 +18,7 @@
 #include "report_json.h"
 #include "report_junit.h"
 #include "report_manifest.h"
+#include "report_sign.h"
 #include "snapinfo.h"
 #include "store.h"
 #include "store_evidence.h"
@@ -54,7 +55,11 @@ static const char usage[] =
     "CSV), changes.html,\nchanges.junit.xml (a failing testcase per "
     "change not approved by a grant,\nrevoke or set_status row of "
     "--approved CHANGES.csv) and changes.json.\n"
-    "--fail-on-changes  exit 3 when there are changes\n";
+    "--fail-on-changes  exit 3 when there are changes\n\n"
+    "--sign-key KEY.pem  (both) sign manifest.json with this Ed25519 "
+    "private key\n                    (mode 0600 or stricter) into "
+    "manifest.json.sig; check it with\n                    `sfaccess "
+    "verify DIR --pubkey KEY.pub`\n";
 
 /* What a format writer is given. */
 typedef struct job {
@@ -253,8 +258,21 @@ static int pick_snapshot(sfa_store *st, long long id, int allow,
 	return 0;
 }
 
+/* Writes the manifest, then (with a key) its signature. */
+static int finish_manifest(sfa_manifest *m, const sfa_sign_key *key,
+			   const char *dir, sfa_err *err)
+{
+	int rc;
+
+	if (key && (rc = sfa_manifest_set_signer(m, sfa_sign_key_id(key), err)))
+		return rc;
+	if ((rc = sfa_manifest_write(m, dir, err)))
+		return rc;
+	return key ? sfa_manifest_sign(dir, key, err) : 0;
+}
+
 static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
-			 const char *dir)
+			 const char *dir, const sfa_sign_key *key)
 {
 	sfa_store *st = NULL;
 	sfa_manifest *m = NULL;
@@ -288,7 +306,7 @@ static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
 	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
 		goto out;
 	rc = write_all(formats, bits, &j, dir, m, &files, &err);
-	if (rc == 0 && (rc = sfa_manifest_write(m, dir, &err)) == 0)
+	if (rc == 0 && (rc = finish_manifest(m, key, dir, &err)) == 0)
 		printf("%s/%s: %d file%s of snapshot %lld\n", dir,
 		       SFA_MANIFEST_NAME, files, files == 1 ? "" : "s", si.id);
 out:
@@ -312,7 +330,7 @@ typedef struct change_opts {
 } change_opts;
 
 static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
-			  const char *dir)
+			  const char *dir, const sfa_sign_key *key)
 {
 	sfa_store *st = NULL;
 	sfa_manifest *m = NULL;
@@ -350,7 +368,7 @@ static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
 		goto out;
 	rc = write_all(change_formats, bits, &j, dir, m, &files, &err);
-	if (rc == 0 && (rc = sfa_manifest_write(m, dir, &err)) == 0)
+	if (rc == 0 && (rc = finish_manifest(m, key, dir, &err)) == 0)
 		printf("%s/%s: %d file%s, %lld changes from snapshot %lld to "
 		       "snapshot %lld\n",
 		       dir, SFA_MANIFEST_NAME, files, files == 1 ? "" : "s",
@@ -375,7 +393,8 @@ quiet:
 
 int cmd_report(sfa_cli *cli, int argc, char **argv)
 {
-	const char *snap = NULL, *out = NULL, *from = NULL, *to = NULL;
+	const char *snap = NULL, *out = NULL, *from = NULL, *to = NULL,
+		   *sign_key = NULL;
 	sfa_optlist fmts = {0};
 	int allow = 0;
 	change_opts co = {{0, 0, 0}, NULL, 0};
@@ -388,8 +407,10 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	    {"allow-incomplete", SFA_OPT_FLAG, &allow},
 	    {"from", SFA_OPT_STRING, &from},
 	    {"to", SFA_OPT_STRING, &to},
+	    {"sign-key", SFA_OPT_STRING, &sign_key},
 	    {NULL, 0, NULL}};
 	unsigned bits;
+	sfa_sign_key *key = NULL;
 	long long id = 0;
 	int npos, help, rc;
 
@@ -437,9 +458,22 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 		if ((from && sfa_cli_parse_id("--from", from, &co.pick.from)) ||
 		    (to && sfa_cli_parse_id("--to", to, &co.pick.to)))
 			return SFA_EXIT_USAGE;
-		return report_changes(cli, &co, bits, out);
-	}
-	if (snap && sfa_cli_parse_id("--snapshot", snap, &id))
+	} else if (snap && sfa_cli_parse_id("--snapshot", snap, &id)) {
 		return SFA_EXIT_USAGE;
-	return report_access(cli, id, allow, bits, out);
+	}
+	/* A key that cannot sign is refused before anything is written. */
+	if (sign_key) {
+		sfa_err err;
+
+		sfa_err_clear(&err);
+		if ((rc = sfa_sign_key_load(&key, sign_key, &err))) {
+			sfa_cli_error(cli, &err);
+			return sfa_cli_exit_for(rc);
+		}
+	}
+	rc = strcmp(argv[1], "changes") == 0
+		 ? report_changes(cli, &co, bits, out, key)
+		 : report_access(cli, id, allow, bits, out, key);
+	sfa_sign_key_free(key);
+	return rc;
 }

@@ -8,14 +8,20 @@
 
 #include "cli.h"
 #include "report_manifest.h"
+#include "report_sign.h"
 
 static const char usage[] =
-    "usage: sfaccess verify DIR\n\n"
+    "usage: sfaccess verify DIR [--pubkey KEY.pub]\n\n"
     "Checks DIR against DIR/manifest.json, written by `sfaccess report`: "
     "every\nlisted file must have the size and SHA-256 the manifest "
     "records, and DIR\nmust hold no other file.  Prints one line per "
-    "modified, missing or extra\nfile.  Exit status: 0 all match, 1 any "
-    "does not, 2 DIR or its manifest\ncannot be read or is malformed.\n";
+    "modified, missing or extra\nfile.\n\n"
+    "--pubkey KEY.pub  first check manifest.json.sig, the Ed25519 "
+    "signature of\n                  `report --sign-key`, with this "
+    "public key: a missing or wrong\n                  signature (or a "
+    "manifest changed since) fails before any file\n\n"
+    "Exit status: 0 all match, 1 any does not (or the signature fails), "
+    "2 DIR,\nits manifest or the key cannot be read or is malformed.\n";
 
 static int on_file(void *ud, const char *name, sfa_verify_status st,
 		   const char *detail)
@@ -35,7 +41,10 @@ static int on_file(void *ud, const char *name, sfa_verify_status st,
 
 int cmd_verify(sfa_cli *cli, int argc, char **argv)
 {
-	const sfa_opt opts[] = {{NULL, 0, NULL}};
+	const char *pubkey = NULL;
+	const sfa_opt opts[] = {{"pubkey", SFA_OPT_STRING, &pubkey},
+				{NULL, 0, NULL}};
+	char problem[512];
 	sfa_err err;
 	int npos, help, rc, nok, nbad;
 
@@ -51,6 +60,21 @@ int cmd_verify(sfa_cli *cli, int argc, char **argv)
 		return SFA_EXIT_USAGE;
 	}
 	sfa_err_clear(&err);
+	if (pubkey) {
+		if (sfa_manifest_check_signature(argv[1], pubkey, problem,
+						 sizeof(problem), &err)) {
+			sfa_cli_error(cli, &err);
+			return SFA_EXIT_USAGE;
+		}
+		/* The manifest is what vouches for the files: one that is
+		 * not the signer's vouches for nothing. */
+		if (problem[0]) {
+			fprintf(stderr, "sfaccess: verify: %s\n", problem);
+			return SFA_EXIT_FAIL;
+		}
+		printf("signature ok: %s signed by %s\n", SFA_MANIFEST_NAME,
+		       pubkey);
+	}
 	if (sfa_manifest_verify(argv[1], on_file, cli, &nok, &nbad, &err)) {
 		/* Unreadable or malformed evidence is bad input, not a
 		 * mismatch: nothing could be checked. */

@@ -64,6 +64,14 @@ void sfa_manifest_free(sfa_manifest *m)
 	free(m);
 }
 
+int sfa_manifest_set_signer(sfa_manifest *m, const char *key_id,
+			    sfa_err *err)
+{
+	return json_object_set_new(m->doc, "signing_key", json_string(key_id))
+		   ? oom(err)
+		   : 0;
+}
+
 int sfa_manifest_set_evidence(sfa_manifest *m, json_t *ev, sfa_err *err)
 {
 	static const char *const keys[] = {"provenance", "control_totals",
@@ -322,6 +330,7 @@ static int find_extra(const char *dir, json_t *files, char ***out, size_t *n,
 		if (strcmp(e->d_name, ".") == 0 ||
 		    strcmp(e->d_name, "..") == 0 ||
 		    strcmp(e->d_name, SFA_MANIFEST_NAME) == 0 ||
+		    strcmp(e->d_name, SFA_MANIFEST_NAME ".sig") == 0 ||
 		    listed(files, e->d_name))
 			continue;
 		if (*n == cap) {
