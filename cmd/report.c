@@ -8,15 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "diff.h"
 #include "report_changes.h"
-#include "report_csv.h"
-#include "report_html.h"
-#include "report_json.h"
-#include "report_junit.h"
+#include "report_files.h"
 #include "report_manifest.h"
 #include "report_sign.h"
 #include "snapinfo.h"
@@ -61,97 +57,10 @@ static const char usage[] =
     "manifest.json.sig; check it with\n                    `sfaccess "
     "verify DIR --pubkey KEY.pub`\n";
 
-/* What a format writer is given. */
-typedef struct job {
-	sfa_store *st;
-	long long id;
-	const char *hostname;
-	long long findings; /* JUnit: failing testcases */
-	sfa_diff *diff;	    /* report changes */
-	const sfa_approvals *approved;
-} job;
-
-/* A writer that hashes what it writes fills *d; the others leave it. */
-typedef int (*write_fn)(job *j, FILE *f, long long *rows, sfa_file_digest *d,
-			sfa_err *err);
-
-static int write_csv(job *j, FILE *f, long long *rows, sfa_file_digest *d,
-		     sfa_err *err)
-{
-	return sfa_report_access_csv(j->st, j->id, NULL, f, rows, d, err);
-}
-
-static int write_html(job *j, FILE *f, long long *rows, sfa_file_digest *d,
-		      sfa_err *err)
-{
-	(void)d;
-	return sfa_report_access_html(j->st, j->id, f, rows, err);
-}
-
-static int write_junit(job *j, FILE *f, long long *rows, sfa_file_digest *d,
-		       sfa_err *err)
-{
-	(void)d;
-	return sfa_report_access_junit(j->st, j->id, j->hostname, f, rows,
-				       &j->findings, err);
-}
-
-static int write_json(job *j, FILE *f, long long *rows, sfa_file_digest *d,
-		      sfa_err *err)
-{
-	(void)d;
-	return sfa_report_access_json(j->st, j->id, NULL, f, rows, err);
-}
-
-static int write_changes_csv(job *j, FILE *f, long long *rows,
-			     sfa_file_digest *d, sfa_err *err)
-{
-	return sfa_report_changes_csv(j->diff, f, rows, d, err);
-}
-
-static int write_changes_html(job *j, FILE *f, long long *rows,
-			      sfa_file_digest *d, sfa_err *err)
-{
-	(void)d;
-	return sfa_report_changes_html(j->st, j->diff, f, rows, err);
-}
-
-static int write_changes_junit(job *j, FILE *f, long long *rows,
-			       sfa_file_digest *d, sfa_err *err)
-{
-	(void)d;
-	return sfa_report_changes_junit(j->st, j->diff, j->approved,
-					j->hostname, f, rows, &j->findings,
-					err);
-}
-
-static int write_changes_json(job *j, FILE *f, long long *rows,
-			      sfa_file_digest *d, sfa_err *err)
-{
-	(void)d;
-	return sfa_report_changes_json(j->st, j->diff, f, rows, err);
-}
-
-/* The formats in the order they are written; the bit is the --format
- * value's.  rows_noun says what the row count of the file counts. */
-static const struct format {
-	const char *name, *file, *rows_noun;
-	write_fn write;
-} formats[] = {
-    {"csv", "access-review.csv", "access rows", write_csv},
-    {"html", "access-review.html", "access rows", write_html},
-    {"junit", "access-review.junit.xml", "testcases", write_junit},
-    {"json", "access-review.json", "access rows", write_json},
-};
-#define NFORMATS ((int)(sizeof(formats) / sizeof(formats[0])))
-
-/* The change report's files, in the same order as formats[]. */
-static const struct format change_formats[] = {
-    {"csv", "changes.csv", "changes", write_changes_csv},
-    {"html", "changes.html", "changes", write_changes_html},
-    {"junit", "changes.junit.xml", "testcases", write_changes_junit},
-    {"json", "changes.json", "changes", write_changes_json},
-};
+/* The --format values, in the order of each report's files
+ * (report_files.h); a value's bit is its index. */
+static const char *const format_names[] = {"csv", "html", "junit", "json"};
+#define NFORMATS ((int)(sizeof(format_names) / sizeof(format_names[0])))
 
 /* Turns the --format values into bits of formats[]; 0 after an error. */
 static unsigned parse_formats(const sfa_optlist *l)
@@ -165,7 +74,7 @@ static unsigned parse_formats(const sfa_optlist *l)
 			continue;
 		}
 		for (k = 0; k < NFORMATS; k++)
-			if (strcmp(l->v[i], formats[k].name) == 0)
+			if (strcmp(l->v[i], format_names[k]) == 0)
 				break;
 		if (k == NFORMATS) {
 			sfa_cli_errorf("report: --format `%s` is not one of "
@@ -186,55 +95,31 @@ static int make_dir(const char *dir)
 	return -1;
 }
 
-/* Writes one format into dir and adds it to the manifest. */
-static int write_one(const struct format *fmt, job *j, const char *dir,
-		     sfa_manifest *m, sfa_err *err)
-{
-	char path[4096];
-	long long rows = 0;
-	sfa_file_digest d = {0, ""};
-	FILE *f;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, fmt->file);
-	f = fopen(path, "wb");
-	if (!f)
-		return sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
-				   strerror(errno));
-	rc = fmt->write(j, f, &rows, &d, err);
-	if (fclose(f) != 0 && rc == 0)
-		rc = sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
-				 strerror(errno));
-	if (rc) {
-		remove(path); /* no half-written evidence */
-		return rc;
-	}
-	rc = d.sha256[0] ? sfa_manifest_add_hashed(m, fmt->file, rows, d.bytes,
-						   d.sha256, err)
-			 : sfa_manifest_add_file(m, dir, fmt->file, rows, err);
-	if (rc)
-		return rc;
-	if (fmt->write == write_junit || fmt->write == write_changes_junit)
-		printf("%s: %lld %s, %lld finding%s\n", path, rows,
-		       fmt->rows_noun, j->findings,
-		       j->findings == 1 ? "" : "s");
-	else
-		printf("%s: %lld %s\n", path, rows, fmt->rows_noun);
-	return 0;
-}
-
-/* Writes the formats of fmts (formats[] or change_formats[]) picked in
- * bits, stopping at the first failure; *files counts those attempted. */
-static int write_all(const struct format *fmts, unsigned bits, job *j,
+/* Writes the files of report picked in bits into dir and the manifest,
+ * stopping at the first failure; *files counts those attempted. */
+static int write_all(const char *report, unsigned bits, sfa_report_ctx *c,
 		     const char *dir, sfa_manifest *m, int *files, sfa_err *err)
 {
-	int k, rc = 0;
+	int k, n, rc = 0;
+	const sfa_report_file *rf = sfa_report_files(report, &n);
 
-	for (k = 0; k < NFORMATS && rc == 0; k++)
-		if (bits & (1u << k)) {
-			rc = write_one(&fmts[k], j, dir, m, err);
-			(*files)++;
-		}
+	for (k = 0; k < n && rc == 0; k++) {
+		char path[4096];
+		long long rows = 0;
+
+		if (!(bits & (1u << k)))
+			continue;
+		(*files)++;
+		if ((rc = sfa_report_file_write(&rf[k], c, dir, m, &rows, err)))
+			break;
+		snprintf(path, sizeof(path), "%s/%s", dir, rf[k].name);
+		if (strcmp(rf[k].format, "junit") == 0)
+			printf("%s: %lld %s, %lld finding%s\n", path, rows,
+			       rf[k].rows_noun, c->findings,
+			       c->findings == 1 ? "" : "s");
+		else
+			printf("%s: %lld %s\n", path, rows, rf[k].rows_noun);
+	}
 	return rc;
 }
 
@@ -279,8 +164,7 @@ static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
 	sfa_snapinfo si = {0};
 	json_t *ev = NULL;
 	sfa_err err;
-	char host[256] = "";
-	job j = {0};
+	sfa_report_ctx c;
 	int rc, files = 0;
 
 	sfa_err_clear(&err);
@@ -297,15 +181,13 @@ static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
 			     "report: snapshot %lld is incomplete; the "
 			     "report may miss access",
 			     si.id);
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		host[0] = '\0';
-	j = (job){st, si.id, host, 0, NULL, NULL};
-	if ((rc = sfa_manifest_new(&m, "access_review", &err)) ||
+	if ((rc = sfa_report_ctx_init(&c, st, si.id, &err)) ||
+	    (rc = sfa_manifest_new(&m, "access_review", &err)) ||
 	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)) ||
 	    (rc = sfa_store_get_evidence(st, si.id, &ev, &err)) ||
 	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
 		goto out;
-	rc = write_all(formats, bits, &j, dir, m, &files, &err);
+	rc = write_all("access_review", bits, &c, dir, m, &files, &err);
 	if (rc == 0 && (rc = finish_manifest(m, key, dir, &err)) == 0)
 		printf("%s/%s: %d file%s of snapshot %lld\n", dir,
 		       SFA_MANIFEST_NAME, files, files == 1 ? "" : "s", si.id);
@@ -339,9 +221,8 @@ static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 	sfa_diff *d = NULL;
 	long long from = 0, to = 0;
 	json_t *ev = NULL;
-	char host[256] = "";
+	sfa_report_ctx c;
 	sfa_err err;
-	job j = {0};
 	int rc, files = 0;
 
 	sfa_err_clear(&err);
@@ -358,16 +239,19 @@ static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 		rc = SFA_EINPUT;
 		goto quiet;
 	}
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		host[0] = '\0';
-	j = (job){st, to, host, 0, d, ap};
+	if ((rc = sfa_report_ctx_init(&c, st, to, &err)))
+		goto out;
+	c.diff = d;
+	c.approved = ap;
 	if ((rc = sfa_manifest_new(&m, "changes", &err)) ||
+	    (o->approved &&
+	     (rc = sfa_manifest_set_approved(m, o->approved, &err))) ||
 	    (rc = sfa_manifest_add_snapshot(m, &a, "from", &err)) ||
 	    (rc = sfa_manifest_add_snapshot(m, &b, "to", &err)) ||
 	    (rc = sfa_store_get_evidence(st, to, &ev, &err)) ||
 	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
 		goto out;
-	rc = write_all(change_formats, bits, &j, dir, m, &files, &err);
+	rc = write_all("changes", bits, &c, dir, m, &files, &err);
 	if (rc == 0 && (rc = finish_manifest(m, key, dir, &err)) == 0)
 		printf("%s/%s: %d file%s, %lld changes from snapshot %lld to "
 		       "snapshot %lld\n",

@@ -69,6 +69,11 @@ void sfa_store_abort_snapshot(sfa_store *st, const char *why);
 
 /* ---- reading ---- */
 
+/* SQLite's PRAGMA integrity_check of the whole store: report gets "ok",
+ * or its first problems joined by "; " (cut to n bytes).  A store too
+ * damaged to run the check is SFA_ESTORE with SQLite's message. */
+int sfa_store_integrity(sfa_store *st, char *report, size_t n, sfa_err *err);
+
 typedef struct sfa_snapshot_info {
 	long long id;
 	const char *org_id;

@@ -540,6 +540,7 @@
 	"SELECT is_active, user_type, org_count, in_scope, reason"            \
 	" FROM snapshot_reconciliation WHERE snapshot_id = ?1"                \
 	" ORDER BY is_active DESC, user_type"
+#define SQL_INTEGRITY_CHECK "PRAGMA integrity_check(20)"
 #define SQL_PROVENANCE_GET                                                     \
 	"SELECT provenance FROM snapshot_provenance WHERE snapshot_id = ?1"
 

@@ -64,8 +64,14 @@ void sfa_manifest_free(sfa_manifest *m)
 	free(m);
 }
 
-int sfa_manifest_set_signer(sfa_manifest *m, const char *key_id,
-			    sfa_err *err)
+int sfa_manifest_set_approved(sfa_manifest *m, const char *path, sfa_err *err)
+{
+	return json_object_set_new(m->doc, "approved_file", json_string(path))
+		   ? oom(err)
+		   : 0;
+}
+
+int sfa_manifest_set_signer(sfa_manifest *m, const char *key_id, sfa_err *err)
 {
 	return json_object_set_new(m->doc, "signing_key", json_string(key_id))
 		   ? oom(err)
