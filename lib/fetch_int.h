@@ -42,13 +42,16 @@ int sfa_fetch__control_check(const sfa_fetch_stats *stats, sfa_err *err);
 
 /* After the scans, in one batch on b: SELECT COUNT() of the User,
  * PermissionSetAssignment and GroupMember scans' queries and the grouped
- * user count (4 requests; a fifth, /services/oauth2/userinfo, for flows
- * whose configuration does not name the user).  Adds "drift" and
+ * user count (4 requests; /services/oauth2/userinfo for flows whose
+ * configuration does not name the user), and the SetupAuditTrail entries
+ * newer than the store holds, copied into its audit trail for snapshot
+ * snap (its pages; *audit_new counts the new entries).  Adds "drift" and
  * "reconciliation" to ev and counts User's excluded users by reason in
  * ev's control totals.  *username is userinfo's, malloc'd, or NULL. */
-int sfa_fetch__recount(sfa_sf *sf, sfa_sf_batch *b, const sfa_sync_opts *opts,
+int sfa_fetch__recount(sfa_sf *sf, sfa_sf_batch *b, sfa_store *st,
+		       long long snap, const sfa_sync_opts *opts,
 		       const sfa_fetch_stats *stats, json_t *ev,
-		       char **username, sfa_err *err);
+		       char **username, long long *audit_new, sfa_err *err);
 
 /* The provenance object of evidence.md for a run on sf; username NULL
  * takes the one the configuration logs in as.  NULL on ENOMEM. */

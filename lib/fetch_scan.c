@@ -195,10 +195,11 @@ static int plan(fetch *f, sfa_err *err)
 			more += ceil_div(s->total - s->first_n,
 					 s->first_n > 0 ? s->first_n : 2000);
 	}
-	/* The recount and the grouped user count (evidence.md), and the
+	/* The recount, the grouped user count and the audit trail's first
+	 * page (evidence.md), and the
 	 * identity call of flows whose configuration does not name the
 	 * user: sfa_fetch__recount(). */
-	more += 4;
+	more += 5;
 	if (sfa_sf_auth(f->sf)->method != SFA_AUTH_PASSWORD &&
 	    sfa_sf_auth(f->sf)->method != SFA_AUTH_JWT)
 		more++;
@@ -407,8 +408,9 @@ static int evidence(fetch *f, const char *started, json_t **ev, sfa_err *err)
 	if (!*ev || !ct || json_object_set_new(*ev, "control_totals", ct))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	if ((rc = sfa_fetch__control_check(f->stats, err)) ||
-	    (rc = sfa_fetch__recount(f->sf, f->batch, f->opts, f->stats, *ev,
-				     &username, err)))
+	    (rc = sfa_fetch__recount(f->sf, f->batch, f->st, f->snap, f->opts,
+				     f->stats, *ev, &username,
+				     &f->stats->audit_new, err)))
 		return rc;
 	sfa_clock_utc(finished);
 	prov = sfa_fetch__provenance(f->sf, username, started, finished);

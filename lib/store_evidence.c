@@ -6,6 +6,7 @@
 #include "store_int.h"
 #include "store_sql.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int bad(sfa_err *err, const char *member, size_t i, const char *key)
@@ -284,5 +285,63 @@ int sfa_store_get_evidence(sfa_store *st, long long snap, json_t **out,
 		return rc;
 	}
 	*out = ev;
+	return 0;
+}
+
+/* ---- the audit trail ---- */
+
+int sfa_store_audit_newest(sfa_store *st, const char *org_id, char out[21],
+			   sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(st->db, SQL_AUDIT_NEWEST, -1, &s, NULL))
+		return sfa_store_sqlerr(st, err, "reading the audit trail");
+	sqlite3_bind_text(s, 1, org_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_text(s, 0))
+		snprintf(out, 21, "%s",
+			 (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+		   ? 0
+		   : sfa_store_sqlerr(st, err, "reading the audit trail");
+}
+
+int sfa_store_audit_put(sfa_store *st, const char *org_id, long long snap,
+			const char *const vals[9], int *added, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int i, rc;
+
+	*added = 0;
+	if (!vals[0] || !vals[4])
+		return sfa_err_set(err, SFA_EPROTO,
+				   "a SetupAuditTrail entry came without Id "
+				   "or CreatedDate");
+	if (sqlite3_prepare_v2(st->db, SQL_AUDIT_PUT, -1, &s, NULL))
+		return sfa_store_sqlerr(st, err, "copying the audit trail");
+	sqlite3_bind_text(s, 1, vals[0], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, vals[4], -1, SQLITE_STATIC);
+	for (i = 1; i < 9; i++) {
+		/* Columns after created_at: the values but CreatedDate. */
+		int col = i < 4 ? i + 3 : i + 2;
+
+		if (i == 4)
+			continue;
+		if (vals[i])
+			sqlite3_bind_text(s, col, vals[i], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s, col);
+	}
+	sqlite3_bind_int64(s, 11, snap);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sfa_store_sqlerr(st, err, "copying the audit trail");
+	*added = sqlite3_changes(st->db) > 0;
 	return 0;
 }

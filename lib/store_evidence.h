@@ -31,4 +31,19 @@ int sfa_store_put_evidence(sfa_store *st, long long snap, const json_t *ev,
 int sfa_store_get_evidence(sfa_store *st, long long snap, json_t **out,
 			   sfa_err *err);
 
+/* ---- the audit trail: append-only, kept past Salesforce's 180 days ---- */
+
+/* The CreatedDate of the newest audit entry of org_id the store holds
+ * (canonical UTC, 20 characters), or "" when it holds none. */
+int sfa_store_audit_newest(sfa_store *st, const char *org_id, char out[21],
+			   sfa_err *err);
+
+/* Adds one SetupAuditTrail entry of org_id (an entry already held is
+ * left as it is), copied by snapshot snap.  vals: Id, Action, Section,
+ * Display, CreatedDate (canonical), CreatedById, CreatedBy.Username,
+ * DelegateUser, ResponsibleNamespacePrefix (NULL for none).  *added is 1
+ * when the entry was new. */
+int sfa_store_audit_put(sfa_store *st, const char *org_id, long long snap,
+			const char *const vals[9], int *added, sfa_err *err);
+
 #endif

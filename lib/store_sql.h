@@ -518,7 +518,18 @@
 	" PRIMARY KEY (snapshot_id, is_active, user_type)) WITHOUT ROWID;\n"  \
 	"CREATE TABLE snapshot_provenance (snapshot_id INTEGER PRIMARY KEY"   \
 	" REFERENCES snapshot(id) ON DELETE CASCADE,"                         \
-	" provenance TEXT NOT NULL)",                                         \
+	" provenance TEXT NOT NULL);\n"                                      \
+	"CREATE TABLE audit_trail (id TEXT PRIMARY KEY,"                      \
+	" org_id TEXT NOT NULL, created_at TEXT NOT NULL, action TEXT,"       \
+	" section TEXT, display TEXT, created_by_id TEXT,"                    \
+	" created_by_username TEXT, delegate_user TEXT, namespace TEXT,"      \
+	" copied_by_snapshot INTEGER NOT NULL) WITHOUT ROWID;\n"              \
+	"CREATE INDEX audit_trail_by_time ON audit_trail (org_id,"            \
+	" created_at);\n"                                                     \
+	"CREATE TRIGGER audit_trail_no_update BEFORE UPDATE ON audit_trail"   \
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;\n" \
+	"CREATE TRIGGER audit_trail_no_delete BEFORE DELETE ON audit_trail"   \
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",  \
 	    "PRAGMA user_version = 7"
 #define SQL_CONTROL_PUT                                                        \
 	"INSERT OR REPLACE INTO snapshot_control VALUES"                      \
@@ -540,6 +551,13 @@
 	"SELECT is_active, user_type, org_count, in_scope, reason"            \
 	" FROM snapshot_reconciliation WHERE snapshot_id = ?1"                \
 	" ORDER BY is_active DESC, user_type"
+/* The audit trail (evidence.md): no snapshot owns it, so gc, which
+ * deletes snapshots, never reaches it; triggers refuse any change. */
+#define SQL_AUDIT_NEWEST                                                       \
+	"SELECT max(created_at) FROM audit_trail WHERE org_id = ?1"
+#define SQL_AUDIT_PUT                                                          \
+	"INSERT OR IGNORE INTO audit_trail VALUES"                            \
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 #define SQL_INTEGRITY_CHECK "PRAGMA integrity_check(20)"
 #define SQL_PROVENANCE_GET                                                     \
 	"SELECT provenance FROM snapshot_provenance WHERE snapshot_id = ?1"

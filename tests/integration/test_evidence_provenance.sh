@@ -16,10 +16,10 @@ if git -C "$SFA_SOURCE_DIR" rev-parse --git-dir >/dev/null 2>&1; then
   commit=$(git -C "$SFA_SOURCE_DIR" describe --always --dirty)
 fi
 version=$("$SFACCESS" --version | sed 's/^sfaccess //')
-# The demo admin (fixtures/orgs/demo.json) over the SOAP login; 15 requests
-# (11 scans, 3 recounts, 1 grouped count); the emulator's limit is 100000
+# The demo admin (fixtures/orgs/demo.json) over the SOAP login; 16 requests
+# (11 scans, 3 recounts, 1 grouped count, 1 audit trail page); the emulator's limit is 100000
 # and this client's first request was the org's first.
-want="{\"run_user_id\":\"0055g00000Dm001AAB\",\"run_username\":\"admin@acme.example\",\"auth_method\":\"password\",\"org_id\":\"00D5g00000Dm001EAB\",\"instance_host\":\"${EMU_URL#http://}\",\"api_version\":\"64.0\",\"tool_version\":\"$version\",\"host\":\"$(hostname)\",\"os_user\":\"$(id -un)\",\"requests\":15,\"api_usage_before\":\"1/100000\",\"api_usage_after\":\"15/100000\"}"
+want="{\"run_user_id\":\"0055g00000Dm001AAB\",\"run_username\":\"admin@acme.example\",\"auth_method\":\"password\",\"org_id\":\"00D5g00000Dm001EAB\",\"instance_host\":\"${EMU_URL#http://}\",\"api_version\":\"64.0\",\"tool_version\":\"$version\",\"host\":\"$(hostname)\",\"os_user\":\"$(id -un)\",\"requests\":16,\"api_usage_before\":\"1/100000\",\"api_usage_after\":\"16/100000\"}"
 got=$(js "$WORK/ev.json" "const p = d.provenance; const c = p.tool_commit;
   for (const k of ['tool_commit', 'started_at', 'finished_at']) delete p[k];
   console.log(JSON.stringify(p)); if (c !== '$commit') console.log('commit ' + c);")
