@@ -52,7 +52,15 @@ static const char usage[] =
     "change not approved by a grant,\nrevoke or set_status row of "
     "--approved CHANGES.csv) and changes.json.\n"
     "--fail-on-changes  exit 3 when there are changes\n\n"
-    "--sign-key KEY.pem  (both) sign manifest.json with this Ed25519 "
+    "\n       sfaccess report evidence --out DIR [--from ID] [--to ID] "
+    "[--sign-key KEY.pem]\n\n"
+    "`report evidence` writes the quarterly package under one manifest: "
+    "the access\nreview of --to (default: the latest complete snapshot) "
+    "in every format, the\nchanges since --from (default: the snapshot "
+    "of the previous package, else the\nsnapshot before), the control "
+    "totals, reconciliation and provenance (CSV and\nJSON) and a "
+    "README.txt saying how to verify it.\n\n"
+    "--sign-key KEY.pem  (all three) sign manifest.json with this Ed25519 "
     "private key\n                    (mode 0600 or stricter) into "
     "manifest.json.sig; check it with\n                    `sfaccess "
     "verify DIR --pubkey KEY.pub`\n";
@@ -275,6 +283,109 @@ quiet:
 	return rc;
 }
 
+/* The snapshots of a package: to (default the latest complete), from
+ * (default the last package's snapshot, else the complete snapshot
+ * before to; 0 when there is none: the package has no changes). */
+static int package_snapshots(sfa_store *st, long long *from, long long *to,
+			     sfa_snapinfo *b, sfa_err *err)
+{
+	sfa_diff_pick pick = {0, 0, 0};
+	long long to2 = 0;
+	int rc;
+
+	if (!*to && (rc = sfa_store_latest_complete(st, NULL, 0, to, err)))
+		return rc;
+	if ((rc = pick_snapshot(st, *to, 0, b, err)))
+		return rc;
+	if (!*from && (rc = sfa_store_package_last(st, b->org_id, *to, from,
+						   err)))
+		return rc;
+	pick.from = *from;
+	pick.to = *to;
+	rc = sfa_diff_resolve(st, &pick, from, &to2, err);
+	if (rc == SFA_EINPUT && !pick.from) {
+		/* The first snapshot of its org: nothing to compare with. */
+		sfa_err_clear(err);
+		*from = 0;
+		return 0;
+	}
+	return rc;
+}
+
+/* report evidence: the quarterly package (evidence.md). */
+static int report_evidence(sfa_cli *cli, long long from, long long to,
+			   const char *dir, const sfa_sign_key *key)
+{
+	sfa_store *st = NULL;
+	sfa_manifest *m = NULL;
+	sfa_snapinfo a = {0}, b = {0};
+	sfa_diff *d = NULL;
+	json_t *ev = NULL;
+	sfa_report_ctx c;
+	const sfa_report_file *rf;
+	char mpath[4096], sha[65];
+	long long bytes = 0;
+	sfa_err err;
+	int rc, k, n, files = 0;
+
+	sfa_err_clear(&err);
+	if ((rc = sfa_store_open(&st, cli->store_path, 0, &err)) ||
+	    (rc = package_snapshots(st, &from, &to, &b, &err)) ||
+	    (from && (rc = sfa_snapinfo_load(&a, st, from, &err))) ||
+	    (from && (rc = sfa_diff_open(&d, st, from, to, &err))))
+		goto out;
+	if (make_dir(dir)) {
+		rc = SFA_EINPUT;
+		goto quiet;
+	}
+	if ((rc = sfa_report_ctx_init(&c, st, to, &err)))
+		goto out;
+	c.diff = d;
+	c.from = from;
+	if ((rc = sfa_manifest_new(&m, "evidence", &err)) ||
+	    (from && (rc = sfa_manifest_add_snapshot(m, &a, "from", &err))) ||
+	    (rc = sfa_manifest_add_snapshot(m, &b, "to", &err)) ||
+	    (rc = sfa_store_get_evidence(st, to, &ev, &err)) ||
+	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
+		goto out;
+	rf = sfa_report_files("evidence", &n);
+	for (k = 0; k < n && rc == 0; k++) {
+		long long rows = 0;
+
+		if (!d && strcmp(rf[k].format, "changes") == 0)
+			continue;
+		rc = sfa_report_file_write(&rf[k], &c, dir, m, &rows, &err);
+		files++;
+	}
+	/* The diff's read transaction ends before the store records the
+	 * package. */
+	sfa_diff_free(d);
+	d = NULL;
+	snprintf(mpath, sizeof(mpath), "%s/%s", dir, SFA_MANIFEST_NAME);
+	if (rc || (rc = finish_manifest(m, key, dir, &err)) ||
+	    (rc = sfa_sha256_file(mpath, sha, &bytes, &err)) ||
+	    (rc = sfa_store_package_put(st, b.org_id, to, from, sha, &err)))
+		goto out;
+	printf("%s/%s: evidence package of snapshot %lld, %d files", dir,
+	       SFA_MANIFEST_NAME, to, files);
+	if (from)
+		printf(", changes since snapshot %lld", from);
+	printf("%s\n", key ? ", signed" : "");
+out:
+	if (rc)
+		sfa_cli_error(cli, &err);
+quiet:
+	if (rc)
+		rc = sfa_cli_exit_for(rc);
+	sfa_diff_free(d);
+	sfa_manifest_free(m);
+	json_decref(ev);
+	sfa_snapinfo_clear(&a);
+	sfa_snapinfo_clear(&b);
+	sfa_store_free(st);
+	return rc;
+}
+
 int cmd_report(sfa_cli *cli, int argc, char **argv)
 {
 	const char *snap = NULL, *out = NULL, *from = NULL, *to = NULL,
@@ -293,7 +404,7 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	    {"to", SFA_OPT_STRING, &to},
 	    {"sign-key", SFA_OPT_STRING, &sign_key},
 	    {NULL, 0, NULL}};
-	unsigned bits;
+	unsigned bits = 0;
 	sfa_sign_key *key = NULL;
 	long long id = 0;
 	int npos, help, rc;
@@ -305,9 +416,17 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 		return SFA_EXIT_OK;
 	}
 	if (npos != 1 || (strcmp(argv[1], "access") != 0 &&
-			  strcmp(argv[1], "changes") != 0)) {
-		sfa_cli_errorf("report: expected `report access` or `report "
-			       "changes` (see `sfaccess report --help`)");
+			  strcmp(argv[1], "changes") != 0 &&
+			  strcmp(argv[1], "evidence") != 0)) {
+		sfa_cli_errorf("report: expected `report access`, `report "
+			       "changes` or `report evidence` (see `sfaccess "
+			       "report --help`)");
+		return SFA_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "evidence") == 0 &&
+	    (snap || fmts.n || co.approved || co.fail_on_changes || allow)) {
+		sfa_cli_errorf("report evidence: takes --out, --from, --to and "
+			       "--sign-key only (it writes every format)");
 		return SFA_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "changes") == 0 && snap) {
@@ -330,14 +449,14 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 		sfa_cli_errorf("report: --out DIR is required");
 		return SFA_EXIT_USAGE;
 	}
-	if (fmts.n == 0) {
+	if (fmts.n == 0 && strcmp(argv[1], "evidence") != 0) {
 		sfa_cli_errorf("report: --format is required (csv, html, "
 			       "junit, json or all)");
 		return SFA_EXIT_USAGE;
 	}
-	if (!(bits = parse_formats(&fmts)))
+	if (fmts.n && !(bits = parse_formats(&fmts)))
 		return SFA_EXIT_USAGE;
-	if (strcmp(argv[1], "changes") == 0) {
+	if (strcmp(argv[1], "access") != 0) {
 		co.pick.allow_incomplete = allow;
 		if ((from && sfa_cli_parse_id("--from", from, &co.pick.from)) ||
 		    (to && sfa_cli_parse_id("--to", to, &co.pick.to)))
@@ -355,9 +474,12 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 			return sfa_cli_exit_for(rc);
 		}
 	}
-	rc = strcmp(argv[1], "changes") == 0
-		 ? report_changes(cli, &co, bits, out, key)
-		 : report_access(cli, id, allow, bits, out, key);
+	if (strcmp(argv[1], "evidence") == 0)
+		rc = report_evidence(cli, co.pick.from, co.pick.to, out, key);
+	else if (strcmp(argv[1], "changes") == 0)
+		rc = report_changes(cli, &co, bits, out, key);
+	else
+		rc = report_access(cli, id, allow, bits, out, key);
 	sfa_sign_key_free(key);
 	return rc;
 }

@@ -345,3 +345,48 @@ int sfa_store_audit_put(sfa_store *st, const char *org_id, long long snap,
 	*added = sqlite3_changes(st->db) > 0;
 	return 0;
 }
+
+/* ---- evidence packages ---- */
+
+int sfa_store_package_put(sfa_store *st, const char *org_id, long long to,
+			  long long from, const char *manifest_sha256,
+			  sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, SQL_PACKAGE_PUT, -1, &s, NULL))
+		return sfa_store_sqlerr(st, err, "recording the package");
+	sqlite3_bind_text(s, 1, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, to);
+	if (from)
+		sqlite3_bind_int64(s, 3, from);
+	else
+		sqlite3_bind_null(s, 3);
+	sqlite3_bind_text(s, 4, manifest_sha256, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : sfa_store_sqlerr(st, err, "recording the package");
+}
+
+int sfa_store_package_last(sfa_store *st, const char *org_id, long long before,
+			   long long *id, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*id = 0;
+	if (sqlite3_prepare_v2(st->db, SQL_PACKAGE_LAST, -1, &s, NULL))
+		return sfa_store_sqlerr(st, err, "reading the packages");
+	sqlite3_bind_text(s, 1, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, before);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+		   ? 0
+		   : sfa_store_sqlerr(st, err, "reading the packages");
+}

@@ -31,6 +31,19 @@ int sfa_store_put_evidence(sfa_store *st, long long snap, const json_t *ev,
 int sfa_store_get_evidence(sfa_store *st, long long snap, json_t **out,
 			   sfa_err *err);
 
+/* ---- evidence packages (report evidence) ---- */
+
+/* Records a package of org_id made of snapshot to (changes since from,
+ * 0 for none) whose manifest has the given SHA-256. */
+int sfa_store_package_put(sfa_store *st, const char *org_id, long long to,
+			  long long from, const char *manifest_sha256,
+			  sfa_err *err);
+
+/* The snapshot of the last package of org_id made of a snapshot before
+ * `before` that the store still holds complete; 0 when there is none. */
+int sfa_store_package_last(sfa_store *st, const char *org_id,
+			   long long before, long long *id, sfa_err *err);
+
 /* ---- the audit trail: append-only, kept past Salesforce's 180 days ---- */
 
 /* The CreatedDate of the newest audit entry of org_id the store holds

@@ -529,7 +529,11 @@
 	"CREATE TRIGGER audit_trail_no_update BEFORE UPDATE ON audit_trail"   \
 	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;\n" \
 	"CREATE TRIGGER audit_trail_no_delete BEFORE DELETE ON audit_trail"   \
-	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",  \
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;\n"\
+	"CREATE TABLE evidence_package (id INTEGER PRIMARY KEY,"              \
+	" org_id TEXT NOT NULL, snapshot_id INTEGER NOT NULL,"                \
+	" from_snapshot_id INTEGER, manifest_sha256 TEXT NOT NULL,"           \
+	" created_at TEXT NOT NULL)",                                         \
 	    "PRAGMA user_version = 7"
 #define SQL_CONTROL_PUT                                                        \
 	"INSERT OR REPLACE INTO snapshot_control VALUES"                      \
@@ -558,6 +562,17 @@
 #define SQL_AUDIT_PUT                                                          \
 	"INSERT OR IGNORE INTO audit_trail VALUES"                            \
 	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+/* The quarterly packages made (report evidence), so that the next one
+ * starts where the last one ended. */
+#define SQL_PACKAGE_PUT                                                        \
+	"INSERT INTO evidence_package (org_id, snapshot_id,"                  \
+	" from_snapshot_id, manifest_sha256, created_at)"                     \
+	" VALUES (?1, ?2, ?3, ?4, " SQL_NOW ")"
+#define SQL_PACKAGE_LAST                                                       \
+	"SELECT p.snapshot_id FROM evidence_package p JOIN snapshot s ON"     \
+	" s.id = p.snapshot_id AND s.status = 'complete'"                     \
+	" WHERE p.org_id = ?1 AND p.snapshot_id < ?2 ORDER BY p.id DESC"      \
+	" LIMIT 1"
 #define SQL_INTEGRITY_CHECK "PRAGMA integrity_check(20)"
 #define SQL_PROVENANCE_GET                                                     \
 	"SELECT provenance FROM snapshot_provenance WHERE snapshot_id = ?1"

@@ -187,6 +187,7 @@ int sfa_reperform(const char *dir, sfa_store *st, char *diff, size_t n,
 		}
 	}
 	c.diff = d;
+	c.from = d ? from : 0;
 	c.approved = ap;
 	snprintf(tmp, sizeof(tmp), "%s/sfaccess-reperform.XXXXXX",
 		 tdir && *tdir ? tdir : "/tmp");

@@ -100,6 +100,30 @@ static const sfa_report_file files[] = {
     {"changes", "html", "changes.html", "changes", changes_html},
     {"changes", "junit", "changes.junit.xml", "testcases", changes_junit},
     {"changes", "json", "changes.json", "changes", changes_json},
+    /* The quarterly package (evidence.md): the access review of "to",
+     * the changes since "from" (only when there is one), the evidence
+     * of "to", and README.txt.  permissions.md's report joins here. */
+    {"evidence", "csv", "access-review.csv", "access rows", access_csv},
+    {"evidence", "html", "access-review.html", "access rows", access_html},
+    {"evidence", "junit", "access-review.junit.xml", "testcases", access_junit},
+    {"evidence", "json", "access-review.json", "access rows", access_json},
+    {"evidence", "changes", "changes.csv", "changes", changes_csv},
+    {"evidence", "changes", "changes.html", "changes", changes_html},
+    {"evidence", "changes", "changes.junit.xml", "testcases", changes_junit},
+    {"evidence", "changes", "changes.json", "changes", changes_json},
+    {"evidence", "evidence", "control-totals.csv", "objects",
+     sfa_evidence_control_csv},
+    {"evidence", "evidence", "control-totals.json", "objects",
+     sfa_evidence_control_json},
+    {"evidence", "evidence", "reconciliation.csv", "groups",
+     sfa_evidence_recon_csv},
+    {"evidence", "evidence", "reconciliation.json", "groups",
+     sfa_evidence_recon_json},
+    {"evidence", "evidence", "provenance.csv", "values",
+     sfa_evidence_provenance_csv},
+    {"evidence", "evidence", "provenance.json", "values",
+     sfa_evidence_provenance_json},
+    {"evidence", "readme", "README.txt", "lines", sfa_evidence_readme},
 };
 #define NFILES ((int)(sizeof(files) / sizeof(files[0])))
 

@@ -21,6 +21,7 @@
 typedef struct sfa_report_ctx {
 	sfa_store *st;
 	long long id;	/* the reviewed snapshot, or the changes' "to" */
+	long long from; /* the changes' "from", 0 when there are none */
 	sfa_diff *diff; /* report changes; else NULL */
 	const sfa_approvals *approved; /* report changes --approved, or NULL */
 	char hostname[256];	       /* sfa_report_ctx_init() */
@@ -43,6 +44,22 @@ typedef struct sfa_report_file {
 	const char *rows_noun; /* what its row count counts */
 	sfa_report_write_fn write;
 } sfa_report_file;
+
+/* The evidence package's own files (evidence_files.c). */
+int sfa_evidence_control_csv(sfa_report_ctx *c, FILE *f, long long *rows,
+			     sfa_file_digest *d, sfa_err *err);
+int sfa_evidence_control_json(sfa_report_ctx *c, FILE *f, long long *rows,
+			      sfa_file_digest *d, sfa_err *err);
+int sfa_evidence_recon_csv(sfa_report_ctx *c, FILE *f, long long *rows,
+			   sfa_file_digest *d, sfa_err *err);
+int sfa_evidence_recon_json(sfa_report_ctx *c, FILE *f, long long *rows,
+			    sfa_file_digest *d, sfa_err *err);
+int sfa_evidence_provenance_csv(sfa_report_ctx *c, FILE *f, long long *rows,
+				sfa_file_digest *d, sfa_err *err);
+int sfa_evidence_provenance_json(sfa_report_ctx *c, FILE *f, long long *rows,
+				 sfa_file_digest *d, sfa_err *err);
+int sfa_evidence_readme(sfa_report_ctx *c, FILE *f, long long *rows,
+			sfa_file_digest *d, sfa_err *err);
 
 /* The files of report (in the order they are written), *n of them. */
 const sfa_report_file *sfa_report_files(const char *report, int *n);

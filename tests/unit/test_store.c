@@ -447,6 +447,7 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 				      "DROP TABLE snapshot_reconciliation;"
 				      "DROP TABLE snapshot_provenance;"
 				      "DROP TABLE audit_trail;"
+				      "DROP TABLE evidence_package;"
 				      "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
