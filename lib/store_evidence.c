@@ -7,6 +7,7 @@
 #include "store_sql.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int bad(sfa_err *err, const char *member, size_t i, const char *key)
@@ -389,4 +390,168 @@ int sfa_store_package_last(sfa_store *st, const char *org_id, long long before,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE
 		   ? 0
 		   : sfa_store_sqlerr(st, err, "reading the packages");
+}
+
+/* ---- what explains a change ---- */
+
+struct sfa_change_evidence {
+	json_t *audit;	 /* [{"id", "created_at", "action", "display",
+			    "created_by", "created_by_id"}] */
+	json_t *applied; /* [["sfaccess apply SHA", user_id], ...] */
+};
+
+void sfa_change_evidence_free(sfa_change_evidence *ce)
+{
+	if (!ce)
+		return;
+	json_decref(ce->audit);
+	json_decref(ce->applied);
+	free(ce);
+}
+
+static int audit_row(sqlite3_stmt *s, void *fn, void *ud)
+{
+	json_t *o = json_pack(
+	    "{s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_str(s, 0), "created_at",
+	    col_str(s, 1), "action", col_str(s, 2), "display", col_str(s, 3),
+	    "created_by", col_str(s, 5), "created_by_id", col_str(s, 4));
+
+	(void)fn;
+	return !o || json_array_append_new(ud, o) ? SFA_ENOMEM : 0;
+}
+
+static int apply_row(sqlite3_stmt *s, void *fn, void *ud)
+{
+	char by[96];
+	json_t *o;
+
+	(void)fn;
+	snprintf(by, sizeof(by), "sfaccess apply %s",
+		 (const char *)sqlite3_column_text(s, 0));
+	o = json_pack("[s, o]", by, col_str(s, 1));
+	return !o || json_array_append_new(ud, o) ? SFA_ENOMEM : 0;
+}
+
+static int window(sfa_store *st, const char *sql, const char *org,
+		  const char *t0, const char *t1,
+		  int (*row)(sqlite3_stmt *, void *, void *), json_t *out,
+		  sfa_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
+		return sfa_store_sqlerr(st, err, "reading the audit trail");
+	sqlite3_bind_text(s, 1, org, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, t0, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, t1, -1, SQLITE_TRANSIENT);
+	return sfa_store_each_row(st, s, row, NULL, out,
+				  "reading the audit trail", err);
+}
+
+static int take_time(void *ud, const sfa_snapshot_info *s)
+{
+	char **out = ud;
+
+	out[0] = strdup(s->org_id);
+	out[1] = strdup(s->started_at);
+	return !out[0] || !out[1] ? SFA_ENOMEM : 0;
+}
+
+int sfa_change_evidence_load(sfa_change_evidence **out, sfa_store *st,
+			     long long from, long long to, sfa_err *err)
+{
+	sfa_change_evidence *ce = calloc(1, sizeof(*ce));
+	char *a[2] = {NULL, NULL}, *b[2] = {NULL, NULL};
+	int rc;
+
+	*out = NULL;
+	if (!ce || !(ce->audit = json_array()) ||
+	    !(ce->applied = json_array())) {
+		sfa_change_evidence_free(ce);
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	}
+	if ((rc = sfa_store_get_snapshot(st, from, take_time, a, err)) == 0 &&
+	    (rc = sfa_store_get_snapshot(st, to, take_time, b, err)) == 0 &&
+	    (rc = window(st, SQL_AUDIT_WINDOW, b[0], a[1], b[1], audit_row,
+			 ce->audit, err)) == 0)
+		rc = window(st, SQL_APPLY_WINDOW, b[0], a[1], b[1], apply_row,
+			    ce->applied, err);
+	free(a[0]);
+	free(a[1]);
+	free(b[0]);
+	free(b[1]);
+	if (rc) {
+		if (rc == SFA_ENOMEM && !err->code)
+			sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		sfa_change_evidence_free(ce);
+		return rc;
+	}
+	*out = ce;
+	return 0;
+}
+
+/* Whether text holds s (a non-empty mention). */
+static int mentions(const char *text, const char *s)
+{
+	return text && s && *s && strstr(text, s) != NULL;
+}
+
+json_t *sfa_change_evidence_audit(const sfa_change_evidence *ce,
+				  const char *user_id, const char *username,
+				  const char *name, const char *access_id,
+				  const char *access_name)
+{
+	json_t *out = json_array(), *e;
+	size_t i;
+
+	json_array_foreach(ce->audit, i, e)
+	{
+		const char *d =
+		    json_string_value(json_object_get(e, "display"));
+		const char *by =
+		    json_string_value(json_object_get(e, "created_by"));
+		const char *by_id =
+		    json_string_value(json_object_get(e, "created_by_id"));
+		int hit;
+
+		if (user_id)
+			hit = mentions(d, username) || mentions(d, name) ||
+			      mentions(d, user_id) ||
+			      (by_id && strcmp(by_id, user_id) == 0) ||
+			      (by && username && strcmp(by, username) == 0);
+		else
+			hit =
+			    mentions(d, access_name) || mentions(d, access_id);
+		if (hit && out &&
+		    json_array_append_new(
+			out,
+			json_pack("{s:O, s:O, s:O, s:O, s:O}", "id",
+				  json_object_get(e, "id"), "created_at",
+				  json_object_get(e, "created_at"), "action",
+				  json_object_get(e, "action"), "display",
+				  json_object_get(e, "display"), "created_by",
+				  json_object_get(e, "created_by")))) {
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+const char *sfa_change_evidence_applied_by(const sfa_change_evidence *ce,
+					   const char *user_id)
+{
+	json_t *e;
+	size_t i;
+
+	if (!user_id)
+		return NULL;
+	json_array_foreach(ce->applied, i, e)
+	{
+		const char *u = json_string_value(json_array_get(e, 1));
+
+		if (u && strcmp(u, user_id) == 0)
+			return json_string_value(json_array_get(e, 0));
+	}
+	return NULL;
 }

@@ -44,6 +44,32 @@ int sfa_store_package_put(sfa_store *st, const char *org_id, long long to,
 int sfa_store_package_last(sfa_store *st, const char *org_id,
 			   long long before, long long *id, sfa_err *err);
 
+/* ---- what explains a change (the change report's audit_entries and
+ * applied_by, evidence.md) ---- */
+
+typedef struct sfa_change_evidence sfa_change_evidence;
+
+/* Loads the audit entries and the apply journal's operations of the org
+ * between the capture times of snapshots from and to.  *out is released
+ * with sfa_change_evidence_free(). */
+int sfa_change_evidence_load(sfa_change_evidence **out, sfa_store *st,
+			     long long from, long long to, sfa_err *err);
+void sfa_change_evidence_free(sfa_change_evidence *ce);
+
+/* The audit entries whose Display or creator mentions the changed user
+ * (Username, Name or Id; for a resource change, its name or Id): a new
+ * JSON array of {"id", "created_at", "action", "display", "created_by"},
+ * NULL on ENOMEM.  user_id .. access_id may be NULL. */
+json_t *sfa_change_evidence_audit(const sfa_change_evidence *ce,
+				  const char *user_id, const char *username,
+				  const char *name, const char *access_id,
+				  const char *access_name);
+
+/* "sfaccess apply SHA256" when the store's apply journal changed user_id's
+ * access in the window, else NULL.  Borrowed from ce. */
+const char *sfa_change_evidence_applied_by(const sfa_change_evidence *ce,
+					   const char *user_id);
+
 /* ---- the audit trail: append-only, kept past Salesforce's 180 days ---- */
 
 /* The CreatedDate of the newest audit entry of org_id the store holds

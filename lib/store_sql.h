@@ -573,6 +573,17 @@
 	" s.id = p.snapshot_id AND s.status = 'complete'"                     \
 	" WHERE p.org_id = ?1 AND p.snapshot_id < ?2 ORDER BY p.id DESC"      \
 	" LIMIT 1"
+/* What explains a change between two capture times ?2 < t <= ?3 of org
+ * ?1: the audit entries copied, and the apply journal's done operations. */
+#define SQL_AUDIT_WINDOW                                                       \
+	"SELECT id, created_at, action, display, created_by_id,"              \
+	" created_by_username FROM audit_trail WHERE org_id = ?1"             \
+	" AND created_at > ?2 AND created_at <= ?3 ORDER BY created_at, id"
+#define SQL_APPLY_WINDOW                                                       \
+	"SELECT DISTINCT file_sha256, user_id FROM apply_journal"             \
+	" WHERE org_id = ?1 AND outcome IN ('done', 'already')"               \
+	" AND finished_at > ?2 AND finished_at <= ?3 AND user_id IS NOT NULL" \
+	" ORDER BY finished_at, file_sha256"
 #define SQL_INTEGRITY_CHECK "PRAGMA integrity_check(20)"
 #define SQL_PROVENANCE_GET                                                     \
 	"SELECT provenance FROM snapshot_provenance WHERE snapshot_id = ?1"

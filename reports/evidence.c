@@ -6,6 +6,9 @@
 
 #include <string.h>
 
+#include "diff.h"
+#include "store_evidence.h"
+
 const char *const sfa_evidence_keys[4] = {"provenance", "control_totals",
 					  "drift", "reconciliation"};
 
@@ -66,4 +69,20 @@ void sfa_evidence_props_fill(sfa_evidence_props *ep, const sfa_junit_prop *base,
 		ep->p[ep->n].value = s;
 		ep->n++;
 	}
+}
+
+int sfa_change_origin_of(const struct sfa_change_evidence *ce,
+			 const struct sfa_diff_change *c,
+			 sfa_change_origin *out)
+{
+	const sfa_access_row *r = &c->row;
+	int user = r->user_id != NULL;
+
+	out->audit_entries = sfa_change_evidence_audit(
+	    ce, r->user_id, user ? r->username : NULL, user ? r->name : NULL,
+	    user ? NULL : r->access_id, user ? NULL : r->access_name);
+	out->applied_by = sfa_change_evidence_applied_by(ce, r->user_id);
+	out->out_of_band = out->audit_entries && !out->applied_by &&
+			   json_array_size(out->audit_entries) == 0;
+	return out->audit_entries ? 0 : SFA_ENOMEM;
 }

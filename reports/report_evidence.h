@@ -36,4 +36,19 @@ typedef struct sfa_evidence_props {
 void sfa_evidence_props_fill(sfa_evidence_props *ep, const sfa_junit_prop *base,
 			     int nbase, const json_t *ev);
 
+/* What explains one change of a change report (evidence.md): the audit
+ * entries that mention it (a new JSON array, NULL on ENOMEM), the
+ * `sfaccess apply` run that made it (or NULL), and whether it has
+ * neither (out_of_band: made outside sfaccess, with no trail). */
+typedef struct sfa_change_origin {
+	json_t *audit_entries;
+	const char *applied_by;
+	int out_of_band;
+} sfa_change_origin;
+struct sfa_change_evidence;
+struct sfa_diff_change;
+int sfa_change_origin_of(const struct sfa_change_evidence *ce,
+			 const struct sfa_diff_change *c,
+			 sfa_change_origin *out);
+
 #endif
