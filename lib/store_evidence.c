@@ -66,7 +66,7 @@ static int put_control(sfa_store *st, long long snap, const json_t *rows,
 		bind_int(s, 9, json_object_get(r, "stored"));
 		sqlite3_bind_text(
 		    s, 10,
-		    excluded && strcmp(excluded, "null") ? excluded : "{}", -1,
+		    excluded && strcmp(excluded, "null") != 0 ? excluded : "{}", -1,
 		    SQLITE_TRANSIENT);
 		bind_str(s, 11, json_object_get(r, "started_at"));
 		bind_str(s, 12, json_object_get(r, "finished_at"));

@@ -57,7 +57,7 @@ static long long first_difference(const char *a, const char *b)
 static int snapshot_of(json_t *man, const char *role, sfa_store *st,
 		       long long *id, char *diff, size_t n, sfa_err *err)
 {
-	json_t *snaps = json_object_get(man, "snapshots"), *s;
+	json_t *snaps = json_object_get(man, "snapshots"), *s = NULL;
 	sfa_snapinfo si = {0};
 	const char *want;
 	size_t i;
@@ -66,13 +66,12 @@ static int snapshot_of(json_t *man, const char *role, sfa_store *st,
 	*id = 0;
 	json_array_foreach(snaps, i, s)
 	{
-		if (strcmp(json_string_value(json_object_get(s, "role"))
-			       ? json_string_value(json_object_get(s, "role"))
-			       : "",
-			   role) == 0)
+		const char *r = json_string_value(json_object_get(s, "role"));
+
+		if (r && strcmp(r, role) == 0)
 			break;
 	}
-	if (i == json_array_size(snaps))
+	if (!s || i == json_array_size(snaps))
 		return 0;
 	*id = json_integer_value(json_object_get(s, "id"));
 	want = json_string_value(json_object_get(s, "content_hash"));

@@ -20,6 +20,7 @@
 #include "report_manifest.h"
 
 #define ED25519_SIG 64
+#define ED25519_SIG_B64 ((size_t)88) /* its base64: 4 * ceil(64 / 3) */
 #define MANIFEST_MAX (64L << 20)
 
 struct sfa_sign_key {
@@ -43,9 +44,9 @@ static int key_id(EVP_PKEY *pkey, char out[8 + 64 + 1])
 	if (EVP_PKEY_get_raw_public_key(pkey, raw, &n) != 1 ||
 	    EVP_Digest(raw, n, md, &mdlen, EVP_sha256(), NULL) != 1)
 		return -1;
-	memcpy(out, "ed25519:", 8);
+	snprintf(out, 9, "ed25519:");
 	for (i = 0; i < 32; i++)
-		snprintf(out + 8 + 2 * i, 3, "%02x", md[i]);
+		snprintf(out + 8 + 2 * (size_t)i, 3, "%02x", md[i]);
 	return 0;
 }
 
@@ -167,7 +168,7 @@ static unsigned char *slurp(const char *dir, const char *name, size_t *len,
 int sfa_manifest_sign(const char *dir, const sfa_sign_key *k, sfa_err *err)
 {
 	unsigned char sig[ED25519_SIG], *doc;
-	char b64[4 * ((ED25519_SIG + 2) / 3) + 2], path[4096], tmp[4200];
+	char b64[ED25519_SIG_B64 + 2], path[4096], tmp[4200];
 	size_t len = 0, siglen = sizeof(sig);
 	EVP_MD_CTX *ctx;
 	FILE *f;
@@ -208,7 +209,7 @@ static int decode_sig(const char *text, unsigned char sig[ED25519_SIG])
 	while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
 		text++;
 	n = strcspn(text, " \r\n\t");
-	if (n != 4 * ((ED25519_SIG + 2) / 3) ||
+	if (n != ED25519_SIG_B64 ||
 	    text[n + strspn(text + n, " \r\n\t")])
 		return -1;
 	len = EVP_DecodeBlock(buf, (const unsigned char *)text, (int)n);
