@@ -32,6 +32,11 @@ const char *sfa_sign_key_id(const sfa_sign_key *k);
  * dir/manifest.json.sig (through a temporary file and a rename). */
 int sfa_manifest_sign(const char *dir, const sfa_sign_key *k, sfa_err *err);
 
+/* Reads the text of a manifest.json.sig: 88 base64 characters (64 bytes
+ * of signature) with whitespace around them and nothing else.  0 with
+ * sig filled, or -1.  Exposed for the fuzz harness. */
+int sfa_signature_decode(const char *text, unsigned char sig[64]);
+
 /* Checks dir/manifest.json against dir/manifest.json.sig with the public
  * key (PEM) at pubkey_path.  0 with problem empty when it verifies; 0
  * with problem set (one line naming the cause: no signature, another

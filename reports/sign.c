@@ -198,11 +198,9 @@ int sfa_manifest_sign(const char *dir, const sfa_sign_key *k, sfa_err *err)
 	return 0;
 }
 
-/* The signature in text (base64, surrounding whitespace allowed) into
- * sig; 0 when it is 64 bytes. */
-static int decode_sig(const char *text, unsigned char sig[ED25519_SIG])
+int sfa_signature_decode(const char *text, unsigned char sig[ED25519_SIG])
 {
-	unsigned char buf[128];
+	unsigned char buf[128], again[ED25519_SIG_B64 + 1];
 	size_t n;
 	int len;
 
@@ -214,8 +212,13 @@ static int decode_sig(const char *text, unsigned char sig[ED25519_SIG])
 		return -1;
 	len = EVP_DecodeBlock(buf, (const unsigned char *)text, (int)n);
 	/* 64 bytes encode to 88 characters ending "==": the block decodes
-	 * to 66, the last two padding. */
-	if (len != ED25519_SIG + 2 || text[n - 1] != '=' || text[n - 2] != '=')
+	 * to 66, the last two padding.  OpenSSL also takes characters that
+	 * are no base64 (padding inside, stray bits), so only text that is
+	 * exactly the encoding of the bytes it gave counts. */
+	if (len != ED25519_SIG + 2)
+		return -1;
+	EVP_EncodeBlock(again, buf, ED25519_SIG);
+	if (memcmp(again, text, ED25519_SIG_B64) != 0)
 		return -1;
 	memcpy(sig, buf, ED25519_SIG);
 	return 0;
@@ -264,7 +267,7 @@ int sfa_manifest_check_signature(const char *dir, const char *pubkey_path,
 		rc = err->code;
 		goto out;
 	}
-	if (decode_sig((const char *)sigtext, sig)) {
+	if (sfa_signature_decode((const char *)sigtext, sig)) {
 		snprintf(problem, n,
 			 "%s is not a base64 Ed25519 signature (64 bytes)",
 			 SFA_SIGNATURE_NAME);
