@@ -17,6 +17,7 @@ enum {
 
 typedef struct sfa_cli {
 	const char *store_path;
+	int store_given; /* --store on the command line (verify re-performs) */
 	const char *config_path;
 	sfa_config *config; /* NULL when there is no configuration file */
 	int quiet, verbose, progress;

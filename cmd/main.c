@@ -102,12 +102,15 @@ static int take_globals(sfa_cli *cli, int argc, char **argv, int *version)
 				sfa_cli_errorf("%s needs a value", a);
 				return -1;
 			}
-			if (a[2] == 's')
+			if (a[2] == 's') {
 				cli->store_path = argv[++i];
+				cli->store_given = 1;
+			}
 			else
 				cli->config_path = argv[++i];
 		} else if (strncmp(a, "--store=", 8) == 0) {
 			cli->store_path = a + 8;
+			cli->store_given = 1;
 		} else if (strncmp(a, "--config=", 9) == 0) {
 			cli->config_path = a + 9;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {

@@ -4,6 +4,7 @@
  */
 #include "output.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -40,8 +41,8 @@ int sfa_terminal_width(void)
 		if (*end == '\0' && v >= 20 && v <= 10000)
 			return (int)v;
 	}
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col >= 20)
+	if (isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
 		return ws.ws_col;
 	return 0;
 }
@@ -131,4 +132,25 @@ void sfa_table_row(sfa_table *t, const char *const *cells)
 	for (i = 0; i < t->n; i++)
 		cell(t, cells[i] ? cells[i] : "", t->w[i], i == t->n - 1);
 	fputc('\n', t->f);
+}
+
+void sfa_print_provenance(const json_t *prov, int indent)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(prov)) {
+		printf("%*sno provenance (taken before sfaccess recorded it)\n",
+		       indent, "");
+		return;
+	}
+	json_object_foreach((json_t *)prov, key, v)
+	{
+		if (json_is_integer(v))
+			printf("%*s%-18s %" JSON_INTEGER_FORMAT "\n", indent,
+			       "", key, json_integer_value(v));
+		else
+			printf("%*s%-18s %s\n", indent, "", key,
+			       json_is_string(v) ? json_string_value(v) : "-");
+	}
 }

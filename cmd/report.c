@@ -5,23 +5,23 @@
  * snapshots (lib/diff.h) in the same formats, through the same manifest.
  */
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli.h"
-#include "suggest.h"
 #include "diff.h"
 #include "report_changes.h"
-#include "report_csv.h"
-#include "report_html.h"
-#include "report_json.h"
-#include "report_junit.h"
+#include "report_files.h"
 #include "report_manifest.h"
+#include "report_sign.h"
 #include "snapinfo.h"
 #include "store.h"
+#include "store_evidence.h"
+#include "suggest.h"
 
 static const char usage[] =
     "usage: sfaccess report access [--snapshot ID] [--allow-incomplete]\n"
@@ -55,99 +55,24 @@ static const char usage[] =
     "CSV), changes.html,\nchanges.junit.xml (a failing testcase per "
     "change not approved by a grant,\nrevoke or set_status row of "
     "--approved CHANGES.csv) and changes.json.\n"
-    "--fail-on-changes  exit 3 when there are changes\n";
+    "--fail-on-changes  exit 3 when there are changes\n\n"
+    "\n       sfaccess report evidence --out DIR [--from ID] [--to ID] "
+    "[--sign-key KEY.pem]\n\n"
+    "`report evidence` writes the quarterly package under one manifest: "
+    "the access\nreview of --to (default: the latest complete snapshot) "
+    "in every format, the\nchanges since --from (default: the snapshot "
+    "of the previous package, else the\nsnapshot before), the control "
+    "totals, reconciliation and provenance (CSV and\nJSON) and a "
+    "README.txt saying how to verify it.\n\n"
+    "--sign-key KEY.pem  (all three) sign manifest.json with this Ed25519 "
+    "private key\n                    (mode 0600 or stricter) into "
+    "manifest.json.sig; check it with\n                    `sfaccess "
+    "verify DIR --pubkey KEY.pub`\n";
 
-/* What a format writer is given. */
-typedef struct job {
-	sfa_store *st;
-	long long id;
-	const char *hostname;
-	long long findings; /* JUnit: failing testcases */
-	sfa_diff *diff;	    /* report changes */
-	const sfa_approvals *approved;
-} job;
-
-/* A writer that hashes what it writes fills *d; the others leave it. */
-typedef int (*write_fn)(job *j, FILE *f, long long *rows, sfa_file_digest *d,
-			sfa_err *err);
-
-static int write_csv(job *j, FILE *f, long long *rows, sfa_file_digest *d,
-		     sfa_err *err)
-{
-	return sfa_report_access_csv(j->st, j->id, NULL, f, rows, d, err);
-}
-
-static int write_html(job *j, FILE *f, long long *rows, sfa_file_digest *d,
-		      sfa_err *err)
-{
-	(void)d;
-	return sfa_report_access_html(j->st, j->id, f, rows, err);
-}
-
-static int write_junit(job *j, FILE *f, long long *rows, sfa_file_digest *d,
-		       sfa_err *err)
-{
-	(void)d;
-	return sfa_report_access_junit(j->st, j->id, j->hostname, f, rows,
-				       &j->findings, err);
-}
-
-static int write_json(job *j, FILE *f, long long *rows, sfa_file_digest *d,
-		      sfa_err *err)
-{
-	(void)d;
-	return sfa_report_access_json(j->st, j->id, NULL, f, rows, err);
-}
-
-static int write_changes_csv(job *j, FILE *f, long long *rows,
-			     sfa_file_digest *d, sfa_err *err)
-{
-	return sfa_report_changes_csv(j->diff, f, rows, d, err);
-}
-
-static int write_changes_html(job *j, FILE *f, long long *rows,
-			      sfa_file_digest *d, sfa_err *err)
-{
-	(void)d;
-	return sfa_report_changes_html(j->st, j->diff, f, rows, err);
-}
-
-static int write_changes_junit(job *j, FILE *f, long long *rows,
-			       sfa_file_digest *d, sfa_err *err)
-{
-	(void)d;
-	return sfa_report_changes_junit(j->st, j->diff, j->approved,
-					j->hostname, f, rows, &j->findings,
-					err);
-}
-
-static int write_changes_json(job *j, FILE *f, long long *rows,
-			      sfa_file_digest *d, sfa_err *err)
-{
-	(void)d;
-	return sfa_report_changes_json(j->st, j->diff, f, rows, err);
-}
-
-/* The formats in the order they are written; the bit is the --format
- * value's.  rows_noun says what the row count of the file counts. */
-static const struct format {
-	const char *name, *file, *rows_noun;
-	write_fn write;
-} formats[] = {
-    {"csv", "access-review.csv", "access rows", write_csv},
-    {"html", "access-review.html", "access rows", write_html},
-    {"junit", "access-review.junit.xml", "testcases", write_junit},
-    {"json", "access-review.json", "access rows", write_json},
-};
-#define NFORMATS ((int)(sizeof(formats) / sizeof(formats[0])))
-
-/* The change report's files, in the same order as formats[]. */
-static const struct format change_formats[] = {
-    {"csv", "changes.csv", "changes", write_changes_csv},
-    {"html", "changes.html", "changes", write_changes_html},
-    {"junit", "changes.junit.xml", "testcases", write_changes_junit},
-    {"json", "changes.json", "changes", write_changes_json},
-};
+/* The --format values, in the order of each report's files
+ * (report_files.h); a value's bit is its index. */
+static const char *const format_names[] = {"csv", "html", "junit", "json"};
+#define NFORMATS ((int)(sizeof(format_names) / sizeof(format_names[0])))
 
 /* Turns the --format values into bits of formats[]; 0 after an error. */
 static unsigned parse_formats(const sfa_optlist *l)
@@ -161,7 +86,7 @@ static unsigned parse_formats(const sfa_optlist *l)
 			continue;
 		}
 		for (k = 0; k < NFORMATS; k++)
-			if (strcmp(l->v[i], formats[k].name) == 0)
+			if (strcmp(l->v[i], format_names[k]) == 0)
 				break;
 		if (k == NFORMATS) {
 			sfa_cli_errorf("report: --format `%s` is not one of "
@@ -210,90 +135,80 @@ static void describe_report(const char *dir, char *out, size_t n)
 	json_decref(doc);
 }
 
+/* Whether dir/name exists: refused unless force, which removes it.
+ * *found counts the files met; returns -1 after printing an error. */
+static int clear_one(const char *dir, const char *name, int force, int *found)
+{
+	char path[4096], what[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (access(path, F_OK) != 0)
+		return 0;
+	if (!(*found)++ && !force) {
+		describe_report(dir, what, sizeof(what));
+		sfa_cli_errorf("report: --out %s already holds a report (%s, "
+			       "e.g. %s); use a new directory, or --force to "
+			       "replace it",
+			       dir, what, name);
+		return -1;
+	}
+	if (force && remove(path) != 0) {
+		sfa_cli_errorf("report: --force: cannot remove %s: %s", path,
+			       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* A report's files already in dir would sit beside the new ones, two
  * snapshots' evidence mixed under one manifest: refused, unless --force,
- * which removes them first.  Other files are left alone. */
+ * which removes them first (the files of every report, the manifest and
+ * its signature).  Other files are left alone. */
 static int check_out_dir(const char *dir, int force)
 {
-	const char *names[2 * NFORMATS + 1];
-	char path[4096], what[256];
-	int i, n = 0, found = 0;
+	static const char *const reports[] = {"access_review", "changes",
+					      "evidence"};
+	size_t r;
+	int i, n, found = 0;
 
-	for (i = 0; i < NFORMATS; i++) {
-		names[n++] = formats[i].file;
-		names[n++] = change_formats[i].file;
+	for (r = 0; r < sizeof(reports) / sizeof(reports[0]); r++) {
+		const sfa_report_file *rf = sfa_report_files(reports[r], &n);
+
+		for (i = 0; i < n; i++)
+			if (clear_one(dir, rf[i].name, force, &found))
+				return -1;
 	}
-	names[n++] = SFA_MANIFEST_NAME;
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (access(path, F_OK) != 0)
-			continue;
-		if (!found++ && !force) {
-			describe_report(dir, what, sizeof(what));
-			sfa_cli_errorf("report: --out %s already holds a report "
-				       "(%s, e.g. %s); use a new directory, or "
-				       "--force to replace it",
-				       dir, what, names[i]);
-			return -1;
-		}
-		if (force && remove(path) != 0) {
-			sfa_cli_errorf("report: --force: cannot remove %s: %s",
-				       path, strerror(errno));
-			return -1;
-		}
-	}
+	if (clear_one(dir, SFA_MANIFEST_NAME, force, &found) ||
+	    clear_one(dir, SFA_SIGNATURE_NAME, force, &found))
+		return -1;
 	return 0;
 }
 
-/* Writes one format into dir and adds it to the manifest. */
-static int write_one(const struct format *fmt, job *j, const char *dir,
-		     sfa_manifest *m, sfa_err *err)
-{
-	char path[4096];
-	long long rows = 0;
-	sfa_file_digest d = {0, ""};
-	FILE *f;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, fmt->file);
-	f = fopen(path, "wb");
-	if (!f)
-		return sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
-				   strerror(errno));
-	rc = fmt->write(j, f, &rows, &d, err);
-	if (fclose(f) != 0 && rc == 0)
-		rc = sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
-				 strerror(errno));
-	if (rc) {
-		remove(path); /* no half-written evidence */
-		return rc;
-	}
-	rc = d.sha256[0] ? sfa_manifest_add_hashed(m, fmt->file, rows, d.bytes,
-						   d.sha256, err)
-			 : sfa_manifest_add_file(m, dir, fmt->file, rows, err);
-	if (rc)
-		return rc;
-	if (fmt->write == write_junit || fmt->write == write_changes_junit)
-		printf("%s: %lld %s, %lld finding%s\n", path, rows,
-		       fmt->rows_noun, j->findings,
-		       j->findings == 1 ? "" : "s");
-	else
-		printf("%s: %lld %s\n", path, rows, fmt->rows_noun);
-	return 0;
-}
-
-/* Writes the formats of fmts (formats[] or change_formats[]) picked in
- * bits, stopping at the first failure; *files counts those attempted. */
-static int write_all(const struct format *fmts, unsigned bits, job *j,
+/* Writes the files of report picked in bits into dir and the manifest,
+ * stopping at the first failure; *files counts those attempted. */
+static int write_all(const char *report, unsigned bits, sfa_report_ctx *c,
 		     const char *dir, sfa_manifest *m, int *files, sfa_err *err)
 {
-	int k, rc = 0;
+	int k, n, rc = 0;
+	const sfa_report_file *rf = sfa_report_files(report, &n);
 
-	for (k = 0; k < NFORMATS && rc == 0; k++)
-		if (bits & (1u << k)) {
-			rc = write_one(&fmts[k], j, dir, m, err);
-			(*files)++;
-		}
+	for (k = 0; k < n && rc == 0; k++) {
+		char path[4096];
+		long long rows = 0;
+
+		if (!(bits & (1u << k)))
+			continue;
+		(*files)++;
+		if ((rc = sfa_report_file_write(&rf[k], c, dir, m, &rows, err)))
+			break;
+		snprintf(path, sizeof(path), "%s/%s", dir, rf[k].name);
+		if (strcmp(rf[k].format, "junit") == 0)
+			printf("%s: %lld %s, %lld finding%s\n", path, rows,
+			       rf[k].rows_noun, c->findings,
+			       c->findings == 1 ? "" : "s");
+		else
+			printf("%s: %lld %s\n", path, rows, rf[k].rows_noun);
+	}
 	return rc;
 }
 
@@ -317,15 +232,28 @@ static int pick_snapshot(sfa_store *st, long long id, int allow,
 	return 0;
 }
 
+/* Writes the manifest, then (with a key) its signature. */
+static int finish_manifest(sfa_manifest *m, const sfa_sign_key *key,
+			   const char *dir, sfa_err *err)
+{
+	int rc;
+
+	if (key && (rc = sfa_manifest_set_signer(m, sfa_sign_key_id(key), err)))
+		return rc;
+	if ((rc = sfa_manifest_write(m, dir, err)))
+		return rc;
+	return key ? sfa_manifest_sign(dir, key, err) : 0;
+}
+
 static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
-			 const char *dir, int force)
+			 const char *dir, int force, const sfa_sign_key *key)
 {
 	sfa_store *st = NULL;
 	sfa_manifest *m = NULL;
 	sfa_snapinfo si = {0};
+	json_t *ev = NULL;
 	sfa_err err;
-	char host[256] = "";
-	job j = {0};
+	sfa_report_ctx c;
 	int rc, files = 0;
 
 	sfa_err_clear(&err);
@@ -342,14 +270,14 @@ static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
 			     "report: snapshot %lld is incomplete; the "
 			     "report may miss access",
 			     si.id);
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		host[0] = '\0';
-	j = (job){st, si.id, host, 0, NULL, NULL};
-	if ((rc = sfa_manifest_new(&m, "access_review", &err)) ||
-	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)))
+	if ((rc = sfa_report_ctx_init(&c, st, si.id, &err)) ||
+	    (rc = sfa_manifest_new(&m, "access_review", &err)) ||
+	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)) ||
+	    (rc = sfa_store_get_evidence(st, si.id, &ev, &err)) ||
+	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
 		goto out;
-	rc = write_all(formats, bits, &j, dir, m, &files, &err);
-	if (rc == 0 && (rc = sfa_manifest_write(m, dir, &err)) == 0)
+	rc = write_all("access_review", bits, &c, dir, m, &files, &err);
+	if (rc == 0 && (rc = finish_manifest(m, key, dir, &err)) == 0)
 		printf("%s/%s: %d file%s of snapshot %lld\n", dir,
 		       SFA_MANIFEST_NAME, files, files == 1 ? "" : "s", si.id);
 out:
@@ -359,6 +287,7 @@ quiet:
 	if (rc)
 		rc = sfa_cli_exit_for(rc);
 	sfa_manifest_free(m);
+	json_decref(ev);
 	sfa_snapinfo_clear(&si);
 	sfa_store_free(st);
 	return rc;
@@ -373,7 +302,7 @@ typedef struct change_opts {
 } change_opts;
 
 static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
-			  const char *dir)
+			  const char *dir, const sfa_sign_key *key)
 {
 	sfa_store *st = NULL;
 	sfa_manifest *m = NULL;
@@ -381,9 +310,9 @@ static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 	sfa_approvals *ap = NULL;
 	sfa_diff *d = NULL;
 	long long from = 0, to = 0;
-	char host[256] = "";
+	json_t *ev = NULL;
+	sfa_report_ctx c;
 	sfa_err err;
-	job j = {0};
 	int rc, files = 0;
 
 	sfa_err_clear(&err);
@@ -400,15 +329,20 @@ static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 		rc = SFA_EINPUT;
 		goto quiet;
 	}
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		host[0] = '\0';
-	j = (job){st, to, host, 0, d, ap};
-	if ((rc = sfa_manifest_new(&m, "changes", &err)) ||
-	    (rc = sfa_manifest_add_snapshot(m, &a, "from", &err)) ||
-	    (rc = sfa_manifest_add_snapshot(m, &b, "to", &err)))
+	if ((rc = sfa_report_ctx_init(&c, st, to, &err)))
 		goto out;
-	rc = write_all(change_formats, bits, &j, dir, m, &files, &err);
-	if (rc == 0 && (rc = sfa_manifest_write(m, dir, &err)) == 0)
+	c.diff = d;
+	c.approved = ap;
+	if ((rc = sfa_manifest_new(&m, "changes", &err)) ||
+	    (o->approved &&
+	     (rc = sfa_manifest_set_approved(m, o->approved, &err))) ||
+	    (rc = sfa_manifest_add_snapshot(m, &a, "from", &err)) ||
+	    (rc = sfa_manifest_add_snapshot(m, &b, "to", &err)) ||
+	    (rc = sfa_store_get_evidence(st, to, &ev, &err)) ||
+	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
+		goto out;
+	rc = write_all("changes", bits, &c, dir, m, &files, &err);
+	if (rc == 0 && (rc = finish_manifest(m, key, dir, &err)) == 0)
 		printf("%s/%s: %d file%s, %lld changes from snapshot %lld to "
 		       "snapshot %lld\n",
 		       dir, SFA_MANIFEST_NAME, files, files == 1 ? "" : "s",
@@ -422,6 +356,7 @@ quiet:
 	else if (o->fail_on_changes && sfa_diff_total(d) > 0)
 		rc = SFA_EXIT_CHANGES;
 	sfa_manifest_free(m);
+	json_decref(ev);
 	sfa_approvals_free(ap);
 	sfa_diff_free(d);
 	sfa_snapinfo_clear(&a);
@@ -430,9 +365,113 @@ quiet:
 	return rc;
 }
 
+/* The snapshots of a package: to (default the latest complete), from
+ * (default the last package's snapshot, else the complete snapshot
+ * before to; 0 when there is none: the package has no changes). */
+static int package_snapshots(sfa_store *st, long long *from, long long *to,
+			     sfa_snapinfo *b, sfa_err *err)
+{
+	sfa_diff_pick pick = {0, 0, 0};
+	long long to2 = 0;
+	int rc;
+
+	if (!*to && (rc = sfa_store_latest_complete(st, NULL, 0, to, err)))
+		return rc;
+	if ((rc = pick_snapshot(st, *to, 0, b, err)))
+		return rc;
+	if (!*from &&
+	    (rc = sfa_store_package_last(st, b->org_id, *to, from, err)))
+		return rc;
+	pick.from = *from;
+	pick.to = *to;
+	rc = sfa_diff_resolve(st, &pick, from, &to2, err);
+	if (rc == SFA_EINPUT && !pick.from) {
+		/* The first snapshot of its org: nothing to compare with. */
+		sfa_err_clear(err);
+		*from = 0;
+		return 0;
+	}
+	return rc;
+}
+
+/* report evidence: the quarterly package (evidence.md). */
+static int report_evidence(sfa_cli *cli, long long from, long long to,
+			   const char *dir, int force, const sfa_sign_key *key)
+{
+	sfa_store *st = NULL;
+	sfa_manifest *m = NULL;
+	sfa_snapinfo a = {0}, b = {0};
+	sfa_diff *d = NULL;
+	json_t *ev = NULL;
+	sfa_report_ctx c;
+	const sfa_report_file *rf;
+	char mpath[4096], sha[65];
+	long long bytes = 0;
+	sfa_err err;
+	int rc, k, n, files = 0;
+
+	sfa_err_clear(&err);
+	if ((rc = sfa_store_open(&st, cli->store_path, 0, &err)) ||
+	    (rc = package_snapshots(st, &from, &to, &b, &err)) ||
+	    (from && (rc = sfa_snapinfo_load(&a, st, from, &err))) ||
+	    (from && (rc = sfa_diff_open(&d, st, from, to, &err))))
+		goto out;
+	if (make_dir(dir) || check_out_dir(dir, force)) {
+		rc = SFA_EINPUT;
+		goto quiet;
+	}
+	if ((rc = sfa_report_ctx_init(&c, st, to, &err)))
+		goto out;
+	c.diff = d;
+	c.from = from;
+	if ((rc = sfa_manifest_new(&m, "evidence", &err)) ||
+	    (from && (rc = sfa_manifest_add_snapshot(m, &a, "from", &err))) ||
+	    (rc = sfa_manifest_add_snapshot(m, &b, "to", &err)) ||
+	    (rc = sfa_store_get_evidence(st, to, &ev, &err)) ||
+	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
+		goto out;
+	rf = sfa_report_files("evidence", &n);
+	for (k = 0; k < n && rc == 0; k++) {
+		long long rows = 0;
+
+		if (!d && strcmp(rf[k].format, "changes") == 0)
+			continue;
+		rc = sfa_report_file_write(&rf[k], &c, dir, m, &rows, &err);
+		files++;
+	}
+	/* The diff's read transaction ends before the store records the
+	 * package. */
+	sfa_diff_free(d);
+	d = NULL;
+	snprintf(mpath, sizeof(mpath), "%s/%s", dir, SFA_MANIFEST_NAME);
+	if (rc || (rc = finish_manifest(m, key, dir, &err)) ||
+	    (rc = sfa_sha256_file(mpath, sha, &bytes, &err)) ||
+	    (rc = sfa_store_package_put(st, b.org_id, to, from, sha, &err)))
+		goto out;
+	printf("%s/%s: evidence package of snapshot %lld, %d files", dir,
+	       SFA_MANIFEST_NAME, to, files);
+	if (from)
+		printf(", changes since snapshot %lld", from);
+	printf("%s\n", key ? ", signed" : "");
+out:
+	if (rc)
+		sfa_cli_error(cli, &err);
+quiet:
+	if (rc)
+		rc = sfa_cli_exit_for(rc);
+	sfa_diff_free(d);
+	sfa_manifest_free(m);
+	json_decref(ev);
+	sfa_snapinfo_clear(&a);
+	sfa_snapinfo_clear(&b);
+	sfa_store_free(st);
+	return rc;
+}
+
 int cmd_report(sfa_cli *cli, int argc, char **argv)
 {
-	const char *snap = NULL, *out = NULL, *from = NULL, *to = NULL;
+	const char *snap = NULL, *out = NULL, *from = NULL, *to = NULL,
+		   *sign_key = NULL;
 	sfa_optlist fmts = {0};
 	int allow = 0;
 	change_opts co = {{0, 0, 0}, NULL, 0, 0};
@@ -442,12 +481,14 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	    {"fail-on-changes", SFA_OPT_FLAG, &co.fail_on_changes},
 	    {"format", SFA_OPT_LIST, &fmts},
 	    {"out", SFA_OPT_STRING, &out},
-	    {"force", SFA_OPT_FLAG, &co.force},
 	    {"allow-incomplete", SFA_OPT_FLAG, &allow},
 	    {"from", SFA_OPT_STRING, &from},
 	    {"to", SFA_OPT_STRING, &to},
+	    {"sign-key", SFA_OPT_STRING, &sign_key},
+	    {"force", SFA_OPT_FLAG, &co.force},
 	    {NULL, 0, NULL}};
-	unsigned bits;
+	unsigned bits = 0;
+	sfa_sign_key *key = NULL;
 	long long id = 0;
 	int npos, help, rc;
 
@@ -458,20 +499,29 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 		return SFA_EXIT_OK;
 	}
 	if (npos != 1 || (strcmp(argv[1], "access") != 0 &&
-			  strcmp(argv[1], "changes") != 0)) {
+			  strcmp(argv[1], "changes") != 0 &&
+			  strcmp(argv[1], "evidence") != 0)) {
 		sfa_suggest sg;
 
 		sfa_suggest_init(&sg, npos ? argv[1] : "");
 		sfa_suggest_offer(&sg, "access");
 		sfa_suggest_offer(&sg, "changes");
+		sfa_suggest_offer(&sg, "evidence");
 		if (npos == 1 && sg.best) {
 			sfa_cli_errorf("report: unknown report `%s`; did you "
 				       "mean `report %s`?",
 				       argv[1], sg.best);
 			return SFA_EXIT_USAGE;
 		}
-		sfa_cli_errorf("report: expected `report access` or `report "
-			       "changes` (see `sfaccess report --help`)");
+		sfa_cli_errorf("report: expected `report access`, `report "
+			       "changes` or `report evidence` (see `sfaccess "
+			       "report --help`)");
+		return SFA_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "evidence") == 0 &&
+	    (snap || fmts.n || co.approved || co.fail_on_changes || allow)) {
+		sfa_cli_errorf("report evidence: takes --out, --from, --to and "
+			       "--sign-key only (it writes every format)");
 		return SFA_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "changes") == 0 && snap) {
@@ -494,21 +544,38 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 		sfa_cli_errorf("report: --out DIR is required");
 		return SFA_EXIT_USAGE;
 	}
-	if (fmts.n == 0) {
+	if (fmts.n == 0 && strcmp(argv[1], "evidence") != 0) {
 		sfa_cli_errorf("report: --format is required (csv, html, "
 			       "junit, json or all)");
 		return SFA_EXIT_USAGE;
 	}
-	if (!(bits = parse_formats(&fmts)))
+	if (fmts.n && !(bits = parse_formats(&fmts)))
 		return SFA_EXIT_USAGE;
-	if (strcmp(argv[1], "changes") == 0) {
+	if (strcmp(argv[1], "access") != 0) {
 		co.pick.allow_incomplete = allow;
 		if ((from && sfa_cli_parse_id("--from", from, &co.pick.from)) ||
 		    (to && sfa_cli_parse_id("--to", to, &co.pick.to)))
 			return SFA_EXIT_USAGE;
-		return report_changes(cli, &co, bits, out);
-	}
-	if (snap && sfa_cli_parse_id("--snapshot", snap, &id))
+	} else if (snap && sfa_cli_parse_id("--snapshot", snap, &id)) {
 		return SFA_EXIT_USAGE;
-	return report_access(cli, id, allow, bits, out, co.force);
+	}
+	/* A key that cannot sign is refused before anything is written. */
+	if (sign_key) {
+		sfa_err err;
+
+		sfa_err_clear(&err);
+		if ((rc = sfa_sign_key_load(&key, sign_key, &err))) {
+			sfa_cli_error(cli, &err);
+			return sfa_cli_exit_for(rc);
+		}
+	}
+	if (strcmp(argv[1], "evidence") == 0)
+		rc = report_evidence(cli, co.pick.from, co.pick.to, out,
+				     co.force, key);
+	else if (strcmp(argv[1], "changes") == 0)
+		rc = report_changes(cli, &co, bits, out, key);
+	else
+		rc = report_access(cli, id, allow, bits, out, co.force, key);
+	sfa_sign_key_free(key);
+	return rc;
 }

@@ -10,10 +10,13 @@
 #include "output.h"
 #include "report_csv.h"
 #include "store.h"
+#include "store_evidence.h"
 
 static const char usage[] =
     "usage: sfaccess show [--snapshot ID] [--type T] [--user U]\n"
-    "                     [--format table|csv|json]\n\n"
+    "                     [--format table|csv|json]\n"
+    "       sfaccess show [--snapshot ID] --provenance [--format "
+    "table|json]\n\n"
     "Shows the resources and the effective access rows of a snapshot "
     "(default: the\nlatest complete one).  --type narrows both to one "
     "type (user, profile, role,\ngroup, queue, permission_set, "
@@ -22,7 +25,13 @@ static const char usage[] =
     "--user shows one user's access (Username in any case, or the 15- or "
     "18-character\nId).  Queues are group resources; their members' rows "
     "are of type queue.  The\ntable fits the terminal (COLUMNS); `api "
-    "name` is what a change file takes.\n";
+    "name` is what a change file takes.\n\n"
+
+    "--provenance shows what the snapshot records for an auditor "
+    "instead: who took\nit, how and where (provenance), Salesforce's "
+    "count and what arrived per object\n(control totals), counts that "
+    "moved during the sync (drift) and the org's\nusers by IsActive and "
+    "UserType against those in scope (reconciliation).\n";
 
 static const char *const types[] = {"user",
 				    "profile",
@@ -171,13 +180,83 @@ static int resolve_snapshot(const char *snap, sfa_store *st, long long *id,
 	return rc;
 }
 
+/* show --provenance: the snapshot's evidence (evidence.md). */
+static int show_evidence(sfa_store *st, long long id, sfa_format fmt,
+			 sfa_err *err)
+{
+	json_t *ev = NULL, *r, *rows;
+	size_t i;
+	int rc = sfa_store_get_snapshot(st, id, exists, NULL, err);
+
+	if (rc || (rc = sfa_store_get_evidence(st, id, &ev, err)))
+		return rc;
+	if (fmt == SFA_FMT_JSON) {
+		json_object_set_new(ev, "snapshot_id", json_integer(id));
+		json_dumpf(ev, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(ev);
+		return 0;
+	}
+	printf("Provenance of snapshot %lld\n", id);
+	sfa_print_provenance(json_object_get(ev, "provenance"), 2);
+	printf("\nControl totals\n  %-28s %-6s %10s %10s %10s  %s\n", "OBJECT",
+	       "METHOD", "ORG_COUNT", "RECEIVED", "STORED", "EXCLUDED");
+	rows = json_object_get(ev, "control_totals");
+	json_array_foreach(rows, i, r)
+	{
+		char *ex = json_dumps(json_object_get(r, "excluded"),
+				      JSON_COMPACT | JSON_SORT_KEYS);
+
+		printf("  %-28s %-6s %10" JSON_INTEGER_FORMAT
+		       " %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT
+		       "  %s\n",
+		       json_string_value(json_object_get(r, "object")),
+		       json_string_value(json_object_get(r, "method")),
+		       json_integer_value(json_object_get(r, "org_count")),
+		       json_integer_value(json_object_get(r, "received")),
+		       json_integer_value(json_object_get(r, "stored")),
+		       ex ? ex : "{}");
+		free(ex);
+	}
+	printf("\nDrift%s\n", json_array_size(json_object_get(ev, "drift"))
+				  ? ""
+				  : ": none (no count moved during the sync)");
+	rows = json_object_get(ev, "drift");
+	json_array_foreach(rows, i, r)
+	{
+		printf("  %-28s %" JSON_INTEGER_FORMAT " at the scan, "
+		       "%" JSON_INTEGER_FORMAT " at the end\n",
+		       json_string_value(json_object_get(r, "object")),
+		       json_integer_value(json_object_get(r, "at_scan")),
+		       json_integer_value(json_object_get(r, "at_end")));
+	}
+	printf("\nReconciliation\n  %-9s %-20s %10s %10s  %s\n", "ACTIVE",
+	       "USER_TYPE", "ORG_COUNT", "IN_SCOPE", "REASON");
+	rows = json_object_get(ev, "reconciliation");
+	json_array_foreach(rows, i, r)
+	{
+		printf("  %-9s %-20s %10" JSON_INTEGER_FORMAT
+		       " %10" JSON_INTEGER_FORMAT "  %s\n",
+		       json_is_true(json_object_get(r, "is_active")) ? "true"
+								     : "false",
+		       json_string_value(json_object_get(r, "user_type")),
+		       json_integer_value(json_object_get(r, "org_count")),
+		       json_integer_value(json_object_get(r, "in_scope")),
+		       json_string_value(json_object_get(r, "reason")));
+	}
+	json_decref(ev);
+	return 0;
+}
+
 int cmd_show(sfa_cli *cli, int argc, char **argv)
 {
 	const char *format = NULL, *snap = NULL, *type = NULL, *user = NULL;
+	int provenance = 0;
 	const sfa_opt opts[] = {{"format", SFA_OPT_STRING, &format},
 				{"snapshot", SFA_OPT_STRING, &snap},
 				{"type", SFA_OPT_STRING, &type},
 				{"user", SFA_OPT_STRING, &user},
+				{"provenance", SFA_OPT_FLAG, &provenance},
 				{NULL, 0, NULL}};
 	sfa_access_filter filter = {0};
 	char user_id[19];
@@ -192,6 +271,11 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 		return rc;
 	if (sfa_format_parse("show", format, &s.fmt))
 		return SFA_EXIT_USAGE;
+	if (provenance && (type || user || s.fmt == SFA_FMT_CSV)) {
+		sfa_cli_errorf("show: --provenance takes neither --type, "
+			       "--user nor --format csv");
+		return SFA_EXIT_USAGE;
+	}
 	if (type && !known_type(type)) {
 		sfa_cli_errorf(
 		    "show: --type `%s` is not a resource type (user, "
@@ -206,6 +290,10 @@ int cmd_show(sfa_cli *cli, int argc, char **argv)
 				 &err)) ||
 	    (rc = resolve_snapshot(snap, st, &id, &err)))
 		goto out;
+	if (provenance) {
+		rc = show_evidence(st, id, s.fmt, &err);
+		goto out;
+	}
 	/* The one lookup every command uses: Id (15 or 18), Username in any
 	 * case; a user the sync left out is named as such. */
 	if (user && (rc = sfa_store_find_user(st, id, user, user_id, &err)))

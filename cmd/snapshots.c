@@ -9,17 +9,22 @@
 #include "output.h"
 #include "report_csv.h"
 #include "store.h"
+#include "store_evidence.h"
 
 static const char usage[] =
     "usage: sfaccess snapshots [--format table|csv|json]\n\n"
     "Lists every snapshot in the store, oldest first: id, org, started "
-    "and finished\n(UTC), status, counts and content hash.\n";
+    "and finished\n(UTC), status, counts and content hash.  With "
+    "--verbose (table and json),\neach snapshot's provenance too: who "
+    "took it, how, from where, with which\nsfaccess.\n";
 
 static const char *const columns[] = {
     "id",    "org_id",	  "started_at",	 "finished_at",	 "status",
     "users", "resources", "access_rows", "api_requests", "content_hash"};
 
 typedef struct lister {
+	sfa_store *st;
+	int verbose; /* with each snapshot's provenance */
 	sfa_format fmt;
 	sfa_csv *csv;
 	json_t *arr;
@@ -32,14 +37,18 @@ typedef struct lister {
 static const sfa_table_col table_cols[] = {
     {"ID", 4, 1},	 {"ORG", 18, 0},    {"STARTED", 20, 0},
     {"FINISHED", 20, 0}, {"STATUS", 10, 1}, {"USERS", 6, 1},
-    {"RES", 7, 1}, {"ROWS", 9, 1},	{"HASH", 12, 0}};
+    {"RES", 7, 1},	 {"ROWS", 9, 1},    {"HASH", 12, 0}};
 
 static int on_snapshot(void *ud, const sfa_snapshot_info *s)
 {
 	lister *l = ud;
 	char id[24], u[24], r[24], a[24], q[24];
+	json_t *ev = NULL;
+	sfa_err err;
 
 	l->n++;
+	if (l->verbose && sfa_store_get_evidence(l->st, s->id, &ev, &err))
+		return err.code;
 	snprintf(id, sizeof(id), "%lld", s->id);
 	snprintf(u, sizeof(u), "%lld", s->n_users);
 	snprintf(r, sizeof(r), "%lld", s->n_resources);
@@ -56,6 +65,7 @@ static int on_snapshot(void *ud, const sfa_snapshot_info *s)
 				   a,
 				   q,
 				   s->content_hash};
+		json_decref(ev);
 		return sfa_csv_row(l->csv, v, 10, NULL);
 	}
 	if (l->fmt == SFA_FMT_JSON) {
@@ -68,6 +78,11 @@ static int on_snapshot(void *ud, const sfa_snapshot_info *s)
 		    (json_int_t)s->n_access, "api_requests",
 		    (json_int_t)s->api_requests, "content_hash",
 		    s->content_hash, "error", s->error);
+		if (o && l->verbose)
+			json_object_set_new(
+			    o, "provenance",
+			    json_incref(json_object_get(ev, "provenance")));
+		json_decref(ev);
 		return o ? json_array_append_new(l->arr, o) : SFA_ENOMEM;
 	}
 	{
@@ -86,6 +101,9 @@ static int on_snapshot(void *ud, const sfa_snapshot_info *s)
 			 s->content_hash ? s->content_hash : "-");
 		sfa_table_row(&l->table, v);
 	}
+	if (l->verbose)
+		sfa_print_provenance(json_object_get(ev, "provenance"), 7);
+	json_decref(ev);
 	return 0;
 }
 
@@ -107,6 +125,8 @@ int cmd_snapshots(sfa_cli *cli, int argc, char **argv)
 	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
 				 &err)))
 		goto out;
+	l.st = st;
+	l.verbose = cli->verbose > 0 && l.fmt != SFA_FMT_CSV;
 	if (l.fmt == SFA_FMT_CSV) {
 		if ((rc = sfa_csv_new(&l.csv, stdout, &err)) ||
 		    (rc = sfa_csv_row(l.csv, columns, 10, &err)))

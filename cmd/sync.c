@@ -164,6 +164,7 @@ static void print_scans(const sfa_fetch_stats *fs)
 		       s->sobject, s->rows, s->bulk ? "bulk" : "rest",
 		       s->requests, s->ms);
 	}
+	printf("audit trail: %lld new entries copied\n", fs->audit_new);
 	printf("fetch %ld ms (CPU %ld ms), store finish %ld ms (CPU %ld ms:"
 	       " derive %ld, hash %ld, commit %ld)\n",
 	       fs->fetch_ms, fs->fetch_cpu_ms, fs->finish_ms, fs->finish_cpu_ms,

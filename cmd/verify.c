@@ -8,14 +8,27 @@
 
 #include "cli.h"
 #include "report_manifest.h"
+#include "report_reperform.h"
+#include "report_sign.h"
+#include "store.h"
 
 static const char usage[] =
-    "usage: sfaccess verify DIR\n\n"
+    "usage: sfaccess verify DIR [--pubkey KEY.pub] [--store DB]\n\n"
     "Checks DIR against DIR/manifest.json, written by `sfaccess report`: "
     "every\nlisted file must have the size and SHA-256 the manifest "
     "records, and DIR\nmust hold no other file.  Prints one line per "
-    "modified, missing or extra\nfile.  Exit status: 0 all match, 1 any "
-    "does not, 2 DIR or its manifest\ncannot be read or is malformed.\n";
+    "modified, missing or extra\nfile.\n\n"
+    "--pubkey KEY.pub  first check manifest.json.sig, the Ed25519 "
+    "signature of\n                  `report --sign-key`, with this "
+    "public key: a missing or wrong\n                  signature (or a "
+    "manifest changed since) fails before any file\n"
+    "--store DB        then re-perform the report: check the store's "
+    "integrity\n                  (SQLite's integrity_check), write "
+    "every listed file again from\n                  the snapshots it "
+    "holds, and compare byte for byte: `reproduced`,\n                 "
+    " or the first file and byte that differ\n\n"
+    "Exit status: 0 all match, 1 any does not (or the signature fails), "
+    "2 DIR,\nits manifest or the key cannot be read or is malformed.\n";
 
 static int on_file(void *ud, const char *name, sfa_verify_status st,
 		   const char *detail)
@@ -33,9 +46,51 @@ static int on_file(void *ud, const char *name, sfa_verify_status st,
 	return 0;
 }
 
+/* verify --store: the store's integrity, then the report again. */
+static int reperform(const sfa_cli *cli, const char *dir, const char *path)
+{
+	char report[1024];
+	sfa_store *st = NULL;
+	sfa_err err;
+	int rc, n = 0;
+
+	sfa_err_clear(&err);
+	if ((rc = sfa_store_open(&st, path, SFA_STORE_READONLY, &err)) ==
+	    SFA_ENOTFOUND) {
+		sfa_cli_error(cli, &err);
+		return SFA_EXIT_USAGE;
+	}
+	if (rc == 0)
+		rc = sfa_store_integrity(st, report, sizeof(report), &err);
+	if (rc || strcmp(report, "ok") != 0) {
+		fprintf(stderr, "sfaccess: verify: store %s is damaged: %s\n",
+			path, rc ? err.msg : report);
+		sfa_store_free(st);
+		return SFA_EXIT_FAIL;
+	}
+	printf("store %s: integrity ok\n", path);
+	rc = sfa_reperform(dir, st, report, sizeof(report), &n, &err);
+	sfa_store_free(st);
+	if (rc) {
+		sfa_cli_error(cli, &err);
+		return sfa_cli_exit_for(rc);
+	}
+	if (report[0]) {
+		fprintf(stderr, "sfaccess: verify: not reproduced: %s\n",
+			report);
+		return SFA_EXIT_FAIL;
+	}
+	printf("reproduced: %d file%s written again from %s are identical\n", n,
+	       n == 1 ? "" : "s", path);
+	return SFA_EXIT_OK;
+}
+
 int cmd_verify(sfa_cli *cli, int argc, char **argv)
 {
-	const sfa_opt opts[] = {{NULL, 0, NULL}};
+	const char *pubkey = NULL;
+	const sfa_opt opts[] = {{"pubkey", SFA_OPT_STRING, &pubkey},
+				{NULL, 0, NULL}};
+	char problem[512];
 	sfa_err err;
 	int npos, help, rc, nok, nbad;
 
@@ -51,6 +106,21 @@ int cmd_verify(sfa_cli *cli, int argc, char **argv)
 		return SFA_EXIT_USAGE;
 	}
 	sfa_err_clear(&err);
+	if (pubkey) {
+		if (sfa_manifest_check_signature(argv[1], pubkey, problem,
+						 sizeof(problem), &err)) {
+			sfa_cli_error(cli, &err);
+			return SFA_EXIT_USAGE;
+		}
+		/* The manifest is what vouches for the files: one that is
+		 * not the signer's vouches for nothing. */
+		if (problem[0]) {
+			fprintf(stderr, "sfaccess: verify: %s\n", problem);
+			return SFA_EXIT_FAIL;
+		}
+		printf("signature ok: %s signed by %s\n", SFA_MANIFEST_NAME,
+		       pubkey);
+	}
 	if (sfa_manifest_verify(argv[1], on_file, cli, &nok, &nbad, &err)) {
 		/* Unreadable or malformed evidence is bad input, not a
 		 * mismatch: nothing could be checked. */
@@ -66,5 +136,8 @@ int cmd_verify(sfa_cli *cli, int argc, char **argv)
 		return SFA_EXIT_FAIL;
 	}
 	printf("verified %d file%s\n", nok, nok == 1 ? "" : "s");
-	return SFA_EXIT_OK;
+	/* --store is a global option: only one given on the command line
+	 * asks for re-performance, not SFACCESS_STORE. */
+	return cli->store_given ? reperform(cli, argv[1], cli->store_path)
+				: SFA_EXIT_OK;
 }

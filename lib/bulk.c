@@ -41,6 +41,7 @@ struct sfa_bulk_query {
 	 * failure of our own (the row callback's) to report at the end. */
 	long long delivered;
 	long long total;
+	long long processed; /* numberRecordsProcessed, -1 until known */
 	int map[MAX_COLS]; /* CSV column -> position in columns */
 	const char *vals[MAX_COLS];
 	int failed;
@@ -66,6 +67,11 @@ void sfa_bulk_query_free(sfa_bulk_query *q)
 long sfa_bulk_query_requests(const sfa_bulk_query *q)
 {
 	return q ? q->requests : 0;
+}
+
+long long sfa_bulk_query_processed(const sfa_bulk_query *q)
+{
+	return q ? q->processed : -1;
 }
 
 /* The header row: every column we asked for, in any order. */
@@ -233,6 +239,7 @@ int sfa_bulk_query_start(sfa_bulk_query **out, sfa_sf_batch *b,
 	if (!q)
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	q->b = b;
+	q->processed = -1;
 	q->columns = columns;
 	q->ncols = ncols;
 	q->row = row;
@@ -303,6 +310,10 @@ static int on_polled(void *ud, const struct sfa_http_response *resp,
 
 	q->requests += resp->attempts;
 	if (state && !strcmp(state, "JobComplete")) {
+		json_t *n = json_object_get(body, "numberRecordsProcessed");
+
+		if (json_is_integer(n))
+			q->processed = json_integer_value(n);
 		rc = fetch_page(q, NULL, err);
 	} else if (state && (!strcmp(state, "UploadComplete") ||
 			     !strcmp(state, "InProgress"))) {

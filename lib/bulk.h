@@ -42,4 +42,9 @@ void sfa_bulk_query_free(sfa_bulk_query *q);
 /* Requests sent for this job so far (create, polls, result pages). */
 long sfa_bulk_query_requests(const sfa_bulk_query *q);
 
+/* The job's numberRecordsProcessed once it completed, -1 before (or when
+ * Salesforce did not say): Salesforce's own count of the rows the query
+ * read, the control totals' org_count (evidence.md). */
+long long sfa_bulk_query_processed(const sfa_bulk_query *q);
+
 #endif

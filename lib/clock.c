@@ -22,3 +22,12 @@ long sfa_clock_cpu_ms(void)
 {
 	return ms_of(CLOCK_PROCESS_CPUTIME_ID);
 }
+
+void sfa_clock_utc(char buf[21])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

@@ -47,7 +47,7 @@ typedef struct sfa_fetch_tuning {
  * at Salesforce) outweighs the pages it saves. */
 #define SFA_FETCH_BULK_THRESHOLD 8000
 
-/* What one object's scan cost. */
+/* What one object's scan cost, and its control totals (evidence.md). */
 typedef struct sfa_fetch_scan_stats {
 	const char *sobject;
 	long long rows;
@@ -55,6 +55,12 @@ typedef struct sfa_fetch_scan_stats {
 	long requests; /* API requests of this scan */
 	long ms;       /* its own time: first page, then the rest */
 	int missing;   /* an optional object the org does not have */
+	/* Control totals: the query (borrowed, valid during the run),
+	 * Salesforce's count (totalSize or the Bulk job's processed count,
+	 * -1 until it said; rows is what was received) and UTC times. */
+	const char *soql;
+	long long org_count;
+	char started_at[21], finished_at[21];
 } sfa_fetch_scan_stats;
 
 /* What a sync cost, filled as far as it got (also on failure). */
@@ -67,6 +73,7 @@ typedef struct sfa_fetch_stats {
 	long finish_ms; /* deriving access, hashing, committing */
 	long fetch_cpu_ms, finish_cpu_ms;    /* CPU time of the same */
 	sfa_store_finish_times finish_steps; /* the finish's, step by step */
+	long long audit_new; /* SetupAuditTrail entries newly copied */
 } sfa_fetch_stats;
 
 /* Scans every object into a new snapshot of sf's org (sf must be logged

@@ -27,4 +27,35 @@ int sfa_fetch__put_text(sfa_store *st, const sfa_obj_def *def,
 			const sfa_sync_opts *opts, sfa_fetch_row *r,
 			const char *const *vals, sfa_err *err);
 
+/* ---- evidence (fetch_evidence.c, evidence.md) ---- */
+
+/* The control totals of the run's scans, evidence.md's JSON array, with
+ * `stored` from st and `excluded` empty (sfa_fetch__recount() fills
+ * User's).  NULL on ENOMEM. */
+json_t *sfa_fetch__control_totals(const sfa_store *st,
+				  const sfa_fetch_stats *stats,
+				  const char *api_version);
+
+/* SFA_EPROTO naming the object and both numbers when a scan received
+ * other than the count Salesforce gave for it. */
+int sfa_fetch__control_check(const sfa_fetch_stats *stats, sfa_err *err);
+
+/* After the scans, in one batch on b: SELECT COUNT() of the User,
+ * PermissionSetAssignment and GroupMember scans' queries and the grouped
+ * user count (4 requests; /services/oauth2/userinfo for flows whose
+ * configuration does not name the user), and the SetupAuditTrail entries
+ * newer than the store holds, copied into its audit trail for snapshot
+ * snap (its pages; *audit_new counts the new entries).  Adds "drift" and
+ * "reconciliation" to ev and counts User's excluded users by reason in
+ * ev's control totals.  *username is userinfo's, malloc'd, or NULL. */
+int sfa_fetch__recount(sfa_sf *sf, sfa_sf_batch *b, sfa_store *st,
+		       long long snap, const sfa_sync_opts *opts,
+		       const sfa_fetch_stats *stats, json_t *ev,
+		       char **username, long long *audit_new, sfa_err *err);
+
+/* The provenance object of evidence.md for a run on sf; username NULL
+ * takes the one the configuration logs in as.  NULL on ENOMEM. */
+json_t *sfa_fetch__provenance(const sfa_sf *sf, const char *username,
+			      const char *started_at, const char *finished_at);
+
 #endif

@@ -18,6 +18,7 @@
 #include "fetch.h"
 #include "fetch_int.h"
 #include "http.h"
+#include "store_evidence.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,8 @@ typedef struct fetch {
 	sfa_fetch_stats *stats;
 	scan scans[SFA_OBJ_COUNT];
 	int nscans, firsts_left, approved, sequential_next;
-	char why[96]; /* where the budget came from, for messages */
+	long long snap; /* the snapshot being taken */
+	char why[96];	/* where the budget came from, for messages */
 	sfa_fetch_row row;
 } fetch;
 
@@ -86,6 +88,7 @@ static int scan_done(scan *s, sfa_err *err)
 
 	s->state = S_DONE;
 	s->stats->ms = s->first_ms + (s->t_act ? sfa_clock_ms() - s->t_act : 0);
+	sfa_clock_utc(s->stats->finished_at);
 	report(s, 1);
 	if (f->tune.max_connections == 1 && f->approved)
 		return next_in_turn(f, err);
@@ -143,6 +146,7 @@ static int on_bulk_done(void *ud, long long rows, sfa_err *err)
 
 	(void)rows;
 	s->stats->requests += sfa_bulk_query_requests(s->bq);
+	s->stats->org_count = sfa_bulk_query_processed(s->bq);
 	return scan_done(s, err);
 }
 
@@ -191,6 +195,14 @@ static int plan(fetch *f, sfa_err *err)
 			more += ceil_div(s->total - s->first_n,
 					 s->first_n > 0 ? s->first_n : 2000);
 	}
+	/* The recount, the grouped user count and the audit trail's first
+	 * page (evidence.md), and the
+	 * identity call of flows whose configuration does not name the
+	 * user: sfa_fetch__recount(). */
+	more += 5;
+	if (sfa_sf_auth(f->sf)->method != SFA_AUTH_PASSWORD &&
+	    sfa_sf_auth(f->sf)->method != SFA_AUTH_JWT)
+		more++;
 	if (f->stats) {
 		f->stats->planned = spent + more;
 		f->stats->allowed = allowed;
@@ -238,6 +250,7 @@ static int on_page(void *ud, const struct sfa_http_response *resp, json_t *page,
 	if (first) {
 		s->first_ms = resp->elapsed_ms; /* not its time in the queue */
 		s->total = total;
+		s->stats->org_count = total;
 		s->first_n = (long long)json_array_size(records);
 		f->firsts_left--;
 		if (next && f->tune.bulk_threshold > 0 &&
@@ -325,6 +338,8 @@ static int start_first(scan *s, sfa_err *err)
 	char *path = sfa_sf_query_path(s->soql, 0);
 	int rc;
 
+	if (!s->stats->started_at[0])
+		sfa_clock_utc(s->stats->started_at);
 	if (!path)
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	rc = send_page(s, path, err);
@@ -398,6 +413,66 @@ static int run(fetch *f, sfa_err *err)
 	return rc;
 }
 
+/* Every scan is in: the control totals, checked; the recount and the
+ * grouped user count; the provenance; all put into the snapshot's
+ * transaction.  *ev keeps what was gathered, for an incomplete one. */
+static int evidence(fetch *f, const char *started, json_t **ev, sfa_err *err)
+{
+	char finished[21], *username = NULL;
+	json_t *ct, *prov;
+	int rc;
+
+	*ev = json_object();
+	ct = sfa_fetch__control_totals(f->st, f->stats,
+				       sfa_sf_api_version(f->sf));
+	if (!*ev || !ct || json_object_set_new(*ev, "control_totals", ct))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	if ((rc = sfa_fetch__control_check(f->stats, err)) ||
+	    (rc = sfa_fetch__recount(f->sf, f->batch, f->st, f->snap, f->opts,
+				     f->stats, *ev, &username,
+				     &f->stats->audit_new, err)))
+		return rc;
+	sfa_clock_utc(finished);
+	prov = sfa_fetch__provenance(f->sf, username, started, finished);
+	free(username);
+	if (!prov || json_object_set_new(*ev, "provenance", prov))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	return sfa_store_put_evidence(f->st, f->snap, *ev, err);
+}
+
+/* An incomplete snapshot keeps what the auditor needs to see why: its
+ * control totals and provenance, recorded after the rollback.  Best
+ * effort: the snapshot is 'incomplete' with its reason either way. */
+static void record_incomplete(fetch *f, long long snap, const char *started,
+			      json_t *ev)
+{
+	char finished[21];
+	json_t *own = ev ? json_incref(ev) : json_object(), *row, *rows;
+	size_t i;
+	sfa_err e;
+
+	sfa_err_clear(&e);
+	sfa_clock_utc(finished);
+	if (own && !json_object_get(own, "control_totals"))
+		json_object_set_new(
+		    own, "control_totals",
+		    sfa_fetch__control_totals(f->st, f->stats,
+					      sfa_sf_api_version(f->sf)));
+	/* The rollback took the records: the snapshot keeps none. */
+	rows = json_object_get(own, "control_totals");
+	json_array_foreach(rows, i, row)
+	{
+		json_object_set_new(row, "stored", json_integer(0));
+	}
+	if (own && !json_object_get(own, "provenance"))
+		json_object_set_new(
+		    own, "provenance",
+		    sfa_fetch__provenance(f->sf, NULL, started, finished));
+	if (own)
+		sfa_store_put_evidence(f->st, snap, own, &e);
+	json_decref(own);
+}
+
 int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 		  const sfa_fetch_tuning *tune, sfa_fetch_progress_fn progress,
 		  void *ud, sfa_fetch_stats *stats, long long *snapshot_id,
@@ -406,10 +481,13 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 	static const sfa_fetch_tuning defaults = {0};
 	char *options = sfa_fetch_options_json(opts);
 	fetch *f;
+	json_t *ev = NULL;
+	char started[21];
 	long t0, c0;
 	int rc, i;
 
 	*snapshot_id = 0;
+	sfa_clock_utc(started);
 	f = calloc(1, sizeof(*f));
 	if (!options || !f) {
 		free(options);
@@ -452,8 +530,10 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 		s->def = def;
 		s->stats = &f->stats->scans[f->nscans];
 		s->stats->sobject = def->sobject;
+		s->stats->org_count = -1;
 		if (!(s->soql = sfa_fetch_soql(def, opts)))
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		s->stats->soql = s->soql;
 		f->nscans++;
 	}
 	f->stats->nscans = f->nscans;
@@ -461,6 +541,7 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 		rc = sfa_store_begin_snapshot(st, sfa_sf_org_id(sf),
 					      sfa_sf_api_version(sf), options,
 					      snapshot_id, err);
+	f->snap = *snapshot_id;
 	if (rc == 0)
 		rc = sfa_sf_batch_new(&f->batch, sf, f->tune.max_connections,
 				      err);
@@ -468,6 +549,8 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 	c0 = sfa_clock_cpu_ms();
 	if (rc == 0)
 		rc = run(f, err);
+	if (rc == 0)
+		rc = evidence(f, started, &ev, err);
 	f->stats->fetch_ms = sfa_clock_ms() - t0;
 	f->stats->fetch_cpu_ms = sfa_clock_cpu_ms() - c0;
 	if (rc == 0) {
@@ -479,8 +562,11 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 		f->stats->finish_cpu_ms = sfa_clock_cpu_ms() - c0;
 		sfa_store_finish_cpu(st, &f->stats->finish_steps);
 	}
-	if (rc && *snapshot_id)
+	if (rc && *snapshot_id) {
 		sfa_store_abort_snapshot(st, err->msg);
+		record_incomplete(f, *snapshot_id, started, ev);
+	}
+	json_decref(ev);
 	/* The transfers borrow the scans' Bulk queries: batch first. */
 	sfa_sf_batch_free(f->batch);
 	for (i = 0; i < f->nscans; i++) {

@@ -108,8 +108,13 @@ long sfa_sf_other_requests(const sfa_sf *sf)
 void sfa_sf__note_limit(sfa_sf *sf, const sfa_http_response *resp)
 {
 	if (resp->limit_info &&
-	    sfa_sf_limit_info_parse(resp->limit_info, &sf->used, &sf->limit))
+	    sfa_sf_limit_info_parse(resp->limit_info, &sf->used, &sf->limit)) {
+		if (!sf->has_usage) {
+			sf->first_used = sf->used;
+			sf->first_limit = sf->limit;
+		}
 		sf->has_usage = 1;
+	}
 }
 
 void sfa_sf_set_budget(sfa_sf *sf, long max_requests)
@@ -131,6 +136,25 @@ int sfa_sf__budget_check(sfa_sf *sf, long in_flight, sfa_err *err)
 			   "stopped at the API request budget: %ld requests "
 			   "allowed, %ld spent, and the sync needs more",
 			   sf->max_requests, sf->api_requests + in_flight);
+}
+
+int sfa_sf_api_usage_first(const sfa_sf *sf, long *used, long *limit)
+{
+	if (!sf->has_usage)
+		return 0;
+	*used = sf->first_used;
+	*limit = sf->first_limit;
+	return 1;
+}
+
+const sfa_auth_config *sfa_sf_auth(const sfa_sf *sf)
+{
+	return sf->auth;
+}
+
+const char *sfa_sf_user_id(const sfa_sf *sf)
+{
+	return sf->session.user_id;
 }
 
 int sfa_sf_api_usage(const sfa_sf *sf, long *used, long *limit)

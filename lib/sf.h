@@ -70,6 +70,16 @@ long sfa_sf_other_requests(const sfa_sf *sf);
  * has been seen yet, 1 when used and limit were written. */
 int sfa_sf_api_usage(const sfa_sf *sf, long *used, long *limit);
 
+/* The same from the first Sforce-Limit-Info this client saw: the org's
+ * usage as its first request found it (provenance, evidence.md). */
+int sfa_sf_api_usage_first(const sfa_sf *sf, long *used, long *limit);
+
+/* The login's configuration (borrowed from sfa_sf_new()). */
+const sfa_auth_config *sfa_sf_auth(const sfa_sf *sf);
+
+/* The Id of the user the login connected as (NULL before a login). */
+const char *sfa_sf_user_id(const sfa_sf *sf);
+
 /* A hard cap on sfa_sf_api_requests(): a request that would pass it is
  * not sent and fails with SFA_ELIMIT.  0 (the default) means none. */
 void sfa_sf_set_budget(sfa_sf *sf, long max_requests);

@@ -252,9 +252,10 @@ int sfa_sf_batch_call(sfa_sf_batch *b, const sfa_sf_call *in,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-	/* A path from Salesforce keeps its own version; only our own
-	 * instance is ever prefixed, so the token never leaves it. */
-	if (strncmp(in->path, "/services/data/", 15) == 0)
+	/* A path from Salesforce keeps its own version, and an absolute one
+	 * (/services/oauth2/userinfo) is not under the REST API's; only our
+	 * own instance is ever prefixed, so the token never leaves it. */
+	if (strncmp(in->path, "/services/", 10) == 0)
 		rc = sfa_buf_printf(&url, "%s%s", sf->session.instance_url,
 				    in->path);
 	else

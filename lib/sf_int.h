@@ -24,6 +24,7 @@ struct sfa_sf {
 	long logins;	/* requests logging in or refreshing a token */
 	long used, limit;
 	int has_usage;
+	long first_used, first_limit; /* the first Sforce-Limit-Info seen */
 	long max_requests; /* 0: no budget */
 	int session_gen;   /* bumped by every fresh login after a 401 */
 	long relogins;	   /* fresh logins after a 401, held to a bound */

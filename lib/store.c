@@ -41,13 +41,14 @@ static const char *const v8[] = {SQL_SCHEMA_UX, NULL};
 static const char *const v9[] = {SQL_SCHEMA_ENTITLEMENTS, NULL};
 static const char *const v10[] = {SQL_SCHEMA_REVIEW, NULL};
 static const char *const v11[] = {SQL_SCHEMA_POLICY, NULL};
+static const char *const v12[] = {SQL_SCHEMA_EVIDENCE, NULL};
 static const struct migration migrations[] = {
     {v1, NULL, NULL},  {v2, NULL, NULL},
     {v3, NULL, NULL},  {v4, sfa_access_set_migrate, v4_end},
     {v5, NULL, NULL},  {v6, NULL, NULL},
     {v7, NULL, NULL},  {v8, NULL, NULL},
     {v9, NULL, NULL},  {v10, NULL, NULL},
-    {v11, NULL, NULL},
+    {v11, NULL, NULL}, {v12, NULL, NULL},
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 /* A step appended without raising the version (or the reverse) would leave
@@ -421,6 +422,7 @@ int sfa_store_begin_snapshot(sfa_store *st, const char *org_id,
 	/* The 'incomplete' row is committed; from here on a failure or a
 	 * kill loses only the data transaction. */
 	st->snap = sqlite3_last_insert_rowid(st->db);
+	memset(st->stored, 0, sizeof(st->stored));
 	/* Every data row references the snapshot row just committed, so the
 	 * per-row foreign key check is pure cost (a fifth of put()); it is
 	 * back on at commit or rollback (foreign_keys cannot change inside a
@@ -604,7 +606,13 @@ int sfa_store_put(sfa_store *st, sfa_obj obj, const char *const *vals,
 			      vals[0] ? vals[0] : "(no Id)");
 		return rc;
 	}
+	st->stored[obj] += sqlite3_changes(st->db);
 	return 0;
+}
+
+long long sfa_store_stored(const sfa_store *st, sfa_obj obj)
+{
+	return (unsigned)obj < SFA_OBJ_COUNT ? st->stored[obj] : 0;
 }
 
 int sfa_store_finish_snapshot(sfa_store *st, long long api_requests,

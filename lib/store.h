@@ -59,6 +59,10 @@ int sfa_store_put_left_out(sfa_store *st, const char *user_id,
 			   const char *username, const char *user_type,
 			   sfa_left_out reason, sfa_err *err);
 
+/* Records of obj the open (or last) snapshot kept so far: what reached
+ * sfa_store_put() less the duplicates it ignored. */
+long long sfa_store_stored(const sfa_store *st, sfa_obj obj);
+
 /* Derives effective access, stores counts, the content hash and the finish
  * time, and commits with status 'complete'.  api_requests is recorded.
  * sfa_store_finish_cpu() tells what its steps cost. */
@@ -77,6 +81,11 @@ void sfa_store_finish_cpu(const sfa_store *st, sfa_store_finish_times *out);
 void sfa_store_abort_snapshot(sfa_store *st, const char *why);
 
 /* ---- reading ---- */
+
+/* SQLite's PRAGMA integrity_check of the whole store: report gets "ok",
+ * or its first problems joined by "; " (cut to n bytes).  A store too
+ * damaged to run the check is SFA_ESTORE with SQLite's message. */
+int sfa_store_integrity(sfa_store *st, char *report, size_t n, sfa_err *err);
 
 typedef struct sfa_snapshot_info {
 	long long id;

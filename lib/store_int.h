@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SFA_STORE_VERSION 11
+#define SFA_STORE_VERSION 12
 
 /* The most fields of a synced object (objects.h); store.c checks. */
 #define SFA_STORE_MAX_FIELDS 24
@@ -34,6 +34,9 @@ struct sfa_store {
 	 * capture times; NULL means the wall clock. */
 	const char *now;
 	long finish_cpu[3]; /* sfa_store_finish_cpu()'s, in its order */
+	/* Records of each object the open snapshot keeps (a duplicate Id
+	 * is not kept twice): the control totals' `stored`. */
+	long long stored[SFA_OBJ_COUNT];
 };
 
 /* Turns a failed SQLite call into an sfa_err: SQLITE_BUSY/LOCKED become

@@ -747,3 +747,27 @@ int sfa_store_each_resource(sfa_store *st, long long snapshot_id,
 	return sfa_store_each_row(st, s, resource_row, &cb, ud,
 				  "reading resources", err);
 }
+
+static int integrity_row(sqlite3_stmt *s, void *fn, void *ud)
+{
+	char *report = ud;
+	size_t n = *(size_t *)fn, used = strlen(report);
+	const char *line = (const char *)sqlite3_column_text(s, 0);
+
+	snprintf(report + used, n - used, "%s%s", used ? "; " : "",
+		 line ? line : "");
+	return 0;
+}
+
+int sfa_store_integrity(sfa_store *st, char *report, size_t n, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	report[0] = '\0';
+	if ((rc = sfa_store_prep(st, SQL_INTEGRITY_CHECK, 0, &s,
+				 "checking the store's integrity", err)))
+		return rc;
+	return sfa_store_each_row(st, s, integrity_row, &n, report,
+				  "checking the store's integrity", err);
+}

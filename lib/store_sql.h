@@ -734,6 +734,100 @@
 /* ?1 an integer key: its Salesforce id. */
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
 
+/* ---- evidence (evidence.md): control totals, drift, reconciliation and
+ * provenance of each snapshot; store_evidence.c ---- */
+#define SFA_EVIDENCE_KEY                                                       \
+	"snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE "     \
+	"CASCADE, "
+#define SQL_SCHEMA_EVIDENCE                                                    \
+	"CREATE TABLE snapshot_control (" SFA_EVIDENCE_KEY                    \
+	"seq INTEGER NOT NULL, object TEXT NOT NULL, soql TEXT NOT NULL,"     \
+	" method TEXT NOT NULL, api_version TEXT NOT NULL,"                   \
+	" org_count INTEGER, received INTEGER NOT NULL,"                      \
+	" stored INTEGER NOT NULL, excluded TEXT NOT NULL,"                   \
+	" started_at TEXT, finished_at TEXT, requests INTEGER NOT NULL,"      \
+	" PRIMARY KEY (snapshot_id, seq)) WITHOUT ROWID;\n"                   \
+	"CREATE TABLE snapshot_drift (" SFA_EVIDENCE_KEY                      \
+	"object TEXT NOT NULL, at_scan INTEGER NOT NULL,"                     \
+	" at_end INTEGER NOT NULL, PRIMARY KEY (snapshot_id, object))"        \
+	" WITHOUT ROWID;\n"                                                   \
+	"CREATE TABLE snapshot_reconciliation (" SFA_EVIDENCE_KEY             \
+	"is_active INTEGER NOT NULL, user_type TEXT NOT NULL,"                \
+	" org_count INTEGER NOT NULL, in_scope INTEGER NOT NULL,"             \
+	" reason TEXT NOT NULL,"                                              \
+	" PRIMARY KEY (snapshot_id, is_active, user_type)) WITHOUT ROWID;\n"  \
+	"CREATE TABLE snapshot_provenance (snapshot_id INTEGER PRIMARY KEY"   \
+	" REFERENCES snapshot(id) ON DELETE CASCADE,"                         \
+	" provenance TEXT NOT NULL);\n"                                      \
+	"CREATE TABLE audit_trail (id TEXT PRIMARY KEY,"                      \
+	" org_id TEXT NOT NULL, created_at TEXT NOT NULL, action TEXT,"       \
+	" section TEXT, display TEXT, created_by_id TEXT,"                    \
+	" created_by_username TEXT, delegate_user TEXT, namespace TEXT,"      \
+	" copied_by_snapshot INTEGER NOT NULL) WITHOUT ROWID;\n"              \
+	"CREATE INDEX audit_trail_by_time ON audit_trail (org_id,"            \
+	" created_at);\n"                                                     \
+	"CREATE TRIGGER audit_trail_no_update BEFORE UPDATE ON audit_trail"   \
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;\n" \
+	"CREATE TRIGGER audit_trail_no_delete BEFORE DELETE ON audit_trail"   \
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;\n"\
+	"CREATE TABLE evidence_package (id INTEGER PRIMARY KEY,"              \
+	" org_id TEXT NOT NULL, snapshot_id INTEGER NOT NULL,"                \
+	" from_snapshot_id INTEGER, manifest_sha256 TEXT NOT NULL,"           \
+	" created_at TEXT NOT NULL)",                                         \
+	    "PRAGMA user_version = 12"
+#define SQL_CONTROL_PUT                                                        \
+	"INSERT OR REPLACE INTO snapshot_control VALUES"                      \
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+#define SQL_DRIFT_PUT "INSERT OR REPLACE INTO snapshot_drift VALUES (?1, ?2, ?3, ?4)"
+#define SQL_RECON_PUT                                                          \
+	"INSERT OR REPLACE INTO snapshot_reconciliation VALUES"               \
+	" (?1, ?2, ?3, ?4, ?5, ?6)"
+#define SQL_PROVENANCE_PUT                                                     \
+	"INSERT OR REPLACE INTO snapshot_provenance VALUES (?1, ?2)"
+#define SQL_CONTROL_GET                                                        \
+	"SELECT object, soql, method, api_version, org_count, received,"      \
+	" stored, excluded, started_at, finished_at, requests"                \
+	" FROM snapshot_control WHERE snapshot_id = ?1 ORDER BY seq"
+#define SQL_DRIFT_GET                                                          \
+	"SELECT object, at_scan, at_end FROM snapshot_drift"                  \
+	" WHERE snapshot_id = ?1 ORDER BY object"
+#define SQL_RECON_GET                                                          \
+	"SELECT is_active, user_type, org_count, in_scope, reason"            \
+	" FROM snapshot_reconciliation WHERE snapshot_id = ?1"                \
+	" ORDER BY is_active DESC, user_type"
+/* The audit trail (evidence.md): no snapshot owns it, so gc, which
+ * deletes snapshots, never reaches it; triggers refuse any change. */
+#define SQL_AUDIT_NEWEST                                                       \
+	"SELECT max(created_at) FROM audit_trail WHERE org_id = ?1"
+#define SQL_AUDIT_PUT                                                          \
+	"INSERT OR IGNORE INTO audit_trail VALUES"                            \
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+/* The quarterly packages made (report evidence), so that the next one
+ * starts where the last one ended. */
+#define SQL_PACKAGE_PUT                                                        \
+	"INSERT INTO evidence_package (org_id, snapshot_id,"                  \
+	" from_snapshot_id, manifest_sha256, created_at)"                     \
+	" VALUES (?1, ?2, ?3, ?4, " SQL_NOW ")"
+#define SQL_PACKAGE_LAST                                                       \
+	"SELECT p.snapshot_id FROM evidence_package p JOIN snapshot s ON"     \
+	" s.id = p.snapshot_id AND s.status = 'complete'"                     \
+	" WHERE p.org_id = ?1 AND p.snapshot_id < ?2 ORDER BY p.id DESC"      \
+	" LIMIT 1"
+/* What explains a change between two capture times ?2 < t <= ?3 of org
+ * ?1: the audit entries copied, and the apply journal's done operations. */
+#define SQL_AUDIT_WINDOW                                                       \
+	"SELECT id, created_at, action, display, created_by_id,"              \
+	" created_by_username FROM audit_trail WHERE org_id = ?1"             \
+	" AND created_at > ?2 AND created_at <= ?3 ORDER BY created_at, id"
+#define SQL_APPLY_WINDOW                                                       \
+	"SELECT DISTINCT file_sha256, user_id FROM apply_journal"             \
+	" WHERE org_id = ?1 AND outcome IN ('done', 'already')"               \
+	" AND finished_at > ?2 AND finished_at <= ?3 AND user_id IS NOT NULL" \
+	" ORDER BY finished_at, file_sha256"
+#define SQL_INTEGRITY_CHECK "PRAGMA integrity_check(20)"
+#define SQL_PROVENANCE_GET                                                     \
+	"SELECT provenance FROM snapshot_provenance WHERE snapshot_id = ?1"
+
 /* clang-format on */
 
 /* ---- schema v7 (ux, issue 13): group names that tell a role's groups

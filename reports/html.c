@@ -11,9 +11,10 @@
 #include <string.h>
 
 #include "html_assets.h"
+#include "report_evidence.h"
 #include "utf8.h"
 
-enum { PART_ROWS, PART_STATS, PART_CHARTS };
+enum { PART_ROWS, PART_STATS, PART_CHARTS, PART_EVIDENCE };
 
 /* Owns prev[] (copies of the last row's cells, for the repeat marker). */
 struct sfa_html {
@@ -438,4 +439,110 @@ void sfa_html_free(sfa_html *w)
 		free(w->prev[i]);
 	free(w->prev);
 	free(w);
+}
+
+/* ---- the evidence section (evidence.md) ---- */
+
+static void cell(FILE *f, const char *tag, const json_t *v)
+{
+	fprintf(f, "<%s>", tag);
+	if (json_is_string(v)) {
+		sfa_html_escape(f, json_string_value(v));
+	} else if (json_is_integer(v)) {
+		fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	} else if (json_is_boolean(v)) {
+		fputs(json_is_true(v) ? "true" : "false", f);
+	} else if (json_is_object(v)) {
+		char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+
+		sfa_html_escape(f, text);
+		free(text);
+	} else {
+		fputs("-", f);
+	}
+	fprintf(f, "</%s>", tag);
+}
+
+/* One table: a row per object of rows, a column per key. */
+static void evidence_table(FILE *f, const char *caption, const json_t *rows,
+			   const char *const *keys, int nkeys)
+{
+	const json_t *r;
+	size_t i;
+	int k;
+
+	fputs("<table class=\"evidence\"><caption>", f);
+	sfa_html_escape(f, caption);
+	fputs("</caption>\n<thead><tr>", f);
+	for (k = 0; k < nkeys; k++) {
+		fputs("<th>", f);
+		sfa_html_escape(f, keys[k]);
+		fputs("</th>", f);
+	}
+	fputs("</tr></thead>\n<tbody>\n", f);
+	json_array_foreach(rows, i, r)
+	{
+		fputs("<tr>", f);
+		for (k = 0; k < nkeys; k++)
+			cell(f, "td", json_object_get(r, keys[k]));
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+int sfa_html_evidence(sfa_html *w, const json_t *ev, sfa_err *err)
+{
+	static const char *const control[] = {
+	    "object",	"method",   "org_count",  "received",	 "stored",
+	    "excluded", "requests", "started_at", "finished_at", "soql"};
+	static const char *const drift[] = {"object", "at_scan", "at_end"};
+	static const char *const recon[] = {"is_active", "user_type",
+					    "org_count", "in_scope", "reason"};
+	FILE *f = w->f;
+	const json_t *prov = json_object_get(ev, "provenance"), *v;
+	const char *key;
+
+	close_rows(w);
+	if (w->part == PART_STATS || w->part == PART_CHARTS)
+		fputs("</section>\n", f);
+	w->part = PART_EVIDENCE;
+	fputs("<section class=\"evidence\" aria-label=\"Evidence\">\n"
+	      "<h2>Evidence</h2>\n<h3>Provenance</h3>\n",
+	      f);
+	if (json_is_object(prov)) {
+		fputs("<dl class=\"meta\">\n", f);
+		json_object_foreach((json_t *)prov, key, v)
+		{
+			fputs("<div><dt>", f);
+			sfa_html_escape(f, key);
+			fputs("</dt>", f);
+			cell(f, "dd", v);
+			fputs("</div>\n", f);
+		}
+		fputs("</dl>\n", f);
+	} else {
+		fputs("<p>This snapshot was taken before sfaccess recorded "
+		      "provenance.</p>\n",
+		      f);
+	}
+	fputs("<h3>Population reconciliation</h3>\n", f);
+	evidence_table(f,
+		       "Users in the org by IsActive and UserType, and how "
+		       "many the snapshot holds",
+		       json_object_get(ev, "reconciliation"), recon, 5);
+	fputs("<h3>Control totals</h3>\n", f);
+	evidence_table(f,
+		       "Per object read: Salesforce's count, records "
+		       "received and stored",
+		       json_object_get(ev, "control_totals"), control, 10);
+	fputs("<h3>Drift</h3>\n", f);
+	if (json_array_size(json_object_get(ev, "drift")) == 0)
+		fputs("<p>No count moved between the scans and the recount."
+		      "</p>\n",
+		      f);
+	else
+		evidence_table(f, "Counts that moved while the org was read",
+			       json_object_get(ev, "drift"), drift, 3);
+	fputs("</section>\n", f);
+	return ferror(f) ? io_error(err) : 0;
 }

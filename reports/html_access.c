@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_evidence.h"
 #include "report_html.h"
 #include "review.h"
 #include "snapinfo.h"
+#include "store_evidence.h"
 
 static const sfa_html_column columns[] = {
     {"username", "Username", SFA_HTML_TEXT},
@@ -262,6 +264,7 @@ int sfa_report_access_html(sfa_store *st, long long snapshot_id, FILE *f,
 {
 	sfa_snapinfo si;
 	sfa_review *rv = NULL;
+	json_t *ev = NULL;
 	pass p;
 	char id[32], subtitle[160];
 	sfa_html_meta meta[6];
@@ -299,6 +302,9 @@ int sfa_report_access_html(sfa_store *st, long long snapshot_id, FILE *f,
 		rc = write_licences(&p, st, snapshot_id);
 	if (rc == 0)
 		rc = write_chart(&p);
+	if (rc == 0 &&
+	    (rc = sfa_store_get_evidence(st, snapshot_id, &ev, err)) == 0)
+		rc = sfa_html_evidence(p.w, ev, err);
 	if (rc == 0) {
 		rc = sfa_html_end(p.w, rows, err);
 		p.w = NULL;
@@ -307,6 +313,7 @@ out:
 	sfa_html_free(p.w);
 	for (i = 0; i < p.ntypes; i++)
 		free(p.types[i]);
+	json_decref(ev);
 	sfa_review_free(rv);
 	sfa_snapinfo_clear(&si);
 	return rc;

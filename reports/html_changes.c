@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "report_changes.h"
+#include "report_evidence.h"
 #include "report_html.h"
 #include "snapinfo.h"
+#include "store_evidence.h"
 
 static const sfa_html_column columns[] = {
     {"change", "Change", SFA_HTML_SELECT},
@@ -25,6 +27,9 @@ static const sfa_html_column columns[] = {
     {"assigned_at", "Assigned", SFA_HTML_MONO},
     {"first_seen_at", "First seen", SFA_HTML_MONO},
     {"snapshot_id", "Snapshot", SFA_HTML_MONO},
+    /* evidence.md: who made it, sfaccess apply or the audit trail; a
+     * change with neither is flagged out_of_band. */
+    {"origin", "Made by", SFA_HTML_TAGS},
 };
 #define NCOLS ((int)(sizeof(columns) / sizeof(columns[0])))
 
@@ -49,12 +54,13 @@ typedef struct pass {
 	sfa_html *w;
 	sfa_err *err;
 	long long by_type[NTYPES * 2]; /* [type * 2 + (removed)] */
+	const sfa_change_evidence *ce;
+	long long out_of_band;
 } pass;
 
 /* "Standard User (00e...)" for an id that has a name: people read the
  * name, the id stays for the record. */
-static const char *named(const char *name, const char *id, char *buf,
-			 size_t n)
+static const char *named(const char *name, const char *id, char *buf, size_t n)
 {
 	if (!name || !id)
 		return id;
@@ -66,8 +72,11 @@ static int on_change(void *ud, const sfa_diff_change *c)
 {
 	pass *p = ud;
 	const sfa_access_row *r = &c->row;
-	char snap[32], old_buf[512], new_buf[512];
+	char snap[32], old_buf[512], new_buf[512], origin[512];
 	const char *cells[NCOLS];
+	sfa_change_origin o;
+	size_t i;
+	json_t *e;
 
 	if (c->kind == SFA_DIFF_ADDED || c->kind == SFA_DIFF_REMOVED)
 		for (int t = 0; t < NTYPES; t++)
@@ -90,6 +99,30 @@ static int on_change(void *ud, const sfa_diff_change *c)
 	cells[11] = r->assigned_at;
 	cells[12] = r->first_seen_at;
 	cells[13] = snap;
+	/* Tags, space-separated: out_of_band, or applied_by:SHA and
+	 * audit:ACTION per entry. */
+	if (sfa_change_origin_of(p->ce, c, &o))
+		return sfa_err_set(p->err, SFA_ENOMEM, "out of memory");
+	origin[0] = '\0';
+	if (o.out_of_band) {
+		snprintf(origin, sizeof(origin), "out_of_band");
+		p->out_of_band++;
+	}
+	if (o.applied_by)
+		snprintf(origin, sizeof(origin), "applied_by:%s",
+			 o.applied_by + strlen("sfaccess apply "));
+	json_array_foreach(o.audit_entries, i, e)
+	{
+		size_t used = strlen(origin);
+
+		snprintf(origin + used, sizeof(origin) - used, "%saudit:%s",
+			 used ? " " : "",
+			 json_string_value(json_object_get(e, "action"))
+			     ? json_string_value(json_object_get(e, "action"))
+			     : "entry");
+	}
+	json_decref(o.audit_entries);
+	cells[14] = origin;
 	return sfa_html_row(p->w, cells, p->err);
 }
 
@@ -103,7 +136,7 @@ static int summary(pass *p, sfa_diff *d)
 	long long values[NTYPES * 2];
 	sfa_html_chart_def chart = {
 	    "Access added and removed, by type", series, 2, labels, 0, values};
-	int k;
+	int k, rc;
 
 	for (k = 0; k < NTYPES; k++) {
 		const long long *n = &p->by_type[(size_t)k * 2];
@@ -117,7 +150,6 @@ static int summary(pass *p, sfa_diff *d)
 	}
 	for (k = 0; k < SFA_DIFF_NKINDS; k++) {
 		long long n = sfa_diff_count(d, (sfa_diff_kind)k);
-		int rc;
 
 		if ((rc = sfa_html_stat(p->w, figures[k], n,
 					n && k != SFA_DIFF_REMOVED ? "warn"
@@ -125,6 +157,10 @@ static int summary(pass *p, sfa_diff *d)
 					NULL, p->err)))
 			return rc;
 	}
+	if ((rc = sfa_html_stat(p->w, "Out of band", p->out_of_band, "bad",
+				"made outside sfaccess, with no audit entry",
+				p->err)))
+		return rc;
 	return sfa_html_chart(p->w, &chart, p->err);
 }
 
@@ -132,13 +168,19 @@ int sfa_report_changes_html(sfa_store *st, sfa_diff *d, FILE *f,
 			    long long *rows, sfa_err *err)
 {
 	sfa_snapinfo a = {0}, b = {0};
+	json_t *ev = NULL;
 	char from[96], to[96], subtitle[160];
 	sfa_html_meta meta[5];
 	sfa_html_page page;
-	pass p = {NULL, err, {0}};
+	pass p = {NULL, err, {0}, NULL, 0};
+	sfa_change_evidence *ce = NULL;
 	int rc;
 
 	*rows = 0;
+	if ((rc = sfa_change_evidence_load(&ce, st, sfa_diff_from(d),
+					   sfa_diff_to(d), err)))
+		return rc;
+	p.ce = ce;
 	if ((rc = sfa_snapinfo_load(&a, st, sfa_diff_from(d), err)) ||
 	    (rc = sfa_snapinfo_load(&b, st, sfa_diff_to(d), err)))
 		goto out;
@@ -159,12 +201,18 @@ int sfa_report_changes_html(sfa_store *st, sfa_diff *d, FILE *f,
 			       columns,		 NCOLS,	   "changes"};
 	if ((rc = sfa_html_begin(&p.w, f, &page, err)))
 		goto out;
+	/* The evidence of the snapshot the changes lead to: what was
+	 * read, and by whom, to find them. */
 	if ((rc = sfa_diff_each(d, on_change, &p, err)) ||
-	    (rc = summary(&p, d)))
+	    (rc = summary(&p, d)) ||
+	    (rc = sfa_store_get_evidence(st, b.id, &ev, err)) ||
+	    (rc = sfa_html_evidence(p.w, ev, err)))
 		sfa_html_free(p.w);
 	else
 		rc = sfa_html_end(p.w, rows, err);
 out:
+	sfa_change_evidence_free(ce);
+	json_decref(ev);
 	sfa_snapinfo_clear(&a);
 	sfa_snapinfo_clear(&b);
 	return rc;

@@ -8,7 +8,9 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "report_evidence.h"
 #include "snapinfo.h"
+#include "store_evidence.h"
 
 static json_t *str_or_null(const char *s)
 {
@@ -185,6 +187,7 @@ int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 {
 	sfa_snapinfo si;
 	json_t *snap = NULL, *tool = NULL, *cols = NULL, *seats = json_array();
+	json_t *ev = NULL;
 	json_t *members = json_array();
 	pass p = {f, 0, err};
 	int rc;
@@ -204,6 +207,9 @@ int sfa_report_access_json(sfa_store *st, long long snapshot_id,
 	json_dumpf(tool, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	fputs(",\n  \"snapshot\": ", f);
 	json_dumpf(snap, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if ((rc = sfa_store_get_evidence(st, snapshot_id, &ev, err)) ||
+	    (rc = sfa_report_evidence_json(f, ev, err)))
+		goto out;
 	fputs(",\n  \"columns\": ", f);
 	json_dumpf(cols, f, JSON_COMPACT);
 	fputs(",\n  \"rows\": [", f);
@@ -241,6 +247,7 @@ out:
 	json_decref(cols);
 	json_decref(seats);
 	json_decref(members);
+	json_decref(ev);
 	sfa_snapinfo_clear(&si);
 	return rc;
 }

@@ -10,14 +10,21 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-static json_t *change_entry(const sfa_diff_change *c)
+#include "report_evidence.h"
+#include "store_evidence.h"
+
+static json_t *change_entry(const sfa_diff_change *c,
+			    const sfa_change_evidence *ce)
 {
 	const sfa_access_row *r = &c->row;
 	json_t *o = json_object();
+	sfa_change_origin origin;
 	int bad = !o;
 
-	if (bad)
+	if (bad || sfa_change_origin_of(ce, c, &origin)) {
+		json_decref(o);
 		return NULL;
+	}
 	bad |=
 	    sfa_json_set(o, "change", json_string(sfa_diff_kind_name(c->kind)));
 	bad |= sfa_json_set_str(o, "field", c->field);
@@ -26,6 +33,10 @@ static json_t *change_entry(const sfa_diff_change *c)
 	bad |= sfa_json_set_str(o, "old_name", c->old_name);
 	bad |= sfa_json_set_str(o, "new_name", c->new_name);
 	bad |= sfa_json_add_access_row(o, r);
+	bad |= sfa_json_set(o, "audit_entries", origin.audit_entries);
+	bad |= sfa_json_set_str(o, "applied_by", origin.applied_by);
+	bad |= sfa_json_set(o, "out_of_band",
+			    json_boolean(origin.out_of_band));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -51,6 +62,7 @@ typedef struct pass {
 	long long n; /* entries in that array */
 	long long rows;
 	sfa_err *err;
+	const sfa_change_evidence *ce;
 } pass;
 
 /* Closes the open array and opens the next ones up to kind (empty arrays
@@ -70,7 +82,7 @@ static void open_until(pass *p, int kind)
 static int on_change(void *ud, const sfa_diff_change *c)
 {
 	pass *p = ud;
-	json_t *o = change_entry(c);
+	json_t *o = change_entry(c, p->ce);
 	int rc;
 
 	if (!o)
@@ -89,11 +101,16 @@ static int on_change(void *ud, const sfa_diff_change *c)
 int sfa_report_changes_json(sfa_store *st, sfa_diff *d, FILE *f,
 			    long long *rows, sfa_err *err)
 {
-	json_t *from = NULL, *to = NULL, *head = NULL, *counts;
-	pass p = {f, -1, 0, 0, err};
+	json_t *from = NULL, *to = NULL, *head = NULL, *counts, *ev = NULL;
+	pass p = {f, -1, 0, 0, err, NULL};
+	sfa_change_evidence *ce = NULL;
 	int rc, k;
 
 	*rows = 0;
+	if ((rc = sfa_change_evidence_load(&ce, st, sfa_diff_from(d),
+					   sfa_diff_to(d), err)))
+		return rc;
+	p.ce = ce;
 	if ((rc = sfa_store_get_snapshot(st, sfa_diff_from(d), take_snapshot,
 					 &from, err)) ||
 	    (rc = sfa_store_get_snapshot(st, sfa_diff_to(d), take_snapshot, &to,
@@ -135,6 +152,10 @@ int sfa_report_changes_json(sfa_store *st, sfa_diff *d, FILE *f,
 			first = 0;
 		}
 	}
+	/* The evidence of the snapshot the changes lead to. */
+	if ((rc = sfa_store_get_evidence(st, sfa_diff_to(d), &ev, err)) ||
+	    (rc = sfa_report_evidence_json(f, ev, err)))
+		goto out;
 	fputs(",\n", f);
 	if ((rc = sfa_diff_each(d, on_change, &p, err)))
 		goto out;
@@ -147,5 +168,7 @@ out:
 	json_decref(from);
 	json_decref(to);
 	json_decref(head);
+	json_decref(ev);
+	sfa_change_evidence_free(ce);
 	return rc;
 }

@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "buf.h"
+#include "report_evidence.h"
 #include "report_junit.h"
 #include "review.h"
 #include "snapinfo.h"
+#include "store_evidence.h"
 
 enum { MAX_CHECKS = 8 };
 
@@ -231,6 +233,7 @@ int sfa_report_access_junit(sfa_store *st, long long snapshot_id,
 	sfa_snapinfo si;
 	sfa_review *rv = NULL;
 	sfa_junit *j = NULL;
+	json_t *ev = NULL;
 	pass p;
 	int rc, k;
 
@@ -248,12 +251,20 @@ int sfa_report_access_junit(sfa_store *st, long long snapshot_id,
 		    {"tool", "sfaccess"},
 		    {"tool_version", SFA_VERSION},
 		};
-		sfa_junit_opts o = {hostname, si.started_at, props,
-				    (int)(sizeof(props) / sizeof(props[0]))};
+		sfa_evidence_props ep;
+		sfa_junit_opts o = {hostname, si.started_at, NULL, 0};
 
 		snprintf(id, sizeof(id), "%lld", si.id);
 		p.rv = rv;
-		rc = sfa_junit_new(&j, f, &o, err);
+		if ((rc = sfa_store_get_evidence(st, snapshot_id, &ev, err)) ==
+		    0) {
+			sfa_evidence_props_fill(
+			    &ep, props, (int)(sizeof(props) / sizeof(props[0])),
+			    ev);
+			o.props = ep.p;
+			o.nprops = ep.n;
+			rc = sfa_junit_new(&j, f, &o, err);
+		}
 	}
 	if (rc == 0)
 		rc = run(&p, j, st, snapshot_id);
@@ -265,6 +276,7 @@ int sfa_report_access_junit(sfa_store *st, long long snapshot_id,
 	forget_user(&p);
 	for (k = 0; k < MAX_CHECKS; k++)
 		sfa_buf_free(&p.user[k].text);
+	json_decref(ev);
 	sfa_review_free(rv);
 	sfa_snapinfo_clear(&si);
 	return rc;

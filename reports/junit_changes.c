@@ -4,15 +4,19 @@
  * a CI job fails on unreviewed access changes and passes on approved ones.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "report_changes.h"
+#include "report_evidence.h"
 #include "report_junit.h"
 #include "snapinfo.h"
+#include "store_evidence.h"
 
 typedef struct pass {
 	sfa_junit_suite *suite;
 	const sfa_approvals *ap;
 	sfa_err *err;
+	const sfa_change_evidence *ce;
 } pass;
 
 static const char *z(const char *s)
@@ -42,8 +46,10 @@ static void case_name(const sfa_diff_change *c, char *out, size_t n)
 static int on_change(void *ud, const sfa_diff_change *c)
 {
 	pass *p = ud;
-	char cls[64], name[1024], msg[1200];
+	char cls[64], name[1024], msg[1400];
 	long line = sfa_approvals_match(p->ap, c);
+	sfa_change_origin o;
+	size_t n;
 
 	snprintf(cls, sizeof(cls), "sfaccess.changes.%s",
 		 sfa_diff_kind_name(c->kind));
@@ -54,8 +60,26 @@ static int on_change(void *ud, const sfa_diff_change *c)
 		 sfa_diff_kind_name(c->kind), name,
 		 p->ap ? " in " : " (no --approved change file)",
 		 p->ap ? sfa_approvals_file(p->ap) : "");
-	return sfa_junit_fail(p->suite, cls, name, 0, "unapproved-change", msg,
-			      NULL, p->err);
+	/* evidence.md: made outside sfaccess with no audit entry either. */
+	if (sfa_change_origin_of(p->ce, c, &o))
+		return sfa_err_set(p->err, SFA_ENOMEM, "out of memory");
+	n = strlen(msg);
+	if (o.out_of_band)
+		snprintf(msg + n, sizeof(msg) - n,
+			 "; out_of_band: no sfaccess apply made it and the "
+			 "audit trail has no entry for it");
+	else if (o.applied_by)
+		snprintf(msg + n, sizeof(msg) - n, "; applied by %s",
+			 o.applied_by);
+	else
+		snprintf(msg + n, sizeof(msg) - n, "; %zu audit entr%s",
+			 json_array_size(o.audit_entries),
+			 json_array_size(o.audit_entries) == 1 ? "y" : "ies");
+	json_decref(o.audit_entries);
+	return sfa_junit_fail(p->suite, cls, name, 0,
+			      o.out_of_band ? "out-of-band-change"
+					    : "unapproved-change",
+			      msg, NULL, p->err);
 }
 
 int sfa_report_changes_junit(sfa_store *st, sfa_diff *d,
@@ -65,9 +89,15 @@ int sfa_report_changes_junit(sfa_store *st, sfa_diff *d,
 {
 	sfa_snapinfo a = {0}, b = {0};
 	sfa_junit *j = NULL;
-	pass p = {NULL, ap, err};
+	json_t *ev = NULL;
+	pass p = {NULL, ap, err, NULL};
+	sfa_change_evidence *ce = NULL;
 	int rc;
 
+	if ((rc = sfa_change_evidence_load(&ce, st, sfa_diff_from(d),
+					   sfa_diff_to(d), err)))
+		return rc;
+	p.ce = ce;
 	if ((rc = sfa_snapinfo_load(&a, st, sfa_diff_from(d), err)) == 0 &&
 	    (rc = sfa_snapinfo_load(&b, st, sfa_diff_to(d), err)) == 0) {
 		char fid[32], tid[32];
@@ -84,12 +114,19 @@ int sfa_report_changes_junit(sfa_store *st, sfa_diff *d,
 		    {"tool", "sfaccess"},
 		    {"tool_version", SFA_VERSION},
 		};
-		sfa_junit_opts o = {hostname, b.started_at, props,
-				    (int)(sizeof(props) / sizeof(props[0]))};
+		sfa_evidence_props ep;
+		sfa_junit_opts o = {hostname, b.started_at, NULL, 0};
 
 		snprintf(fid, sizeof(fid), "%lld", a.id);
 		snprintf(tid, sizeof(tid), "%lld", b.id);
-		rc = sfa_junit_new(&j, f, &o, err);
+		if ((rc = sfa_store_get_evidence(st, b.id, &ev, err)) == 0) {
+			sfa_evidence_props_fill(
+			    &ep, props, (int)(sizeof(props) / sizeof(props[0])),
+			    ev);
+			o.props = ep.p;
+			o.nprops = ep.n;
+			rc = sfa_junit_new(&j, f, &o, err);
+		}
 	}
 	if (rc == 0)
 		rc = sfa_junit_suite_begin(j, &p.suite, "changes",
@@ -113,6 +150,8 @@ int sfa_report_changes_junit(sfa_store *st, sfa_diff *d,
 		j = NULL;
 	}
 	sfa_junit_free(j);
+	sfa_change_evidence_free(ce);
+	json_decref(ev);
 	sfa_snapinfo_clear(&a);
 	sfa_snapinfo_clear(&b);
 	return rc;

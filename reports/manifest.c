@@ -64,6 +64,35 @@ void sfa_manifest_free(sfa_manifest *m)
 	free(m);
 }
 
+int sfa_manifest_set_approved(sfa_manifest *m, const char *path, sfa_err *err)
+{
+	return json_object_set_new(m->doc, "approved_file", json_string(path))
+		   ? oom(err)
+		   : 0;
+}
+
+int sfa_manifest_set_signer(sfa_manifest *m, const char *key_id, sfa_err *err)
+{
+	return json_object_set_new(m->doc, "signing_key", json_string(key_id))
+		   ? oom(err)
+		   : 0;
+}
+
+int sfa_manifest_set_evidence(sfa_manifest *m, json_t *ev, sfa_err *err)
+{
+	static const char *const keys[] = {"provenance", "control_totals",
+					   "drift", "reconciliation"};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(ev, keys[i]);
+
+		if (json_object_set(m->doc, keys[i], v ? v : json_null()))
+			return oom(err);
+	}
+	return 0;
+}
+
 int sfa_manifest_add_snapshot(sfa_manifest *m, const sfa_snapinfo *s,
 			      const char *role, sfa_err *err)
 {
@@ -307,6 +336,7 @@ static int find_extra(const char *dir, json_t *files, char ***out, size_t *n,
 		if (strcmp(e->d_name, ".") == 0 ||
 		    strcmp(e->d_name, "..") == 0 ||
 		    strcmp(e->d_name, SFA_MANIFEST_NAME) == 0 ||
+		    strcmp(e->d_name, SFA_MANIFEST_NAME ".sig") == 0 ||
 		    listed(files, e->d_name))
 			continue;
 		if (*n == cap) {

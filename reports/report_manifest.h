@@ -7,6 +7,7 @@
 #ifndef SFA_REPORT_MANIFEST_H
 #define SFA_REPORT_MANIFEST_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -26,6 +27,20 @@ void sfa_manifest_free(sfa_manifest *m);
  * manifest's. */
 int sfa_manifest_add_snapshot(sfa_manifest *m, const sfa_snapinfo *s,
 			      const char *role, sfa_err *err);
+
+/* Records the evidence of the report's snapshot (store_evidence.h; the
+ * reviewed one, or the one changes lead to): the manifest's "provenance",
+ * "control_totals", "drift" and "reconciliation" (evidence.md).  ev is
+ * borrowed. */
+int sfa_manifest_set_evidence(sfa_manifest *m, json_t *ev, sfa_err *err);
+
+/* Records the --approved change file a change report was checked
+ * against ("approved_file"), so that verify --store can read it again. */
+int sfa_manifest_set_approved(sfa_manifest *m, const char *path, sfa_err *err);
+
+/* Records the key the manifest will be signed with (report_sign.h,
+ * sfa_sign_key_id()) as "signing_key". */
+int sfa_manifest_set_signer(sfa_manifest *m, const char *key_id, sfa_err *err);
 
 /* Hashes dir/name (a plain file name, no '/') and records its size and
  * SHA-256 with its row count (-1 when rows mean nothing for the file). */

@@ -465,6 +465,12 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 				      "DROP TABLE apply_journal;"
 				      "DROP TABLE user_digest;"
 				      "DROP TABLE access_set;"
+				      "DROP TABLE snapshot_control;"
+				      "DROP TABLE snapshot_drift;"
+				      "DROP TABLE snapshot_reconciliation;"
+				      "DROP TABLE snapshot_provenance;"
+				      "DROP TABLE audit_trail;"
+				      "DROP TABLE evidence_package;"
 				      "DROP TABLE user_left_out;" SQL_UNDO_V9
 				      "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),

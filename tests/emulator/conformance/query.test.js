@@ -212,3 +212,44 @@ test('a long URI answers 414', async () => {
     { headers: { Authorization: `Bearer ${conn.accessToken}` } });
   assert.equal(r.status, 414);
 });
+
+// Evidence (evidence.md): the grouped user count, a page that leaves records out while
+// totalSize stays true, and SetupAuditTrail, read-only and written by /__admin/mutate's audit.
+test('GROUP BY with COUNT(Id) answers one AggregateResult per group, counts adding up', async () => {
+  const res = await conn.query('SELECT IsActive, UserType, COUNT(Id) FROM User GROUP BY IsActive, UserType');
+  const users = await emu.records('User');
+  assert.ok(res.records.length >= 2);
+  let sum = 0;
+  for (const g of res.records) {
+    assert.equal(g.attributes.type, 'AggregateResult');
+    assert.deepEqual(Object.keys(g), ['attributes', 'IsActive', 'UserType', 'expr0']);
+    const want = users.filter((u) => (u.IsActive !== false) === g.IsActive && u.UserType === g.UserType).length;
+    assert.equal(g.expr0, want, `${g.IsActive} ${g.UserType}`);
+    sum += g.expr0;
+  }
+  assert.equal(sum, users.length);
+  await assert.rejects(conn.query('SELECT Username, COUNT(Id) FROM User GROUP BY IsActive'),
+    (e) => e.errorCode === 'MALFORMED_QUERY' && /Field must be grouped or aggregated: Username/.test(e.message));
+});
+
+test('drop_records leaves records out of the next pages while totalSize stays true', async () => {
+  await emu.faults({ drop_records: 3 });
+  const page = await raw(`/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Profile')}`);
+  await emu.faults({ drop_records: 0 });
+  const all = await emu.records('Profile');
+  assert.equal(page.body.totalSize, all.length);
+  assert.equal(page.body.records.length, all.length - 3);
+});
+
+test('SetupAuditTrail is read-only; an audit field on a mutation appends an entry', async () => {
+  const admin = (await emu.records('User')).find((u) => u.Username === org.admin);
+  await emu.mutate([{ op: 'update', object: 'User', id: admin.Id, fields: { Title: 'x' },
+    audit: { action: 'changedtitle', section: 'Manage Users', display: 'Changed title', by: org.admin } }]);
+  const res = await conn.query("SELECT Id, Action, Display, CreatedDate, CreatedBy.Username FROM SetupAuditTrail WHERE Action = 'changedtitle'");
+  assert.equal(res.totalSize, 1);
+  assert.match(res.records[0].Id, /^0Ym/);
+  assert.equal(res.records[0].CreatedBy.Username, org.admin);
+  assert.ok(Date.now() - Date.parse(res.records[0].CreatedDate.replace('+0000', 'Z')) < 60000);
+  await assert.rejects(conn.sobject('SetupAuditTrail').create({ Action: 'x' }),
+    (e) => e.errorCode === 'INVALID_TYPE_FOR_OPERATION');
+});

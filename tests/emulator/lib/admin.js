@@ -2,6 +2,7 @@
 // Control endpoints for tests and the demo (/__admin/*): stats, reset, mutate, records, faults.
 // They bypass auth, faults, latency and the counters. Errors are {"error": "..."} with 400.
 const { json, readBody } = require('./http');
+const { nowDateTime } = require('./store');
 
 class AdminError extends Error {}
 
@@ -9,6 +10,19 @@ async function body(req) {
   const text = (await readBody(req)).toString('utf8').trim();
   if (text === '') return {};
   try { return JSON.parse(text); } catch { throw new AdminError('body is not valid JSON'); }
+}
+
+/**
+ * The SetupAuditTrail entry an operation's `audit` asks for (emulator.md, Mutations log), created
+ * now by the user named `by`.
+ */
+function audit(store, a) {
+  if (typeof a !== 'object' || typeof a.action !== 'string') throw new AdminError('audit needs "action"');
+  const by = a.by ? store.userRecord(a.by) : null;
+  if (a.by && !by) throw new AdminError(`audit: no user ${a.by}`);
+  store.add('SetupAuditTrail', { Action: a.action, Section: a.section ?? null, Display: a.display ?? null,
+    CreatedDate: nowDateTime(), CreatedById: by ? by.Id : null, DelegateUser: a.delegate ?? null,
+    ResponsibleNamespacePrefix: null });
 }
 
 function mutate(emu, ops) {
@@ -44,6 +58,7 @@ function mutate(emu, ops) {
       } else {
         throw new AdminError(`op must be insert, update or delete, not ${op.op}`);
       }
+      if (op.audit) audit(store, op.audit);
     } catch (e) {
       if (!(e instanceof AdminError)) throw e;
       throw Object.assign(new AdminError(`${where}: ${e.message}`), { applied: out.length, ids: out });
@@ -87,4 +102,4 @@ async function handle(emu, req, res, url) {
   }
 }
 
-module.exports = { handle };
+module.exports = { handle, mutate };

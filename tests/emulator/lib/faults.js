@@ -31,7 +31,13 @@ class Faults {
 
   clear() {
     this.cfg = { latency_ms: 0, fail_rate: 0, fail_status: 503, expire_sessions_after: 0,
-      api_limit: null, truncate_rate: 0, seed: 1, batch_size: null, lose_locators_after: 0 };
+      api_limit: null, truncate_rate: 0, seed: 1, batch_size: null, lose_locators_after: 0,
+      // evidence.md, control totals: query pages leave out this many records in all.
+      drop_records: 0,
+      // A change to the org at a known moment of a client's run: {"match": TEXT, "ops": [...]}
+      // applies ops (as /__admin/mutate) once, just before the first REST query whose SOQL
+      // contains TEXT is answered (evidence.md: the drift the post-scan recount finds).
+      mutate_before_query: null };
     this.rand = mulberry32(1);
     this.latencyRand = latencyStream(1);
     this.sinceExpiry = 0;
@@ -43,12 +49,16 @@ class Faults {
     const known = Object.keys(this.cfg);
     for (const k of Object.keys(body)) if (!known.includes(k)) throw new Error(`unknown fault key: ${k}`);
     const num = (k) => { if (body[k] !== undefined && body[k] !== null && typeof body[k] !== 'number') throw new Error(`${k} must be a number`); };
-    known.filter((k) => k !== 'latency_ms').forEach(num);
+    known.filter((k) => k !== 'latency_ms' && k !== 'mutate_before_query').forEach(num);
+    const m = body.mutate_before_query;
+    if (m !== undefined && m !== null && !(typeof m === 'object' && typeof m.match === 'string' && Array.isArray(m.ops))) {
+      throw new Error('mutate_before_query must be {"match": "SOQL text", "ops": [operations as for /__admin/mutate]}');
+    }
     if (body.latency_ms !== undefined && !latencyRange(body.latency_ms)) {
       throw new Error('latency_ms must be a number >= 0 or [MIN, MAX] with 0 <= MIN <= MAX');
     }
     if (body.fail_status !== undefined && ![500, 502, 503].includes(body.fail_status)) throw new Error('fail_status must be 500, 502 or 503');
-    for (const k of ['batch_size', 'lose_locators_after']) {
+    for (const k of ['batch_size', 'lose_locators_after', 'drop_records']) {
       if (body[k] !== undefined && body[k] !== null && !(Number.isInteger(body[k]) && body[k] >= 0)) throw new Error(`${k} must be a non-negative integer`);
     }
     Object.assign(this.cfg, body);
@@ -82,6 +92,17 @@ class Faults {
     this.sinceExpiry++;
     if (this.sinceExpiry > n) { this.sinceExpiry = 0; return true; }
     return false;
+  }
+
+  /**
+   * drop_records: how many of n records about to be served to leave out (taken from the front of
+   * the page), counted down until N records in all have gone. totalSize is left true, so a client
+   * that compares what arrived with the count sees the loss.
+   */
+  dropNow(n) {
+    const k = Math.min(n, this.cfg.drop_records || 0);
+    if (k > 0) this.cfg.drop_records -= k;
+    return k;
   }
 
   /**

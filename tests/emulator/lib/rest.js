@@ -7,6 +7,7 @@ const { prepare } = require('./soql');
 const writes = require('./writes');
 const bulk = require('./bulk');
 const ids = require('./ids');
+const { mutate } = require('./admin');
 
 const MIN_VERSION = 31;
 const MAX_VERSION = 66;
@@ -84,16 +85,27 @@ function page(emu, cursor, offset, size, version) {
   const out = { totalSize: cursor.rows.length, done: end >= cursor.rows.length };
   if (!out.done) out.nextRecordsUrl = `/services/data/v${version}/query/${cursor.locator}-${end}`;
   out.records = records;
+  const drop = emu.faults.dropNow(records.length);
+  if (drop) records.splice(0, drop);
   return out;
 }
 
 function runQuery(emu, req, res, ctx, version, all, url) {
   const soql = url.searchParams.get('q');
   if (soql === null) throw new SfError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+  const hook = emu.faults.cfg.mutate_before_query;
+  if (hook && soql.includes(hook.match)) {
+    emu.faults.cfg.mutate_before_query = null;
+    mutate(emu, hook.ops);
+  }
   const compiled = prepare(emu.store, soql);
   checkRead(ctx.authUser, compiled.objects);
   const rows = compiled.run({ all });
   if (compiled.count) return json(req, res, 200, { totalSize: rows.length, done: true, records: [] });
+  if (compiled.aggregate) {
+    const groups = compiled.aggregate(rows);
+    return json(req, res, 200, { totalSize: groups.length, done: true, records: groups });
+  }
   const requested = requestedSize(req);
   const size = servedSize(emu, requested, compiled);
   const cursor = { rows, compiled, username: ctx.username, requested, locator: null };

@@ -143,6 +143,12 @@ const OBJECTS = {
     NamespacePrefix: 'string', Description: 'textarea', IsProtected: 'bool', IsLicensed: 'bool', Language: 'picklist',
     ...AUDIT },
     rels: { ...AUDIT_RELS } },
+  // Evidence (evidence.md, Audit trail): Setup changes, read-only (any write answers
+  // INVALID_TYPE_FOR_OPERATION, writes.js); /__admin/mutate's `audit` appends to it.
+  SetupAuditTrail: { prefix: '0Ym', fields: { Id: 'id', Action: 'string', Section: 'string',
+    Display: 'string', CreatedDate: 'datetime', CreatedById: 'ref', DelegateUser: 'string',
+    ResponsibleNamespacePrefix: 'string' },
+    rels: { CreatedBy: { field: 'CreatedById', to: ['User'] } } },
 };
 
 const PREFIX_TO_OBJECT = {};

@@ -382,6 +382,7 @@ function compile(store, q, opts) {
   const columns = []; // flat list for CSV and semi-joins: {raw, get}
   const tree = [];
   const subqueries = [];
+  const aggregates = [];
   for (const f of q.fields || []) {
     if (f.type === 'Field' || f.type === 'FieldRelationship') {
       const path = f.type === 'Field' ? f.field : [...f.relationships, f.field].join('.');
@@ -392,6 +393,12 @@ function compile(store, q, opts) {
       }
     } else if (f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'COUNT' && (!f.parameters || f.parameters.length === 0)) {
       count = true;
+    } else if (q.groupBy && f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'COUNT') {
+      // An aggregate of a GROUP BY query (evidence.md, the population reconciliation): COUNT(field)
+      // counts the group's rows whose field is not null, and is named exprN unless aliased.
+      const param = f.parameters && f.parameters[0];
+      const p = param ? resolvePath(ctx, obj.name, String(param), selectAt) : null;
+      aggregates.push({ key: f.alias || `expr${aggregates.length}`, get: p ? p.get : null });
     } else if (f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'FIELDS') {
       const kind = String(f.parameters && f.parameters[0]).toUpperCase();
       if (kind !== 'STANDARD' && !(q.limit && q.limit <= 200)) {
@@ -420,8 +427,41 @@ function compile(store, q, opts) {
         `the emulator does not support ${f.rawValue || f.type} in SELECT`);
     }
   }
-  if (q.groupBy || q.having) {
-    throw positioned('MALFORMED_QUERY', soql, find(soql, 'GROUP'), 'GROUP BY is not supported by the emulator');
+  if (q.having || (q.groupBy && (opts.nested || subqueries.length))) {
+    throw positioned('MALFORMED_QUERY', soql, find(soql, q.having ? 'HAVING' : 'GROUP'),
+      'the emulator supports GROUP BY only with plain fields and COUNT, without HAVING');
+  }
+  let aggregate = null;
+  if (q.groupBy) {
+    const groupAt = find(soql, 'GROUP');
+    const keys = (Array.isArray(q.groupBy) ? q.groupBy : [q.groupBy]).map((g) => {
+      if (!g.field) throw positioned('MALFORMED_QUERY', soql, groupAt, 'unsupported GROUP BY expression');
+      return resolvePath(ctx, obj.name, g.field, groupAt).parts.join('.').toLowerCase();
+    });
+    for (const c of columns) {
+      if (!keys.includes(c.path.toLowerCase())) {
+        throw positioned('MALFORMED_QUERY', soql, find(soql, c.raw), `Field must be grouped or aggregated: ${c.raw}`);
+      }
+    }
+    aggregate = (rows) => {
+      const groups = new Map();
+      for (const r of rows) {
+        const vals = columns.map((c) => { const v = c.get(r); return v === undefined ? null : v; });
+        const k = JSON.stringify(vals);
+        let g = groups.get(k);
+        if (!g) {
+          g = { attributes: { type: 'AggregateResult' } };
+          columns.forEach((c, i) => { g[c.raw] = vals[i]; });
+          for (const a of aggregates) g[a.key] = 0;
+          groups.set(k, g);
+        }
+        for (const a of aggregates) {
+          const v = a.get ? a.get(r) : 1;
+          if (v !== null && v !== undefined) g[a.key]++;
+        }
+      }
+      return [...groups.values()];
+    };
   }
   const filter = q.where ? compileWhere(ctx, obj.name, q.where) : null;
 
@@ -505,6 +545,7 @@ function compile(store, q, opts) {
     object: obj.name,
     objects: ctx.objects,
     count,
+    aggregate,
     columns,
     hasSubqueries: subqueries.length > 0,
     features: { offset: q.offset !== undefined, orderBy: !!sorter },
