@@ -11,9 +11,12 @@ js() { node -e "const d = JSON.parse(require('fs').readFileSync('$1', 'utf8')); 
 expect_exit 0 "$SFACCESS" --no-progress sync
 expect_exit 0 "$SFACCESS" show --snapshot 1 --provenance --format json
 cp "$WORK/out" "$WORK/ev.json"
-commit=unknown
+# The commit the binary was built from, as CMake wrote it at build time
+# (git describe, or "unknown" without a git tree); with a tree it names a
+# commit of this repository.
+commit=$(sed -n 's/^#define SFA_GIT_COMMIT "\(.*\)"$/\1/p' "${SFA_BUILD_DIR:?}/generated/sfa_build.h")
 if git -C "$SFA_SOURCE_DIR" rev-parse --git-dir >/dev/null 2>&1; then
-  commit=$(git -C "$SFA_SOURCE_DIR" describe --always --dirty)
+  git -C "$SFA_SOURCE_DIR" cat-file -e "${commit%-dirty}^{commit}" || fail "tool_commit $commit is not a commit here"
 fi
 version=$("$SFACCESS" --version | sed 's/^sfaccess //')
 # The demo admin (fixtures/orgs/demo.json) over the SOAP login; 16 requests
