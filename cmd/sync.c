@@ -25,7 +25,13 @@ static const char usage[] =
     "  --no-sync-deactivated-users   leave deactivated users out\n"
     "  --sync-non-standard-licenses  also sync external, portal, "
     "Chatter and other\n"
-    "                                non-Standard users\n\n"
+    "                                non-Standard users\n"
+    "  --no-sync-permissions         leave system, object and field "
+    "permissions\n"
+    "                                out (config sync_permissions = "
+    "false)\n"
+    "  --sync-field-permissions      also sync field permissions "
+    "(FieldPermissions)\n\n"
     "Cost and speed:\n"
     "  --max-connections N    requests at once (default 4; 1 reads one "
     "object\n"
@@ -68,6 +74,24 @@ static int sync_flag(const sfa_cli *cli, const char *key, int *v)
 			       key, s);
 		return -1;
 	}
+	return 0;
+}
+
+/* [sync] sync_permissions = false is --no-sync-permissions. */
+static int permissions_flag(const sfa_cli *cli, int *no_permissions)
+{
+	const char *s = sfa_config_get(cli->config, "sync", "sync_permissions");
+	int on;
+
+	if (*no_permissions || !s)
+		return 0;
+	if (sfa_config_bool(s, &on)) {
+		sfa_cli_errorf("configuration [sync] sync_permissions: `%s` is "
+			       "not true or false",
+			       s);
+		return -1;
+	}
+	*no_permissions = !on;
 	return 0;
 }
 
@@ -133,6 +157,8 @@ static void print_scans(const sfa_fetch_stats *fs)
 {
 	int i;
 
+	for (i = 0; i < fs->nnotes; i++)
+		printf("skipped: %s\n", fs->notes[i]);
 	for (i = 0; i < fs->nscans; i++) {
 		const sfa_fetch_scan_stats *s = &fs->scans[i];
 
@@ -186,6 +212,8 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	     &so.no_deactivated_users},
 	    {"sync-non-standard-licenses", SFA_OPT_FLAG,
 	     &so.non_standard_licenses},
+	    {"no-sync-permissions", SFA_OPT_FLAG, &so.no_permissions},
+	    {"sync-field-permissions", SFA_OPT_FLAG, &so.field_permissions},
 	    {"max-connections", SFA_OPT_STRING, &raw[0]},
 	    {"bulk-threshold", SFA_OPT_STRING, &raw[1]},
 	    {"bulk-page-size", SFA_OPT_STRING, &raw[2]},
@@ -214,7 +242,9 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	    sync_flag(cli, "no_sync_deactivated_users",
 		      &so.no_deactivated_users) ||
 	    sync_flag(cli, "sync_non_standard_licenses",
-		      &so.non_standard_licenses))
+		      &so.non_standard_licenses) ||
+	    sync_flag(cli, "sync_field_permissions", &so.field_permissions) ||
+	    permissions_flag(cli, &so.no_permissions))
 		return SFA_EXIT_USAGE;
 	rc = sfa_connect_resolve(&conn, cli);
 	if (rc)

@@ -53,11 +53,16 @@ char *sfa_fetch_options_json(const sfa_sync_opts *o)
 	if (sfa_buf_printf(&b,
 			   "{\"no_sync_deactivated_users\":%s,"
 			   "\"sync_connected_apps\":%s,"
+			   "\"sync_field_permissions\":%s,"
 			   "\"sync_non_standard_licenses\":%s,"
+			   "\"sync_permissions\":%s,"
 			   "\"username_as_email\":%s}",
 			   o->no_deactivated_users ? "true" : "false",
 			   o->sync_connected_apps ? "true" : "false",
+			   o->field_permissions && !o->no_permissions ? "true"
+								       : "false",
 			   o->non_standard_licenses ? "true" : "false",
+			   o->no_permissions ? "false" : "true",
 			   o->username_as_email ? "true" : "false")) {
 		sfa_buf_free(&b);
 		return NULL;

@@ -16,6 +16,8 @@ typedef struct sfa_sync_opts {
 	int sync_connected_apps;
 	int no_deactivated_users;
 	int non_standard_licenses;
+	int no_permissions;    /* --no-sync-permissions */
+	int field_permissions; /* --sync-field-permissions */
 } sfa_sync_opts;
 
 /* Progress: called after each page of an object and once when its scan is
@@ -54,9 +56,14 @@ typedef struct sfa_fetch_scan_stats {
 	long ms;       /* its own time: first page, then the rest */
 } sfa_fetch_scan_stats;
 
+/* The most scans of one sync: one per object, and the extra parts of a
+ * permission field list too long for one query (fetch_perm.c). */
+#define SFA_FETCH_MAX_SCANS (SFA_OBJ_COUNT + 16)
+#define SFA_FETCH_MAX_NOTES 8
+
 /* What a sync cost, filled as far as it got (also on failure). */
 typedef struct sfa_fetch_stats {
-	sfa_fetch_scan_stats scans[SFA_OBJ_COUNT];
+	sfa_fetch_scan_stats scans[SFA_FETCH_MAX_SCANS];
 	int nscans;
 	long planned;	/* API requests the plan said the sync needs */
 	long allowed;	/* the budget the plan was held to; 0: none */
@@ -64,6 +71,10 @@ typedef struct sfa_fetch_stats {
 	long finish_ms; /* deriving access, hashing, committing */
 	long fetch_cpu_ms, finish_cpu_ms;    /* CPU time of the same */
 	sfa_store_finish_times finish_steps; /* the finish's, step by step */
+	/* What the sync skipped because the org lacks it (a permission
+	 * object or field), one line each, for `sync -v`. */
+	char notes[SFA_FETCH_MAX_NOTES][160];
+	int nnotes;
 } sfa_fetch_stats;
 
 /* Scans every object into a new snapshot of sf's org (sf must be logged

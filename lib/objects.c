@@ -74,6 +74,22 @@ static const char *const connected_app_fields[] = {
 static const char *const setup_entity_access_fields[] = {
     "Id", "ParentId", "SetupEntityId", "SetupEntityType"};
 static const char *const oauth_token_fields[] = {"Id", "UserId", "AppName"};
+static const char *const described_fields[] = {"Id"};
+/* Order must match the SFA_OBJPERM_* enum in objects.h. */
+static const char *const object_perm_fields[] = {
+    "Id",
+    "ParentId",
+    "SobjectType",
+    "PermissionsRead",
+    "PermissionsCreate",
+    "PermissionsEdit",
+    "PermissionsDelete",
+    "PermissionsViewAllRecords",
+    "PermissionsModifyAllRecords",
+    "PermissionsViewAllFields"};
+static const char *const field_perm_fields[] = {
+    "Id", "ParentId", "SobjectType", "Field", "PermissionsRead",
+    "PermissionsEdit"};
 
 #define DEF(o, name, f, where, flags)                                          \
 	{                                                                      \
@@ -103,6 +119,14 @@ static const sfa_obj_def defs[SFA_OBJ_COUNT] = {
 	SFA_OBJ_F_CONNECTED_APPS),
     DEF(SFA_OBJ_OAUTH_TOKEN, "OauthToken", oauth_token_fields, NULL,
 	SFA_OBJ_F_CONNECTED_APPS),
+    DEF(SFA_OBJ_PERMISSION_SET_PERMS, "PermissionSet", described_fields, NULL,
+	SFA_OBJ_F_PERMISSIONS | SFA_OBJ_F_DESCRIBED),
+    DEF(SFA_OBJ_MUTING_PERMS, "MutingPermissionSet", described_fields, NULL,
+	SFA_OBJ_F_PERMISSIONS | SFA_OBJ_F_DESCRIBED),
+    DEF(SFA_OBJ_OBJECT_PERMS, "ObjectPermissions", object_perm_fields, NULL,
+	SFA_OBJ_F_PERMISSIONS),
+    DEF(SFA_OBJ_FIELD_PERMS, "FieldPermissions", field_perm_fields, NULL,
+	SFA_OBJ_F_PERMISSIONS | SFA_OBJ_F_FIELD_PERMISSIONS),
 };
 
 const sfa_obj_def *sfa_obj_get(sfa_obj obj)
@@ -114,6 +138,8 @@ const sfa_obj_def *sfa_obj_find(const char *sobject)
 {
 	size_t i;
 
+	/* The first of an sObject's defs: PermissionSet's own, not its
+	 * permission scan's. */
 	for (i = 0; i < N(defs); i++)
 		if (strcmp(defs[i].sobject, sobject) == 0)
 			return &defs[i];

@@ -29,11 +29,26 @@ typedef enum sfa_obj {
 	SFA_OBJ_CONNECTED_APP,
 	SFA_OBJ_SETUP_ENTITY_ACCESS,
 	SFA_OBJ_OAUTH_TOKEN,
+	/* Effective permissions (permissions.md, "What sync reads"): read
+	 * unless --no-sync-permissions.  The Permissions* fields of the first
+	 * two are not listed here: the describe call names them, and a field
+	 * list longer than a URI holds is split over several scans. */
+	SFA_OBJ_PERMISSION_SET_PERMS,
+	SFA_OBJ_MUTING_PERMS,
+	SFA_OBJ_OBJECT_PERMS,
+	SFA_OBJ_FIELD_PERMS,
 	SFA_OBJ_COUNT
 } sfa_obj;
 
 /* Set on objects fetched only with --sync-connected-apps. */
 #define SFA_OBJ_F_CONNECTED_APPS 0x1u
+/* Set on objects not fetched with --no-sync-permissions. */
+#define SFA_OBJ_F_PERMISSIONS 0x2u
+/* Set on objects fetched only with --sync-field-permissions. */
+#define SFA_OBJ_F_FIELD_PERMISSIONS 0x4u
+/* Set on objects whose fields after Id are the Permissions* booleans
+ * of the object's describe. */
+#define SFA_OBJ_F_DESCRIBED 0x8u
 
 typedef struct sfa_obj_def {
 	sfa_obj obj;
@@ -64,6 +79,17 @@ enum {
 	SFA_USER_LICENSE_NAME,
 	SFA_USER_LICENSE_KEY,
 	SFA_USER_NFIELDS
+};
+
+/* ObjectPermissions' fields; PermissionsViewAllFields last, since an org
+ * whose describe lacks it is read without it. */
+enum {
+	SFA_OBJPERM_ID,
+	SFA_OBJPERM_PARENT_ID,
+	SFA_OBJPERM_SOBJECT_TYPE,
+	SFA_OBJPERM_READ,
+	SFA_OBJPERM_VIEW_ALL_FIELDS = 9,
+	SFA_OBJPERM_NFIELDS
 };
 
 /* The definition of one object; obj must be < SFA_OBJ_COUNT. */

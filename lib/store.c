@@ -34,10 +34,11 @@ static const char *const v4[] = {SQL_SCHEMA_V4, NULL};
 static const char *const v4_end[] = {SQL_SCHEMA_V4_END, NULL};
 static const char *const v5[] = {SQL_SCHEMA_V5, NULL};
 static const char *const v6[] = {SQL_SCHEMA_V6, NULL};
+static const char *const v7[] = {SQL_SCHEMA_PERMISSIONS, NULL};
 static const struct migration migrations[] = {
     {v1, NULL, NULL}, {v2, NULL, NULL},
     {v3, NULL, NULL}, {v4, sfa_access_set_migrate, v4_end},
-    {v5, NULL, NULL}, {v6, NULL, NULL},
+    {v5, NULL, NULL}, {v6, NULL, NULL}, {v7, NULL, NULL},
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -65,6 +66,11 @@ static const struct raw_table {
     [SFA_OBJ_CONNECTED_APP] = {SQL_INS_CONNECTED_APP, "itb"},
     [SFA_OBJ_SETUP_ENTITY_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS, "siit"},
     [SFA_OBJ_OAUTH_TOKEN] = {SQL_INS_OAUTH_TOKEN, "rit"},
+    /* Described objects are put a permission at a time (store_perm.c). */
+    [SFA_OBJ_PERMISSION_SET_PERMS] = {SQL_INS_PERM_SYSTEM, "i"},
+    [SFA_OBJ_MUTING_PERMS] = {SQL_INS_PERM_SYSTEM, "i"},
+    [SFA_OBJ_OBJECT_PERMS] = {SQL_INS_PERM_OBJECT, "titbbbbbbb"},
+    [SFA_OBJ_FIELD_PERMS] = {SQL_INS_PERM_FIELD, "tittbb"},
 };
 
 int sfa_store_sqlerr(sfa_store *st, sfa_err *err, const char *what)
@@ -444,7 +450,7 @@ static int sfid_find(sfa_store *st, const char *id, size_t n, int *found,
  * Ids no other record refers to (cached == 0: OAuth token ids, which
  * only access rows name) stay out of the cache, where they would only
  * push out the user, group and permission set ids that are met again. */
-static int intern(sfa_store *st, const char *id, int cached,
+int sfa_store_intern(sfa_store *st, const char *id, int cached,
 		  unsigned char *likely_new, sqlite3_int64 *out, sfa_err *err)
 {
 	size_t n = strlen(id);
@@ -484,7 +490,8 @@ static int bind_value(sfa_store *st, sqlite3_stmt *s, int col, char kind,
 	switch (kind) {
 	case 'i':
 	case 'r':
-		if ((rc = intern(st, v, kind == 'i', likely_new, &key, err)))
+		if ((rc = sfa_store_intern(st, v, kind == 'i', likely_new, &key,
+					    err)))
 			return rc;
 		sqlite3_bind_int64(s, col, key);
 		return 0;

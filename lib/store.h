@@ -46,6 +46,18 @@ int sfa_store_begin_snapshot(sfa_store *st, const char *org_id,
 int sfa_store_put(sfa_store *st, sfa_obj obj, const char *const *vals,
 		  sfa_err *err);
 
+/* Permissions (permissions.md): the snapshot's system permission number
+ * perm is `name` (without the Permissions prefix), labelled `label`
+ * (may be NULL).  Numbers are the caller's, from 0, one per name. */
+int sfa_store_put_perm_name(sfa_store *st, int perm, const char *name,
+			    const char *label, sfa_err *err);
+
+/* The system permissions perms[0..n) are true on container `id` (a
+ * permission set or muting permission set Id); obj is
+ * SFA_OBJ_PERMISSION_SET_PERMS or SFA_OBJ_MUTING_PERMS. */
+int sfa_store_put_perms(sfa_store *st, sfa_obj obj, const char *id,
+			const int *perms, size_t n, sfa_err *err);
+
 /* Derives effective access, stores counts, the content hash and the finish
  * time, and commits with status 'complete'.  api_requests is recorded.
  * sfa_store_finish_cpu() tells what its steps cost. */

@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SFA_STORE_VERSION 6
+#define SFA_STORE_VERSION 7
 
 /* The most fields of a synced object (objects.h); store.c checks. */
 #define SFA_STORE_MAX_FIELDS 24
@@ -56,6 +56,12 @@ int sfa_store_each_row(sfa_store *st, sqlite3_stmt *s,
  * finalizes it. */
 int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,
 		  sfa_err *err);
+
+/* The integer key of Salesforce id `id` in sfid, added when new (store.c
+ * explains cached and likely_new). */
+int sfa_store_intern(sfa_store *st, const char *id, int cached,
+		     unsigned char *likely_new, sqlite3_int64 *out,
+		     sfa_err *err);
 
 /* The content hash of snapshot id as 64 hex digits, and its number of
  * resources (store_hash.c). */

@@ -141,6 +141,18 @@
 #define SQL_INS_SETUP_ENTITY_ACCESS                                            \
 	SQL_INS("sf_setup_entity_access", "?2,?3,?4,?5")
 #define SQL_INS_OAUTH_TOKEN SQL_INS("sf_oauth_token", "?2,?3,?4")
+/* Permissions (schema v7): the record Ids of ObjectPermissions and
+ * FieldPermissions (?2) are not kept, since nothing names them; a row is
+ * its container and object or field. */
+#define SQL_INS_PERM_SYSTEM                                                    \
+	"INSERT OR IGNORE INTO perm_system VALUES (?1, ?2, ?3)"
+#define SQL_INS_PERM_OBJECT                                                    \
+	"INSERT OR IGNORE INTO perm_object VALUES (?1, ?3, ?4, ?5, ?6, ?7,"   \
+	" ?8, ?9, ?10, ?11)"
+#define SQL_INS_PERM_FIELD                                                     \
+	"INSERT OR IGNORE INTO perm_field VALUES (?1, ?3, ?5, ?6, ?7)"
+#define SQL_INS_PERM_NAME                                                      \
+	"INSERT OR IGNORE INTO perm_name VALUES (?1, ?2, ?3, ?4)"
 
 #define SQL_SFID_GET "SELECT id FROM sfid WHERE sfid = ?1"
 #define SQL_SFID_PUT "INSERT OR IGNORE INTO sfid (sfid) VALUES (?1)"
@@ -452,6 +464,47 @@
 	    " setup_entity_type, setup_entity_id)",                           \
 	    "DROP INDEX sf_user_role_id", "DROP INDEX sf_user_profile",       \
 	    "PRAGMA user_version = 6"
+
+/* Schema version 7: effective permissions (permissions.md), stored per
+ * container (permission set, profile-owned or group aggregate permission
+ * set, muting permission set), never per user.
+ * - perm_name: the snapshot's system permissions, numbered in the order
+ *   of the describe calls, by name without the Permissions prefix and
+ *   with the Setup label.
+ * - perm_system: (container, permission) for each Permissions* field
+ *   that is true; false ones are not stored (most are).
+ * - perm_object / perm_field: ObjectPermissions and FieldPermissions, one
+ *   row per container and object or field; the booleans as 0/1, NULL for
+ *   PermissionsViewAllFields when the org's describe lacks it.
+ * The index on fields serves `who-can Object.Field:read`; the indexes
+ * on assignments by permission set and by group serve `who-can`'s walk
+ * from the granting containers to their holders. */
+#define SFA_PERM_KEY                                                           \
+	"snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE "     \
+	"CASCADE, "
+#define SQL_SCHEMA_PERMISSIONS                                                 \
+	"CREATE TABLE perm_name (" SFA_PERM_KEY "perm INTEGER NOT NULL,"      \
+	" name TEXT NOT NULL, label TEXT,"                                    \
+	" PRIMARY KEY (snapshot_id, perm)) WITHOUT ROWID",                    \
+	"CREATE TABLE perm_system (" SFA_PERM_KEY                             \
+	"parent_id INTEGER NOT NULL, perm INTEGER NOT NULL,"                  \
+	" PRIMARY KEY (snapshot_id, parent_id, perm)) WITHOUT ROWID",         \
+	"CREATE TABLE perm_object (" SFA_PERM_KEY                             \
+	"parent_id INTEGER NOT NULL, sobject_type TEXT NOT NULL,"             \
+	" p_read INTEGER, p_create INTEGER, p_edit INTEGER,"                  \
+	" p_delete INTEGER, p_view_all INTEGER, p_modify_all INTEGER,"        \
+	" p_view_all_fields INTEGER,"                                         \
+	" PRIMARY KEY (snapshot_id, parent_id, sobject_type)) WITHOUT ROWID", \
+	"CREATE TABLE perm_field (" SFA_PERM_KEY                              \
+	"parent_id INTEGER NOT NULL, field TEXT NOT NULL, p_read INTEGER,"    \
+	" p_edit INTEGER,"                                                    \
+	" PRIMARY KEY (snapshot_id, parent_id, field)) WITHOUT ROWID",        \
+	"CREATE INDEX perm_field_field ON perm_field (snapshot_id, field)",   \
+	"CREATE INDEX sf_ps_assignment_ps ON sf_ps_assignment"                \
+	" (snapshot_id, permission_set_id, assignee_id)",                     \
+	"CREATE INDEX sf_ps_assignment_psg ON sf_ps_assignment"               \
+	" (snapshot_id, permission_set_group_id, assignee_id)",               \
+	"PRAGMA user_version = 7"
 
 /* ---- access sets (access_set.c) ---- */
 /* ?1 snapshot, ?2 user key, ?3 row count, ?4 the encoding. */

@@ -72,13 +72,15 @@ END_TEST
 
 START_TEST(test_fetch_options_json_is_canonical)
 {
-	sfa_sync_opts o = {1, 0, 1, 0};
+	sfa_sync_opts o = {1, 0, 1, 0, 0, 0};
 	char *j = sfa_fetch_options_json(&o);
 
 	ck_assert_str_eq(
 	    j,
 	    "{\"no_sync_deactivated_users\":true,\"sync_connected_apps\":false,"
-	    "\"sync_non_standard_licenses\":false,\"username_as_email\":true}");
+	    "\"sync_field_permissions\":false,"
+	    "\"sync_non_standard_licenses\":false,\"sync_permissions\":true,"
+	    "\"username_as_email\":true}");
 	free(j);
 }
 END_TEST

@@ -442,6 +442,12 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 				      "DROP TABLE apply_journal;"
 				      "DROP TABLE user_digest;"
 				      "DROP TABLE access_set;"
+				      "DROP TABLE perm_name;"
+				      "DROP TABLE perm_system;"
+				      "DROP TABLE perm_object;"
+				      "DROP TABLE perm_field;"
+				      "DROP INDEX IF EXISTS sf_ps_assignment_ps;"
+				      "DROP INDEX IF EXISTS sf_ps_assignment_psg;"
 				      "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
