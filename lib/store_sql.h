@@ -476,9 +476,12 @@
  * - perm_object / perm_field: ObjectPermissions and FieldPermissions, one
  *   row per container and object or field; the booleans as 0/1, NULL for
  *   PermissionsViewAllFields when the org's describe lacks it.
- * The index on fields serves `who-can Object.Field:read`; the indexes
- * on assignments by permission set and by group serve `who-can`'s walk
- * from the granting containers to their holders. */
+ * The indexes serve the permission engine (perm.c), which computes
+ * effective permissions when asked from these facts: `who-can` finds the
+ * containers that hold a permission (by permission, object or field,
+ * names compared without case as users type them) and walks from them to
+ * their holders (users by profile, assignments by permission set and by
+ * group); `permissions USER` finds the user by username. */
 #define SFA_PERM_KEY                                                           \
 	"snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE "     \
 	"CASCADE, "
@@ -499,11 +502,19 @@
 	"parent_id INTEGER NOT NULL, field TEXT NOT NULL, p_read INTEGER,"    \
 	" p_edit INTEGER,"                                                    \
 	" PRIMARY KEY (snapshot_id, parent_id, field)) WITHOUT ROWID",        \
-	"CREATE INDEX perm_field_field ON perm_field (snapshot_id, field)",   \
+	"CREATE INDEX perm_system_perm ON perm_system"                        \
+	" (snapshot_id, perm, parent_id)",                                    \
+	"CREATE INDEX perm_object_type ON perm_object"                        \
+	" (snapshot_id, sobject_type COLLATE NOCASE)",                        \
+	"CREATE INDEX perm_field_field ON perm_field"                         \
+	" (snapshot_id, field COLLATE NOCASE)",                               \
 	"CREATE INDEX sf_ps_assignment_ps ON sf_ps_assignment"                \
-	" (snapshot_id, permission_set_id, assignee_id)",                     \
+	" (snapshot_id, permission_set_id, permission_set_group_id,"          \
+	" assignee_id)",                                                      \
 	"CREATE INDEX sf_ps_assignment_psg ON sf_ps_assignment"               \
 	" (snapshot_id, permission_set_group_id, assignee_id)",               \
+	"CREATE INDEX sf_user_by_profile ON sf_user (snapshot_id, profile_id)", \
+	"CREATE INDEX sf_user_by_username ON sf_user (snapshot_id, username)", \
 	"PRAGMA user_version = 7"
 
 /* ---- access sets (access_set.c) ---- */

@@ -448,6 +448,8 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 				      "DROP TABLE perm_field;"
 				      "DROP INDEX IF EXISTS sf_ps_assignment_ps;"
 				      "DROP INDEX IF EXISTS sf_ps_assignment_psg;"
+				      "DROP INDEX IF EXISTS sf_user_by_profile;"
+				      "DROP INDEX IF EXISTS sf_user_by_username;"
 				      "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
