@@ -83,5 +83,7 @@ int cmd_action(sfa_cli *cli, int argc, char **argv);
 int cmd_verify(sfa_cli *cli, int argc, char **argv);
 int cmd_plan(sfa_cli *cli, int argc, char **argv);
 int cmd_apply(sfa_cli *cli, int argc, char **argv);
+int cmd_who_can(sfa_cli *cli, int argc, char **argv);
+int cmd_permissions(sfa_cli *cli, int argc, char **argv);
 
 #endif

@@ -30,6 +30,9 @@ static const struct command {
     {"gc", cmd_gc, "delete all but the newest snapshots of each org"},
     {"plan", cmd_plan, "write a change file from a review or a snapshot"},
     {"apply", cmd_apply, "perform a reviewed change file against the org"},
+    {"who-can", cmd_who_can, "list who holds a permission, and through what"},
+    {"permissions", cmd_permissions,
+     "list a user's effective permissions and their paths"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -18,6 +18,8 @@
 #include "report_json.h"
 #include "report_junit.h"
 #include "report_manifest.h"
+#include "report_perm.h"
+#include "perm_cli.h"
 #include "snapinfo.h"
 #include "store.h"
 
@@ -53,7 +55,16 @@ static const char usage[] =
     "CSV), changes.html,\nchanges.junit.xml (a failing testcase per "
     "change not approved by a grant,\nrevoke or set_status row of "
     "--approved CHANGES.csv) and changes.json.\n"
-    "--fail-on-changes  exit 3 when there are changes\n";
+    "--fail-on-changes  exit 3 when there are changes\n\n"
+    "       sfaccess report permissions [--privileged | --all] [--object "
+    "O]\n"
+    "                              [--snapshot ID] --format "
+    "csv|html|json|all --out DIR\n\n"
+    "`report permissions` writes the effective permissions of every user "
+    "with\nwho-can's columns (permissions.csv, permissions.html, "
+    "permissions.json):\nthe privileged ones (the default; the tier list "
+    "and [privileged] of the\nconfiguration), or --all; --object narrows "
+    "object and field rows to one object.\n";
 
 /* What a format writer is given. */
 typedef struct job {
@@ -63,6 +74,7 @@ typedef struct job {
 	long long findings; /* JUnit: failing testcases */
 	sfa_diff *diff;	    /* report changes */
 	const sfa_approvals *approved;
+	const sfa_perm_report *perm; /* report permissions */
 } job;
 
 /* A writer that hashes what it writes fills *d; the others leave it. */
@@ -126,6 +138,27 @@ static int write_changes_json(job *j, FILE *f, long long *rows,
 	return sfa_report_changes_json(j->st, j->diff, f, rows, err);
 }
 
+static int write_perm_csv(job *j, FILE *f, long long *rows,
+			  sfa_file_digest *d, sfa_err *err)
+{
+	(void)d;
+	return sfa_report_perm_csv(j->perm, f, rows, err);
+}
+
+static int write_perm_html(job *j, FILE *f, long long *rows,
+			   sfa_file_digest *d, sfa_err *err)
+{
+	(void)d;
+	return sfa_report_perm_html(j->perm, f, rows, err);
+}
+
+static int write_perm_json(job *j, FILE *f, long long *rows,
+			   sfa_file_digest *d, sfa_err *err)
+{
+	(void)d;
+	return sfa_report_perm_json(j->perm, f, rows, err);
+}
+
 /* The formats in the order they are written; the bit is the --format
  * value's.  rows_noun says what the row count of the file counts. */
 static const struct format {
@@ -145,6 +178,15 @@ static const struct format change_formats[] = {
     {"html", "changes.html", "changes", write_changes_html},
     {"junit", "changes.junit.xml", "testcases", write_changes_junit},
     {"json", "changes.json", "changes", write_changes_json},
+};
+
+/* The permission report's files; it has no JUnit form. */
+#define JUNIT_BIT (1u << 2)
+static const struct format perm_formats[] = {
+    {"csv", "permissions.csv", "permission rows", write_perm_csv},
+    {"html", "permissions.html", "permission rows", write_perm_html},
+    {"junit", NULL, NULL, NULL}, /* never picked: JUNIT_BIT */
+    {"json", "permissions.json", "permission rows", write_perm_json},
 };
 
 /* Turns the --format values into bits of formats[]; 0 after an error. */
@@ -279,7 +321,7 @@ static int report_access(sfa_cli *cli, long long snap, int allow, unsigned bits,
 			     si.id);
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		host[0] = '\0';
-	j = (job){st, si.id, host, 0, NULL, NULL};
+	j = (job){st, si.id, host, 0, NULL, NULL, NULL};
 	if ((rc = sfa_manifest_new(&m, "access_review", &err)) ||
 	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)))
 		goto out;
@@ -296,6 +338,57 @@ quiet:
 	sfa_manifest_free(m);
 	sfa_snapinfo_clear(&si);
 	sfa_store_free(st);
+	return rc;
+}
+
+/* Options of `report permissions`. */
+typedef struct perm_opts {
+	const char *snap, *object;
+	int privileged, all;
+} perm_opts;
+
+static int report_permissions(sfa_cli *cli, const perm_opts *o, unsigned bits,
+			      const char *dir)
+{
+	sfa_perm_cli pc = {0};
+	sfa_manifest *m = NULL;
+	sfa_snapinfo si = {0};
+	sfa_perm_report pr = {0};
+	sfa_err err;
+	job j = {0};
+	int rc, files = 0;
+
+	sfa_err_clear(&err);
+	if ((rc = sfa_perm_cli_open(cli, "report permissions", o->snap, &pc)))
+		goto done;
+	if ((rc = sfa_snapinfo_load(&si, pc.st, pc.id, &err)))
+		goto out;
+	if (make_dir(dir)) {
+		rc = SFA_EINPUT;
+		goto quiet;
+	}
+	pr = (sfa_perm_report){pc.perm, &si, o->all, o->object};
+	j.st = pc.st;
+	j.id = si.id;
+	j.perm = &pr;
+	if ((rc = sfa_manifest_new(&m, "permissions", &err)) ||
+	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)))
+		goto out;
+	rc = write_all(perm_formats, bits & ~JUNIT_BIT, &j, dir, m, &files,
+		       &err);
+	if (rc == 0 && (rc = sfa_manifest_write(m, dir, &err)) == 0)
+		printf("%s/%s: %d file%s of snapshot %lld\n", dir,
+		       SFA_MANIFEST_NAME, files, files == 1 ? "" : "s", si.id);
+out:
+	if (rc)
+		sfa_cli_error(cli, &err);
+quiet:
+	if (rc)
+		rc = sfa_cli_exit_for(rc);
+done:
+	sfa_manifest_free(m);
+	sfa_snapinfo_clear(&si);
+	sfa_perm_cli_close(&pc);
 	return rc;
 }
 
@@ -336,7 +429,7 @@ static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 	}
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		host[0] = '\0';
-	j = (job){st, to, host, 0, d, ap};
+	j = (job){st, to, host, 0, d, ap, NULL};
 	if ((rc = sfa_manifest_new(&m, "changes", &err)) ||
 	    (rc = sfa_manifest_add_snapshot(m, &a, "from", &err)) ||
 	    (rc = sfa_manifest_add_snapshot(m, &b, "to", &err)))
@@ -370,6 +463,7 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	sfa_optlist fmts = {0};
 	int allow = 0;
 	change_opts co = {{0, 0, 0}, NULL, 0};
+	perm_opts po = {NULL, NULL, 0, 0};
 	const sfa_opt opts[] = {
 	    {"snapshot", SFA_OPT_STRING, &snap},
 	    {"approved", SFA_OPT_STRING, &co.approved},
@@ -379,6 +473,9 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	    {"allow-incomplete", SFA_OPT_FLAG, &allow},
 	    {"from", SFA_OPT_STRING, &from},
 	    {"to", SFA_OPT_STRING, &to},
+	    {"privileged", SFA_OPT_FLAG, &po.privileged},
+	    {"all", SFA_OPT_FLAG, &po.all},
+	    {"object", SFA_OPT_STRING, &po.object},
 	    {NULL, 0, NULL}};
 	unsigned bits;
 	long long id = 0;
@@ -391,10 +488,42 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 		return SFA_EXIT_OK;
 	}
 	if (npos != 1 || (strcmp(argv[1], "access") != 0 &&
-			  strcmp(argv[1], "changes") != 0)) {
-		sfa_cli_errorf("report: expected `report access` or `report "
-			       "changes` (see `sfaccess report --help`)");
+			  strcmp(argv[1], "changes") != 0 &&
+			  strcmp(argv[1], "permissions") != 0)) {
+		sfa_cli_errorf("report: expected `report access`, `report "
+			       "changes` or `report permissions` (see "
+			       "`sfaccess report --help`)");
 		return SFA_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "permissions") != 0 &&
+	    (po.privileged || po.all || po.object)) {
+		sfa_cli_errorf("report %s: --privileged, --all and --object "
+			       "belong to `report permissions`",
+			       argv[1]);
+		return SFA_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "permissions") == 0) {
+		int i;
+
+		if (po.privileged && po.all) {
+			sfa_cli_errorf("report permissions: --privileged and "
+				       "--all exclude each other");
+			return SFA_EXIT_USAGE;
+		}
+		if (co.approved || co.fail_on_changes || from || to ||
+		    allow) {
+			sfa_cli_errorf("report permissions: takes --snapshot, "
+				       "--privileged, --all, --object, "
+				       "--format and --out only");
+			return SFA_EXIT_USAGE;
+		}
+		for (i = 0; i < fmts.n; i++)
+			if (strcmp(fmts.v[i], "junit") == 0) {
+				sfa_cli_errorf("report permissions: --format "
+					       "junit is not one of csv, "
+					       "html, json, all");
+				return SFA_EXIT_USAGE;
+			}
 	}
 	if (strcmp(argv[1], "changes") == 0 && snap) {
 		sfa_cli_errorf("report changes: --snapshot belongs to `report "
@@ -429,6 +558,10 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 		    (to && sfa_cli_parse_id("--to", to, &co.pick.to)))
 			return SFA_EXIT_USAGE;
 		return report_changes(cli, &co, bits, out);
+	}
+	if (strcmp(argv[1], "permissions") == 0) {
+		po.snap = snap;
+		return report_permissions(cli, &po, bits, out);
 	}
 	if (snap && sfa_cli_parse_id("--snapshot", snap, &id))
 		return SFA_EXIT_USAGE;

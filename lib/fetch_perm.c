@@ -70,7 +70,7 @@ static int describe(sfa_sf *sf, const char *sobject, sfa_fetch_stats *stats,
 	if (rc == SFA_ESF &&
 	    (err->http_status == 404 || !strcmp(err->sf_code, "NOT_FOUND") ||
 	     !strcmp(err->sf_code, "INVALID_TYPE"))) {
-		note(stats, "%s: the org has no such object (%s); skipped",
+		note(stats, "%s: the org has no such object (%s)",
 		     sobject, err->sf_code[0] ? err->sf_code : "404");
 		sfa_err_clear(err);
 		*out = NULL;
@@ -257,7 +257,7 @@ int sfa_fetch__perms_prepare(sfa_fetch_perms *p, sfa_sf *sf, sfa_store *st,
 		p->have_object_perms = 1;
 		if (!has_field(desc, "PermissionsViewAllFields")) {
 			p->object_perms.nfields = SFA_OBJPERM_VIEW_ALL_FIELDS;
-			note(stats, "%s.%s: the org has no such field; skipped",
+			note(stats, "%s.%s: the org has no such field",
 			     "ObjectPermissions", "PermissionsViewAllFields");
 		}
 		json_decref(desc);
