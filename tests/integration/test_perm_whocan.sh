@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# who-can, permissions and report permissions on an org synced from the
+# emulator, cross-checked against an independent computation of
+# permissions.md's rules from the dataset (perm_whocan.js).
+. "$(dirname "$0")/lib.sh"
+
+org="${SFA_PERM_ORG:-$SFA_SOURCE_DIR/fixtures/orgs/demo.json}"
+emu_start "$org"
+demo_login
+expect_exit 0 "$SFACCESS" --no-progress sync
+js="$SFA_SOURCE_DIR/tests/integration"
+
+# Every permission worth asking, one who-can each, against the recount.
+node "$js/perm_whocan.js" "$org" --list >"$WORK/whats"
+[ -s "$WORK/whats" ] || fail "the dataset names no permission"
+n=0
+while IFS= read -r what; do
+  node "$js/perm_whocan.js" "$org" "$what" | cut -f2- >"$WORK/want"
+  expect_exit 0 "$SFACCESS" who-can "$what" --format csv
+  node "$js/csvcols.js" username via_type via_id granted_by implied_by <"$WORK/out" >"$WORK/got"
+  diff -u "$WORK/want" "$WORK/got" >&2 || fail "who-can $what differs from the recount"
+  n=$((n + 1))
+done <"$WORK/whats"
+echo "ok who-can agrees with the recount on $n permissions"
+
+# The columns, exactly.
+expect_exit 0 "$SFACCESS" who-can ModifyAllData --format csv
+head -1 "$WORK/out" | tr -d '\r' | grep -qx 'username,user_id,name,is_active,user_type,permission,via_type,via_id,via_name,granted_by,implied_by,tier' \
+  || fail "who-can CSV header: $(head -1 "$WORK/out")"
+grep -q ',ModifyAllData,permission_set_group,.*,0PS[^,]*,,0' "$WORK/out" || fail "no group path with granted_by: $(cat "$WORK/out")"
+expect_exit 0 "$SFACCESS" who-can permissionsmodifyalldata --format json
+node -e '
+const rows = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const keys = "username,user_id,name,is_active,user_type,permission,via_type,via_id,via_name,granted_by,implied_by,tier";
+if (!rows.length) throw new Error("no rows");
+for (const r of rows) {
+  if (Object.keys(r).join(",") !== keys) throw new Error("keys " + Object.keys(r));
+  if (r.permission !== "ModifyAllData" || r.tier !== 0 || typeof r.is_active !== "boolean" || r.user_id.length !== 18)
+    throw new Error(JSON.stringify(r));
+}' "$WORK/out" || fail "who-can JSON rows"
+echo "ok who-can columns in CSV and JSON"
+
+# Unknown names exit 2 with the closest names; a known name nobody holds
+# prints nothing.
+expect_exit 2 "$SFACCESS" who-can ModifyAlData
+grep -q "did you mean ModifyAllData" "$WORK/err" || fail "no suggestion: $(cat "$WORK/err")"
+expect_exit 2 "$SFACCESS" permissions nobody@nowhere.example
+grep -q "nobody@nowhere.example" "$WORK/err" || fail "unknown user not named: $(cat "$WORK/err")"
+unheld=$(node "$js/perm_whocan.js" "$org" --list | while IFS= read -r w; do
+  [ -z "$(node "$js/perm_whocan.js" "$org" "$w")" ] && { echo "$w"; break; }; done || true)
+if [ -n "$unheld" ]; then
+  expect_exit 0 "$SFACCESS" who-can "$unheld" --format csv
+  [ "$(wc -l <"$WORK/out")" = 1 ] || fail "who-can $unheld printed rows: $(cat "$WORK/out")"
+  echo "ok $unheld, held by nobody, prints only the header"
+fi
+echo "ok unknown names"
+
+# permissions USER holds the user's rows of every who-can above.
+user=$(node "$js/perm_whocan.js" "$org" ModifyAllData | head -1 | cut -f2)
+expect_exit 0 "$SFACCESS" permissions "$user" --format csv
+node "$js/csvcols.js" permission via_type via_id granted_by implied_by <"$WORK/out" | LC_ALL=C sort >"$WORK/got"
+while IFS= read -r what; do
+  node "$js/perm_whocan.js" "$org" "$what" | awk -F'\t' -v u="$user" '$2 == u' | cut -f1,3-
+done <"$WORK/whats" | LC_ALL=C sort >"$WORK/want"
+diff -u "$WORK/want" "$WORK/got" >&2 || fail "permissions $user differs from the recount"
+echo "ok permissions $user: $(wc -l <"$WORK/got") rows"
+
+# report permissions: the privileged rows in every format, with a manifest
+# that verifies; the CSV rows are who-can's for the privileged names.
+expect_exit 0 "$SFACCESS" report permissions --format all --out "$WORK/rp"
+for f in permissions.csv permissions.html permissions.json manifest.json; do
+  [ -s "$WORK/rp/$f" ] || fail "report permissions wrote no $f"
+done
+expect_exit 0 "$SFACCESS" verify "$WORK/rp"
+expect_exit 0 "$SFACCESS" who-can ModifyAllData --format csv
+tail -n +2 "$WORK/out" | while IFS= read -r line; do
+  grep -qxF "$line" "$WORK/rp/permissions.csv" || fail "report lacks who-can row: $line"
+done
+expect_exit 2 "$SFACCESS" report permissions --format junit --out "$WORK/rj"
+expect_exit 2 "$SFACCESS" report permissions --privileged --all --format csv --out "$WORK/rj"
+echo "ok report permissions"
+
+# A snapshot synced without permissions says so.
+rm -f "$SFACCESS_STORE"
+expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
+expect_exit 1 "$SFACCESS" who-can ModifyAllData
+grep -q "holds no permissions" "$WORK/err" || fail "no message: $(cat "$WORK/err")"
+echo "ok --no-sync-permissions"
