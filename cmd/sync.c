@@ -10,6 +10,7 @@
 #include "connect.h"
 #include "fetch.h"
 #include "http.h"
+#include "perm.h"
 #include "sf.h"
 #include "store.h"
 
@@ -221,6 +222,7 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	    {"max-api-percent", SFA_OPT_STRING, &raw[4]},
 	    {NULL, 0, NULL}};
 	sfa_http *http = NULL;
+	sfa_priv *pv = NULL;
 	sfa_sf *sf = NULL;
 	sfa_store *st = NULL;
 	sfa_err err;
@@ -246,6 +248,15 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	    sync_flag(cli, "sync_field_permissions", &so.field_permissions) ||
 	    permissions_flag(cli, &so.no_permissions))
 		return SFA_EXIT_USAGE;
+	/* The access review's privileged rows are stored by the sync. */
+	if (sfa_priv_new(&pv, &err) ||
+	    sfa_priv_configure(
+		pv, sfa_config_get(cli->config, "privileged", "add"),
+		sfa_config_get(cli->config, "privileged", "ignore"), &err)) {
+		sfa_cli_error(cli, &err);
+		sfa_priv_free(pv);
+		return sfa_cli_exit_for(err.code);
+	}
 	rc = sfa_connect_resolve(&conn, cli);
 	if (rc)
 		goto out_conn;
@@ -256,6 +267,7 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 		goto out;
 	sfa_cli_info(cli, "Logged in to org %s at %s", sfa_sf_org_id(sf),
 		     sfa_sf_instance_url(sf));
+	sfa_store_set_privileged(st, pv);
 	rc = sfa_fetch_run(sf, st, &so, &tune, on_progress, &prog, &fstats, &id,
 			   &err);
 	if (cli->verbose)
@@ -303,5 +315,6 @@ out:
 	sfa_http_free(http);
 out_conn:
 	sfa_connect_clear(&conn);
+	sfa_priv_free(pv);
 	return rc;
 }

@@ -455,6 +455,8 @@ static int emit(sqlite3_stmt *s, void *cb, void *ud)
 	r->expires_at = TXT(s, 21);
 	r->first_seen_at = TXT(s, 22);
 	r->access_ref = r->via_ref = 0;
+	r->tier = -1; /* the differ does not compare privileged rows yet */
+	r->granted_by = r->implied_by = NULL;
 	c.field = TXT(s, 23);
 	c.old_value = TXT(s, 24);
 	c.new_value = TXT(s, 25);

@@ -1798,3 +1798,118 @@ int sfa_perm_check_aggregates(sfa_perm *p,
 	}
 	return rc;
 }
+
+/* ---- the access review's privileged rows (at a snapshot's finish) ---- */
+
+static int put_review_rows(sfa_perm *p, sqlite3_stmt *put, const rows *rs,
+			   sfa_err *err)
+{
+	char name[600], imp[600];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < rs->n; i++) {
+		const prow *r = &rs->r[i];
+		const char *colon = strrchr(r->permission, ':');
+		const char *type = colon ? "object_permission"
+					 : "system_permission";
+		query local;
+
+		if (colon)
+			snprintf(name, sizeof(name), "%s (%.*s)",
+				 !strcmp(colon + 1, "modifyall") ? "Modify All"
+								 : "View All",
+				 (int)(colon - r->permission), r->permission);
+		else
+			snprintf(name, sizeof(name), "%s", r->label);
+		memset(&local, 0, sizeof(local));
+		sqlite3_bind_int64(put, 1, p->snap);
+		sqlite3_bind_int64(put, 2, r->user);
+		sqlite3_bind_text(put, 3, type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(put, 4, r->permission, -1, SQLITE_STATIC);
+		sqlite3_bind_text(put, 5, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(put, 6, via_names[r->via_type], -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(put, 7, r->via_id, -1, SQLITE_STATIC);
+		if (r->granted_by[0])
+			sqlite3_bind_text(put, 8, r->granted_by, -1,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(put, 8);
+		if (r->implied != IMP_NONE)
+			sqlite3_bind_text(put, 9,
+					  implied_text(&local, r->implied, imp,
+						       sizeof(imp)),
+					  -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(put, 9);
+		sqlite3_bind_int(put, 10, r->tier);
+		rc = sqlite3_step(put);
+		sqlite3_reset(put);
+		if (rc != SQLITE_DONE)
+			return sfa_store_sqlerr(p->st, err,
+						"storing privileged rows");
+	}
+	return 0;
+}
+
+int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err)
+{
+	sfa_priv *own = NULL;
+	sqlite3_stmt *put = NULL;
+	sfa_perm *p;
+	char what[600];
+	size_t i;
+	int rc, n, a;
+
+	if (!pv) {
+		if ((rc = sfa_priv_new(&own, err)))
+			return rc;
+		pv = own;
+	}
+	if (!(p = calloc(1, sizeof(*p)))) {
+		sfa_priv_free(own);
+		return oom(err);
+	}
+	p->st = st;
+	p->snap = st->snap;
+	p->pv = pv;
+	rc = load(p, err);
+	if (rc == 0)
+		rc = sfa_store_prep(st, SQL_PERM_REVIEW_PUT, st->snap, &put,
+				    "storing privileged rows", err);
+	/* A permission at a time, so that memory holds one permission's
+	 * holders; the holder queries read only users the sync kept (the
+	 * assignments of the others are gone by now). */
+	for (n = 0; rc == 0 && n < p->nnames; n++) {
+		rows rs = {0};
+		query q;
+
+		if (sfa_priv_system_tier(pv, p->names[n]) < 0)
+			continue;
+		if ((rc = resolve(p, p->names[n], &q, err)) == 0 &&
+		    (rc = collect(p, &q, p->names[n], &rs, err)) == 0)
+			rc = put_review_rows(p, put, &rs, err);
+		query_free(&q);
+		rows_free(&rs);
+	}
+	for (i = 0; rc == 0 && i < p->nobjects; i++)
+		for (a = A_VIEWALL; rc == 0 && a <= A_VIEWALL + 1; a++) {
+			rows rs = {0};
+			query q;
+
+			if (sfa_priv_object_tier(pv, actions[a]) < 0)
+				continue;
+			snprintf(what, sizeof(what), "%s:%s", p->objects[i],
+				 actions[a]);
+			if ((rc = resolve(p, what, &q, err)) == 0 &&
+			    (rc = collect(p, &q, q.canon, &rs, err)) == 0)
+				rc = put_review_rows(p, put, &rs, err);
+			query_free(&q);
+			rows_free(&rs);
+		}
+	sqlite3_finalize(put);
+	sfa_perm_free(p);
+	sfa_priv_free(own);
+	return rc;
+}

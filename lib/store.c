@@ -5,6 +5,7 @@
  */
 #include "access.h"
 #include "clock.h"
+#include "perm.h"
 #include "store_int.h"
 #include "store_sql.h"
 
@@ -566,7 +567,8 @@ int sfa_store_finish_snapshot(sfa_store *st, long long api_requests,
 	st->cache = NULL;
 	memset(st->finish_cpu, 0, sizeof(st->finish_cpu));
 	cpu = sfa_clock_cpu_ms();
-	if ((rc = sfa_access_derive(st, err)))
+	if ((rc = sfa_access_derive(st, err)) ||
+	    (rc = sfa_perm_store_review(st, st->priv, err)))
 		goto fail;
 	st->finish_cpu[0] = sfa_clock_cpu_ms() - cpu;
 	cpu += st->finish_cpu[0];
@@ -597,6 +599,11 @@ fail:
 	/* A snapshot that cannot finish is not left half-open. */
 	sfa_store_abort_snapshot(st, err ? err->msg : "finishing failed");
 	return rc;
+}
+
+void sfa_store_set_privileged(sfa_store *st, const struct sfa_priv *pv)
+{
+	st->priv = pv;
 }
 
 void sfa_store_finish_cpu(const sfa_store *st, sfa_store_finish_times *out)

@@ -58,6 +58,12 @@ int sfa_store_put_perm_name(sfa_store *st, int perm, const char *name,
 int sfa_store_put_perms(sfa_store *st, sfa_obj obj, const char *id,
 			const int *perms, size_t n, sfa_err *err);
 
+/* The privileged list (perm.h) the finish stores the access review's
+ * privileged rows by; borrowed until the next finish.  NULL (the
+ * default) means the tier table's defaults. */
+struct sfa_priv;
+void sfa_store_set_privileged(sfa_store *st, const struct sfa_priv *pv);
+
 /* Derives effective access, stores counts, the content hash and the finish
  * time, and commits with status 'complete'.  api_requests is recorded.
  * sfa_store_finish_cpu() tells what its steps cost. */
@@ -117,6 +123,12 @@ typedef struct sfa_access_row {
 	const char *access_type, *access_id, *access_name;
 	const char *via_type, *via_id, *via_name;
 	const char *assigned_at, *expires_at, *first_seen_at;
+	/* Privileged rows (access_type system_permission or
+	 * object_permission, permissions.md): the tier, the group component
+	 * that grants it and the permission that implies it; -1 and NULLs
+	 * for other rows. */
+	int tier;
+	const char *granted_by, *implied_by;
 	/* Within one sfa_store_each_access() call, rows with the same
 	 * access_ref have the same access_type, access_id and access_name,
 	 * and rows with the same via_ref the same via columns, so that a

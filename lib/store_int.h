@@ -33,6 +33,7 @@ struct sfa_store {
 	 * capture times; NULL means the wall clock. */
 	const char *now;
 	long finish_cpu[3]; /* sfa_store_finish_cpu()'s, in its order */
+	const struct sfa_priv *priv; /* sfa_store_set_privileged()'s */
 };
 
 /* Turns a failed SQLite call into an sfa_err: SQLITE_BUSY/LOCKED become

@@ -174,9 +174,11 @@
 	" n_access = ?6, api_requests = ?7, error = NULL WHERE id = ?1"
 #define SQL_SNAPSHOT_ERROR "UPDATE snapshot SET error = ?2 WHERE id = ?1"
 #define SQL_COUNT_USERS "SELECT count(*) FROM sf_user WHERE snapshot_id = ?1"
+/* Access rows: the access sets' and the privileged rows (schema v7). */
 #define SQL_COUNT_ACCESS                                                       \
-	"SELECT COALESCE(sum(n_access), 0) FROM access_set"                   \
-	" WHERE snapshot_id = ?1"
+	"SELECT COALESCE((SELECT sum(n_access) FROM access_set"               \
+	" WHERE snapshot_id = ?1), 0) + (SELECT count(*) FROM perm_review"    \
+	" WHERE snapshot_id = ?1)"
 
 /* ---- readers ---- */
 #define SQL_SNAPSHOT_COLS                                                      \
@@ -476,6 +478,11 @@
  * - perm_object / perm_field: ObjectPermissions and FieldPermissions, one
  *   row per container and object or field; the booleans as 0/1, NULL for
  *   PermissionsViewAllFields when the org's describe lacks it.
+ * - perm_review: the privileged rows of the access review, per user
+ *   (permissions.md, "Privileged permissions and the access review"):
+ *   the one thing multiplied out per user, so that the content hash and
+ *   the differ see them like any access row.  via_id is the Salesforce
+ *   id of the profile, permission set or group.
  * The indexes serve the permission engine (perm.c), which computes
  * effective permissions when asked from these facts: `who-can` finds the
  * containers that hold a permission (by permission, object or field,
@@ -502,6 +509,12 @@
 	"parent_id INTEGER NOT NULL, field TEXT NOT NULL, p_read INTEGER,"    \
 	" p_edit INTEGER,"                                                    \
 	" PRIMARY KEY (snapshot_id, parent_id, field)) WITHOUT ROWID",        \
+	"CREATE TABLE perm_review (" SFA_PERM_KEY                             \
+	"user_id INTEGER NOT NULL, access_type TEXT NOT NULL,"                \
+	" access_id TEXT NOT NULL, access_name TEXT, via_type TEXT NOT NULL," \
+	" via_id TEXT NOT NULL, granted_by TEXT, implied_by TEXT,"            \
+	" tier INTEGER NOT NULL, PRIMARY KEY (snapshot_id, user_id,"          \
+	" access_type, access_id, via_type, via_id)) WITHOUT ROWID",          \
 	"CREATE INDEX perm_system_perm ON perm_system"                        \
 	" (snapshot_id, perm, parent_id)",                                    \
 	"CREATE INDEX perm_object_type ON perm_object"                        \
@@ -516,6 +529,25 @@
 	"CREATE INDEX sf_user_by_profile ON sf_user (snapshot_id, profile_id)", \
 	"CREATE INDEX sf_user_by_username ON sf_user (snapshot_id, username)", \
 	"PRAGMA user_version = 7"
+
+/* perm_review: ?1 snapshot, ?2 user key, then the columns in order. */
+#define SQL_PERM_REVIEW_PUT                                                    \
+	"INSERT OR IGNORE INTO perm_review VALUES (?1, ?2, ?3, ?4, ?5, ?6,"   \
+	" ?7, ?8, ?9, ?10)"
+/* The privileged rows of user ?2 in the review order, with the via name. */
+#define SQL_PERM_REVIEW_OF_USER                                                \
+	"SELECT access_type, access_id, access_name, via_type, via_id,"       \
+	" CASE via_type WHEN 'profile' THEN (SELECT n.name FROM sf_profile n" \
+	" WHERE n.snapshot_id = x.snapshot_id AND n.id = (SELECT id FROM sfid" \
+	" WHERE sfid = x.via_id)) WHEN 'permission_set' THEN (SELECT n.label" \
+	" FROM sf_permission_set n WHERE n.snapshot_id = x.snapshot_id AND"   \
+	" n.id = (SELECT id FROM sfid WHERE sfid = x.via_id)) ELSE (SELECT"   \
+	" n.master_label FROM sf_permission_set_group n WHERE"                \
+	" n.snapshot_id = x.snapshot_id AND n.id = (SELECT id FROM sfid"      \
+	" WHERE sfid = x.via_id)) END AS via_name, granted_by, implied_by,"   \
+	" tier FROM perm_review x WHERE x.snapshot_id = ?1 AND x.user_id = ?2" \
+	" ORDER BY access_type, access_name, via_type, via_name, access_id,"  \
+	" via_id"
 
 /* ---- access sets (access_set.c) ---- */
 /* ?1 snapshot, ?2 user key, ?3 row count, ?4 the encoding. */
@@ -555,6 +587,11 @@
 #define SQL_HASH_USERS                                                         \
 	"SELECT x.user_id, s.sfid FROM access_set x JOIN sfid s"              \
 	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid"
+#define SQL_HASH_PRIVILEGED                                                    \
+	"SELECT s.sfid, x.access_type, x.access_id, x.via_type, x.via_id,"    \
+	" x.granted_by, x.implied_by, x.tier FROM perm_review x JOIN sfid s"  \
+	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid,"      \
+	" x.access_type, x.access_id, x.via_type, x.via_id"
 /* ?1 an integer key: its Salesforce id. */
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
 

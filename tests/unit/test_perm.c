@@ -500,6 +500,62 @@ START_TEST(test_group_aggregates_are_checked_against_the_components)
 }
 END_TEST
 
+static int review_row(void *ud, const sfa_access_row *r)
+{
+	struct got *g = ud;
+	char line[512];
+
+	if (r->tier < 0)
+		return 0;
+	ck_assert_uint_lt(g->n, 64);
+	snprintf(line, sizeof(line), "%s %s %s %s %s %s %s %d", r->user_id,
+		 r->access_type, r->access_id, r->access_name, r->via_type,
+		 r->via_id, r->granted_by ? r->granted_by : "-", r->tier);
+	g->row[g->n++] = strdup(line);
+	return 0;
+}
+
+START_TEST(test_the_access_review_holds_a_row_per_privileged_path)
+{
+	env e;
+	struct got g = {{0}, 0};
+	sfa_access_filter f = {"005u4@x.test", NULL};
+	sfa_err err = {0};
+	/* u4: ApiEnabled (3) from g1, g2 and the profile; ViewAllData (2)
+	 * from g2 only (muted in g1), and what it implies: View All on
+	 * each object.  In the review order: access_type, access_name,
+	 * via_type, via_name. */
+	static const char *const want[] = {
+	    "005u4 object_permission Account:viewall View All (Account) "
+	    "permission_set_group 0PGg2 0PSc1 2",
+	    "005u4 object_permission Contact:viewall View All (Contact) "
+	    "permission_set_group 0PGg2 0PSc1 2",
+	    "005u4 object_permission Opportunity:viewall View All "
+	    "(Opportunity) permission_set_group 0PGg2 0PSc1 2",
+	    "005u4 system_permission ApiEnabled API Enabled "
+	    "permission_set_group 0PGg1 0PSc1 3",
+	    "005u4 system_permission ApiEnabled API Enabled "
+	    "permission_set_group 0PGg2 0PSc1 3",
+	    "005u4 system_permission ApiEnabled API Enabled profile 00eB - 3",
+	    "005u4 system_permission ViewAllData View All Data "
+	    "permission_set_group 0PGg2 0PSc1 2",
+	};
+	size_t i;
+
+	env_open(&e);
+	ck_assert_msg(sfa_store_each_access(e.st, 1, &f, review_row, &g,
+					    &err) == 0,
+		      "%s", err.msg);
+	for (i = 0; i < g.n && i < NREC(want); i++)
+		ck_assert_msg(!strcmp(g.row[i], want[i]),
+			      "row %zu: got `%s`, want `%s`", i, g.row[i],
+			      want[i]);
+	ck_assert_uint_eq(g.n, NREC(want));
+	got_free(&g);
+	env_close(&e);
+}
+END_TEST
+
 START_TEST(test_a_snapshot_without_permissions_knows_no_names)
 {
 	static const struct rec plain[] = {
@@ -551,6 +607,8 @@ static Suite *suite(void)
 	tcase_add_test(tc,
 		       test_group_aggregates_are_checked_against_the_components);
 	tcase_add_test(tc, test_a_snapshot_without_permissions_knows_no_names);
+	tcase_add_test(tc,
+		       test_the_access_review_holds_a_row_per_privileged_path);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -446,6 +446,7 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 				      "DROP TABLE perm_system;"
 				      "DROP TABLE perm_object;"
 				      "DROP TABLE perm_field;"
+				      "DROP TABLE perm_review;"
 				      "DROP INDEX IF EXISTS sf_ps_assignment_ps;"
 				      "DROP INDEX IF EXISTS sf_ps_assignment_psg;"
 				      "DROP INDEX IF EXISTS sf_user_by_profile;"
