@@ -42,7 +42,7 @@ static const char usage[] =
     "chart, and a\n         table that sorts, filters and pages\n"
     "  junit  access-review.junit.xml, a testsuite per check "
     "(inactive-user-with-\n         access, expired-assignment, "
-    "privileged-access, non-standard-license,\n         "
+    "privileged-tier-0 to -4, non-standard-license,\n         "
     "frozen-user-with-access), a failing testcase per finding\n"
     "  json   access-review.json, the snapshot's metadata and the rows\n"
     "Every run also writes DIR/manifest.json (SHA-256 of each file); "

@@ -150,6 +150,11 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 			  const sfa_access_filter *f, sfa_access_fn fn,
 			  void *ud, sfa_err *err);
 
+/* Whether snapshot snapshot_id has privileged rows in its access review
+ * (permissions.md): a snapshot synced without permissions has none. */
+int sfa_store_has_privileged(sfa_store *st, long long snapshot_id, int *yes,
+			     sfa_err *err);
+
 /* One resource of a snapshot: type is an access-model resource_type
  * ("user", "profile", ...), attrs a JSON object of its kept fields. */
 typedef struct sfa_resource_row {

@@ -732,3 +732,21 @@ int sfa_store_each_resource(sfa_store *st, long long snapshot_id,
 	return sfa_store_each_row(st, s, resource_row, &cb, ud,
 				  "reading resources", err);
 }
+
+int sfa_store_has_privileged(sfa_store *st, long long snapshot_id, int *yes,
+			     sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*yes = 0;
+	if ((rc = sfa_store_prep(st, SQL_HAS_PRIVILEGED, snapshot_id, &s,
+				 "reading access rows", err)))
+		return rc;
+	rc = sqlite3_step(s);
+	*yes = rc == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+		   ? 0
+		   : sfa_store_sqlerr(st, err, "reading access rows");
+}

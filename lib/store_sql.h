@@ -534,6 +534,8 @@
 #define SQL_PERM_REVIEW_PUT                                                    \
 	"INSERT OR IGNORE INTO perm_review VALUES (?1, ?2, ?3, ?4, ?5, ?6,"   \
 	" ?7, ?8, ?9, ?10)"
+#define SQL_HAS_PRIVILEGED                                                     \
+	"SELECT 1 FROM perm_review WHERE snapshot_id = ?1 LIMIT 1"
 /* The privileged rows of user ?2 in the review order, with the via name. */
 #define SQL_PERM_REVIEW_OF_USER                                                \
 	"SELECT access_type, access_id, access_name, via_type, via_id,"       \
