@@ -27,8 +27,10 @@ function versions() {
 }
 
 // Objects whose query needs a permission (emulator.md "Permission checks").
+// ObjectPermissions and FieldPermissions need View Setup and Configuration, as in a real org.
 const READ_PERMISSION = { User: 'ManageUsers', UserLogin: 'ManageUsers', PermissionSetAssignment: 'ManageUsers',
-  ConnectedApplication: 'CustomizeApplication', SetupEntityAccess: 'CustomizeApplication' };
+  ConnectedApplication: 'CustomizeApplication', SetupEntityAccess: 'CustomizeApplication',
+  ObjectPermissions: 'ViewSetup', FieldPermissions: 'ViewSetup' };
 
 function checkRead(authUser, objects) {
   for (const o of objects) {
@@ -136,11 +138,13 @@ function limits(emu) {
   };
 }
 
+// Schema types → describe types (salesforce-api.md; emulator.md "Describe").
+const DESCRIBE_TYPE = { id: 'id', ref: 'reference', string: 'string', picklist: 'picklist', bool: 'boolean', int: 'int',
+  double: 'double', datetime: 'datetime', date: 'date', textarea: 'textarea' };
+
 function describeFields(obj) {
   return [...obj.fields.values()].map((f) => ({
-    name: f.name, label: f.name,
-    type: { id: 'id', ref: 'reference', string: 'string', bool: 'boolean', int: 'int', double: 'double',
-      datetime: 'datetime', date: 'date', textarea: 'textarea' }[f.type],
+    name: f.name, label: f.label, type: DESCRIBE_TYPE[f.type],
     nillable: !['id', 'bool'].includes(f.type), filterable: f.type !== 'textarea', sortable: f.type !== 'textarea',
     referenceTo: f.type === 'ref' ? [...obj.rels.values()].filter((r) => r.field === f.name).flatMap((r) => r.to) : [],
     relationshipName: f.type === 'ref' ? ([...obj.rels.values()].find((r) => r.field === f.name) || {}).name || null : null,
@@ -149,7 +153,7 @@ function describeFields(obj) {
 
 function sobjectSummary(obj, version) {
   const writable = writes.WRITABLE.includes(obj.name);
-  return { name: obj.name, label: obj.name, keyPrefix: obj.prefix, queryable: true, createable: writable,
+  return { name: obj.name, label: obj.label, keyPrefix: obj.prefix, queryable: true, createable: writable,
     updateable: obj.name === 'User', deletable: writable && obj.name !== 'User', custom: false,
     urls: { sobject: `/services/data/v${version}/sobjects/${obj.name}`,
       describe: `/services/data/v${version}/sobjects/${obj.name}/describe`,
@@ -193,7 +197,7 @@ async function sobjects(emu, req, res, ctx, version, rest, url) {
     for (const n of names) {
       const f = obj.fields.get(n.toLowerCase());
       if (!f) throw new SfError(400, 'INVALID_FIELD', `No such column '${n}' on sobject of type ${obj.name}`);
-      out[f.name] = rec[f.name] === undefined ? (f.name === 'IsDeleted' ? false : null) : rec[f.name];
+      out[f.name] = rec[f.name] === undefined ? f.missing : rec[f.name];
     }
     return json(req, res, 200, out);
   }

@@ -2,24 +2,23 @@
 // Per-object schema: key prefix, fields with types, parent relationships (child → parent, by a
 // field XId), child relationships (parent → children, for subqueries). Covers at least the fields
 // of salesforce-api.md §5. Field names are canonical API names; lookups are case-insensitive.
-// Types: id, ref, string, bool, int, double, datetime, date, textarea (long text: not filterable).
+// Types: id, ref, string, picklist, bool, int, double, datetime, date, textarea (long text: not
+// filterable). Profile, PermissionSet and MutingPermissionSet also get the system permission
+// fields (`permissions: true`): the dataset's "permission_fields", else the built-in catalogue.
 
 const AUDIT = { CreatedDate: 'datetime', CreatedById: 'ref', LastModifiedDate: 'datetime',
   LastModifiedById: 'ref', SystemModstamp: 'datetime', IsDeleted: 'bool' };
 const AUDIT_RELS = { CreatedBy: { field: 'CreatedById', to: ['User'] },
   LastModifiedBy: { field: 'LastModifiedById', to: ['User'] } };
 
-const PERMS = {};
-for (const p of ['ModifyAllData', 'ViewAllData', 'ManageUsers', 'AuthorApex', 'CustomizeApplication',
-  'ApiEnabled', 'ViewSetup', 'ManageRoles', 'AssignPermissionSets', 'ManageProfilesPermissionsets',
-  'ViewRoles', 'ManageInternalUsers']) PERMS['Permissions' + p] = 'bool';
+const { CATALOGUE } = require('./permission_catalogue');
 
 const OBJECTS = {
   Organization: { prefix: '00D', fields: { Id: 'id', Name: 'string', OrganizationType: 'string',
     IsSandbox: 'bool', InstanceName: 'string', NamespacePrefix: 'string', ...AUDIT } },
   User: { prefix: '005', fields: { Id: 'id', Username: 'string', FirstName: 'string', LastName: 'string',
     Name: 'string', Email: 'string', Alias: 'string', CommunityNickname: 'string', IsActive: 'bool',
-    UserType: 'string', ProfileId: 'ref', UserRoleId: 'ref', ManagerId: 'ref', LastLoginDate: 'datetime',
+    UserType: 'picklist', ProfileId: 'ref', UserRoleId: 'ref', ManagerId: 'ref', LastLoginDate: 'datetime',
     FederationIdentifier: 'string', TimeZoneSidKey: 'string', LocaleSidKey: 'string',
     EmailEncodingKey: 'string', LanguageLocaleKey: 'string', IsPortalEnabled: 'bool', ContactId: 'ref',
     AccountId: 'ref', Title: 'string', Department: 'string', CompanyName: 'string', EmployeeNumber: 'string',
@@ -35,7 +34,7 @@ const OBJECTS = {
   PermissionSetLicense: { prefix: '0PL', fields: { Id: 'id', DeveloperName: 'string', MasterLabel: 'string',
     PermissionSetLicenseKey: 'string', Status: 'string', TotalLicenses: 'int', UsedLicenses: 'int', ...AUDIT } },
   Profile: { prefix: '00e', fields: { Id: 'id', Name: 'string', UserLicenseId: 'ref', UserType: 'string',
-    Description: 'textarea', IsSsoEnabled: 'bool', ...PERMS, ...AUDIT },
+    Description: 'textarea', IsSsoEnabled: 'bool', ...AUDIT }, permissions: true,
     rels: { UserLicense: { field: 'UserLicenseId', to: ['UserLicense'] }, ...AUDIT_RELS } },
   UserRole: { prefix: '00E', fields: { Id: 'id', Name: 'string', DeveloperName: 'string', ParentRoleId: 'ref',
     RollupDescription: 'string', PortalType: 'string', PortalAccountId: 'ref',
@@ -43,7 +42,7 @@ const OBJECTS = {
     ContactAccessForAccountOwner: 'string', ForecastUserId: 'ref', MayForecastManagerShare: 'bool',
     LastModifiedDate: 'datetime', LastModifiedById: 'ref', SystemModstamp: 'datetime', IsDeleted: 'bool' },
     rels: { ParentRole: { field: 'ParentRoleId', to: ['UserRole'] } } },
-  Group: { prefix: '00G', fields: { Id: 'id', Name: 'string', DeveloperName: 'string', Type: 'string',
+  Group: { prefix: '00G', fields: { Id: 'id', Name: 'string', DeveloperName: 'string', Type: 'picklist',
     RelatedId: 'ref', OwnerId: 'ref', DoesIncludeBosses: 'bool', DoesSendEmailToMembers: 'bool',
     Email: 'string', QueueRoutingConfigId: 'ref', ...AUDIT },
     rels: { Related: { field: 'RelatedId', to: ['User', 'UserRole'] },
@@ -54,15 +53,17 @@ const OBJECTS = {
     rels: { Group: { field: 'GroupId', to: ['Group'] }, UserOrGroup: { field: 'UserOrGroupId', to: ['User', 'Group'] } } },
   PermissionSet: { prefix: '0PS', fields: { Id: 'id', Name: 'string', Label: 'string', Description: 'textarea',
     IsOwnedByProfile: 'bool', ProfileId: 'ref', IsCustom: 'bool', NamespacePrefix: 'string', LicenseId: 'ref',
-    PermissionSetGroupId: 'ref', HasActivationRequired: 'bool', Type: 'string', ...PERMS, ...AUDIT },
+    PermissionSetGroupId: 'ref', HasActivationRequired: 'bool', Type: 'picklist', ...AUDIT }, permissions: true,
     rels: { Profile: { field: 'ProfileId', to: ['Profile'] },
       License: { field: 'LicenseId', to: ['UserLicense', 'PermissionSetLicense'] },
       PermissionSetGroup: { field: 'PermissionSetGroupId', to: ['PermissionSetGroup'] }, ...AUDIT_RELS },
     children: { Assignments: { object: 'PermissionSetAssignment', field: 'PermissionSetId' },
-      SetupEntityAccessItems: { object: 'SetupEntityAccess', field: 'ParentId' } } },
+      SetupEntityAccessItems: { object: 'SetupEntityAccess', field: 'ParentId' },
+      ObjectPerms: { object: 'ObjectPermissions', field: 'ParentId' },
+      FieldPerms: { object: 'FieldPermissions', field: 'ParentId' } } },
   PermissionSetGroup: { prefix: '0PG', fields: { Id: 'id', DeveloperName: 'string', MasterLabel: 'string',
     Description: 'textarea', Language: 'string', NamespacePrefix: 'string', HasActivationRequired: 'bool',
-    Status: 'string', ...AUDIT },
+    Status: 'picklist', ...AUDIT },
     rels: { ...AUDIT_RELS },
     children: { PermissionSetGroupComponents: { object: 'PermissionSetGroupComponent', field: 'PermissionSetGroupId' } } },
   PermissionSetGroupComponent: { prefix: '0PC', fields: { Id: 'id', PermissionSetGroupId: 'ref',
@@ -70,7 +71,10 @@ const OBJECTS = {
     rels: { PermissionSetGroup: { field: 'PermissionSetGroupId', to: ['PermissionSetGroup'] },
       PermissionSet: { field: 'PermissionSetId', to: ['PermissionSet', 'MutingPermissionSet'] } } },
   MutingPermissionSet: { prefix: '0QM', fields: { Id: 'id', DeveloperName: 'string', MasterLabel: 'string',
-    Description: 'textarea', Language: 'string', NamespacePrefix: 'string', ...PERMS, ...AUDIT } },
+    Description: 'textarea', Language: 'picklist', NamespacePrefix: 'string', ...AUDIT }, permissions: true,
+    rels: { ...AUDIT_RELS },
+    children: { ObjectPerms: { object: 'ObjectPermissions', field: 'ParentId' },
+      FieldPerms: { object: 'FieldPermissions', field: 'ParentId' } } },
   PermissionSetAssignment: { prefix: '0Pa', fields: { Id: 'id', AssigneeId: 'ref', PermissionSetId: 'ref',
     PermissionSetGroupId: 'ref', IsActive: 'bool', ExpirationDate: 'datetime', IsRevoked: 'bool',
     SystemModstamp: 'datetime', IsDeleted: 'bool' },
@@ -83,7 +87,7 @@ const OBJECTS = {
     PinLength: 'string', StartUrl: 'string', RefreshTokenValidityPeriod: 'int', ...AUDIT },
     rels: { ...AUDIT_RELS } },
   SetupEntityAccess: { prefix: '0J0', fields: { Id: 'id', ParentId: 'ref', SetupEntityId: 'ref',
-    SetupEntityType: 'string', SystemModstamp: 'datetime', IsDeleted: 'bool' },
+    SetupEntityType: 'picklist', SystemModstamp: 'datetime', IsDeleted: 'bool' },
     rels: { Parent: { field: 'ParentId', to: ['PermissionSet'] } } },
   OauthToken: { prefix: '0CR', fields: { Id: 'id', UserId: 'ref', AppName: 'string', AppMenuItemId: 'ref',
     LastUsedDate: 'datetime', UseCount: 'int', CreatedDate: 'datetime', DeleteToken: 'string',
@@ -94,6 +98,20 @@ const OBJECTS = {
   UserLogin: { prefix: '0Ya', fields: { Id: 'id', UserId: 'ref', IsFrozen: 'bool', IsPasswordLocked: 'bool',
     LastModifiedDate: 'datetime', LastModifiedById: 'ref', IsDeleted: 'bool' },
     rels: { User: { field: 'UserId', to: ['User'] } } },
+
+  // Effective permissions (salesforce-permissions.md §1): object and field permissions of a
+  // permission set, profile-owned permission set or muting permission set, and custom permissions.
+  ObjectPermissions: { prefix: '110', fields: { Id: 'id', ParentId: 'ref', SobjectType: 'picklist',
+    PermissionsRead: 'bool', PermissionsCreate: 'bool', PermissionsEdit: 'bool', PermissionsDelete: 'bool',
+    PermissionsViewAllRecords: 'bool', PermissionsModifyAllRecords: 'bool', PermissionsViewAllFields: 'bool', ...AUDIT },
+    rels: { Parent: { field: 'ParentId', to: ['PermissionSet', 'MutingPermissionSet'] }, ...AUDIT_RELS } },
+  FieldPermissions: { prefix: '01k', fields: { Id: 'id', ParentId: 'ref', SobjectType: 'picklist', Field: 'string',
+    PermissionsRead: 'bool', PermissionsEdit: 'bool', ...AUDIT },
+    rels: { Parent: { field: 'ParentId', to: ['PermissionSet', 'MutingPermissionSet'] }, ...AUDIT_RELS } },
+  CustomPermission: { prefix: '0CP', fields: { Id: 'id', DeveloperName: 'string', MasterLabel: 'string',
+    NamespacePrefix: 'string', Description: 'textarea', IsProtected: 'bool', IsLicensed: 'bool', Language: 'picklist',
+    ...AUDIT },
+    rels: { ...AUDIT_RELS } },
 };
 
 const PREFIX_TO_OBJECT = {};
@@ -101,18 +119,54 @@ for (const [name, o] of Object.entries(OBJECTS)) PREFIX_TO_OBJECT[o.prefix] = na
 const OBJECT_BY_LOWER = {};
 for (const name of Object.keys(OBJECTS)) OBJECT_BY_LOWER[name.toLowerCase()] = name;
 
+/** "PermissionSetGroup" → "Permission Set Group". */
+function words(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
+}
+
+/** A field's Setup label where the schema gives none, in Salesforce's manner ("Profile ID", "Active"). */
+function fieldLabel(objectLabel, name) {
+  if (name === 'Id') return `${objectLabel} ID`;
+  if (name.endsWith('Id') && name.length > 2) return `${words(name.slice(0, -2))} ID`;
+  if (/^Is[A-Z]/.test(name)) return words(name.slice(2));
+  if (/^Permissions[A-Z]/.test(name)) return words(name.slice('Permissions'.length));
+  return words(name);
+}
+
+/** A field's value when a record lacks it: booleans that Salesforce never leaves null read as false. */
+function missingValue(name, type) {
+  return name === 'IsDeleted' || (type === 'bool' && name.startsWith('Permissions')) ? false : null;
+}
+
+/** The system permission fields of a dataset: its "permission_fields", checked, else the catalogue. */
+function permissionFields(list) {
+  if (list === undefined) return CATALOGUE;
+  if (!Array.isArray(list)) throw new Error('permission_fields must be an array of {"name", "label"}');
+  list.forEach((p, i) => {
+    if (!p || typeof p.name !== 'string' || !/^Permissions[A-Za-z0-9_]+$/.test(p.name) || typeof p.label !== 'string') {
+      throw new Error(`permission_fields[${i}]: needs a "name" starting with Permissions and a "label"`);
+    }
+  });
+  return list;
+}
+
 /** Per-object lookup tables, extended at load time with fields that dataset records carry. */
 class Schema {
-  constructor() {
+  /** `perms`: the dataset's "permission_fields" (undefined: the built-in catalogue). */
+  constructor(perms) {
+    this.permissionFields = permissionFields(perms);
     this.objects = {};
     for (const [name, o] of Object.entries(OBJECTS)) {
+      const label = words(name);
       const fields = new Map();
-      for (const [f, t] of Object.entries(o.fields)) fields.set(f.toLowerCase(), { name: f, type: t });
+      const put = (f, t, l) => fields.set(f.toLowerCase(), { name: f, type: t, label: l || fieldLabel(label, f), missing: missingValue(f, t) });
+      for (const [f, t] of Object.entries(o.fields)) put(f, t);
+      if (o.permissions) for (const p of this.permissionFields) put(p.name, 'bool', p.label);
       const rels = new Map();
       for (const [r, d] of Object.entries(o.rels || {})) rels.set(r.toLowerCase(), { name: r, ...d });
       const children = new Map();
       for (const [r, d] of Object.entries(o.children || {})) children.set(r.toLowerCase(), { name: r, ...d });
-      this.objects[name] = { name, prefix: o.prefix, fields, rels, children, maxBatch: o.maxBatch, maxRows: o.maxRows };
+      this.objects[name] = { name, label, prefix: o.prefix, fields, rels, children, maxBatch: o.maxBatch, maxRows: o.maxRows };
     }
   }
   object(name) {
@@ -129,7 +183,7 @@ class Schema {
     else if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) type = 'datetime';
     else if (typeof value === 'string' && /^\d{4}-\d\d-\d\d$/.test(value)) type = 'date';
     else if (field.endsWith('Id')) type = 'ref';
-    o.fields.set(field.toLowerCase(), { name: field, type });
+    o.fields.set(field.toLowerCase(), { name: field, type, label: fieldLabel(o.label, field), missing: missingValue(field, type) });
   }
   objectForId(id) {
     return typeof id === 'string' ? PREFIX_TO_OBJECT[id.slice(0, 3)] || null : null;

@@ -170,17 +170,17 @@ function resolvePath(ctx, objectName, path, where) {
     if (poly) {
       const f = schema.objects[store.typeOf(r)].fields.get(lower);
       if (!f) return null;
-      return fieldValue(r, f.name);
+      return fieldValue(r, f);
     }
-    return fieldValue(r, leaf.name);
+    return fieldValue(r, leaf);
   };
   return { rels, leaf, lower, poly, get, parts };
 }
 
-function fieldValue(rec, name) {
-  const v = rec[name];
-  if (v === undefined) return name === 'IsDeleted' ? false : null;
-  return v;
+/** A record's value of schema field `f`; a field the record lacks reads as f.missing (null or false). */
+function fieldValue(rec, f) {
+  const v = rec[f.name];
+  return v === undefined ? f.missing : v;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ function normaliser(type) {
   switch (type) {
     case 'datetime': case 'date': return toMs;
     case 'id': case 'ref': return (v) => (v === null || v === undefined ? null : ids.to18(v) || v);
-    case 'string': case 'textarea': return (v) => (v === null || v === undefined ? null : String(v).toLowerCase());
+    case 'string': case 'picklist': case 'textarea': return (v) => (v === null || v === undefined ? null : String(v).toLowerCase());
     default: return (v) => (v === undefined ? null : v);
   }
 }
@@ -362,7 +362,7 @@ function addToTree(tree, p, rawName) {
     nodes = n.children;
   }
   if (!nodes.find((x) => x.kind === 'field' && x.lower === p.lower)) {
-    nodes.push({ kind: 'field', lower: p.lower, key: p.leaf.name, poly: p.poly, raw: rawName });
+    nodes.push({ kind: 'field', lower: p.lower, key: p.leaf.name, leaf: p.leaf, poly: p.poly, raw: rawName });
   }
 }
 
@@ -486,8 +486,8 @@ function compile(store, q, opts) {
       if (n.kind === 'field') {
         if (n.poly) {
           const f = store.schema.objects[type].fields.get(n.lower);
-          out[f ? f.name : n.key] = f ? fieldValue(rec, f.name) : null;
-        } else out[n.key] = fieldValue(rec, n.key);
+          out[f ? f.name : n.key] = f ? fieldValue(rec, f) : null;
+        } else out[n.key] = fieldValue(rec, n.leaf);
       } else if (n.kind === 'rel') {
         const id = rec[n.field];
         const target = id ? store.get(id) : null;

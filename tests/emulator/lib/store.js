@@ -8,6 +8,79 @@ const ids = require('./ids');
 
 const TYPE = Symbol('sobjectType'); // hidden on each record: its object name (not serialised)
 
+// V8 strings stop at about 512 MB: a larger dataset (a generated 200,000-user org with its
+// permission tables) is read as bytes and parsed value by value, each record on its own.
+const WHOLE_PARSE_MAX = 256 * 1024 * 1024;
+
+/** A dataset file as an object: JSON.parse, or for a file over wholeMax bytes the value-by-value reader. */
+function readDataset(file, wholeMax = WHOLE_PARSE_MAX) {
+  if (fs.statSync(file).size <= wholeMax) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const b = fs.readFileSync(file);
+  let i = 0;
+  const bad = (what) => new Error(`${file}: ${what} at byte ${i}`);
+  const ws = () => { while (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09) i++; };
+  const expect = (ch) => { ws(); if (b[i] !== ch.charCodeAt(0)) throw bad(`expected '${ch}'`); i++; };
+  const stringEnd = (j) => {
+    for (j++; j < b.length; j++) {
+      if (b[j] === 0x5c) j++;
+      else if (b[j] === 0x22) return j + 1;
+    }
+    throw bad('unterminated string');
+  };
+  // The end of the value starting at i (an object or array: up to its matching bracket).
+  const valueEnd = () => {
+    let j = i;
+    if (b[j] === 0x22) return stringEnd(j);
+    if (b[j] !== 0x7b && b[j] !== 0x5b) {
+      while (j < b.length && b[j] !== 0x2c && b[j] !== 0x7d && b[j] !== 0x5d && b[j] > 0x20) j++;
+      return j;
+    }
+    let depth = 0;
+    for (; j < b.length; j++) {
+      const c = b[j];
+      if (c === 0x22) j = stringEnd(j) - 1;
+      else if (c === 0x7b || c === 0x5b) depth++;
+      else if ((c === 0x7d || c === 0x5d) && --depth === 0) return j + 1;
+    }
+    throw bad('unterminated value');
+  };
+  const value = () => {
+    ws();
+    const end = valueEnd();
+    if (end === i) throw bad('expected a value');
+    const v = JSON.parse(b.toString('utf8', i, end));
+    i = end;
+    return v;
+  };
+  // members(open, close, fn): the members of an object or array, then the closing bracket.
+  const members = (open, close, fn) => {
+    expect(open);
+    ws();
+    if (b[i] === close.charCodeAt(0)) { i++; return; }
+    for (;;) {
+      fn();
+      ws();
+      if (b[i] === 0x2c) { i++; continue; }
+      expect(close);
+      return;
+    }
+  };
+  const data = {};
+  members('{', '}', () => {
+    const key = value();
+    expect(':');
+    if (key !== 'records') { data[key] = value(); return; }
+    data.records = {};
+    members('{', '}', () => {
+      const name = value();
+      expect(':');
+      const list = (data.records[name] = []);
+      members('[', ']', () => list.push(value()));
+    });
+  });
+  return data;
+}
+
 function nowDateTime() {
   return new Date().toISOString().replace('Z', '+0000');
 }
@@ -19,7 +92,7 @@ class Store {
   }
 
   load() {
-    const data = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+    const data = readDataset(this.file);
     this.org = Object.assign({ Id: '00D5e0000000001EAA', Name: 'Emulated Org', my_domain: 'emulated',
       edition: 'Enterprise' }, data.org || {});
     if (!ids.to18(this.org.Id) || !this.org.Id.startsWith('00D')) throw new Error(`org.Id ${this.org.Id} is not a 15/18-char 00D id`);
@@ -27,7 +100,7 @@ class Store {
     this.auth = data.auth || { users: [], clients: [] };
     this.auth.users = this.auth.users || [];
     this.auth.clients = this.auth.clients || [];
-    this.schema = new Schema();
+    this.schema = new Schema(data.permission_fields);
     this.records = {};
     this.byId = new Map();
     this.counter = 0;
@@ -109,4 +182,4 @@ class Store {
   }
 }
 
-module.exports = { Store, TYPE, nowDateTime };
+module.exports = { Store, TYPE, nowDateTime, readDataset };
