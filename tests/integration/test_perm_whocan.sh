@@ -80,6 +80,23 @@ expect_exit 2 "$SFACCESS" report permissions --format junit --out "$WORK/rj"
 expect_exit 2 "$SFACCESS" report permissions --privileged --all --format csv --out "$WORK/rj"
 echo "ok report permissions"
 
+# A permission set given a privileged permission: each holder gains an
+# added privileged row in the diff, though no assignment changed.
+holders=$("$SFACCESS" who-can ViewAllData --format csv | tail -n +2 | wc -l)
+ps=$(node -e '
+  const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const held = new Set(d.records.PermissionSetAssignment.filter((a) => !a.PermissionSetGroupId).map((a) => a.PermissionSetId));
+  const ps = d.records.PermissionSet.find((p) => !p.IsOwnedByProfile && !p.PermissionSetGroupId && held.has(p.Id) && !p.PermissionsViewAllData);
+  console.log(ps.Id);' "$org")
+emu_post /__admin/mutate "[{\"op\": \"update\", \"object\": \"PermissionSet\", \"id\": \"$ps\", \"fields\": {\"PermissionsViewAllData\": true}}]" >/dev/null
+expect_exit 0 "$SFACCESS" --no-progress sync
+expect_exit 0 "$SFACCESS" diff --format csv
+gained=$(node "$js/csvcols.js" change access_type access_id via_id <"$WORK/out" | awk -F'\t' -v ps="$ps" '$1 == "added" && $2 == "system_permission" && $3 == "ViewAllData" && $4 == ps' | wc -l)
+expect_exit 0 "$SFACCESS" who-can ViewAllData --format csv
+[ "$gained" -gt 0 ] && [ "$gained" = "$(node "$js/csvcols.js" via_id <"$WORK/out" | grep -cx "$ps")" ] \
+  || fail "diff: $gained added ViewAllData rows through $ps"
+echo "ok diff: $gained users gained View All Data through $ps (of $holders before)"
+
 # A snapshot synced without permissions says so.
 rm -f "$SFACCESS_STORE"
 expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
