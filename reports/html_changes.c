@@ -38,6 +38,7 @@ typedef struct pass {
 	sfa_html *w;
 	sfa_err *err;
 	long long by_type[NTYPES * 2]; /* [type * 2 + (removed)] */
+	long long by_tier[5][2];       /* privileged rows: [tier][removed] */
 } pass;
 
 static int on_change(void *ud, const sfa_diff_change *c)
@@ -47,6 +48,9 @@ static int on_change(void *ud, const sfa_diff_change *c)
 	char snap[32];
 	const char *cells[NCOLS];
 
+	if ((c->kind == SFA_DIFF_ADDED || c->kind == SFA_DIFF_REMOVED) &&
+	    r->tier >= 0 && r->tier < 5)
+		p->by_tier[r->tier][c->kind == SFA_DIFF_REMOVED]++;
 	if (c->kind == SFA_DIFF_ADDED || c->kind == SFA_DIFF_REMOVED)
 		for (int t = 0; t < NTYPES; t++)
 			if (r->access_type &&
@@ -95,6 +99,23 @@ static int summary(pass *p, sfa_diff *d)
 					NULL, p->err)))
 			return rc;
 	}
+	/* Privileged changes apart from the rest, by tier (permissions.md,
+	 * "Changes"). */
+	for (k = 0; k < 5; k++) {
+		char label[48], note[64];
+		long long *t = p->by_tier[k];
+		int rc;
+
+		snprintf(label, sizeof(label), "Privileged changes, tier %d", k);
+		snprintf(note, sizeof(note), "%lld added, %lld removed", t[0],
+			 t[1]);
+		if ((rc = sfa_html_stat(p->w, label, t[0] + t[1],
+					t[0] && k <= 1 ? "bad"
+					: t[0]	       ? "warn"
+						       : NULL,
+					note, p->err)))
+			return rc;
+	}
 	return sfa_html_chart(p->w, &chart, p->err);
 }
 
@@ -105,7 +126,7 @@ int sfa_report_changes_html(sfa_store *st, sfa_diff *d, FILE *f,
 	char from[96], to[96], subtitle[160];
 	sfa_html_meta meta[5];
 	sfa_html_page page;
-	pass p = {NULL, err, {0}};
+	pass p = {NULL, err, {0}, {{0}}};
 	int rc;
 
 	*rows = 0;
