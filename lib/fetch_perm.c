@@ -187,7 +187,7 @@ static int plan_described(sfa_fetch_perms *p, sfa_sf *sf, sfa_store *st,
 	const char *version = sfa_sf_api_version(sf);
 	size_t nmax = json_array_size(fields), i;
 	sfa_fetch_described *d = NULL;
-	int rc, perm;
+	int rc, perm = 0;
 
 	json_array_foreach(fields, i, f)
 	{
