@@ -31,6 +31,13 @@ typedef struct scan {
 	struct fetch *f;
 	const sfa_obj_def *def;
 	const sfa_fetch_described *described; /* NULL: an object's fields */
+	/* Bulk above this many rows (<= 0: never), and REST's page size.
+	 * A described scan's record has a few hundred fields: a page of
+	 * 2,000 parsed into JSON objects took 100 MB at 50,000 users, so
+	 * its REST pages are small and anything beyond one goes to Bulk,
+	 * whose CSV streams. */
+	long long bulk_threshold;
+	const char *batch_header;
 	sfa_fetch_scan_stats *stats;
 	char *soql;
 	int state, restarts;
@@ -116,9 +123,9 @@ static int skip_first_page(void *ud, const char *body, size_t len)
 	long long total;
 	int done;
 
-	if (s->state != S_FIRST || s->f->tune.bulk_threshold <= 0 ||
+	if (s->state != S_FIRST || s->bulk_threshold <= 0 ||
 	    !sfa_sf_page_peek(body, len, &total, &done) || done ||
-	    total <= s->f->tune.bulk_threshold)
+	    total <= s->bulk_threshold)
 		return 0;
 	s->total = total;
 	return 1;
@@ -131,7 +138,7 @@ static int send_page(scan *s, const char *path, sfa_err *err)
 	c.method = "GET";
 	c.path = path;
 	c.object = s->def->sobject;
-	c.extra_header = "Sforce-Query-Options: batchSize=2000";
+	c.extra_header = s->batch_header;
 	c.on_error = on_page_error;
 	c.skip_body = skip_first_page;
 	return sfa_sf_batch_call(s->f->batch, &c, on_page, s, err);
@@ -258,8 +265,8 @@ static int on_page(void *ud, const struct sfa_http_response *resp, json_t *page,
 		s->total = total;
 		s->first_n = (long long)json_array_size(records);
 		f->firsts_left--;
-		if (next && f->tune.bulk_threshold > 0 &&
-		    total > f->tune.bulk_threshold) {
+		if (next && s->bulk_threshold > 0 &&
+		    total > s->bulk_threshold) {
 			/* Bulk reads the whole object: this page's rows
 			 * would come again. */
 			s->state = S_BULK;
@@ -433,6 +440,13 @@ static int add_scan(fetch *f, const sfa_obj_def *def,
 	s->f = f;
 	s->def = def;
 	s->described = described;
+	s->bulk_threshold = f->tune.bulk_threshold;
+	s->batch_header = "Sforce-Query-Options: batchSize=2000";
+	if (described) {
+		s->batch_header = "Sforce-Query-Options: batchSize=200";
+		if (s->bulk_threshold > 0)
+			s->bulk_threshold = 200;
+	}
 	s->stats = &f->stats->scans[f->nscans];
 	s->stats->sobject = def->sobject;
 	f->nscans++;
