@@ -61,7 +61,8 @@ emu_start() { # ORG LATENCY
   node "$SRC/tests/emulator/server.js" --org "$1" --port 0 --port-file "$WORK/port" \
        --latency-ms "$2" 2>"$WORK/emulator.log" &
   EMU_PID=$!
-  for _ in $(seq 1 600); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+  # Up to 5 min: the 200,000-user org with its permission tables is about 860 MB of JSON.
+  for _ in $(seq 1 3000); do [ -s "$WORK/port" ] && break; sleep 0.1; done
   [ -s "$WORK/port" ] || { cat "$WORK/emulator.log" >&2; echo "emulator did not start" >&2; exit 1; }
   export SFACCESS_DOMAIN="http://127.0.0.1:$(cat "$WORK/port")" SFACCESS_USERNAME=admin@gen1.example \
          SFACCESS_PASSWORD=pw SFACCESS_SECURITY_TOKEN=tok

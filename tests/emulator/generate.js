@@ -2,19 +2,24 @@
 'use strict';
 // Generates a realistic org dataset (emulator.md "Generator"), deterministic for a seed:
 //   node generate.js --users N [--seed S] [--groups N] [--roles N] [--profiles N]
-//                    [--permission-sets N] [--psgs N] [--apps N] > org.json
+//                    [--permission-sets N] [--psgs N] [--apps N] [--no-permissions] > org.json
 // The big objects (PermissionSetAssignment, GroupMember, UserLogin) are streamed record by
-// record to stdout, so a 50,000-user org never exists as one string.
+// record to stdout, so a 50,000-user org never exists as one string. Permission data (the
+// Permissions* fields, ObjectPermissions, FieldPermissions, CustomPermission) comes from
+// lib/genperms.js; --no-permissions leaves it out and writes the org exactly as before it.
 const { makeId } = require('./lib/ids');
+const genperms = require('./lib/genperms');
 
 function usage(msg) {
   process.stderr.write(`${msg ? `error: ${msg}\n` : ''}usage: node generate.js --users N [--seed S] [--groups N] [--roles N] ` +
-    '[--profiles N] [--permission-sets N] [--psgs N] [--apps N] > org.json\n');
+    '[--profiles N] [--permission-sets N] [--psgs N] [--apps N] [--no-permissions] > org.json\n');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { seed: 1 };
+  const o = { seed: 1, permissions: true };
+  const flags = { '--no-permissions': 'permissions' };
+  argv = argv.filter((a) => { if (!flags[a]) return true; o[flags[a]] = false; return false; });
   const keys = { '--users': 'users', '--seed': 'seed', '--groups': 'groups', '--roles': 'roles', '--profiles': 'profiles',
     '--permission-sets': 'permissionSets', '--psgs': 'psgs', '--apps': 'apps' };
   for (let i = 0; i < argv.length; i += 2) {
@@ -291,6 +296,10 @@ function main() {
   }
   for (const s of sea) s.SystemModstamp = dt(REF - r.int(1, 500) * DAY);
 
+  // --- permission data (its own PRNG stream: the rest of the org does not depend on it) ---------
+  const permData = o.permissions ? genperms.plan(prng((o.seed ^ 0x5EED5) >>> 0),
+    { profiles, permSets, profilePs, regular, psgs, components, muting, aggregate, sea }) : null;
+
   // --- write the document ----------------------------------------------------------------------
   const allPerms = ['ManageUsers', 'CustomizeApplication', 'ManageRoles', 'ManageGroups', 'ViewSetup'];
   out('{\n"org": ');
@@ -309,8 +318,9 @@ function main() {
     out(`${firstObj ? '' : ','}\n"${name}": [`);
     firstObj = false;
     let first = true;
-    const emit = (rec) => { out((first ? '\n' : ',\n') + JSON.stringify(rec)); first = false; };
-    if (Array.isArray(gen)) gen.forEach(emit); else gen(emit);
+    const raw = (json) => { out((first ? '\n' : ',\n') + json); first = false; };
+    const emit = (rec) => raw(JSON.stringify(rec));
+    if (Array.isArray(gen)) gen.forEach(emit); else gen(emit, raw);
     out('\n]');
   };
   section('UserLicense', LIC);
@@ -388,6 +398,7 @@ function main() {
         UseCount: r.int(1, 5000), CreatedDate: dt(created), DeleteToken: `DT${id('0CR').slice(3)}`, AccessToken: null, RequestToken: null });
     }
   });
+  if (permData) genperms.emit(section, id, permData);
   out('\n}\n}\n');
   flush();
 }

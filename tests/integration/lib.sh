@@ -25,7 +25,8 @@ emu_start() {
   node "$SFA_SOURCE_DIR/tests/emulator/server.js" --org "$org" --port 0 \
        --port-file "$WORK/port" "$@" 2>>"$WORK/emulator.log" &
   EMU_PID=$!
-  for _ in $(seq 1 200); do
+  # Up to 60 s: a generated org with its permission tables takes seconds to load on a busy machine.
+  for _ in $(seq 1 1200); do
     [ -s "$WORK/port" ] && break
     kill -0 "$EMU_PID" 2>/dev/null || { cat "$WORK/emulator.log" >&2; fail "emulator did not start"; }
     sleep 0.05

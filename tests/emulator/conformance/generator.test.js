@@ -113,3 +113,128 @@ test('50,000 users in under 30 s, then a full paged REST scan of PermissionSetAs
     await emu.stop();
   }
 });
+
+// --- permission data (emulator.md "Generator", permission bullets), checked here on its own terms.
+const TIER01 = ['ModifyAllData', 'AuthorApex', 'CustomizeApplication', 'ModifyMetadata', 'ManageInteraction',
+  'ManageProfilesPermissionsets', 'ManageUsers', 'ManageInternalUsers', 'AssignPermissionSets', 'ManageRoles', 'ManageSharing',
+  'ResetPasswords', 'ManagePasswordPolicies', 'ManageLoginAccessPolicies', 'ManageTwoFactor', 'ManageAuthProviders',
+  'ManageCertificates', 'PasswordNeverExpires', 'BypassMFAForUiLogins'].map((n) => `Permissions${n}`);
+const OBJ = ['PermissionsRead', 'PermissionsCreate', 'PermissionsEdit', 'PermissionsDelete', 'PermissionsViewAllRecords',
+  'PermissionsModifyAllRecords', 'PermissionsViewAllFields'];
+// What each object permission needs (salesforce-permissions.md §1).
+const NEEDS = { PermissionsCreate: ['PermissionsRead'], PermissionsEdit: ['PermissionsRead'], PermissionsViewAllRecords: ['PermissionsRead'],
+  PermissionsDelete: ['PermissionsRead', 'PermissionsEdit'], PermissionsViewAllFields: ['PermissionsRead'],
+  PermissionsModifyAllRecords: ['PermissionsRead', 'PermissionsEdit', 'PermissionsDelete', 'PermissionsViewAllRecords'] };
+const sys = (rec) => Object.keys(rec).filter((k) => k.startsWith('Permissions') && rec[k] === true).sort();
+const groupBy = (rows, key) => { const m = new Map(); for (const x of rows) { if (!m.has(x[key])) m.set(x[key], []); m.get(x[key]).push(x); } return m; };
+
+test('permission data: catalogue, dependencies, muting inside the group, aggregates = components minus muted', () => {
+  const d = JSON.parse(gen('--users', '20000', '--seed', '3').toString('utf8'));
+  const R = d.records;
+  const ps = new Map(R.PermissionSet.map((p) => [p.Id, p]));
+  const muting = new Map(R.MutingPermissionSet.map((m) => [m.Id, m]));
+  // Object and field catalogue: 60 objects, about 1,500 fields.
+  assert.equal(new Set(R.ObjectPermissions.map((o) => o.SobjectType)).size, 60);
+  const fields = new Set(R.FieldPermissions.map((f) => f.Field));
+  assert.ok(fields.size > 1400 && fields.size <= 1500, `${fields.size} fields`);
+  assert.ok(fields.has('Account.Phone'));
+  // Every row: a known parent, Salesforce's dependencies, field names qualified by their object.
+  for (const o of R.ObjectPermissions) {
+    assert.ok(ps.has(o.ParentId) || muting.has(o.ParentId), o.Id);
+    if (muting.has(o.ParentId)) continue; // a muting row names what it mutes, not an access
+    for (const [f, needs] of Object.entries(NEEDS)) if (o[f]) for (const n of needs) assert.ok(o[n], `${o.Id}: ${f} without ${n}`);
+  }
+  for (const f of R.FieldPermissions) {
+    assert.ok(ps.has(f.ParentId) || muting.has(f.ParentId), f.Id);
+    assert.ok(f.Field.startsWith(`${f.SobjectType}.`), f.Field);
+    if (!muting.has(f.ParentId)) assert.ok(f.PermissionsRead || !f.PermissionsEdit, `${f.Id}: edit without read`);
+  }
+  // Regular and profile-owned permission sets: 5–40 object rows, 0–400 field rows.
+  const opBy = groupBy(R.ObjectPermissions, 'ParentId');
+  const fpBy = groupBy(R.FieldPermissions, 'ParentId');
+  const plain = R.PermissionSet.filter((p) => !p.PermissionSetGroupId);
+  for (const p of plain) {
+    const n = (opBy.get(p.Id) || []).length;
+    assert.ok(n >= 5 && n <= 40, `${p.Name}: ${n} object rows`);
+    assert.ok((fpBy.get(p.Id) || []).length <= 400, p.Name);
+  }
+  assert.ok(plain.some((p) => (fpBy.get(p.Id) || []).length > 200));
+  // System Administrator carries most system permissions; about one regular set in 50 a tier-0/1 one.
+  const admin = R.Profile.find((p) => p.Name === 'System Administrator');
+  assert.ok(sys(admin).length >= 200, `${sys(admin).length} on System Administrator`);
+  assert.deepEqual(sys(R.PermissionSet.find((p) => p.ProfileId === admin.Id)), sys(admin));
+  const regular = R.PermissionSet.filter((p) => !p.IsOwnedByProfile && !p.PermissionSetGroupId);
+  const risky = regular.filter((p) => TIER01.some((n) => p[n])).length / regular.length;
+  assert.ok(risky > 0.008 && risky < 0.04, `tier-0/1 share ${risky}`);
+  // Each muting set: one group's component, 1–5 permissions, each granted by a component of that group.
+  const comps = groupBy(R.PermissionSetGroupComponent, 'PermissionSetGroupId');
+  const owner = new Map();
+  for (const [g, cs] of comps) for (const c of cs) if (muting.has(c.PermissionSetId)) owner.set(c.PermissionSetId, g);
+  assert.equal(owner.size, muting.size);
+  let mutedPrivileged = 0;
+  for (const [mId, g] of owner) {
+    const parts = comps.get(g).map((c) => c.PermissionSetId).filter((id) => ps.has(id));
+    const m = muting.get(mId);
+    const ops = opBy.get(mId) || [];
+    const fps = fpBy.get(mId) || [];
+    const count = sys(m).length + ops.length + fps.length;
+    assert.ok(count >= 1 && count <= 5, `${m.DeveloperName} mutes ${count}`);
+    for (const n of sys(m)) assert.ok(parts.some((id) => ps.get(id)[n]), `${m.DeveloperName}: ${n} not granted in its group`);
+    if (sys(m).some((n) => TIER01.includes(n))) mutedPrivileged++;
+    for (const o of ops) {
+      assert.ok(parts.some((id) => (opBy.get(id) || []).some((x) => x.SobjectType === o.SobjectType && OBJ.some((f) => o[f] && x[f]))),
+        `${m.DeveloperName}: ${o.SobjectType} not granted in its group`);
+    }
+    for (const f of fps) {
+      assert.ok(parts.some((id) => (fpBy.get(id) || []).some((x) => x.Field === f.Field)), `${m.DeveloperName}: ${f.Field}`);
+    }
+  }
+  assert.ok(mutedPrivileged >= 1, 'some group mutes a tier-0/1 permission');
+  // The aggregate of each group: the union of its components minus what its muting sets mute.
+  for (const g of R.PermissionSetGroup) {
+    const agg = R.PermissionSet.find((p) => p.PermissionSetGroupId === g.Id);
+    const parts = comps.get(g.Id).map((c) => c.PermissionSetId);
+    const grants = parts.filter((id) => ps.has(id));
+    const mutes = parts.filter((id) => muting.has(id));
+    const mutedSys = new Set(mutes.flatMap((id) => sys(muting.get(id))));
+    const wantSys = [...new Set(grants.flatMap((id) => sys(ps.get(id))))].filter((n) => !mutedSys.has(n)).sort();
+    assert.deepEqual(sys(agg), wantSys, g.DeveloperName);
+    const objects = new Map();
+    for (const id of grants) for (const o of opBy.get(id) || []) {
+      const cur = objects.get(o.SobjectType) || {};
+      for (const f of OBJ) cur[f] = cur[f] || o[f];
+      objects.set(o.SobjectType, cur);
+    }
+    for (const id of mutes) for (const o of opBy.get(id) || []) { const cur = objects.get(o.SobjectType); for (const f of OBJ) if (o[f]) cur[f] = false; }
+    const want = [...objects].filter(([, b]) => OBJ.some((f) => b[f])).map(([t, b]) => `${t}:${OBJ.filter((f) => b[f]).join('+')}`).sort();
+    const got = (opBy.get(agg.Id) || []).map((o) => `${o.SobjectType}:${OBJ.filter((f) => o[f]).join('+')}`).sort();
+    assert.deepEqual(got, want, `${g.DeveloperName} object rows`);
+    const fl = new Map();
+    for (const id of grants) for (const f of fpBy.get(id) || []) {
+      const cur = fl.get(f.Field) || { r: false, e: false };
+      fl.set(f.Field, { r: cur.r || f.PermissionsRead, e: cur.e || f.PermissionsEdit });
+    }
+    for (const id of mutes) for (const f of fpBy.get(id) || []) { const cur = fl.get(f.Field); cur.r = cur.r && !f.PermissionsRead; cur.e = cur.e && !f.PermissionsEdit; }
+    const wantF = [...fl].filter(([, b]) => b.r || b.e).map(([n, b]) => `${n}:${b.r}:${b.e}`).sort();
+    assert.deepEqual((fpBy.get(agg.Id) || []).map((f) => `${f.Field}:${f.PermissionsRead}:${f.PermissionsEdit}`).sort(), wantF, `${g.DeveloperName} field rows`);
+  }
+  // Custom permissions behind the CustomPermission grants.
+  const cp = new Set(R.CustomPermission.map((c) => c.Id));
+  assert.ok(R.SetupEntityAccess.filter((s) => s.SetupEntityType === 'CustomPermission').every((s) => cp.has(s.SetupEntityId)));
+});
+
+test('--no-permissions: the old shape, and the rest of the org is the same with or without permissions', () => {
+  const a = JSON.parse(gen('--users', '1500', '--seed', '9').toString('utf8'));
+  const b = JSON.parse(gen('--users', '1500', '--seed', '9', '--no-permissions').toString('utf8'));
+  for (const o of ['ObjectPermissions', 'FieldPermissions', 'CustomPermission']) {
+    assert.ok(a.records[o].length > 0, o);
+    assert.equal(b.records[o], undefined, o);
+  }
+  for (const o of Object.keys(b.records)) {
+    const strip = (list) => list.map((x) => Object.fromEntries(Object.entries(x).filter(([k]) => !k.startsWith('Permissions'))));
+    assert.deepEqual(strip(a.records[o]), strip(b.records[o]), o);
+  }
+  // The old shape: the seven flags written out on every profile and regular permission set.
+  assert.ok(b.records.Profile.every((p) => typeof p.PermissionsApiEnabled === 'boolean' && typeof p.PermissionsModifyAllData === 'boolean'));
+  assert.equal(Object.keys(b.records.Profile[0]).filter((k) => k.startsWith('Permissions')).length, 7);
+});

@@ -199,3 +199,43 @@ test('a dataset\'s own "permission_fields" replace the catalogue; other permissi
   fs.writeFileSync(file, JSON.stringify(data));
   await assert.rejects(h.startEmulator(file), /permission_fields\[0\]/);
 });
+
+test('a generated org: ObjectPermissions and FieldPermissions page with nextRecordsUrl, REST and Bulk agree', async () => {
+  const org = h.generatedOrg(4500);
+  const g = await h.startEmulator(org.file);
+  try {
+    const c = new jsforce.Connection({ loginUrl: g.url, version: '62.0' });
+    await c.login(org.admin, 'pwtok');
+    for (const [o, cols] of [['ObjectPermissions', 'SobjectType, PermissionsRead, PermissionsEdit, PermissionsModifyAllRecords, PermissionsViewAllFields'],
+      ['FieldPermissions', 'SobjectType, Field, PermissionsRead, PermissionsEdit']]) {
+      const stored = await g.records(o);
+      assert.ok(stored.length > 4000, `${o}: ${stored.length} rows`);
+      const before = await g.stats();
+      const res = await c.query(`SELECT Id, ParentId, Parent.Name, ${cols} FROM ${o}`).run({ autoFetch: true, maxFetch: 1e7 });
+      const after = await g.stats();
+      assert.equal(res.totalSize, stored.length);
+      assert.deepEqual(res.records.map((r) => r.Id), stored.map((r) => r.Id));
+      assert.equal(after.api_requests - before.api_requests, Math.ceil(stored.length / 2000), `${o}: one request per 2,000 rows`);
+      const withParent = res.records.find((r) => r.ParentId.startsWith('0PS'));
+      assert.match(withParent.Parent.Name, /\S/);
+      const bulk = await (await c.bulk2.query(`SELECT Id, ParentId, ${cols} FROM ${o}`, { pollInterval: 50, pollTimeout: 30000 })).toArray();
+      assert.equal(bulk.length, stored.length);
+      const byId = new Map(res.records.map((r) => [r.Id, r]));
+      for (const b of bulk.slice(0, 500)) assert.equal(b.PermissionsRead, String(byId.get(b.Id).PermissionsRead));
+    }
+  } finally {
+    await g.stop();
+  }
+});
+
+test('a dataset file too large for one string is read value by value, with the same result', () => {
+  const { readDataset } = require('../lib/store');
+  const file = h.generatedOrg(4500).file;
+  // A zero threshold sends even this file through the large-file reader.
+  assert.deepEqual(readDataset(file, 0), JSON.parse(fs.readFileSync(file, 'utf8')));
+  const hostile = `${h.EMU_DIR}/../../fixtures/orgs/hostile.json`;
+  assert.deepEqual(readDataset(hostile, 0), JSON.parse(fs.readFileSync(hostile, 'utf8')));
+  const bad = h.tmpFile('bad.json');
+  fs.writeFileSync(bad, '{"records": {"User": [{"Id": "x"}, ]}}');
+  assert.throws(() => readDataset(bad, 0), /bad\.json: expected a value at byte 35/);
+});

@@ -103,6 +103,7 @@ class Store {
     this.schema = new Schema(data.permission_fields);
     this.records = {};
     this.byId = new Map();
+    this.knownKeys = {};
     this.counter = 0;
     for (const name of Object.keys(OBJECTS)) this.records[name] = [];
     const recs = data.records || {};
@@ -127,7 +128,14 @@ class Store {
       rec.Id = this.newId(obj.prefix);
     }
     if (fromDataset) {
-      for (const [k, v] of Object.entries(rec)) if (v !== null && v !== undefined) this.schema.learnField(objectName, k, v);
+      // Keys already in the schema are remembered as written: millions of rows share a few shapes.
+      const known = this.knownKeys[objectName] || (this.knownKeys[objectName] = new Set());
+      for (const k in rec) {
+        if (known.has(k)) continue;
+        const v = rec[k];
+        if (v !== null && v !== undefined) this.schema.learnField(objectName, k, v);
+        if (obj.fields.has(k.toLowerCase())) known.add(k);
+      }
     }
     Object.defineProperty(rec, TYPE, { value: objectName, enumerable: false });
     this.records[objectName].push(rec);
