@@ -239,3 +239,42 @@ test('a dataset file too large for one string is read value by value, with the s
   fs.writeFileSync(bad, '{"records": {"User": [{"Id": "x"}, ]}}');
   assert.throws(() => readDataset(bad, 0), /bad\.json: expected a value at byte 35/);
 });
+
+test('fixtures: perms.json aggregates are their components minus muting except where perms.md says; demo.json mutes for real', () => {
+  const { Store } = require('../lib/store');
+  const st = new Store(`${h.EMU_DIR}/../../fixtures/orgs/perms.json`);
+  const R = st.records;
+  const sys = (rec) => Object.keys(rec).filter((k) => k.startsWith('Permissions') && rec[k] === true).map((k) => k.slice(11)).sort();
+  const byDev = (dev) => R.PermissionSetGroup.find((g) => g.DeveloperName === dev);
+  const parts = (g) => R.PermissionSetGroupComponent.filter((c) => c.PermissionSetGroupId === g.Id).map((c) => st.get(c.PermissionSetId));
+  const rule = (g) => {
+    const p = parts(g);
+    const muted = new Set(p.filter((x) => x.Id.startsWith('0QM')).flatMap(sys));
+    return [...new Set(p.filter((x) => x.Id.startsWith('0PS')).flatMap(sys))].filter((n) => !muted.has(n)).sort();
+  };
+  const agg = (g) => sys(R.PermissionSet.find((p) => p.PermissionSetGroupId === g.Id));
+  assert.deepEqual(rule(byDev('Sales_Bundle')), ['EmailSingle', 'RunReports']);
+  assert.deepEqual(agg(byDev('Sales_Bundle')), rule(byDev('Sales_Bundle')));
+  // Engineering (Updated): the aggregate keeps the muted ModifyAllData; Reporting (Outdated) lags.
+  assert.deepEqual(rule(byDev('Engineering_Bundle')), ['AuthorApex', 'ExportReport', 'RunReports']);
+  assert.deepEqual(agg(byDev('Engineering_Bundle')), ['AuthorApex', 'ExportReport', 'ModifyAllData', 'RunReports']);
+  assert.deepEqual(rule(byDev('Reporting_Bundle')), ['ExportReport', 'RunReports']);
+  assert.deepEqual(agg(byDev('Reporting_Bundle')), ['RunReports']);
+  assert.equal(byDev('Reporting_Bundle').Status, 'Outdated');
+  // Every ObjectPermissions row of a permission set keeps the dependencies.
+  for (const o of R.ObjectPermissions.filter((x) => x.ParentId.startsWith('0PS'))) {
+    if (o.PermissionsCreate || o.PermissionsEdit || o.PermissionsViewAllRecords || o.PermissionsViewAllFields) assert.ok(o.PermissionsRead, o.Id);
+    if (o.PermissionsDelete) assert.ok(o.PermissionsRead && o.PermissionsEdit, o.Id);
+  }
+  assert.deepEqual(st.schema.permissionFields.map((p) => p.name.slice(11)),
+    ['ModifyAllData', 'ViewAllData', 'ManageUsers', 'AuthorApex', 'ApiEnabled', 'ViewSetup', 'ExportReport', 'EditTask', 'RunReports',
+      'EmailSingle', 'ConvertLeads']);
+  // demo.json: Engineering_Bundle's muting set mutes what its component Dev_Admin_Privileged grants.
+  const demo = new Store(`${h.EMU_DIR}/../../fixtures/orgs/demo.json`);
+  const eng = demo.records.PermissionSetGroup.find((g) => g.DeveloperName === 'Engineering_Bundle');
+  const comps = demo.records.PermissionSetGroupComponent.filter((c) => c.PermissionSetGroupId === eng.Id).map((c) => demo.get(c.PermissionSetId));
+  assert.ok(comps.some((c) => c.Id.startsWith('0QM') && c.PermissionsModifyAllData === true));
+  assert.ok(comps.some((c) => c.Id.startsWith('0PS') && c.PermissionsModifyAllData === true));
+  assert.equal(demo.records.PermissionSet.find((p) => p.PermissionSetGroupId === eng.Id).PermissionsModifyAllData, false);
+  assert.ok(demo.records.ObjectPermissions.length > 0 && demo.records.FieldPermissions.length > 0);
+});
