@@ -129,6 +129,12 @@ static int canon(json_t *v, char num[32], const char **out)
 static int put(sfa_store *st, const sfa_obj_def *def, const sfa_sync_opts *opts,
 	       sfa_fetch_row *r, sfa_err *err)
 {
+	size_t i;
+
+	/* A def read without its last fields (fetch_perm.c: what the org's
+	 * describe lacks) stores them as NULL. */
+	for (i = def->nfields; i < sfa_obj_get(def->obj)->nfields; i++)
+		r->vals[i] = NULL;
 	if (def->obj == SFA_OBJ_USER && opts->username_as_email)
 		r->vals[SFA_USER_EMAIL] = r->vals[SFA_USER_USERNAME];
 	return sfa_store_put(st, def->obj, r->vals, err);

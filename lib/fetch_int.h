@@ -49,7 +49,8 @@ typedef struct sfa_fetch_perms {
 	sfa_fetch_described parts[SFA_FETCH_MAX_PARTS];
 	int nparts;
 	sfa_obj_def object_perms;
-	int have_object_perms, have_field_perms;
+	sfa_obj_def permission_set; /* without the flags, when described */
+	int have_object_perms, have_field_perms, have_described_ps;
 	json_t *describes[2]; /* the field names are theirs */
 	int ndescribes;
 	const char **names; /* the catalogue, by number */

@@ -245,6 +245,14 @@ int sfa_fetch__perms_prepare(sfa_fetch_perms *p, sfa_sf *sf, sfa_store *st,
 		if (rc == 0 && desc)
 			rc = plan_described(p, sf, st, opts, described[i], desc,
 					    err);
+		/* The flags come from the described scan, whichever of
+		 * them the org has; its own scan would fail on one it
+		 * lacks. */
+		if (rc == 0 && desc && i == 0) {
+			p->permission_set = *sfa_obj_get(SFA_OBJ_PERMISSION_SET);
+			p->permission_set.nfields = SFA_PS_NFIELDS_BEFORE_FLAGS;
+			p->have_described_ps = 1;
+		}
 		/* The field names are borrowed from the describe. */
 		if (desc && !(p->describes[p->ndescribes++] = desc))
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");

@@ -471,6 +471,8 @@ static int add_scans(fetch *f, sfa_obj obj, sfa_err *err)
 	if ((def->flags & SFA_OBJ_F_FIELD_PERMISSIONS) &&
 	    (!f->opts->field_permissions || !p->have_field_perms))
 		return 0;
+	if (obj == SFA_OBJ_PERMISSION_SET && p->have_described_ps)
+		return add_scan(f, &p->permission_set, NULL, err);
 	if (obj == SFA_OBJ_OBJECT_PERMS)
 		return p->have_object_perms
 			   ? add_scan(f, &p->object_perms, NULL, err)

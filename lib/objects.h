@@ -81,6 +81,11 @@ enum {
 	SFA_USER_NFIELDS
 };
 
+/* PermissionSet's fields before its five privileged flags (objects.c);
+ * when the describe lists the Permissions* fields, the flags are read by
+ * the described scans instead and filled in at the finish. */
+#define SFA_PS_NFIELDS_BEFORE_FLAGS 10
+
 /* ObjectPermissions' fields; PermissionsViewAllFields last, since an org
  * whose describe lacks it is read without it. */
 enum {

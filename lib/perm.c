@@ -1874,7 +1874,13 @@ int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err)
 	p->st = st;
 	p->snap = st->snap;
 	p->pv = pv;
-	rc = load(p, err);
+	rc = sfa_store_prep(st, SQL_PERM_FLAGS, st->snap, &put,
+			    "filling the privileged flags", err);
+	if (rc == 0)
+		rc = sfa_store_run(st, put, "filling the privileged flags", err);
+	put = NULL;
+	if (rc == 0)
+		rc = load(p, err);
 	if (rc == 0)
 		rc = sfa_store_prep(st, SQL_PERM_REVIEW_PUT, st->snap, &put,
 				    "storing privileged rows", err);

@@ -530,6 +530,25 @@
 	"CREATE INDEX sf_user_by_username ON sf_user (snapshot_id, username)", \
 	"PRAGMA user_version = 7"
 
+/* The five privileged flags of sf_permission_set (access-model.md), from
+ * the described permissions when the sync read them (fetch_perm.c): NULL
+ * for a flag the org's describe lacks. */
+#define SQL_PERM_FLAG(col, name)                                               \
+	" " col " = (SELECT CASE WHEN n.perm IS NULL THEN NULL ELSE EXISTS"   \
+	" (SELECT 1 FROM perm_system s WHERE s.snapshot_id = ?1 AND"          \
+	" s.parent_id = sf_permission_set.id AND s.perm = n.perm) END FROM"   \
+	" (SELECT (SELECT perm FROM perm_name WHERE snapshot_id = ?1 AND"     \
+	" name = '" name "') AS perm) n)"
+#define SQL_PERM_FLAGS                                                         \
+	"UPDATE sf_permission_set SET"                                        \
+	SQL_PERM_FLAG("modify_all_data", "ModifyAllData") ","                 \
+	SQL_PERM_FLAG("view_all_data", "ViewAllData") ","                     \
+	SQL_PERM_FLAG("manage_users", "ManageUsers") ","                      \
+	SQL_PERM_FLAG("author_apex", "AuthorApex") ","                        \
+	SQL_PERM_FLAG("customize_application", "CustomizeApplication")       \
+	" WHERE snapshot_id = ?1 AND EXISTS (SELECT 1 FROM perm_name"         \
+	" WHERE snapshot_id = ?1)"
+
 /* perm_review: ?1 snapshot, ?2 user key, then the columns in order. */
 #define SQL_PERM_REVIEW_PUT                                                    \
 	"INSERT OR IGNORE INTO perm_review VALUES (?1, ?2, ?3, ?4, ?5, ?6,"   \

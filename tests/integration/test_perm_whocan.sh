@@ -4,15 +4,38 @@
 # permissions.md's rules from the dataset (perm_whocan.js).
 . "$(dirname "$0")/lib.sh"
 
+# The org: the demo org, or another dataset with its admin login
+# (SFA_PERM_ORG, SFA_PERM_LOGIN="username password token"), or one the
+# generator writes (SFA_PERM_GENERATE="--users N ..."); SFA_PERM_SAMPLE
+# asks at most that many permissions, spread over the list.
+js="$SFA_SOURCE_DIR/tests/integration"
 org="${SFA_PERM_ORG:-$SFA_SOURCE_DIR/fixtures/orgs/demo.json}"
+if [ -n "${SFA_PERM_GENERATE:-}" ]; then
+  org="$WORK/generated.json"
+  # shellcheck disable=SC2086
+  node "$SFA_SOURCE_DIR/tests/emulator/generate.js" $SFA_PERM_GENERATE >"$org"
+fi
 emu_start "$org"
 demo_login
-expect_exit 0 "$SFACCESS" --no-progress sync
-js="$SFA_SOURCE_DIR/tests/integration"
+if [ -n "${SFA_PERM_LOGIN:-}" ]; then
+  read -r SFACCESS_USERNAME SFACCESS_PASSWORD SFACCESS_SECURITY_TOKEN <<<"$SFA_PERM_LOGIN"
+elif [ -n "${SFA_PERM_GENERATE:-}" ]; then
+  read -r SFACCESS_USERNAME SFACCESS_PASSWORD SFACCESS_SECURITY_TOKEN < <(node -e '
+    const u = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).auth.users[0];
+    console.log(u.username, u.password, u.security_token);' "$org")
+fi
+expect_exit 0 "$SFACCESS" --no-progress sync --sync-field-permissions
 
-# Every permission worth asking, one who-can each, against the recount.
-node "$js/perm_whocan.js" "$org" --list >"$WORK/whats"
-[ -s "$WORK/whats" ] || fail "the dataset names no permission"
+# Every permission worth asking (or a sample), one who-can each, against
+# the recount.
+node "$js/perm_whocan.js" "$org" --list >"$WORK/all-whats"
+[ -s "$WORK/all-whats" ] || fail "the dataset names no permission"
+if [ -n "${SFA_PERM_SAMPLE:-}" ]; then
+  awk -v n="$(wc -l <"$WORK/all-whats")" -v k="$SFA_PERM_SAMPLE" \
+    'n <= k || NR % int(n / k + 1) == 1 || /^(ModifyAllData|ViewAllData)$/' "$WORK/all-whats" >"$WORK/whats"
+else
+  cp "$WORK/all-whats" "$WORK/whats"
+fi
 n=0
 while IFS= read -r what; do
   node "$js/perm_whocan.js" "$org" "$what" | cut -f2- >"$WORK/want"
@@ -27,7 +50,6 @@ echo "ok who-can agrees with the recount on $n permissions"
 expect_exit 0 "$SFACCESS" who-can ModifyAllData --format csv
 head -1 "$WORK/out" | tr -d '\r' | grep -qx 'username,user_id,name,is_active,user_type,permission,via_type,via_id,via_name,granted_by,implied_by,tier' \
   || fail "who-can CSV header: $(head -1 "$WORK/out")"
-grep -q ',ModifyAllData,permission_set_group,.*,0PS[^,]*,,0' "$WORK/out" || fail "no group path with granted_by: $(cat "$WORK/out")"
 expect_exit 0 "$SFACCESS" who-can permissionsmodifyalldata --format json
 node -e '
 const rows = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -46,8 +68,8 @@ expect_exit 2 "$SFACCESS" who-can ModifyAlData
 grep -q "did you mean ModifyAllData" "$WORK/err" || fail "no suggestion: $(cat "$WORK/err")"
 expect_exit 2 "$SFACCESS" permissions nobody@nowhere.example
 grep -q "nobody@nowhere.example" "$WORK/err" || fail "unknown user not named: $(cat "$WORK/err")"
-unheld=$(node "$js/perm_whocan.js" "$org" --list | while IFS= read -r w; do
-  [ -z "$(node "$js/perm_whocan.js" "$org" "$w")" ] && { echo "$w"; break; }; done || true)
+unheld=$(while IFS= read -r w; do
+  [ -z "$(node "$js/perm_whocan.js" "$org" "$w")" ] && { echo "$w"; break; }; done <"$WORK/whats" || true)
 if [ -n "$unheld" ]; then
   expect_exit 0 "$SFACCESS" who-can "$unheld" --format csv
   [ "$(wc -l <"$WORK/out")" = 1 ] || fail "who-can $unheld printed rows: $(cat "$WORK/out")"
@@ -55,13 +77,13 @@ if [ -n "$unheld" ]; then
 fi
 echo "ok unknown names"
 
-# permissions USER holds the user's rows of every who-can above.
+# permissions USER holds the user's rows of every permission.
 user=$(node "$js/perm_whocan.js" "$org" ModifyAllData | head -1 | cut -f2)
 expect_exit 0 "$SFACCESS" permissions "$user" --format csv
 node "$js/csvcols.js" permission via_type via_id granted_by implied_by <"$WORK/out" | LC_ALL=C sort >"$WORK/got"
-while IFS= read -r what; do
-  node "$js/perm_whocan.js" "$org" "$what" | awk -F'\t' -v u="$user" '$2 == u' | cut -f1,3-
-done <"$WORK/whats" | LC_ALL=C sort >"$WORK/want"
+# shellcheck disable=SC2046
+node "$js/perm_whocan.js" "$org" $(cat "$WORK/all-whats") | awk -F'\t' -v u="$user" '$2 == u' | cut -f1,3- \
+  | LC_ALL=C sort >"$WORK/want"
 diff -u "$WORK/want" "$WORK/got" >&2 || fail "permissions $user differs from the recount"
 echo "ok permissions $user: $(wc -l <"$WORK/got") rows"
 
@@ -89,7 +111,7 @@ ps=$(node -e '
   const ps = d.records.PermissionSet.find((p) => !p.IsOwnedByProfile && !p.PermissionSetGroupId && held.has(p.Id) && !p.PermissionsViewAllData);
   console.log(ps.Id);' "$org")
 emu_post /__admin/mutate "[{\"op\": \"update\", \"object\": \"PermissionSet\", \"id\": \"$ps\", \"fields\": {\"PermissionsViewAllData\": true}}]" >/dev/null
-expect_exit 0 "$SFACCESS" --no-progress sync
+expect_exit 0 "$SFACCESS" --no-progress sync --sync-field-permissions
 expect_exit 0 "$SFACCESS" diff --format csv
 gained=$(node "$js/csvcols.js" change access_type access_id via_id <"$WORK/out" | awk -F'\t' -v ps="$ps" '$1 == "added" && $2 == "system_permission" && $3 == "ViewAllData" && $4 == ps' | wc -l)
 expect_exit 0 "$SFACCESS" who-can ViewAllData --format csv
@@ -97,7 +119,10 @@ expect_exit 0 "$SFACCESS" who-can ViewAllData --format csv
   || fail "diff: $gained added ViewAllData rows through $ps"
 echo "ok diff: $gained users gained View All Data through $ps (of $holders before)"
 
-# A snapshot synced without permissions says so.
+# A snapshot synced without permissions says so.  (Without permissions
+# the PermissionSet scan asks for its five privileged flags by name, as
+# before them: a dataset whose describe lacks one cannot be read so.)
+[ -n "${SFA_PERM_PARTIAL_DESCRIBE:-}" ] && exit 0
 rm -f "$SFACCESS_STORE"
 expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
 expect_exit 1 "$SFACCESS" who-can ModifyAllData
