@@ -198,6 +198,32 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int on_disagreement(void *ud, const sfa_perm_disagreement *d)
+{
+	(void)ud;
+	printf("permission set group %s (%s), Status %s: its aggregate "
+	       "permission set %s %s, which its components and muting sets "
+	       "%s\n",
+	       d->group_name, d->group_id, d->status,
+	       d->extra ? "has" : "lacks", d->permission,
+	       d->extra ? "do not grant" : "grant");
+	return 0;
+}
+
+/* sync -v: where a group's aggregate disagrees with the rule
+ * (permissions.md, Sources), while its Status says it is up to date. */
+static int check_aggregates(sfa_store *st, long long id, const sfa_priv *pv,
+			    sfa_err *err)
+{
+	sfa_perm *p = NULL;
+	int rc = sfa_perm_open(&p, st, id, pv, err);
+
+	if (rc == 0)
+		rc = sfa_perm_check_aggregates(p, on_disagreement, NULL, err);
+	sfa_perm_free(p);
+	return rc;
+}
+
 int cmd_sync(sfa_cli *cli, int argc, char **argv)
 {
 	sfa_connect conn = {0};
@@ -285,6 +311,9 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	printf("\n");
 	if (cli->verbose)
 		printf("content hash %s\n", sum.hash ? sum.hash : "");
+	if (cli->verbose && !so.no_permissions &&
+	    (rc = check_aggregates(st, id, pv, &err)))
+		goto out;
 out:
 	if (rc) {
 		sfa_cli_error(cli, &err);
