@@ -48,6 +48,8 @@ while [ $# -gt 0 ]; do
 done
 
 mkdir -p "$BDIR/orgs" "$BDIR/work"
+# Generated orgs are cached by size and by the generator that wrote them.
+GEN=$(cat "$SRC/tests/emulator/generate.js" "$SRC"/tests/emulator/lib/gen*.js 2>/dev/null | sha1sum | cut -c1-8)
 BDIR=$(cd "$BDIR" && pwd)
 WORK=$(mktemp -d "$BDIR/work/run.XXXXXX")
 EMU_PID=""
@@ -137,7 +139,7 @@ MOVE_SQL="WITH s AS (SELECT max(id) AS m FROM snapshot), r AS (SELECT f.sfid
 
 ROWS=()
 for n in $USERS; do
-  org="$BDIR/orgs/org-$n.json"
+  org="$BDIR/orgs/org-$n-$GEN.json"
   [ -s "$org" ] || node "$SRC/tests/emulator/generate.js" --users "$n" >"$org"
   runs=$RUNS
   [ "$n" -ge 100000 ] && runs=$LARGE_RUNS
@@ -201,7 +203,7 @@ request_bound() { awk '$1 == "scan" {s += int(($3 + 1999) / 2000)} END {print s 
 store_mb() { du -k "$1" | awk '{printf "%.1f", $1 / 1024}'; }
 PERM_ROWS=()
 for n in $PERM_USERS; do
-  org="$BDIR/orgs/org-$n.json"
+  org="$BDIR/orgs/org-$n-$GEN.json"
   [ -s "$org" ] || node "$SRC/tests/emulator/generate.js" --users "$n" >"$org"
   emu_start "$org" "$LATENCY"
   for mode in perms-none perms-default perms-fields; do
@@ -223,7 +225,7 @@ done
 LARGE_ROW=""
 if [ "$PERM_LARGE" -gt 0 ]; then
   n=$PERM_LARGE
-  org="$BDIR/orgs/org-$n.json"
+  org="$BDIR/orgs/org-$n-$GEN.json"
   [ -s "$org" ] || node "$SRC/tests/emulator/generate.js" --users "$n" >"$org"
   emu_start "$org" "$LATENCY"
   read -r _r _c _w _cpu _m _l _rec _a _sc _fc _nc _dc _hc _cc < <(sync_once "$WORK/l0.db" --no-sync-permissions)
@@ -246,7 +248,7 @@ fi
 
 CG_ROW=""
 if [ "$CG_USERS" -gt 0 ] && command -v valgrind >/dev/null; then
-  org="$BDIR/orgs/org-$CG_USERS.json"
+  org="$BDIR/orgs/org-$CG_USERS-$GEN.json"
   [ -s "$org" ] || node "$SRC/tests/emulator/generate.js" --users "$CG_USERS" >"$org"
   emu_start "$org" 0
   emu_reset
