@@ -442,10 +442,11 @@ static int add_scan(fetch *f, const sfa_obj_def *def,
 	s->described = described;
 	s->bulk_threshold = f->tune.bulk_threshold;
 	s->batch_header = "Sforce-Query-Options: batchSize=2000";
-	if (described) {
+	/* With Bulk off (--bulk-threshold 0) REST reads it all, in pages as
+	 * large as any other's: small pages would multiply its requests. */
+	if (described && s->bulk_threshold > 0) {
 		s->batch_header = "Sforce-Query-Options: batchSize=200";
-		if (s->bulk_threshold > 0)
-			s->bulk_threshold = 200;
+		s->bulk_threshold = 200;
 	}
 	s->stats = &f->stats->scans[f->nscans];
 	s->stats->sobject = def->sobject;
