@@ -196,8 +196,8 @@ static int plan_described(sfa_fetch_perms *p, sfa_sf *sf, sfa_store *st,
 		const char *label =
 		    json_string_value(json_object_get(f, "label"));
 
-		if (!name || !type || strcmp(type, "boolean") ||
-		    strncmp(name, PREFIX, PREFIX_LEN) || !name[PREFIX_LEN])
+		if (!name || !type || strcmp(type, "boolean") != 0 ||
+		    strncmp(name, PREFIX, PREFIX_LEN) != 0 || !name[PREFIX_LEN])
 			continue;
 		if ((rc = perm_number(p, st, name + PREFIX_LEN, label, &perm,
 				      err)))

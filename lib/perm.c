@@ -905,7 +905,8 @@ static int resolve(sfa_perm *p, const char *what, query *q, sfa_err *err)
 static int tier_of(const sfa_perm *p, const query *q)
 {
 	if (q->kind == K_SYSTEM)
-		return sfa_priv_system_tier(p->pv, p->names[q->perm]);
+		return p->names ? sfa_priv_system_tier(p->pv, p->names[q->perm])
+				: -1;
 	if (q->kind == K_OBJECT)
 		return sfa_priv_object_tier(p->pv, actions[q->action]);
 	return -1;
@@ -1017,7 +1018,8 @@ static int add_holders(sfa_perm *p, rows *rs, const char *sql, long long key,
 static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
 		   sfa_err *err)
 {
-	const char *label = q->kind == K_SYSTEM ? p->labels[q->perm] : "";
+	const char *label =
+	    q->kind == K_SYSTEM && p->labels ? p->labels[q->perm] : "";
 	int tier = tier_of(p, q), rc = 0, r;
 	size_t i;
 
@@ -1536,7 +1538,7 @@ static int user_rows(sfa_perm *p, const urow *u, const char *object,
 		char text[600];
 		int a, na = p->have_vaf ? N_ACTIONS : N_ACTIONS - 1;
 
-		if (object && strcasecmp(object, p->objects[i]))
+		if (object && strcasecmp(object, p->objects[i]) != 0)
 			continue;
 		for (a = 0; rc == 0 && a < na; a++) {
 			if (!mad.n && a != A_READ && a != A_VIEWALL)
@@ -1663,10 +1665,14 @@ int sfa_perm_of_user(sfa_perm *p, const char *user, const char *object,
 	rows rs = {0};
 	int rc;
 
-	if (object && !(object = find_object(p, object)))
-		return unknown_object(p, object, object, "", err);
-	if ((rc = find_user(p, user, &u, err)))
+	const char *named = object;
+
+	if (named && !(object = find_object(p, named)))
+		return unknown_object(p, named, named, "", err);
+	if ((rc = find_user(p, user, &u, err))) {
+		urow_free(&u); /* what a failed read kept */
 		return rc;
+	}
 	rc = user_rows(p, &u, object, &rs, err);
 	if (rc == 0)
 		rc = emit(NULL, &rs, fn, ud);
@@ -1692,7 +1698,7 @@ static int privileged_rows(sfa_perm *p, const char *object, rows *rs,
 		query_free(&q);
 	}
 	for (i = 0; rc == 0 && i < p->nobjects; i++) {
-		if (object && strcasecmp(object, p->objects[i]))
+		if (object && strcasecmp(object, p->objects[i]) != 0)
 			continue;
 		for (a = A_VIEWALL; rc == 0 && a <= A_VIEWALL + 1; a++) {
 			const char *t;
@@ -1718,8 +1724,10 @@ int sfa_perm_each(sfa_perm *p, int all, const char *object, sfa_perm_fn fn,
 	sqlite3_stmt *q;
 	int rc;
 
-	if (object && !(object = find_object(p, object)))
-		return unknown_object(p, object, object, "", err);
+	const char *named = object;
+
+	if (named && !(object = find_object(p, named)))
+		return unknown_object(p, named, named, "", err);
 	if (!all) {
 		rc = privileged_rows(p, object, &rs, err);
 		if (rc == 0)
@@ -1764,7 +1772,7 @@ int sfa_perm_check_aggregates(sfa_perm *p,
 		const group *g = &p->groups[i];
 		const container *agg = NULL;
 
-		if (strcmp(g->status, "Updated"))
+		if (strcmp(g->status, "Updated") != 0)
 			continue;
 		for (j = 0; j < p->nconts && !agg; j++)
 			if (p->conts[j].psg == g->key)

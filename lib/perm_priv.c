@@ -192,9 +192,10 @@ int sfa_priv_configure(sfa_priv *pv, const char *add, const char *ignore,
 	int too_long;
 
 	/* Checked whole before pv changes: a bad item changes nothing. */
-	if (!(staged.e = malloc(pv->cap * sizeof(*staged.e))))
+	if (!(staged.e = calloc(pv->n ? pv->n : 1, sizeof(*staged.e))))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-	memcpy(staged.e, pv->e, pv->n * sizeof(*staged.e));
+	if (pv->n)
+		memcpy(staged.e, pv->e, pv->n * sizeof(*staged.e));
 	staged.n = staged.cap = pv->n;
 	for (s = add; s && next_item(&s, item, sizeof(item), &too_long);) {
 		char *colon = strrchr(item, ':'), *end;
@@ -250,7 +251,8 @@ int sfa_priv_object_tier(const sfa_priv *pv, const char *action)
 {
 	const entry *e;
 
-	if (strcasecmp(action, "viewall") && strcasecmp(action, "modifyall"))
+	if (strcasecmp(action, "viewall") != 0 &&
+	    strcasecmp(action, "modifyall") != 0)
 		return -1;
 	e = find(pv, action);
 	return e ? e->tier : -1;

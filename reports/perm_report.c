@@ -257,7 +257,7 @@ int sfa_report_perm_html(const sfa_perm_report *r, FILE *f, long long *rows,
 
 		snprintf(label, sizeof(label), "Tier %d rows", t);
 		rc = sfa_html_stat(p.w, label, p.by_tier[t],
-				   p.by_tier[t] && t <= 1 ? "bad" : NULL, NULL,
+				   t <= 1 && p.by_tier[t] ? "bad" : NULL, NULL,
 				   err);
 	}
 	if (rc == 0) {
