@@ -80,7 +80,8 @@ static const char *bare(const char *name)
 {
 	size_t n = strlen(PREFIX);
 
-	return strncasecmp(name, PREFIX, n) == 0 && name[n] ? name + n : name;
+	return strlen(name) > n && strncasecmp(name, PREFIX, n) == 0 ? name + n
+								     : name;
 }
 
 static entry *find(const sfa_priv *pv, const char *name)
