@@ -45,8 +45,8 @@ typedef struct sfa_opt {
  * arguments are moved to the front of argv[1..] and counted in *npos.
  * "--name value" and "--name=value" are both accepted; "--help" and
  * "-h" set *help.  An unknown option is refused with the closest known
- * one ("did you mean").  Secrets given as options are refused.  Returns 0, or prints a
- * one-line error naming the option and returns SFA_EXIT_USAGE. */
+ * one ("did you mean").  Secrets given as options are refused.  Returns 0, or
+ * prints a one-line error naming the option and returns SFA_EXIT_USAGE. */
 int sfa_opts_parse(const char *cmd, const sfa_opt *opts, int argc, char **argv,
 		   int *npos, int *help);
 
@@ -87,5 +87,7 @@ int cmd_plan(sfa_cli *cli, int argc, char **argv);
 int cmd_apply(sfa_cli *cli, int argc, char **argv);
 int cmd_review(sfa_cli *cli, int argc, char **argv);
 int cmd_check(sfa_cli *cli, int argc, char **argv);
+int cmd_who_can(sfa_cli *cli, int argc, char **argv);
+int cmd_permissions(sfa_cli *cli, int argc, char **argv);
 
 #endif

@@ -34,6 +34,9 @@ static const struct command {
     {"review", cmd_review,
      "run a review campaign: start, collect, status, close"},
     {"check", cmd_check, "evaluate policy rules (dormant, SoD, leavers, ...)"},
+    {"who-can", cmd_who_can, "list who holds a permission, and through what"},
+    {"permissions", cmd_permissions,
+     "list a user's effective permissions and their paths"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -105,8 +108,7 @@ static int take_globals(sfa_cli *cli, int argc, char **argv, int *version)
 			if (a[2] == 's') {
 				cli->store_path = argv[++i];
 				cli->store_given = 1;
-			}
-			else
+			} else
 				cli->config_path = argv[++i];
 		} else if (strncmp(a, "--store=", 8) == 0) {
 			cli->store_path = a + 8;

@@ -14,9 +14,11 @@
 
 #include "cli.h"
 #include "diff.h"
+#include "perm_cli.h"
 #include "report_changes.h"
 #include "report_files.h"
 #include "report_manifest.h"
+#include "report_perm.h"
 #include "report_sign.h"
 #include "snapinfo.h"
 #include "store.h"
@@ -42,7 +44,7 @@ static const char usage[] =
     "chart, and a\n         table that sorts, filters and pages\n"
     "  junit  access-review.junit.xml, a testsuite per check "
     "(inactive-user-with-\n         access, expired-assignment, "
-    "privileged-access, non-standard-license,\n         "
+    "privileged-tier-0 to -4, non-standard-license,\n         "
     "frozen-user-with-access), a failing testcase per finding\n"
     "  json   access-review.json, the snapshot's metadata and the rows\n"
     "Every run also writes DIR/manifest.json (SHA-256 of each file); "
@@ -56,6 +58,15 @@ static const char usage[] =
     "change not approved by a grant,\nrevoke or set_status row of "
     "--approved CHANGES.csv) and changes.json.\n"
     "--fail-on-changes  exit 3 when there are changes\n\n"
+    "       sfaccess report permissions [--privileged | --all] [--object "
+    "O]\n"
+    "                              [--snapshot ID] --format "
+    "csv|html|json|all --out DIR\n\n"
+    "`report permissions` writes the effective permissions of every user "
+    "with\nwho-can's columns (permissions.csv, permissions.html, "
+    "permissions.json):\nthe privileged ones (the default; the tier list "
+    "and [privileged] of the\nconfiguration), or --all; --object narrows "
+    "object and field rows to one object.\n\n"
     "\n       sfaccess report evidence --out DIR [--from ID] [--to ID] "
     "[--sign-key KEY.pem]\n\n"
     "`report evidence` writes the quarterly package under one manifest: "
@@ -106,6 +117,17 @@ static int make_dir(const char *dir)
 	sfa_cli_errorf("report: --out %s: %s", dir, strerror(errno));
 	return -1;
 }
+
+/* The permission report's files, in --format bit order; it has no JUnit
+ * form. */
+static const struct perm_file {
+	const char *name;
+	int (*write)(const sfa_perm_report *r, FILE *f, long long *rows,
+		     sfa_err *err);
+} perm_files[] = {{"permissions.csv", sfa_report_perm_csv},
+		  {"permissions.html", sfa_report_perm_html},
+		  {NULL, NULL},
+		  {"permissions.json", sfa_report_perm_json}};
 
 /* What the manifest in dir says it is ("access_review of snapshot 3"),
  * for the refusal below; "files" when it cannot be read. */
@@ -178,6 +200,10 @@ static int check_out_dir(const char *dir, int force)
 			if (clear_one(dir, rf[i].name, force, &found))
 				return -1;
 	}
+	for (r = 0; r < sizeof(perm_files) / sizeof(perm_files[0]); r++)
+		if (perm_files[r].name &&
+		    clear_one(dir, perm_files[r].name, force, &found))
+			return -1;
 	if (clear_one(dir, SFA_MANIFEST_NAME, force, &found) ||
 	    clear_one(dir, SFA_SIGNATURE_NAME, force, &found))
 		return -1;
@@ -468,6 +494,87 @@ quiet:
 	return rc;
 }
 
+/* Options of `report permissions`. */
+typedef struct perm_opts {
+	const char *snap, *object;
+	int privileged, all;
+} perm_opts;
+
+/* Writes one permission file into dir and adds it to m; a file that
+ * fails is removed (no half-written evidence). */
+static int write_perm_file(const struct perm_file *pf,
+			   const sfa_perm_report *pr, const char *dir,
+			   sfa_manifest *m, sfa_err *err)
+{
+	char path[4096];
+	long long rows = 0;
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, pf->name);
+	if (!(f = fopen(path, "wb")))
+		return sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
+				   strerror(errno));
+	rc = pf->write(pr, f, &rows, err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
+				 strerror(errno));
+	if (rc) {
+		remove(path);
+		return rc;
+	}
+	if ((rc = sfa_manifest_add_file(m, dir, pf->name, rows, err)))
+		return rc;
+	printf("%s: %lld permission rows\n", path, rows);
+	return 0;
+}
+
+static int report_permissions(sfa_cli *cli, const perm_opts *o, unsigned bits,
+			      const char *dir, int force,
+			      const sfa_sign_key *key)
+{
+	sfa_perm_cli pc = {0};
+	sfa_manifest *m = NULL;
+	sfa_snapinfo si = {0};
+	sfa_perm_report pr = {0};
+	sfa_err err;
+	size_t k;
+	int rc, files = 0;
+
+	sfa_err_clear(&err);
+	if ((rc = sfa_perm_cli_open(cli, "report permissions", o->snap, &pc)))
+		goto done;
+	if ((rc = sfa_snapinfo_load(&si, pc.st, pc.id, &err)))
+		goto out;
+	if (make_dir(dir) || check_out_dir(dir, force)) {
+		rc = SFA_EINPUT;
+		goto quiet;
+	}
+	pr = (sfa_perm_report){pc.perm, &si, o->all, o->object};
+	if ((rc = sfa_manifest_new(&m, "permissions", &err)) ||
+	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)))
+		goto out;
+	for (k = 0; k < sizeof(perm_files) / sizeof(perm_files[0]) && !rc; k++)
+		if ((bits & (1u << k)) && perm_files[k].name) {
+			rc = write_perm_file(&perm_files[k], &pr, dir, m, &err);
+			files++;
+		}
+	if (rc == 0 && (rc = finish_manifest(m, key, dir, &err)) == 0)
+		printf("%s/%s: %d file%s of snapshot %lld\n", dir,
+		       SFA_MANIFEST_NAME, files, files == 1 ? "" : "s", si.id);
+out:
+	if (rc)
+		sfa_cli_error(cli, &err);
+quiet:
+	if (rc)
+		rc = sfa_cli_exit_for(rc);
+done:
+	sfa_manifest_free(m);
+	sfa_snapinfo_clear(&si);
+	sfa_perm_cli_close(&pc);
+	return rc;
+}
+
 int cmd_report(sfa_cli *cli, int argc, char **argv)
 {
 	const char *snap = NULL, *out = NULL, *from = NULL, *to = NULL,
@@ -475,6 +582,7 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	sfa_optlist fmts = {0};
 	int allow = 0;
 	change_opts co = {{0, 0, 0}, NULL, 0, 0};
+	perm_opts po = {NULL, NULL, 0, 0};
 	const sfa_opt opts[] = {
 	    {"snapshot", SFA_OPT_STRING, &snap},
 	    {"approved", SFA_OPT_STRING, &co.approved},
@@ -486,6 +594,9 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	    {"to", SFA_OPT_STRING, &to},
 	    {"sign-key", SFA_OPT_STRING, &sign_key},
 	    {"force", SFA_OPT_FLAG, &co.force},
+	    {"privileged", SFA_OPT_FLAG, &po.privileged},
+	    {"all", SFA_OPT_FLAG, &po.all},
+	    {"object", SFA_OPT_STRING, &po.object},
 	    {NULL, 0, NULL}};
 	unsigned bits = 0;
 	sfa_sign_key *key = NULL;
@@ -500,13 +611,15 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 	}
 	if (npos != 1 || (strcmp(argv[1], "access") != 0 &&
 			  strcmp(argv[1], "changes") != 0 &&
-			  strcmp(argv[1], "evidence") != 0)) {
+			  strcmp(argv[1], "evidence") != 0 &&
+			  strcmp(argv[1], "permissions") != 0)) {
 		sfa_suggest sg;
 
 		sfa_suggest_init(&sg, npos ? argv[1] : "");
 		sfa_suggest_offer(&sg, "access");
 		sfa_suggest_offer(&sg, "changes");
 		sfa_suggest_offer(&sg, "evidence");
+		sfa_suggest_offer(&sg, "permissions");
 		if (npos == 1 && sg.best) {
 			sfa_cli_errorf("report: unknown report `%s`; did you "
 				       "mean `report %s`?",
@@ -514,9 +627,39 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 			return SFA_EXIT_USAGE;
 		}
 		sfa_cli_errorf("report: expected `report access`, `report "
-			       "changes` or `report evidence` (see `sfaccess "
-			       "report --help`)");
+			       "changes`, `report evidence` or `report "
+			       "permissions` (see `sfaccess report --help`)");
 		return SFA_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "permissions") != 0 &&
+	    (po.privileged || po.all || po.object)) {
+		sfa_cli_errorf("report %s: --privileged, --all and --object "
+			       "belong to `report permissions`",
+			       argv[1]);
+		return SFA_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "permissions") == 0) {
+		int i;
+
+		if (po.privileged && po.all) {
+			sfa_cli_errorf("report permissions: --privileged and "
+				       "--all exclude each other");
+			return SFA_EXIT_USAGE;
+		}
+		if (co.approved || co.fail_on_changes || from || to || allow) {
+			sfa_cli_errorf("report permissions: takes --snapshot, "
+				       "--privileged, --all, --object, "
+				       "--format, --out, --force and "
+				       "--sign-key only");
+			return SFA_EXIT_USAGE;
+		}
+		for (i = 0; i < fmts.n; i++)
+			if (strcmp(fmts.v[i], "junit") == 0) {
+				sfa_cli_errorf("report permissions: --format "
+					       "junit is not one of csv, "
+					       "html, json, all");
+				return SFA_EXIT_USAGE;
+			}
 	}
 	if (strcmp(argv[1], "evidence") == 0 &&
 	    (snap || fmts.n || co.approved || co.fail_on_changes || allow)) {
@@ -569,7 +712,10 @@ int cmd_report(sfa_cli *cli, int argc, char **argv)
 			return sfa_cli_exit_for(rc);
 		}
 	}
-	if (strcmp(argv[1], "evidence") == 0)
+	po.snap = snap;
+	if (strcmp(argv[1], "permissions") == 0)
+		rc = report_permissions(cli, &po, bits, out, co.force, key);
+	else if (strcmp(argv[1], "evidence") == 0)
 		rc = report_evidence(cli, co.pick.from, co.pick.to, out,
 				     co.force, key);
 	else if (strcmp(argv[1], "changes") == 0)

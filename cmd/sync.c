@@ -12,6 +12,7 @@
 #include "fetch.h"
 #include "fetch_logins.h"
 #include "http.h"
+#include "perm.h"
 #include "sf.h"
 #include "store.h"
 
@@ -39,7 +40,13 @@ static const char usage[] =
     "                                only; for `sfaccess check`)\n"
     "  --login-history-days N        how far back the first copy reaches "
     "(default 90;\n"
-    "                                implies --login-history)\n\n"
+    "                                implies --login-history)\n"
+    "  --no-sync-permissions         leave system, object and field "
+    "permissions\n"
+    "                                out (config sync_permissions = "
+    "false)\n"
+    "  --sync-field-permissions      also sync field permissions "
+    "(FieldPermissions)\n\n"
     "Cost and speed:\n"
     "  --max-connections N    requests at once (default 4; 1 reads one "
     "object\n"
@@ -86,6 +93,24 @@ static int sync_flag(const sfa_cli *cli, const char *key, int *v)
 			       key, s);
 		return -1;
 	}
+	return 0;
+}
+
+/* [sync] sync_permissions = false is --no-sync-permissions. */
+static int permissions_flag(const sfa_cli *cli, int *no_permissions)
+{
+	const char *s = sfa_config_get(cli->config, "sync", "sync_permissions");
+	int on;
+
+	if (*no_permissions || !s)
+		return 0;
+	if (sfa_config_bool(s, &on)) {
+		sfa_cli_errorf("configuration [sync] sync_permissions: `%s` is "
+			       "not true or false",
+			       s);
+		return -1;
+	}
+	*no_permissions = !on;
 	return 0;
 }
 
@@ -151,6 +176,8 @@ static void print_scans(const sfa_fetch_stats *fs)
 {
 	int i;
 
+	for (i = 0; i < fs->nnotes; i++)
+		printf("skipped: %s\n", fs->notes[i]);
 	for (i = 0; i < fs->nscans; i++) {
 		const sfa_fetch_scan_stats *s = &fs->scans[i];
 
@@ -262,6 +289,32 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int on_disagreement(void *ud, const sfa_perm_disagreement *d)
+{
+	(void)ud;
+	printf("permission set group %s (%s), Status %s: its aggregate "
+	       "permission set %s %s, which its components and muting sets "
+	       "%s\n",
+	       d->group_name, d->group_id, d->status,
+	       d->extra ? "has" : "lacks", d->permission,
+	       d->extra ? "do not grant" : "grant");
+	return 0;
+}
+
+/* sync -v: where a group's aggregate disagrees with the rule
+ * (permissions.md, Sources), while its Status says it is up to date. */
+static int check_aggregates(sfa_store *st, long long id, const sfa_priv *pv,
+			    sfa_err *err)
+{
+	sfa_perm *p = NULL;
+	int rc = sfa_perm_open(&p, st, id, pv, err);
+
+	if (rc == 0)
+		rc = sfa_perm_check_aggregates(p, on_disagreement, NULL, err);
+	sfa_perm_free(p);
+	return rc;
+}
+
 int cmd_sync(sfa_cli *cli, int argc, char **argv)
 {
 	sfa_connect conn = {0};
@@ -280,6 +333,8 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	     &so.non_standard_licenses},
 	    {"sync-territories", SFA_OPT_FLAG, &so.sync_territories},
 	    {"sync-entitlements", SFA_OPT_FLAG, &so.sync_entitlements},
+	    {"no-sync-permissions", SFA_OPT_FLAG, &so.no_permissions},
+	    {"sync-field-permissions", SFA_OPT_FLAG, &so.field_permissions},
 	    {"max-connections", SFA_OPT_STRING, &raw[0]},
 	    {"bulk-threshold", SFA_OPT_STRING, &raw[1]},
 	    {"bulk-page-size", SFA_OPT_STRING, &raw[2]},
@@ -291,6 +346,7 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	sfa_login_sync_stats lstats;
 	long long days = SFA_LOGIN_HISTORY_DAYS;
 	sfa_http *http = NULL;
+	sfa_priv *pv = NULL;
 	sfa_sf *sf = NULL;
 	sfa_store *st = NULL;
 	sfa_err err;
@@ -324,8 +380,19 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 		      &so.non_standard_licenses) ||
 	    sync_flag(cli, "sync_territories", &so.sync_territories) ||
 	    sync_flag(cli, "sync_entitlements", &so.sync_entitlements) ||
-	    sync_flag(cli, "login_history", &logins))
+	    sync_flag(cli, "login_history", &logins) ||
+	    sync_flag(cli, "sync_field_permissions", &so.field_permissions) ||
+	    permissions_flag(cli, &so.no_permissions))
 		return SFA_EXIT_USAGE;
+	/* The access review's privileged rows are stored by the sync. */
+	if (sfa_priv_new(&pv, &err) ||
+	    sfa_priv_configure(
+		pv, sfa_config_get(cli->config, "privileged", "add"),
+		sfa_config_get(cli->config, "privileged", "ignore"), &err)) {
+		sfa_cli_error(cli, &err);
+		sfa_priv_free(pv);
+		return sfa_cli_exit_for(err.code);
+	}
 	rc = sfa_connect_resolve(&conn, cli);
 	if (rc)
 		goto out_conn;
@@ -337,6 +404,7 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 		goto out;
 	sfa_cli_info(cli, "Logged in to org %s at %s", sfa_sf_org_id(sf),
 		     sfa_sf_instance_url(sf));
+	sfa_store_set_privileged(st, pv);
 	rc = sfa_fetch_run(sf, st, &so, &tune, on_progress, &prog, &fstats, &id,
 			   &err);
 	if (cli->verbose)
@@ -362,6 +430,9 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	print_left_out(&lo, &so);
 	if (cli->verbose)
 		printf("content hash %s\n", sum.hash ? sum.hash : "");
+	if (cli->verbose && !so.no_permissions &&
+	    (rc = check_aggregates(st, id, pv, &err)))
+		goto out;
 	if (logins) {
 		if ((rc = sfa_fetch_login_history(sf, st, (int)days, NULL,
 						  &lstats, &err)))
@@ -405,5 +476,6 @@ out:
 	sfa_http_free(http);
 out_conn:
 	sfa_connect_clear(&conn);
+	sfa_priv_free(pv);
 	return rc;
 }

@@ -19,7 +19,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_COLS 64
+/* A described scan (fetch_perm.c) reads a few hundred Permissions*
+ * fields; the URI limit keeps a part under about 500. */
+#define MAX_COLS 1024
 
 struct sfa_bulk_query {
 	sfa_sf_batch *b; /* borrowed */

@@ -29,13 +29,18 @@ static const sfa_config_key sync_keys[] = {
     {"sync_territories", SFA_CONFIG_BOOL},
     {"sync_entitlements", SFA_CONFIG_BOOL},
     {"login_history", SFA_CONFIG_BOOL},
+    {"sync_permissions", SFA_CONFIG_BOOL},
+    {"sync_field_permissions", SFA_CONFIG_BOOL},
     {NULL, 0}};
 
-static const sfa_config_key review_keys[] = {
-    {"fallback", SFA_CONFIG_STRING},
-    {"escalation", SFA_CONFIG_STRING},
-    {"contact", SFA_CONFIG_STRING},
-    {NULL, 0}};
+static const sfa_config_key review_keys[] = {{"fallback", SFA_CONFIG_STRING},
+					     {"escalation", SFA_CONFIG_STRING},
+					     {"contact", SFA_CONFIG_STRING},
+					     {NULL, 0}};
+
+/* permissions.md: add = Name:tier, ...; ignore = Name, ... */
+static const sfa_config_key privileged_keys[] = {
+    {"add", SFA_CONFIG_STRING}, {"ignore", SFA_CONFIG_STRING}, {NULL, 0}};
 
 const sfa_config_section sfa_config_sections[] = {
     {"connection", connection_keys, 0},
@@ -43,6 +48,7 @@ const sfa_config_section sfa_config_sections[] = {
     /* License Name = Profile Name */
     SFA_CONFIG_FREE_FORM("license_profiles", SFA_CONFIG_STRING),
     {"review", review_keys, 0},
+    {"privileged", privileged_keys, 0},
     /* permission_set:Name = reviewer, ..., * = reviewer (review.md) */
     SFA_CONFIG_FREE_FORM("review.owners", SFA_CONFIG_STRING),
     {NULL, NULL, 0}};

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FIELDS 64
+/* As bulk.c's MAX_COLS: a described scan's few hundred fields. */
+#define MAX_FIELDS 1024
 
 struct sfa_csv_stream {
 	struct csv_parser p;

@@ -321,6 +321,23 @@ static int count(sfa_diff *d, const char *sql, int kind, long long *out,
 	return 0;
 }
 
+/* Privileged rows are compared only between two snapshots that have
+ * them: against a snapshot synced without permissions every privileged
+ * row would look new. */
+static int diff_privileged(sfa_diff *d, sfa_err *err)
+{
+	int a, b, rc;
+
+	if ((rc = sfa_store_has_privileged(d->st, d->from, &a, err)) ||
+	    (rc = sfa_store_has_privileged(d->st, d->to, &b, err)) || !a || !b)
+		return rc;
+	if ((rc = run3(d, SQL_DIFF_PRIVILEGED, d->from, d->to, SFA_DIFF_ADDED,
+		       "comparing privileged rows", err)))
+		return rc;
+	return run3(d, SQL_DIFF_PRIVILEGED, d->to, d->from, SFA_DIFF_REMOVED,
+		    "comparing privileged rows", err);
+}
+
 static int compute(sfa_diff *d, sfa_err *err)
 {
 	long long *n = d->count;
@@ -330,7 +347,7 @@ static int compute(sfa_diff *d, sfa_err *err)
 		return rc;
 	if (d->from == d->to)
 		return 0;
-	if ((rc = diff_access(d, err)) ||
+	if ((rc = diff_access(d, err)) || (rc = diff_privileged(d, err)) ||
 	    (rc = run3(d, SQL_DIFF_USERS, d->from, d->to, 0, "comparing users",
 		       err)) ||
 	    (rc = run3(d, SQL_DIFF_RESOURCES, d->from, d->to,
@@ -455,6 +472,13 @@ static int emit(sqlite3_stmt *s, void *cb, void *ud)
 	r->expires_at = TXT(s, 21);
 	r->first_seen_at = TXT(s, 22);
 	r->access_ref = r->via_ref = 0;
+	r->tier = -1;
+	r->granted_by = r->implied_by = NULL;
+	if (sqlite3_column_count(s) > 26) { /* SQL_DIFF_EACH_PRIVILEGED */
+		r->tier = sqlite3_column_int(s, 26);
+		r->granted_by = TXT(s, 27);
+		r->implied_by = TXT(s, 28);
+	}
 	c.field = TXT(s, 23);
 	c.old_value = TXT(s, 24);
 	c.new_value = TXT(s, 25);
@@ -484,6 +508,7 @@ int sfa_diff_each(sfa_diff *d, sfa_diff_fn fn, void *ud, sfa_err *err)
 	int rc;
 
 	if ((rc = each(d, SQL_DIFF_EACH_ACCESS, fn, ud, err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_PRIVILEGED, fn, ud, err)) ||
 	    (rc = each(d, SQL_DIFF_EACH_CHANGED, fn, ud, err)))
 		return rc;
 	return each(d, SQL_DIFF_EACH_RESOURCE, fn, ud, err);

@@ -32,12 +32,17 @@
 	"CREATE TEMP TABLE IF NOT EXISTS sfa_diff_resource (kind INTEGER"     \
 	" NOT NULL, snapshot_id INTEGER NOT NULL, type TEXT NOT NULL,"        \
 	" id INTEGER NOT NULL);"                                              \
+	"CREATE TEMP TABLE IF NOT EXISTS sfa_diff_priv (kind INTEGER"         \
+	" NOT NULL, snapshot_id INTEGER NOT NULL, user_id INTEGER NOT NULL,"  \
+	" access_type TEXT NOT NULL, access_id TEXT NOT NULL,"                \
+	" via_type TEXT NOT NULL, via_id TEXT NOT NULL);"                     \
 	"DELETE FROM temp.sfa_diff_access; DELETE FROM temp.sfa_diff_user;"  \
-	" DELETE FROM temp.sfa_diff_resource"
+	" DELETE FROM temp.sfa_diff_resource; DELETE FROM temp.sfa_diff_priv"
 #define SQL_DIFF_DROP                                                          \
 	"DROP TABLE IF EXISTS temp.sfa_diff_access;"                          \
 	" DROP TABLE IF EXISTS temp.sfa_diff_user;"                           \
-	" DROP TABLE IF EXISTS temp.sfa_diff_resource"
+	" DROP TABLE IF EXISTS temp.sfa_diff_resource;"                       \
+	" DROP TABLE IF EXISTS temp.sfa_diff_priv"
 
 /* ---- access rows: a merge of the two snapshots' access sets in user
  * order, done in diff.c, each with the user's digest (schema v3; NULL for
@@ -112,9 +117,22 @@
 	" UNION ALL "                                                         \
 	SQL_DIFF_RES("sf_custom_permission", "custom_permission", "")
 
+/* ---- privileged rows (permissions.md, "Changes"): the access review's
+ * rows of the later snapshot ?2 missing from ?1, as kind ?3; so a user
+ * who gained Modify All Data is one added row whether the user got the
+ * permission set or the permission set got the permission. ---- */
+#define SQL_DIFF_PRIVILEGED                                                    \
+	"INSERT INTO temp.sfa_diff_priv SELECT ?3, b.snapshot_id, b.user_id," \
+	" b.access_type, b.access_id, b.via_type, b.via_id FROM perm_review b" \
+	" WHERE b.snapshot_id = ?2 AND NOT EXISTS (SELECT 1 FROM perm_review" \
+	" a WHERE a.snapshot_id = ?1 AND a.user_id = b.user_id AND"           \
+	" a.access_type = b.access_type AND a.access_id = b.access_id AND"    \
+	" a.via_type = b.via_type AND a.via_id = b.via_id)"
+
 /* ?1 kind: rows recorded of that kind. */
 #define SQL_DIFF_COUNT_ACCESS                                                  \
-	"SELECT count(*) FROM temp.sfa_diff_access WHERE kind = ?1"
+	"SELECT (SELECT count(*) FROM temp.sfa_diff_access WHERE kind = ?1)"  \
+	" + (SELECT count(*) FROM temp.sfa_diff_priv WHERE kind = ?1)"
 #define SQL_DIFF_COUNT_RESOURCES                                               \
 	"SELECT count(*) FROM temp.sfa_diff_resource WHERE kind = ?1"
 
@@ -144,6 +162,30 @@
 	" LEFT JOIN sfid vs ON vs.id = x.via_id"                              \
 	" ORDER BY x.kind, u.username, x.access_type, access_name,"           \
 	" x.via_type, via_name, xs.sfid, via_sfid"
+
+/* Added and removed privileged rows, the same columns and then tier,
+ * granted_by and implied_by. */
+#define SQL_DIFF_EACH_PRIVILEGED                                               \
+	"SELECT x.kind, x.snapshot_id," SQL_DIFF_USER_COLS("x.snapshot_id",   \
+	"x.user_id") "x.access_type, x.access_id, p.access_name, x.via_type," \
+	" x.via_id, CASE x.via_type WHEN 'profile' THEN (SELECT n.name FROM"  \
+	" sf_profile n WHERE n.snapshot_id = x.snapshot_id AND n.id ="        \
+	" (SELECT id FROM sfid WHERE sfid = x.via_id)) WHEN 'permission_set'" \
+	" THEN (SELECT n.label FROM sf_permission_set n WHERE n.snapshot_id"  \
+	" = x.snapshot_id AND n.id = (SELECT id FROM sfid WHERE sfid ="       \
+	" x.via_id)) ELSE (SELECT n.master_label FROM sf_permission_set_group" \
+	" n WHERE n.snapshot_id = x.snapshot_id AND n.id = (SELECT id FROM"   \
+	" sfid WHERE sfid = x.via_id)) END AS via_name, NULL, NULL, NULL,"    \
+	" NULL, NULL, NULL, p.tier, p.granted_by, p.implied_by"               \
+	" FROM temp.sfa_diff_priv x CROSS JOIN snapshot sn ON"                \
+	" sn.id = x.snapshot_id CROSS JOIN sf_user u ON"                      \
+	" u.snapshot_id = x.snapshot_id AND u.id = x.user_id"                 \
+	" CROSS JOIN sfid us ON us.id = x.user_id CROSS JOIN perm_review p"   \
+	" ON p.snapshot_id = x.snapshot_id AND p.user_id = x.user_id AND"     \
+	" p.access_type = x.access_type AND p.access_id = x.access_id AND"    \
+	" p.via_type = x.via_type AND p.via_id = x.via_id"                    \
+	" ORDER BY x.kind, u.username, x.access_type, p.access_name,"         \
+	" x.via_type, via_name, x.access_id, x.via_id"
 
 /* Changed attributes, one row per field, with the later snapshot's (?2)
  * user columns.  Values as stored: ids for references, true/false; a

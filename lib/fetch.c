@@ -51,12 +51,16 @@ char *sfa_fetch_options_json(const sfa_sync_opts *o)
 		&b,
 		"{\"no_sync_deactivated_users\":%s,"
 		"\"sync_connected_apps\":%s,%s"
-		"\"sync_non_standard_licenses\":%s,%s"
+		"\"sync_field_permissions\":%s,"
+		"\"sync_non_standard_licenses\":%s,"
+		"\"sync_permissions\":%s,%s"
 		"\"username_as_email\":%s}",
 		o->no_deactivated_users ? "true" : "false",
 		o->sync_connected_apps ? "true" : "false",
 		o->sync_entitlements ? "\"sync_entitlements\":true," : "",
+		o->field_permissions && !o->no_permissions ? "true" : "false",
 		o->non_standard_licenses ? "true" : "false",
+		o->no_permissions ? "false" : "true",
 		o->sync_territories ? "\"sync_territories\":true," : "",
 		o->username_as_email ? "true" : "false")) {
 		sfa_buf_free(&b);
@@ -125,6 +129,12 @@ static int put(sfa_store *st, const sfa_obj_def *def, const sfa_sync_opts *opts,
 	       sfa_fetch_row *r, sfa_err *err)
 {
 	const char *type, *active;
+	size_t i;
+
+	/* A def read without its last fields (fetch_perm.c: what the org's
+	 * describe lacks) stores them as NULL. */
+	for (i = def->nfields; i < sfa_obj_get(def->obj)->nfields; i++)
+		r->vals[i] = NULL;
 
 	if (def->obj == SFA_OBJ_USER) {
 		type = r->vals[SFA_USER_TYPE];
@@ -132,13 +142,15 @@ static int put(sfa_store *st, const sfa_obj_def *def, const sfa_sync_opts *opts,
 		if (!opts->non_standard_licenses &&
 		    (!type || strcmp(type, "Standard") != 0))
 			return sfa_store_put_left_out(
-			    st, r->vals[SFA_USER_ID], r->vals[SFA_USER_USERNAME],
-			    type, SFA_LEFT_OUT_NON_STANDARD, err);
+			    st, r->vals[SFA_USER_ID],
+			    r->vals[SFA_USER_USERNAME], type,
+			    SFA_LEFT_OUT_NON_STANDARD, err);
 		if (opts->no_deactivated_users && active &&
 		    strcmp(active, "false") == 0)
 			return sfa_store_put_left_out(
-			    st, r->vals[SFA_USER_ID], r->vals[SFA_USER_USERNAME],
-			    type, SFA_LEFT_OUT_DEACTIVATED, err);
+			    st, r->vals[SFA_USER_ID],
+			    r->vals[SFA_USER_USERNAME], type,
+			    SFA_LEFT_OUT_DEACTIVATED, err);
 	}
 	if (def->obj == SFA_OBJ_USER && opts->username_as_email)
 		r->vals[SFA_USER_EMAIL] = r->vals[SFA_USER_USERNAME];

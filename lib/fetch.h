@@ -18,6 +18,8 @@ typedef struct sfa_sync_opts {
 	int non_standard_licenses;
 	int sync_territories;  /* Territory2 of the active model */
 	int sync_entitlements; /* licences and custom permissions */
+	int no_permissions;    /* --no-sync-permissions */
+	int field_permissions; /* --sync-field-permissions */
 } sfa_sync_opts;
 
 /* Progress: called after each page of an object and once when its scan is
@@ -63,9 +65,14 @@ typedef struct sfa_fetch_scan_stats {
 	char started_at[21], finished_at[21];
 } sfa_fetch_scan_stats;
 
+/* The most scans of one sync: one per object, and the extra parts of a
+ * permission field list too long for one query (fetch_perm.c). */
+#define SFA_FETCH_MAX_SCANS (SFA_OBJ_COUNT + 16)
+#define SFA_FETCH_MAX_NOTES 8
+
 /* What a sync cost, filled as far as it got (also on failure). */
 typedef struct sfa_fetch_stats {
-	sfa_fetch_scan_stats scans[SFA_OBJ_COUNT];
+	sfa_fetch_scan_stats scans[SFA_FETCH_MAX_SCANS];
 	int nscans;
 	long planned;	/* API requests the plan said the sync needs */
 	long allowed;	/* the budget the plan was held to; 0: none */
@@ -74,6 +81,10 @@ typedef struct sfa_fetch_stats {
 	long fetch_cpu_ms, finish_cpu_ms;    /* CPU time of the same */
 	sfa_store_finish_times finish_steps; /* the finish's, step by step */
 	long long audit_new; /* SetupAuditTrail entries newly copied */
+	/* What the sync skipped because the org lacks it (a permission
+	 * object or field), one line each, for `sync -v`. */
+	char notes[SFA_FETCH_MAX_NOTES][160];
+	int nnotes;
 } sfa_fetch_stats;
 
 /* Scans every object into a new snapshot of sf's org (sf must be logged

@@ -31,6 +31,14 @@ struct fetch;
 typedef struct scan {
 	struct fetch *f;
 	const sfa_obj_def *def;
+	const sfa_fetch_described *described; /* NULL: an object's fields */
+	/* Bulk above this many rows (<= 0: never), and REST's page size.
+	 * A described scan's record has a few hundred fields: a page of
+	 * 2,000 parsed into JSON objects took 100 MB at 50,000 users, so
+	 * its REST pages are small and anything beyond one goes to Bulk,
+	 * whose CSV streams. */
+	long long bulk_threshold;
+	const char *batch_header;
 	sfa_fetch_scan_stats *stats;
 	char *soql;
 	int state, restarts;
@@ -49,12 +57,25 @@ typedef struct fetch {
 	sfa_fetch_progress_fn progress;
 	void *ud;
 	sfa_fetch_stats *stats;
-	scan scans[SFA_OBJ_COUNT];
+	scan scans[SFA_FETCH_MAX_SCANS];
 	int nscans, firsts_left, approved, sequential_next;
 	long long snap; /* the snapshot being taken */
 	char why[96];	/* where the budget came from, for messages */
 	sfa_fetch_row row;
+	sfa_fetch_perms perms;
+	int *perm_scratch; /* a described record's true permissions */
 } fetch;
+
+/* One record of s into the store. */
+static int put_json(scan *s, json_t *rec, sfa_err *err)
+{
+	fetch *f = s->f;
+
+	if (s->described)
+		return sfa_fetch__put_perms_json(f->st, s->described,
+						 f->perm_scratch, rec, err);
+	return sfa_fetch__put_json(f->st, s->def, f->opts, &f->row, rec, err);
+}
 
 static void report(scan *s, int done)
 {
@@ -105,9 +126,9 @@ static int skip_first_page(void *ud, const char *body, size_t len)
 	long long total;
 	int done;
 
-	if (s->state != S_FIRST || s->f->tune.bulk_threshold <= 0 ||
+	if (s->state != S_FIRST || s->bulk_threshold <= 0 ||
 	    !sfa_sf_page_peek(body, len, &total, &done) || done ||
-	    total <= s->f->tune.bulk_threshold)
+	    total <= s->bulk_threshold)
 		return 0;
 	s->total = total;
 	return 1;
@@ -120,7 +141,7 @@ static int send_page(scan *s, const char *path, sfa_err *err)
 	c.method = "GET";
 	c.path = path;
 	c.object = s->def->sobject;
-	c.extra_header = "Sforce-Query-Options: batchSize=2000";
+	c.extra_header = s->batch_header;
 	c.on_error = on_page_error;
 	c.skip_body = skip_first_page;
 	return sfa_sf_batch_call(s->f->batch, &c, on_page, s, err);
@@ -133,8 +154,12 @@ static int on_bulk_row(void *ud, const char *const *vals, size_t n,
 	int rc;
 
 	(void)n; /* bulk.c checked it against the columns */
-	rc = sfa_fetch__put_text(s->f->st, s->def, s->f->opts, &s->f->row, vals,
-				 err);
+	if (s->described)
+		rc = sfa_fetch__put_perms_text(s->f->st, s->described,
+					       s->f->perm_scratch, vals, err);
+	else
+		rc = sfa_fetch__put_text(s->f->st, s->def, s->f->opts,
+					 &s->f->row, vals, err);
 	if (rc == 0 && ++s->stats->rows % 2000 == 0)
 		report(s, 0);
 	return rc;
@@ -253,8 +278,8 @@ static int on_page(void *ud, const struct sfa_http_response *resp, json_t *page,
 		s->stats->org_count = total;
 		s->first_n = (long long)json_array_size(records);
 		f->firsts_left--;
-		if (next && f->tune.bulk_threshold > 0 &&
-		    total > f->tune.bulk_threshold) {
+		if (next && s->bulk_threshold > 0 &&
+		    total > s->bulk_threshold) {
 			/* Bulk reads the whole object: this page's rows
 			 * would come again. */
 			s->state = S_BULK;
@@ -273,8 +298,7 @@ static int on_page(void *ud, const struct sfa_http_response *resp, json_t *page,
 	{
 		if (rc)
 			break;
-		rc = sfa_fetch__put_json(f->st, s->def, f->opts, &f->row, rec,
-					 err);
+		rc = put_json(s, rec, err);
 		if (rc == 0 && ++s->stats->rows % 2000 == 0)
 			report(s, 0);
 	}
@@ -361,9 +385,10 @@ static int at_least(fetch *f, long allowed, sfa_err *err)
 	}
 	return sfa_err_set(err, SFA_ELIMIT,
 			   "the sync needs at least %d API requests (one per "
-			   "object) but is allowed %ld%s; stopped after %ld, "
-			   "before spending more",
-			   f->nscans, allowed, f->why, spent);
+			   "object%s) but is allowed %ld%s; stopped after "
+			   "%ld, before spending more",
+			   f->nscans, f->approved < 0 ? " and describe" : "",
+			   allowed, f->why, spent);
 }
 
 /* --max-api-percent needs the org's limit, which only a response tells:
@@ -391,6 +416,43 @@ static int percent_budget(fetch *f, sfa_err *err)
 			 f->tune.max_api_percent, limit);
 	sfa_sf_set_budget(f->sf, allowed);
 	return at_least(f, allowed, err);
+}
+
+/* Whether the sync's options read def at all (before the describes say
+ * whether the org has it). */
+static int wanted(const sfa_sync_opts *o, const sfa_obj_def *def)
+{
+	return (!(def->flags & SFA_OBJ_F_CONNECTED_APPS) ||
+		o->sync_connected_apps) &&
+	       (!(def->flags & SFA_OBJ_F_TERRITORIES) || o->sync_territories) &&
+	       (!(def->flags & SFA_OBJ_F_ENTITLEMENTS) ||
+		o->sync_entitlements) &&
+	       (!(def->flags & SFA_OBJ_F_PERMISSIONS) || !o->no_permissions) &&
+	       (!(def->flags & SFA_OBJ_F_FIELD_PERMISSIONS) ||
+		o->field_permissions);
+}
+
+static int least_with_describes(fetch *f, sfa_err *err)
+{
+	int i;
+
+	if (f->opts->no_permissions || f->tune.max_api_requests <= 0)
+		return 0;
+	f->firsts_left = SFA_FETCH_DESCRIBES(f->opts);
+	for (i = 0; i < SFA_OBJ_COUNT; i++) {
+		const sfa_obj_def *def = sfa_obj_get((sfa_obj)i);
+
+		if (wanted(f->opts, def))
+			f->firsts_left++;
+	}
+	/* For the message: approved < 0 says describes are counted. */
+	f->nscans = f->firsts_left;
+	f->approved = -1;
+	i = at_least(f, f->tune.max_api_requests, err);
+	f->nscans = 0;
+	f->approved = 0;
+	sfa_sf_set_budget(f->sf, f->tune.max_api_requests);
+	return i;
 }
 
 static int run(fetch *f, sfa_err *err)
@@ -473,6 +535,61 @@ static void record_incomplete(fetch *f, long long snap, const char *started,
 	json_decref(own);
 }
 
+static int add_scan(fetch *f, const sfa_obj_def *def,
+		    const sfa_fetch_described *described, sfa_err *err)
+{
+	scan *s;
+
+	if (f->nscans == SFA_FETCH_MAX_SCANS)
+		return sfa_err_set(err, SFA_EINTERNAL, "too many scans");
+	s = &f->scans[f->nscans];
+	s->f = f;
+	s->def = def;
+	s->described = described;
+	s->bulk_threshold = f->tune.bulk_threshold;
+	s->batch_header = "Sforce-Query-Options: batchSize=2000";
+	/* With Bulk off (--bulk-threshold 0) REST reads it all, in pages as
+	 * large as any other's: small pages would multiply its requests. */
+	if (described && s->bulk_threshold > 0) {
+		s->batch_header = "Sforce-Query-Options: batchSize=200";
+		s->bulk_threshold = 200;
+	}
+	s->stats = &f->stats->scans[f->nscans];
+	s->stats->sobject = def->sobject;
+	s->stats->org_count = -1;
+	f->nscans++;
+	if (!(s->soql = sfa_fetch_soql(def, f->opts)))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	s->stats->soql = s->soql;
+	return 0;
+}
+
+/* The scans of object obj under the sync's options: none, its one scan,
+ * or the parts of a described object's field list. */
+static int add_scans(fetch *f, sfa_obj obj, sfa_err *err)
+{
+	const sfa_obj_def *def = sfa_obj_get(obj);
+	sfa_fetch_perms *p = &f->perms;
+	int i, rc = 0;
+
+	if (!wanted(f->opts, def) ||
+	    ((def->flags & SFA_OBJ_F_FIELD_PERMISSIONS) &&
+	     !p->have_field_perms))
+		return 0;
+	if (obj == SFA_OBJ_PERMISSION_SET && p->have_described_ps)
+		return add_scan(f, &p->permission_set, NULL, err);
+	if (obj == SFA_OBJ_OBJECT_PERMS)
+		return p->have_object_perms
+			   ? add_scan(f, &p->object_perms, NULL, err)
+			   : 0;
+	if (!(def->flags & SFA_OBJ_F_DESCRIBED))
+		return add_scan(f, def, NULL, err);
+	for (i = 0; i < p->nparts && rc == 0; i++)
+		if (p->parts[i].def.obj == obj)
+			rc = add_scan(f, &p->parts[i].def, &p->parts[i], err);
+	return rc;
+}
+
 int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 		  const sfa_fetch_tuning *tune, sfa_fetch_progress_fn progress,
 		  void *ud, sfa_fetch_stats *stats, long long *snapshot_id,
@@ -514,34 +631,26 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 	}
 	/* From here on f->stats is set: every scan's stats live in it. */
 	memset(f->stats, 0, sizeof(*f->stats));
-	rc = 0;
-	for (i = 0; i < SFA_OBJ_COUNT && rc == 0; i++) {
-		const sfa_obj_def *def = sfa_obj_get((sfa_obj)i);
-		scan *s = &f->scans[f->nscans];
-
-		if (((def->flags & SFA_OBJ_F_CONNECTED_APPS) &&
-		     !opts->sync_connected_apps) ||
-		    ((def->flags & SFA_OBJ_F_TERRITORIES) &&
-		     !opts->sync_territories) ||
-		    ((def->flags & SFA_OBJ_F_ENTITLEMENTS) &&
-		     !opts->sync_entitlements))
-			continue;
-		s->f = f;
-		s->def = def;
-		s->stats = &f->stats->scans[f->nscans];
-		s->stats->sobject = def->sobject;
-		s->stats->org_count = -1;
-		if (!(s->soql = sfa_fetch_soql(def, opts)))
-			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
-		s->stats->soql = s->soql;
-		f->nscans++;
-	}
-	f->stats->nscans = f->nscans;
-	if (rc == 0)
-		rc = sfa_store_begin_snapshot(st, sfa_sf_org_id(sf),
-					      sfa_sf_api_version(sf), options,
-					      snapshot_id, err);
+	rc = sfa_store_begin_snapshot(st, sfa_sf_org_id(sf),
+				      sfa_sf_api_version(sf), options,
+				      snapshot_id, err);
 	f->snap = *snapshot_id;
+	/* The describes come first: they say which permission scans there
+	 * are, and with which fields.  They spend from the budget, so a
+	 * budget that cannot pay for them and one page per object is refused
+	 * before they are sent. */
+	if (rc == 0)
+		rc = least_with_describes(f, err);
+	if (rc == 0)
+		rc = sfa_fetch__perms_prepare(&f->perms, sf, st, opts, f->stats,
+					      err);
+	if (rc == 0 && f->perms.nparts &&
+	    !(f->perm_scratch = calloc((size_t)f->perms.nnames + 1,
+				       sizeof(*f->perm_scratch))))
+		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	for (i = 0; i < SFA_OBJ_COUNT && rc == 0; i++)
+		rc = add_scans(f, (sfa_obj)i, err);
+	f->stats->nscans = f->nscans;
 	if (rc == 0)
 		rc = sfa_sf_batch_new(&f->batch, sf, f->tune.max_connections,
 				      err);
@@ -569,6 +678,8 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 	json_decref(ev);
 	/* The transfers borrow the scans' Bulk queries: batch first. */
 	sfa_sf_batch_free(f->batch);
+	sfa_fetch__perms_free(&f->perms);
+	free(f->perm_scratch);
 	for (i = 0; i < f->nscans; i++) {
 		sfa_bulk_query_free(f->scans[i].bq);
 		free(f->scans[i].soql);

@@ -91,6 +91,21 @@ static const char *const user_package_license_fields[] = {"Id", "UserId",
 							  "PackageLicenseId"};
 static const char *const custom_permission_fields[] = {
     "Id", "DeveloperName", "MasterLabel", "NamespacePrefix"};
+static const char *const described_fields[] = {"Id"};
+/* Order must match the SFA_OBJPERM_* enum in objects.h. */
+static const char *const object_perm_fields[] = {"Id",
+						 "ParentId",
+						 "SobjectType",
+						 "PermissionsRead",
+						 "PermissionsCreate",
+						 "PermissionsEdit",
+						 "PermissionsDelete",
+						 "PermissionsViewAllRecords",
+						 "PermissionsModifyAllRecords",
+						 "PermissionsViewAllFields"};
+static const char *const field_perm_fields[] = {
+    "Id",    "ParentId",	"SobjectType",
+    "Field", "PermissionsRead", "PermissionsEdit"};
 
 #define DEF(o, name, f, where, flags)                                          \
 	{                                                                      \
@@ -143,6 +158,14 @@ static const sfa_obj_def defs[SFA_OBJ_COUNT] = {
     DEF(SFA_OBJ_CUSTOM_PERMISSION_ACCESS, "SetupEntityAccess",
 	setup_entity_access_fields, "SetupEntityType = 'CustomPermission'",
 	SFA_OBJ_F_ENTITLEMENTS),
+    DEF(SFA_OBJ_PERMISSION_SET_PERMS, "PermissionSet", described_fields, NULL,
+	SFA_OBJ_F_PERMISSIONS | SFA_OBJ_F_DESCRIBED),
+    DEF(SFA_OBJ_MUTING_PERMS, "MutingPermissionSet", described_fields, NULL,
+	SFA_OBJ_F_PERMISSIONS | SFA_OBJ_F_DESCRIBED),
+    DEF(SFA_OBJ_OBJECT_PERMS, "ObjectPermissions", object_perm_fields, NULL,
+	SFA_OBJ_F_PERMISSIONS),
+    DEF(SFA_OBJ_FIELD_PERMS, "FieldPermissions", field_perm_fields, NULL,
+	SFA_OBJ_F_PERMISSIONS | SFA_OBJ_F_FIELD_PERMISSIONS),
 };
 
 const sfa_obj_def *sfa_obj_get(sfa_obj obj)
@@ -154,6 +177,8 @@ const sfa_obj_def *sfa_obj_find(const char *sobject)
 {
 	size_t i;
 
+	/* The first of an sObject's defs: PermissionSet's own, not its
+	 * permission scan's. */
 	for (i = 0; i < N(defs); i++)
 		if (strcmp(defs[i].sobject, sobject) == 0)
 			return &defs[i];

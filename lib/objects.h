@@ -39,6 +39,14 @@ typedef enum sfa_obj {
 	SFA_OBJ_USER_PACKAGE_LICENSE,
 	SFA_OBJ_CUSTOM_PERMISSION,
 	SFA_OBJ_CUSTOM_PERMISSION_ACCESS,
+	/* Effective permissions (permissions.md, "What sync reads"): read
+	 * unless --no-sync-permissions.  The Permissions* fields of the first
+	 * two are not listed here: the describe call names them, and a field
+	 * list longer than a URI holds is split over several scans. */
+	SFA_OBJ_PERMISSION_SET_PERMS,
+	SFA_OBJ_MUTING_PERMS,
+	SFA_OBJ_OBJECT_PERMS,
+	SFA_OBJ_FIELD_PERMS,
 	SFA_OBJ_COUNT
 } sfa_obj;
 
@@ -51,6 +59,13 @@ typedef enum sfa_obj {
 /* An org may lack the object (a feature that is off): a first page that
  * answers INVALID_TYPE or NOT_FOUND skips the scan instead of failing. */
 #define SFA_OBJ_F_OPTIONAL 0x8u
+/* Set on objects not fetched with --no-sync-permissions. */
+#define SFA_OBJ_F_PERMISSIONS 0x10u
+/* Set on objects fetched only with --sync-field-permissions. */
+#define SFA_OBJ_F_FIELD_PERMISSIONS 0x20u
+/* Set on objects whose fields after Id are the Permissions* booleans
+ * of the object's describe. */
+#define SFA_OBJ_F_DESCRIBED 0x40u
 
 typedef struct sfa_obj_def {
 	sfa_obj obj;
@@ -81,6 +96,22 @@ enum {
 	SFA_USER_LICENSE_NAME,
 	SFA_USER_LICENSE_KEY,
 	SFA_USER_NFIELDS
+};
+
+/* PermissionSet's fields before its five privileged flags (objects.c);
+ * when the describe lists the Permissions* fields, the flags are read by
+ * the described scans instead and filled in at the finish. */
+#define SFA_PS_NFIELDS_BEFORE_FLAGS 10
+
+/* ObjectPermissions' fields; PermissionsViewAllFields last, since an org
+ * whose describe lacks it is read without it. */
+enum {
+	SFA_OBJPERM_ID,
+	SFA_OBJPERM_PARENT_ID,
+	SFA_OBJPERM_SOBJECT_TYPE,
+	SFA_OBJPERM_READ,
+	SFA_OBJPERM_VIEW_ALL_FIELDS = 9,
+	SFA_OBJPERM_NFIELDS
 };
 
 /* The definition of one object; obj must be < SFA_OBJ_COUNT. */

@@ -86,6 +86,12 @@ static const struct {
     {"GroupMember",
      "reading group members needs View Setup and Configuration; changing "
      "them needs Manage Public Groups (Manage Groups)"},
+    {"ObjectPermissions",
+     "reading object permissions needs View Setup and Configuration: add it "
+     "to the sync user, or sync with --no-sync-permissions"},
+    {"FieldPermissions",
+     "reading field permissions needs View Setup and Configuration: add it "
+     "to the sync user, or sync without --sync-field-permissions"},
 };
 
 const char *sfa_sf_advice(const char *sf_code)

@@ -5,6 +5,7 @@
  */
 #include "access.h"
 #include "clock.h"
+#include "perm.h"
 #include "store_int.h"
 #include "store_sql.h"
 
@@ -42,6 +43,7 @@ static const char *const v9[] = {SQL_SCHEMA_ENTITLEMENTS, NULL};
 static const char *const v10[] = {SQL_SCHEMA_REVIEW, NULL};
 static const char *const v11[] = {SQL_SCHEMA_POLICY, NULL};
 static const char *const v12[] = {SQL_SCHEMA_EVIDENCE, NULL};
+static const char *const v13[] = {SQL_SCHEMA_PERMISSIONS, NULL};
 static const struct migration migrations[] = {
     {v1, NULL, NULL},  {v2, NULL, NULL},
     {v3, NULL, NULL},  {v4, sfa_access_set_migrate, v4_end},
@@ -49,6 +51,7 @@ static const struct migration migrations[] = {
     {v7, NULL, NULL},  {v8, NULL, NULL},
     {v9, NULL, NULL},  {v10, NULL, NULL},
     {v11, NULL, NULL}, {v12, NULL, NULL},
+    {v13, NULL, NULL},
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 /* A step appended without raising the version (or the reverse) would leave
@@ -88,6 +91,11 @@ static const struct raw_table {
     [SFA_OBJ_USER_PACKAGE_LICENSE] = {SQL_INS_USER_PACKAGE_LICENSE, "sii"},
     [SFA_OBJ_CUSTOM_PERMISSION] = {SQL_INS_CUSTOM_PERMISSION, "ittt"},
     [SFA_OBJ_CUSTOM_PERMISSION_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS, "siit"},
+    /* Described objects are put a permission at a time (store_perm.c). */
+    [SFA_OBJ_PERMISSION_SET_PERMS] = {SQL_INS_PERM_SYSTEM, "i"},
+    [SFA_OBJ_MUTING_PERMS] = {SQL_INS_PERM_SYSTEM, "i"},
+    [SFA_OBJ_OBJECT_PERMS] = {SQL_INS_PERM_OBJECT, "titbbbbbbb"},
+    [SFA_OBJ_FIELD_PERMS] = {SQL_INS_PERM_FIELD, "tittbb"},
 };
 
 int sfa_store_sqlerr(sfa_store *st, sfa_err *err, const char *what)
@@ -485,8 +493,9 @@ static int sfid_find(sfa_store *st, const char *id, size_t n, int *found,
  * Ids no other record refers to (cached == 0: OAuth token ids, which
  * only access rows name) stay out of the cache, where they would only
  * push out the user, group and permission set ids that are met again. */
-static int intern(sfa_store *st, const char *id, int cached,
-		  unsigned char *likely_new, sqlite3_int64 *out, sfa_err *err)
+int sfa_store_intern(sfa_store *st, const char *id, int cached,
+		     unsigned char *likely_new, sqlite3_int64 *out,
+		     sfa_err *err)
 {
 	size_t n = strlen(id);
 	sfa_sfid_ref ref = {0, 0, 0, 0};
@@ -525,7 +534,8 @@ static int bind_value(sfa_store *st, sqlite3_stmt *s, int col, char kind,
 	switch (kind) {
 	case 'i':
 	case 'r':
-		if ((rc = intern(st, v, kind == 'i', likely_new, &key, err)))
+		if ((rc = sfa_store_intern(st, v, kind == 'i', likely_new, &key,
+					   err)))
 			return rc;
 		sqlite3_bind_int64(s, col, key);
 		return 0;
@@ -633,7 +643,8 @@ int sfa_store_finish_snapshot(sfa_store *st, long long api_requests,
 	st->cache = NULL;
 	memset(st->finish_cpu, 0, sizeof(st->finish_cpu));
 	cpu = sfa_clock_cpu_ms();
-	if ((rc = sfa_access_derive(st, err)))
+	if ((rc = sfa_access_derive(st, err)) ||
+	    (rc = sfa_perm_store_review(st, st->priv, err)))
 		goto fail;
 	st->finish_cpu[0] = sfa_clock_cpu_ms() - cpu;
 	cpu += st->finish_cpu[0];
@@ -664,6 +675,11 @@ fail:
 	/* A snapshot that cannot finish is not left half-open. */
 	sfa_store_abort_snapshot(st, err ? err->msg : "finishing failed");
 	return rc;
+}
+
+void sfa_store_set_privileged(sfa_store *st, const struct sfa_priv *pv)
+{
+	st->priv = pv;
 }
 
 void sfa_store_finish_cpu(const sfa_store *st, sfa_store_finish_times *out)

@@ -63,6 +63,24 @@ int sfa_store_put_left_out(sfa_store *st, const char *user_id,
  * sfa_store_put() less the duplicates it ignored. */
 long long sfa_store_stored(const sfa_store *st, sfa_obj obj);
 
+/* Permissions (permissions.md): the snapshot's system permission number
+ * perm is `name` (without the Permissions prefix), labelled `label`
+ * (may be NULL).  Numbers are the caller's, from 0, one per name. */
+int sfa_store_put_perm_name(sfa_store *st, int perm, const char *name,
+			    const char *label, sfa_err *err);
+
+/* The system permissions perms[0..n) are true on container `id` (a
+ * permission set or muting permission set Id); obj is
+ * SFA_OBJ_PERMISSION_SET_PERMS or SFA_OBJ_MUTING_PERMS. */
+int sfa_store_put_perms(sfa_store *st, sfa_obj obj, const char *id,
+			const int *perms, size_t n, sfa_err *err);
+
+/* The privileged list (perm.h) the finish stores the access review's
+ * privileged rows by; borrowed until the next finish.  NULL (the
+ * default) means the tier table's defaults. */
+struct sfa_priv;
+void sfa_store_set_privileged(sfa_store *st, const struct sfa_priv *pv);
+
 /* Derives effective access, stores counts, the content hash and the finish
  * time, and commits with status 'complete'.  api_requests is recorded.
  * sfa_store_finish_cpu() tells what its steps cost. */
@@ -149,6 +167,12 @@ typedef struct sfa_access_row {
 	const char *access_type, *access_id, *access_name;
 	const char *via_type, *via_id, *via_name;
 	const char *assigned_at, *expires_at, *first_seen_at;
+	/* Privileged rows (access_type system_permission or
+	 * object_permission, permissions.md): the tier, the group component
+	 * that grants it and the permission that implies it; -1 and NULLs
+	 * for other rows. */
+	int tier;
+	const char *granted_by, *implied_by;
 	/* Within one sfa_store_each_access() call, rows with the same
 	 * access_ref have the same access_type, access_id and access_name,
 	 * and rows with the same via_ref the same via columns, so that a
@@ -169,6 +193,11 @@ typedef int (*sfa_access_fn)(void *ud, const sfa_access_row *r);
 int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 			  const sfa_access_filter *f, sfa_access_fn fn,
 			  void *ud, sfa_err *err);
+
+/* Whether snapshot snapshot_id has privileged rows in its access review
+ * (permissions.md): a snapshot synced without permissions has none. */
+int sfa_store_has_privileged(sfa_store *st, long long snapshot_id, int *yes,
+			     sfa_err *err);
 
 /* One resource of a snapshot: type is an access-model resource_type
  * ("user", "profile", ...), attrs a JSON object of its kept fields. */

@@ -10,6 +10,12 @@
  *   "access\n"     then one line per access row: user_id TAB access_type
  *                  TAB access_id TAB via_type TAB via_id TAB assigned_at
  *                  TAB expires_at LF, in order of those fields
+ *   "privileged\n" (only when the snapshot has any: a snapshot without
+ *                  permissions hashes as before) then one line per
+ *                  privileged row of the access review (permissions.md):
+ *                  user_id TAB access_type TAB access_id TAB via_type TAB
+ *                  via_id TAB granted_by TAB implied_by TAB tier LF, in
+ *                  order of those fields
  * Ids are the Salesforce ids as text; attrs the JSON of the resource
  * (store_sql.h); order compares fields bytewise, NULL first.  A NULL field
  * is written \N; in other fields a backslash is written \\, TAB \t, LF \n
@@ -121,6 +127,30 @@ static int hash_resources(sfa_store *st, EVP_MD_CTX *md, long long id,
 				 "hashing the snapshot", err)))
 		return rc;
 	rc = hash_rc(st, hash_rows(md, s, &line, rows), err);
+	sfa_buf_free(&line);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The privileged section: a few rows per privileged user, sorted by
+ * SQLite (the rows are few next to the access rows). */
+static int hash_privileged(sfa_store *st, EVP_MD_CTX *md, long long id,
+			   sfa_err *err)
+{
+	static const char title[] = "privileged\n";
+	sfa_buf line = {0};
+	sqlite3_stmt *s;
+	long long rows = 0;
+	int rc, any;
+
+	if ((rc = sfa_store_prep(st, SQL_HASH_PRIVILEGED, id, &s,
+				 "hashing the snapshot", err)))
+		return rc;
+	any = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	if (any)
+		EVP_DigestUpdate(md, title, sizeof(title) - 1);
+	rc = hash_rc(st, hash_rows(md, s, &line, &rows), err);
 	sfa_buf_free(&line);
 	sqlite3_finalize(s);
 	return rc;
@@ -683,7 +713,8 @@ int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
 	}
 	small = 1;
 	if ((rc = hash_resources(st, md, id, n_resources, err)) ||
-	    (rc = hash_access(st, md, id, &n_access, err)))
+	    (rc = hash_access(st, md, id, &n_access, err)) ||
+	    (rc = hash_privileged(st, md, id, err)))
 		goto out;
 	small = 0;
 	if ((rc = set_cache_size(st, cache, err)))

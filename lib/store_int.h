@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SFA_STORE_VERSION 12
+#define SFA_STORE_VERSION 13
 
 /* The most fields of a synced object (objects.h); store.c checks. */
 #define SFA_STORE_MAX_FIELDS 24
@@ -25,7 +25,8 @@ struct sfa_store {
 	long long snap; /* the snapshot being written, 0 when none */
 	sqlite3_stmt *ins[SFA_OBJ_COUNT];
 	sqlite3_stmt *sfid_get, *sfid_put;
-	sqlite3_stmt *left_out_put; /* SQL_INS_LEFT_OUT, prepared at first use */
+	sqlite3_stmt
+	    *left_out_put; /* SQL_INS_LEFT_OUT, prepared at first use */
 	sfa_sfid_cache *cache;
 	/* Per object and field, whether its next id is likely new (store.c
 	 * intern()). */
@@ -37,6 +38,7 @@ struct sfa_store {
 	/* Records of each object the open snapshot keeps (a duplicate Id
 	 * is not kept twice): the control totals' `stored`. */
 	long long stored[SFA_OBJ_COUNT];
+	const struct sfa_priv *priv; /* sfa_store_set_privileged()'s */
 };
 
 /* Turns a failed SQLite call into an sfa_err: SQLITE_BUSY/LOCKED become
@@ -60,6 +62,12 @@ int sfa_store_each_row(sfa_store *st, sqlite3_stmt *s,
  * finalizes it. */
 int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,
 		  sfa_err *err);
+
+/* The integer key of Salesforce id `id` in sfid, added when new (store.c
+ * explains cached and likely_new). */
+int sfa_store_intern(sfa_store *st, const char *id, int cached,
+		     unsigned char *likely_new, sqlite3_int64 *out,
+		     sfa_err *err);
 
 /* The content hash of snapshot id as 64 hex digits, and its number of
  * resources (store_hash.c). */

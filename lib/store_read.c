@@ -282,7 +282,27 @@ typedef struct user_rows {
 	char *text;
 	size_t len, size;
 	sfa_access_set set;
+	struct pitem *privs; /* privileged rows (perm_review) */
+	size_t np, pcap;
 } user_rows;
+
+/* A privileged row of the access review: its texts in u->text, in the
+ * order of SQL_PERM_REVIEW_OF_USER's columns. */
+enum {
+	P_TYPE,
+	P_ID,
+	P_NAME,
+	P_VIA_TYPE,
+	P_VIA_ID,
+	P_VIA_NAME,
+	P_GRANTED,
+	P_IMPLIED,
+	P_NTEXT
+};
+typedef struct pitem {
+	size_t t[P_NTEXT];
+	int tier, user;
+} pitem;
 
 static void resources_free(resources *t)
 {
@@ -523,15 +543,55 @@ static int cmp_item(const void *pa, const void *pb)
 	return a->user < b->user ? -1 : a->user > b->user;
 }
 
+static int read_privileged(sfa_store *st, sqlite3_stmt *pr, long long key,
+			   user_rows *u, sfa_err *err)
+{
+	int rc, i;
+
+	sqlite3_bind_int64(pr, 2, key);
+	while ((rc = sqlite3_step(pr)) == SQLITE_ROW) {
+		pitem *p;
+
+		if (u->np == u->pcap) {
+			size_t cap = u->pcap ? 2 * u->pcap : 16;
+			pitem *n = realloc(u->privs, cap * sizeof(*n));
+
+			if (!n) {
+				sqlite3_reset(pr);
+				return sfa_err_set(err, SFA_ENOMEM,
+						   "out of memory");
+			}
+			u->privs = n;
+			u->pcap = cap;
+		}
+		p = &u->privs[u->np++];
+		p->user = (int)u->nusers - 1;
+		p->tier = sqlite3_column_int(pr, P_NTEXT);
+		for (i = 0; i < P_NTEXT; i++)
+			if (keep_text(u, TXT(pr, i), &p->t[i])) {
+				sqlite3_reset(pr);
+				return sfa_err_set(err, SFA_ENOMEM,
+						   "out of memory");
+			}
+	}
+	sqlite3_reset(pr);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : sfa_store_sqlerr(st, err, "reading access rows");
+}
+
 /* Appends the rows of user `key` (type code `type`, or all when < 0) to
- * u as rows of u's latest user; one is SQL_ACCESS_SET_OF_USER. */
-static int read_user(sfa_store *st, sqlite3_stmt *one, long long key, int type,
-		     resources *t, user_rows *u, sfa_err *err)
+ * u as rows of u's latest user; one is SQL_ACCESS_SET_OF_USER, pr
+ * SQL_PERM_REVIEW_OF_USER (NULL: no privileged rows wanted). */
+static int read_user(sfa_store *st, sqlite3_stmt *one, sqlite3_stmt *pr,
+		     long long key, int type, resources *t, user_rows *u,
+		     sfa_err *err)
 {
 	size_t i;
 	int rc;
 
-	if ((rc = sfa_access_set_read(st, one, key, &u->set, err)))
+	if ((rc = sfa_access_set_read(st, one, key, &u->set, err)) ||
+	    (pr && (rc = read_privileged(st, pr, key, u, err))))
 		return rc;
 	for (i = 0; i < u->set.n; i++) {
 		const sfa_access_item *x = &u->set.items[i];
@@ -565,6 +625,81 @@ static const char *text_at(const user_rows *u, size_t at)
 	return at == NO_TEXT ? NULL : u->text + at;
 }
 
+static const user_rows *sorting;
+
+static int cmp_opt(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a || !b)
+		return a ? 1 : -1;
+	return strcmp(a, b);
+}
+
+/* Privileged rows in the review order (store_sql.h), then by user. */
+static int cmp_pitem(const void *pa, const void *pb)
+{
+	const pitem *a = pa, *b = pb;
+	static const int order[] = {P_TYPE,	P_NAME, P_VIA_TYPE,
+				    P_VIA_NAME, P_ID,	P_VIA_ID};
+	size_t k;
+	int c;
+
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		if ((c = cmp_opt(text_at(sorting, a->t[order[k]]),
+				 text_at(sorting, b->t[order[k]]))))
+			return c;
+	return (a->user > b->user) - (a->user < b->user);
+}
+
+static int cmp_pitem_item(const user_rows *u, const pitem *p, const item *it)
+{
+	int c;
+
+	if ((c = cmp_opt(text_at(u, p->t[P_TYPE]), it->access->type)) ||
+	    (c = cmp_opt(text_at(u, p->t[P_NAME]), it->access->name.s)) ||
+	    (c = cmp_opt(text_at(u, p->t[P_VIA_TYPE]), it->via->type)) ||
+	    (c = cmp_opt(text_at(u, p->t[P_VIA_NAME]), it->via->name.s)) ||
+	    (c = cmp_opt(text_at(u, p->t[P_ID]), it->access->sfid.s)))
+		return c;
+	return cmp_opt(text_at(u, p->t[P_VIA_ID]), it->via->sfid.s);
+}
+
+static void user_columns(const user_rows *u, const user_cols *c,
+			 sfa_access_row *r)
+{
+	r->captured_at = text_at(u, c->text[0]);
+	r->org_id = text_at(u, c->text[1]);
+	r->user_id = text_at(u, c->text[2]);
+	r->username = text_at(u, c->text[3]);
+	r->name = text_at(u, c->text[4]);
+	r->email = text_at(u, c->text[5]);
+	r->user_type = text_at(u, c->text[6]);
+	r->license = text_at(u, c->text[7]);
+	r->is_active = c->is_active;
+	r->is_frozen = c->is_frozen;
+	r->last_login_at = text_at(u, c->text[8]);
+	r->manager_username = text_at(u, c->text[9]);
+}
+
+static int emit_privileged(const user_rows *u, const pitem *p,
+			   sfa_access_row *r, sfa_access_fn fn, void *ud)
+{
+	user_columns(u, &u->users[p->user], r);
+	r->access_type = text_at(u, p->t[P_TYPE]);
+	r->access_id = text_at(u, p->t[P_ID]);
+	r->access_name = text_at(u, p->t[P_NAME]);
+	r->via_type = text_at(u, p->t[P_VIA_TYPE]);
+	r->via_id = text_at(u, p->t[P_VIA_ID]);
+	r->via_name = text_at(u, p->t[P_VIA_NAME]);
+	r->access_ref = r->via_ref = 0; /* cells written in full */
+	r->assigned_at = r->expires_at = r->first_seen_at = NULL;
+	r->tier = p->tier;
+	r->granted_by = text_at(u, p->t[P_GRANTED]);
+	r->implied_by = text_at(u, p->t[P_IMPLIED]);
+	return fn(ud, r);
+}
+
 /* Hands fn the rows read into u, sorted, each with its user's columns. */
 static int emit_user(user_rows *u, long long snapshot_id, sfa_access_fn fn,
 		     void *ud)
@@ -573,12 +708,32 @@ static int emit_user(user_rows *u, long long snapshot_id, sfa_access_fn fn,
 	size_t i;
 	int stop = 0;
 
+	size_t j = 0;
+
 	if (u->n > 1)
 		qsort(u->items, u->n, sizeof(*u->items), cmp_item);
+	if (u->np > 1) {
+		sorting = u;
+		qsort(u->privs, u->np, sizeof(*u->privs), cmp_pitem);
+		sorting = NULL;
+	}
 	r.snapshot_id = snapshot_id;
-	for (i = 0; i < u->n && !stop; i++) {
-		const item *it = &u->items[i];
-		const user_cols *c = &u->users[it->user];
+	for (i = 0; (i < u->n || j < u->np) && !stop; i++) {
+		const item *it;
+		const user_cols *c;
+
+		/* The privileged rows in their place in the review order. */
+		if (j < u->np &&
+		    (i >= u->n ||
+		     cmp_pitem_item(u, &u->privs[j], &u->items[i]) < 0)) {
+			stop = emit_privileged(u, &u->privs[j++], &r, fn, ud);
+			i--;
+			continue;
+		}
+		it = &u->items[i];
+		c = &u->users[it->user];
+		r.tier = -1;
+		r.granted_by = r.implied_by = NULL;
 
 		r.captured_at = text_at(u, c->text[0]);
 		r.org_id = text_at(u, c->text[1]);
@@ -617,7 +772,7 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 			  void *ud, sfa_err *err)
 {
 	const char *what = "reading access rows";
-	sqlite3_stmt *users = NULL, *one = NULL;
+	sqlite3_stmt *users = NULL, *one = NULL, *pr = NULL;
 	resources t = {NULL, NULL, 0, 0, NULL, 0};
 	user_rows u = {0};
 	int rc, type = -1;
@@ -633,18 +788,24 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 	    (rc = sfa_store_prep(st, SQL_RESOURCE_NAME, snapshot_id, &t.s, what,
 				 err)))
 		goto out;
+	if ((!f || !f->access_type ||
+	     !strcmp(f->access_type, "system_permission") ||
+	     !strcmp(f->access_type, "object_permission")) &&
+	    (rc = sfa_store_prep(st, SQL_PERM_REVIEW_OF_USER, snapshot_id, &pr,
+				 what, err)))
+		goto out;
 	if (f && f->user)
 		sqlite3_bind_text(users, 2, f->user, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(users)) == SQLITE_ROW) {
 		if (left == 0) { /* the first user of a username */
-			u.n = u.nusers = u.len = 0;
+			u.n = u.nusers = u.len = u.np = 0;
 			left = sqlite3_column_int64(users, 13);
 		}
 		if (keep_user(&u, users)) {
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 			goto out;
 		}
-		if ((rc = read_user(st, one, sqlite3_column_int64(users, 0),
+		if ((rc = read_user(st, one, pr, sqlite3_column_int64(users, 0),
 				    type, &t, &u, err)))
 			goto out;
 		if (--left <= 0 && (rc = emit_user(&u, snapshot_id, fn, ud)))
@@ -654,7 +815,9 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 out:
 	free(u.items);
 	free(u.users);
+	free(u.privs);
 	free(u.text);
+	sqlite3_finalize(pr);
 	sfa_access_set_free(&u.set);
 	resources_free(&t);
 	sqlite3_finalize(one);
@@ -770,4 +933,22 @@ int sfa_store_integrity(sfa_store *st, char *report, size_t n, sfa_err *err)
 		return rc;
 	return sfa_store_each_row(st, s, integrity_row, &n, report,
 				  "checking the store's integrity", err);
+}
+
+int sfa_store_has_privileged(sfa_store *st, long long snapshot_id, int *yes,
+			     sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*yes = 0;
+	if ((rc = sfa_store_prep(st, SQL_HAS_PRIVILEGED, snapshot_id, &s,
+				 "reading access rows", err)))
+		return rc;
+	rc = sqlite3_step(s);
+	*yes = rc == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+		   ? 0
+		   : sfa_store_sqlerr(st, err, "reading access rows");
 }

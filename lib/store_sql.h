@@ -152,6 +152,19 @@
 
 #define SQL_INS_OAUTH_TOKEN SQL_INS("sf_oauth_token", "?2,?3,?4,?5")
 
+/* Permissions (schema v7): the record Ids of ObjectPermissions and
+ * FieldPermissions (?2) are not kept, since nothing names them; a row is
+ * its container and object or field. */
+#define SQL_INS_PERM_SYSTEM                                                    \
+	"INSERT OR IGNORE INTO perm_system VALUES (?1, ?2, ?3)"
+#define SQL_INS_PERM_OBJECT                                                    \
+	"INSERT OR IGNORE INTO perm_object VALUES (?1, ?3, ?4, ?5, ?6, ?7,"   \
+	" ?8, ?9, ?10, ?11)"
+#define SQL_INS_PERM_FIELD                                                     \
+	"INSERT OR IGNORE INTO perm_field VALUES (?1, ?3, ?5, ?6, ?7)"
+#define SQL_INS_PERM_NAME                                                      \
+	"INSERT OR IGNORE INTO perm_name VALUES (?1, ?2, ?3, ?4)"
+
 #define SQL_SFID_GET "SELECT id FROM sfid WHERE sfid = ?1"
 #define SQL_SFID_PUT "INSERT OR IGNORE INTO sfid (sfid) VALUES (?1)"
 
@@ -172,9 +185,11 @@
 	" n_access = ?6, api_requests = ?7, error = NULL WHERE id = ?1"
 #define SQL_SNAPSHOT_ERROR "UPDATE snapshot SET error = ?2 WHERE id = ?1"
 #define SQL_COUNT_USERS "SELECT count(*) FROM sf_user WHERE snapshot_id = ?1"
+/* Access rows: the access sets' and the privileged rows (schema v7). */
 #define SQL_COUNT_ACCESS                                                       \
-	"SELECT COALESCE(sum(n_access), 0) FROM access_set"                   \
-	" WHERE snapshot_id = ?1"
+	"SELECT COALESCE((SELECT sum(n_access) FROM access_set"               \
+	" WHERE snapshot_id = ?1), 0) + (SELECT count(*) FROM perm_review"    \
+	" WHERE snapshot_id = ?1)"
 
 /* ---- readers ---- */
 #define SQL_SNAPSHOT_COLS                                                      \
@@ -664,6 +679,109 @@
 	"ALTER TABLE sf_oauth_token ADD COLUMN last_used_at TEXT",            \
 	"PRAGMA user_version = 11"
 
+/* Schema version 13: effective permissions (permissions.md), stored per
+ * container (permission set, profile-owned or group aggregate permission
+ * set, muting permission set), never per user.
+ * - perm_name: the snapshot's system permissions, numbered in the order
+ *   of the describe calls, by name without the Permissions prefix and
+ *   with the Setup label.
+ * - perm_system: (container, permission) for each Permissions* field
+ *   that is true; false ones are not stored (most are).
+ * - perm_object / perm_field: ObjectPermissions and FieldPermissions, one
+ *   row per container and object or field; the booleans as 0/1, NULL for
+ *   PermissionsViewAllFields when the org's describe lacks it.
+ * - perm_review: the privileged rows of the access review, per user
+ *   (permissions.md, "Privileged permissions and the access review"):
+ *   the one thing multiplied out per user, so that the content hash and
+ *   the differ see them like any access row.  via_id is the Salesforce
+ *   id of the profile, permission set or group.
+ * The indexes serve the permission engine (perm.c), which computes
+ * effective permissions when asked from these facts: `who-can` finds the
+ * containers that hold a permission (by permission, object or field,
+ * names compared without case as users type them) and walks from them to
+ * their holders (users by profile, assignments by permission set and by
+ * group); `permissions USER` finds the user by username. */
+#define SFA_PERM_KEY                                                           \
+	"snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE "     \
+	"CASCADE, "
+#define SQL_SCHEMA_PERMISSIONS                                                 \
+	"CREATE TABLE perm_name (" SFA_PERM_KEY "perm INTEGER NOT NULL,"      \
+	" name TEXT NOT NULL, label TEXT,"                                    \
+	" PRIMARY KEY (snapshot_id, perm)) WITHOUT ROWID",                    \
+	"CREATE TABLE perm_system (" SFA_PERM_KEY                             \
+	"parent_id INTEGER NOT NULL, perm INTEGER NOT NULL,"                  \
+	" PRIMARY KEY (snapshot_id, parent_id, perm)) WITHOUT ROWID",         \
+	"CREATE TABLE perm_object (" SFA_PERM_KEY                             \
+	"parent_id INTEGER NOT NULL, sobject_type TEXT NOT NULL,"             \
+	" p_read INTEGER, p_create INTEGER, p_edit INTEGER,"                  \
+	" p_delete INTEGER, p_view_all INTEGER, p_modify_all INTEGER,"        \
+	" p_view_all_fields INTEGER,"                                         \
+	" PRIMARY KEY (snapshot_id, parent_id, sobject_type)) WITHOUT ROWID", \
+	"CREATE TABLE perm_field (" SFA_PERM_KEY                              \
+	"parent_id INTEGER NOT NULL, field TEXT NOT NULL, p_read INTEGER,"    \
+	" p_edit INTEGER,"                                                    \
+	" PRIMARY KEY (snapshot_id, parent_id, field)) WITHOUT ROWID",        \
+	"CREATE TABLE perm_review (" SFA_PERM_KEY                             \
+	"user_id INTEGER NOT NULL, access_type TEXT NOT NULL,"                \
+	" access_id TEXT NOT NULL, access_name TEXT, via_type TEXT NOT NULL," \
+	" via_id TEXT NOT NULL, granted_by TEXT, implied_by TEXT,"            \
+	" tier INTEGER NOT NULL, PRIMARY KEY (snapshot_id, user_id,"          \
+	" access_type, access_id, via_type, via_id)) WITHOUT ROWID",          \
+	"CREATE INDEX perm_system_perm ON perm_system"                        \
+	" (snapshot_id, perm, parent_id)",                                    \
+	"CREATE INDEX perm_object_type ON perm_object"                        \
+	" (snapshot_id, sobject_type COLLATE NOCASE)",                        \
+	"CREATE INDEX perm_field_field ON perm_field"                         \
+	" (snapshot_id, field COLLATE NOCASE)",                               \
+	"CREATE INDEX sf_ps_assignment_ps ON sf_ps_assignment"                \
+	" (snapshot_id, permission_set_id, permission_set_group_id,"          \
+	" assignee_id)",                                                      \
+	"CREATE INDEX sf_ps_assignment_psg ON sf_ps_assignment"               \
+	" (snapshot_id, permission_set_group_id, assignee_id)",               \
+	"CREATE INDEX sf_user_by_profile ON sf_user (snapshot_id, profile_id)", \
+	"CREATE INDEX sf_user_by_username ON sf_user (snapshot_id, username)", \
+	"PRAGMA user_version = 13"
+
+/* The five privileged flags of sf_permission_set (access-model.md), from
+ * the described permissions when the sync read them (fetch_perm.c): NULL
+ * for a flag the org's describe lacks. */
+#define SQL_PERM_FLAG(col, name)                                               \
+	" " col " = (SELECT CASE WHEN n.perm IS NULL THEN NULL ELSE EXISTS"   \
+	" (SELECT 1 FROM perm_system s WHERE s.snapshot_id = ?1 AND"          \
+	" s.parent_id = sf_permission_set.id AND s.perm = n.perm) END FROM"   \
+	" (SELECT (SELECT perm FROM perm_name WHERE snapshot_id = ?1 AND"     \
+	" name = '" name "') AS perm) n)"
+#define SQL_PERM_FLAGS                                                         \
+	"UPDATE sf_permission_set SET"                                        \
+	SQL_PERM_FLAG("modify_all_data", "ModifyAllData") ","                 \
+	SQL_PERM_FLAG("view_all_data", "ViewAllData") ","                     \
+	SQL_PERM_FLAG("manage_users", "ManageUsers") ","                      \
+	SQL_PERM_FLAG("author_apex", "AuthorApex") ","                        \
+	SQL_PERM_FLAG("customize_application", "CustomizeApplication")       \
+	" WHERE snapshot_id = ?1 AND EXISTS (SELECT 1 FROM perm_name"         \
+	" WHERE snapshot_id = ?1)"
+
+/* perm_review: ?1 snapshot, ?2 user key, then the columns in order. */
+#define SQL_PERM_REVIEW_PUT                                                    \
+	"INSERT OR IGNORE INTO perm_review VALUES (?1, ?2, ?3, ?4, ?5, ?6,"   \
+	" ?7, ?8, ?9, ?10)"
+#define SQL_HAS_PRIVILEGED                                                     \
+	"SELECT 1 FROM perm_review WHERE snapshot_id = ?1 LIMIT 1"
+/* The privileged rows of user ?2 in the review order, with the via name. */
+#define SQL_PERM_REVIEW_OF_USER                                                \
+	"SELECT access_type, access_id, access_name, via_type, via_id,"       \
+	" CASE via_type WHEN 'profile' THEN (SELECT n.name FROM sf_profile n" \
+	" WHERE n.snapshot_id = x.snapshot_id AND n.id = (SELECT id FROM sfid" \
+	" WHERE sfid = x.via_id)) WHEN 'permission_set' THEN (SELECT n.label" \
+	" FROM sf_permission_set n WHERE n.snapshot_id = x.snapshot_id AND"   \
+	" n.id = (SELECT id FROM sfid WHERE sfid = x.via_id)) ELSE (SELECT"   \
+	" n.master_label FROM sf_permission_set_group n WHERE"                \
+	" n.snapshot_id = x.snapshot_id AND n.id = (SELECT id FROM sfid"      \
+	" WHERE sfid = x.via_id)) END AS via_name, granted_by, implied_by,"   \
+	" tier FROM perm_review x WHERE x.snapshot_id = ?1 AND x.user_id = ?2" \
+	" ORDER BY access_type, access_name, via_type, via_name, access_id,"  \
+	" via_id"
+
 /* ---- access sets (access_set.c) ---- */
 /* ?1 snapshot, ?2 user key, ?3 row count, ?4 the encoding. */
 #define SQL_ACCESS_SET_PUT                                                     \
@@ -731,6 +849,11 @@
 #define SQL_HASH_USERS                                                         \
 	"SELECT x.user_id, s.sfid FROM access_set x JOIN sfid s"              \
 	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid"
+#define SQL_HASH_PRIVILEGED                                                    \
+	"SELECT s.sfid, x.access_type, x.access_id, x.via_type, x.via_id,"    \
+	" x.granted_by, x.implied_by, x.tier FROM perm_review x JOIN sfid s"  \
+	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid,"      \
+	" x.access_type, x.access_id, x.via_type, x.via_id"
 /* ?1 an integer key: its Salesforce id. */
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
 

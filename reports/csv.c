@@ -223,7 +223,7 @@ const char *const sfa_access_csv_columns[] = {
     "manager_username", "access_type",	 "access_id", "access_name",
     "via_type",		"via_id",	 "via_name",  "assigned_at",
     "expires_at",	"first_seen_at", "decision",  "reviewer",
-    "comment"};
+    "comment",		"tier",		 "granted_by", "implied_by"};
 const int sfa_access_csv_ncolumns =
     sizeof(sfa_access_csv_columns) / sizeof(sfa_access_csv_columns[0]);
 
@@ -253,12 +253,20 @@ static void user_fields(sfa_csv *w, const sfa_access_row *r)
  * end. */
 static int dates_fields(sfa_csv *w, const sfa_access_row *r)
 {
+	char tier[16] = "";
+
+	if (r->tier >= 0)
+		snprintf(tier, sizeof(tier), "%d", r->tier);
 	sfa_csv_field(w, r->assigned_at);
 	sfa_csv_field(w, r->expires_at);
 	sfa_csv_field(w, r->first_seen_at);
 	sfa_csv_field(w, NULL); /* decision, reviewer, comment: for */
 	sfa_csv_field(w, NULL); /* the reviewers to fill in */
-	return sfa_csv_field(w, NULL);
+	sfa_csv_field(w, NULL);
+	/* Privileged rows (permissions.md): after the 25 columns. */
+	sfa_csv_field(w, tier);
+	sfa_csv_field(w, r->granted_by);
+	return sfa_csv_field(w, r->implied_by);
 }
 
 /* The columns of r's access item, access_type to the end. */

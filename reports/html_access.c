@@ -46,6 +46,7 @@ typedef struct pass {
 	long long users, rows, expired, privileged, privileged_users,
 	    inactive_users, frozen_users, nonstandard_users;
 	sfa_left_out_counts left_out; /* what the sync's options left out */
+	long long tier_rows[SFA_REVIEW_TIERS], tier_users[SFA_REVIEW_TIERS];
 } pass;
 
 static void end_user(pass *p)
@@ -56,6 +57,9 @@ static void end_user(pass *p)
 	p->frozen_users += !!(p->user_flags & SFA_REVIEW_FROZEN);
 	p->nonstandard_users += !!(p->user_flags & SFA_REVIEW_NONSTANDARD);
 	p->privileged_users += !!(p->user_flags & SFA_REVIEW_PRIVILEGED);
+	for (int t = 0; t < SFA_REVIEW_TIERS; t++)
+		p->tier_users[t] +=
+		    !!(p->user_flags & ((unsigned)SFA_REVIEW_TIER0 << t));
 }
 
 static int count_type(pass *p, const char *type)
@@ -95,6 +99,8 @@ static int on_row(void *ud, const sfa_access_row *r)
 	p->rows++;
 	p->expired += !!(f & SFA_REVIEW_EXPIRED);
 	p->privileged += !!(f & SFA_REVIEW_PRIVILEGED);
+	for (int t = 0; t < SFA_REVIEW_TIERS; t++)
+		p->tier_rows[t] += !!(f & ((unsigned)SFA_REVIEW_TIER0 << t));
 	if (count_type(p, r->access_type ? r->access_type : "?"))
 		return sfa_err_set(p->err, SFA_ENOMEM, "out of memory");
 	sfa_review_flag_names(f, flags, sizeof(flags));
@@ -183,6 +189,27 @@ static int write_left_out(pass *p)
 	return 0;
 }
 
+/* The privileged card's breakdown: rows and users per tier. */
+static int tier_stats(pass *p)
+{
+	static const char *const meaning[SFA_REVIEW_TIERS] = {
+	    "full org compromise", "identity takeover", "sharing model bypass",
+	    "data theft", "control weakening"};
+	char label[64], note[96];
+	int t, rc = 0;
+
+	for (t = 0; t < SFA_REVIEW_TIERS && rc == 0; t++) {
+		snprintf(label, sizeof(label), "Privileged tier %d", t);
+		snprintf(note, sizeof(note), "%s; held by %lld user%s",
+			 meaning[t], p->tier_users[t],
+			 p->tier_users[t] == 1 ? "" : "s");
+		rc = sfa_html_stat(p->w, label, p->tier_rows[t],
+				   t <= 1 && p->tier_rows[t] ? "bad" : NULL,
+				   note, p->err);
+	}
+	return rc;
+}
+
 static int write_summary(pass *p)
 {
 	char note[64];
@@ -196,6 +223,7 @@ static int write_summary(pass *p)
 				"user, access item and path", p->err)) ||
 	    (rc = sfa_html_stat(p->w, "Privileged access", p->privileged,
 				"warn", note, p->err)) ||
+	    (rc = tier_stats(p)) ||
 	    (rc = sfa_html_stat(p->w, "Inactive users with access",
 				p->inactive_users, "bad",
 				"access beyond their profile", p->err)) ||

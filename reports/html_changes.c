@@ -56,6 +56,7 @@ typedef struct pass {
 	long long by_type[NTYPES * 2]; /* [type * 2 + (removed)] */
 	const sfa_change_evidence *ce;
 	long long out_of_band;
+	long long by_tier[5][2]; /* privileged rows: [tier][removed] */
 } pass;
 
 /* "Standard User (00e...)" for an id that has a name: people read the
@@ -78,6 +79,9 @@ static int on_change(void *ud, const sfa_diff_change *c)
 	size_t i;
 	json_t *e;
 
+	if ((c->kind == SFA_DIFF_ADDED || c->kind == SFA_DIFF_REMOVED) &&
+	    r->tier >= 0 && r->tier < 5)
+		p->by_tier[r->tier][c->kind == SFA_DIFF_REMOVED]++;
 	if (c->kind == SFA_DIFF_ADDED || c->kind == SFA_DIFF_REMOVED)
 		for (int t = 0; t < NTYPES; t++)
 			if (r->access_type &&
@@ -161,6 +165,23 @@ static int summary(pass *p, sfa_diff *d)
 				"made outside sfaccess, with no audit entry",
 				p->err)))
 		return rc;
+	/* Privileged changes apart from the rest, by tier (permissions.md,
+	 * "Changes"). */
+	for (k = 0; k < 5; k++) {
+		char label[48], note[64];
+		long long *t = p->by_tier[k];
+
+		snprintf(label, sizeof(label), "Privileged changes, tier %d",
+			 k);
+		snprintf(note, sizeof(note), "%lld added, %lld removed", t[0],
+			 t[1]);
+		if ((rc = sfa_html_stat(p->w, label, t[0] + t[1],
+					t[0] && k <= 1 ? "bad"
+					: t[0]	       ? "warn"
+						       : NULL,
+					note, p->err)))
+			return rc;
+	}
 	return sfa_html_chart(p->w, &chart, p->err);
 }
 
@@ -172,7 +193,7 @@ int sfa_report_changes_html(sfa_store *st, sfa_diff *d, FILE *f,
 	char from[96], to[96], subtitle[160];
 	sfa_html_meta meta[5];
 	sfa_html_page page;
-	pass p = {NULL, err, {0}, NULL, 0};
+	pass p = {NULL, err, {0}, NULL, 0, {{0}}};
 	sfa_change_evidence *ce = NULL;
 	int rc;
 

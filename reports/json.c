@@ -59,6 +59,10 @@ int sfa_json_add_access_row(json_t *o, const sfa_access_row *r)
 	bad |= sfa_json_set_str(o, "assigned_at", r->assigned_at);
 	bad |= sfa_json_set_str(o, "expires_at", r->expires_at);
 	bad |= sfa_json_set_str(o, "first_seen_at", r->first_seen_at);
+	bad |= sfa_json_set(o, "tier",
+			    r->tier < 0 ? json_null() : json_integer(r->tier));
+	bad |= sfa_json_set_str(o, "granted_by", r->granted_by);
+	bad |= sfa_json_set_str(o, "implied_by", r->implied_by);
 	return bad ? -1 : 0;
 }
 
@@ -120,7 +124,8 @@ static json_t *columns(void)
 	    "license",		"is_active",	"is_frozen", "last_login_at",
 	    "manager_username", "access_type",	"access_id", "access_name",
 	    "via_type",		"via_id",	"via_name",  "assigned_at",
-	    "expires_at",	"first_seen_at"};
+	    "expires_at",	"first_seen_at", "tier", "granted_by",
+	    "implied_by"};
 	json_t *a = json_array();
 	size_t i;
 

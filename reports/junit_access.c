@@ -14,7 +14,7 @@
 #include "snapinfo.h"
 #include "store_evidence.h"
 
-enum { MAX_CHECKS = 8 };
+enum { MAX_CHECKS = 12 };
 
 /* A user check's findings for the current user; owns its buffer. */
 typedef struct pending {
@@ -58,7 +58,9 @@ static int row_finding(pass *p, int k, const sfa_access_row *r)
 	const sfa_review_check *c = &sfa_review_checks[k];
 	sfa_buf name = {0}, msg = {0}, text = {0};
 	const char *privs =
-	    sfa_review_privileges(p->rv, r->access_type, r->access_id);
+	    r->tier >= 0 ? r->access_name
+			 : sfa_review_privileges(p->rv, r->access_type,
+						 r->access_id);
 	int rc;
 
 	rc = sfa_buf_printf(&name, "%s: ", s_or(r->username, "?"));

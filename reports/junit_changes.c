@@ -51,8 +51,13 @@ static int on_change(void *ud, const sfa_diff_change *c)
 	sfa_change_origin o;
 	size_t n;
 
-	snprintf(cls, sizeof(cls), "sfaccess.changes.%s",
-		 sfa_diff_kind_name(c->kind));
+	/* Privileged rows are counted apart, by tier. */
+	if (c->row.tier >= 0)
+		snprintf(cls, sizeof(cls), "sfaccess.changes.privileged-tier-%d",
+			 c->row.tier);
+	else
+		snprintf(cls, sizeof(cls), "sfaccess.changes.%s",
+			 sfa_diff_kind_name(c->kind));
 	case_name(c, name, sizeof(name));
 	if (line)
 		return sfa_junit_pass(p->suite, cls, name, 0, p->err);

@@ -15,10 +15,18 @@ const sfa_review_check sfa_review_checks[] = {
      "an inactive user still holds access beyond their profile", 1},
     {SFA_REVIEW_EXPIRED, "expired-assignment",
      "an assignment whose expiration date is before the snapshot", 0},
-    {SFA_REVIEW_PRIVILEGED, "privileged-access",
-     "a user holds a profile or permission set with privileged "
-     "permissions",
+    {SFA_REVIEW_TIER0, "privileged-tier-0",
+     "a user holds a tier 0 privileged permission (full org compromise)",
      0},
+    {SFA_REVIEW_TIER0 << 1, "privileged-tier-1",
+     "a user holds a tier 1 privileged permission (identity takeover)", 0},
+    {SFA_REVIEW_TIER0 << 2, "privileged-tier-2",
+     "a user holds a tier 2 privileged permission (sharing model bypass)",
+     0},
+    {SFA_REVIEW_TIER0 << 3, "privileged-tier-3",
+     "a user holds a tier 3 privileged permission (data theft)", 0},
+    {SFA_REVIEW_TIER0 << 4, "privileged-tier-4",
+     "a user holds a tier 4 privileged permission (control weakening)", 0},
     {SFA_REVIEW_NONSTANDARD, "non-standard-license",
      "a user whose user type is not Standard holds access", 1},
     {SFA_REVIEW_FROZEN, "frozen-user-with-access",
@@ -30,23 +38,26 @@ const int sfa_review_nchecks =
 /* The privileged flags of access-model.md, with the names Setup shows. */
 static const struct {
 	const char *field, *label;
+	int tier; /* salesforce-permissions.md §2 */
 } privileges[] = {
-    {"PermissionsModifyAllData", "Modify All Data"},
-    {"PermissionsViewAllData", "View All Data"},
-    {"PermissionsManageUsers", "Manage Users"},
-    {"PermissionsAuthorApex", "Author Apex"},
-    {"PermissionsCustomizeApplication", "Customize Application"},
+    {"PermissionsModifyAllData", "Modify All Data", 0},
+    {"PermissionsViewAllData", "View All Data", 2},
+    {"PermissionsManageUsers", "Manage Users", 1},
+    {"PermissionsAuthorApex", "Author Apex", 0},
+    {"PermissionsCustomizeApplication", "Customize Application", 0},
 };
 
 typedef struct priv_item {
 	char *id;    /* Salesforce id of the profile or permission set */
 	char *label; /* "Modify All Data, View All Data" */
+	int tier;    /* the lowest of its privileges' */
 } priv_item;
 
 /* Owns items[] and every string in them. */
 struct sfa_review {
 	priv_item *items;
 	size_t n, cap;
+	int has_rows; /* the snapshot has privileged rows */
 };
 
 static int cmp_item(const void *a, const void *b)
@@ -60,7 +71,7 @@ static int load_resource(void *ud, const sfa_resource_row *res)
 	json_t *attrs = json_loads(res->attrs ? res->attrs : "{}", 0, NULL);
 	char label[160] = ""; /* all five privileges fit */
 	size_t i, len = 0;
-	int w;
+	int w, tier = SFA_REVIEW_TIERS;
 
 	if (!attrs)
 		return 0; /* attrs come from SQLite's json_object(); never bad
@@ -68,6 +79,8 @@ static int load_resource(void *ud, const sfa_resource_row *res)
 	for (i = 0; i < sizeof(privileges) / sizeof(privileges[0]); i++) {
 		if (!json_is_true(json_object_get(attrs, privileges[i].field)))
 			continue;
+		if (privileges[i].tier < tier)
+			tier = privileges[i].tier;
 		w = snprintf(label + len, sizeof(label) - len, "%s%s",
 			     len ? ", " : "", privileges[i].label);
 		if (w < 0 || (size_t)w >= sizeof(label) - len)
@@ -88,6 +101,7 @@ static int load_resource(void *ud, const sfa_resource_row *res)
 	}
 	rv->items[rv->n].id = strdup(res->id);
 	rv->items[rv->n].label = strdup(label);
+	rv->items[rv->n].tier = tier;
 	rv->n++;
 	if (!rv->items[rv->n - 1].id || !rv->items[rv->n - 1].label)
 		return SFA_ENOMEM;
@@ -105,7 +119,8 @@ int sfa_review_new(sfa_review **out, sfa_store *st, long long snapshot_id,
 	*out = NULL;
 	if (!rv)
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-	for (i = 0; i < 2 && rc == 0; i++)
+	rc = sfa_store_has_privileged(st, snapshot_id, &rv->has_rows, err);
+	for (i = 0; i < 2 && rc == 0 && !rv->has_rows; i++)
 		rc = sfa_store_each_resource(st, snapshot_id, types[i],
 					     load_resource, rv, err);
 	if (rc == SFA_ENOMEM && err && !err->msg[0])
@@ -137,7 +152,7 @@ void sfa_review_free(sfa_review *rv)
 const char *sfa_review_privileges(const sfa_review *rv, const char *access_type,
 				  const char *access_id)
 {
-	priv_item key = {NULL, NULL}, *hit;
+	priv_item key = {NULL, NULL, 0}, *hit;
 
 	if (!rv || !rv->n || !access_type || !access_id ||
 	    (strcmp(access_type, "profile") != 0 &&
@@ -146,6 +161,14 @@ const char *sfa_review_privileges(const sfa_review *rv, const char *access_type,
 	key.id = (char *)access_id;
 	hit = bsearch(&key, rv->items, rv->n, sizeof(*rv->items), cmp_item);
 	return hit ? hit->label : NULL;
+}
+
+static int review_tier(const sfa_review *rv, const char *access_id)
+{
+	priv_item key = {(char *)access_id, NULL, 0}, *hit;
+
+	hit = bsearch(&key, rv->items, rv->n, sizeof(*rv->items), cmp_item);
+	return hit && hit->tier < SFA_REVIEW_TIERS ? hit->tier : 0;
 }
 
 static int empty(const char *s)
@@ -167,8 +190,11 @@ unsigned sfa_review_flags(const sfa_review *rv, const sfa_access_row *r)
 	if (!empty(r->expires_at) && !empty(r->captured_at) &&
 	    strcmp(r->expires_at, r->captured_at) < 0)
 		f |= SFA_REVIEW_EXPIRED;
-	if (sfa_review_privileges(rv, r->access_type, r->access_id))
-		f |= SFA_REVIEW_PRIVILEGED;
+	if (r->tier >= 0 && r->tier < SFA_REVIEW_TIERS)
+		f |= SFA_REVIEW_PRIVILEGED | (unsigned)SFA_REVIEW_TIER0 << r->tier;
+	else if (sfa_review_privileges(rv, r->access_type, r->access_id))
+		f |= SFA_REVIEW_PRIVILEGED |
+		     (unsigned)SFA_REVIEW_TIER0 << review_tier(rv, r->access_id);
 	if (!empty(r->user_type) && strcmp(r->user_type, "Standard") != 0)
 		f |= SFA_REVIEW_NONSTANDARD;
 	return f;

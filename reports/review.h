@@ -15,9 +15,13 @@ enum {
 	SFA_REVIEW_INACTIVE = 0x01,   /* inactive user, access beyond profile */
 	SFA_REVIEW_FROZEN = 0x02,     /* frozen user, access beyond profile */
 	SFA_REVIEW_EXPIRED = 0x04,    /* expires_at before the capture time */
-	SFA_REVIEW_PRIVILEGED = 0x08, /* a privileged permission set/profile */
-	SFA_REVIEW_NONSTANDARD = 0x10 /* user_type is not Standard */
+	SFA_REVIEW_PRIVILEGED = 0x08, /* a privileged permission (any tier) */
+	SFA_REVIEW_NONSTANDARD = 0x10, /* user_type is not Standard */
+	/* SFA_REVIEW_TIER0 << t: privileged at tier t (0-4) of the list
+	 * (permissions.md); set with SFA_REVIEW_PRIVILEGED. */
+	SFA_REVIEW_TIER0 = 0x20
 };
+#define SFA_REVIEW_TIERS 5
 
 /* The checks, in the order the JUnit report writes them. */
 typedef struct sfa_review_check {
@@ -32,8 +36,11 @@ extern const int sfa_review_nchecks;
 
 typedef struct sfa_review sfa_review;
 
-/* Loads the privileged flags of the snapshot's permission sets and
- * profiles (access-model.md "Resources").  *out is owned by the caller and
+/* Privileged rows are the access review's rows of type system_permission
+ * and object_permission (permissions.md), each with its tier.  A snapshot
+ * synced without permissions has none; for it the privileged flags of
+ * its permission sets and profiles (access-model.md "Resources") mark
+ * their rows, at the tier of the flag's permission.  Loads those.  *out is owned by the caller and
  * released with sfa_review_free(). */
 int sfa_review_new(sfa_review **out, sfa_store *st, long long snapshot_id,
 		   sfa_err *err);

@@ -41,6 +41,12 @@ echo "demo: first sync"
 echo "demo: changing access in the org (fixtures/orgs/demo-changes.json)"
 curl -sf -X POST -H 'Content-Type: application/json' \
      --data @fixtures/orgs/demo-changes.json "$url/__admin/mutate" >/dev/null
+# A privileged permission gained without any assignment changing: the
+# permission set "Sales Ops, Reporting" is given View All Data, and every
+# holder shows up in the diff as an added system_permission row.
+curl -sf -X POST -H 'Content-Type: application/json' \
+     --data '[{"op": "update", "object": "PermissionSet", "id": "0PS5g00000pS011GAC", "fields": {"PermissionsViewAllData": true}}]' \
+     "$url/__admin/mutate" >/dev/null
 
 echo "demo: second sync"
 "$bin" sync --sync-connected-apps
@@ -51,6 +57,9 @@ echo "demo: second sync"
 echo
 echo "demo: what changed between the two snapshots"
 "$bin" diff
+echo
+echo "demo: who can View All Data now, and through what"
+"$bin" who-can ViewAllData
 "$bin" verify "$out/access-review"
 "$bin" verify "$out/changes"
 

@@ -12,6 +12,11 @@
 # usage: tests/bench/run.sh [--users "10000 50000 200000"] [--runs 3]
 #          [--large-runs 1] [--latency-ms 20] [--build-dir DIR]
 #          [--sfaccess BIN] [--callgrind-users 10000 | --no-callgrind]
+#          [--perm-users "50000"] [--perm-large 200000]
+# The permissions section (permissions.md, "Cost") syncs the --perm-users
+# orgs without permissions, with them and with field permissions, and the
+# --perm-large org with field permissions for peak RSS, store growth and
+# the who-can / permissions times; an empty list or 0 skips each.
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,6 +27,8 @@ LATENCY=20
 BDIR="$SRC/build-bench"
 BIN=""
 CG_USERS=10000
+PERM_USERS="50000"
+PERM_LARGE=200000
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -33,12 +40,16 @@ while [ $# -gt 0 ]; do
     --sfaccess) BIN=$2; shift 2 ;;
     --callgrind-users) CG_USERS=$2; shift 2 ;;
     --no-callgrind) CG_USERS=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --perm-users) PERM_USERS=$2; shift 2 ;;
+    --perm-large) PERM_LARGE=$2; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 
 mkdir -p "$BDIR/orgs" "$BDIR/work"
+# Generated orgs are cached by size and by the generator that wrote them.
+GEN=$(cat "$SRC/tests/emulator/generate.js" "$SRC"/tests/emulator/lib/gen*.js 2>/dev/null | sha1sum | cut -c1-8)
 BDIR=$(cd "$BDIR" && pwd)
 WORK=$(mktemp -d "$BDIR/work/run.XXXXXX")
 EMU_PID=""
@@ -128,7 +139,7 @@ MOVE_SQL="WITH s AS (SELECT max(id) AS m FROM snapshot), r AS (SELECT f.sfid
 
 ROWS=()
 for n in $USERS; do
-  org="$BDIR/orgs/org-$n.json"
+  org="$BDIR/orgs/org-$n-$GEN.json"
   [ -s "$org" ] || node "$SRC/tests/emulator/generate.js" --users "$n" >"$org"
   runs=$RUNS
   [ "$n" -ge 100000 ] && runs=$LARGE_RUNS
@@ -185,9 +196,59 @@ for n in $USERS; do
   emu_stop
 done
 
+# ---- permissions (permissions.md, "Cost") ----
+# The request bound of issue 14: one request per 2,000 rows of each scan,
+# the login and 15 more (describes, Bulk jobs' create and polls).
+request_bound() { awk '$1 == "scan" {s += int(($3 + 1999) / 2000)} END {print s + 16}' "$WORK/out"; }
+store_mb() { du -k "$1" | awk '{printf "%.1f", $1 / 1024}'; }
+PERM_ROWS=()
+for n in $PERM_USERS; do
+  org="$BDIR/orgs/org-$n-$GEN.json"
+  [ -s "$org" ] || node "$SRC/tests/emulator/generate.js" --users "$n" >"$org"
+  emu_start "$org" "$LATENCY"
+  for mode in perms-none perms-default perms-fields; do
+    case $mode in
+      perms-none) args=(--no-sync-permissions) ;;
+      perms-default) args=() ;;
+      perms-fields) args=(--sync-field-permissions) ;;
+    esac
+    req="" wall="" rss=""
+    for _ in $(seq 1 "$RUNS"); do
+      read -r r _c w _cpu m _l _rec _a _sc _fc _nc _dc _hc _cc < <(sync_once "$WORK/p.db" "${args[@]}")
+      req+=" $r"; wall+=" $w"; rss+=" $m"
+    done
+    PERM_ROWS+=("$n|$mode|$(echo "$req" | median)|$(request_bound)|$(echo "$wall" | median)|$(( $(echo "$rss" | median | cut -d. -f1) / 1024 ))|$(store_mb "$WORK/p.db")")
+    echo "  $n users, permissions $mode: requests$req; wall$wall s" >&2
+  done
+  emu_stop
+done
+LARGE_ROW=""
+if [ "$PERM_LARGE" -gt 0 ]; then
+  n=$PERM_LARGE
+  org="$BDIR/orgs/org-$n-$GEN.json"
+  [ -s "$org" ] || node "$SRC/tests/emulator/generate.js" --users "$n" >"$org"
+  emu_start "$org" "$LATENCY"
+  read -r _r _c _w _cpu _m _l _rec _a _sc _fc _nc _dc _hc _cc < <(sync_once "$WORK/l0.db" --no-sync-permissions)
+  base=$(store_mb "$WORK/l0.db")
+  rm -f "$WORK/l0.db"*
+  read -r r _c w _cpu m _l _rec _a _sc _fc _nc _dc _hc _cc < <(sync_once "$WORK/l.db" --sync-field-permissions)
+  emu_stop
+  user=$(sqlite3 "$WORK/l.db" "SELECT username FROM sf_user ORDER BY id LIMIT 1 OFFSET 1000")
+  wmad=$(timed "$BIN" --store "$WORK/l.db" who-can ModifyAllData --format csv)
+  nmad=$(($(wc -l <"$WORK/t1.out") - 1))
+  # Account.Phone when the org has it, else the first field of Account.
+  field=$(sqlite3 "$WORK/l.db" "SELECT field FROM perm_field WHERE field LIKE 'Account.%'
+    ORDER BY field <> 'Account.Phone', field LIMIT 1")
+  wphone=$(timed "$BIN" --store "$WORK/l.db" who-can "${field:-Account.Phone}:read" --format csv)
+  nphone=$(($(wc -l <"$WORK/t1.out") - 1))
+  wuser=$(timed "$BIN" --store "$WORK/l.db" permissions "$user" --format csv)
+  nuser=$(($(wc -l <"$WORK/t1.out") - 1))
+  LARGE_ROW="$n|$r|$w|$((m / 1024))|$base|$(store_mb "$WORK/l.db")|$wmad|$nmad|$wphone|$nphone|$wuser|$nuser|${field:-Account.Phone}"
+fi
+
 CG_ROW=""
 if [ "$CG_USERS" -gt 0 ] && command -v valgrind >/dev/null; then
-  org="$BDIR/orgs/org-$CG_USERS.json"
+  org="$BDIR/orgs/org-$CG_USERS-$GEN.json"
   [ -s "$org" ] || node "$SRC/tests/emulator/generate.js" --users "$CG_USERS" >"$org"
   emu_start "$org" 0
   emu_reset
@@ -238,4 +299,22 @@ if [ -n "$CG_ROW" ]; then
   echo "| records | total | REST records (put_json) | of which json_loadb | Bulk records (put_text) | sfa_store_put | finish (derive, hash) | instructions per record |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n" "$rec" "$t" "${pj:--}" "${jl:--}" "${pt:--}" "${sp:--}" "${fin:--}" "$per"
+fi
+if [ ${#PERM_ROWS[@]} -gt 0 ]; then
+  echo
+  echo "permissions: sync without them, with them (default) and with field permissions, --latency-ms $LATENCY, medians of $RUNS runs:"
+  echo
+  echo "| users | permissions | API requests | request bound | wall s | peak RSS MB | store MB |"
+  echo "|---:|---|---:|---:|---:|---:|---:|"
+  for r in "${PERM_ROWS[@]}"; do
+    IFS='|' read -r n mode req bound w m st <<<"$r"
+    printf "| %s | %s | %s | %s | %s | %s | %s |\n" "$n" "$mode" "$req" "$bound" "$w" "$m" "$st"
+  done
+fi
+if [ -n "$LARGE_ROW" ]; then
+  IFS='|' read -r n r w m base st wmad nmad wphone nphone wuser nuser field <<<"$LARGE_ROW"
+  echo
+  echo "permissions at $n users, --sync-field-permissions: $r API requests, $w s, peak RSS $m MB;"
+  echo "store $st MB against $base MB without permissions ($(awk -v a="$st" -v b="$base" 'BEGIN {printf "%.2f", a / b}')x);"
+  echo "who-can ModifyAllData $wmad s ($nmad rows), who-can ${field:-Account.Phone}:read $wphone s ($nphone rows), permissions USER $wuser s ($nuser rows)"
 fi

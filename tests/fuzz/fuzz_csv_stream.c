@@ -17,7 +17,7 @@
  *
  * The row callback reads like bulk.c's: the first row is the header, and
  * a later row with another field count is refused (SFA_EPROTO).  Checked:
- * - every field is a NUL-terminated string, 1..64 fields a row;
+ * - every field is a NUL-terminated string, 1..1024 fields a row;
  * - after the callback refuses, no row arrives and feed/end return that
  *   code (the error is sticky); an error is negative and, where it first
  *   arises, set in err with a message;
@@ -54,7 +54,7 @@ static int on_row(void *ud, const char *const *f, size_t n, sfa_err *err)
 	unsigned char nb = (unsigned char)n;
 	size_t i;
 
-	if (r->stopped || !f || n < 1 || n > 64 || !err)
+	if (r->stopped || !f || n < 1 || n > 1024 || !err)
 		abort();
 	r->calls++;
 	if (sfa_buf_append(&r->rows, &nb, 1))

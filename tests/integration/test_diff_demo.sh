@@ -25,7 +25,7 @@ cp "$WORK/out" "$WORK/changes.csv"
   node "$SFA_SOURCE_DIR/tests/integration/csvcols.js" $cols <"$WORK/changes.csv"
 } >"$WORK/got.tsv"
 diff -u "$expected/changes.tsv" "$WORK/got.tsv" >&2 || fail "changes differ from fixtures/expected/demo/changes.tsv"
-head -1 "$WORK/changes.csv" | grep -q '^change,field,old_value,new_value,snapshot_id,captured_at,org_id,user_id,username,name,email,user_type,license,is_active,is_frozen,last_login_at,manager_username,access_type,access_id,access_name,via_type,via_id,via_name,assigned_at,expires_at,first_seen_at,decision,reviewer,comment,old_name,new_name'$'\r''$' \
+head -1 "$WORK/changes.csv" | grep -q '^change,field,old_value,new_value,snapshot_id,captured_at,org_id,user_id,username,name,email,user_type,license,is_active,is_frozen,last_login_at,manager_username,access_type,access_id,access_name,via_type,via_id,via_name,assigned_at,expires_at,first_seen_at,decision,reviewer,comment,tier,granted_by,implied_by,old_name,new_name'$'\r''$' \
   || fail "Change CSV header: $(head -1 "$WORK/changes.csv")"
 # Added rows carry the later snapshot, removed ones the earlier.
 node "$SFA_SOURCE_DIR/tests/integration/csvcols.js" change snapshot_id access_name via_name assigned_at <"$WORK/changes.csv" >"$WORK/snaps.tsv"

@@ -11,7 +11,7 @@ export SFACCESS_DOMAIN="$EMU_URL" SFACCESS_USERNAME=admin@ent.example \
 stat() { emu_get /__admin/stats | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).api_requests))'; }
 
 # Off by default: the sync reads what it always read, and no new type.
-expect_exit 0 "$SFACCESS" --no-progress sync
+expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
 base=$(stat)
 expect_exit 0 "$SFACCESS" show --format csv
 grep -Eq '^(resource|access),(territory|permission_set_license|package_license|custom_permission),' "$WORK/out" \
@@ -21,7 +21,7 @@ echo "ok off by default ($base requests)"
 # Both options: one scan per new object (Territory2, its associations, two
 # licence objects each, CustomPermission and its SetupEntityAccess rows).
 emu_post /__admin/reset '{}' >/dev/null
-expect_exit 0 "$SFACCESS" --no-progress -v sync --sync-territories --sync-entitlements
+expect_exit 0 "$SFACCESS" --no-progress -v sync --no-sync-permissions --sync-territories --sync-entitlements
 [ "$(stat)" = $((base + 8)) ] || fail "expected $((base + 8)) requests, the org counted $(stat)"
 grep -q 'FROM+Territory2+WHERE+Territory2Model.State' "$WORK/err" || fail "Territory2 is not filtered to the active model"
 expect_exit 0 "$SFACCESS" show --format csv
@@ -67,13 +67,13 @@ for (const o of ["Territory2Model","Territory2","UserTerritory2Association"]) de
 console.log(JSON.stringify(d))' "$org" > "$WORK/noterr.json"
 emu_start "$WORK/noterr.json"
 export SFACCESS_DOMAIN="$EMU_URL"
-expect_exit 0 "$SFACCESS" --no-progress -v sync --sync-territories --sync-entitlements
+expect_exit 0 "$SFACCESS" --no-progress -v sync --no-sync-permissions --sync-territories --sync-entitlements
 [ "$(grep -c 'skipped: the org does not have it' "$WORK/out")" = 2 ] || fail "skip lines: $(cat "$WORK/out")"
 grep -qi 'error' "$WORK/err" && fail "an error for a missing feature: $(cat "$WORK/err")"
 expect_exit 0 "$SFACCESS" show --format csv
 grep -q ',territory,' "$WORK/out" && fail "territory rows from an org without them"
 grep -q '^access,permission_set_license,' "$WORK/out" || fail "the other entitlements are gone too"
 # The same one scan at a time.
-expect_exit 0 "$SFACCESS" --no-progress -v sync --sync-territories --max-connections 1
+expect_exit 0 "$SFACCESS" --no-progress -v sync --no-sync-permissions --sync-territories --max-connections 1
 [ "$(grep -c 'skipped: the org does not have it' "$WORK/out")" = 2 ] || fail "sequential: $(cat "$WORK/out")"
 echo "ok an org without Territory Management"

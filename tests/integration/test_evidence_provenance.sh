@@ -8,7 +8,7 @@ emu_start "$SFA_SOURCE_DIR/fixtures/orgs/demo.json"
 demo_login
 js() { node -e "const d = JSON.parse(require('fs').readFileSync('$1', 'utf8')); $2"; }
 
-expect_exit 0 "$SFACCESS" --no-progress sync
+expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
 expect_exit 0 "$SFACCESS" show --snapshot 1 --provenance --format json
 cp "$WORK/out" "$WORK/ev.json"
 # The commit the binary was built from, as CMake wrote it at build time
@@ -50,7 +50,7 @@ js "$WORK/out" "if (d[0].provenance.run_username !== 'admin@acme.example') proce
 echo "ok snapshots --verbose"
 
 # Every report carries the snapshot's evidence, the same as the store's.
-expect_exit 0 "$SFACCESS" --no-progress sync
+expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
 expect_exit 0 "$SFACCESS" report access --snapshot 1 --format all --out "$WORK/acc"
 expect_exit 0 "$SFACCESS" report changes --from 1 --to 2 --format all --out "$WORK/chg"
 expect_exit 0 "$SFACCESS" show --snapshot 2 --provenance --format json

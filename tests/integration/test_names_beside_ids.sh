@@ -22,7 +22,7 @@ grep -q 'UserRoleId *.*-> VP, Sales (00E5g00000Rl002EAB)' "$WORK/out" || fail "d
 grep -q 'ManagerId *Carla Mendes (0055g00000Dm004AAB) -> Ada Lindqvist (0055g00000Dm001AAB)' "$WORK/out" || fail "diff table: no manager name"
 
 expect_exit 0 "$SFACCESS" report changes --format all --out rep
-head -1 rep/changes.csv | grep -q ',decision,reviewer,comment,old_name,new_name'$'\r''$' || fail "CSV header: $(head -1 rep/changes.csv)"
+head -1 rep/changes.csv | grep -q ',decision,reviewer,comment,tier,granted_by,implied_by,old_name,new_name'$'\r''$' || fail "CSV header: $(head -1 rep/changes.csv)"
 node "$SFA_SOURCE_DIR/tests/integration/csvcols.js" field old_value new_value old_name new_name <rep/changes.csv >names.tsv
 grep -q $'^ProfileId\t00e5g00000pF[0-9]*AAC\t00e5g00000pF004AAC\t[^\t]\+\tStandard Platform User$' names.tsv || fail "CSV names: $(cat names.tsv)"
 grep -q $'^ManagerId\t0055g00000Dm004AAB\t0055g00000Dm001AAB\tCarla Mendes\tAda Lindqvist$' names.tsv || fail "CSV manager: $(cat names.tsv)"

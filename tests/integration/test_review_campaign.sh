@@ -12,7 +12,7 @@ WB="$SFA_SOURCE_DIR/tests/integration/review_workbook.py"
 "$PY" -c 'import openpyxl' 2>/dev/null || fail "python3-openpyxl is missing (scripts/setup.sh installs it)"
 emu_start "$SFA_SOURCE_DIR/fixtures/orgs/demo.json"
 demo_login
-expect_exit 0 "$SFACCESS" --no-progress sync
+expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
 campaigns() { sqlite3 "$SFACCESS_STORE" "SELECT count(*) FROM campaign"; }
 conf() { printf '%s\n' "$@" >"$WORK/review.conf"; }
 start() { "$SFACCESS" --config "$WORK/review.conf" review start "$@"; }
@@ -143,7 +143,7 @@ grep -q "^revoke,permission_set,0PS5g00000pS012GAC,0055g00000Dm007AAB," "$WORK/r
 [ "$(grep -c '^revoke,' "$WORK/revokes.csv")" = "$nrevoke" ] || fail "plan: $(cat "$WORK/revokes.csv")"
 expect_exit 0 "$SFACCESS" apply "$WORK/revokes.csv" --yes
 grep -q ": $nrevoke operations: $nrevoke done" "$WORK/out" || fail "apply: $(cat "$WORK/out")"
-expect_exit 0 "$SFACCESS" --no-progress sync
+expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
 expect_exit 0 "$SFACCESS" report access --format csv --out "$WORK/after"
 grep -q "^2,.*,0055g00000Dm007AAB,xiaoming.wang@acme.example,.*,permission_set,0PS5g00000pS012GAC,Report Builder,direct," \
   "$WORK/after/access-review.csv" && fail "xiaoming.wang still holds Report Builder directly"

@@ -58,13 +58,15 @@ END_TEST
 
 START_TEST(test_fetch_options_json_is_canonical)
 {
-	sfa_sync_opts o = {1, 0, 1, 0, 0, 0};
+	sfa_sync_opts o = {1, 0, 1, 0, 0, 0, 0, 0};
 	char *j = sfa_fetch_options_json(&o);
 
 	ck_assert_str_eq(
 	    j,
 	    "{\"no_sync_deactivated_users\":true,\"sync_connected_apps\":false,"
-	    "\"sync_non_standard_licenses\":false,\"username_as_email\":true}");
+	    "\"sync_field_permissions\":false,"
+	    "\"sync_non_standard_licenses\":false,\"sync_permissions\":true,"
+	    "\"username_as_email\":true}");
 	free(j);
 	/* The entitlement options appear when set, in key order. */
 	o.sync_territories = o.sync_entitlements = 1;
@@ -72,7 +74,8 @@ START_TEST(test_fetch_options_json_is_canonical)
 	ck_assert_str_eq(
 	    j,
 	    "{\"no_sync_deactivated_users\":true,\"sync_connected_apps\":false,"
-	    "\"sync_entitlements\":true,\"sync_non_standard_licenses\":false,"
+	    "\"sync_entitlements\":true,\"sync_field_permissions\":false,"
+	    "\"sync_non_standard_licenses\":false,\"sync_permissions\":true,"
 	    "\"sync_territories\":true,\"username_as_email\":true}");
 	free(j);
 }

@@ -1,0 +1,1929 @@
+/*
+ * perm.c - the permission engine (permissions.md, "Sources of a user's
+ * permissions" and "Effective permission rows").
+ *
+ * Nothing is multiplied out per user.  A question names one permission;
+ * the containers that hold it (and, for object and field permissions, the
+ * containers that imply it: ModifyAllData, ViewAllData, viewallfields)
+ * are read through their indexes as sorted key sets.  Each source of the
+ * snapshot (a profile's own permission set, a directly assignable
+ * permission set, a permission set group with its components and muting
+ * sets) is then decided by one rule, grant(); only the holders of the
+ * sources that grant are read.  `permissions USER` builds the same key
+ * sets from the user's few containers, so both answers come from the same
+ * rule.
+ *
+ * Part of the store module: it reads the user's access set (store_int.h)
+ * for the user's sources.
+ */
+#include "perm.h"
+#include "perm_sql.h"
+#include "store_int.h"
+#include "store_sql.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PREFIX "Permissions"
+
+/* Object actions, in the order of SQL_PERM_HOLDERS_OBJECT's columns. */
+static const char *const actions[] = {"read",	 "create",    "edit",
+				      "delete",	 "viewall",   "modifyall",
+				      "viewallfields"};
+#define N_ACTIONS 7
+#define A_READ 0
+#define A_VIEWALL 4
+#define A_VIEWALLFIELDS 6
+static const char *const field_actions[] = {"read", "edit"};
+
+/* Why a source grants, best first: its own row, then the implications. */
+enum { IMP_NONE, IMP_MAD, IMP_VAD, IMP_VAF, IMP_NO = 99 };
+
+enum { K_SYSTEM, K_OBJECT, K_FIELD };
+
+/* via types, in the byte order of their names (the sort order). */
+enum { V_PERMISSION_SET, V_PERMISSION_SET_GROUP, V_PROFILE };
+static const char *const via_names[] = {"permission_set",
+					"permission_set_group", "profile"};
+
+typedef struct keyset {
+	long long *k;
+	size_t n, cap;
+} keyset;
+
+typedef struct container {
+	long long key, profile, psg;
+	char *sfid, *label;
+	int owned;
+} container;
+
+typedef struct profile {
+	long long key, owned_ps;
+	char *sfid, *name;
+} profile;
+
+typedef struct component {
+	long long psg, ps;
+	char *sfid;
+	int muting;
+} component;
+
+typedef struct group {
+	long long key;
+	char *sfid, *label, *status;
+	size_t first, end; /* its components in comps[], by Id */
+} group;
+
+struct sfa_perm {
+	sfa_store *st;
+	long long snap;
+	const sfa_priv *pv;
+	char **names, **labels;
+	int nnames, mad, vad; /* mad/vad: numbers of the two, or -1 */
+	container *conts;
+	size_t nconts;
+	profile *profs;
+	size_t nprofs;
+	group *groups;
+	size_t ngroups;
+	component *comps;
+	size_t ncomps;
+	char **objects; /* the object catalogue, sorted without case */
+	size_t nobjects;
+	int have_vaf;
+};
+
+/* One permission asked about, and the containers that hold or imply it. */
+typedef struct query {
+	int kind, action, perm; /* perm: system number */
+	char canon[512];	/* the permission as output */
+	char object[256];	/* its object (object and field kinds) */
+	keyset exp, mad, vad, vaf;
+} query;
+
+/* ---- small helpers ---- */
+
+static int ks_add(keyset *s, long long k)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		long long *n = realloc(s->k, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		s->k = n;
+		s->cap = cap;
+	}
+	s->k[s->n++] = k;
+	return 0;
+}
+
+static int ll_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void ks_sort(keyset *s)
+{
+	if (s->n > 1)
+		qsort(s->k, s->n, sizeof(*s->k), ll_cmp);
+}
+
+static int ks_has(const keyset *s, long long k)
+{
+	return s->n && bsearch(&k, s->k, s->n, sizeof(*s->k), ll_cmp) != NULL;
+}
+
+static void ks_free(keyset *s)
+{
+	free(s->k);
+	memset(s, 0, sizeof(*s));
+}
+
+static char *dup_col(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	return strdup(t ? (const char *)t : "");
+}
+
+static int oom(sfa_err *err)
+{
+	return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+}
+
+/* Runs sql (bound: ?1 the snapshot, ?2 a key or text when given) and
+ * adds column 0 of each row to s. */
+static int read_keys(sfa_perm *p, const char *sql, long long k2,
+		     const char *t2, int i3, keyset *s, sfa_err *err)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if ((rc = sfa_store_prep(p->st, sql, p->snap, &q, "reading permissions",
+				 err)))
+		return rc;
+	if (t2)
+		sqlite3_bind_text(q, 2, t2, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(q, 2, k2);
+	if (sqlite3_bind_parameter_count(q) >= 3)
+		sqlite3_bind_int(q, 3, i3);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if (ks_add(s, sqlite3_column_int64(q, 0))) {
+			sqlite3_finalize(q);
+			return oom(err);
+		}
+	if (rc != SQLITE_DONE) {
+		rc = sfa_store_sqlerr(p->st, err, "reading permissions");
+		sqlite3_finalize(q);
+		return rc;
+	}
+	sqlite3_finalize(q);
+	ks_sort(s);
+	return 0;
+}
+
+/* ---- opening ---- */
+
+static int cont_cmp(const void *a, const void *b)
+{
+	return ll_cmp(&((const container *)a)->key, &((const container *)b)->key);
+}
+
+static int prof_cmp(const void *a, const void *b)
+{
+	return ll_cmp(&((const profile *)a)->key, &((const profile *)b)->key);
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	return ll_cmp(&((const group *)a)->key, &((const group *)b)->key);
+}
+
+/* Components by group, then by Id: the first that grants is the one
+ * with the lowest Id (granted_by). */
+static int comp_cmp(const void *a, const void *b)
+{
+	const component *x = a, *y = b;
+	int c = ll_cmp(&x->psg, &y->psg);
+
+	return c ? c : strcmp(x->sfid, y->sfid);
+}
+
+static int str_case_cmp(const void *a, const void *b)
+{
+	return strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+static container *find_cont(const sfa_perm *p, long long key)
+{
+	container c = {0};
+
+	c.key = key;
+	return p->nconts ? bsearch(&c, p->conts, p->nconts, sizeof(c),
+				   cont_cmp)
+			 : NULL;
+}
+
+static profile *find_prof(const sfa_perm *p, long long key)
+{
+	profile c = {0};
+
+	c.key = key;
+	return p->nprofs ? bsearch(&c, p->profs, p->nprofs, sizeof(c),
+				   prof_cmp)
+			 : NULL;
+}
+
+static group *find_group(const sfa_perm *p, long long key)
+{
+	group c = {0};
+
+	c.key = key;
+	return p->ngroups ? bsearch(&c, p->groups, p->ngroups, sizeof(c),
+				    group_cmp)
+			  : NULL;
+}
+
+/* Grows *arr (of *n elements of size sz) by one zeroed element. */
+static void *grow(void **arr, size_t *n, size_t *cap, size_t sz)
+{
+	char *a = *arr;
+
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 64;
+
+		if (!(a = realloc(a, c * sz)))
+			return NULL;
+		*arr = a;
+		*cap = c;
+	}
+	memset(a + *n * sz, 0, sz);
+	return a + (*n)++ * sz;
+}
+
+static int load(sfa_perm *p, sfa_err *err)
+{
+	sqlite3_stmt *q;
+	size_t cap = 0, cap2 = 0, cap3 = 0, cap4 = 0, cap5 = 0, i, j;
+	int rc;
+
+	/* The catalogue of system permissions. */
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_NAMES, p->snap, &q,
+				 "reading permissions", err)))
+		return rc;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		char **n = realloc(p->names, (size_t)(p->nnames + 1) *
+						 sizeof(*n));
+		char **l;
+
+		if (n)
+			p->names = n;
+		l = n ? realloc(p->labels,
+				(size_t)(p->nnames + 1) * sizeof(*l))
+		      : NULL;
+		if (!l) {
+			sqlite3_finalize(q);
+			return oom(err);
+		}
+		p->labels = l;
+		/* perm numbers count from 0 without gaps (fetch_perm.c). */
+		p->names[p->nnames] = dup_col(q, 1);
+		p->labels[p->nnames] = dup_col(q, 2);
+		p->nnames++;
+	}
+	sqlite3_finalize(q);
+	p->mad = p->vad = -1;
+	for (i = 0; i < (size_t)p->nnames; i++) {
+		if (!strcmp(p->names[i], "ModifyAllData"))
+			p->mad = (int)i;
+		if (!strcmp(p->names[i], "ViewAllData"))
+			p->vad = (int)i;
+	}
+
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_CONTAINERS, p->snap, &q,
+				 "reading permission sets", err)))
+		return rc;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		container *c = grow((void **)&p->conts, &p->nconts, &cap,
+				    sizeof(*c));
+
+		if (!c) {
+			sqlite3_finalize(q);
+			return oom(err);
+		}
+		c->key = sqlite3_column_int64(q, 0);
+		c->sfid = dup_col(q, 1);
+		c->label = dup_col(q, 2);
+		c->owned = sqlite3_column_int(q, 3) != 0;
+		c->profile = sqlite3_column_int64(q, 4);
+		c->psg = sqlite3_column_int64(q, 5);
+	}
+	sqlite3_finalize(q);
+	if (p->nconts)
+		qsort(p->conts, p->nconts, sizeof(*p->conts), cont_cmp);
+
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_PROFILES, p->snap, &q,
+				 "reading profiles", err)))
+		return rc;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		profile *f = grow((void **)&p->profs, &p->nprofs, &cap2,
+				  sizeof(*f));
+
+		if (!f) {
+			sqlite3_finalize(q);
+			return oom(err);
+		}
+		f->key = sqlite3_column_int64(q, 0);
+		f->sfid = dup_col(q, 1);
+		f->name = dup_col(q, 2);
+	}
+	sqlite3_finalize(q);
+	if (p->nprofs)
+		qsort(p->profs, p->nprofs, sizeof(*p->profs), prof_cmp);
+	for (i = 0; i < p->nconts; i++) {
+		profile *f;
+
+		if (p->conts[i].owned &&
+		    (f = find_prof(p, p->conts[i].profile)) != NULL)
+			f->owned_ps = p->conts[i].key;
+	}
+
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_GROUPS, p->snap, &q,
+				 "reading permission set groups", err)))
+		return rc;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		group *g = grow((void **)&p->groups, &p->ngroups, &cap3,
+				sizeof(*g));
+
+		if (!g) {
+			sqlite3_finalize(q);
+			return oom(err);
+		}
+		g->key = sqlite3_column_int64(q, 0);
+		g->sfid = dup_col(q, 1);
+		g->label = dup_col(q, 2);
+		g->status = dup_col(q, 3);
+	}
+	sqlite3_finalize(q);
+	if (p->ngroups)
+		qsort(p->groups, p->ngroups, sizeof(*p->groups), group_cmp);
+
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_COMPONENTS, p->snap, &q,
+				 "reading group components", err)))
+		return rc;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		component *c = grow((void **)&p->comps, &p->ncomps, &cap4,
+				    sizeof(*c));
+
+		if (!c) {
+			sqlite3_finalize(q);
+			return oom(err);
+		}
+		c->psg = sqlite3_column_int64(q, 0);
+		c->ps = sqlite3_column_int64(q, 1);
+		c->sfid = dup_col(q, 2);
+		c->muting = !strncmp(c->sfid, "0QM", 3);
+	}
+	sqlite3_finalize(q);
+	if (p->ncomps)
+		qsort(p->comps, p->ncomps, sizeof(*p->comps), comp_cmp);
+	for (i = 0, j = 0; i < p->ngroups; i++) {
+		while (j < p->ncomps && p->comps[j].psg < p->groups[i].key)
+			j++;
+		p->groups[i].first = j;
+		while (j < p->ncomps && p->comps[j].psg == p->groups[i].key)
+			j++;
+		p->groups[i].end = j;
+	}
+
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_OBJECTS, p->snap, &q,
+				 "reading object permissions", err)))
+		return rc;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		char **o = grow((void **)&p->objects, &p->nobjects, &cap5,
+				sizeof(*o));
+
+		if (!o) {
+			sqlite3_finalize(q);
+			return oom(err);
+		}
+		*o = dup_col(q, 0);
+	}
+	sqlite3_finalize(q);
+	if (p->nobjects)
+		qsort(p->objects, p->nobjects, sizeof(*p->objects),
+		      str_case_cmp);
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_HAS_VIEW_ALL_FIELDS, p->snap,
+				 &q, "reading object permissions", err)))
+		return rc;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		p->have_vaf = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return 0;
+}
+
+int sfa_perm_open(sfa_perm **out, sfa_store *st, long long snapshot_id,
+		  const sfa_priv *pv, sfa_err *err)
+{
+	sqlite3_stmt *q;
+	sfa_perm *p;
+	int rc, found = 0;
+
+	*out = NULL;
+	if ((rc = sfa_store_prep(st, SQL_PERM_SNAPSHOT, snapshot_id, &q,
+				 "reading the snapshot", err)))
+		return rc;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		found = !strcmp((const char *)sqlite3_column_text(q, 0),
+				"complete");
+	sqlite3_finalize(q);
+	if (!found)
+		return sfa_err_set(err, SFA_ENOTFOUND,
+				   "no complete snapshot %lld", snapshot_id);
+	if (!(p = calloc(1, sizeof(*p))))
+		return oom(err);
+	p->st = st;
+	p->snap = snapshot_id;
+	p->pv = pv;
+	if ((rc = load(p, err))) {
+		sfa_perm_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void sfa_perm_free(sfa_perm *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < (size_t)p->nnames; i++) {
+		free(p->names[i]);
+		free(p->labels[i]);
+	}
+	for (i = 0; i < p->nconts; i++) {
+		free(p->conts[i].sfid);
+		free(p->conts[i].label);
+	}
+	for (i = 0; i < p->nprofs; i++) {
+		free(p->profs[i].sfid);
+		free(p->profs[i].name);
+	}
+	for (i = 0; i < p->ngroups; i++) {
+		free(p->groups[i].sfid);
+		free(p->groups[i].label);
+		free(p->groups[i].status);
+	}
+	for (i = 0; i < p->ncomps; i++)
+		free(p->comps[i].sfid);
+	for (i = 0; i < p->nobjects; i++)
+		free(p->objects[i]);
+	free(p->names);
+	free(p->labels);
+	free(p->conts);
+	free(p->profs);
+	free(p->groups);
+	free(p->comps);
+	free(p->objects);
+	free(p);
+}
+
+int sfa_perm_synced(const sfa_perm *p)
+{
+	return p->nnames > 0 || p->nobjects > 0;
+}
+
+/* ---- the rule ---- */
+
+static int any_muted(const keyset *s, const long long *mute, size_t nmute)
+{
+	size_t i;
+
+	for (i = 0; i < nmute; i++)
+		if (ks_has(s, mute[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether container c grants q inside a source whose muting sets are
+ * mute[0..nmute) (a group's; none elsewhere), and why: IMP_NONE for its
+ * own row, an IMP_* implication, or IMP_NO.  An own row beats an implied
+ * one; ModifyAllData beats ViewAllData.  A muting set mutes what is true
+ * on it, so a muted ModifyAllData implies nothing in that group. */
+static int grant(const query *q, long long c, const long long *mute,
+		 size_t nmute)
+{
+	if (ks_has(&q->exp, c) && !any_muted(&q->exp, mute, nmute))
+		return IMP_NONE;
+	if (q->kind == K_OBJECT) {
+		if (ks_has(&q->mad, c) && !any_muted(&q->mad, mute, nmute))
+			return IMP_MAD;
+		if ((q->action == A_READ || q->action == A_VIEWALL) &&
+		    ks_has(&q->vad, c) && !any_muted(&q->vad, mute, nmute))
+			return IMP_VAD;
+	}
+	/* viewallfields on the field's object, its own or implied by
+	 * ModifyAllData, reads every field. */
+	if (q->kind == K_FIELD && q->action == A_READ &&
+	    ((ks_has(&q->vaf, c) && !any_muted(&q->vaf, mute, nmute)) ||
+	     (ks_has(&q->mad, c) && !any_muted(&q->mad, mute, nmute))))
+		return IMP_VAF;
+	return IMP_NO;
+}
+
+/* What group g grants of q: the best reason over its components, and the
+ * component (lowest Id among those with that reason) in *by. */
+static int group_grant(const sfa_perm *p, const group *g, const query *q,
+		       const component **by)
+{
+	long long mute[16];
+	size_t nmute = 0, i;
+	int best = IMP_NO;
+
+	*by = NULL;
+	for (i = g->first; i < g->end; i++)
+		if (p->comps[i].muting && nmute < sizeof(mute) / sizeof(*mute))
+			mute[nmute++] = p->comps[i].ps;
+	for (i = g->first; i < g->end; i++) {
+		int r;
+
+		if (p->comps[i].muting)
+			continue;
+		r = grant(q, p->comps[i].ps, mute, nmute);
+		if (r < best) {
+			best = r;
+			*by = &p->comps[i];
+		}
+	}
+	return best;
+}
+
+static void query_free(query *q)
+{
+	ks_free(&q->exp);
+	ks_free(&q->mad);
+	ks_free(&q->vad);
+	ks_free(&q->vaf);
+}
+
+/* ---- names ---- */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, best;
+
+	if (la > 200 || lb > 200)
+		return (size_t)-1;
+	if (!(row = malloc((lb + 1) * sizeof(*row))))
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t sub = prev + (tolower((unsigned char)a[i - 1]) !=
+					     tolower((unsigned char)b[j - 1]));
+
+			best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1
+							   : row[j - 1] + 1;
+			row[j] = sub < best ? sub : best;
+			prev = cur;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+/* The closest names to `name` among cands, for an unknown-name message:
+ * up to three, nearest first, into out. */
+typedef struct suggest {
+	const char *best[3];
+	size_t dist[3];
+	const char *name;
+} suggest;
+
+static void suggest_add(suggest *s, const char *cand, const char *prefix)
+{
+	size_t d = edit_distance(s->name, cand), i, j;
+
+	/* A candidate that starts with what was typed is close too. */
+	if (!strncasecmp(cand, s->name, strlen(s->name)) && *s->name)
+		d = d < 2 ? d : 2;
+	(void)prefix;
+	for (i = 0; i < 3; i++)
+		if (!s->best[i] || d < s->dist[i]) {
+			for (j = 2; j > i; j--) {
+				s->best[j] = s->best[j - 1];
+				s->dist[j] = s->dist[j - 1];
+			}
+			s->best[i] = cand;
+			s->dist[i] = d;
+			return;
+		}
+}
+
+static int unknown(sfa_err *err, const char *what, const char *kind,
+		   const suggest *s, const char *pre, const char *post)
+{
+	char list[600] = "";
+	size_t i, n = 0;
+	size_t limit = strlen(s->name) / 2 + 2;
+
+	for (i = 0; i < 3 && s->best[i]; i++) {
+		if (s->dist[i] > limit)
+			break;
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s%s%s",
+				      i ? ", " : "", pre, s->best[i], post);
+		if (n >= sizeof(list))
+			break;
+	}
+	return sfa_err_set(err, SFA_ENOTFOUND, "unknown %s `%s`%s%s%s", kind,
+			   what, list[0] ? "; did you mean " : "", list,
+			   list[0] ? "?" : "");
+}
+
+static const char *find_object(const sfa_perm *p, const char *name)
+{
+	size_t lo = 0, hi = p->nobjects;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcasecmp(p->objects[mid], name);
+
+		if (c == 0)
+			return p->objects[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int unknown_object(const sfa_perm *p, const char *what,
+			  const char *obj, const char *post, sfa_err *err)
+{
+	suggest s = {{0}, {0}, obj};
+	size_t i;
+
+	for (i = 0; i < p->nobjects; i++)
+		suggest_add(&s, p->objects[i], NULL);
+	return unknown(err, what, "object", &s, "", post);
+}
+
+static int action_of(const char *a, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(a, list[i]))
+			return (int)i;
+	return -1;
+}
+
+static int unknown_action(const char *what, const char *a,
+			  const char *const *list, size_t n, sfa_err *err)
+{
+	suggest s = {{0}, {0}, a};
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		suggest_add(&s, list[i], NULL);
+	(void)what;
+	return unknown(err, a, "action", &s, "", "");
+}
+
+static int system_number(const sfa_perm *p, const char *name)
+{
+	size_t n = strlen(PREFIX);
+	int i;
+
+	for (i = 0; i < p->nnames; i++)
+		if (!strcasecmp(p->names[i], name))
+			return i;
+	if (!strncasecmp(name, PREFIX, n) && name[n])
+		for (i = 0; i < p->nnames; i++)
+			if (!strcasecmp(p->names[i], name + n))
+				return i;
+	for (i = 0; i < p->nnames; i++)
+		if (p->labels[i][0] && !strcasecmp(p->labels[i], name))
+			return i;
+	return -1;
+}
+
+/* Fills q's key sets for a permission already named in q. */
+static int holders(sfa_perm *p, query *q, sfa_err *err)
+{
+	int rc = 0;
+
+	if (q->kind == K_SYSTEM)
+		return read_keys(p, SQL_PERM_HOLDERS_SYSTEM, q->perm, NULL, 0,
+				 &q->exp, err);
+	if (q->kind == K_OBJECT) {
+		rc = read_keys(p, SQL_PERM_HOLDERS_OBJECT, 0, q->object,
+			       q->action, &q->exp, err);
+		if (rc == 0 && p->mad >= 0)
+			rc = read_keys(p, SQL_PERM_HOLDERS_SYSTEM, p->mad, NULL,
+				       0, &q->mad, err);
+		if (rc == 0 && p->vad >= 0)
+			rc = read_keys(p, SQL_PERM_HOLDERS_SYSTEM, p->vad, NULL,
+				       0, &q->vad, err);
+		return rc;
+	}
+	/* The field's own name up to ':' is in canon. */
+	{
+		char field[512];
+		char *colon;
+
+		snprintf(field, sizeof(field), "%s", q->canon);
+		if ((colon = strrchr(field, ':')))
+			*colon = '\0';
+		rc = read_keys(p, SQL_PERM_HOLDERS_FIELD, 0, field, q->action,
+			       &q->exp, err);
+	}
+	if (rc == 0 && q->action == A_READ)
+		rc = read_keys(p, SQL_PERM_HOLDERS_OBJECT, 0, q->object,
+			       A_VIEWALLFIELDS, &q->vaf, err);
+	if (rc == 0 && q->action == A_READ && p->mad >= 0 && p->have_vaf)
+		rc = read_keys(p, SQL_PERM_HOLDERS_SYSTEM, p->mad, NULL, 0,
+			       &q->mad, err);
+	return rc;
+}
+
+/* The canonical spelling of field `name` (Object.Field), or 0. */
+static int field_name(sfa_perm *p, const char *name, char *out, size_t n,
+		      sfa_err *err)
+{
+	sqlite3_stmt *q;
+	int rc, found = 0;
+
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_FIELD_NAME, p->snap, &q,
+				 "reading field permissions", err)))
+		return rc;
+	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(q, 0));
+		found = 1;
+	}
+	sqlite3_finalize(q);
+	return found;
+}
+
+/* A LIKE pattern for the fields of object obj: "obj.%", with LIKE's
+ * wildcards in the name escaped (custom objects end in __c). */
+static void like_pattern(const char *obj, char *out, size_t n)
+{
+	size_t o = 0;
+
+	for (; *obj && o + 3 < n; obj++) {
+		if (*obj == '_' || *obj == '%' || *obj == '\\')
+			out[o++] = '\\';
+		out[o++] = *obj;
+	}
+	if (o + 3 <= n) {
+		out[o++] = '.';
+		out[o++] = '%';
+	}
+	out[o] = '\0';
+}
+
+static int unknown_field(sfa_perm *p, const char *what, const char *obj,
+			 const char *field, const char *post, sfa_err *err)
+{
+	char pattern[600], full[600];
+	sqlite3_stmt *q;
+	char **names = NULL;
+	size_t n = 0, i;
+	suggest s = {{0}, {0}, full};
+	int rc;
+
+	snprintf(full, sizeof(full), "%s.%s", obj, field);
+
+	like_pattern(obj, pattern, sizeof(pattern));
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_FIELDS_OF, p->snap, &q,
+				 "reading field permissions", err)))
+		return rc;
+	sqlite3_bind_text(q, 2, pattern, -1, SQLITE_STATIC);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		char **g = realloc(names, (n + 1) * sizeof(*g));
+
+		if (!g)
+			break;
+		names = g;
+		names[n++] = dup_col(q, 0);
+	}
+	sqlite3_finalize(q);
+	for (i = 0; i < n; i++)
+		if (names[i])
+			suggest_add(&s, names[i], NULL);
+	rc = unknown(err, what, "field", &s, "", post);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* Parses `what` into q (names made canonical) and reads its key sets.
+ * SFA_ENOTFOUND with suggestions for an unknown name. */
+static int resolve(sfa_perm *p, const char *what, query *q, sfa_err *err)
+{
+	const char *colon = strrchr(what, ':');
+	char left[512];
+	const char *obj;
+	int i;
+
+	memset(q, 0, sizeof(*q));
+	if (!colon) {
+		suggest s = {{0}, {0}, what};
+
+		if ((i = system_number(p, what)) < 0) {
+			for (i = 0; i < p->nnames; i++)
+				suggest_add(&s, p->names[i], NULL);
+			return unknown(err, what, "permission", &s, "", "");
+		}
+		q->kind = K_SYSTEM;
+		q->perm = i;
+		snprintf(q->canon, sizeof(q->canon), "%s", p->names[i]);
+		return holders(p, q, err);
+	}
+	if ((size_t)(colon - what) >= sizeof(left))
+		return sfa_err_set(err, SFA_ENOTFOUND,
+				   "unknown permission `%.80s...`", what);
+	memcpy(left, what, (size_t)(colon - what));
+	left[colon - what] = '\0';
+	if (strchr(left, '.')) {
+		char *dot = strchr(left, '.'), field[400];
+		char post[16];
+
+		q->kind = K_FIELD;
+		if ((q->action = action_of(colon + 1, field_actions, 2)) < 0)
+			return unknown_action(what, colon + 1, field_actions,
+					      2, err);
+		snprintf(post, sizeof(post), ":%s", field_actions[q->action]);
+		*dot = '\0';
+		if (!(obj = find_object(p, left))) {
+			*dot = '.';
+			return unknown_object(p, what, left, "", err);
+		}
+		*dot = '.';
+		i = field_name(p, left, field, sizeof(field), err);
+		if (i < 0)
+			return i;
+		if (!i)
+			return unknown_field(p, what, obj, dot + 1, post, err);
+		snprintf(q->object, sizeof(q->object), "%s", obj);
+		snprintf(q->canon, sizeof(q->canon), "%s:%s", field,
+			 field_actions[q->action]);
+		return holders(p, q, err);
+	}
+	q->kind = K_OBJECT;
+	if ((q->action = action_of(colon + 1, actions, N_ACTIONS)) < 0)
+		return unknown_action(what, colon + 1, actions, N_ACTIONS, err);
+	if (!(obj = find_object(p, left))) {
+		char post[32];
+
+		snprintf(post, sizeof(post), ":%s", actions[q->action]);
+		return unknown_object(p, what, left, post, err);
+	}
+	snprintf(q->object, sizeof(q->object), "%s", obj);
+	snprintf(q->canon, sizeof(q->canon), "%s:%s", obj, actions[q->action]);
+	return holders(p, q, err);
+}
+
+static int tier_of(const sfa_perm *p, const query *q)
+{
+	if (q->kind == K_SYSTEM)
+		return p->names ? sfa_priv_system_tier(p->pv, p->names[q->perm])
+				: -1;
+	if (q->kind == K_OBJECT)
+		return sfa_priv_object_tier(p->pv, actions[q->action]);
+	return -1;
+}
+
+/* ---- rows ---- */
+
+/* A row before its user is read: the user key and the path. */
+typedef struct prow {
+	long long user;
+	int via_type, implied;
+	const char *via_id, *via_name, *granted_by;
+	const char *permission, *label; /* borrowed from the query or p */
+	int tier;
+	size_t user_at; /* index into the users read */
+} prow;
+
+typedef struct urow {
+	long long key, profile;
+	char *sfid, *username, *name, *user_type;
+	int is_active;
+} urow;
+
+typedef struct rows {
+	prow *r;
+	size_t n, cap;
+	urow *u;
+	size_t nu, capu;
+	/* permission texts owned by the collection (permissions USER) */
+	char **texts;
+	size_t ntexts, captexts;
+} rows;
+
+static void rows_free(rows *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nu; i++) {
+		free(rs->u[i].sfid);
+		free(rs->u[i].username);
+		free(rs->u[i].name);
+		free(rs->u[i].user_type);
+	}
+	for (i = 0; i < rs->ntexts; i++)
+		free(rs->texts[i]);
+	free(rs->texts);
+	free(rs->r);
+	free(rs->u);
+	memset(rs, 0, sizeof(*rs));
+}
+
+static const char *implied_text(const query *q, int implied, char *buf,
+				size_t n)
+{
+	switch (implied) {
+	case IMP_MAD:
+		return "ModifyAllData";
+	case IMP_VAD:
+		return "ViewAllData";
+	case IMP_VAF:
+		snprintf(buf, n, "%s:viewallfields", q->object);
+		return buf;
+	default:
+		return "";
+	}
+}
+
+static int add_row(rows *rs, long long user, int via_type, const char *via_id,
+		   const char *via_name, const char *granted_by, int implied,
+		   const char *permission, const char *label, int tier)
+{
+	prow *r = grow((void **)&rs->r, &rs->n, &rs->cap, sizeof(*r));
+
+	if (!r)
+		return -1;
+	r->user = user;
+	r->via_type = via_type;
+	r->via_id = via_id;
+	r->via_name = via_name;
+	r->granted_by = granted_by;
+	r->implied = implied;
+	r->permission = permission;
+	r->label = label;
+	r->tier = tier;
+	return 0;
+}
+
+/* Adds a row per holder of a source (users read by sql with key ?2). */
+static int add_holders(sfa_perm *p, rows *rs, const char *sql, long long key,
+		       int via_type, const char *via_id, const char *via_name,
+		       const char *granted_by, int implied,
+		       const char *permission, const char *label, int tier,
+		       sfa_err *err)
+{
+	keyset users = {0};
+	size_t i;
+	int rc = read_keys(p, sql, key, NULL, 0, &users, err);
+
+	for (i = 0; rc == 0 && i < users.n; i++)
+		if (add_row(rs, users.k[i], via_type, via_id, via_name,
+			    granted_by, implied, permission, label, tier))
+			rc = oom(err);
+	ks_free(&users);
+	return rc;
+}
+
+/* Every source of the snapshot that grants q, with its holders; the rows
+ * name the permission `text` (borrowed for rs's lifetime). */
+static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
+		   sfa_err *err)
+{
+	const char *label =
+	    q->kind == K_SYSTEM && p->labels ? p->labels[q->perm] : "";
+	int tier = tier_of(p, q), rc = 0, r;
+	size_t i;
+
+	for (i = 0; rc == 0 && i < p->nprofs; i++) {
+		const profile *f = &p->profs[i];
+
+		if (!f->owned_ps ||
+		    (r = grant(q, f->owned_ps, NULL, 0)) == IMP_NO)
+			continue;
+		rc = add_holders(p, rs, SQL_PERM_USERS_OF_PROFILE, f->key,
+				 V_PROFILE, f->sfid, f->name, "", r, text,
+				 label, tier, err);
+	}
+	for (i = 0; rc == 0 && i < p->nconts; i++) {
+		const container *c = &p->conts[i];
+
+		if (c->owned || c->psg ||
+		    (r = grant(q, c->key, NULL, 0)) == IMP_NO)
+			continue;
+		rc = add_holders(p, rs, SQL_PERM_USERS_OF_PS, c->key,
+				 V_PERMISSION_SET, c->sfid, c->label, "", r,
+				 text, label, tier, err);
+	}
+	for (i = 0; rc == 0 && i < p->ngroups; i++) {
+		const group *g = &p->groups[i];
+		const component *by;
+
+		if ((r = group_grant(p, g, q, &by)) == IMP_NO)
+			continue;
+		rc = add_holders(p, rs, SQL_PERM_USERS_OF_PSG, g->key,
+				 V_PERMISSION_SET_GROUP, g->sfid, g->label,
+				 by->sfid, r, text, label, tier, err);
+	}
+	return rc;
+}
+
+static int urow_key_cmp(const void *a, const void *b)
+{
+	return ll_cmp(&((const urow *)a)->key, &((const urow *)b)->key);
+}
+
+static int read_user(sqlite3_stmt *s, urow *u)
+{
+	u->key = sqlite3_column_int64(s, 0);
+	u->sfid = dup_col(s, 1);
+	u->username = dup_col(s, 2);
+	u->name = dup_col(s, 3);
+	u->is_active = sqlite3_column_int(s, 4) != 0;
+	u->user_type = dup_col(s, 5);
+	u->profile = sqlite3_column_int64(s, 6);
+	return u->sfid && u->username && u->name && u->user_type ? 0 : -1;
+}
+
+/* Reads the users the rows name; rows of users the snapshot does not
+ * hold (left out by the sync's filters) are dropped. */
+static int read_users(sfa_perm *p, rows *rs, sfa_err *err)
+{
+	keyset keys = {0};
+	sqlite3_stmt *s;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < rs->n; i++)
+		if (ks_add(&keys, rs->r[i].user)) {
+			ks_free(&keys);
+			return oom(err);
+		}
+	ks_sort(&keys);
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_USER_BY_KEY, p->snap, &s,
+				 "reading users", err))) {
+		ks_free(&keys);
+		return rc;
+	}
+	for (i = 0; i < keys.n; i++) {
+		urow *u;
+
+		if (i && keys.k[i] == keys.k[i - 1])
+			continue;
+		sqlite3_bind_int64(s, 2, keys.k[i]);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			if (!(u = grow((void **)&rs->u, &rs->nu, &rs->capu,
+				       sizeof(*u))) ||
+			    read_user(s, u)) {
+				sqlite3_finalize(s);
+				ks_free(&keys);
+				return oom(err);
+			}
+		}
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	ks_free(&keys);
+	for (i = 0, j = 0; i < rs->n; i++) {
+		urow k = {0}, *u;
+
+		k.key = rs->r[i].user;
+		u = rs->nu ? bsearch(&k, rs->u, rs->nu, sizeof(k),
+				     urow_key_cmp)
+			   : NULL;
+		if (!u)
+			continue;
+		rs->r[j] = rs->r[i];
+		rs->r[j++].user_at = (size_t)(u - rs->u);
+	}
+	rs->n = j;
+	return 0;
+}
+
+/* The sort of rows: by username (then user Id, for two users with one
+ * name), permission, via_type, via_id. */
+static const rows *sorting;
+
+static int prow_cmp(const void *a, const void *b)
+{
+	const prow *x = a, *y = b;
+	const urow *ux = &sorting->u[x->user_at], *uy = &sorting->u[y->user_at];
+	int c = strcmp(ux->username, uy->username);
+
+	if (!c)
+		c = strcmp(ux->sfid, uy->sfid);
+	if (!c)
+		c = strcmp(x->permission, y->permission);
+	if (!c)
+		c = (x->via_type > y->via_type) - (x->via_type < y->via_type);
+	if (!c)
+		c = strcmp(x->via_id, y->via_id);
+	return c;
+}
+
+/* Emits rs sorted; q names the permission of every row (who-can), or is
+ * NULL when the rows carry their own (the object of a viewallfields
+ * implication is then the permission's). */
+static int emit(const query *q, rows *rs, sfa_perm_fn fn, void *ud)
+{
+	char imp[600];
+	size_t i;
+	int rc = 0;
+
+	sorting = rs;
+	if (rs->n > 1)
+		qsort(rs->r, rs->n, sizeof(*rs->r), prow_cmp);
+	for (i = 0; i < rs->n && rc == 0; i++) {
+		const prow *r = &rs->r[i];
+		const urow *u = &rs->u[r->user_at];
+		sfa_perm_row out;
+		query local;
+
+		/* One path once (a repeated assignment). */
+		if (i && prow_cmp(&rs->r[i - 1], r) == 0)
+			continue;
+		out.username = u->username;
+		out.user_id = u->sfid;
+		out.name = u->name;
+		out.is_active = u->is_active;
+		out.user_type = u->user_type;
+		out.permission = r->permission;
+		out.label = r->label;
+		out.via_type = via_names[r->via_type];
+		out.via_id = r->via_id;
+		out.via_name = r->via_name;
+		out.granted_by = r->granted_by;
+		if (r->implied == IMP_VAF && !q) {
+			/* permissions USER: the object is the permission's. */
+			const char *dot = strchr(r->permission, '.');
+			size_t n = dot ? (size_t)(dot - r->permission) : 0;
+
+			memset(&local, 0, sizeof(local));
+			if (n >= sizeof(local.object))
+				n = sizeof(local.object) - 1;
+			memcpy(local.object, r->permission, n);
+			out.implied_by = implied_text(&local, r->implied, imp,
+						      sizeof(imp));
+		} else {
+			out.implied_by =
+			    implied_text(q, r->implied, imp, sizeof(imp));
+		}
+		out.tier = r->tier;
+		rc = fn(ud, &out);
+	}
+	sorting = NULL;
+	return rc;
+}
+
+int sfa_perm_who_can(sfa_perm *p, const char *what, sfa_perm_fn fn, void *ud,
+		     sfa_err *err)
+{
+	rows rs = {0};
+	query q;
+	int rc = resolve(p, what, &q, err);
+
+	if (rc == 0)
+		rc = collect(p, &q, q.canon, &rs, err);
+	if (rc == 0)
+		rc = read_users(p, &rs, err);
+	if (rc == 0)
+		rc = emit(&q, &rs, fn, ud);
+	rows_free(&rs);
+	query_free(&q);
+	return rc;
+}
+
+/* ---- one user's permissions ---- */
+
+/* A fact of one container: it holds `text` (ModifyAllData, Account:read,
+ * Account.Phone:read) by its own row. */
+typedef struct fact {
+	const char *text;
+	long long cont;
+} fact;
+
+typedef struct user_src {
+	int via_type;
+	long long key; /* the profile-owned set, permission set or group */
+	const char *via_id, *via_name;
+	const group *g;
+} user_src;
+
+typedef struct facts {
+	fact *f;
+	size_t n, cap;
+	keyset conts; /* every container of the user's sources */
+	user_src src[256];
+	size_t nsrc;
+} facts;
+
+static int fact_cmp(const void *a, const void *b)
+{
+	const fact *x = a, *y = b;
+	int c = strcmp(x->text, y->text);
+
+	return c ? c : ll_cmp(&x->cont, &y->cont);
+}
+
+/* A text kept for the rows' lifetime. */
+static const char *keep_text(rows *rs, const char *t)
+{
+	char **slot = grow((void **)&rs->texts, &rs->ntexts, &rs->captexts,
+			   sizeof(*slot));
+
+	if (!slot)
+		return NULL;
+	if (!(*slot = strdup(t))) {
+		rs->ntexts--;
+		return NULL;
+	}
+	return *slot;
+}
+
+static int add_fact(facts *fs, rows *rs, const char *text, long long cont)
+{
+	fact *f = grow((void **)&fs->f, &fs->n, &fs->cap, sizeof(*f));
+
+	if (!f || !(f->text = keep_text(rs, text)))
+		return -1;
+	f->cont = cont;
+	return 0;
+}
+
+static int object_matches(const char *object, const char *o, size_t n)
+{
+	return !object || (strlen(object) == n && !strncasecmp(object, o, n));
+}
+
+/* Reads the own facts of container c into fs. */
+static int read_facts(sfa_perm *p, long long c, const char *object,
+		      facts *fs, rows *rs, sfa_err *err)
+{
+	char text[600];
+	sqlite3_stmt *q;
+	int rc, a;
+
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_SYSTEM_OF, p->snap, &q,
+				 "reading permissions", err)))
+		return rc;
+	sqlite3_bind_int64(q, 2, c);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		int n = sqlite3_column_int(q, 0);
+
+		if (n >= 0 && n < p->nnames &&
+		    add_fact(fs, rs, p->names[n], c)) {
+			sqlite3_finalize(q);
+			return oom(err);
+		}
+	}
+	sqlite3_finalize(q);
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_OBJECT_OF, p->snap, &q,
+				 "reading object permissions", err)))
+		return rc;
+	sqlite3_bind_int64(q, 2, c);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *o = (const char *)sqlite3_column_text(q, 0);
+
+		if (!o || !object_matches(object, o, strlen(o)))
+			continue;
+		for (a = 0; a < N_ACTIONS; a++) {
+			if (sqlite3_column_int(q, a + 1) != 1)
+				continue;
+			snprintf(text, sizeof(text), "%s:%s", o, actions[a]);
+			if (add_fact(fs, rs, text, c)) {
+				sqlite3_finalize(q);
+				return oom(err);
+			}
+		}
+	}
+	sqlite3_finalize(q);
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_FIELD_OF, p->snap, &q,
+				 "reading field permissions", err)))
+		return rc;
+	sqlite3_bind_int64(q, 2, c);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(q, 0);
+		const char *dot = f ? strchr(f, '.') : NULL;
+
+		if (!dot || !object_matches(object, f, (size_t)(dot - f)))
+			continue;
+		for (a = 0; a < 2; a++) {
+			if (sqlite3_column_int(q, a + 1) != 1)
+				continue;
+			snprintf(text, sizeof(text), "%s:%s", f,
+				 field_actions[a]);
+			if (add_fact(fs, rs, text, c)) {
+				sqlite3_finalize(q);
+				return oom(err);
+			}
+		}
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
+/* The containers of fs holding text, into s. */
+static int holders_of(const facts *fs, const char *text, keyset *s)
+{
+	fact k;
+	size_t lo = 0, hi = fs->n;
+
+	k.text = text;
+	k.cont = -1;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (fact_cmp(&fs->f[mid], &k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < fs->n && !strcmp(fs->f[lo].text, text); lo++)
+		if (ks_add(s, fs->f[lo].cont))
+			return -1;
+	ks_sort(s);
+	return 0;
+}
+
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct cands {
+	const char **t;
+	size_t n, cap;
+} cands;
+
+static int add_cand(cands *c, rows *rs, const char *text)
+{
+	const char **slot = grow((void **)&c->t, &c->n, &c->cap, sizeof(*slot));
+
+	return !slot || !(*slot = keep_text(rs, text));
+}
+
+/* The fields of object o, as candidates "Object.Field:read". */
+static int add_field_reads(sfa_perm *p, const char *o, cands *c, rows *rs,
+			   sfa_err *err)
+{
+	char pattern[600], text[600];
+	sqlite3_stmt *q;
+	int rc;
+
+	like_pattern(o, pattern, sizeof(pattern));
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_FIELDS_OF, p->snap, &q,
+				 "reading field permissions", err)))
+		return rc;
+	sqlite3_bind_text(q, 2, pattern, -1, SQLITE_STATIC);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		snprintf(text, sizeof(text), "%s:read",
+			 (const char *)sqlite3_column_text(q, 0));
+		if (add_cand(c, rs, text)) {
+			sqlite3_finalize(q);
+			return oom(err);
+		}
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
+/* The sources of user u (permissions.md, Sources 1-3): the profile's own
+ * permission set, and from the user's access set the direct permission
+ * sets and the groups. */
+static int user_sources(sfa_perm *p, const urow *u, facts *fs, sfa_err *err)
+{
+	sfa_access_set set = {0};
+	sqlite3_stmt *of_user;
+	const profile *f = find_prof(p, u->profile);
+	size_t i;
+	int rc;
+
+	if (f && f->owned_ps) {
+		user_src *s = &fs->src[fs->nsrc++];
+
+		s->via_type = V_PROFILE;
+		s->key = f->owned_ps;
+		s->via_id = f->sfid;
+		s->via_name = f->name;
+	}
+	if ((rc = sfa_store_prep(p->st, SQL_ACCESS_SET_OF_USER, p->snap,
+				 &of_user, "reading access", err)))
+		return rc;
+	rc = sfa_access_set_read(p->st, of_user, u->key, &set, err);
+	sqlite3_finalize(of_user);
+	for (i = 0; rc == 0 && i < set.n; i++) {
+		const sfa_access_item *it = &set.items[i];
+		const container *c;
+		const group *g;
+		user_src *s;
+
+		if (fs->nsrc == sizeof(fs->src) / sizeof(fs->src[0]))
+			break;
+		s = &fs->src[fs->nsrc];
+		if (it->type == SFA_AT_PERMISSION_SET &&
+		    it->via_type == SFA_AT_DIRECT &&
+		    (c = find_cont(p, it->access_id)) && !c->owned && !c->psg) {
+			s->via_type = V_PERMISSION_SET;
+			s->key = c->key;
+			s->via_id = c->sfid;
+			s->via_name = c->label;
+			fs->nsrc++;
+		} else if (it->type == SFA_AT_PERMISSION_SET_GROUP &&
+			   (g = find_group(p, it->access_id))) {
+			s->via_type = V_PERMISSION_SET_GROUP;
+			s->g = g;
+			s->via_id = g->sfid;
+			s->via_name = g->label;
+			fs->nsrc++;
+		}
+	}
+	sfa_access_set_free(&set);
+	return rc;
+}
+
+/* u's rows into rs (u is copied into rs). */
+static int user_rows(sfa_perm *p, const urow *u, const char *object,
+		     rows *rs, sfa_err *err)
+{
+	facts fs = {0};
+	cands c = {0};
+	keyset mad = {0}, vad = {0};
+	urow *ru;
+	size_t i, j, at;
+	int rc;
+
+	if (!(ru = grow((void **)&rs->u, &rs->nu, &rs->capu, sizeof(*ru))))
+		return oom(err);
+	at = rs->nu - 1;
+	ru->key = u->key;
+	ru->profile = u->profile;
+	ru->is_active = u->is_active;
+	ru->sfid = strdup(u->sfid);
+	ru->username = strdup(u->username);
+	ru->name = strdup(u->name);
+	ru->user_type = strdup(u->user_type);
+	if (!ru->sfid || !ru->username || !ru->name || !ru->user_type)
+		return oom(err);
+	rc = user_sources(p, u, &fs, err);
+	for (i = 0; rc == 0 && i < fs.nsrc; i++) {
+		const group *g = fs.src[i].g;
+
+		if (!g) {
+			if (ks_add(&fs.conts, fs.src[i].key))
+				rc = oom(err);
+			continue;
+		}
+		for (j = g->first; rc == 0 && j < g->end; j++)
+			if (ks_add(&fs.conts, p->comps[j].ps))
+				rc = oom(err);
+	}
+	ks_sort(&fs.conts);
+	for (i = 0; rc == 0 && i < fs.conts.n; i++)
+		if (!i || fs.conts.k[i] != fs.conts.k[i - 1])
+			rc = read_facts(p, fs.conts.k[i], object, &fs, rs, err);
+	if (fs.n > 1)
+		qsort(fs.f, fs.n, sizeof(*fs.f), fact_cmp);
+	/* Candidates: every own fact, and what ModifyAllData, ViewAllData
+	 * and viewallfields would imply; grant() decides each. */
+	for (i = 0; rc == 0 && i < fs.n; i++) {
+		const char *t = fs.f[i].text, *colon = strrchr(t, ':');
+
+		if (i && !strcmp(t, fs.f[i - 1].text))
+			continue;
+		if (add_cand(&c, rs, t))
+			rc = oom(err);
+		else if (colon && !strcmp(colon + 1, "viewallfields")) {
+			char o[512];
+
+			snprintf(o, sizeof(o), "%.*s", (int)(colon - t), t);
+			rc = add_field_reads(p, o, &c, rs, err);
+		}
+	}
+	if (rc == 0 && p->mad >= 0 &&
+	    holders_of(&fs, p->names[p->mad], &mad))
+		rc = oom(err);
+	if (rc == 0 && p->vad >= 0 &&
+	    holders_of(&fs, p->names[p->vad], &vad))
+		rc = oom(err);
+	for (i = 0; rc == 0 && (mad.n || vad.n) && i < p->nobjects; i++) {
+		char text[600];
+		int a, na = p->have_vaf ? N_ACTIONS : N_ACTIONS - 1;
+
+		if (object && strcasecmp(object, p->objects[i]) != 0)
+			continue;
+		for (a = 0; rc == 0 && a < na; a++) {
+			if (!mad.n && a != A_READ && a != A_VIEWALL)
+				continue;
+			snprintf(text, sizeof(text), "%s:%s", p->objects[i],
+				 actions[a]);
+			if (add_cand(&c, rs, text))
+				rc = oom(err);
+		}
+		if (rc == 0 && mad.n && p->have_vaf)
+			rc = add_field_reads(p, p->objects[i], &c, rs, err);
+	}
+	if (c.n > 1)
+		qsort(c.t, c.n, sizeof(*c.t), str_cmp);
+	for (i = 0; rc == 0 && i < c.n; i++) {
+		const char *t = c.t[i], *colon = strrchr(t, ':');
+		const char *dot;
+		query q;
+
+		if (i && !strcmp(t, c.t[i - 1]))
+			continue;
+		memset(&q, 0, sizeof(q));
+		q.kind = !colon ? K_SYSTEM
+			 : (dot = strchr(t, '.')) && dot < colon ? K_FIELD
+								  : K_OBJECT;
+		if (q.kind == K_SYSTEM) {
+			q.perm = system_number(p, t);
+		} else {
+			size_t n = (size_t)(q.kind == K_FIELD ? dot - t
+							      : colon - t);
+
+			snprintf(q.object, sizeof(q.object), "%.*s", (int)n, t);
+			q.action = q.kind == K_FIELD
+				       ? action_of(colon + 1, field_actions, 2)
+				       : action_of(colon + 1, actions,
+						   N_ACTIONS);
+			q.mad = mad;
+			q.vad = vad;
+		}
+		if (holders_of(&fs, t, &q.exp)) {
+			rc = oom(err);
+			break;
+		}
+		if (q.kind == K_FIELD && q.action == A_READ) {
+			char vaf[600];
+
+			snprintf(vaf, sizeof(vaf), "%s:viewallfields",
+				 q.object);
+			if (holders_of(&fs, vaf, &q.vaf))
+				rc = oom(err);
+		}
+		for (j = 0; rc == 0 && j < fs.nsrc; j++) {
+			const user_src *s = &fs.src[j];
+			const component *by = NULL;
+			int r = s->g ? group_grant(p, s->g, &q, &by)
+				     : grant(&q, s->key, NULL, 0);
+
+			if (r == IMP_NO)
+				continue;
+			if (add_row(rs, u->key, s->via_type, s->via_id,
+				    s->via_name, by ? by->sfid : "", r, t,
+				    q.kind == K_SYSTEM && q.perm >= 0
+					? p->labels[q.perm]
+					: "",
+				    tier_of(p, &q)))
+				rc = oom(err);
+			else
+				rs->r[rs->n - 1].user_at = at;
+		}
+		/* mad and vad are shared by every candidate. */
+		q.mad.k = q.vad.k = NULL;
+		query_free(&q);
+	}
+	ks_free(&mad);
+	ks_free(&vad);
+	ks_free(&fs.conts);
+	free(fs.f);
+	free(c.t);
+	return rc;
+}
+
+static int find_user(sfa_perm *p, const char *user, urow *u, sfa_err *err)
+{
+	static const char *const by[] = {SQL_PERM_USER_BY_NAME,
+					 SQL_PERM_USER_BY_ID};
+	sqlite3_stmt *q;
+	size_t i;
+	int rc, found = 0;
+
+	for (i = 0; i < 2 && !found; i++) {
+		if ((rc = sfa_store_prep(p->st, by[i], p->snap, &q,
+					 "reading users", err)))
+			return rc;
+		sqlite3_bind_text(q, 2, user, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			if (read_user(q, u)) {
+				sqlite3_finalize(q);
+				return oom(err);
+			}
+			found = 1;
+		}
+		sqlite3_finalize(q);
+	}
+	if (!found)
+		return sfa_err_set(err, SFA_ENOTFOUND,
+				   "no user `%s` (Username or Id) in snapshot "
+				   "%lld",
+				   user, p->snap);
+	return 0;
+}
+
+static void urow_free(urow *u)
+{
+	free(u->sfid);
+	free(u->username);
+	free(u->name);
+	free(u->user_type);
+}
+
+int sfa_perm_of_user(sfa_perm *p, const char *user, const char *object,
+		     sfa_perm_fn fn, void *ud, sfa_err *err)
+{
+	urow u = {0};
+	rows rs = {0};
+	int rc;
+
+	const char *named = object;
+
+	if (named && !(object = find_object(p, named)))
+		return unknown_object(p, named, named, "", err);
+	if ((rc = find_user(p, user, &u, err))) {
+		urow_free(&u); /* what a failed read kept */
+		return rc;
+	}
+	rc = user_rows(p, &u, object, &rs, err);
+	if (rc == 0)
+		rc = emit(NULL, &rs, fn, ud);
+	rows_free(&rs);
+	urow_free(&u);
+	return rc;
+}
+
+/* Every privileged permission's rows into rs. */
+static int privileged_rows(sfa_perm *p, const char *object, rows *rs,
+			   sfa_err *err)
+{
+	char what[600];
+	query q;
+	size_t i;
+	int n, rc = 0, a;
+
+	for (n = 0; rc == 0 && n < p->nnames; n++) {
+		if (sfa_priv_system_tier(p->pv, p->names[n]) < 0)
+			continue;
+		if ((rc = resolve(p, p->names[n], &q, err)) == 0)
+			rc = collect(p, &q, p->names[n], rs, err);
+		query_free(&q);
+	}
+	for (i = 0; rc == 0 && i < p->nobjects; i++) {
+		if (object && strcasecmp(object, p->objects[i]) != 0)
+			continue;
+		for (a = A_VIEWALL; rc == 0 && a <= A_VIEWALL + 1; a++) {
+			const char *t;
+
+			if (sfa_priv_object_tier(p->pv, actions[a]) < 0)
+				continue;
+			snprintf(what, sizeof(what), "%s:%s", p->objects[i],
+				 actions[a]);
+			if (!(t = keep_text(rs, what)))
+				return oom(err);
+			if ((rc = resolve(p, what, &q, err)) == 0)
+				rc = collect(p, &q, t, rs, err);
+			query_free(&q);
+		}
+	}
+	return rc;
+}
+
+int sfa_perm_each(sfa_perm *p, int all, const char *object, sfa_perm_fn fn,
+		  void *ud, sfa_err *err)
+{
+	rows rs = {0};
+	sqlite3_stmt *q;
+	int rc;
+
+	const char *named = object;
+
+	if (named && !(object = find_object(p, named)))
+		return unknown_object(p, named, named, "", err);
+	if (!all) {
+		rc = privileged_rows(p, object, &rs, err);
+		if (rc == 0)
+			rc = read_users(p, &rs, err);
+		if (rc == 0)
+			rc = emit(NULL, &rs, fn, ud);
+		rows_free(&rs);
+		return rc;
+	}
+	/* Every permission: user by user, in username order, each user's
+	 * rows computed and let go before the next. */
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_USERS_BY_NAME, p->snap, &q,
+				 "reading users", err)))
+		return rc;
+	while (rc == 0 && sqlite3_step(q) == SQLITE_ROW) {
+		urow u = {0};
+
+		if (read_user(q, &u))
+			rc = oom(err);
+		if (rc == 0)
+			rc = user_rows(p, &u, object, &rs, err);
+		if (rc == 0)
+			rc = emit(NULL, &rs, fn, ud);
+		rows_free(&rs);
+		urow_free(&u);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* ---- the group aggregates ---- */
+
+int sfa_perm_check_aggregates(sfa_perm *p,
+			      int (*fn)(void *ud,
+					const sfa_perm_disagreement *d),
+			      void *ud, sfa_err *err)
+{
+	size_t i, j;
+	int n, rc = 0;
+
+	for (i = 0; rc == 0 && i < p->ngroups; i++) {
+		const group *g = &p->groups[i];
+		const container *agg = NULL;
+
+		if (strcmp(g->status, "Updated") != 0)
+			continue;
+		for (j = 0; j < p->nconts && !agg; j++)
+			if (p->conts[j].psg == g->key)
+				agg = &p->conts[j];
+		if (!agg)
+			continue;
+		for (n = 0; rc == 0 && n < p->nnames; n++) {
+			const component *by;
+			query q;
+			int in_agg, granted;
+
+			memset(&q, 0, sizeof(q));
+			q.kind = K_SYSTEM;
+			q.perm = n;
+			if ((rc = holders(p, &q, err)))
+				break;
+			in_agg = ks_has(&q.exp, agg->key);
+			granted = group_grant(p, g, &q, &by) != IMP_NO;
+			query_free(&q);
+			if (in_agg != granted) {
+				sfa_perm_disagreement d;
+
+				d.group_id = g->sfid;
+				d.group_name = g->label;
+				d.status = g->status;
+				d.permission = p->names[n];
+				d.extra = in_agg;
+				rc = fn(ud, &d);
+			}
+		}
+	}
+	return rc;
+}
+
+/* ---- the access review's privileged rows (at a snapshot's finish) ---- */
+
+static int put_review_rows(sfa_perm *p, sqlite3_stmt *put, const rows *rs,
+			   sfa_err *err)
+{
+	char name[600], imp[600];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < rs->n; i++) {
+		const prow *r = &rs->r[i];
+		const char *colon = strrchr(r->permission, ':');
+		const char *type = colon ? "object_permission"
+					 : "system_permission";
+		query local;
+
+		if (colon)
+			snprintf(name, sizeof(name), "%s (%.*s)",
+				 !strcmp(colon + 1, "modifyall") ? "Modify All"
+								 : "View All",
+				 (int)(colon - r->permission), r->permission);
+		else
+			snprintf(name, sizeof(name), "%s", r->label);
+		memset(&local, 0, sizeof(local));
+		sqlite3_bind_int64(put, 1, p->snap);
+		sqlite3_bind_int64(put, 2, r->user);
+		sqlite3_bind_text(put, 3, type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(put, 4, r->permission, -1, SQLITE_STATIC);
+		sqlite3_bind_text(put, 5, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(put, 6, via_names[r->via_type], -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(put, 7, r->via_id, -1, SQLITE_STATIC);
+		if (r->granted_by[0])
+			sqlite3_bind_text(put, 8, r->granted_by, -1,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(put, 8);
+		if (r->implied != IMP_NONE)
+			sqlite3_bind_text(put, 9,
+					  implied_text(&local, r->implied, imp,
+						       sizeof(imp)),
+					  -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(put, 9);
+		sqlite3_bind_int(put, 10, r->tier);
+		rc = sqlite3_step(put);
+		sqlite3_reset(put);
+		if (rc != SQLITE_DONE)
+			return sfa_store_sqlerr(p->st, err,
+						"storing privileged rows");
+	}
+	return 0;
+}
+
+int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err)
+{
+	sfa_priv *own = NULL;
+	sqlite3_stmt *put = NULL;
+	sfa_perm *p;
+	char what[600];
+	size_t i;
+	int rc, n, a;
+
+	if (!pv) {
+		if ((rc = sfa_priv_new(&own, err)))
+			return rc;
+		pv = own;
+	}
+	if (!(p = calloc(1, sizeof(*p)))) {
+		sfa_priv_free(own);
+		return oom(err);
+	}
+	p->st = st;
+	p->snap = st->snap;
+	p->pv = pv;
+	rc = sfa_store_prep(st, SQL_PERM_FLAGS, st->snap, &put,
+			    "filling the privileged flags", err);
+	if (rc == 0)
+		rc = sfa_store_run(st, put, "filling the privileged flags", err);
+	put = NULL;
+	if (rc == 0)
+		rc = load(p, err);
+	if (rc == 0)
+		rc = sfa_store_prep(st, SQL_PERM_REVIEW_PUT, st->snap, &put,
+				    "storing privileged rows", err);
+	/* A permission at a time, so that memory holds one permission's
+	 * holders; the holder queries read only users the sync kept (the
+	 * assignments of the others are gone by now). */
+	for (n = 0; rc == 0 && n < p->nnames; n++) {
+		rows rs = {0};
+		query q;
+
+		if (sfa_priv_system_tier(pv, p->names[n]) < 0)
+			continue;
+		if ((rc = resolve(p, p->names[n], &q, err)) == 0 &&
+		    (rc = collect(p, &q, p->names[n], &rs, err)) == 0)
+			rc = put_review_rows(p, put, &rs, err);
+		query_free(&q);
+		rows_free(&rs);
+	}
+	for (i = 0; rc == 0 && i < p->nobjects; i++)
+		for (a = A_VIEWALL; rc == 0 && a <= A_VIEWALL + 1; a++) {
+			rows rs = {0};
+			query q;
+
+			if (sfa_priv_object_tier(pv, actions[a]) < 0)
+				continue;
+			snprintf(what, sizeof(what), "%s:%s", p->objects[i],
+				 actions[a]);
+			if ((rc = resolve(p, what, &q, err)) == 0 &&
+			    (rc = collect(p, &q, q.canon, &rs, err)) == 0)
+				rc = put_review_rows(p, put, &rs, err);
+			query_free(&q);
+			rows_free(&rs);
+		}
+	sqlite3_finalize(put);
+	sfa_perm_free(p);
+	sfa_priv_free(own);
+	return rc;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The who-can cross-check (test_perm_whocan.sh) on fixtures/orgs/perms.json,
+# the small org whose effective permissions perms.md works out by hand.
+export SFA_PERM_ORG="$SFA_SOURCE_DIR/fixtures/orgs/perms.json" SFA_PERM_LOGIN="admin@perms.example pw tok" \
+  SFA_PERM_PARTIAL_DESCRIBE=1
+bash "$(dirname "$0")/test_perm_whocan.sh" || exit 1
+
+# What perms.md works out beyond who-can: the aggregate that disagrees,
+# INSUFFICIENT_ACCESS, and the hostile labels through every format.
+. "$(dirname "$0")/lib.sh"
+org="$SFA_SOURCE_DIR/fixtures/orgs/perms.json"
+emu_start "$org"
+demo_login
+export SFACCESS_USERNAME=admin@perms.example SFACCESS_PASSWORD=pw SFACCESS_SECURITY_TOKEN=tok
+expect_exit 0 "$SFACCESS" --no-progress -v sync --sync-field-permissions
+grep -q "Status Updated: its aggregate permission set has ModifyAllData" "$WORK/out" \
+  || fail "sync -v: no disagreement line: $(grep -i 'permission set group' "$WORK/out")"
+echo "ok sync -v reports the Updated aggregate that disagrees"
+
+# Hostile labels and names come out as text in CSV (formula starts
+# quoted), JSON (exact) and HTML (escaped).
+expect_exit 0 "$SFACCESS" report permissions --all --format all --out "$WORK/rp"
+node - "$WORK/rp/permissions.json" <<'JS' || fail "report JSON does not hold the hostile names exactly"
+const d = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+const seen = new Set(); for (const r of d.rows) for (const v of Object.values(r)) seen.add(v);
+for (const w of ['Sales, "Ops" =SUM(A1)', 'Équipe Audit ✓', 'Reporting, "Bundle"', 'Hélène O\'Brien, "Jr." =1+1'])
+  if (!seen.has(w)) throw new Error("missing " + w);
+JS
+grep -qF '"'"'"'Hélène O'"'"'Brien, ""Jr."" =1+1"' "$WORK/rp/permissions.csv" || grep -qF 'Hélène' "$WORK/rp/permissions.csv" \
+  || fail "CSV lacks the hostile user name"
+! grep -q '^=\|,=' "$WORK/rp/permissions.csv" || fail "CSV has a cell starting with ="
+! grep -q '<script>alert\|=SUM(A1)</td>' "$WORK/rp/permissions.html" || fail "HTML has raw hostile markup"
+expect_exit 0 "$SFACCESS" who-can RunReports --format csv
+! grep -q '^=\|,=' "$WORK/out" || fail "who-can CSV has a cell starting with ="
+expect_exit 0 "$SFACCESS" who-can "=cmd|' /C calc'!A0" --format json
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  if (!r.length || r.some((x) => x.permission !== "RunReports")) throw new Error("by its label");' "$WORK/out" \
+  || fail "who-can by the formula label"
+expect_exit 0 "$SFACCESS" report access --format all --out "$WORK/ra"
+xmllint --noout --schema "$SFA_SOURCE_DIR/tests/junit-ant.xsd" "$WORK/ra/access-review.junit.xml" || fail "JUnit does not validate"
+grep -q 'privileged-tier-0' "$WORK/ra/access-review.junit.xml" || fail "no tier 0 suite"
+echo "ok hostile names through CSV, JSON, HTML and JUnit"
+
+# A sync user without View Setup and Configuration: the permission scans
+# are refused, and the message says what to add.
+rm -f "$SFACCESS_STORE"
+export SFACCESS_USERNAME=nosetup@perms.example
+expect_exit 1 "$SFACCESS" --no-progress sync
+grep -q "INSUFFICIENT_ACCESS" "$WORK/err" && grep -q "View Setup and Configuration" "$WORK/err" \
+  || fail "no advice: $(cat "$WORK/err")"
+echo "ok INSUFFICIENT_ACCESS names View Setup and Configuration"
