@@ -48,7 +48,7 @@ int sfa_findings_add(sfa_findings *fs, const sfa_finding *f, sfa_err *err)
 		total += (len[i] = strlen(src[i] ? src[i] : "")) + 1;
 	if (fs->n == fs->cap) {
 		size_t cap = fs->cap ? fs->cap * 2 : 256;
-		sfa_finding **grown = realloc(fs->v, cap * sizeof(*grown));
+		sfa_finding **grown = realloc(fs->v, cap * sizeof(sfa_finding *));
 
 		if (!grown)
 			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
@@ -91,7 +91,7 @@ static int cmp(const void *pa, const void *pb)
 void sfa_findings_sort(sfa_findings *fs)
 {
 	if (fs->n > 1)
-		qsort(fs->v, fs->n, sizeof(*fs->v), cmp);
+		qsort(fs->v, fs->n, sizeof(sfa_finding *), cmp);
 }
 
 size_t sfa_findings_count(const sfa_findings *fs)

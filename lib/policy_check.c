@@ -13,9 +13,9 @@
  * "Has not logged in for `days`" includes exactly `days` ago.
  */
 #define _GNU_SOURCE /* timegm */
-#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,7 +76,7 @@ struct check {
 		const char **ids;
 		size_t nids;
 		long long *keys; /* the same containers' sfid keys, sorted */
-	} *sides;
+	} * sides;
 	/* Connected apps reachable other than through a token: sfid keys,
 	 * sorted. */
 	long long *reach;
@@ -86,7 +86,7 @@ struct check {
 	struct named {
 		long long key;
 		const char *type, *id, *name;
-	} *named;
+	} * named;
 	size_t nnamed, capnamed;
 	/* The HR file's emails and federation ids (hr_keys()). */
 	const char **hr_keys;
@@ -119,8 +119,8 @@ static void *arena_take(struct check *c, size_t n, size_t align)
 		a->used = 0;
 		a->cap = cap;
 		c->arena = a;
-		pad = (align - ((uintptr_t)a->data & (align - 1))) &
-		      (align - 1);
+		pad =
+		    (align - ((uintptr_t)a->data & (align - 1))) & (align - 1);
 	}
 	a->used += pad + n;
 	return a->data + a->used - n;
@@ -167,8 +167,7 @@ static int parse_time(const char *s, time_t *out)
 
 	memset(&tm, 0, sizeof(tm));
 	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
-			 &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-			 &tm.tm_sec) < 3)
+			 &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 3)
 		return -1;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
@@ -352,11 +351,12 @@ static int load(struct check *c, sfa_user_perms_fn perms)
 	if ((rc = hr_keys(c)) ||
 	    (rc = sfa_store_policy_users(c->st, c->snap, on_user, c, c->err)))
 		return rc;
-	if (c->nusers && !(c->by_id = malloc(c->nusers * sizeof(*c->by_id))))
+	if (c->nusers &&
+	    !(c->by_id = malloc(c->nusers * sizeof(struct user *))))
 		return oom(c);
 	for (i = 0; i < c->nusers; i++)
 		c->by_id[i] = &c->users[i];
-	qsort(c->by_id, c->nusers, sizeof(*c->by_id), by_id_cmp);
+	qsort(c->by_id, c->nusers, sizeof(struct user *), by_id_cmp);
 	if ((rc = perms(c->st, c->snap, on_perm, c, c->err)))
 		return rc;
 	return sfa_store_logins_latest(c->st, c->org_id, c->as_of,
@@ -392,16 +392,16 @@ static const struct named *named_of(const struct check *c, long long key)
 {
 	struct named k;
 
+	memset(&k, 0, sizeof(k)); /* only the key is compared */
 	k.key = key;
-	return c->nnamed ? bsearch(&k, c->named, c->nnamed, sizeof(k),
-				   named_cmp)
-			 : NULL;
+	return c->nnamed
+		   ? bsearch(&k, c->named, c->nnamed, sizeof(k), named_cmp)
+		   : NULL;
 }
 
 static int contains(const char *const *ids, size_t n, const char *id)
 {
-	return id && n &&
-	       bsearch(&id, ids, n, sizeof(*ids), str_cmp) != NULL;
+	return id && n && bsearch(&id, ids, n, sizeof(*ids), str_cmp) != NULL;
 }
 
 /* Whether a side names a permission (by tier table or Object:perm) rather
@@ -411,8 +411,8 @@ static int names_permission(const char *side)
 	return strchr(side, ':') || sfa_perm_tier(side) >= 0;
 }
 
-static int on_name(void *ud, const char *type, const char *id,
-		   const char *name, const char *group_type, long long key)
+static int on_name(void *ud, const char *type, const char *id, const char *name,
+		   const char *group_type, long long key)
 {
 	struct check *c = ud;
 	size_t i, n = 2 * sfa_policy_sod_count(c->policy);
@@ -481,7 +481,8 @@ static int resolve_sides(struct check *c)
 
 		sfa_policy_sod_get(c->policy, i, &name, &c->sides[2 * i].text,
 				   &c->sides[2 * i + 1].text);
-		c->sides[2 * i].is_perm = names_permission(c->sides[2 * i].text);
+		c->sides[2 * i].is_perm =
+		    names_permission(c->sides[2 * i].text);
 		c->sides[2 * i + 1].is_perm =
 		    names_permission(c->sides[2 * i + 1].text);
 	}
@@ -569,8 +570,8 @@ static struct user *user_by_key(const struct check *c, long long key)
 	struct user k, *kp = &k, **hit;
 
 	k.key = key;
-	hit = c->nusers ? bsearch(&kp, c->by_ukey, c->nusers, sizeof(kp),
-				  ukey_cmp)
+	hit = c->nusers ? bsearch(&kp, c->by_ukey, c->nusers,
+				  sizeof(struct user *), ukey_cmp)
 			: NULL;
 	return hit ? *hit : NULL;
 }
@@ -615,8 +616,9 @@ static int on_set(void *ud, long long user_key, const sfa_access_set *set)
 
 static int load_access(struct check *c)
 {
-	int need = sfa_policy_enabled(c->policy, SFA_RULE_INACTIVE_WITH_ACCESS) ||
-		   sfa_policy_enabled(c->policy, SFA_RULE_UNUSED_CONNECTED_APP);
+	int need =
+	    sfa_policy_enabled(c->policy, SFA_RULE_INACTIVE_WITH_ACCESS) ||
+	    sfa_policy_enabled(c->policy, SFA_RULE_UNUSED_CONNECTED_APP);
 	size_t i, n = 2 * sfa_policy_sod_count(c->policy);
 	int rc;
 
@@ -625,13 +627,12 @@ static int load_access(struct check *c)
 	if (!need)
 		return 0;
 	if (c->nusers &&
-	    !(c->by_ukey = malloc(c->nusers * sizeof(*c->by_ukey))))
+	    !(c->by_ukey = malloc(c->nusers * sizeof(struct user *))))
 		return oom(c);
 	for (i = 0; i < c->nusers; i++)
 		c->by_ukey[i] = &c->users[i];
-	qsort(c->by_ukey, c->nusers, sizeof(*c->by_ukey), ukey_cmp);
-	if ((rc = sfa_store_policy_each_set(c->st, c->snap, on_set, c,
-					    c->err)))
+	qsort(c->by_ukey, c->nusers, sizeof(struct user *), ukey_cmp);
+	if ((rc = sfa_store_policy_each_set(c->st, c->snap, on_set, c, c->err)))
 		return rc;
 	if (c->nreach)
 		qsort(c->reach, c->nreach, sizeof(*c->reach), key_cmp);
@@ -694,8 +695,8 @@ static void list_perms(const struct user *u, int max_tier, char *buf,
 		snprintf(buf + n, size - n, "; and %d more", more);
 }
 
-static void login_text(const struct check *c, const struct user *u,
-		       char *buf, size_t size)
+static void login_text(const struct check *c, const struct user *u, char *buf,
+		       size_t size)
 {
 	time_t a, l;
 
@@ -731,14 +732,17 @@ static int dormant_rules(struct check *c)
 		 * what they still hold.  The Automated Process and guest
 		 * users are no one's login: they never log in. */
 		if (!u->is_active || u->is_frozen ||
-		    (u->user_type && (strcmp(u->user_type, "AutomatedProcess") == 0 ||
-				      strcmp(u->user_type, "Guest") == 0)))
+		    (u->user_type &&
+		     (strcmp(u->user_type, "AutomatedProcess") == 0 ||
+		      strcmp(u->user_type, "Guest") == 0)))
 			continue;
 		login_text(c, u, when, sizeof(when));
-		if (on_d && (!u->last_login || strcmp(u->last_login, cut_d) <= 0) &&
+		if (on_d &&
+		    (!u->last_login || strcmp(u->last_login, cut_d) <= 0) &&
 		    (rc = add(c, SFA_RULE_DORMANT, u, NULL, NULL, NULL, when)))
 			return rc;
-		if (!on_p || (u->last_login && strcmp(u->last_login, cut_p) > 0) ||
+		if (!on_p ||
+		    (u->last_login && strcmp(u->last_login, cut_p) > 0) ||
 		    !(p = worst(u, 1, NULL)))
 			continue;
 		list_perms(u, 1, perms, sizeof(perms));
@@ -753,7 +757,8 @@ static int dormant_rules(struct check *c)
 static int privilege_rules(struct check *c)
 {
 	int on_x = sfa_policy_enabled(c->policy, SFA_RULE_EXTERNAL_PRIVILEGED);
-	int on_m = sfa_policy_enabled(c->policy, SFA_RULE_MFA_WAIVED_PRIVILEGED);
+	int on_m =
+	    sfa_policy_enabled(c->policy, SFA_RULE_MFA_WAIVED_PRIVILEGED);
 	char detail[1400], perms[1200];
 	size_t i;
 	int rc;
@@ -766,11 +771,12 @@ static int privilege_rules(struct check *c)
 			continue;
 		/* Privileged: tiers 0-2, which take in object-level View All
 		 * and Modify All (salesforce-permissions.md §2). */
-		if (on_x && u->user_type && strcmp(u->user_type, "Standard") &&
+		if (on_x && u->user_type &&
+		    strcmp(u->user_type, "Standard") != 0 &&
 		    (p = worst(u, 2, NULL))) {
 			list_perms(u, 2, perms, sizeof(perms));
-			snprintf(detail, sizeof(detail),
-				 "UserType %s holds %s", u->user_type, perms);
+			snprintf(detail, sizeof(detail), "UserType %s holds %s",
+				 u->user_type, perms);
 			if ((rc = add(c, SFA_RULE_EXTERNAL_PRIVILEGED, u,
 				      p->permission, p->via_type, p->via_id,
 				      detail)))
@@ -782,8 +788,7 @@ static int privilege_rules(struct check *c)
 			if (strcasecmp(waiver->permission,
 				       "BypassMFAForUiLogins") == 0)
 				break;
-		if (!waiver ||
-		    !(p = worst(u, 1, "BypassMFAForUiLogins")))
+		if (!waiver || !(p = worst(u, 1, "BypassMFAForUiLogins")))
 			continue;
 		list_perms(u, 1, perms, sizeof(perms));
 		snprintf(detail, sizeof(detail),
@@ -900,9 +905,9 @@ static int inactive_rule(struct check *c)
 			    (strcmp(h->via_type, "direct") != 0 ||
 			     contains(c->org_groups, c->norg, h->id)))
 				continue;
-			if (strcmp(h->type, "permission_set") &&
-			    strcmp(h->type, "permission_set_group") &&
-			    strcmp(h->type, "group"))
+			if (strcmp(h->type, "permission_set") != 0 &&
+			    strcmp(h->type, "permission_set_group") != 0 &&
+			    strcmp(h->type, "group") != 0)
 				continue;
 			snprintf(detail, sizeof(detail), "%s user holds %s %s",
 				 u->is_active ? "frozen" : "deactivated",
@@ -918,8 +923,8 @@ static int inactive_rule(struct check *c)
 	return 0;
 }
 
-static int on_app(void *ud, const char *id, const char *name,
-		  long long tokens, long long used, long long key)
+static int on_app(void *ud, const char *id, const char *name, long long tokens,
+		  long long used, long long key)
 {
 	struct check *c = ud;
 	char detail[512];
@@ -927,19 +932,19 @@ static int on_app(void *ud, const char *id, const char *name,
 	if (used > 0 || !has_key(c->reach, c->nreach, key))
 		return 0;
 	if (tokens)
-		snprintf(detail, sizeof(detail),
-			 "connected app %s (%s) is reachable; none of its %lld "
-			 "OAuth tokens was used in %d days",
-			 name, id, tokens,
-			 sfa_policy_days(c->policy,
-					 SFA_RULE_UNUSED_CONNECTED_APP));
+		snprintf(
+		    detail, sizeof(detail),
+		    "connected app %s (%s) is reachable; none of its %lld "
+		    "OAuth tokens was used in %d days",
+		    name, id, tokens,
+		    sfa_policy_days(c->policy, SFA_RULE_UNUSED_CONNECTED_APP));
 	else
 		snprintf(detail, sizeof(detail),
 			 "connected app %s (%s) is reachable and no OAuth "
 			 "token names it",
 			 name, id);
-	return add(c, SFA_RULE_UNUSED_CONNECTED_APP, NULL, name, "connected_app",
-		   id, detail);
+	return add(c, SFA_RULE_UNUSED_CONNECTED_APP, NULL, name,
+		   "connected_app", id, detail);
 }
 
 /* ---- leavers ---- */
@@ -958,15 +963,14 @@ static int on_leaver_login(void *ud, const sfa_login *l)
 	t->count++;
 	if (t->n + 1 >= t->size)
 		return 0;
-	w = snprintf(t->buf + t->n, t->size - t->n, "%s%s%s%s%s%s",
-		     t->count == 1 ? "" : ", ", l->login_time,
-		     l->application ? " " : "",
-		     l->application ? l->application : "",
-		     l->source_ip ? " from " : "",
-		     l->source_ip ? l->source_ip : "");
+	w = snprintf(
+	    t->buf + t->n, t->size - t->n, "%s%s%s%s%s%s",
+	    t->count == 1 ? "" : ", ", l->login_time, l->application ? " " : "",
+	    l->application ? l->application : "", l->source_ip ? " from " : "",
+	    l->source_ip ? l->source_ip : "");
 	if (w > 0)
-		t->n = (size_t)w < t->size - t->n ? t->n + (size_t)w
-						  : t->size - 1;
+		t->n =
+		    (size_t)w < t->size - t->n ? t->n + (size_t)w : t->size - 1;
 	return 0;
 }
 
@@ -981,8 +985,9 @@ static int by_username(const void *a, const void *b)
 
 static const char *key_of(const struct user *u, int level)
 {
-	return level == 0 ? u->federation_id : level == 1 ? u->username
-							   : u->email;
+	return level == 0   ? u->federation_id
+	       : level == 1 ? u->username
+			    : u->email;
 }
 
 #define BY_KEY(name, level)                                                    \
@@ -1005,8 +1010,8 @@ static int index_keys(struct check *c)
 	size_t i;
 
 	for (level = 0; level < 3; level++) {
-		const struct user **v = malloc((c->nusers ? c->nusers : 1) *
-					       sizeof(*v));
+		const struct user **v =
+		    malloc((c->nusers ? c->nusers : 1) * sizeof(struct user *));
 		size_t n = 0;
 
 		if (!v)
@@ -1014,7 +1019,7 @@ static int index_keys(struct check *c)
 		for (i = 0; i < c->nusers; i++)
 			if (key_of(&c->users[i], level))
 				v[n++] = &c->users[i];
-		qsort(v, n, sizeof(*v),
+		qsort(v, n, sizeof(struct user *),
 		      level == 0   ? key_cmp_federation_id
 		      : level == 1 ? key_cmp_username
 				   : key_cmp_email);
@@ -1042,8 +1047,8 @@ static size_t match(const struct check *c, int level, const char *key,
 		else
 			hi = mid;
 	}
-	for (; lo < c->nkey[level] &&
-	       strcasecmp(key_of(v[lo], level), key) == 0;
+	for (;
+	     lo < c->nkey[level] && strcasecmp(key_of(v[lo], level), key) == 0;
 	     lo++) {
 		if (n < nmax)
 			m[n] = v[lo];
@@ -1053,12 +1058,12 @@ static size_t match(const struct check *c, int level, const char *key,
 }
 
 /* "a, b, c" of the matched usernames, sorted, and how many more. */
-static void list_users(const struct user **m, size_t kept, size_t n,
-		       char *buf, size_t size)
+static void list_users(const struct user **m, size_t kept, size_t n, char *buf,
+		       size_t size)
 {
 	size_t i, used = 0;
 
-	qsort(m, kept, sizeof(*m), by_username);
+	qsort(m, kept, sizeof(struct user *), by_username);
 	buf[0] = '\0';
 	for (i = 0; i < kept && used + 1 < size; i++) {
 		int w = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
@@ -1171,8 +1176,8 @@ static int run(struct check *c, sfa_user_perms_fn perms)
 	    (rc = sod_rule(c)))
 		return rc;
 	if (sfa_policy_enabled(c->policy, SFA_RULE_EXPIRED_ASSIGNMENT) &&
-	    (rc = sfa_store_policy_expired(c->st, c->snap, c->as_of,
-					   on_expired, c, c->err)))
+	    (rc = sfa_store_policy_expired(c->st, c->snap, c->as_of, on_expired,
+					   c, c->err)))
 		return rc;
 	if (sfa_policy_enabled(c->policy, SFA_RULE_INACTIVE_WITH_ACCESS) &&
 	    (rc = inactive_rule(c)))
@@ -1180,10 +1185,10 @@ static int run(struct check *c, sfa_user_perms_fn perms)
 	if (sfa_policy_enabled(c->policy, SFA_RULE_UNUSED_CONNECTED_APP)) {
 		char since[21];
 
-		days_before(c->as_of,
-			    sfa_policy_days(c->policy,
-					    SFA_RULE_UNUSED_CONNECTED_APP),
-			    since);
+		days_before(
+		    c->as_of,
+		    sfa_policy_days(c->policy, SFA_RULE_UNUSED_CONNECTED_APP),
+		    since);
 		if ((rc = sfa_store_policy_apps(c->st, c->snap, since, on_app,
 						c, c->err)))
 			return rc;
@@ -1238,8 +1243,7 @@ int sfa_policy_check(sfa_store *st, long long snap, const sfa_check_opts *o,
 	}
 out:
 	if (c.sides)
-		for (i = 0; i < 2 * sfa_policy_sod_count(c.policy); i++)
-		{
+		for (i = 0; i < 2 * sfa_policy_sod_count(c.policy); i++) {
 			free(c.sides[i].ids);
 			free(c.sides[i].keys);
 		}

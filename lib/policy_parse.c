@@ -98,26 +98,32 @@ static int refuse(sfa_problems *p, const char *name, sfa_err *err)
 	return SFA_EINPUT;
 }
 
-static int read_file(const char *path, char **text, size_t *len,
-		     sfa_err *err)
+static int read_file(const char *path, char **text, size_t *len, sfa_err *err)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL, *grown;
 	size_t n = 0, cap = 0, got;
 
-	if (!f)
-		return sfa_err_set(err, SFA_ENOTFOUND, "cannot open %s", path);
+	*text = NULL;
+	*len = 0;
+	if (!f) {
+		sfa_err_set(err, SFA_ENOTFOUND, "cannot open %s", path);
+		return SFA_ENOTFOUND;
+	}
 	do {
 		if (cap - n < 65536) {
 			cap = cap ? cap * 2 : 65536;
 			if (!(grown = realloc(buf, cap + 1))) {
 				free(buf);
 				fclose(f);
-				return sfa_err_set(err, SFA_ENOMEM,
-						   "out of memory reading %s",
-						   path);
+				sfa_err_set(err, SFA_ENOMEM,
+					    "out of memory reading %s", path);
+				return SFA_ENOMEM;
 			}
 			buf = grown;
+			/* fread fills it; zeroed so that no byte past a short
+			 * read is ever undefined. */
+			memset(buf + n, 0, cap + 1 - n);
 		}
 		got = fread(buf + n, 1, cap - n, f);
 		n += got;
@@ -125,7 +131,8 @@ static int read_file(const char *path, char **text, size_t *len,
 	if (ferror(f)) {
 		free(buf);
 		fclose(f);
-		return sfa_err_set(err, SFA_EIO, "cannot read %s", path);
+		sfa_err_set(err, SFA_EIO, "cannot read %s", path);
+		return SFA_EIO;
 	}
 	fclose(f);
 	buf[n] = '\0';
@@ -173,8 +180,10 @@ int sfa_policy_default(sfa_policy **out, sfa_err *err)
 	int i;
 
 	*out = NULL;
-	if (!p)
-		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	if (!p) {
+		sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		return SFA_ENOMEM;
+	}
 	for (i = 0; i < SFA_RULE_COUNT; i++) {
 		p->rules[i].enabled = 1;
 		p->rules[i].severity = defaults[i].sev;
@@ -234,7 +243,7 @@ static int add_sod(sfa_policy *p, const char *name, const char *a,
 struct ini_state {
 	sfa_policy *p;
 	sfa_problems *probs;
-	int section; /* a rule, SECTION_SOD, or SECTION_NONE / _BAD */
+	int section;   /* a rule, SECTION_SOD, or SECTION_NONE / _BAD */
 	unsigned seen; /* keys given in this rule section */
 };
 enum { SECTION_NONE = -1, SECTION_BAD = -2, SECTION_SOD = -3 };
@@ -300,8 +309,8 @@ static int rule_key(struct ini_state *s, const char *key, const char *val,
 			       key, rule,
 			       defaults[s->section].days ? ", days" : "");
 	if (s->seen & bit)
-		return problem(s->probs, line,
-			       "`%s` given twice in [rule.%s]", key, rule);
+		return problem(s->probs, line, "`%s` given twice in [rule.%s]",
+			       key, rule);
 	s->seen |= bit;
 	if (bit == SEEN_ENABLED) {
 		if (strcasecmp(val, "true") == 0 || strcmp(val, "1") == 0 ||
@@ -343,8 +352,8 @@ static int sod_key(struct ini_state *s, const char *key, char *val, int line)
 	a = trim(val, plus);
 	b = trim(plus + 1, plus + 1 + strlen(plus + 1));
 	if (!*a || !*b)
-		return problem(s->probs, line,
-			       "[sod] %s: a side is empty", key);
+		return problem(s->probs, line, "[sod] %s: a side is empty",
+			       key);
 	for (i = 0; i < s->p->nsod; i++)
 		if (strcmp(s->p->sod[i].name, key) == 0)
 			return problem(s->probs, line,
@@ -407,7 +416,7 @@ int sfa_policy_parse(sfa_policy **out, const char *text, size_t len,
 			;
 		if (memchr(text + i, '\0', j - i)) {
 			rc = problem(probs, line, "a NUL byte");
-		} else if (!(copy = malloc(j - i + 1))) {
+		} else if (!(copy = calloc(j - i + 1, 1))) {
 			rc = SFA_ENOMEM;
 		} else {
 			memcpy(copy, text + i, j - i);
@@ -493,8 +502,7 @@ static int valid_date(const char *s)
 	d = atoi(s + 8);
 	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
 		return 0;
-	return !(m == 2 && d == 29 &&
-		 (y % 4 || (y % 100 == 0 && y % 400)));
+	return !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
 }
 
 static int hr_header(struct hr_state *s, const char *const *f, size_t n)
@@ -671,8 +679,7 @@ int sfa_hr_parse(sfa_hr **out, const char *text, size_t len, const char *name,
 		rc = sfa_csv_stream_end(cs, err);
 	sfa_csv_stream_free(cs);
 	if (rc == SFA_EPROTO) {
-		if (problem(probs, s.line + 1,
-			    "not CSV: %s", err->msg))
+		if (problem(probs, s.line + 1, "not CSV: %s", err->msg))
 			goto oom;
 	} else if (rc) {
 		goto fail;

@@ -201,7 +201,7 @@ int sfa_store_logins_newest(sfa_store *st, const char *org_id, char out[21],
 		const char *t = TXT(s, 0);
 
 		if (t && strlen(t) < 21)
-			strcpy(out, t);
+			memcpy(out, t, strlen(t) + 1);
 	} else if (rc != SQLITE_DONE) {
 		rc = sfa_store_sqlerr(st, err, "reading the login history");
 		sqlite3_finalize(s);
