@@ -121,8 +121,13 @@ static int compare_all(json_t *man, const char *report, sfa_report_ctx *c,
 		}
 		if ((rc = sfa_report_file_write(rf, c, tmp, NULL, &rows, err)))
 			return rc;
-		snprintf(a, sizeof(a), "%s/%s", dir, name);
-		snprintf(b, sizeof(b), "%s/%s", tmp, name);
+		if (snprintf(a, sizeof(a), "%s/%s", dir, name) >=
+			(int)sizeof(a) ||
+		    snprintf(b, sizeof(b), "%s/%s", tmp, name) >=
+			(int)sizeof(b)) {
+			snprintf(diff, n, "%s: its path is too long", name);
+			return 0;
+		}
 		at = first_difference(a, b);
 		remove(b);
 		if (at == -2) {
