@@ -1,6 +1,6 @@
 /*
  * diff.c - `sfaccess diff`: the changes between two snapshots of one org
- * (lib/diff.h) as a table for people, the Change CSV or JSON; with
+ * (lib/store/diff.h) as a table for people, the Change CSV or JSON; with
  * --exit-code, exit 3 when there are changes.
  */
 #include <stdio.h>

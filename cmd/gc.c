@@ -1,6 +1,6 @@
 /*
  * gc.c - `sfaccess gc --keep N`: keeps the newest N complete snapshots of
- * each org, deletes the others (lib/store_gc.h) and prints what went.
+ * each org, deletes the others (lib/store/store_gc.h) and prints what went.
  */
 #include <errno.h>
 #include <stdio.h>

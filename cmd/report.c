@@ -2,7 +2,7 @@
  * report.c - `sfaccess report access`: the access review of a snapshot in
  * any of CSV, HTML, JUnit XML and JSON, written into an output directory
  * with manifest.json; `report changes`: the changes between two
- * snapshots (lib/diff.h) in the same formats, through the same manifest.
+ * snapshots (lib/store/diff.h) in the same formats, through the same manifest.
  */
 #include <errno.h>
 #include <stdio.h>

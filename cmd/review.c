@@ -1,8 +1,8 @@
 /*
  * review.c - `sfaccess review start|collect|status|close`: review
- * campaigns (review.md).  The campaign lives in the store (lib/campaign.h);
- * workbooks are written by reports/workbook.h and the closing report by
- * reports/campaign_report.h.
+ * campaigns (review.md).  The campaign lives in the store
+ * (lib/review/campaign.h); workbooks are written by reports/workbook.h and the
+ * closing report by reports/campaign_report.h.
  *
  * Configuration read here: [review] fallback, escalation, contact; and
  * every key of [review.owners].
@@ -191,9 +191,8 @@ static int review_start(sfa_cli *cli, int argc, char **argv)
 	sp.escalation = sfa_config_get(cli->config, "review", "escalation");
 	if ((rc = sfa_store_open(&st, cli->store_path, 0, &err)))
 		goto fail;
-	if (!sp.snapshot_id &&
-	    (rc = sfa_store_latest_complete(st, NULL, 0, &sp.snapshot_id,
-					    &err)))
+	if (!sp.snapshot_id && (rc = sfa_store_latest_complete(
+				    st, NULL, 0, &sp.snapshot_id, &err)))
 		goto fail;
 	if ((rc = sfa_campaign_start(st, &sp, &id, &err)))
 		goto fail;
@@ -204,10 +203,9 @@ static int review_start(sfa_cli *cli, int argc, char **argv)
 		rc = SFA_EXIT_FAIL;
 		goto out;
 	}
-	if (sfa_workbook_write_all(st, id, out,
-				   sfa_config_get(cli->config, "review",
-						  "contact"),
-				   csv, &files, &err)) {
+	if (sfa_workbook_write_all(
+		st, id, out, sfa_config_get(cli->config, "review", "contact"),
+		csv, &files, &err)) {
 		sfa_cli_error(cli, &err);
 		sfa_cli_errorf("review: campaign %lld is stored; its "
 			       "workbooks are not all written",
@@ -453,8 +451,7 @@ out:
 static int review_close(sfa_cli *cli, int argc, char **argv)
 {
 	const char *out = NULL;
-	const sfa_opt opts[] = {{"out", SFA_OPT_STRING, &out},
-				{NULL, 0, NULL}};
+	const sfa_opt opts[] = {{"out", SFA_OPT_STRING, &out}, {NULL, 0, NULL}};
 	sfa_store *st = NULL;
 	sfa_err err;
 	long long id;
@@ -495,8 +492,7 @@ static int review_close(sfa_cli *cli, int argc, char **argv)
 	}
 	/* The report first: a campaign is closed only with its report. */
 	sfa_campaign_now(now);
-	if ((rc = sfa_campaign_report_write(st, id, out, now, &nfiles,
-					    &err)) ||
+	if ((rc = sfa_campaign_report_write(st, id, out, now, &nfiles, &err)) ||
 	    (rc = sfa_campaign_close(st, id, now, &err)))
 		goto fail;
 	printf("campaign %lld closed: %d report files and %s in %s\n", id,

@@ -1,6 +1,6 @@
 /*
  * report_changes.h - the change report's writers over a computed diff
- * (lib/diff.h): JSON (also `diff --format json`), HTML and JUnit XML, and
+ * (lib/store/diff.h): JSON (also `diff --format json`), HTML and JUnit XML, and
  * the approvals a change file gives for the JUnit.  The Change CSV is in
  * report_csv.h, next to the one CSV writer.
  */

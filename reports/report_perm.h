@@ -1,5 +1,5 @@
 /*
- * report_perm.h - effective permission rows (lib/perm.h) as CSV, JSON
+ * report_perm.h - effective permission rows (lib/access/perm.h) as CSV, JSON
  * and HTML: the rows of `who-can`, `permissions USER` and `report
  * permissions`, with the columns of permissions.md in order.
  */

@@ -1,7 +1,7 @@
 /*
  * fuzz_sf_query.c - the query-response reader (records, done,
- * nextRecordsUrl) of lib/sf.c.  Its page walker is static, so the input
- * goes the way a real page does: a loopback mock server (the unit tests'
+ * nextRecordsUrl) of lib/salesforce/sf.c.  Its page walker is static, so the
+ * input goes the way a real page does: a loopback mock server (the unit tests'
  * mock_http_server.h) answers each query request with the input as a 200
  * JSON body, three times in a row so that paging is exercised.  Checked
  * besides memory safety: a page that is not done only leads to paths on

@@ -61,7 +61,7 @@ for seed in $seeds; do
 done
 
 # Bulk API 2.0 under the same faults: creating a query job changes nothing
-# in the org, so a 5xx on it is retried like a GET (lib/bulk.c).
+# in the org, so a 5xx on it is retried like a GET (lib/salesforce/bulk.c).
 faulted_sync 4
 [ "$rc" = 0 ] || { cat "$WORK/err" >&2; fail "bulk sync under faults exited $rc"; }
 [ "$(hash_of "$id")" = "$clean" ] || fail "bulk sync under faults: content hash differs from the clean run's"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-/* lib/http.h's retry defaults (sfa_http_options: max_attempts,
+/* lib/salesforce/http.h's retry defaults (sfa_http_options: max_attempts,
  * backoff_base_ms, backoff_max_ms, max_retry_ms), so writes back off as
  * reads do. */
 #define DEFAULT_ATTEMPTS 5

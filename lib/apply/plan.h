@@ -14,9 +14,9 @@
 #include "store.h"
 
 typedef struct sfa_plan_stats {
-	long long ops;	    /* operation rows written */
-	long long comments; /* rows left as comments */
-	long long keep;	    /* review rows decided keep */
+	long long ops;	     /* operation rows written */
+	long long comments;  /* rows left as comments */
+	long long keep;	     /* review rows decided keep */
 	long long undecided; /* review rows without a decision (kept) */
 	/* plan --review: the review's snapshot, and the latest complete
 	 * snapshot of its org (they differ when the org was synced since) */
@@ -44,7 +44,7 @@ int sfa_plan_campaign(sfa_store *st, long long id, FILE *out,
  * `to` from the latest complete snapshot of its org: grants added since
  * are revoked, grants removed since are granted again, users activated
  * or deactivated since get set_status.  Computed with the diff engine
- * (lib/diff.h). */
+ * (lib/store/diff.h). */
 int sfa_plan_revert(sfa_store *st, long long to, FILE *out,
 		    sfa_plan_stats *stats, sfa_err *err);
 

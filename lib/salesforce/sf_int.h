@@ -2,7 +2,7 @@
  * sf_int.h - the Salesforce client's state, shared by sf.c (one request
  * at a time) and sf_batch.c (many at once) so both count API requests,
  * read Sforce-Limit-Info, honour the request budget and log in again the
- * same way.  Internal to lib/sf*.c and lib/bulk.c.
+ * same way.  Internal to lib/sf*.c and lib/salesforce/bulk.c.
  */
 #ifndef SFA_SF_INT_H
 #define SFA_SF_INT_H
@@ -25,9 +25,9 @@ struct sfa_sf {
 	long used, limit;
 	int has_usage;
 	long first_used, first_limit; /* the first Sforce-Limit-Info seen */
-	long max_requests; /* 0: no budget */
-	int session_gen;   /* bumped by every fresh login after a 401 */
-	long relogins;	   /* fresh logins after a 401, held to a bound */
+	long max_requests;	      /* 0: no budget */
+	int session_gen; /* bumped by every fresh login after a 401 */
+	long relogins;	 /* fresh logins after a 401, held to a bound */
 };
 
 /* Counts one call's attempts (resp) as charged or not. */
