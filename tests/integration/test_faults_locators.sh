@@ -7,6 +7,9 @@
 # query-mores (25; the longest scan, PermissionSetAssignment of 1,000
 # users, is ~20), so a scan started over right after a loss can finish.
 # With N = 3 no long scan can: three restarts, then a clear failure.
+# Permissions are not synced: their ObjectPermissions pages would share
+# the emulator's count of query-mores with the scans under test, and with
+# 4 connections a restarted scan could lose its cursor again by timing.
 . "$(dirname "$0")/lib.sh"
 
 users=${SFA_LOCATOR_USERS:-1000}
@@ -18,7 +21,7 @@ export SFACCESS_DOMAIN="$EMU_URL" SFACCESS_USERNAME=admin@gen8.example \
 hash_of() { "$SFACCESS" snapshots --format csv | awk -F, -v id="$1" '$1 == id { print $10 }'; }
 lost() { grep -c ' 400 ' "$WORK/emulator.log" || true; }
 
-expect_exit 0 "$SFACCESS" --no-progress sync --bulk-threshold 0
+expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions --bulk-threshold 0
 clean=$(hash_of 1)
 [ -n "$clean" ] || fail "clean sync has no content hash"
 echo "ok clean sync: $clean"
@@ -27,7 +30,7 @@ for conns in 1 4; do
   emu_post /__admin/reset '{}' >/dev/null
   emu_post /__admin/faults "{\"lose_locators_after\":${SFA_LOSE_AFTER:-25}}" >/dev/null
   before=$(lost)
-  expect_exit 0 "$SFACCESS" -v --no-progress sync --bulk-threshold 0 --max-connections $conns
+  expect_exit 0 "$SFACCESS" -v --no-progress sync --no-sync-permissions --bulk-threshold 0 --max-connections $conns
   id=$((id + 1))
   [ "$(hash_of $id)" = "$clean" ] || fail "$conns connections: hash $(hash_of $id) != $clean"
   n=$(( $(lost) - before ))
@@ -39,7 +42,7 @@ done
 # through; it is started over 3 times, then the sync stops and says why.
 emu_post /__admin/reset '{}' >/dev/null
 emu_post /__admin/faults '{"lose_locators_after":3}' >/dev/null
-expect_exit 1 "$SFACCESS" --no-progress sync --bulk-threshold 0 --max-connections 1
+expect_exit 1 "$SFACCESS" --no-progress sync --no-sync-permissions --bulk-threshold 0 --max-connections 1
 grep -q "the query cursor was lost 4 times, restarting the scan each time" "$WORK/err" \
   || fail "no bounded-restart message in: $(cat "$WORK/err")"
 grep -q "INVALID_QUERY_LOCATOR" "$WORK/err" || fail "no INVALID_QUERY_LOCATOR in: $(cat "$WORK/err")"
