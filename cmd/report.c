@@ -57,7 +57,8 @@ static const char usage[] =
     "CSV), changes.html,\nchanges.junit.xml (a failing testcase per "
     "change not approved by a grant,\nrevoke or set_status row of "
     "--approved CHANGES.csv) and changes.json.\n"
-    "--fail-on-changes  exit 3 when there are changes\n\n"
+    "--fail-on-changes  exit 3 when there are changes (with --approved: "
+    "changes\n                   no line approves)\n\n"
     "       sfaccess report permissions [--privileged | --all] [--object "
     "O]\n"
     "                              [--snapshot ID] --format "
@@ -327,6 +328,23 @@ typedef struct change_opts {
 	int force; /* --force: replace a report already in --out */
 } change_opts;
 
+/* Counts the changes that no line of the approvals approves: with
+ * --approved, --fail-on-changes is a CI gate on what nobody reviewed, the
+ * same changes the JUnit report fails. */
+struct unapproved {
+	const sfa_approvals *ap;
+	long long n;
+};
+
+static int count_unapproved(void *ud, const sfa_diff_change *c)
+{
+	struct unapproved *u = ud;
+
+	if (!sfa_approvals_match(u->ap, c))
+		u->n++;
+	return 0;
+}
+
 static int report_changes(sfa_cli *cli, const change_opts *o, unsigned bits,
 			  const char *dir, const sfa_sign_key *key)
 {
@@ -379,8 +397,16 @@ out:
 quiet:
 	if (rc)
 		rc = sfa_cli_exit_for(rc);
-	else if (o->fail_on_changes && sfa_diff_total(d) > 0)
-		rc = SFA_EXIT_CHANGES;
+	else if (o->fail_on_changes && sfa_diff_total(d) > 0) {
+		struct unapproved u = {ap, 0};
+
+		if (ap && (rc = sfa_diff_each(d, count_unapproved, &u, &err))) {
+			sfa_cli_error(cli, &err);
+			rc = sfa_cli_exit_for(rc);
+		} else if (!ap || u.n > 0) {
+			rc = SFA_EXIT_CHANGES;
+		}
+	}
 	sfa_manifest_free(m);
 	json_decref(ev);
 	sfa_approvals_free(ap);

@@ -51,8 +51,12 @@ sed 's/^grant,permission_set,Sales_Ops,/grant,permission_set,"Sales Ops, Reporti
 grep -q '"Sales Ops, Reporting"' "$WORK/by-label.csv" || fail "by-label.csv"
 expect_exit 3 "$SFACCESS" report changes --format junit --approved "$WORK/by-label.csv" --fail-on-changes --out "$WORK/l"
 [ "$(grep -c '<failure ' "$WORK/l/changes.junit.xml")" = 1 ] || fail "by label: $(grep -c '<failure ' "$WORK/l/changes.junit.xml") failures"
+# With every change approved, --fail-on-changes has nothing to fail on.
+{ cat "$WORK/approved.csv"; echo 'grant,group,Deal_Desk,sean.obrien@acme.example,,'; } >"$WORK/all.csv"
+expect_exit 0 "$SFACCESS" report changes --format junit --approved "$WORK/all.csv" --fail-on-changes --out "$WORK/all"
+[ "$(grep -c '<failure ' "$WORK/all/changes.junit.xml")" = 0 ] || fail "all approved: $(grep '<failure ' "$WORK/all/changes.junit.xml")"
 expect_exit 0 "$SFACCESS" report changes --from 2 --to 2 --format csv --fail-on-changes --out "$WORK/n"
 [ "$(wc -l <"$WORK/n/changes.csv")" = 1 ] || fail "no-change report has rows"
 printf 'op,resource_type\nfly,user\n' >"$WORK/bad.csv"
 expect_exit 2 "$SFACCESS" report changes --format junit --approved "$WORK/bad.csv" --out "$WORK/b"
-echo "ok --approved passes approved changes and fails the rest; --fail-on-changes"
+echo "ok --approved passes approved changes and fails the rest; --fail-on-changes exits 3 only for unapproved ones"
