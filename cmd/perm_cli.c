@@ -78,6 +78,9 @@ int sfa_perm_print_row(void *ud, const sfa_perm_row *r)
 	}
 	if (r->tier >= 0)
 		snprintf(tier, sizeof(tier), "tier %d", r->tier);
+	if (pp->printed++ == 0)
+		printf("%-32s %-36s %-20s %-32s %s\n", "user", "permission",
+		       "via type", "via", "path, tier");
 	printf("%-32s %-36s %-20s %-32s%s%s%s%s %s\n", r->username,
 	       r->permission, r->via_type, r->via_name,
 	       r->granted_by[0] ? " granted_by " : "", r->granted_by,

@@ -35,6 +35,8 @@ typedef struct sfa_perm_printer {
 	sfa_csv *csv;
 	json_t *rows;
 	sfa_err *err;
+	long long
+	    printed; /* rows so far: a table's header goes before the first */
 } sfa_perm_printer;
 
 int sfa_perm_print_begin(sfa_perm_printer *pp, sfa_format fmt, sfa_err *err);

@@ -28,8 +28,8 @@ int cmd_permissions(sfa_cli *cli, int argc, char **argv)
 	int rc, npos, help;
 
 	sfa_err_clear(&err);
-	if ((rc = sfa_opts_parse("permissions", opts, argc, argv, &npos,
-				 &help)))
+	if ((rc =
+		 sfa_opts_parse("permissions", opts, argc, argv, &npos, &help)))
 		return rc;
 	if (help) {
 		fputs(usage, stdout);
@@ -45,11 +45,18 @@ int cmd_permissions(sfa_cli *cli, int argc, char **argv)
 	if ((rc = sfa_perm_cli_open(cli, "permissions", snap, &pc)))
 		goto out;
 	if ((rc = sfa_perm_print_begin(&pp, fmt, &err)) ||
-	    (rc = sfa_perm_of_user(pc.perm, argv[1], object,
-				   sfa_perm_print_row, &pp, &err)) ||
+	    (rc = sfa_perm_of_user(pc.perm, argv[1], object, sfa_perm_print_row,
+				   &pp, &err)) ||
 	    (rc = sfa_perm_print_end(&pp))) {
 		sfa_cli_error(cli, &err);
 		rc = sfa_cli_exit_for(rc);
+	} else if (fmt == SFA_FMT_TABLE && pp.printed == 0) {
+		/* stdout stays empty, as the spec wants for scripts; a
+		 * person at a terminal still learns the answer was none. */
+		sfa_cli_info(cli,
+			     "permissions: %s holds no system, object or "
+			     "field permission%s in snapshot %lld",
+			     argv[1], object ? " on that object" : "", pc.id);
 	}
 out:
 	sfa_perm_print_free(&pp);

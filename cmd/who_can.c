@@ -53,6 +53,11 @@ int cmd_who_can(sfa_cli *cli, int argc, char **argv)
 	    (rc = sfa_perm_print_end(&pp))) {
 		sfa_cli_error(cli, &err);
 		rc = sfa_cli_exit_for(rc);
+	} else if (fmt == SFA_FMT_TABLE && pp.printed == 0) {
+		/* stdout stays empty, as the spec wants for scripts; a
+		 * person at a terminal still learns the answer was none. */
+		sfa_cli_info(cli, "who-can: nobody holds %s in snapshot %lld",
+			     argv[1], pc.id);
 	}
 out:
 	sfa_perm_print_free(&pp);

@@ -811,6 +811,17 @@ static int unknown_field(sfa_perm *p, const char *what, const char *obj,
 
 	snprintf(full, sizeof(full), "%s.%s", obj, field);
 
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_ANY_FIELD, p->snap, &q,
+				 "reading field permissions", err)))
+		return rc;
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW)
+		return sfa_err_set(err, SFA_ENOTFOUND,
+				   "`%s`: snapshot %lld holds no field "
+				   "permissions; sync with "
+				   "--sync-field-permissions to ask about fields",
+				   what, p->snap);
 	like_pattern(obj, pattern, sizeof(pattern));
 	if ((rc = sfa_store_prep(p->st, SQL_PERM_FIELDS_OF, p->snap, &q,
 				 "reading field permissions", err)))

@@ -58,6 +58,10 @@
 #define SQL_PERM_FIELDS_OF                                                     \
 	"SELECT DISTINCT field FROM perm_field WHERE snapshot_id = ?1 AND"    \
 	" field LIKE ?2 ESCAPE '\\'"
+/* Whether the snapshot holds any field permission: none means the sync
+ * ran without --sync-field-permissions, not that nobody has a field. */
+#define SQL_PERM_ANY_FIELD                                                     \
+	"SELECT 1 FROM perm_field WHERE snapshot_id = ?1 LIMIT 1"
 #define SQL_PERM_FIELD_NAME                                                    \
 	"SELECT field FROM perm_field WHERE snapshot_id = ?1 AND"             \
 	" field = ?2 COLLATE NOCASE LIMIT 1"
