@@ -73,6 +73,9 @@ static int print_table(const sfa_findings *fs)
 {
 	size_t i;
 
+	if (sfa_findings_count(fs) > 0)
+		printf("%-8s %-22s %-32s %-28s %s\n", "severity", "rule",
+		       "user", "what", "detail");
 	for (i = 0; i < sfa_findings_count(fs); i++) {
 		const sfa_finding *x = sfa_findings_get(fs, i);
 

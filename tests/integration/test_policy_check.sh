@@ -91,6 +91,7 @@ node "$SFA_SOURCE_DIR/tests/integration/browser.js" --html "$WORK/ci/findings.ht
 expect_exit 0 "$SFACCESS" check --policy "$FX/demo-policy.ini" --fail-on critical --format json
 expect_exit 3 "$SFACCESS" check --fail-on low --format table
 grep -q '^medium   dormant ' "$WORK/out" || fail "table: $(head -3 "$WORK/out")"
+head -1 "$WORK/out" | grep -q '^severity  *rule  *user  *what  *detail' || fail "table header: $(head -1 "$WORK/out")"
 expect_exit 2 "$SFACCESS" check --snapshot 99
 grep -q 'snapshot 99' "$WORK/err" || fail "unknown snapshot: $(cat "$WORK/err")"
 expect_exit 0 "$SFACCESS" check --snapshot 2 --fail-on critical
