@@ -28,6 +28,7 @@
  * instead of the snapshot's millions.
  */
 #include "access_pack.h"
+#include "access_set.h"
 #include "buf.h"
 #include "stable_sort.h"
 #include "store_int.h"
