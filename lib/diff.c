@@ -1,7 +1,7 @@
 /*
  * diff.c - the differ: picks the two snapshots, computes their changes
  * into temporary tables (diff_sql.h) and streams them back in order.
- * A sibling of the store module: it includes store_int.h for the handle.
+ * It reads the store through store_db.h and access_set.h.
  */
 #include "diff.h"
 

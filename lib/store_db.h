@@ -3,7 +3,7 @@
  * (diff, gc, the apply journal, the access model, permissions, the policy
  * and campaign tables): statements prepared, run and stepped with the
  * store's error reporting, without the store's handle and its writers
- * (store_int.h, for the store's own files).  Errors fill sfa_err as
+ * (store_int.h, for the raw record writers).  Errors fill sfa_err as
  * sfa_store_sqlerr() says and return its code.
  */
 #ifndef SFA_STORE_DB_H

@@ -1,9 +1,9 @@
 /*
  * store_int.h - the store's handle with its record writers and id cache,
- * for the store's files that use them: store.c, store_perm.c,
- * store_hash.c, store_policy.c and store_evidence.c, and the unit tests
- * (tests/unit/store_fixture.h pins the clock).  Everything else, in the store
- * or above it, reaches the database through store_db.h.
+ * for the files that write raw records (store.c, and store_perm.c for the
+ * permission facts) and the unit tests (tests/unit/store_fixture.h pins
+ * the clock).  Every other file, in the store or above it, reaches the
+ * database through store_db.h.
  */
 #ifndef SFA_STORE_INT_H
 #define SFA_STORE_INT_H
