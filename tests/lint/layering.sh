@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The layering of lib/ (lib/README.md, "Layers"; store.h and
-# snapshot_finish.h say why the store calls nothing above it): fails when
-# a file under lib/ includes a header of reports/ or cmd/, when the
-# includes between lib/'s modules form a loop, or when a file under lib/
-# belongs to no module.  A module is the group of files module_of() names
-# (the target layout of lib/'s subfolders); calls between modules follow
-# the includes, so a loop of calls shows as a loop of includes.
-# usage: tests/lint/layering.sh   (a second; run by integration.test_layering)
+# The layering of lib/ (snapshot_finish.h: the store calls nothing above
+# it): fails when a file under lib/ includes a header of reports/ or cmd/,
+# when the includes between lib/'s modules form a loop, or when a file
+# under lib/ belongs to no module.  A module is the group of files
+# module_of() names by file name, so the check holds in a flat lib/ and in
+# subfolders alike; calls between modules follow the includes, so a loop
+# of calls shows as a loop of includes.
+# usage: tests/lint/layering.sh   (seconds; run by integration.test_layering)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -41,7 +41,7 @@ module_of() {
 }
 
 bad=0
-declare -A mod where
+declare -A mod
 while IFS= read -r f; do
   b=${f##*/}
   m=$(module_of "$b")
