@@ -404,7 +404,7 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 		goto out;
 	sfa_cli_info(cli, "Logged in to org %s at %s", sfa_sf_org_id(sf),
 		     sfa_sf_instance_url(sf));
-	sfa_store_set_privileged(st, pv);
+	so.privileged = pv;
 	rc = sfa_fetch_run(sf, st, &so, &tune, on_progress, &prog, &fstats, &id,
 			   &err);
 	if (cli->verbose)

@@ -6,8 +6,9 @@
  * carried over from the org's previous complete snapshot.
  */
 #include "access.h"
+#include "access_set.h"
 #include "access_sql.h"
-#include "store_int.h"
+#include "store_db.h"
 
 static const char *const drops[] = {
     SQL_DROP_UNSYNCED_LOGIN,	       SQL_DROP_UNSYNCED_TOKEN,
@@ -23,8 +24,8 @@ static int previous(sfa_store *st, long long *prev, sfa_err *err)
 	int rc;
 
 	*prev = 0;
-	if ((rc = sfa_store_prep(st, SQL_PREV_COMPLETE, st->snap, &s, what,
-				 err)))
+	if ((rc = sfa_store_prep(st, SQL_PREV_COMPLETE, sfa_store_writing(st),
+				 &s, what, err)))
 		return rc;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
@@ -44,16 +45,17 @@ int sfa_access_derive(sfa_store *st, sfa_err *err)
 	size_t i;
 	int rc;
 
-	if (!st->snap)
+	if (!sfa_store_writing(st))
 		return sfa_err_set(err, SFA_EINTERNAL,
 				   "access: no open snapshot");
 	for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
-		if ((rc = sfa_store_prep(st, drops[i], st->snap, &s, what,
-					 err)) ||
+		if ((rc = sfa_store_prep(st, drops[i], sfa_store_writing(st),
+					 &s, what, err)) ||
 		    (rc = sfa_store_run(st, s, what, err)))
 			return rc;
 	if ((rc = previous(st, &prev, err)) ||
-	    (rc = sfa_access_writer_new(st, st->snap, prev, &w, err)))
+	    (rc = sfa_access_writer_new(st, sfa_store_writing(st), prev, &w,
+					err)))
 		return rc;
 	rc = sfa_access_rules_run(st, w, err);
 	sfa_access_writer_free(w);

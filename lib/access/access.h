@@ -5,6 +5,7 @@
 #ifndef SFA_ACCESS_H
 #define SFA_ACCESS_H
 
+#include "access_set.h"
 #include "err.h"
 #include "store.h"
 
@@ -13,5 +14,9 @@
  * sets first_seen_at.
  * On failure the caller rolls the snapshot back. */
 int sfa_access_derive(sfa_store *st, sfa_err *err);
+
+/* Applies rules 1-9 to the open snapshot, storing each user's rows with w
+ * (access_rules.c, for sfa_access_derive()). */
+int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err);
 
 #endif

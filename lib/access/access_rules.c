@@ -21,9 +21,10 @@
  */
 #include "access.h"
 #include "access_pack.h"
+#include "access_set.h"
 #include "access_sql.h"
 #include "buf.h"
-#include "store_int.h"
+#include "store_db.h"
 #include "store_sql.h"
 
 #include <limits.h>
@@ -31,22 +32,22 @@
 #include <string.h>
 
 /* ---- sorted multimaps of sfid keys ----
- * Built by appending (key, a, b) triples, then sorted; a lookup is a
- * binary search to the key's first triple. */
-typedef struct triple {
+ * Built by appending (key, a, b) entries, then sorted; a lookup is a
+ * binary search to the key's first entry. */
+typedef struct multimap_entry {
 	long long k, a, b;
-} triple;
+} multimap_entry;
 
-typedef struct mmap {
-	triple *t;
+typedef struct multimap {
+	multimap_entry *t;
 	size_t n, cap;
-} mmap;
+} multimap;
 
-static int mm_add(mmap *m, long long k, long long a, long long b)
+static int multimap_add(multimap *m, long long k, long long a, long long b)
 {
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? 2 * m->cap : 64;
-		triple *t = realloc(m->t, cap * sizeof(*t));
+		multimap_entry *t = realloc(m->t, cap * sizeof(*t));
 
 		if (!t)
 			return -1;
@@ -60,9 +61,9 @@ static int mm_add(mmap *m, long long k, long long a, long long b)
 	return 0;
 }
 
-static int triple_cmp(const void *pa, const void *pb)
+static int entry_cmp(const void *pa, const void *pb)
 {
-	const triple *x = pa, *y = pb;
+	const multimap_entry *x = pa, *y = pb;
 
 	if (x->k != y->k)
 		return x->k < y->k ? -1 : 1;
@@ -71,17 +72,18 @@ static int triple_cmp(const void *pa, const void *pb)
 	return (x->b > y->b) - (x->b < y->b);
 }
 
-static void mm_sort(mmap *m)
+static void multimap_sort(multimap *m)
 {
 	if (m->n > 1)
-		qsort(m->t, m->n, sizeof(*m->t), triple_cmp);
+		qsort(m->t, m->n, sizeof(*m->t), entry_cmp);
 }
 
-/* The triples of key k: [return value, *end), NULL when there are none. */
-static const triple *mm_find(const mmap *m, long long k, const triple **end)
+/* The entries of key k: [return value, *end), NULL when there are none. */
+static const multimap_entry *multimap_find(const multimap *m, long long k,
+					   const multimap_entry **end)
 {
 	size_t lo = 0, hi = m->n;
-	const triple *p;
+	const multimap_entry *p;
 
 	*end = NULL;
 	if (!m->t)
@@ -101,14 +103,14 @@ static const triple *mm_find(const mmap *m, long long k, const triple **end)
 }
 
 /* ---- a set of keys for graph walks, emptied in O(1) by a new stamp ---- */
-typedef struct kset {
+typedef struct key_set {
 	long long *k;
 	unsigned *stamp;
 	size_t cap; /* a power of two, at least twice the keys it holds */
 	unsigned now;
-} kset;
+} key_set;
 
-static int kset_init(kset *s, size_t keys)
+static int key_set_init(key_set *s, size_t keys)
 {
 	s->cap = 64;
 	while (s->cap < 2 * keys + 2)
@@ -119,7 +121,7 @@ static int kset_init(kset *s, size_t keys)
 	return s->k && s->stamp ? 0 : -1;
 }
 
-static void kset_clear(kset *s)
+static void key_set_clear(key_set *s)
 {
 	if (++s->now == 0) {
 		memset(s->stamp, 0, s->cap * sizeof(*s->stamp));
@@ -128,7 +130,7 @@ static void kset_clear(kset *s)
 }
 
 /* 1 when k was added, 0 when it was there already. */
-static int kset_add(kset *s, long long k)
+static int key_set_add(key_set *s, long long k)
 {
 	size_t i =
 	    (size_t)((unsigned long long)k * 0x9E3779B97F4A7C15ull >> 32) &
@@ -144,7 +146,7 @@ static int kset_add(kset *s, long long k)
 	return 1;
 }
 
-static void kset_free(kset *s)
+static void key_set_free(key_set *s)
 {
 	free(s->k);
 	free(s->stamp);
@@ -154,30 +156,30 @@ static void kset_free(kset *s)
 struct rules {
 	sfa_store *st;
 	sfa_access_writer *w;
-	mmap not_direct;  /* rule 3: permission sets that are not granted
+	multimap not_direct;  /* rule 3: permission sets that are not granted
 			     directly (profile-owned or aggregates) */
-	mmap components;  /* rule 4: group -> its 0PS permission sets */
-	mmap role_groups; /* rule 6: role -> (Role group) */
-	mmap ras;	  /* rule 6: role -> (RoleAndSubordinates group,
-			     internal only) of the groups related to it */
-	mmap parent;	  /* rule 6: role -> its parent role */
-	kset up;	  /* rule 6: the roles met walking up from one */
-	mmap org_groups;  /* rule 8: the Organization groups, as keys */
-	mmap nested;	  /* rule 7: group D -> (G, H) for each nesting
-			     edge G <- H whose H reaches D */
-	mmap app_profile; /* rule 9: profile -> app */
-	mmap app_psg;	  /* rule 9: permission set group -> app */
-	mmap app_ps;	  /* rule 9: permission set -> app */
-	mmap edges;	  /* rule 7: child group -> parent group, for each
-			     GroupMember whose member is a group */
-	mmap queues;	  /* E5: the groups of Type Queue, as keys */
-	mmap cp_profile;  /* E4: profile -> custom permission */
-	mmap cp_psg;	  /* E4: permission set group -> custom permission */
-	mmap cp_ps;	  /* E4: permission set -> custom permission */
-	mmap cp_muted;	  /* E4: group -> custom permission it mutes */
+	multimap components;  /* rule 4: group -> its 0PS permission sets */
+	multimap role_groups; /* rule 6: role -> (Role group) */
+	multimap ras;	      /* rule 6: role -> (RoleAndSubordinates group,
+				 internal only) of the groups related to it */
+	multimap parent;      /* rule 6: role -> its parent role */
+	key_set up;	      /* rule 6: the roles met walking up from one */
+	multimap org_groups;  /* rule 8: the Organization groups, as keys */
+	multimap nested;      /* rule 7: group D -> (G, H) for each nesting
+				 edge G <- H whose H reaches D */
+	multimap app_profile; /* rule 9: profile -> app */
+	multimap app_psg;     /* rule 9: permission set group -> app */
+	multimap app_ps;      /* rule 9: permission set -> app */
+	multimap edges;	      /* rule 7: child group -> parent group, for each
+				 GroupMember whose member is a group */
+	multimap queues;      /* E5: the groups of Type Queue, as keys */
+	multimap cp_profile;  /* E4: profile -> custom permission */
+	multimap cp_psg;   /* E4: permission set group -> custom permission */
+	multimap cp_ps;	   /* E4: permission set -> custom permission */
+	multimap cp_muted; /* E4: group -> custom permission it mutes */
 	/* the user being derived: what rules 7 and 9 start from, and the
 	 * permission sets the user holds by a direct assignment (E4) */
-	mmap seeds, held_ps, held_psg, held_ps_direct;
+	multimap seeds, held_ps, held_psg, held_ps_direct;
 	/* assignments and memberships of users the sync left out: their
 	 * Salesforce ids (schema v6), one after another, NUL-terminated */
 	sfa_buf drop_psa, drop_gm;
@@ -185,18 +187,18 @@ struct rules {
 
 static void rules_free(struct rules *r)
 {
-	mmap *all[] = {&r->not_direct, &r->components,	  &r->role_groups,
-		       &r->ras,	       &r->parent,	  &r->org_groups,
-		       &r->nested,     &r->app_profile,	  &r->app_psg,
-		       &r->app_ps,     &r->edges,	  &r->seeds,
-		       &r->held_ps,    &r->held_psg,	  &r->queues,
-		       &r->cp_profile, &r->cp_psg,	  &r->cp_ps,
-		       &r->cp_muted,   &r->held_ps_direct};
+	multimap *all[] = {&r->not_direct, &r->components,    &r->role_groups,
+			   &r->ras,	   &r->parent,	      &r->org_groups,
+			   &r->nested,	   &r->app_profile,   &r->app_psg,
+			   &r->app_ps,	   &r->edges,	      &r->seeds,
+			   &r->held_ps,	   &r->held_psg,      &r->queues,
+			   &r->cp_profile, &r->cp_psg,	      &r->cp_ps,
+			   &r->cp_muted,   &r->held_ps_direct};
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		free(all[i]->t);
-	kset_free(&r->up);
+	key_set_free(&r->up);
 	sfa_buf_free(&r->drop_psa);
 	sfa_buf_free(&r->drop_gm);
 }
@@ -208,26 +210,27 @@ static int nomem(sfa_err *err)
 
 /* Reads every row of sql (up to three integer columns; NULL reads 0)
  * into m and sorts it. */
-static int load(struct rules *r, const char *sql, mmap *m, const char *what,
+static int load(struct rules *r, const char *sql, multimap *m, const char *what,
 		sfa_err *err)
 {
 	sqlite3_stmt *s;
 	int rc, cols;
 
-	if ((rc = sfa_store_prep(r->st, sql, r->st->snap, &s, what, err)))
+	if ((rc = sfa_store_prep(r->st, sql, sfa_store_writing(r->st), &s, what,
+				 err)))
 		return rc;
 	cols = sqlite3_column_count(s);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (mm_add(m, sqlite3_column_int64(s, 0),
-			   cols > 1 ? sqlite3_column_int64(s, 1) : 0,
-			   cols > 2 ? sqlite3_column_int64(s, 2) : 0)) {
+		if (multimap_add(m, sqlite3_column_int64(s, 0),
+				 cols > 1 ? sqlite3_column_int64(s, 1) : 0,
+				 cols > 2 ? sqlite3_column_int64(s, 2) : 0)) {
 			sqlite3_finalize(s);
 			return nomem(err);
 		}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return sfa_store_sqlerr(r->st, err, what);
-	mm_sort(m);
+	multimap_sort(m);
 	return 0;
 }
 
@@ -235,7 +238,7 @@ static int load(struct rules *r, const char *sql, mmap *m, const char *what,
  * the role hierarchy by child.  A user is in such a group when the group's
  * role is the user's or above it, so rules_5_6_8() walks up from the
  * user's role: a walk as long as the hierarchy is deep, where listing
- * every role below each group would hold roles x depth triples (millions
+ * every role below each group would hold roles x depth entries (millions
  * in a large org). */
 static int load_roles(struct rules *r, sfa_err *err)
 {
@@ -245,7 +248,7 @@ static int load_roles(struct rules *r, sfa_err *err)
 	if ((rc = load(r, SQL_RULES_RAS_GROUPS, &r->ras, what, err)) ||
 	    (rc = load(r, SQL_RULES_ROLE_PARENTS, &r->parent, what, err)))
 		return rc;
-	return kset_init(&r->up, r->parent.n + 1) ? nomem(err) : 0;
+	return key_set_init(&r->up, r->parent.n + 1) ? nomem(err) : 0;
 }
 
 /* Rule 7: for each nesting edge G <- H (parent G, child group H), every
@@ -254,21 +257,21 @@ static int load_roles(struct rules *r, sfa_err *err)
 static int load_nested(struct rules *r, sfa_err *err)
 {
 	const char *what = "access rule 7 (nested groups)";
-	mmap children = {0}, stack = {0};
-	kset seen = {0};
+	multimap children = {0}, stack = {0};
+	key_set seen = {0};
 	size_t i;
 	int rc;
 
 	if ((rc = load(r, SQL_RULES_NEST_EDGES, &r->edges, what, err)))
 		goto out;
 	for (i = 0; i < r->edges.n; i++) /* parent -> child */
-		if (r->edges.t[i].a &&
-		    mm_add(&children, r->edges.t[i].a, r->edges.t[i].k, 0)) {
+		if (r->edges.t[i].a && multimap_add(&children, r->edges.t[i].a,
+						    r->edges.t[i].k, 0)) {
 			rc = nomem(err);
 			goto out;
 		}
-	mm_sort(&children);
-	if (kset_init(&seen, 2 * r->edges.n + 1)) {
+	multimap_sort(&children);
+	if (key_set_init(&seen, 2 * r->edges.n + 1)) {
 		rc = nomem(err);
 		goto out;
 	}
@@ -277,29 +280,29 @@ static int load_nested(struct rules *r, sfa_err *err)
 
 		if (!g)
 			continue;
-		kset_clear(&seen);
+		key_set_clear(&seen);
 		stack.n = 0;
-		kset_add(&seen, h);
-		if (mm_add(&stack, h, 0, 0))
+		key_set_add(&seen, h);
+		if (multimap_add(&stack, h, 0, 0))
 			rc = nomem(err);
 		while (!rc && stack.n) {
 			long long d = stack.t[--stack.n].k;
-			const triple *c, *end;
+			const multimap_entry *c, *end;
 
-			if (mm_add(&r->nested, d, g, h)) {
+			if (multimap_add(&r->nested, d, g, h)) {
 				rc = nomem(err);
 				break;
 			}
-			c = mm_find(&children, d, &end);
+			c = multimap_find(&children, d, &end);
 			for (; c && c < end && !rc; c++)
-				if (kset_add(&seen, c->a) &&
-				    mm_add(&stack, c->a, 0, 0))
+				if (key_set_add(&seen, c->a) &&
+				    multimap_add(&stack, c->a, 0, 0))
 					rc = nomem(err);
 		}
 	}
-	mm_sort(&r->nested);
+	multimap_sort(&r->nested);
 out:
-	kset_free(&seen);
+	key_set_free(&seen);
 	free(children.t);
 	free(stack.t);
 	return rc;
@@ -364,9 +367,9 @@ static int next(stream *x)
 }
 
 /* Adds k to list l (of seeds, holdings or rows to drop). */
-static int note(mmap *l, long long k)
+static int note(multimap *l, long long k)
 {
-	return mm_add(l, k, 0, 0) ? E_MEM : 0;
+	return multimap_add(l, k, 0, 0) ? E_MEM : 0;
 }
 
 /* Appends the text of column col of s, with its NUL, to ids. */
@@ -389,12 +392,13 @@ static int note_id(sfa_buf *ids, sqlite3_stmt *s, int col)
 static int skip(struct rules *r, stream *x, long long uid, sfa_buf *drop,
 		int id_col)
 {
-	const triple *end;
+	const multimap_entry *end;
 
 	while (x->more && sqlite3_column_int64(x->s, 0) < uid) {
 		if (drop &&
 		    (drop != &r->drop_gm ||
-		     !mm_find(&r->edges, sqlite3_column_int64(x->s, 0), &end)))
+		     !multimap_find(&r->edges, sqlite3_column_int64(x->s, 0),
+				    &end)))
 			TRY(note_id(drop, x->s, id_col));
 		TRY(next(x));
 	}
@@ -426,12 +430,12 @@ static int add(struct rules *r, int type, long long id, int via_type,
 }
 
 /* Every row of map m under key k as (type, a, via_type, via_id). */
-static int add_each(struct rules *r, const mmap *m, long long k, int type,
+static int add_each(struct rules *r, const multimap *m, long long k, int type,
 		    int via_type, long long via_id)
 {
-	const triple *p, *end;
+	const multimap_entry *p, *end;
 
-	for (p = mm_find(m, k, &end); p && p < end; p++)
+	for (p = multimap_find(m, k, &end); p && p < end; p++)
 		TRY(add(r, type, p->a, via_type, via_id, NULL, NULL));
 	return 0;
 }
@@ -445,9 +449,9 @@ enum { E_USER, E_TYPE, E_WHAT };
 /* E5: a group's rows are `queue` rows when it is a queue. */
 static int group_type(const struct rules *r, long long g)
 {
-	const triple *end;
+	const multimap_entry *end;
 
-	return mm_find(&r->queues, g, &end) ? SFA_AT_QUEUE : SFA_AT_GROUP;
+	return multimap_find(&r->queues, g, &end) ? SFA_AT_QUEUE : SFA_AT_GROUP;
 }
 
 /* Rules 3 and 4 from the user's assignments (stream a at the user). */
@@ -458,9 +462,9 @@ static int rules_3_4(struct rules *r, stream *a, long long uid)
 		long long psg = sqlite3_column_int64(a->s, A_PSG);
 		const char *mod = text(a, A_MODSTAMP),
 			   *exp = text(a, A_EXPIRES);
-		const triple *c, *end;
+		const multimap_entry *c, *end;
 
-		if (!psg && ps && !mm_find(&r->not_direct, ps, &end)) {
+		if (!psg && ps && !multimap_find(&r->not_direct, ps, &end)) {
 			TRY(add(r, SFA_AT_PERMISSION_SET, ps, SFA_AT_DIRECT, 0,
 				mod, exp));
 			TRY(note(&r->held_ps, ps));
@@ -470,7 +474,7 @@ static int rules_3_4(struct rules *r, stream *a, long long uid)
 			TRY(add(r, SFA_AT_PERMISSION_SET_GROUP, psg,
 				SFA_AT_DIRECT, 0, mod, exp));
 			TRY(note(&r->held_psg, psg));
-			c = mm_find(&r->components, psg, &end);
+			c = multimap_find(&r->components, psg, &end);
 			for (; c && c < end; c++) {
 				TRY(add(r, SFA_AT_PERMISSION_SET, c->a,
 					SFA_AT_PERMISSION_SET_GROUP, psg, mod,
@@ -489,7 +493,7 @@ static int rules_5_6_8(struct rules *r, stream *m, sqlite3_stmt *u)
 	long long uid = sqlite3_column_int64(u, U_ID);
 	long long role = sqlite3_column_int64(u, U_ROLE);
 	int standard = sqlite3_column_int(u, U_STANDARD);
-	const triple *t, *p, *end;
+	const multimap_entry *t, *p, *end;
 	long long up;
 	size_t i;
 
@@ -502,18 +506,18 @@ static int rules_5_6_8(struct rules *r, stream *m, sqlite3_stmt *u)
 		TRY(next(m));
 	}
 	if (role) {
-		for (t = mm_find(&r->role_groups, role, &end); t && t < end;
-		     t++) {
+		for (t = multimap_find(&r->role_groups, role, &end);
+		     t && t < end; t++) {
 			TRY(add(r, SFA_AT_GROUP, t->a, SFA_AT_ROLE, role, NULL,
 				NULL));
 			TRY(note(&r->seeds, t->a));
 		}
 		/* Up from the user's role, each role once, so a malformed
 		 * cycle ends (as the UNION of the SQL walk down did). */
-		kset_clear(&r->up);
-		for (up = role; up && kset_add(&r->up, up);
-		     up = (p = mm_find(&r->parent, up, &end)) ? p->a : 0)
-			for (t = mm_find(&r->ras, up, &end); t && t < end;
+		key_set_clear(&r->up);
+		for (up = role; up && key_set_add(&r->up, up);
+		     up = (p = multimap_find(&r->parent, up, &end)) ? p->a : 0)
+			for (t = multimap_find(&r->ras, up, &end); t && t < end;
 			     t++) {
 				if (t->b && !standard)
 					continue;
@@ -539,11 +543,11 @@ static int rules_7_9(struct rules *r, stream *t, sqlite3_stmt *u)
 {
 	long long uid = sqlite3_column_int64(u, U_ID);
 	long long profile = sqlite3_column_int64(u, U_PROFILE);
-	const triple *n, *end;
+	const multimap_entry *n, *end;
 	size_t s;
 
 	for (s = 0; s < r->seeds.n; s++)
-		for (n = mm_find(&r->nested, r->seeds.t[s].k, &end);
+		for (n = multimap_find(&r->nested, r->seeds.t[s].k, &end);
 		     n && n < end; n++)
 			TRY(add(r, group_type(r, n->a), n->a, SFA_AT_GROUP,
 				n->b, NULL, NULL));
@@ -570,9 +574,9 @@ static int rules_7_9(struct rules *r, stream *t, sqlite3_stmt *u)
 /* Whether group g mutes custom permission cp (E4). */
 static int muted(const struct rules *r, long long g, long long cp)
 {
-	const triple *p, *end;
+	const multimap_entry *p, *end;
 
-	for (p = mm_find(&r->cp_muted, g, &end); p && p < end; p++)
+	for (p = multimap_find(&r->cp_muted, g, &end); p && p < end; p++)
 		if (p->a == cp)
 			return 1;
 	return 0;
@@ -582,14 +586,15 @@ static int muted(const struct rules *r, long long g, long long cp)
  * components', each unless g mutes it. */
 static int custom_through_group(struct rules *r, long long g)
 {
-	const triple *p, *c, *end, *cend;
+	const multimap_entry *p, *c, *end, *cend;
 
-	for (p = mm_find(&r->cp_psg, g, &end); p && p < end; p++)
+	for (p = multimap_find(&r->cp_psg, g, &end); p && p < end; p++)
 		if (!muted(r, g, p->a))
 			TRY(add(r, SFA_AT_CUSTOM_PERMISSION, p->a,
 				SFA_AT_PERMISSION_SET_GROUP, g, NULL, NULL));
-	for (c = mm_find(&r->components, g, &cend); c && c < cend; c++)
-		for (p = mm_find(&r->cp_ps, c->a, &end); p && p < end; p++)
+	for (c = multimap_find(&r->components, g, &cend); c && c < cend; c++)
+		for (p = multimap_find(&r->cp_ps, c->a, &end); p && p < end;
+		     p++)
 			if (!muted(r, g, p->a))
 				TRY(add(r, SFA_AT_CUSTOM_PERMISSION, p->a,
 					SFA_AT_PERMISSION_SET, c->a, NULL,
@@ -677,7 +682,8 @@ static int drop(sfa_store *st, const char *sql, const sfa_buf *l, sfa_err *err)
 
 	if (l->len == 0)
 		return 0;
-	if ((rc = sfa_store_prep(st, sql, st->snap, &s, what, err)))
+	if ((rc =
+		 sfa_store_prep(st, sql, sfa_store_writing(st), &s, what, err)))
 		return rc;
 	for (at = 0; at < l->len && !rc; at += strlen(l->data + at) + 1) {
 		sqlite3_bind_text(s, 2, l->data + at, -1, SQLITE_STATIC);
@@ -701,23 +707,25 @@ int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err)
 	r.st = st;
 	r.w = w;
 	if ((rc = load_all(&r, err)) ||
-	    (rc = sfa_store_prep(st, SQL_RULES_USERS, st->snap, &users, what,
-				 err)) ||
-	    (rc = sfa_store_prep(st, SQL_RULES_ASSIGNMENTS, st->snap, &a.s,
-				 what, err)) ||
-	    (rc = sfa_store_prep(st, SQL_RULES_MEMBERS, st->snap, &m.s, what,
-				 err)) ||
-	    (rc = sfa_store_prep(st, SQL_RULES_TOKENS, st->snap, &t.s, what,
-				 err)) ||
-	    (rc = sfa_store_prep(st, SQL_RULES_ENTITLEMENTS, st->snap, &e.s,
-				 what, err)))
+	    (rc = sfa_store_prep(st, SQL_RULES_USERS, sfa_store_writing(st),
+				 &users, what, err)) ||
+	    (rc = sfa_store_prep(st, SQL_RULES_ASSIGNMENTS,
+				 sfa_store_writing(st), &a.s, what, err)) ||
+	    (rc = sfa_store_prep(st, SQL_RULES_MEMBERS, sfa_store_writing(st),
+				 &m.s, what, err)) ||
+	    (rc = sfa_store_prep(st, SQL_RULES_TOKENS, sfa_store_writing(st),
+				 &t.s, what, err)) ||
+	    (rc = sfa_store_prep(st, SQL_RULES_ENTITLEMENTS,
+				 sfa_store_writing(st), &e.s, what, err)))
 		goto out;
 	/* A sort takes as much memory as the page cache may (store.c): four
 	 * at once would hold four times that.  They start with a smaller
 	 * cache, which makes them write their runs to files sooner. */
-	if (sqlite3_exec(st->db, SQL_SORT_CACHE, NULL, NULL, NULL) ||
+	if (sqlite3_exec(sfa_store_sqlite(st), SQL_SORT_CACHE, NULL, NULL,
+			 NULL) ||
 	    next(&a) || next(&m) || next(&t) || next(&e) ||
-	    sqlite3_exec(st->db, SQL_STORE_CACHE, NULL, NULL, NULL)) {
+	    sqlite3_exec(sfa_store_sqlite(st), SQL_STORE_CACHE, NULL, NULL,
+			 NULL)) {
 		rc = sfa_store_sqlerr(st, err, what);
 		goto out;
 	}

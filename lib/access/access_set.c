@@ -4,9 +4,9 @@
  * stripped of repeats, dated with first_seen_at and stored as one value;
  * and the store migration that moves a v3 access table into sets.
  */
-#include "access_pack.h"
+#include "access_set.h"
 #include "stable_sort.h"
-#include "store_int.h"
+#include "store_db.h"
 #include "store_sql.h"
 
 #include <openssl/evp.h>

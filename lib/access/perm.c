@@ -13,12 +13,12 @@
  * sets from the user's few containers, so both answers come from the same
  * rule.
  *
- * Part of the store module: it reads the user's access set (store_int.h)
- * for the user's sources.
+ * It reads the user's access set (access_set.h) for the user's sources.
  */
 #include "perm.h"
+#include "access_set.h"
 #include "perm_sql.h"
-#include "store_int.h"
+#include "store_db.h"
 #include "store_sql.h"
 
 #include <ctype.h>
@@ -1891,9 +1891,9 @@ int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err)
 		return oom(err);
 	}
 	p->st = st;
-	p->snap = st->snap;
+	p->snap = sfa_store_writing(st);
 	p->pv = pv;
-	rc = sfa_store_prep(st, SQL_PERM_FLAGS, st->snap, &put,
+	rc = sfa_store_prep(st, SQL_PERM_FLAGS, sfa_store_writing(st), &put,
 			    "filling the privileged flags", err);
 	if (rc == 0)
 		rc = sfa_store_run(st, put, "filling the privileged flags", err);
@@ -1901,7 +1901,8 @@ int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err)
 	if (rc == 0)
 		rc = load(p, err);
 	if (rc == 0)
-		rc = sfa_store_prep(st, SQL_PERM_REVIEW_PUT, st->snap, &put,
+		rc = sfa_store_prep(st, SQL_PERM_REVIEW_PUT,
+				    sfa_store_writing(st), &put,
 				    "storing privileged rows", err);
 	/* A permission at a time, so that memory holds one permission's
 	 * holders; the holder queries read only users the sync kept (the

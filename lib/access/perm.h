@@ -114,7 +114,7 @@ int sfa_perm_check_aggregates(sfa_perm *p,
 /* Stores the privileged rows of the access review for every user of the
  * snapshot st is writing (permissions.md): one per user, privileged
  * permission and path.  pv NULL means the default list.  Called by the
- * store's finish, after access is derived. */
+ * snapshot's finish (snapshot_finish.h), after access is derived. */
 int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err);
 
 #endif

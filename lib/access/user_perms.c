@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "policy_sql.h"
-#include "store_int.h"
+#include "store_db.h"
 #include "user_perms.h"
 
 /* The flags of SQL_USER_PERM_FLAGS, in its column order. */

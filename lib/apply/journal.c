@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "store_int.h"
+#include "store_db.h"
 
 #define SQL_JOURNAL_PUT                                                        \
 	"INSERT INTO apply_journal (file_sha256, line, op, resource_type,"     \
@@ -51,8 +51,8 @@ static void now_utc(const sfa_store *st, char buf[32])
 	time_t t = time(NULL);
 	struct tm tm;
 
-	if (st->now) {
-		snprintf(buf, 32, "%s", st->now);
+	if (sfa_store_pinned_now(st)) {
+		snprintf(buf, 32, "%s", sfa_store_pinned_now(st));
 		return;
 	}
 	gmtime_r(&t, &tm);
@@ -77,8 +77,8 @@ int sfa_journal_put(sfa_store *st, const sfa_journal_rec *r, sfa_err *err)
 		return sfa_err_set(err, SFA_EINTERNAL,
 				   "journal: no outcome for line %ld", r->line);
 	now_utc(st, now);
-	if (sqlite3_prepare_v2(st->db, SQL_JOURNAL_PUT, -1, &s, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), SQL_JOURNAL_PUT, -1, &s,
+			       NULL) != SQLITE_OK)
 		return sfa_store_sqlerr(st, err, "writing the apply journal");
 	bind_text(s, 1, r->sha256);
 	sqlite3_bind_int64(s, 2, r->line);
@@ -122,7 +122,8 @@ static int each(sfa_store *st, const char *sql, const char *sha256,
 	sqlite3_stmt *s = NULL;
 	int rc = 0, step;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), sql, -1, &s, NULL) !=
+	    SQLITE_OK)
 		return sfa_store_sqlerr(st, err, "reading the apply journal");
 	if (sha256)
 		sqlite3_bind_text(s, 1, sha256, -1, SQLITE_TRANSIENT);
@@ -182,8 +183,8 @@ int sfa_journal_run_latest(sfa_store *st, const char *sha256,
 	int rc = 0, step;
 
 	memset(run, 0, sizeof(*run));
-	if (sqlite3_prepare_v2(st->db, SQL_JOURNAL_RUN_LATEST, -1, &s, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), SQL_JOURNAL_RUN_LATEST, -1,
+			       &s, NULL) != SQLITE_OK)
 		return sfa_store_sqlerr(st, err, "reading the apply runs");
 	sqlite3_bind_text(s, 1, sha256, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, org_id, -1, SQLITE_TRANSIENT);
@@ -211,8 +212,8 @@ int sfa_journal_run_start(sfa_store *st, const char *sha256,
 
 	memset(run, 0, sizeof(*run));
 	now_utc(st, run->started_at);
-	if (sqlite3_prepare_v2(st->db, SQL_JOURNAL_RUN_START, -1, &s, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), SQL_JOURNAL_RUN_START, -1,
+			       &s, NULL) != SQLITE_OK)
 		return sfa_store_sqlerr(st, err, "starting an apply run");
 	sqlite3_bind_text(s, 1, sha256, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, org_id, -1, SQLITE_TRANSIENT);
@@ -221,7 +222,7 @@ int sfa_journal_run_start(sfa_store *st, const char *sha256,
 		 ? 0
 		 : sfa_store_sqlerr(st, err, "starting an apply run");
 	if (!rc)
-		run->id = sqlite3_last_insert_rowid(st->db);
+		run->id = sqlite3_last_insert_rowid(sfa_store_sqlite(st));
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -233,8 +234,8 @@ int sfa_journal_run_finish(sfa_store *st, long long id, sfa_err *err)
 	int rc;
 
 	now_utc(st, now);
-	if (sqlite3_prepare_v2(st->db, SQL_JOURNAL_RUN_FINISH, -1, &s, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), SQL_JOURNAL_RUN_FINISH, -1,
+			       &s, NULL) != SQLITE_OK)
 		return sfa_store_sqlerr(st, err, "finishing an apply run");
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);

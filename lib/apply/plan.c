@@ -198,7 +198,7 @@ static int note(out *o, const char *fmt, ...)
 	return sfa_changefile_comment(o->w, buf, o->err);
 }
 
-static const char *nz(const char *s)
+static const char *or_empty(const char *s)
 {
 	return s ? s : "";
 }
@@ -598,9 +598,9 @@ static int revert_users(void *ud, const sfa_diff_change *c)
 	if (r->access_type && strcmp(r->access_type, "user") == 0) {
 		/* diff from the latest to `to`: removed = made since. */
 		if (c->kind == SFA_DIFF_RESOURCE_REMOVED)
-			rc = remember(&rv->only_later, nz(r->access_id));
+			rc = remember(&rv->only_later, or_empty(r->access_id));
 		else if (c->kind == SFA_DIFF_RESOURCE_ADDED)
-			rc = remember(&rv->only_to, nz(r->access_id));
+			rc = remember(&rv->only_to, or_empty(r->access_id));
 	}
 	return rc < 0 ? sfa_err_set(rv->o->err, SFA_ENOMEM, "out of memory")
 		      : 0;
@@ -620,23 +620,26 @@ static int revert_access(revert *rv, const sfa_diff_change *c)
 {
 	const sfa_access_row *r = &c->row;
 	int regrant = c->kind == SFA_DIFF_ADDED; /* in `to`, not now */
-	const char *who = nz(r->username), *name = nz(r->access_name);
+	const char *who = or_empty(r->username),
+		   *name = or_empty(r->access_name);
 	char comment[512];
 	sfa_rtype t;
 
-	if (strcmp(nz(r->via_type), "direct") != 0) {
+	if (strcmp(or_empty(r->via_type), "direct") != 0) {
 		rv->via++;
 		return 0;
 	}
 	if (!rtype_of(r->access_type, &t))
 		return note(rv->o, "%s %s %s (%s) of %s: not provisioned",
-			    regrant ? "re-grant" : "revoke", nz(r->access_type),
-			    name, nz(r->access_id), who);
+			    regrant ? "re-grant" : "revoke",
+			    or_empty(r->access_type), name,
+			    or_empty(r->access_id), who);
 	if (in(&rv->only_to, r->user_id))
 		return note(rv->o,
 			    "%s %s (%s) of %s: the user is not in the latest "
 			    "snapshot; not re-granted",
-			    nz(r->access_type), name, nz(r->access_id), who);
+			    or_empty(r->access_type), name,
+			    or_empty(r->access_id), who);
 	/* Profile and role are single values: their `changed` rows say
 	 * what to return to. */
 	if (t == SFA_RT_PROFILE || t == SFA_RT_ROLE) {
@@ -644,8 +647,8 @@ static int revert_access(revert *rv, const sfa_diff_change *c)
 			return note(rv->o,
 				    "%s %s (%s) of %s: the user was made "
 				    "since; deactivated instead",
-				    nz(r->access_type), name, nz(r->access_id),
-				    who);
+				    or_empty(r->access_type), name,
+				    or_empty(r->access_id), who);
 		return 0;
 	}
 	if (t == SFA_RT_GROUP) {
@@ -658,12 +661,13 @@ static int revert_access(revert *rv, const sfa_diff_change *c)
 				    "%s group %s (%s) of %s: type %s is not "
 				    "provisioned",
 				    regrant ? "re-grant" : "revoke", name,
-				    nz(r->access_id), who, gt ? gt : "unknown");
+				    or_empty(r->access_id), who,
+				    gt ? gt : "unknown");
 	}
 	snprintf(comment, sizeof(comment),
 		 "%s since snapshot %lld: %s %s of %s",
-		 regrant ? "removed" : "added", rv->to, nz(r->access_type),
-		 name, who);
+		 regrant ? "removed" : "added", rv->to,
+		 or_empty(r->access_type), name, who);
 	return op(rv->o, regrant ? SFA_OP_GRANT : SFA_OP_REVOKE, t,
 		  r->access_id, r->user_id, NULL, comment);
 }
@@ -671,18 +675,19 @@ static int revert_access(revert *rv, const sfa_diff_change *c)
 static int revert_changed(revert *rv, const sfa_diff_change *c)
 {
 	const sfa_access_row *r = &c->row;
-	const char *who = nz(r->username), *f = nz(c->field);
+	const char *who = or_empty(r->username), *f = or_empty(c->field);
 	char comment[512];
 
 	snprintf(comment, sizeof(comment), "%s of %s was %s, is %s", f, who,
 		 c->new_value ? c->new_value : "empty",
 		 c->old_value ? c->old_value : "empty");
 	if (strcmp(f, "IsActive") == 0)
-		return op(
-		    rv->o, SFA_OP_SET_STATUS, SFA_RT_USER, NULL, r->user_id,
-		    strcmp(nz(c->new_value), "true") == 0 ? "IsActive=true"
-							  : "IsActive=false",
-		    comment);
+		return op(rv->o, SFA_OP_SET_STATUS, SFA_RT_USER, NULL,
+			  r->user_id,
+			  strcmp(or_empty(c->new_value), "true") == 0
+			      ? "IsActive=true"
+			      : "IsActive=false",
+			  comment);
 	if (strcmp(f, "ProfileId") == 0 && c->new_value)
 		return op(rv->o, SFA_OP_GRANT, SFA_RT_PROFILE, c->new_value,
 			  r->user_id, NULL, comment);
@@ -712,7 +717,7 @@ static int revert_change(void *ud, const sfa_diff_change *c)
 		return revert_changed(rv, c);
 	case SFA_DIFF_RESOURCE_REMOVED:
 		/* A user made since: deactivated (users cannot be deleted). */
-		if (strcmp(nz(r->access_type), "user") == 0)
+		if (strcmp(or_empty(r->access_type), "user") == 0)
 			return op(rv->o, SFA_OP_SET_STATUS, SFA_RT_USER, NULL,
 				  r->access_id, "IsActive=false",
 				  "the user did not exist in the snapshot");

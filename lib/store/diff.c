@@ -1,7 +1,7 @@
 /*
  * diff.c - the differ: picks the two snapshots, computes their changes
  * into temporary tables (diff_sql.h) and streams them back in order.
- * A sibling of the store module: it includes store_int.h for the handle.
+ * It reads the store through store_db.h and access_set.h.
  */
 #include "diff.h"
 
@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_set.h"
 #include "diff_sql.h"
-#include "store_int.h"
+#include "store_db.h"
 
 #define TXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
 
@@ -138,13 +139,6 @@ int sfa_diff_resolve(sfa_store *st, const sfa_diff_pick *pick, long long *from,
 }
 
 /* ---- computing ---- */
-
-static int exec(sfa_store *st, const char *sql, const char *what, sfa_err *err)
-{
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return sfa_store_sqlerr(st, err, what);
-	return 0;
-}
 
 /* Records row x of user uid as a change of kind k in snapshot snap. */
 static int put_access(sqlite3_stmt *put, sfa_diff_kind k, long long snap,
@@ -343,7 +337,8 @@ static int compute(sfa_diff *d, sfa_err *err)
 	long long *n = d->count;
 	int rc;
 
-	if ((rc = exec(d->st, SQL_DIFF_TEMP, "preparing the diff", err)))
+	if ((rc = sfa_store_exec(d->st, SQL_DIFF_TEMP, "preparing the diff",
+				 err)))
 		return rc;
 	if (d->from == d->to)
 		return 0;
@@ -375,7 +370,7 @@ int sfa_diff_open(sfa_diff **out, sfa_store *st, long long from, long long to,
 	int rc;
 
 	*out = NULL;
-	if (st->snap)
+	if (sfa_store_writing(st))
 		return sfa_err_set(err, SFA_EINTERNAL,
 				   "diff while a snapshot is being written");
 	if (!(d = calloc(1, sizeof(*d))))
@@ -385,8 +380,9 @@ int sfa_diff_open(sfa_diff **out, sfa_store *st, long long from, long long to,
 	d->to = to;
 	/* One read transaction for the whole diff: a gc or sync running
 	 * meanwhile cannot change what the readers see. */
-	if (sqlite3_get_autocommit(st->db)) {
-		if ((rc = exec(st, "BEGIN", "starting the diff", err))) {
+	if (sqlite3_get_autocommit(sfa_store_sqlite(st))) {
+		if ((rc = sfa_store_exec(st, "BEGIN", "starting the diff",
+					 err))) {
 			free(d);
 			return rc;
 		}
@@ -404,9 +400,10 @@ void sfa_diff_free(sfa_diff *d)
 {
 	if (!d)
 		return;
-	sqlite3_exec(d->st->db, SQL_DIFF_DROP, NULL, NULL, NULL);
+	sqlite3_exec(sfa_store_sqlite(d->st), SQL_DIFF_DROP, NULL, NULL, NULL);
 	if (d->in_tx)
-		sqlite3_exec(d->st->db, "COMMIT", NULL, NULL, NULL);
+		sqlite3_exec(sfa_store_sqlite(d->st), "COMMIT", NULL, NULL,
+			     NULL);
 	free(d);
 }
 

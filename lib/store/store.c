@@ -1,11 +1,10 @@
 /*
  * store.c - opening the snapshot store (creation, schema migrations,
- * locking) and writing a snapshot: begin, put raw records, finish, abort.
- * The fetcher streams records in; access.c derives access at finish.
+ * locking) and writing a snapshot: begin, put raw records, commit, abort.
+ * The fetcher streams records in; the finish above the store
+ * (snapshot_finish.c) derives access through store_db.h and commits here.
  */
-#include "access.h"
-#include "clock.h"
-#include "perm.h"
+#include "access_set.h"
 #include "store_int.h"
 #include "store_sql.h"
 
@@ -59,43 +58,103 @@ static const struct migration migrations[] = {
 _Static_assert(N_MIGRATIONS == SFA_STORE_VERSION,
 	       "one migration step per schema version");
 
-/* Per object: its INSERT and, per field in objects.h order, how the
- * canonical text value is bound: i = Salesforce id (interned in sfid),
- * r = the record's own id that no other record names (interned, for the
- * access rows that name it, but not cached: see intern()), s = the
- * record's own id that nothing names, as text (schema v6), b = boolean
- * "true"/"false" as 1/0, n = number, t = text as is. */
+/* How put() binds a field's canonical text value. */
+enum column {
+	COL_ID,	      /* a Salesforce id, interned in sfid */
+	COL_OWN_ID,   /* the record's own id that no other record names:
+			 interned, for the access rows that name it, but not
+			 cached (see sfa_store_intern()) */
+	COL_OWN_TEXT, /* the record's own id that nothing names, as text
+			 (schema v6) */
+	COL_BOOL,     /* "true"/"false" as 1/0 */
+	COL_NUMBER,   /* a number, bound as text: the column's INTEGER
+			 affinity stores it as an integer */
+	COL_TEXT,     /* text as is */
+};
+
+/* A column list and its length, from one list of enum column names: the
+ * compiler refuses a name that is not a column type and a list longer
+ * than SFA_STORE_MAX_FIELDS; check_objects() compares the length with
+ * objects.h. */
+#define COLUMNS(...)                                                           \
+	{__VA_ARGS__},                                                         \
+	    sizeof((const enum column[]){__VA_ARGS__}) / sizeof(enum column)
+
+/* Per object: its INSERT and how each field, in objects.h order, binds. */
 static const struct raw_table {
 	const char *insert;
-	const char *kinds;
+	enum column cols[SFA_STORE_MAX_FIELDS];
+	size_t ncols;
 } raw[SFA_OBJ_COUNT] = {
-    [SFA_OBJ_USER_LICENSE] = {SQL_INS_USER_LICENSE, "itttnn"},
-    [SFA_OBJ_PROFILE] = {SQL_INS_PROFILE, "itit"},
-    [SFA_OBJ_USER_ROLE] = {SQL_INS_USER_ROLE, "itti"},
-    [SFA_OBJ_USER] = {SQL_INS_USER, "itttttbtiiitttttt"},
-    [SFA_OBJ_USER_LOGIN] = {SQL_INS_USER_LOGIN, "sibb"},
-    [SFA_OBJ_GROUP] = {SQL_INS_GROUP, "ittti"},
-    [SFA_OBJ_GROUP_MEMBER] = {SQL_INS_GROUP_MEMBER, "siit"},
-    [SFA_OBJ_PERMISSION_SET] = {SQL_INS_PERMISSION_SET, "itttibtbiibbbbb"},
-    [SFA_OBJ_PERMISSION_SET_GROUP] = {SQL_INS_PERMISSION_SET_GROUP, "ittt"},
-    [SFA_OBJ_PSG_COMPONENT] = {SQL_INS_PSG_COMPONENT, "sii"},
-    [SFA_OBJ_PS_ASSIGNMENT] = {SQL_INS_PS_ASSIGNMENT, "siiittb"},
-    [SFA_OBJ_CONNECTED_APP] = {SQL_INS_CONNECTED_APP, "itb"},
-    [SFA_OBJ_SETUP_ENTITY_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS, "siit"},
-    [SFA_OBJ_OAUTH_TOKEN] = {SQL_INS_OAUTH_TOKEN, "ritt"},
-    [SFA_OBJ_TERRITORY] = {SQL_INS_TERRITORY, "ittii"},
-    [SFA_OBJ_USER_TERRITORY] = {SQL_INS_USER_TERRITORY, "siit"},
-    [SFA_OBJ_PS_LICENSE] = {SQL_INS_PS_LICENSE, "ittnn"},
-    [SFA_OBJ_PS_LICENSE_ASSIGN] = {SQL_INS_PS_LICENSE_ASSIGN, "sii"},
-    [SFA_OBJ_PACKAGE_LICENSE] = {SQL_INS_PACKAGE_LICENSE, "itnn"},
-    [SFA_OBJ_USER_PACKAGE_LICENSE] = {SQL_INS_USER_PACKAGE_LICENSE, "sii"},
-    [SFA_OBJ_CUSTOM_PERMISSION] = {SQL_INS_CUSTOM_PERMISSION, "ittt"},
-    [SFA_OBJ_CUSTOM_PERMISSION_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS, "siit"},
+    [SFA_OBJ_USER_LICENSE] = {SQL_INS_USER_LICENSE,
+			      COLUMNS(COL_ID, COL_TEXT, COL_TEXT, COL_TEXT,
+				      COL_NUMBER, COL_NUMBER)},
+    [SFA_OBJ_PROFILE] = {SQL_INS_PROFILE,
+			 COLUMNS(COL_ID, COL_TEXT, COL_ID, COL_TEXT)},
+    [SFA_OBJ_USER_ROLE] = {SQL_INS_USER_ROLE,
+			   COLUMNS(COL_ID, COL_TEXT, COL_TEXT, COL_ID)},
+    [SFA_OBJ_USER] = {SQL_INS_USER,
+		      COLUMNS(COL_ID, COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT,
+			      COL_TEXT, COL_BOOL, COL_TEXT, COL_ID, COL_ID,
+			      COL_ID, COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT,
+			      COL_TEXT, COL_TEXT)},
+    [SFA_OBJ_USER_LOGIN] = {SQL_INS_USER_LOGIN,
+			    COLUMNS(COL_OWN_TEXT, COL_ID, COL_BOOL, COL_BOOL)},
+    [SFA_OBJ_GROUP] = {SQL_INS_GROUP,
+		       COLUMNS(COL_ID, COL_TEXT, COL_TEXT, COL_TEXT, COL_ID)},
+    [SFA_OBJ_GROUP_MEMBER] = {SQL_INS_GROUP_MEMBER,
+			      COLUMNS(COL_OWN_TEXT, COL_ID, COL_ID, COL_TEXT)},
+    [SFA_OBJ_PERMISSION_SET] = {SQL_INS_PERMISSION_SET,
+				COLUMNS(COL_ID, COL_TEXT, COL_TEXT, COL_TEXT,
+					COL_ID, COL_BOOL, COL_TEXT, COL_BOOL,
+					COL_ID, COL_ID, COL_BOOL, COL_BOOL,
+					COL_BOOL, COL_BOOL, COL_BOOL)},
+    [SFA_OBJ_PERMISSION_SET_GROUP] = {SQL_INS_PERMISSION_SET_GROUP,
+				      COLUMNS(COL_ID, COL_TEXT, COL_TEXT,
+					      COL_TEXT)},
+    [SFA_OBJ_PSG_COMPONENT] = {SQL_INS_PSG_COMPONENT,
+			       COLUMNS(COL_OWN_TEXT, COL_ID, COL_ID)},
+    [SFA_OBJ_PS_ASSIGNMENT] = {SQL_INS_PS_ASSIGNMENT,
+			       COLUMNS(COL_OWN_TEXT, COL_ID, COL_ID, COL_ID,
+				       COL_TEXT, COL_TEXT, COL_BOOL)},
+    [SFA_OBJ_CONNECTED_APP] = {SQL_INS_CONNECTED_APP,
+			       COLUMNS(COL_ID, COL_TEXT, COL_BOOL)},
+    [SFA_OBJ_SETUP_ENTITY_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS,
+				     COLUMNS(COL_OWN_TEXT, COL_ID, COL_ID,
+					     COL_TEXT)},
+    [SFA_OBJ_OAUTH_TOKEN] = {SQL_INS_OAUTH_TOKEN,
+			     COLUMNS(COL_OWN_ID, COL_ID, COL_TEXT, COL_TEXT)},
+    [SFA_OBJ_TERRITORY] = {SQL_INS_TERRITORY,
+			   COLUMNS(COL_ID, COL_TEXT, COL_TEXT, COL_ID, COL_ID)},
+    [SFA_OBJ_USER_TERRITORY] = {SQL_INS_USER_TERRITORY,
+				COLUMNS(COL_OWN_TEXT, COL_ID, COL_ID,
+					COL_TEXT)},
+    [SFA_OBJ_PS_LICENSE] = {SQL_INS_PS_LICENSE,
+			    COLUMNS(COL_ID, COL_TEXT, COL_TEXT, COL_NUMBER,
+				    COL_NUMBER)},
+    [SFA_OBJ_PS_LICENSE_ASSIGN] = {SQL_INS_PS_LICENSE_ASSIGN,
+				   COLUMNS(COL_OWN_TEXT, COL_ID, COL_ID)},
+    [SFA_OBJ_PACKAGE_LICENSE] = {SQL_INS_PACKAGE_LICENSE,
+				 COLUMNS(COL_ID, COL_TEXT, COL_NUMBER,
+					 COL_NUMBER)},
+    [SFA_OBJ_USER_PACKAGE_LICENSE] = {SQL_INS_USER_PACKAGE_LICENSE,
+				      COLUMNS(COL_OWN_TEXT, COL_ID, COL_ID)},
+    [SFA_OBJ_CUSTOM_PERMISSION] = {SQL_INS_CUSTOM_PERMISSION,
+				   COLUMNS(COL_ID, COL_TEXT, COL_TEXT,
+					   COL_TEXT)},
+    [SFA_OBJ_CUSTOM_PERMISSION_ACCESS] = {SQL_INS_SETUP_ENTITY_ACCESS,
+					  COLUMNS(COL_OWN_TEXT, COL_ID, COL_ID,
+						  COL_TEXT)},
     /* Described objects are put a permission at a time (store_perm.c). */
-    [SFA_OBJ_PERMISSION_SET_PERMS] = {SQL_INS_PERM_SYSTEM, "i"},
-    [SFA_OBJ_MUTING_PERMS] = {SQL_INS_PERM_SYSTEM, "i"},
-    [SFA_OBJ_OBJECT_PERMS] = {SQL_INS_PERM_OBJECT, "titbbbbbbb"},
-    [SFA_OBJ_FIELD_PERMS] = {SQL_INS_PERM_FIELD, "tittbb"},
+    [SFA_OBJ_PERMISSION_SET_PERMS] = {SQL_INS_PERM_SYSTEM, COLUMNS(COL_ID)},
+    [SFA_OBJ_MUTING_PERMS] = {SQL_INS_PERM_SYSTEM, COLUMNS(COL_ID)},
+    [SFA_OBJ_OBJECT_PERMS] = {SQL_INS_PERM_OBJECT,
+			      COLUMNS(COL_TEXT, COL_ID, COL_TEXT, COL_BOOL,
+				      COL_BOOL, COL_BOOL, COL_BOOL, COL_BOOL,
+				      COL_BOOL, COL_BOOL)},
+    [SFA_OBJ_FIELD_PERMS] = {SQL_INS_PERM_FIELD,
+			     COLUMNS(COL_TEXT, COL_ID, COL_TEXT, COL_TEXT,
+				     COL_BOOL, COL_BOOL)},
 };
 
 int sfa_store_sqlerr(sfa_store *st, sfa_err *err, const char *what)
@@ -156,7 +215,8 @@ int sfa_store_run(sfa_store *st, sqlite3_stmt *s, const char *what,
 	return sfa_store_each_row(st, s, NULL, NULL, NULL, what, err);
 }
 
-static int exec(sfa_store *st, const char *sql, const char *what, sfa_err *err)
+int sfa_store_exec(sfa_store *st, const char *sql, const char *what,
+		   sfa_err *err)
 {
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return sfa_store_sqlerr(st, err, what);
@@ -196,7 +256,8 @@ static int migrate(sfa_store *st, sfa_err *err)
 	size_t i;
 	int rc;
 
-	if ((rc = exec(st, "BEGIN IMMEDIATE", "migrating the store", err)))
+	if ((rc = sfa_store_exec(st, "BEGIN IMMEDIATE", "migrating the store",
+				 err)))
 		return rc;
 	if ((rc = query_int(st, "PRAGMA user_version", 0, &v, err)))
 		goto fail;
@@ -204,15 +265,17 @@ static int migrate(sfa_store *st, sfa_err *err)
 		const struct migration *m = &migrations[i];
 
 		for (sql = m->sql; *sql; sql++)
-			if ((rc = exec(st, *sql, "migrating the store", err)))
+			if ((rc = sfa_store_exec(st, *sql,
+						 "migrating the store", err)))
 				goto fail;
 		if (m->convert && (rc = m->convert(st, err)))
 			goto fail;
 		for (sql = m->end; sql && *sql; sql++)
-			if ((rc = exec(st, *sql, "migrating the store", err)))
+			if ((rc = sfa_store_exec(st, *sql,
+						 "migrating the store", err)))
 				goto fail;
 	}
-	return exec(st, "COMMIT", "migrating the store", err);
+	return sfa_store_exec(st, "COMMIT", "migrating the store", err);
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
@@ -225,13 +288,13 @@ static int check_objects(sfa_err *err)
 	int o;
 
 	for (o = 0; o < SFA_OBJ_COUNT; o++)
-		if (strlen(raw[o].kinds) != sfa_obj_get((sfa_obj)o)->nfields)
+		if (raw[o].ncols != sfa_obj_get((sfa_obj)o)->nfields)
 			return sfa_err_set(err, SFA_EINTERNAL,
 					   "store: %s has %zu fields in "
 					   "objects.h but %zu columns",
 					   sfa_obj_get((sfa_obj)o)->sobject,
 					   sfa_obj_get((sfa_obj)o)->nfields,
-					   strlen(raw[o].kinds));
+					   raw[o].ncols);
 	return 0;
 }
 
@@ -315,12 +378,12 @@ int sfa_store_open(sfa_store **out, const char *path, unsigned flags,
 		 * sets are appended in user key order.  Sorts go to files, so
 		 * the finish's sorts of the assignment and membership tables
 		 * by user never sit in memory. */
-		if ((rc =
-			 exec(st,
-			      "PRAGMA journal_mode = WAL;"
-			      "PRAGMA synchronous = NORMAL;" SQL_STORE_CACHE ";"
-			      "PRAGMA temp_store = FILE",
-			      "opening the store", err)))
+		if ((rc = sfa_store_exec(
+			 st,
+			 "PRAGMA journal_mode = WAL;"
+			 "PRAGMA synchronous = NORMAL;" SQL_STORE_CACHE ";"
+			 "PRAGMA temp_store = FILE",
+			 "opening the store", err)))
 			goto fail;
 		if (v < SFA_STORE_VERSION && (rc = migrate(st, err)))
 			goto fail;
@@ -337,8 +400,8 @@ int sfa_store_open(sfa_store **out, const char *path, unsigned flags,
 		sfa_store_free(rw);
 		return sfa_store_open(out, path, flags, err);
 	}
-	if ((rc = exec(st, "PRAGMA foreign_keys = ON", "opening the store",
-		       err)))
+	if ((rc = sfa_store_exec(st, "PRAGMA foreign_keys = ON",
+				 "opening the store", err)))
 		goto fail;
 	*out = st;
 	return 0;
@@ -435,9 +498,10 @@ int sfa_store_begin_snapshot(sfa_store *st, const char *org_id,
 	 * per-row foreign key check is pure cost (a fifth of put()); it is
 	 * back on at commit or rollback (foreign_keys cannot change inside a
 	 * transaction, so this must come before BEGIN). */
-	if ((rc = exec(st, "PRAGMA foreign_keys = OFF", "starting a snapshot",
-		       err)) ||
-	    (rc = exec(st, "BEGIN IMMEDIATE", "starting a snapshot", err))) {
+	if ((rc = sfa_store_exec(st, "PRAGMA foreign_keys = OFF",
+				 "starting a snapshot", err)) ||
+	    (rc = sfa_store_exec(st, "BEGIN IMMEDIATE", "starting a snapshot",
+				 err))) {
 		sfa_store_abort_snapshot(st, err ? err->msg : "BEGIN failed");
 		return rc;
 	}
@@ -523,7 +587,7 @@ int sfa_store_intern(sfa_store *st, const char *id, int cached,
 	return 0;
 }
 
-static int bind_value(sfa_store *st, sqlite3_stmt *s, int col, char kind,
+static int bind_value(sfa_store *st, sqlite3_stmt *s, int col, enum column kind,
 		      const char *v, unsigned char *likely_new, sfa_err *err)
 {
 	sqlite3_int64 key = 0;
@@ -532,14 +596,14 @@ static int bind_value(sfa_store *st, sqlite3_stmt *s, int col, char kind,
 	if (!v)
 		return sqlite3_bind_null(s, col) == SQLITE_OK ? 0 : SFA_ESTORE;
 	switch (kind) {
-	case 'i':
-	case 'r':
-		if ((rc = sfa_store_intern(st, v, kind == 'i', likely_new, &key,
-					   err)))
+	case COL_ID:
+	case COL_OWN_ID:
+		if ((rc = sfa_store_intern(st, v, kind == COL_ID, likely_new,
+					   &key, err)))
 			return rc;
 		sqlite3_bind_int64(s, col, key);
 		return 0;
-	case 'b':
+	case COL_BOOL:
 		if (strcmp(v, "true") == 0)
 			sqlite3_bind_int(s, col, 1);
 		else if (strcmp(v, "false") == 0)
@@ -550,12 +614,13 @@ static int bind_value(sfa_store *st, sqlite3_stmt *s, int col, char kind,
 					   "'%.40s'",
 					   v);
 		return 0;
-	default:
-		/* Numbers bind as text too: the column's INTEGER affinity
-		 * stores them as integers. */
-		sqlite3_bind_text(s, col, v, -1, SQLITE_STATIC);
-		return 0;
+	case COL_OWN_TEXT:
+	case COL_NUMBER:
+	case COL_TEXT:
+		break;
 	}
+	sqlite3_bind_text(s, col, v, -1, SQLITE_STATIC);
+	return 0;
 }
 
 int sfa_store_put_left_out(sfa_store *st, const char *user_id,
@@ -602,7 +667,7 @@ int sfa_store_put(sfa_store *st, sfa_obj obj, const char *const *vals,
 	s = st->ins[obj];
 	sqlite3_bind_int64(s, 1, st->snap);
 	for (i = 0; i < def->nfields; i++)
-		if ((rc = bind_value(st, s, (int)i + 2, raw[obj].kinds[i],
+		if ((rc = bind_value(st, s, (int)i + 2, raw[obj].cols[i],
 				     vals[i], &st->likely_new[obj][i], err))) {
 			sfa_err_where(err, "%s.%s", def->sobject,
 				      def->fields[i]);
@@ -625,68 +690,64 @@ long long sfa_store_stored(const sfa_store *st, sfa_obj obj)
 	return (unsigned)obj < SFA_OBJ_COUNT ? st->stored[obj] : 0;
 }
 
-int sfa_store_finish_snapshot(sfa_store *st, long long api_requests,
+void sfa_store_end_puts(sfa_store *st)
+{
+	sfa_sfid_cache_free(st->cache);
+	st->cache = NULL;
+}
+
+int sfa_store_count(sfa_store *st, long long *n_users, long long *n_access,
+		    sfa_err *err)
+{
+	int rc;
+
+	if (!st->snap)
+		return sfa_err_set(err, SFA_EINTERNAL,
+				   "store: count without an open snapshot");
+	if ((rc = query_int(st, SQL_COUNT_USERS, st->snap, n_users, err)))
+		return rc;
+	return query_int(st, SQL_COUNT_ACCESS, st->snap, n_access, err);
+}
+
+int sfa_store_commit_snapshot(sfa_store *st, const sfa_snapshot_totals *t,
 			      sfa_err *err)
 {
-	long long n_users, n_access, n_resources;
-	long cpu;
-	char hex[65];
 	sqlite3_stmt *s;
 	int rc;
 
 	if (!st->snap)
 		return sfa_err_set(err, SFA_EINTERNAL,
-				   "store: finish without an open snapshot");
-	/* No more ids come: the id cache's 4 MB go before the finish's sorts
-	 * take theirs, which is when a sync's memory peaks. */
-	sfa_sfid_cache_free(st->cache);
-	st->cache = NULL;
-	memset(st->finish_cpu, 0, sizeof(st->finish_cpu));
-	cpu = sfa_clock_cpu_ms();
-	if ((rc = sfa_access_derive(st, err)) ||
-	    (rc = sfa_perm_store_review(st, st->priv, err)))
-		goto fail;
-	st->finish_cpu[0] = sfa_clock_cpu_ms() - cpu;
-	cpu += st->finish_cpu[0];
-	if ((rc = query_int(st, SQL_COUNT_USERS, st->snap, &n_users, err)) ||
-	    (rc = query_int(st, SQL_COUNT_ACCESS, st->snap, &n_access, err)) ||
-	    (rc = sfa_store_content_hash(st, st->snap, hex, &n_resources,
-					 err)) ||
-	    (rc = sfa_store_prep(st, SQL_SNAPSHOT_FINISH, st->snap, &s,
+				   "store: commit without an open snapshot");
+	if ((rc = sfa_store_prep(st, SQL_SNAPSHOT_FINISH, st->snap, &s,
 				 "finishing the snapshot", err)))
-		goto fail;
-	st->finish_cpu[1] = sfa_clock_cpu_ms() - cpu;
-	cpu += st->finish_cpu[1];
+		return rc;
 	sqlite3_bind_text(s, 2, st->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, hex, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, n_users);
-	sqlite3_bind_int64(s, 5, n_resources);
-	sqlite3_bind_int64(s, 6, n_access);
-	sqlite3_bind_int64(s, 7, api_requests);
+	sqlite3_bind_text(s, 3, t->content_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, t->n_users);
+	sqlite3_bind_int64(s, 5, t->n_resources);
+	sqlite3_bind_int64(s, 6, t->n_access);
+	sqlite3_bind_int64(s, 7, t->api_requests);
 	if ((rc = sfa_store_run(st, s, "finishing the snapshot", err)) ||
-	    (rc = exec(st, "COMMIT", "committing the snapshot", err)))
-		goto fail;
+	    (rc = sfa_store_exec(st, "COMMIT", "committing the snapshot", err)))
+		return rc;
 	st->snap = 0;
-	rc =
-	    exec(st, "PRAGMA foreign_keys = ON", "finishing the snapshot", err);
-	st->finish_cpu[2] = sfa_clock_cpu_ms() - cpu;
-	return rc;
-fail:
-	/* A snapshot that cannot finish is not left half-open. */
-	sfa_store_abort_snapshot(st, err ? err->msg : "finishing failed");
-	return rc;
+	return sfa_store_exec(st, "PRAGMA foreign_keys = ON",
+			      "finishing the snapshot", err);
 }
 
-void sfa_store_set_privileged(sfa_store *st, const struct sfa_priv *pv)
+long long sfa_store_writing(const sfa_store *st)
 {
-	st->priv = pv;
+	return st->snap;
 }
 
-void sfa_store_finish_cpu(const sfa_store *st, sfa_store_finish_times *out)
+const char *sfa_store_pinned_now(const sfa_store *st)
 {
-	out->derive_ms = st->finish_cpu[0];
-	out->hash_ms = st->finish_cpu[1];
-	out->commit_ms = st->finish_cpu[2];
+	return st->now;
+}
+
+sqlite3 *sfa_store_sqlite(sfa_store *st)
+{
+	return st->db;
 }
 
 void sfa_store_abort_snapshot(sfa_store *st, const char *why)

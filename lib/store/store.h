@@ -4,11 +4,14 @@
  *
  * Writing a snapshot: sfa_store_begin_snapshot() commits a row with status
  * 'incomplete' and opens one transaction for the snapshot's data;
- * sfa_store_put() streams raw records into it; sfa_store_finish_snapshot()
- * derives effective access (access-model.md rules 1-9), counts, hashes and
- * commits with status 'complete'.  A failure or a kill before the commit
- * rolls the data back and leaves the snapshot 'incomplete'; earlier
- * snapshots are never touched.
+ * sfa_store_put() streams raw records into it; the finish
+ * (snapshot_finish.h, a layer above) derives effective access into it and
+ * sfa_store_commit_snapshot() commits it with status 'complete'.  A
+ * failure or a kill before the commit rolls the data back and leaves the
+ * snapshot 'incomplete'; earlier snapshots are never touched.
+ *
+ * The store is the database layer: it stores and reads what it is given
+ * and calls nothing above it (tests/lint/layering.sh checks the includes).
  *
  * Reading: iterators call back once per row with borrowed strings that are
  * valid only during the call.  A callback returning non-zero stops the
@@ -75,24 +78,31 @@ int sfa_store_put_perm_name(sfa_store *st, int perm, const char *name,
 int sfa_store_put_perms(sfa_store *st, sfa_obj obj, const char *id,
 			const int *perms, size_t n, sfa_err *err);
 
-/* The privileged list (perm.h) the finish stores the access review's
- * privileged rows by; borrowed until the next finish.  NULL (the
- * default) means the tier table's defaults. */
-struct sfa_priv;
-void sfa_store_set_privileged(sfa_store *st, const struct sfa_priv *pv);
+/* No more records come for the open snapshot: put()'s id cache (4 MB)
+ * goes before the finish's sorts take theirs, which is when a sync's
+ * memory peaks. */
+void sfa_store_end_puts(sfa_store *st);
 
-/* Derives effective access, stores counts, the content hash and the finish
- * time, and commits with status 'complete'.  api_requests is recorded.
- * sfa_store_finish_cpu() tells what its steps cost. */
-int sfa_store_finish_snapshot(sfa_store *st, long long api_requests,
+/* The open snapshot's users and effective access rows (the access sets'
+ * and the privileged rows), once the finish has derived them. */
+int sfa_store_count(sfa_store *st, long long *n_users, long long *n_access,
+		    sfa_err *err);
+
+/* The content hash of snapshot id (complete, or the open one once
+ * derived) as 64 hex digits, and its number of resources (store_hash.c). */
+int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
+			   long long *n_resources, sfa_err *err);
+
+/* What a complete snapshot's row records. */
+typedef struct sfa_snapshot_totals {
+	long long n_users, n_resources, n_access, api_requests;
+	char content_hash[65];
+} sfa_snapshot_totals;
+
+/* Records t and the finish time and commits the open snapshot with status
+ * 'complete'.  On failure the caller aborts the snapshot. */
+int sfa_store_commit_snapshot(sfa_store *st, const sfa_snapshot_totals *t,
 			      sfa_err *err);
-
-/* CPU milliseconds of the last finish's steps (all zero before one):
- * deriving effective access, the counts and content hash, the commit. */
-typedef struct sfa_store_finish_times {
-	long derive_ms, hash_ms, commit_ms;
-} sfa_store_finish_times;
-void sfa_store_finish_cpu(const sfa_store *st, sfa_store_finish_times *out);
 
 /* Rolls the snapshot's data back and records why it stopped; the snapshot
  * stays 'incomplete'.  Safe to call when no snapshot is open. */

@@ -8,7 +8,7 @@
  */
 #include "campaign_int.h"
 #include "campaign_sql.h"
-#include "store_int.h"
+#include "store_db.h"
 
 #include <openssl/rand.h>
 #include <stdlib.h>
@@ -26,7 +26,7 @@ void sfa_campaign_now(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static const char *nz(const char *s)
+static const char *or_empty(const char *s)
 {
 	return s ? s : "";
 }
@@ -116,10 +116,10 @@ static void fill_row(sqlite3_stmt *s, sfa_campaign_row *r)
 	r->seq = sqlite3_column_int64(s, 0);
 	r->reviewer = TXT(s, 1);
 	for (c = 0; c < SFA_CC_NCOLS; c++)
-		r->cell[c] = nz(TXT(s, 2 + c));
-	r->decided_by = nz(TXT(s, 18));
-	r->collected_at = nz(TXT(s, 19));
-	r->file_sha256 = nz(TXT(s, 20));
+		r->cell[c] = or_empty(TXT(s, 2 + c));
+	r->decided_by = or_empty(TXT(s, 18));
+	r->collected_at = or_empty(TXT(s, 19));
+	r->file_sha256 = or_empty(TXT(s, 20));
 }
 
 static int row_row(sqlite3_stmt *s, void *fn, void *ud)
@@ -181,7 +181,7 @@ static int count_row(sqlite3_stmt *s, void *fn, void *ud)
 {
 	struct cb *cb = fn;
 
-	return cb->count(ud, nz(TXT(s, 0)), nz(TXT(s, 1)),
+	return cb->count(ud, or_empty(TXT(s, 0)), or_empty(TXT(s, 1)),
 			 sqlite3_column_int64(s, 2));
 }
 
@@ -241,7 +241,7 @@ int sfa_campaign_close(sfa_store *st, long long id, const char *now,
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
 	if ((rc = sfa_store_run(st, s, "closing a campaign", err)))
 		return rc;
-	if (sqlite3_changes(st->db) != 1)
+	if (sqlite3_changes(sfa_store_sqlite(st)) != 1)
 		return sfa_err_set(err, SFA_EINPUT,
 				   "campaign %lld is already closed", id);
 	return 0;
@@ -298,8 +298,8 @@ int sfa_campaign_txn_begin(sfa_campaign_txn **out, sfa_store *st,
 	if (!t)
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	t->st = st;
-	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_exec(sfa_store_sqlite(st), "BEGIN IMMEDIATE", NULL, NULL,
+			 NULL) != SQLITE_OK) {
 		int rc = sfa_store_sqlerr(st, err, "writing a campaign");
 
 		free(t);
@@ -318,7 +318,8 @@ int sfa_campaign_txn_commit(sfa_campaign_txn *t, sfa_err *err)
 		sqlite3_finalize(t->s[i]);
 		t->s[i] = NULL;
 	}
-	if (sqlite3_exec(t->st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(sfa_store_sqlite(t->st), "COMMIT", NULL, NULL, NULL) !=
+	    SQLITE_OK)
 		return sfa_store_sqlerr(t->st, err, "writing a campaign");
 	t->open = 0;
 	return 0;
@@ -333,7 +334,8 @@ void sfa_campaign_txn_free(sfa_campaign_txn *t)
 	for (i = 0; i < T_N; i++)
 		sqlite3_finalize(t->s[i]);
 	if (t->open)
-		sqlite3_exec(t->st->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(sfa_store_sqlite(t->st), "ROLLBACK", NULL, NULL,
+			     NULL);
 	free(t);
 }
 
@@ -393,7 +395,7 @@ int sfa_campaign_txn_create(sfa_campaign_txn *t, const sfa_campaign_spec *sp,
 			  SQLITE_STATIC);
 	if ((rc = sfa_store_run(t->st, s, "creating a campaign", err)))
 		return rc;
-	*id_out = sqlite3_last_insert_rowid(t->st->db);
+	*id_out = sqlite3_last_insert_rowid(sfa_store_sqlite(t->st));
 	return 0;
 }
 
@@ -410,7 +412,8 @@ int sfa_campaign_txn_issue(sfa_campaign_txn *t, long long id, long long seq,
 	sqlite3_bind_text(s, 3, reviewer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, token, -1, SQLITE_STATIC);
 	for (c = 0; c < SFA_CC_NLOCKED; c++)
-		sqlite3_bind_text(s, 5 + c, nz(cells[c]), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5 + c, or_empty(cells[c]), -1,
+				  SQLITE_STATIC);
 	return step_done(t, s, err);
 }
 

@@ -3,7 +3,7 @@
  * JSON in, rows of the v7 tables, JSON out.
  */
 #include "store_evidence.h"
-#include "store_int.h"
+#include "store_db.h"
 #include "store_sql.h"
 
 #include <stdio.h>
@@ -298,7 +298,8 @@ int sfa_store_audit_newest(sfa_store *st, const char *org_id, char out[21],
 	int rc;
 
 	out[0] = '\0';
-	if (sqlite3_prepare_v2(st->db, SQL_AUDIT_NEWEST, -1, &s, NULL))
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), SQL_AUDIT_NEWEST, -1, &s,
+			       NULL))
 		return sfa_store_sqlerr(st, err, "reading the audit trail");
 	sqlite3_bind_text(s, 1, org_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
@@ -322,7 +323,8 @@ int sfa_store_audit_put(sfa_store *st, const char *org_id, long long snap,
 		return sfa_err_set(err, SFA_EPROTO,
 				   "a SetupAuditTrail entry came without Id "
 				   "or CreatedDate");
-	if (sqlite3_prepare_v2(st->db, SQL_AUDIT_PUT, -1, &s, NULL))
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), SQL_AUDIT_PUT, -1, &s,
+			       NULL))
 		return sfa_store_sqlerr(st, err, "copying the audit trail");
 	sqlite3_bind_text(s, 1, vals[0], -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, org_id, -1, SQLITE_STATIC);
@@ -343,7 +345,7 @@ int sfa_store_audit_put(sfa_store *st, const char *org_id, long long snap,
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return sfa_store_sqlerr(st, err, "copying the audit trail");
-	*added = sqlite3_changes(st->db) > 0;
+	*added = sqlite3_changes(sfa_store_sqlite(st)) > 0;
 	return 0;
 }
 
@@ -356,7 +358,8 @@ int sfa_store_package_put(sfa_store *st, const char *org_id, long long to,
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, SQL_PACKAGE_PUT, -1, &s, NULL))
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), SQL_PACKAGE_PUT, -1, &s,
+			       NULL))
 		return sfa_store_sqlerr(st, err, "recording the package");
 	sqlite3_bind_text(s, 1, org_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, to);
@@ -379,7 +382,8 @@ int sfa_store_package_last(sfa_store *st, const char *org_id, long long before,
 	int rc;
 
 	*id = 0;
-	if (sqlite3_prepare_v2(st->db, SQL_PACKAGE_LAST, -1, &s, NULL))
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), SQL_PACKAGE_LAST, -1, &s,
+			       NULL))
 		return sfa_store_sqlerr(st, err, "reading the packages");
 	sqlite3_bind_text(s, 1, org_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, before);
@@ -439,7 +443,7 @@ static int window(sfa_store *st, const char *sql, const char *org,
 {
 	sqlite3_stmt *s;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), sql, -1, &s, NULL))
 		return sfa_store_sqlerr(st, err, "reading the audit trail");
 	sqlite3_bind_text(s, 1, org, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, t0, -1, SQLITE_TRANSIENT);

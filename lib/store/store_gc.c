@@ -2,14 +2,15 @@
  * store_gc.c - `gc`: deleting old snapshots.  Deleting a snapshot row
  * cascades (foreign keys, store_sql.h) to its raw and derived rows; the
  * Salesforce ids only those rows used are then dropped from sfid, and
- * VACUUM gives the space back.  A sibling of store.c (store_int.h).
+ * VACUUM gives the space back.  Through store_db.h, as a module on top
+ * of the store's database.
  */
 #include "store_gc.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "store_int.h"
+#include "store_db.h"
 
 /* The store's usual wait for a lock (store.c), for VACUUM. */
 #define STORE_BUSY_MS 5000
@@ -90,13 +91,6 @@
 
 /* clang-format on */
 
-static int exec(sfa_store *st, const char *sql, const char *what, sfa_err *err)
-{
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return sfa_store_sqlerr(st, err, what);
-	return 0;
-}
-
 static long long file_size(const char *path)
 {
 	struct stat sb;
@@ -161,16 +155,20 @@ static int delete_all(sfa_store *st, const long long *ids, size_t n,
 	}
 	if (!n)
 		return 0;
-	if ((rc = exec(st, SQL_GC_LIVE_IDS, "finding unused ids", err)) ||
-	    (rc = exec(st, SQL_GC_DEAD_IDS, "deleting unused ids", err)))
+	if ((rc = sfa_store_exec(st, SQL_GC_LIVE_IDS, "finding unused ids",
+				 err)) ||
+	    (rc = sfa_store_exec(st, SQL_GC_DEAD_IDS, "deleting unused ids",
+				 err)))
 		return rc;
-	res->sfids = sqlite3_changes(st->db);
-	return exec(st, SQL_GC_LIVE_DROP, "deleting unused ids", err);
+	res->sfids = sqlite3_changes(sfa_store_sqlite(st));
+	return sfa_store_exec(st, SQL_GC_LIVE_DROP, "deleting unused ids", err);
 }
 
 int sfa_store_gc(sfa_store *st, int keep, sfa_gc_fn fn, void *ud,
 		 sfa_gc_result *res, sfa_err *err)
 {
+	sqlite3 *db = sfa_store_sqlite(st);
+	const char *path = sqlite3_db_filename(db, "main");
 	long long *ids = NULL;
 	size_t n = 0;
 	int rc;
@@ -181,25 +179,25 @@ int sfa_store_gc(sfa_store *st, int keep, sfa_gc_fn fn, void *ud,
 				   "gc must keep at least one snapshot per "
 				   "org (--keep %d)",
 				   keep);
-	if ((st->flags & SFA_STORE_READONLY) || st->snap)
+	if (sqlite3_db_readonly(db, "main") || sfa_store_writing(st))
 		return sfa_err_set(err, SFA_EINTERNAL,
 				   "gc needs the store open for writing and "
 				   "idle");
-	res->bytes_before = res->bytes_after = file_size(st->path);
+	res->bytes_before = res->bytes_after = file_size(path);
 	/* The write lock first: a sync holds it from its first record to
 	 * its commit, so an in-progress snapshot is never looked at, let
 	 * alone deleted, and gc fails with SFA_EBUSY instead.  Without
 	 * waiting: a sync holds the lock for minutes, and gc can run later. */
-	sqlite3_busy_timeout(st->db, 0);
-	rc = exec(st, "BEGIN IMMEDIATE", "starting gc", err);
-	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	sqlite3_busy_timeout(db, 0);
+	rc = sfa_store_exec(st, "BEGIN IMMEDIATE", "starting gc", err);
+	sqlite3_busy_timeout(db, STORE_BUSY_MS);
 	if (rc)
 		return rc;
 	if ((rc = victims(st, keep, &ids, &n, err)) ||
 	    (rc = delete_all(st, ids, n, fn, ud, res, err)) ||
-	    (rc = exec(st, "COMMIT", "committing gc", err))) {
+	    (rc = sfa_store_exec(st, "COMMIT", "committing gc", err))) {
 		free(ids);
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		res->snapshots = res->sfids = 0;
 		return rc;
 	}
@@ -208,10 +206,9 @@ int sfa_store_gc(sfa_store *st, int keep, sfa_gc_fn fn, void *ud,
 		return 0;
 	/* VACUUM rewrites the file without the freed pages; in WAL mode
 	 * the file shrinks once the log is checkpointed into it. */
-	if ((rc = exec(st, "VACUUM", "compacting the store", err)))
+	if ((rc = sfa_store_exec(st, "VACUUM", "compacting the store", err)))
 		return rc;
-	sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
-		     NULL);
-	res->bytes_after = file_size(st->path);
+	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	res->bytes_after = file_size(path);
 	return 0;
 }

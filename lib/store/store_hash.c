@@ -28,9 +28,10 @@
  * instead of the snapshot's millions.
  */
 #include "access_pack.h"
+#include "access_set.h"
 #include "buf.h"
 #include "stable_sort.h"
-#include "store_int.h"
+#include "store_db.h"
 #include "store_sql.h"
 
 #include <openssl/evp.h>
@@ -625,7 +626,8 @@ static int hash_access(sfa_store *st, EVP_MD_CTX *md, long long id,
 	    (rc = sfa_store_prep(st, SQL_ACCESS_SET_OF_USER, id, &one, what,
 				 err)))
 		goto out;
-	if (sqlite3_prepare_v2(st->db, SQL_HASH_SFID, -1, &h.sfid, NULL)) {
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), SQL_HASH_SFID, -1, &h.sfid,
+			       NULL)) {
 		rc = sfa_store_sqlerr(st, err, what);
 		goto out;
 	}
@@ -664,7 +666,8 @@ static int cache_size(sfa_store *st, int *out, sfa_err *err)
 {
 	sqlite3_stmt *q;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA cache_size", -1, &q, NULL))
+	if (sqlite3_prepare_v2(sfa_store_sqlite(st), "PRAGMA cache_size", -1,
+			       &q, NULL))
 		return sfa_store_sqlerr(st, err, "hashing the snapshot");
 	*out = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
 	sqlite3_finalize(q);
@@ -677,7 +680,7 @@ static int set_cache_size(sfa_store *st, int n, sfa_err *err)
 	char sql[64];
 
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d", n);
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL))
+	if (sqlite3_exec(sfa_store_sqlite(st), sql, NULL, NULL, NULL))
 		return sfa_store_sqlerr(st, err, "hashing the snapshot");
 	return 0;
 }
@@ -707,7 +710,8 @@ int sfa_store_content_hash(sfa_store *st, long long id, char hex[65],
 	 * sync's memory; the connection's own cache is back after. */
 	if ((rc = cache_size(st, &cache, err)))
 		goto out;
-	if (sqlite3_exec(st->db, SQL_SORT_CACHE, NULL, NULL, NULL)) {
+	if (sqlite3_exec(sfa_store_sqlite(st), SQL_SORT_CACHE, NULL, NULL,
+			 NULL)) {
 		rc = sfa_store_sqlerr(st, err, "hashing the snapshot");
 		goto out;
 	}

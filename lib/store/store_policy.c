@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "policy_sql.h"
-#include "store_int.h"
+#include "store_db.h"
 #include "store_policy.h"
 
 #define TXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
@@ -232,8 +232,8 @@ int sfa_store_logins_count(sfa_store *st, const char *org_id, long long *n,
 
 int sfa_store_logins_begin(sfa_store *st, sfa_err *err)
 {
-	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_exec(sfa_store_sqlite(st), "BEGIN IMMEDIATE", NULL, NULL,
+			 NULL) != SQLITE_OK)
 		return sfa_store_sqlerr(st, err, "storing the login history");
 	return 0;
 }
@@ -258,14 +258,15 @@ int sfa_store_logins_put(sfa_store *st, const char *org_id, const sfa_login *l,
 
 int sfa_store_logins_commit(sfa_store *st, sfa_err *err)
 {
-	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(sfa_store_sqlite(st), "COMMIT", NULL, NULL, NULL) !=
+	    SQLITE_OK)
 		return sfa_store_sqlerr(st, err, "storing the login history");
 	return 0;
 }
 
 void sfa_store_logins_rollback(sfa_store *st)
 {
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(sfa_store_sqlite(st), "ROLLBACK", NULL, NULL, NULL);
 }
 
 static int login_row(sqlite3_stmt *s, void *fn, void *ud)

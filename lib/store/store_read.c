@@ -3,7 +3,8 @@
  * complete one, access rows with their user and names joined in (the
  * access review's columns and order), and resources.
  */
-#include "store_int.h"
+#include "access_set.h"
+#include "store_db.h"
 #include "store_sql.h"
 
 #include <assert.h>

@@ -7,7 +7,9 @@
 #define SFA_FETCH_H
 
 #include "err.h"
+#include "perm.h"
 #include "sf.h"
+#include "snapshot_finish.h"
 #include "store.h"
 
 /* The sync options of product.md, "Sync options". */
@@ -20,6 +22,10 @@ typedef struct sfa_sync_opts {
 	int sync_entitlements; /* licences and custom permissions */
 	int no_permissions;    /* --no-sync-permissions */
 	int field_permissions; /* --sync-field-permissions */
+	/* Not an option of the snapshot's JSON: the [privileged] list the
+	 * access review's privileged rows are stored by (perm.h), borrowed
+	 * for the sync; NULL for the defaults. */
+	const sfa_priv *privileged;
 } sfa_sync_opts;
 
 /* Progress: called after each page of an object and once when its scan is
@@ -79,7 +85,7 @@ typedef struct sfa_fetch_stats {
 	long fetch_ms;	/* every scan, first request to last row */
 	long finish_ms; /* deriving access, hashing, committing */
 	long fetch_cpu_ms, finish_cpu_ms;    /* CPU time of the same */
-	sfa_store_finish_times finish_steps; /* the finish's, step by step */
+	sfa_snapshot_finish_times finish_steps; /* the finish's steps */
 	long long audit_new; /* SetupAuditTrail entries newly copied */
 	/* What the sync skipped because the org lacks it (a permission
 	 * object or field), one line each, for `sync -v`. */

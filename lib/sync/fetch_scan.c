@@ -665,11 +665,11 @@ int sfa_fetch_run(sfa_sf *sf, sfa_store *st, const sfa_sync_opts *opts,
 	if (rc == 0) {
 		t0 = sfa_clock_ms();
 		c0 = sfa_clock_cpu_ms();
-		rc =
-		    sfa_store_finish_snapshot(st, sfa_sf_api_requests(sf), err);
+		rc = sfa_snapshot_finish(st, opts->privileged,
+					 sfa_sf_api_requests(sf),
+					 &f->stats->finish_steps, err);
 		f->stats->finish_ms = sfa_clock_ms() - t0;
 		f->stats->finish_cpu_ms = sfa_clock_cpu_ms() - c0;
-		sfa_store_finish_cpu(st, &f->stats->finish_steps);
 	}
 	if (rc && *snapshot_id) {
 		sfa_store_abort_snapshot(st, err->msg);

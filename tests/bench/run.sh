@@ -263,7 +263,7 @@ if [ "$CG_USERS" -gt 0 ] && command -v valgrind >/dev/null; then
     awk -v f="$1" '$0 ~ ("[ :]" f " ") || $0 ~ ("[ :]" f "$") {gsub(",", "", $1); print int($1 / 1e6); exit}' "$WORK/cg.txt"
   }
   total=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print int($1 / 1e6); exit}' "$WORK/cg.txt")
-  CG_ROW="$CG_USERS|$recs|$total|$(ir sfa_fetch__put_json)|$(ir json_loadb)|$(ir sfa_fetch__put_text)|$(ir sfa_store_put)|$(ir sfa_store_finish_snapshot)|$(awk -v t="$total" -v r="$recs" 'BEGIN {printf "%d", (r > 0 ? t * 1e6 / r : 0)}')"
+  CG_ROW="$CG_USERS|$recs|$total|$(ir sfa_fetch__put_json)|$(ir json_loadb)|$(ir sfa_fetch__put_text)|$(ir sfa_store_put)|$(ir sfa_snapshot_finish)|$(awk -v t="$total" -v r="$recs" 'BEGIN {printf "%d", (r > 0 ? t * 1e6 / r : 0)}')"
 fi
 
 echo

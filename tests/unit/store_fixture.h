@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "snapshot_finish.h"
 #include "store.h"
 #include "store_int.h"
 
@@ -206,7 +207,7 @@ static long long fx_snapshot(sfa_store *st, const struct rec *r, size_t n)
 					       &err) == 0,
 		      "%s", err.msg);
 	fx_put(st, r, n);
-	ck_assert_msg(sfa_store_finish_snapshot(st, 7, &err) == 0, "%s",
+	ck_assert_msg(sfa_snapshot_finish(st, NULL, 7, NULL, &err) == 0, "%s",
 		      err.msg);
 	return id;
 }

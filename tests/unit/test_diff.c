@@ -266,7 +266,8 @@ static long long snapshot_of(sfa_store *st, const char *org, int finish)
 	    sfa_store_begin_snapshot(st, org, "64.0", "{}", &id, &err), 0);
 	fx_put(st, recs, NREC(recs));
 	if (finish)
-		ck_assert_int_eq(sfa_store_finish_snapshot(st, 1, &err), 0);
+		ck_assert_int_eq(sfa_snapshot_finish(st, NULL, 1, NULL, &err),
+				 0);
 	else
 		sfa_store_abort_snapshot(st, "test");
 	return id;
@@ -414,7 +415,7 @@ START_TEST(test_gc_keeps_at_least_one_and_waits_for_no_writer)
 	ck_assert_int_eq(sfa_store_gc(st, 1, NULL, NULL, &res, &err),
 			 SFA_EBUSY);
 	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM snapshot"), 3);
-	ck_assert_int_eq(sfa_store_finish_snapshot(writer, 1, &err), 0);
+	ck_assert_int_eq(sfa_snapshot_finish(writer, NULL, 1, NULL, &err), 0);
 	sfa_store_free(writer);
 	ck_assert_int_eq(sfa_store_gc(st, 1, NULL, NULL, &res, &err), 0);
 	ck_assert_int_eq(res.snapshots, 2);

@@ -58,7 +58,7 @@ END_TEST
 
 START_TEST(test_fetch_options_json_is_canonical)
 {
-	sfa_sync_opts o = {1, 0, 1, 0, 0, 0, 0, 0};
+	sfa_sync_opts o = {1, 0, 1, 0, 0, 0, 0, 0, NULL};
 	char *j = sfa_fetch_options_json(&o);
 
 	ck_assert_str_eq(

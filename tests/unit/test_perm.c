@@ -123,7 +123,7 @@ static long long snapshot(sfa_store *st)
 	perms(st, S, "0PSag1", P_API, P_VAD);
 	perms(st, S, "0PSag2", P_VAD, -1);
 	perms(st, SFA_OBJ_MUTING_PERMS, "0QMm1", P_VAD, -1);
-	ck_assert_msg(sfa_store_finish_snapshot(st, 1, &err) == 0, "%s",
+	ck_assert_msg(sfa_snapshot_finish(st, NULL, 1, NULL, &err) == 0, "%s",
 		      err.msg);
 	return id;
 }

@@ -3,6 +3,7 @@
  * locking, schema versions, file mode, content hash, first_seen_at,
  * resources and the readers.
  */
+#include "access_pack.h"
 #include "store_fixture.h"
 #include "store_sql.h"
 
@@ -258,7 +259,7 @@ START_TEST(test_second_writer_gets_busy_and_leaves_no_row)
 	    SFA_EBUSY);
 	ck_assert_ptr_nonnull(strstr(err.msg, "in use by another sfaccess"));
 	fx_put(st, base, NREC(base));
-	ck_assert_int_eq(sfa_store_finish_snapshot(st, 1, &err), 0);
+	ck_assert_int_eq(sfa_snapshot_finish(st, NULL, 1, NULL, &err), 0);
 	memset(&all, 0, sizeof(all));
 	ck_assert_int_eq(sfa_store_each_snapshot(other, get_info, &all, &err),
 			 0);
@@ -738,7 +739,8 @@ START_TEST(test_put_throughput)
 				     (t1.tv_nsec - t0.tv_nsec) / 1e9),
 				round ? "known" : "new");
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		ck_assert_int_eq(sfa_store_finish_snapshot(st, 0, &err), 0);
+		ck_assert_int_eq(sfa_snapshot_finish(st, NULL, 0, NULL, &err),
+				 0);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (n_env)
 			fprintf(stderr, "finish: %.2fs\n",
