@@ -97,8 +97,8 @@ void sfa_access_writer_free(sfa_access_writer *w);
 int sfa_access_set_read(sfa_store *st, sqlite3_stmt *of_user, long long user_id,
 			sfa_access_set *set, sfa_err *err);
 
-/* Applies access-model.md rules 1-9 to the open snapshot, storing each
- * user's rows with w (access_rules.c). */
+/* Applies lib/access/ACCESS-MODEL.md rules 1-9 to the open snapshot, storing
+ * each user's rows with w (access_rules.c). */
 int sfa_access_rules_run(sfa_store *st, sfa_access_writer *w, sfa_err *err);
 
 /* Moves a v3 access table into access sets (schema migration 4). */
