@@ -1,7 +1,7 @@
 /*
- * apply.c - `sfaccess apply CHANGES.csv`: the five steps of CHANGEFILE.md.
- * Validate the whole file against the org, show it with its SHA-256,
- * confirm, execute through lib/apply (journalled), report.
+ * apply.c - `sfaccess apply CHANGES.csv`: the five steps of
+ * lib/apply/CHANGEFILE.md.  Validate the whole file against the org, show it
+ * with its SHA-256, confirm, execute through lib/apply (journalled), report.
  */
 #include <stdio.h>
 #include <stdlib.h>

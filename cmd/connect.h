@@ -1,6 +1,6 @@
 /*
  * connect.h - the connection options shared by sync, apply, login and
- * action (product.md, "Connection options"): each from the command line,
+ * action (lib/README.md, "Connection options"): each from the command line,
  * else the environment, else the configuration file's [connection].
  */
 #ifndef SFA_CONNECT_H

@@ -1,7 +1,7 @@
 /*
  * opts.c - one option parser for every command, so that every command
  * accepts "--name value" and "--name=value" alike and refuses secrets on
- * the command line the same way (product.md: secrets never as values).
+ * the command line the same way (lib/README.md: secrets never as values).
  */
 #include <stdio.h>
 #include <string.h>

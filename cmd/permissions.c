@@ -1,6 +1,6 @@
 /*
  * permissions.c - `sfaccess permissions USER`: every effective permission
- * of one user with its paths (permissions.md).
+ * of one user with its paths (lib/access/PERMISSIONS.md).
  */
 #include <stdio.h>
 

@@ -68,7 +68,7 @@ static const sfa_table_col access_cols[] = {{"username", 30, 0},
 					    {"via type", 8, 1},
 					    {"via", 24, 0}};
 
-/* The name a change file takes for a resource (change-file.md): the
+/* The name a change file takes for a resource (lib/apply/CHANGEFILE.md): the
  * DeveloperName of roles, groups and permission set groups, a user's
  * Username, the Name of the others.  Copied into buf; "" when the
  * resource has none. */

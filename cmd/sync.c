@@ -302,7 +302,8 @@ static int on_disagreement(void *ud, const sfa_perm_disagreement *d)
 }
 
 /* sync -v: where a group's aggregate disagrees with the rule
- * (permissions.md, Sources), while its Status says it is up to date. */
+ * (lib/access/PERMISSIONS.md, Sources), while its Status says it is up to
+ * date. */
 static int check_aggregates(sfa_store *st, long long id, const sfa_priv *pv,
 			    sfa_err *err)
 {

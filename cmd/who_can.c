@@ -1,6 +1,6 @@
 /*
  * who_can.c - `sfaccess who-can WHAT`: every user and path that holds one
- * permission (permissions.md).
+ * permission (lib/access/PERMISSIONS.md).
  */
 #include <stdio.h>
 

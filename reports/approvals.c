@@ -1,6 +1,6 @@
 /*
- * approvals.c - which changes a change file (CHANGEFILE.md) approves, for
- * the change report's JUnit (`report changes --approved FILE`).
+ * approvals.c - which changes a change file (lib/apply/CHANGEFILE.md) approves,
+ * for the change report's JUnit (`report changes --approved FILE`).
  *
  * Matching, per change-file row (user: the Id, 15 or 18 characters, or the
  * Username, ASCII case-insensitive; resource: the Id, 15 or 18, or the API
@@ -17,7 +17,7 @@
  *   revoke T R U  the same for removed rows (and `changed` from R).
  *   set_status U IsActive=V  the `changed` IsActive of U to V.
  *
- * And the consequences the access model (access-model.md, Effective
+ * And the consequences the access model (lib/access/ACCESS-MODEL.md, Effective
  * access rows) derives from an approved operation, read from U's rows in
  * the two snapshots:
  *   revoke profile P  (U held P) U's new profile row: the revoke moves U

@@ -263,7 +263,7 @@ static int dates_fields(sfa_csv *w, const sfa_access_row *r)
 	sfa_csv_field(w, NULL); /* decision, reviewer, comment: for */
 	sfa_csv_field(w, NULL); /* the reviewers to fill in */
 	sfa_csv_field(w, NULL);
-	/* Privileged rows (permissions.md): after the 25 columns. */
+	/* Privileged rows (lib/access/PERMISSIONS.md): after the 25 columns. */
 	sfa_csv_field(w, tier);
 	sfa_csv_field(w, r->granted_by);
 	return sfa_csv_field(w, r->implied_by);

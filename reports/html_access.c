@@ -71,7 +71,7 @@ static int count_type(pass *p, const char *type)
 			break;
 	if (i == p->ntypes) {
 		if (p->ntypes == MAX_TYPES)
-			return 0; /* access-model.md has 7 types; never hit */
+			return 0; /* the access model has fewer; never hit */
 		p->types[i] = strdup(type);
 		if (!p->types[i])
 			return SFA_ENOMEM;

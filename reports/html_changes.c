@@ -33,8 +33,8 @@ static const sfa_html_column columns[] = {
 };
 #define NCOLS ((int)(sizeof(columns) / sizeof(columns[0])))
 
-/* The access types a row can have (access-model.md), for the chart; the
- * entitlement types (ACCESS-MODEL-ENTITLEMENTS.md) after NBASE are charted
+/* The access types a row can have (lib/access/ACCESS-MODEL.md), for the chart;
+ * the entitlement types (lib/access/ACCESS-MODEL.md) after NBASE are charted
  * only when they changed, so a report without them is as it was. */
 static const char *const types[] = {"profile",
 				    "role",
@@ -165,8 +165,8 @@ static int summary(pass *p, sfa_diff *d)
 				"made outside sfaccess, with no audit entry",
 				p->err)))
 		return rc;
-	/* Privileged changes apart from the rest, by tier (permissions.md,
-	 * "Changes"). */
+	/* Privileged changes apart from the rest, by tier
+	 * (lib/access/PERMISSIONS.md, "Changes"). */
 	for (k = 0; k < 5; k++) {
 		char label[48], note[64];
 		long long *t = p->by_tier[k];

@@ -137,7 +137,7 @@ static json_t *columns(void)
 	return a;
 }
 
-/* One licence's seats (ACCESS-MODEL-ENTITLEMENTS.md, "Licence seats"):
+/* One licence's seats (lib/access/ACCESS-MODEL.md, "Licence seats"):
  * total null when the org gave none, -1 unlimited; free only when the
  * total is a number of seats. */
 static int on_seat(void *ud, const sfa_license_seat *x)
@@ -171,7 +171,7 @@ static int on_seat(void *ud, const sfa_license_seat *x)
 	return 0;
 }
 
-/* One territory association with its role (ACCESS-MODEL-ENTITLEMENTS.md,
+/* One territory association with its role (lib/access/ACCESS-MODEL.md,
  * E1): the attribute the access row of the territory cannot carry. */
 static int on_member(void *ud, const sfa_territory_member *m)
 {

@@ -1,6 +1,6 @@
 /*
  * perm_report.c - effective permission rows as CSV, JSON and HTML
- * (permissions.md, "Privileged permissions and the access review").
+ * (lib/access/PERMISSIONS.md, "Privileged permissions and the access review").
  * Every text goes through the one CSV writer (formula guard), jansson or
  * the HTML writer's escaping, so hostile names stay text.
  */

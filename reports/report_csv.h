@@ -25,7 +25,7 @@ void sfa_csv_free(sfa_csv *w);
 
 /* Appends one field to the current row; NULL is written as empty.  A
  * cell that starts with = + - @ tab or CR gets a leading ' so that no
- * spreadsheet runs it as a formula (product.md, "Reports"). */
+ * spreadsheet runs it as a formula (lib/README.md, "Reports"). */
 int sfa_csv_field(sfa_csv *w, const char *s);
 /* Ends the current row with CRLF, as RFC 4180 says. */
 int sfa_csv_end_row(sfa_csv *w, sfa_err *err);
@@ -38,7 +38,7 @@ long long sfa_csv_rows(const sfa_csv *w);
  * the write fails, SFA_EINTERNAL for a writer that does not hash. */
 int sfa_csv_finish(sfa_csv *w, sfa_file_digest *d, sfa_err *err);
 
-/* The access review columns of product.md, in order. */
+/* The access review columns of lib/README.md, in order. */
 extern const char *const sfa_access_csv_columns[];
 extern const int sfa_access_csv_ncolumns;
 
@@ -53,7 +53,7 @@ int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 			  const sfa_access_filter *filter, FILE *f,
 			  long long *rows, sfa_file_digest *d, sfa_err *err);
 
-/* ---- the Change CSV (product.md "Reports"): change, field, old_value,
+/* ---- the Change CSV (lib/README.md "Reports"): change, field, old_value,
  * new_value, then the access review columns ---- */
 
 /* Writes the header row of the Change CSV. */

@@ -102,7 +102,8 @@ static const sfa_report_file files[] = {
     {"changes", "json", "changes.json", "changes", changes_json},
     /* The quarterly package (evidence.md): the access review of "to",
      * the changes since "from" (only when there is one), the evidence
-     * of "to", and README.txt.  permissions.md's report joins here. */
+     * of "to", and README.txt.  lib/access/PERMISSIONS.md's report joins
+     * here. */
     {"evidence", "csv", "access-review.csv", "access rows", access_csv},
     {"evidence", "html", "access-review.html", "access rows", access_html},
     {"evidence", "junit", "access-review.junit.xml", "testcases", access_junit},

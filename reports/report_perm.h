@@ -1,7 +1,7 @@
 /*
  * report_perm.h - effective permission rows (lib/access/perm.h) as CSV, JSON
  * and HTML: the rows of `who-can`, `permissions USER` and `report
- * permissions`, with the columns of permissions.md in order.
+ * permissions`, with the columns of lib/access/PERMISSIONS.md in order.
  */
 #ifndef SFA_REPORT_PERM_H
 #define SFA_REPORT_PERM_H

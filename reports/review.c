@@ -35,10 +35,11 @@ const sfa_review_check sfa_review_checks[] = {
 const int sfa_review_nchecks =
     sizeof(sfa_review_checks) / sizeof(sfa_review_checks[0]);
 
-/* The privileged flags of access-model.md, with the names Setup shows. */
+/* The privileged flags of lib/access/ACCESS-MODEL.md, with the names Setup
+ * shows. */
 static const struct {
 	const char *field, *label;
-	int tier; /* salesforce-permissions.md §2 */
+	int tier; /* lib/access/PERMISSIONS.md §2 */
 } privileges[] = {
     {"PermissionsModifyAllData", "Modify All Data", 0},
     {"PermissionsViewAllData", "View All Data", 2},

@@ -18,7 +18,7 @@ enum {
 	SFA_REVIEW_PRIVILEGED = 0x08, /* a privileged permission (any tier) */
 	SFA_REVIEW_NONSTANDARD = 0x10, /* user_type is not Standard */
 	/* SFA_REVIEW_TIER0 << t: privileged at tier t (0-4) of the list
-	 * (permissions.md); set with SFA_REVIEW_PRIVILEGED. */
+	 * (lib/access/PERMISSIONS.md); set with SFA_REVIEW_PRIVILEGED. */
 	SFA_REVIEW_TIER0 = 0x20
 };
 #define SFA_REVIEW_TIERS 5
@@ -37,11 +37,11 @@ extern const int sfa_review_nchecks;
 typedef struct sfa_review sfa_review;
 
 /* Privileged rows are the access review's rows of type system_permission
- * and object_permission (permissions.md), each with its tier.  A snapshot
- * synced without permissions has none; for it the privileged flags of
- * its permission sets and profiles (access-model.md "Resources") mark
- * their rows, at the tier of the flag's permission.  Loads those.  *out is owned by the caller and
- * released with sfa_review_free(). */
+ * and object_permission (lib/access/PERMISSIONS.md), each with its tier.  A
+ * snapshot synced without permissions has none; for it the privileged flags of
+ * its permission sets and profiles (lib/access/ACCESS-MODEL.md "Resources")
+ * mark their rows, at the tier of the flag's permission.  Loads those.  *out is
+ * owned by the caller and released with sfa_review_free(). */
 int sfa_review_new(sfa_review **out, sfa_store *st, long long snapshot_id,
 		   sfa_err *err);
 void sfa_review_free(sfa_review *rv);

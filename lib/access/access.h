@@ -1,6 +1,6 @@
 /*
  * access.h - the access model: deriving a snapshot's effective access rows
- * (access-model.md rules 1-9) from its raw records at finish time.
+ * (lib/access/ACCESS-MODEL.md rules 1-9) from its raw records at finish time.
  */
 #ifndef SFA_ACCESS_H
 #define SFA_ACCESS_H

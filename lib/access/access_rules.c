@@ -1,5 +1,5 @@
 /*
- * access_rules.c - access-model.md rules 1-9, user by user, in C.
+ * access_rules.c - lib/access/ACCESS-MODEL.md rules 1-9, user by user, in C.
  *
  * The small tables of a snapshot (groups, roles, permission sets, their
  * components and app grants: thousands of rows) are read into sorted
@@ -16,7 +16,7 @@
  * a row of the other, so only their order among themselves matters (the
  * assignment order), and that is kept.  Rule 5 comes before rule 8, whose
  * rows it may repeat with a date.  After rule 9 come the entitlement
- * rules of lib/ACCESS-MODEL-ENTITLEMENTS.md (E1-E4: territories, licences,
+ * rules of lib/access/ACCESS-MODEL.md (E1-E4: territories, licences,
  * custom permissions); rules 5 and 7 give `queue` rows for queues (E5).
  */
 #include "access.h"

@@ -1,8 +1,8 @@
 /*
- * access_sql.h - the SQL of deriving effective access (access-model.md
- * rules 1-9): dropping rows of users the sync left out, and what
- * access_rules.c reads from a snapshot's raw tables to apply the rules.
- * ?1 is always the snapshot being finished; ids are sfid keys.
+ * access_sql.h - the SQL of deriving effective access
+ * (lib/access/ACCESS-MODEL.md rules 1-9): dropping rows of users the sync left
+ * out, and what access_rules.c reads from a snapshot's raw tables to apply the
+ * rules.  ?1 is always the snapshot being finished; ids are sfid keys.
  */
 #ifndef SFA_ACCESS_SQL_H
 #define SFA_ACCESS_SQL_H

@@ -1,6 +1,6 @@
 /*
- * perm.c - the permission engine (permissions.md, "Sources of a user's
- * permissions" and "Effective permission rows").
+ * perm.c - the permission engine (lib/access/PERMISSIONS.md, "Sources of a
+ * user's permissions" and "Effective permission rows").
  *
  * Nothing is multiplied out per user.  A question names one permission;
  * the containers that hold it (and, for object and field permissions, the
@@ -1427,8 +1427,8 @@ static int add_field_reads(sfa_perm *p, const char *o, cands *c, rows *rs,
 	return 0;
 }
 
-/* The sources of user u (permissions.md, Sources 1-3): the profile's own
- * permission set, and from the user's access set the direct permission
+/* The sources of user u (lib/access/PERMISSIONS.md, Sources 1-3): the profile's
+ * own permission set, and from the user's access set the direct permission
  * sets and the groups. */
 static int user_sources(sfa_perm *p, const urow *u, facts *fs, sfa_err *err)
 {

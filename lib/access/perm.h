@@ -1,12 +1,12 @@
 /*
- * perm.h - effective permissions (permissions.md): what each user of a
- * snapshot can do, computed when asked from the per-container facts the
+ * perm.h - effective permissions (lib/access/PERMISSIONS.md): what each user of
+ * a snapshot can do, computed when asked from the per-container facts the
  * sync stored (system, object and field permissions of permission sets,
  * profile-owned and group aggregate permission sets and muting permission
  * sets) and the users' sources (profile, direct permission sets,
  * permission set groups with muting inside the group only).
  *
- * Also the privileged list: the tier table of salesforce-permissions.md
+ * Also the privileged list: the tier table of lib/access/PERMISSIONS.md
  * §2 plus object-level View All and Modify All at tier 2, changed by the
  * configuration's [privileged] add and ignore.
  */
@@ -60,8 +60,8 @@ void sfa_perm_free(sfa_perm *p);
 int sfa_perm_synced(const sfa_perm *p);
 
 /* One effective permission row: the columns of `who-can`, in order
- * (permissions.md).  Strings are borrowed for the call; empty for none.
- * tier is -1 for a permission not on the privileged list. */
+ * (lib/access/PERMISSIONS.md).  Strings are borrowed for the call; empty for
+ * none.  tier is -1 for a permission not on the privileged list. */
 typedef struct sfa_perm_row {
 	const char *username, *user_id, *name;
 	int is_active;
@@ -97,8 +97,9 @@ int sfa_perm_each(sfa_perm *p, int all, const char *object, sfa_perm_fn fn,
 		  void *ud, sfa_err *err);
 
 /* A permission set group whose aggregate permission set disagrees with
- * what its components and muting sets grant (permissions.md, Sources):
- * permission is in the aggregate only (extra = 1) or missing from it. */
+ * what its components and muting sets grant (lib/access/PERMISSIONS.md,
+ * Sources): permission is in the aggregate only (extra = 1) or missing from
+ * it. */
 typedef struct sfa_perm_disagreement {
 	const char *group_id, *group_name, *status, *permission;
 	int extra;
@@ -112,7 +113,7 @@ int sfa_perm_check_aggregates(sfa_perm *p,
 			      void *ud, sfa_err *err);
 
 /* Stores the privileged rows of the access review for every user of the
- * snapshot st is writing (permissions.md): one per user, privileged
+ * snapshot st is writing (lib/access/PERMISSIONS.md): one per user, privileged
  * permission and path.  pv NULL means the default list.  Called by the
  * snapshot's finish (snapshot_finish.h), after access is derived. */
 int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err);

@@ -1,7 +1,7 @@
 /*
- * perm_priv.c - the privileged list (permissions.md, "Privileged
+ * perm_priv.c - the privileged list (lib/access/PERMISSIONS.md, "Privileged
  * permissions and the access review"): the tiers of
- * salesforce-permissions.md §2 by default, object-level View All and
+ * lib/access/PERMISSIONS.md §2 by default, object-level View All and
  * Modify All at tier 2, and the configuration's [privileged] changes.
  */
 #include "perm.h"
@@ -25,7 +25,7 @@ struct sfa_priv {
 	size_t n, cap;
 };
 
-/* salesforce-permissions.md §2: the tiers of sfdx-hardis'
+/* lib/access/PERMISSIONS.md §2: the tiers of sfdx-hardis'
  * unsecure-permissions, a sensible default. */
 static const struct {
 	const char *name;

@@ -2,8 +2,8 @@
  * user_perms.c - today's body of the permission seam (user_perms.h): the
  * five privileged flags the store keeps on profiles' own permission sets,
  * on assigned permission sets and on the components of assigned
- * permission set groups.  The effective permission engine (permissions.md)
- * replaces this file; nothing else changes.
+ * permission set groups.  The effective permission engine
+ * (lib/access/PERMISSIONS.md) replaces this file; nothing else changes.
  */
 #include <string.h>
 #include <strings.h>
@@ -18,7 +18,7 @@ static const char *const flag_names[] = {"ModifyAllData", "ViewAllData",
 					 "CustomizeApplication"};
 #define NFLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
 
-/* salesforce-permissions.md §2, tiers 0-2 (3 and 4 are not privileged
+/* lib/access/PERMISSIONS.md §2, tiers 0-2 (3 and 4 are not privileged
  * enough for a rule of policy.md to name them, but are ranked alike). */
 static const struct {
 	const char *name;

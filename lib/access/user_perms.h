@@ -4,9 +4,9 @@
  * via_type, via_id, tier).
  *
  * Today (user_perms.c) the rows come from the five privileged flags the
- * store keeps on permission sets and profiles (access-model.md
- * "Resources").  The effective permission engine (permissions.md) replaces
- * user_perms.c's body; the rules (policy_check.c) only ever call
+ * store keeps on permission sets and profiles (lib/access/ACCESS-MODEL.md
+ * "Resources").  The effective permission engine (lib/access/PERMISSIONS.md)
+ * replaces user_perms.c's body; the rules (policy_check.c) only ever call
  * sfa_user_perms_each() and never look at how the rows were made.
  */
 #ifndef SFA_USER_PERMS_H
@@ -22,7 +22,7 @@ typedef struct sfa_user_perm {
 	const char *via_type;	/* profile | permission_set |
 				   permission_set_group */
 	const char *via_id;	/* the Salesforce Id of the container */
-	int tier; /* salesforce-permissions.md §2: 0 (worst) .. 4; object
+	int tier; /* lib/access/PERMISSIONS.md §2: 0 (worst) .. 4; object
 		     viewall/modifyall are tier 2 */
 } sfa_user_perm;
 

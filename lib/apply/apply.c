@@ -5,7 +5,8 @@
  * interrupted run has not settled in batches (apply_prefetch.c), then run
  * each (apply_ops.c, retried by apply_retry.c) and journal every attempt's
  * outcome before going on.  A run ends when it has visited every
- * operation; the next apply of the file starts afresh (CHANGEFILE.md).
+ * operation; the next apply of the file starts afresh
+ * (lib/apply/CHANGEFILE.md).
  */
 #include "apply_int.h"
 

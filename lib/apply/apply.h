@@ -1,5 +1,5 @@
 /*
- * apply.h - performing a change file against the org (CHANGEFILE.md):
+ * apply.h - performing a change file against the org (lib/apply/CHANGEFILE.md):
  * sfa_apply_prepare() is step 1 (parse done by changefile.c; every user
  * and resource resolved with batched live lookups, every problem listed),
  * sfa_apply_execute() steps 3 and 4 (the operations in order, each
@@ -19,7 +19,7 @@
 
 #define SFA_LICENSE_MAP_MAX 64
 
-/* License Name -> least-privileged profile Name (product.md: config
+/* License Name -> least-privileged profile Name (lib/README.md: config
  * [license_profiles] and --license-profile).  Strings are borrowed. */
 typedef struct sfa_license_map {
 	const char *license[SFA_LICENSE_MAP_MAX];

@@ -1,6 +1,6 @@
 /*
- * apply_ops.c - one function per operation of CHANGEFILE.md.  Each starts
- * from the org's state and writes only when the org differs, so a grant
+ * apply_ops.c - one function per operation of lib/apply/CHANGEFILE.md.  Each
+ * starts from the org's state and writes only when the org differs, so a grant
  * already held or a revoke no longer held is `already`, and a re-run after
  * a kill between a write and its journal entry does not write twice.  A
  * first attempt starts from the state read in batches just before

@@ -1,11 +1,11 @@
 /*
- * journal.h - the apply journal in the store (CHANGEFILE.md step 4):
+ * journal.h - the apply journal in the store (lib/apply/CHANGEFILE.md step 4):
  * each operation's outcome, keyed by the change file's SHA-256 and line,
  * written as the operation finishes, and its runs.  A run of a change file
  * on an org lasts until it has visited every operation: a killed run is
  * resumed by the next apply, which skips what that run settled and retries
  * what failed; a finished run settles nothing, so a later apply compares
- * every line with the org again (CHANGEFILE.md, The journal).
+ * every line with the org again (lib/apply/CHANGEFILE.md, The journal).
  */
 #ifndef SFA_JOURNAL_H
 #define SFA_JOURNAL_H

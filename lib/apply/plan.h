@@ -1,6 +1,6 @@
 /*
- * plan.h - change files made for a reviewer (product.md `plan`): from a
- * reviewed access review CSV (decision = revoke) or from the drift since
+ * plan.h - change files made for a reviewer (lib/apply/CHANGEFILE.md, "Plan"):
+ * from a reviewed access review CSV (decision = revoke) or from the drift since
  * a snapshot (revert to it).  Only what apply can do directly becomes an
  * operation; the rest becomes a `#` comment naming why, never a guess.
  */

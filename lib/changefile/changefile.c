@@ -1,5 +1,5 @@
 /*
- * changefile.c - reading the change file (CHANGEFILE.md): the header,
+ * changefile.c - reading the change file (lib/apply/CHANGEFILE.md): the header,
  * each operation row checked on its own, and the list of problems, every
  * one with its line; none stops the parse.  The CSV itself is read by
  * changefile_csv.c, the fields cell by changefile_fields.c; plan writes

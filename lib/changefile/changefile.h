@@ -1,6 +1,6 @@
 /*
- * changefile.h - the change file of CHANGEFILE.md: what a reviewer reads
- * and approves, and the only input of apply.  Parsing checks everything
+ * changefile.h - the change file of lib/apply/CHANGEFILE.md: what a reviewer
+ * reads and approves, and the only input of apply.  Parsing checks everything
  * that can be checked offline and reports every problem with its line;
  * resolving names against the org is apply's job (apply_resolve.c).  The
  * writer is what plan uses, on top of the one CSV writer.
@@ -15,7 +15,7 @@
 
 typedef enum {
 	SFA_OP_CREATE_USER, /* execution order: create_user, grant, revoke, */
-	SFA_OP_GRANT,	    /* set_status (CHANGEFILE.md step 3) */
+	SFA_OP_GRANT,	    /* set_status (lib/apply/CHANGEFILE.md step 3) */
 	SFA_OP_REVOKE,
 	SFA_OP_SET_STATUS
 } sfa_op;
@@ -59,7 +59,7 @@ typedef struct sfa_changefile {
 } sfa_changefile;
 
 /* A list of problems, each with its line, so that every one is reported
- * at once (CHANGEFILE.md step 1).  A zeroed list is empty. */
+ * at once (lib/apply/CHANGEFILE.md step 1).  A zeroed list is empty. */
 typedef struct sfa_problem {
 	long line; /* 0: about the whole file */
 	char *msg;

@@ -1,5 +1,5 @@
 /*
- * config.h - the INI configuration file (product.md: --config, sections
+ * config.h - the INI configuration file (lib/README.md: --config, sections
  * [connection], [sync], [license_profiles]).  Values are looked up by
  * section and key; command-line options and the environment win over it.
  */

@@ -1,6 +1,6 @@
 /*
  * config_keys.c - every section and key of the configuration file
- * (product.md: [connection], [sync], [license_profiles]; review.md:
+ * (lib/README.md: [connection], [sync], [license_profiles]; review.md:
  * [review], [review.owners]).  A key that is
  * not listed here is refused with file:line, so that a typo such as
  * `sync_conected_apps` cannot silently drop a resource from an audit.
@@ -38,7 +38,7 @@ static const sfa_config_key review_keys[] = {{"fallback", SFA_CONFIG_STRING},
 					     {"contact", SFA_CONFIG_STRING},
 					     {NULL, 0}};
 
-/* permissions.md: add = Name:tier, ...; ignore = Name, ... */
+/* lib/access/PERMISSIONS.md: add = Name:tier, ...; ignore = Name, ... */
 static const sfa_config_key privileged_keys[] = {
     {"add", SFA_CONFIG_STRING}, {"ignore", SFA_CONFIG_STRING}, {NULL, 0}};
 

@@ -770,7 +770,7 @@ static int privilege_rules(struct check *c)
 		if (!u->is_active || !u->perms)
 			continue;
 		/* Privileged: tiers 0-2, which take in object-level View All
-		 * and Modify All (salesforce-permissions.md §2). */
+		 * and Modify All (lib/access/PERMISSIONS.md §2). */
 		if (on_x && u->user_type &&
 		    strcmp(u->user_type, "Standard") != 0 &&
 		    (p = worst(u, 2, NULL))) {

@@ -222,9 +222,9 @@ static void pairs_free(pairs *p)
 }
 
 /* ---- tier ----
- * Until the permission engine's tiers land (permissions.md), a profile's
- * or permission set's tier is the lowest tier of the privileged flags the
- * snapshot records for it (salesforce-permissions.md §2): Modify All
+ * Until the permission engine's tiers land (lib/access/PERMISSIONS.md), a
+ * profile's or permission set's tier is the lowest tier of the privileged flags
+ * the snapshot records for it (lib/access/PERMISSIONS.md §2): Modify All
  * Data, Author Apex, Customize Application 0; Manage Users 1; View All
  * Data 2.  Empty: not privileged.  This is the one place that decides. */
 static const struct {

@@ -1,5 +1,5 @@
 /*
- * auth.h - logging in to an org: the four flows of product.md (password via
+ * auth.h - logging in to an org: the four flows of lib/README.md (password via
  * SOAP login(), OAuth refresh token, client credentials, JWT bearer) all end
  * in an sfa_session that the REST client uses as a Bearer token.
  */

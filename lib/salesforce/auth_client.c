@@ -1,6 +1,6 @@
 /*
- * auth_client.c - the client-credentials flow (salesforce-api.md §3.2):
- * consumer key + secret exchanged for a token of the connected app's Run
+ * auth_client.c - the client-credentials flow (lib/salesforce/SALESFORCE-API.md
+ * §3.2): consumer key + secret exchanged for a token of the connected app's Run
  * As user.  Salesforce only serves it on the org's My Domain host, so the
  * generic login hosts are refused here before a request is sent.
  */

@@ -1,8 +1,8 @@
 /*
- * auth_jwt.c - the JWT bearer flow (salesforce-api.md §3.2, grant 4): an
- * RS256 assertion signed with OpenSSL EVP from the connected app's private
- * key, exchanged at the token endpoint.  A fresh assertion is signed for
- * every login, so a re-login after a session expiry simply signs again.
+ * auth_jwt.c - the JWT bearer flow (lib/salesforce/SALESFORCE-API.md §3.2,
+ * grant 4): an RS256 assertion signed with OpenSSL EVP from the connected app's
+ * private key, exchanged at the token endpoint.  A fresh assertion is signed
+ * for every login, so a re-login after a session expiry simply signs again.
  */
 #include "auth_oauth.h"
 

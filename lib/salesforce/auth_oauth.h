@@ -1,8 +1,8 @@
 /*
- * auth_oauth.h - the OAuth 2.0 flows (salesforce-api.md §3.2): the token
- * endpoint call and response parsing they share, and one login function
- * per flow.  Internal to auth.c and oauth_login.c; the pieces are separate
- * functions so tests reach them without a network.
+ * auth_oauth.h - the OAuth 2.0 flows (lib/salesforce/SALESFORCE-API.md §3.2):
+ * the token endpoint call and response parsing they share, and one login
+ * function per flow.  Internal to auth.c and oauth_login.c; the pieces are
+ * separate functions so tests reach them without a network.
  */
 #ifndef SFA_AUTH_OAUTH_H
 #define SFA_AUTH_OAUTH_H

@@ -1,7 +1,8 @@
 /*
- * auth_soap.h - the password flow: SOAP partner login() (salesforce-api.md
- * §3.1).  Internal to auth.c; the envelope and the response parser are
- * separate functions so tests can reach them without a network.
+ * auth_soap.h - the password flow: SOAP partner login()
+ * (lib/salesforce/SALESFORCE-API.md §3.1).  Internal to auth.c; the envelope
+ * and the response parser are separate functions so tests can reach them
+ * without a network.
  */
 #ifndef SFA_AUTH_SOAP_H
 #define SFA_AUTH_SOAP_H

@@ -1,7 +1,7 @@
 /*
- * bulk.h - Bulk API 2.0 query jobs (salesforce-api.md §4) on a sfa_sf
- * batch: create the job, poll its state with growing waits, then read the
- * result pages (maxRecords rows each, following Sforce-Locator), parsing
+ * bulk.h - Bulk API 2.0 query jobs (lib/salesforce/SALESFORCE-API.md §4) on a
+ * sfa_sf batch: create the job, poll its state with growing waits, then read
+ * the result pages (maxRecords rows each, following Sforce-Locator), parsing
  * the CSV as it streams in so no page is ever held whole.
  */
 #ifndef SFA_BULK_H

@@ -15,7 +15,8 @@
 #define HOST_MAX 253
 
 /* Partitions Salesforce puts between the My Domain name and
- * my.salesforce.com / lightning.force.com (salesforce-api.md §3.5). */
+ * my.salesforce.com / lightning.force.com (lib/salesforce/SALESFORCE-API.md
+ * §3.5). */
 static const char *const partitions[] = {"demo",     "develop",	  "free",
 					 "patch",    "sandbox",	  "scratch",
 					 "sfdctest", "trailblaze"};

@@ -1,6 +1,6 @@
 /*
  * domain.h - turning whatever an admin copied from the browser into the
- * base URL of the org's API host (product.md, "--domain").
+ * base URL of the org's API host (lib/salesforce/SALESFORCE-API.md §3.5).
  */
 #ifndef SFA_DOMAIN_H
 #define SFA_DOMAIN_H

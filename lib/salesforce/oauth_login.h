@@ -1,8 +1,9 @@
 /*
- * oauth_login.h - the pieces of `sfaccess login` (salesforce-api.md
- * §3.3): PKCE S256 verifier and challenge, the state, the authorize URL,
- * a one-shot loopback redirect listener on 127.0.0.1, and the exchange of
- * the authorization code for tokens.  cmd/login.c strings them together.
+ * oauth_login.h - the pieces of `sfaccess login`
+ * (lib/salesforce/SALESFORCE-API.md §3.3): PKCE S256 verifier and challenge,
+ * the state, the authorize URL, a one-shot loopback redirect listener on
+ * 127.0.0.1, and the exchange of the authorization code for tokens.
+ * cmd/login.c strings them together.
  */
 #ifndef SFA_OAUTH_LOGIN_H
 #define SFA_OAUTH_LOGIN_H

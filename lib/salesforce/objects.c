@@ -1,6 +1,6 @@
 /*
  * objects.c - the object table: which fields of which Salesforce object a
- * snapshot keeps (access-model.md, "Resources").  One paged scan per
+ * snapshot keeps (lib/access/ACCESS-MODEL.md, "Resources").  One paged scan per
  * object; nothing here is queried per record.
  */
 #include "objects.h"

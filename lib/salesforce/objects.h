@@ -39,10 +39,10 @@ typedef enum sfa_obj {
 	SFA_OBJ_USER_PACKAGE_LICENSE,
 	SFA_OBJ_CUSTOM_PERMISSION,
 	SFA_OBJ_CUSTOM_PERMISSION_ACCESS,
-	/* Effective permissions (permissions.md, "What sync reads"): read
-	 * unless --no-sync-permissions.  The Permissions* fields of the first
-	 * two are not listed here: the describe call names them, and a field
-	 * list longer than a URI holds is split over several scans. */
+	/* Effective permissions (lib/access/PERMISSIONS.md, "What sync reads"):
+	 * read unless --no-sync-permissions.  The Permissions* fields of the
+	 * first two are not listed here: the describe call names them, and a
+	 * field list longer than a URI holds is split over several scans. */
 	SFA_OBJ_PERMISSION_SET_PERMS,
 	SFA_OBJ_MUTING_PERMS,
 	SFA_OBJ_OBJECT_PERMS,

@@ -1,7 +1,8 @@
 /*
- * diff.h - the changes between two snapshots of one org (access-model.md
- * "Changes between snapshots"): access rows added and removed, resources
- * added and removed, and changed user attributes with old and new values.
+ * diff.h - the changes between two snapshots of one org
+ * (lib/access/ACCESS-MODEL.md "Changes between snapshots"): access rows added
+ * and removed, resources added and removed, and changed user attributes with
+ * old and new values.
  *
  * sfa_diff_open() computes the changes once, as SQL over the store on
  * integer keys, into temporary tables of the store's connection; then
@@ -36,7 +37,7 @@ typedef enum {
 const char *sfa_diff_kind_name(sfa_diff_kind k);
 
 /* One change, with borrowed strings valid only during the callback.
- * row holds the access review columns as the Change CSV of product.md
+ * row holds the access review columns as the Change CSV of lib/README.md
  * fills them: for added / removed the whole row from the snapshot it is
  * in; for changed the snapshot and user columns of the later snapshot;
  * for a resource change the snapshot (later for added, earlier for

@@ -56,9 +56,9 @@
 	"INSERT INTO temp.sfa_diff_access VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7," \
 	" ?8, ?9, ?10)"
 
-/* ---- user attributes (access-model.md): users in both snapshots whose
- * IsActive, IsFrozen, ProfileId, UserRoleId, Email, ManagerId, UserType or
- * license name differ; LastLoginDate is not compared.  A user without a
+/* ---- user attributes (lib/access/ACCESS-MODEL.md): users in both snapshots
+ * whose IsActive, IsFrozen, ProfileId, UserRoleId, Email, ManagerId, UserType
+ * or license name differ; LastLoginDate is not compared.  A user without a
  * UserLogin row is not frozen, as in the access review. ---- */
 #define SQL_DIFF_FROZEN(snap, user)                                            \
 	"COALESCE((SELECT max(l.is_frozen) FROM sf_user_login l WHERE"        \
@@ -83,7 +83,7 @@
 	" (a_type IS NOT b_type) + (a_license IS NOT b_license)), 0)"         \
 	" FROM temp.sfa_diff_user"
 
-/* ---- resources (access-model.md "Resources"), by type: the ones of
+/* ---- resources (lib/access/ACCESS-MODEL.md "Resources"), by type: the ones of
  * snapshot ?2 that snapshot ?1 does not have, recorded as kind ?3 in
  * snapshot ?2.  Run once each way.  Profile-owned and group-aggregate
  * permission sets are not resources; neither are PSG components (a
@@ -117,8 +117,8 @@
 	" UNION ALL "                                                         \
 	SQL_DIFF_RES("sf_custom_permission", "custom_permission", "")
 
-/* ---- privileged rows (permissions.md, "Changes"): the access review's
- * rows of the later snapshot ?2 missing from ?1, as kind ?3; so a user
+/* ---- privileged rows (lib/access/PERMISSIONS.md, "Changes"): the access
+ * review's rows of the later snapshot ?2 missing from ?1, as kind ?3; so a user
  * who gained Modify All Data is one added row whether the user got the
  * permission set or the permission set got the permission. ---- */
 #define SQL_DIFF_PRIVILEGED                                                    \

@@ -5,7 +5,8 @@
  * Writing a snapshot: sfa_store_begin_snapshot() commits a row with status
  * 'incomplete' and opens one transaction for the snapshot's data;
  * sfa_store_put() streams raw records into it; the finish
- * (snapshot_finish.h, a layer above) derives effective access into it and
+ * (snapshot_finish.h, a layer above) derives effective access into it
+ * (lib/access/ACCESS-MODEL.md rules 1-9), and
  * sfa_store_commit_snapshot() commits it with status 'complete'.  A
  * failure or a kill before the commit rolls the data back and leaves the
  * snapshot 'incomplete'; earlier snapshots are never touched.
@@ -66,8 +67,8 @@ int sfa_store_put_left_out(sfa_store *st, const char *user_id,
  * sfa_store_put() less the duplicates it ignored. */
 long long sfa_store_stored(const sfa_store *st, sfa_obj obj);
 
-/* Permissions (permissions.md): the snapshot's system permission number
- * perm is `name` (without the Permissions prefix), labelled `label`
+/* Permissions (lib/access/PERMISSIONS.md): the snapshot's system permission
+ * number perm is `name` (without the Permissions prefix), labelled `label`
  * (may be NULL).  Numbers are the caller's, from 0, one per name. */
 int sfa_store_put_perm_name(sfa_store *st, int perm, const char *name,
 			    const char *label, sfa_err *err);
@@ -167,7 +168,7 @@ int sfa_store_find_user(sfa_store *st, long long id, const char *user,
 			char user_id[19], sfa_err *err);
 
 /* One effective access row with the user and names joined in: the columns
- * of the access review CSV (product.md "Reports").  Empty means NULL. */
+ * of the access review CSV (lib/README.md "Reports").  Empty means NULL. */
 typedef struct sfa_access_row {
 	long long snapshot_id;
 	const char *captured_at, *org_id;
@@ -178,9 +179,9 @@ typedef struct sfa_access_row {
 	const char *via_type, *via_id, *via_name;
 	const char *assigned_at, *expires_at, *first_seen_at;
 	/* Privileged rows (access_type system_permission or
-	 * object_permission, permissions.md): the tier, the group component
-	 * that grants it and the permission that implies it; -1 and NULLs
-	 * for other rows. */
+	 * object_permission, lib/access/PERMISSIONS.md): the tier, the group
+	 * component that grants it and the permission that implies it; -1 and
+	 * NULLs for other rows. */
 	int tier;
 	const char *granted_by, *implied_by;
 	/* Within one sfa_store_each_access() call, rows with the same
@@ -198,14 +199,15 @@ typedef struct sfa_access_filter {
 
 typedef int (*sfa_access_fn)(void *ud, const sfa_access_row *r);
 
-/* Rows of one snapshot in the report order of product.md: username,
+/* Rows of one snapshot in the report order of lib/README.md: username,
  * access_type, access_name, via_type, via_name, access_id, via_id, bytewise. */
 int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 			  const sfa_access_filter *f, sfa_access_fn fn,
 			  void *ud, sfa_err *err);
 
 /* Whether snapshot snapshot_id has privileged rows in its access review
- * (permissions.md): a snapshot synced without permissions has none. */
+ * (lib/access/PERMISSIONS.md): a snapshot synced without permissions has
+ * none. */
 int sfa_store_has_privileged(sfa_store *st, long long snapshot_id, int *yes,
 			     sfa_err *err);
 
@@ -223,7 +225,7 @@ int sfa_store_each_resource(sfa_store *st, long long snapshot_id,
 			    sfa_err *err);
 
 /* The seats of one permission set licence or package licence
- * (ACCESS-MODEL-ENTITLEMENTS.md, "Licence seats").  Texts borrowed for the
+ * (lib/access/ACCESS-MODEL.md, "Licence seats").  Texts borrowed for the
  * callback only. */
 typedef struct sfa_license_seat {
 	const char *type; /* "package_license", "permission_set_license" */

@@ -12,10 +12,10 @@
  *                  TAB expires_at LF, in order of those fields
  *   "privileged\n" (only when the snapshot has any: a snapshot without
  *                  permissions hashes as before) then one line per
- *                  privileged row of the access review (permissions.md):
- *                  user_id TAB access_type TAB access_id TAB via_type TAB
- *                  via_id TAB granted_by TAB implied_by TAB tier LF, in
- *                  order of those fields
+ *                  privileged row of the access review
+ *                  (lib/access/PERMISSIONS.md): user_id TAB access_type
+ *                  TAB access_id TAB via_type TAB via_id TAB granted_by
+ *                  TAB implied_by TAB tier LF, in order of those fields
  * Ids are the Salesforce ids as text; attrs the JSON of the resource
  * (store_sql.h); order compares fields bytewise, NULL first.  A NULL field
  * is written \N; in other fields a backslash is written \\, TAB \t, LF \n

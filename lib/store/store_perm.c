@@ -1,7 +1,7 @@
 /*
  * store_perm.c - writing a snapshot's system permissions: the catalogue
  * the describe calls gave, and each container's true Permissions* fields
- * (permissions.md, "What sync reads").  ObjectPermissions and
+ * (lib/access/PERMISSIONS.md, "What sync reads").  ObjectPermissions and
  * FieldPermissions are ordinary raw records (sfa_store_put()).
  */
 #include "store_int.h"

@@ -223,7 +223,7 @@
 	" WHEN 'RoleAndSubordinatesInternal' THEN"                            \
 	" ' (Role and internal subordinates)' ELSE '' END"
 
-/* The display name of a resource (product.md "Reports"), for an access or
+/* The display name of a resource (lib/README.md "Reports"), for an access or
  * via column of access row x.  A queue's rows name a Group (queues are
  * `group` resources). */
 #define SQL_NAME_OF(type, id)                                                  \
@@ -290,7 +290,7 @@
 	"SELECT (SELECT sfid FROM sfid WHERE id = x.id), "                    \
 	SQL_NAME_OF("x.type", "x.id")                                         \
 	" FROM (SELECT ?1 AS snapshot_id, ?2 AS type, ?3 AS id) x"
-/* ---- resources (access-model.md "Resources") as views over the raw
+/* ---- resources (lib/access/ACCESS-MODEL.md "Resources") as views over the raw
  * tables, one per type, versioned with the schema.  attrs keys are the
  * Salesforce field names, plus License / LicenseDefinitionKey (the
  * UserLicense), ManagerUsername, IsFrozen (UserLogin) and, for a
@@ -389,8 +389,8 @@
 		SQL_V1_VIEW_LICENSE, SQL_V1_VIEW_RESOURCE,                    \
 		"PRAGMA user_version = 1"
 
-/* Schema version 2: the apply journal (CHANGEFILE.md step 4).  One row
- * per change-file line, keyed by the file's SHA-256: the reviewed file is
+/* Schema version 2: the apply journal (lib/apply/CHANGEFILE.md step 4).  One
+ * row per change-file line, keyed by the file's SHA-256: the reviewed file is
  * the applied file, so its hash names the run.  Written by journal.c as
  * each operation finishes. */
 #define SQL_SCHEMA_V2                                                          \
@@ -517,8 +517,8 @@
  * org lasts until it has visited every operation, resumptions included;
  * only the journal rows of a run that has not finished settle lines, so a
  * completed run never stops a later one from comparing with the org
- * (CHANGEFILE.md, The journal).  Rows written before v7 have no run and
- * settle nothing. */
+ * (lib/apply/CHANGEFILE.md, The journal).  Rows written before v7 have no run
+ * and settle nothing. */
 #define SQL_SCHEMA_APPLY_RUNS                                                  \
 	"CREATE TABLE apply_run (id INTEGER PRIMARY KEY,"                     \
 	" file_sha256 TEXT NOT NULL, org_id TEXT NOT NULL,"                   \
@@ -529,8 +529,8 @@
 	    " REFERENCES apply_run (id)",                                     \
 	    "PRAGMA user_version = 7"
 
-/* Schema version 9: the entitlements of issue 17 (access-model
- * entitlements, lib/ACCESS-MODEL-ENTITLEMENTS.md): territories of the
+/* Schema version 9: the entitlements of issue 17 (lib/access/ACCESS-MODEL.md,
+ * E1-E5): territories of the
  * active model and who is in them (with the role in the territory),
  * permission set licences and package licences with their seat counts and
  * assignments, and custom permissions.  Custom permission grants are
@@ -679,8 +679,8 @@
 	"ALTER TABLE sf_oauth_token ADD COLUMN last_used_at TEXT",            \
 	"PRAGMA user_version = 11"
 
-/* Schema version 13: effective permissions (permissions.md), stored per
- * container (permission set, profile-owned or group aggregate permission
+/* Schema version 13: effective permissions (lib/access/PERMISSIONS.md), stored
+ * per container (permission set, profile-owned or group aggregate permission
  * set, muting permission set), never per user.
  * - perm_name: the snapshot's system permissions, numbered in the order
  *   of the describe calls, by name without the Permissions prefix and
@@ -691,9 +691,9 @@
  *   row per container and object or field; the booleans as 0/1, NULL for
  *   PermissionsViewAllFields when the org's describe lacks it.
  * - perm_review: the privileged rows of the access review, per user
- *   (permissions.md, "Privileged permissions and the access review"):
- *   the one thing multiplied out per user, so that the content hash and
- *   the differ see them like any access row.  via_id is the Salesforce
+ *   (lib/access/PERMISSIONS.md, "Privileged permissions and the access
+ *   review"): the one thing multiplied out per user, so that the content
+ *   hash and the differ see them like any access row.  via_id is the Salesforce
  *   id of the profile, permission set or group.
  * The indexes serve the permission engine (perm.c), which computes
  * effective permissions when asked from these facts: `who-can` finds the
@@ -742,8 +742,8 @@
 	"CREATE INDEX sf_user_by_username ON sf_user (snapshot_id, username)", \
 	"PRAGMA user_version = 13"
 
-/* The five privileged flags of sf_permission_set (access-model.md), from
- * the described permissions when the sync read them (fetch_perm.c): NULL
+/* The five privileged flags of sf_permission_set (lib/access/ACCESS-MODEL.md),
+ * from the described permissions when the sync read them (fetch_perm.c): NULL
  * for a flag the org's describe lacks. */
 #define SQL_PERM_FLAG(col, name)                                               \
 	" " col " = (SELECT CASE WHEN n.perm IS NULL THEN NULL ELSE EXISTS"   \
@@ -802,7 +802,7 @@
 	" ORDER BY snapshot_id, user_id, access_type, access_id, via_type,"   \
 	" via_id"
 
-/* Licence seats (ACCESS-MODEL-ENTITLEMENTS.md): per licence, the org's
+/* Licence seats (lib/access/ACCESS-MODEL.md): per licence, the org's
  * figures, the snapshot's assignments and those of inactive users. */
 #define SQL_LICENSE_SEATS                                                      \
 	"SELECT 'package_license', s.sfid, l.namespace_prefix,"               \

@@ -12,7 +12,7 @@
 #include "snapshot_finish.h"
 #include "store.h"
 
-/* The sync options of product.md, "Sync options". */
+/* The sync options of lib/README.md, "Sync options". */
 typedef struct sfa_sync_opts {
 	int username_as_email;
 	int sync_connected_apps;

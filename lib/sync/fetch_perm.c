@@ -1,6 +1,6 @@
 /*
- * fetch_perm.c - what a sync reads of permissions (permissions.md, "What
- * sync reads"): the describe calls of PermissionSet, MutingPermissionSet
+ * fetch_perm.c - what a sync reads of permissions (lib/access/PERMISSIONS.md,
+ * "What sync reads"): the describe calls of PermissionSet, MutingPermissionSet
  * and ObjectPermissions (and FieldPermissions when field permissions are
  * synced), the catalogue of system permissions they give, and the scans
  * that read the Permissions* booleans.
@@ -27,7 +27,8 @@
 #define PREFIX "Permissions"
 #define PREFIX_LEN (sizeof(PREFIX) - 1)
 
-/* Salesforce's limit on a request URI (salesforce-api.md §1.1). */
+/* Salesforce's limit on a request URI (lib/salesforce/SALESFORCE-API.md
+ * §1.1). */
 #define URI_MAX 16384
 
 static void note(sfa_fetch_stats *stats, const char *fmt, const char *a,

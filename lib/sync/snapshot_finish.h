@@ -1,8 +1,8 @@
 /*
  * snapshot_finish.h - finishing the snapshot a sync wrote, one layer above
- * the store: deriving effective access (access.h, access-model.md rules
- * 1-9) and the access review's privileged rows (perm.h), counting and
- * hashing (store.h), then the commit.
+ * the store: deriving effective access (access.h,
+ * lib/access/ACCESS-MODEL.md rules 1-9) and the access review's privileged
+ * rows (perm.h), counting and hashing (store.h), then the commit.
  *
  * The layers, each calling only those below it (tests/lint/layering.sh):
  * the store (store.h, store_db.h, access_set.h) keeps raw records and

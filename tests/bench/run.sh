@@ -13,7 +13,7 @@
 #          [--large-runs 1] [--latency-ms 20] [--build-dir DIR]
 #          [--sfaccess BIN] [--callgrind-users 10000 | --no-callgrind]
 #          [--perm-users "50000"] [--perm-large 200000]
-# The permissions section (permissions.md, "Cost") syncs the --perm-users
+# The permissions section (lib/access/PERMISSIONS.md, "Cost") syncs the --perm-users
 # orgs without permissions, with them and with field permissions, and the
 # --perm-large org with field permissions for peak RSS, store growth and
 # the who-can / permissions times; an empty list or 0 skips each.
@@ -196,7 +196,7 @@ for n in $USERS; do
   emu_stop
 done
 
-# ---- permissions (permissions.md, "Cost") ----
+# ---- permissions (lib/access/PERMISSIONS.md, "Cost") ----
 # The request bound of issue 14: one request per 2,000 rows of each scan,
 # the login and 15 more (describes, Bulk jobs' create and polls).
 request_bound() { awk '$1 == "scan" {s += int(($3 + 1999) / 2000)} END {print s + 16}' "$WORK/out"; }

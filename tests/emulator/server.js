@@ -18,7 +18,7 @@ const soap = require('./lib/soap');
 const oauth = require('./lib/oauth');
 const admin = require('./lib/admin');
 
-const MAX_URI = 16384; // salesforce-api.md §1.1: longer URIs → 414, URI + headers → 431
+const MAX_URI = 16384; // lib/salesforce/SALESFORCE-API.md §1.1: longer URIs → 414, URI + headers → 431
 
 function usage(msg) {
   process.stderr.write(`${msg ? `error: ${msg}\n` : ''}usage: node server.js --org FILE [--port 0] [--port-file FILE] ` +

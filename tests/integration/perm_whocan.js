@@ -1,4 +1,4 @@
-// An independent who-can: recomputes permissions.md's rules from a dataset
+// An independent who-can: recomputes lib/access/PERMISSIONS.md's rules from a dataset
 // JSON (fixtures/orgs/*.json or generate.js output), for the integration
 // tests to compare with `sfaccess who-can`.  It shares no code or store
 // with sfaccess: it reads the records the emulator serves.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # apply of fixtures/changes/demo-all-ops.csv (every operation of
-# CHANGEFILE.md) to the demo org: each one is done, the next sync's diff is
+# lib/apply/CHANGEFILE.md) to the demo org: each one is done, the next sync's diff is
 # exactly the change file, and running it again changes nothing.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every OAuth refusal the emulator gives (salesforce-api.md §3.2) ends the
+# Every OAuth refusal the emulator gives (lib/salesforce/SALESFORCE-API.md §3.2) ends the
 # command with exit 1 and one line that names the OAuth error and says what
 # to fix; missing or refused inputs end with exit 2 before any request.
 . "$(dirname "$0")/lib.sh"

@@ -31,7 +31,7 @@ echo "ok every format, a manifest that verifies, CSV = diff"
 
 # Approved: the grant by API name and Username, the revoke by Id, the
 # deactivation and what follows from it (the Organization-group row Tomasz
-# lost, access-model.md rule 8); the Deal_Desk grant is not listed.
+# lost, lib/access/ACCESS-MODEL.md rule 8); the Deal_Desk grant is not listed.
 cat >"$WORK/approved.csv" <<'CSV'
 op,resource_type,resource,user,fields,comment
 # Q4 access changes

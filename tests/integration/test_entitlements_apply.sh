@@ -51,7 +51,7 @@ grep -q 'tests="8" failures="1"' "$WORK/apply.xml" || fail "junit counts: $(head
 [ "$(records UserTerritory2Association "x.UserId === '0055eE000000002ABA'")" = 1 ] || fail "alice's territories"
 echo "ok apply: 5 done, 2 already, the licence a permission set needs refused"
 
-# A re-run compares with the org again (lib/CHANGEFILE.md): what the first
+# A re-run compares with the org again (lib/apply/CHANGEFILE.md): what the first
 # run wrote is now `already`, nothing is `done`, the refusal fails again.
 expect_exit 1 "$SFACCESS" apply "$changes" --yes
 grep -q ": 8 operations: 0 done, 7 already, 1 failed" "$WORK/out" || fail "re-run: $(cat "$WORK/out")"

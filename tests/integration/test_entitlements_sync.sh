@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Entitlements (lib/ACCESS-MODEL-ENTITLEMENTS.md) on the hand-made org
+# Entitlements (lib/access/ACCESS-MODEL.md) on the hand-made org
 # fixtures/orgs/entitlements.json: each rule's rows, one scan per object,
 # the options off by default, and an org without Territory Management.
 . "$(dirname "$0")/lib.sh"

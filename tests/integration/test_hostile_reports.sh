@@ -29,7 +29,7 @@ grep -qF ',victor.okafor@acme.example,"O'"'"'Brien, ""Jr""' "$r/access-review.cs
 grep -qF ",'+1@acme.example," "$r/access-review.csv" || fail "csv: +1 email not neutralised"
 grep -qF ",$L10K," "$r/access-review.csv" || fail "csv: the 10 KB name"
 # The newline inside victor's name stays inside its cell: 300 rows parse
-# (and the privileged rows of permissions.md besides).
+# (and the privileged rows of lib/access/PERMISSIONS.md besides).
 rows=$(node "$SFA_SOURCE_DIR/tests/integration/csvcols.js" access_type <"$r/access-review.csv" \
   | grep -cv '^\(system\|object\)_permission$')
 [ "$rows" = 300 ] || fail "csv: $rows rows parse back, expected 300"

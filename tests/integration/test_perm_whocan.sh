@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # who-can, permissions and report permissions on an org synced from the
 # emulator, cross-checked against an independent computation of
-# permissions.md's rules from the dataset (perm_whocan.js).
+# lib/access/PERMISSIONS.md's rules from the dataset (perm_whocan.js).
 . "$(dirname "$0")/lib.sh"
 
 # The org: the demo org, or another dataset with its admin login

@@ -15,8 +15,8 @@ check_combo() {
   expect_exit 0 "$SFACCESS" report access --format csv --out "$WORK/r-$combo"
   {
     printf 'username\taccess_type\taccess_id\tvia_type\tvia_id\n'
-    # The privileged rows (permissions.md) are checked against a recount
-    # in test_perm_whocan.sh; these files hold access-model.md's rows.
+    # The privileged rows (lib/access/PERMISSIONS.md) are checked against a recount
+    # in test_perm_whocan.sh; these files hold lib/access/ACCESS-MODEL.md's rows.
     node "$SFA_SOURCE_DIR/tests/integration/csvcols.js" username access_type access_id via_type via_id \
       <"$WORK/r-$combo/access-review.csv" | grep -Pv '^[^\t]*\t(system|object)_permission\t' | LC_ALL=C sort -u
   } >"$WORK/got-$combo.tsv"

@@ -67,7 +67,7 @@ grep -q "nope.pem" "$WORK/err" || fail "missing CA file: $(cat "$WORK/err")"
 echo "ok a missing --ca-bundle file: $(head -c 160 "$WORK/err")"
 
 # 3. Trusted through --ca-bundle: a complete snapshot over TLS via the proxy.
-# (Without permissions: the 300 rows are access-model.md's alone.)
+# (Without permissions: the 300 rows are lib/access/ACCESS-MODEL.md's alone.)
 expect_exit 0 "$SFACCESS" sync --no-sync-permissions --domain acme.my.salesforce.com --ca-bundle ca.pem
 grep -q "complete" "$WORK/out" || fail "sync over TLS: $(cat "$WORK/out" "$WORK/err")"
 # The demo org's 300 access rows (fixtures/expected/demo/access-default.tsv).

@@ -121,7 +121,7 @@ struct rec {
 			id, user, frozen, F                                    \
 		}                                                              \
 	}
-/* entitlements (ACCESS-MODEL-ENTITLEMENTS.md) */
+/* entitlements (lib/access/ACCESS-MODEL.md) */
 #define CPSEA(id, parent, cp)                                                  \
 	{                                                                      \
 		SFA_OBJ_CUSTOM_PERMISSION_ACCESS,                              \

@@ -1,6 +1,6 @@
 /*
- * test_access.c - effective access rules 1-9 of access-model.md, each on
- * the smallest org that shows it, asserting the exact derived rows.
+ * test_access.c - effective access rules 1-9 of lib/access/ACCESS-MODEL.md,
+ * each on the smallest org that shows it, asserting the exact derived rows.
  */
 #include "store_fixture.h"
 
@@ -105,7 +105,7 @@ START_TEST(test_direct_group_members_of_any_type_and_only_synced_users)
 	sfa_store *st = fx_open(path);
 	long long id = fx_snapshot(st, org, NREC(org));
 
-	/* A queue's members are `queue` rows (ACCESS-MODEL-ENTITLEMENTS.md,
+	/* A queue's members are `queue` rows (lib/access/ACCESS-MODEL.md,
 	 * E5); other types stay `group`. */
 	WANT(st, id, "005A group 00Gm direct -", "005A queue 00Gq direct -");
 	fx_close(st, path);

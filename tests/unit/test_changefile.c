@@ -1,7 +1,7 @@
 /*
- * test_changefile.c - the change file of CHANGEFILE.md: rows, comments,
- * quoted fields across lines, Key=Value fields, every problem reported
- * with its line, the file's SHA-256, and the writer plan uses.
+ * test_changefile.c - the change file of lib/apply/CHANGEFILE.md: rows,
+ * comments, quoted fields across lines, Key=Value fields, every problem
+ * reported with its line, the file's SHA-256, and the writer plan uses.
  */
 #include <check.h>
 #include <stdio.h>

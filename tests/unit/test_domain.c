@@ -1,6 +1,6 @@
 /*
- * test_domain.c - every --domain form of product.md, and the hostile
- * values that must never become an API host.
+ * test_domain.c - every --domain form (lib/salesforce/SALESFORCE-API.md
+ * §3.5), and the hostile values that must never become an API host.
  */
 #include <check.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
- * test_perm.c - the permission engine's rules (permissions.md), on one
- * small org whose every answer is worked out by hand below.
+ * test_perm.c - the permission engine's rules (lib/access/PERMISSIONS.md), on
+ * one small org whose every answer is worked out by hand below.
  *
  * The org:
  *   profile 00eA "Admin"     owns 0PSpa: ModifyAllData; Account read

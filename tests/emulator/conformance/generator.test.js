@@ -122,7 +122,7 @@ const TIER01 = ['ModifyAllData', 'AuthorApex', 'CustomizeApplication', 'ModifyMe
   'ManageCertificates', 'PasswordNeverExpires', 'BypassMFAForUiLogins'].map((n) => `Permissions${n}`);
 const OBJ = ['PermissionsRead', 'PermissionsCreate', 'PermissionsEdit', 'PermissionsDelete', 'PermissionsViewAllRecords',
   'PermissionsModifyAllRecords', 'PermissionsViewAllFields'];
-// What each object permission needs (salesforce-permissions.md §1).
+// What each object permission needs (lib/access/PERMISSIONS.md §1).
 const NEEDS = { PermissionsCreate: ['PermissionsRead'], PermissionsEdit: ['PermissionsRead'], PermissionsViewAllRecords: ['PermissionsRead'],
   PermissionsDelete: ['PermissionsRead', 'PermissionsEdit'], PermissionsViewAllFields: ['PermissionsRead'],
   PermissionsModifyAllRecords: ['PermissionsRead', 'PermissionsEdit', 'PermissionsDelete', 'PermissionsViewAllRecords'] };

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const jsforce = require('jsforce');
 const h = require('./helpers');
 
-// The tier table of salesforce-permissions.md §2, written out here apart from the catalogue.
+// The tier table of lib/access/PERMISSIONS.md §2, written out here apart from the catalogue.
 const TIERS = {
   ModifyAllData: 'Modify All Data', AuthorApex: 'Author Apex', CustomizeApplication: 'Customize Application',
   ModifyMetadata: 'Modify Metadata Through Metadata API Functions', ManageInteraction: 'Manage Flow',

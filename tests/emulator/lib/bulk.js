@@ -1,5 +1,5 @@
 'use strict';
-// Bulk API 2.0 query jobs (salesforce-api.md §4). The query is evaluated when the job is created
+// Bulk API 2.0 query jobs (lib/salesforce/SALESFORCE-API.md §4). The query is evaluated when the job is created
 // (a list of record references, like a REST cursor); the job then moves UploadComplete →
 // InProgress → JobComplete over successive status polls or a short time, and results are served
 // as fully quoted CSV pages with Sforce-Locator / Sforce-NumberOfRecords.

@@ -1,6 +1,6 @@
 'use strict';
 // A Salesforce REST error: rendered as the JSON array [{"message","errorCode"[,"fields"]}]
-// (salesforce-api.md §1.9). Thrown anywhere in a handler and turned into a response by server.js.
+// (lib/salesforce/SALESFORCE-API.md §1.9). Thrown anywhere in a handler and turned into a response by server.js.
 
 class SfError extends Error {
   constructor(status, errorCode, message, fields) {

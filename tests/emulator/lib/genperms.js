@@ -7,7 +7,7 @@
 // the same with and without it (generate.js --no-permissions).
 const { CATALOGUE } = require('./permission_catalogue');
 
-// Object permission bits. objectBits() keeps Salesforce's dependencies (salesforce-permissions.md
+// Object permission bits. objectBits() keeps Salesforce's dependencies (lib/access/PERMISSIONS.md
 // §1: Create, Edit and View All need Read; Delete needs Read and Edit; Modify All needs Read,
 // Edit, Delete and View All).
 const R = 1; const C = 2; const E = 4; const D = 8; const VA = 16; const MA = 32; const VAF = 64;
@@ -87,7 +87,7 @@ function objectCatalogue() {
   return { objects, fields, fieldsOf };
 }
 
-// Tier table (salesforce-permissions.md §2): tiers 0–1 are what a regular permission set rarely has.
+// Tier table (lib/access/PERMISSIONS.md §2): tiers 0–1 are what a regular permission set rarely has.
 const TIER01 = ['ModifyAllData', 'AuthorApex', 'CustomizeApplication', 'ModifyMetadata', 'ManageInteraction',
   'ManageProfilesPermissionsets', 'ManageUsers', 'ManageInternalUsers', 'AssignPermissionSets', 'ManageRoles', 'ManageSharing',
   'ResetPasswords', 'ManagePasswordPolicies', 'ManageLoginAccessPolicies', 'ManageTwoFactor', 'ManageAuthProviders',

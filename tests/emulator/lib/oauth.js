@@ -1,5 +1,5 @@
 'use strict';
-// OAuth 2.0 endpoints (salesforce-api.md §3.2–3.4): /services/oauth2/token (refresh_token,
+// OAuth 2.0 endpoints (lib/salesforce/SALESFORCE-API.md §3.2–3.4): /services/oauth2/token (refresh_token,
 // client_credentials, jwt-bearer, authorization_code + PKCE), /authorize (auto-approves),
 // /revoke, /userinfo, and the identity URL /id/ORG/USER. Token calls are not API calls: they
 // are not counted against the daily limit.

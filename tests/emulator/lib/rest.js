@@ -150,7 +150,7 @@ function limits(emu) {
   };
 }
 
-// Schema types → describe types (salesforce-api.md; emulator.md "Describe").
+// Schema types → describe types (lib/salesforce/SALESFORCE-API.md; emulator.md "Describe").
 const DESCRIBE_TYPE = { id: 'id', ref: 'reference', string: 'string', picklist: 'picklist', bool: 'boolean', int: 'int',
   double: 'double', datetime: 'datetime', date: 'date', textarea: 'textarea' };
 

@@ -1,7 +1,7 @@
 'use strict';
 // Per-object schema: key prefix, fields with types, parent relationships (child → parent, by a
 // field XId), child relationships (parent → children, for subqueries). Covers at least the fields
-// of salesforce-api.md §5. Field names are canonical API names; lookups are case-insensitive.
+// of lib/salesforce/SALESFORCE-API.md §5. Field names are canonical API names; lookups are case-insensitive.
 // Types: id, ref, string, picklist, bool, int, double, datetime, date, textarea (long text: not
 // filterable). Profile, PermissionSet and MutingPermissionSet also get the system permission
 // fields (`permissions: true`): the dataset's "permission_fields", else the built-in catalogue.
@@ -99,7 +99,7 @@ const OBJECTS = {
     LastModifiedDate: 'datetime', LastModifiedById: 'ref', IsDeleted: 'bool' },
     rels: { User: { field: 'UserId', to: ['User'] } } },
   // ---- entitlements (issue 17): territories, licence assignments, package licences, custom
-  // permissions (salesforce-permissions.md §1 and §4). ----
+  // permissions (lib/access/PERMISSIONS.md §1 and §4). ----
   Territory2Model: { prefix: '0MA', fields: { Id: 'id', Name: 'string', DeveloperName: 'string',
     State: 'string', ActivatedDate: 'datetime', DeactivatedDate: 'datetime', Description: 'textarea', ...AUDIT },
     rels: { ...AUDIT_RELS } },
@@ -124,13 +124,13 @@ const OBJECTS = {
     rels: { User: { field: 'UserId', to: ['User'] },
       PackageLicense: { field: 'PackageLicenseId', to: ['PackageLicense'] }, ...AUDIT_RELS } },
   // Policy checks (policy.md "Login activity"): read-only, and Status cannot be filtered on, as in
-  // Salesforce (salesforce-permissions.md §3).
+  // Salesforce (lib/access/PERMISSIONS.md §3).
   LoginHistory: { prefix: '0Yc', fields: { Id: 'id', UserId: 'ref', LoginTime: 'datetime', LoginType: 'string',
     Status: 'string', SourceIp: 'string', Application: 'string', Browser: 'string', Platform: 'string',
     AuthMethodReference: 'string', LoginUrl: 'string', LoginGeoId: 'ref' },
     rels: { User: { field: 'UserId', to: ['User'] } }, unfilterable: ['Status'] },
 
-  // Effective permissions (salesforce-permissions.md §1): object and field permissions of a
+  // Effective permissions (lib/access/PERMISSIONS.md §1): object and field permissions of a
   // permission set, profile-owned permission set or muting permission set, and custom permissions.
   ObjectPermissions: { prefix: '110', fields: { Id: 'id', ParentId: 'ref', SobjectType: 'picklist',
     PermissionsRead: 'bool', PermissionsCreate: 'bool', PermissionsEdit: 'bool', PermissionsDelete: 'bool',

@@ -1,5 +1,5 @@
 'use strict';
-// SOAP partner login() at /services/Soap/u/NN.N (salesforce-api.md §3.1). Only login is served;
+// SOAP partner login() at /services/Soap/u/NN.N (lib/salesforce/SALESFORCE-API.md §3.1). Only login is served;
 // the username and password are pulled out of the envelope with a tolerant regex (any namespace
 // prefix) and XML-entity decoded, which is all the emulator needs from the request.
 const { send, readBody } = require('./http');

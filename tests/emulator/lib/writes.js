@@ -1,7 +1,7 @@
 'use strict';
 // sObject create / update / delete for User, GroupMember and PermissionSetAssignment (and insert /
 // delete of the entitlement assignments), with the
-// results and errors of salesforce-api.md §2. Used by the single-record REST resources and by
+// results and errors of lib/salesforce/SALESFORCE-API.md §2. Used by the single-record REST resources and by
 // sObject Collections. Each mutating function returns an undo closure so that a collection
 // with allOrNone can roll earlier records back.
 const { SfError } = require('./errors');
