@@ -220,7 +220,8 @@ class Schema {
       if (this.absent.objects.has(name)) continue;
       const label = words(name);
       const fields = new Map();
-      const put = (f, t, l) => fields.set(f.toLowerCase(), { name: f, type: t, label: l || fieldLabel(label, f), missing: missingValue(f, t) });
+      const put = (f, t, l) => fields.set(f.toLowerCase(),
+        { name: f, type: t, label: l || fieldLabel(label, f), missing: missingValue(f, t) });
       for (const [f, t] of Object.entries(o.fields)) put(f, t);
       if (o.permissions) for (const p of this.permissionFields) put(p.name, 'bool', p.label);
       for (const f of this.absent.fields.get(name) || []) fields.delete(f);
@@ -228,8 +229,12 @@ class Schema {
       const rels = new Map();
       for (const [r, d] of Object.entries(o.rels || {})) rels.set(r.toLowerCase(), { name: r, ...d });
       const children = new Map();
-      for (const [r, d] of Object.entries(o.children || {})) if (!this.absent.objects.has(d.object)) children.set(r.toLowerCase(), { name: r, ...d });
-      this.objects[name] = { name, label, prefix: o.prefix, fields, rels, children, maxBatch: o.maxBatch, maxRows: o.maxRows };
+      for (const [r, d] of Object.entries(o.children || {})) {
+        if (!this.absent.objects.has(d.object)) children.set(r.toLowerCase(), { name: r, ...d });
+      }
+      this.objects[name] = {
+        name, label, prefix: o.prefix, fields, rels, children, maxBatch: o.maxBatch, maxRows: o.maxRows,
+      };
     }
   }
   object(name) {
@@ -246,7 +251,8 @@ class Schema {
     else if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) type = 'datetime';
     else if (typeof value === 'string' && /^\d{4}-\d\d-\d\d$/.test(value)) type = 'date';
     else if (field.endsWith('Id')) type = 'ref';
-    o.fields.set(field.toLowerCase(), { name: field, type, label: fieldLabel(o.label, field), missing: missingValue(field, type) });
+    o.fields.set(field.toLowerCase(),
+      { name: field, type, label: fieldLabel(o.label, field), missing: missingValue(field, type) });
   }
   objectForId(id) {
     return typeof id === 'string' ? PREFIX_TO_OBJECT[id.slice(0, 3)] || null : null;
