@@ -49,7 +49,7 @@ typedef struct sfa_fetch_tuning {
  * at Salesforce) outweighs the pages it saves. */
 #define SFA_FETCH_BULK_THRESHOLD 8000
 
-/* What one object's scan cost, and its control totals (evidence.md). */
+/* What one object's scan cost, and its control totals (EVIDENCE.md). */
 typedef struct sfa_fetch_scan_stats {
 	const char *sobject;
 	long long rows;

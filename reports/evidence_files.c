@@ -1,6 +1,6 @@
 /*
  * evidence_files.c - the files of the quarterly evidence package that are
- * not reports of their own (evidence.md, "The quarterly package"): the
+ * not reports of their own (EVIDENCE.md, "The quarterly package"): the
  * snapshot's control totals, reconciliation and provenance as CSV and
  * JSON, and README.txt.  Each is written from the store alone, so
  * verify --store writes it again byte for byte.

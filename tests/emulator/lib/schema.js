@@ -123,7 +123,7 @@ const OBJECTS = {
   UserPackageLicense: { prefix: '051', fields: { Id: 'id', UserId: 'ref', PackageLicenseId: 'ref', ...AUDIT },
     rels: { User: { field: 'UserId', to: ['User'] },
       PackageLicense: { field: 'PackageLicenseId', to: ['PackageLicense'] }, ...AUDIT_RELS } },
-  // Policy checks (policy.md "Login activity"): read-only, and Status cannot be filtered on, as in
+  // Policy checks (POLICY.md "Login activity"): read-only, and Status cannot be filtered on, as in
   // Salesforce (salesforce-permissions.md §3).
   LoginHistory: { prefix: '0Yc', fields: { Id: 'id', UserId: 'ref', LoginTime: 'datetime', LoginType: 'string',
     Status: 'string', SourceIp: 'string', Application: 'string', Browser: 'string', Platform: 'string',
@@ -143,7 +143,7 @@ const OBJECTS = {
     NamespacePrefix: 'string', Description: 'textarea', IsProtected: 'bool', IsLicensed: 'bool', Language: 'picklist',
     ...AUDIT },
     rels: { ...AUDIT_RELS } },
-  // Evidence (evidence.md, Audit trail): Setup changes, read-only (any write answers
+  // Evidence (EVIDENCE.md, Audit trail): Setup changes, read-only (any write answers
   // INVALID_TYPE_FOR_OPERATION, writes.js); /__admin/mutate's `audit` appends to it.
   SetupAuditTrail: { prefix: '0Ym', fields: { Id: 'id', Action: 'string', Section: 'string',
     Display: 'string', CreatedDate: 'datetime', CreatedById: 'ref', DelegateUser: 'string',

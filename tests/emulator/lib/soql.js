@@ -396,7 +396,7 @@ function compile(store, q, opts) {
     } else if (f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'COUNT' && (!f.parameters || f.parameters.length === 0)) {
       count = true;
     } else if (q.groupBy && f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'COUNT') {
-      // An aggregate of a GROUP BY query (evidence.md, the population reconciliation): COUNT(field)
+      // An aggregate of a GROUP BY query (EVIDENCE.md, the population reconciliation): COUNT(field)
       // counts the group's rows whose field is not null, and is named exprN unless aliased.
       const param = f.parameters && f.parameters[0];
       const p = param ? resolvePath(ctx, obj.name, String(param), selectAt) : null;
