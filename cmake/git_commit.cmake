@@ -1,6 +1,6 @@
 # Writes OUT, a header defining SFA_GIT_COMMIT (`git describe` of SRC, or
 # "unknown" without a git tree), only when it changes, so that a build
-# after a commit recompiles the one file that includes it (evidence.md,
+# after a commit recompiles the one file that includes it (EVIDENCE.md,
 # Provenance).
 execute_process(COMMAND git describe --always --dirty
                 WORKING_DIRECTORY ${SRC}

@@ -1,5 +1,5 @@
 /*
- * check.c - `sfaccess check`: policy.md's built-in rules on one snapshot,
+ * check.c - `sfaccess check`: POLICY.md's built-in rules on one snapshot,
  * tuned by a policy file, with leavers from an HR file; findings as a
  * table, CSV, JSON, JUnit or HTML; exit 3 for CI when findings reach
  * --fail-on.  Both input files are read, and every problem in them named,

@@ -45,7 +45,7 @@ void sfa_table_begin(sfa_table *t, FILE *f, const sfa_table_col *cols, int n);
 /* Prints one row of t->n cells (NULL prints as empty). */
 void sfa_table_row(sfa_table *t, const char *const *cells);
 
-/* Prints a snapshot's provenance (evidence.md) for people: one
+/* Prints a snapshot's provenance (EVIDENCE.md) for people: one
  * "  key  value" line per member, indented by indent spaces; a snapshot
  * without one says so. */
 void sfa_print_provenance(const json_t *prov, int indent);

@@ -446,7 +446,7 @@ static int package_snapshots(sfa_store *st, long long *from, long long *to,
 	return rc;
 }
 
-/* report evidence: the quarterly package (evidence.md). */
+/* report evidence: the quarterly package (EVIDENCE.md). */
 static int report_evidence(sfa_cli *cli, long long from, long long to,
 			   const char *dir, int force, const sfa_sign_key *key)
 {

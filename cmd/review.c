@@ -1,6 +1,6 @@
 /*
  * review.c - `sfaccess review start|collect|status|close`: review
- * campaigns (review.md).  The campaign lives in the store
+ * campaigns (REVIEW.md).  The campaign lives in the store
  * (lib/review/campaign.h); workbooks are written by reports/workbook.h and the
  * closing report by reports/campaign_report.h.
  *

@@ -180,7 +180,7 @@ static int resolve_snapshot(const char *snap, sfa_store *st, long long *id,
 	return rc;
 }
 
-/* show --provenance: the snapshot's evidence (evidence.md). */
+/* show --provenance: the snapshot's evidence (EVIDENCE.md). */
 static int show_evidence(sfa_store *st, long long id, sfa_format fmt,
 			 sfa_err *err)
 {

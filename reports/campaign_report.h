@@ -1,5 +1,5 @@
 /*
- * campaign_report.h - the report of a closed review campaign (review.md
+ * campaign_report.h - the report of a closed review campaign (REVIEW.md
  * "Close"): every issued row with its decision, reviewer, time and
  * workbook hash (pending rows too), and the refused and self-review rows,
  * as CSV, HTML, JUnit XML and JSON, with a manifest that `sfaccess verify`

@@ -1,6 +1,6 @@
 /*
  * evidence_files.c - the files of the quarterly evidence package that are
- * not reports of their own (evidence.md, "The quarterly package"): the
+ * not reports of their own (EVIDENCE.md, "The quarterly package"): the
  * snapshot's control totals, reconciliation and provenance as CSV and
  * JSON, and README.txt.  Each is written from the store alone, so
  * verify --store writes it again byte for byte.
@@ -180,7 +180,7 @@ int sfa_evidence_readme(sfa_report_ctx *c, FILE *f, long long *rows,
 		"=========================\r\n\r\n"
 		"Who has what access in the Salesforce org, as snapshot %lld "
 		"read it, with\r\nwhat proves the reading complete, accurate "
-		"and unchanged (evidence.md).\r\n\r\n"
+		"and unchanged.\r\n\r\n"
 		"Files\r\n-----\r\n"
 		"access-review.csv / .html / .junit.xml / .json\r\n"
 		"    The access review of snapshot %lld: one row per user, "

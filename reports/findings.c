@@ -183,7 +183,7 @@ int sfa_report_findings_html(const sfa_findings *fs, unsigned rules,
 	sfa_html_meta meta[2] = {{"Snapshot", snap},
 				 {"Measured at", sfa_findings_as_of(fs)}};
 	sfa_html_page page = {"Policy findings",
-			      "Built-in rules of policy.md on one snapshot",
+			      "Built-in policy rules on one snapshot",
 			      meta,
 			      2,
 			      columns,

@@ -441,7 +441,7 @@ void sfa_html_free(sfa_html *w)
 	free(w);
 }
 
-/* ---- the evidence section (evidence.md) ---- */
+/* ---- the evidence section (EVIDENCE.md) ---- */
 
 static void cell(FILE *f, const char *tag, const json_t *v)
 {

@@ -27,7 +27,7 @@ static const sfa_html_column columns[] = {
     {"assigned_at", "Assigned", SFA_HTML_MONO},
     {"first_seen_at", "First seen", SFA_HTML_MONO},
     {"snapshot_id", "Snapshot", SFA_HTML_MONO},
-    /* evidence.md: who made it, sfaccess apply or the audit trail; a
+    /* EVIDENCE.md: who made it, sfaccess apply or the audit trail; a
      * change with neither is flagged out_of_band. */
     {"origin", "Made by", SFA_HTML_TAGS},
 };

@@ -65,7 +65,7 @@ static int on_change(void *ud, const sfa_diff_change *c)
 		 sfa_diff_kind_name(c->kind), name,
 		 p->ap ? " in " : " (no --approved change file)",
 		 p->ap ? sfa_approvals_file(p->ap) : "");
-	/* evidence.md: made outside sfaccess with no audit entry either. */
+	/* EVIDENCE.md: made outside sfaccess with no audit entry either. */
 	if (sfa_change_origin_of(p->ce, c, &o))
 		return sfa_err_set(p->err, SFA_ENOMEM, "out of memory");
 	n = strlen(msg);

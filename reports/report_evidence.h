@@ -1,7 +1,7 @@
 /*
  * report_evidence.h - a snapshot's evidence (store_evidence.h: provenance,
  * control totals, drift, population reconciliation) in the reports:
- * JSON members, an HTML section, JUnit properties.  evidence.md.
+ * JSON members, an HTML section, JUnit properties.  EVIDENCE.md.
  */
 #ifndef SFA_REPORT_EVIDENCE_H
 #define SFA_REPORT_EVIDENCE_H
@@ -13,7 +13,7 @@
 #include "report_html.h"
 #include "report_junit.h"
 
-/* The four members in evidence.md's order. */
+/* The four members in EVIDENCE.md's order. */
 extern const char *const sfa_evidence_keys[4];
 
 /* Writes ev's four members to f as `,\n  "KEY": VALUE` each (compact
@@ -36,7 +36,7 @@ typedef struct sfa_evidence_props {
 void sfa_evidence_props_fill(sfa_evidence_props *ep, const sfa_junit_prop *base,
 			     int nbase, const json_t *ev);
 
-/* What explains one change of a change report (evidence.md): the audit
+/* What explains one change of a change report (EVIDENCE.md): the audit
  * entries that mention it (a new JSON array, NULL on ENOMEM), the
  * `sfaccess apply` run that made it (or NULL), and whether it has
  * neither (out_of_band: made outside sfaccess, with no trail). */

@@ -100,7 +100,7 @@ static const sfa_report_file files[] = {
     {"changes", "html", "changes.html", "changes", changes_html},
     {"changes", "junit", "changes.junit.xml", "testcases", changes_junit},
     {"changes", "json", "changes.json", "changes", changes_json},
-    /* The quarterly package (evidence.md): the access review of "to",
+    /* The quarterly package (EVIDENCE.md): the access review of "to",
      * the changes since "from" (only when there is one), the evidence
      * of "to", and README.txt.  lib/access/PERMISSIONS.md's report joins
      * here. */

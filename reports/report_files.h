@@ -1,7 +1,7 @@
 /*
  * report_files.h - every file a report run can write, by report and name,
  * with its writer: `report` writes them, `verify --store` writes them again
- * to compare (evidence.md, Re-performance).  One table, so that the two
+ * to compare (EVIDENCE.md, Re-performance).  One table, so that the two
  * can never write a file differently.
  */
 #ifndef SFA_REPORT_FILES_H

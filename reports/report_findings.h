@@ -1,5 +1,5 @@
 /*
- * report_findings.h - the findings of `sfaccess check` (policy.md) as CSV,
+ * report_findings.h - the findings of `sfaccess check` (POLICY.md) as CSV,
  * JSON, JUnit XML and an HTML page, each in the findings' order.
  */
 #ifndef SFA_REPORT_FINDINGS_H

@@ -30,7 +30,7 @@ int sfa_manifest_add_snapshot(sfa_manifest *m, const sfa_snapinfo *s,
 
 /* Records the evidence of the report's snapshot (store_evidence.h; the
  * reviewed one, or the one changes lead to): the manifest's "provenance",
- * "control_totals", "drift" and "reconciliation" (evidence.md).  ev is
+ * "control_totals", "drift" and "reconciliation" (EVIDENCE.md).  ev is
  * borrowed. */
 int sfa_manifest_set_evidence(sfa_manifest *m, json_t *ev, sfa_err *err);
 

@@ -1,5 +1,5 @@
 /*
- * report_reperform.h - re-performance (evidence.md, Integrity): every file
+ * report_reperform.h - re-performance (EVIDENCE.md, Integrity): every file
  * a report run's manifest lists is written again from the store into a
  * temporary directory and compared byte for byte with the package's.
  */

@@ -1,5 +1,5 @@
 /*
- * report_sign.h - signed manifests (evidence.md, Integrity): manifest.json
+ * report_sign.h - signed manifests (EVIDENCE.md, Integrity): manifest.json
  * signed with Ed25519 (OpenSSL EVP), the signature base64 in
  * manifest.json.sig next to it, checked with the public key before the
  * files are.

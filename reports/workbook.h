@@ -1,5 +1,5 @@
 /*
- * workbook.h - the review campaign's workbooks (review.md "The
+ * workbook.h - the review campaign's workbooks (REVIEW.md "The
  * workbook"): one .xlsx per reviewer, written with libxlsxwriter in
  * constant-memory mode, and the same rows as CSV.
  */

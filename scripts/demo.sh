@@ -63,7 +63,7 @@ echo "demo: who can View All Data now, and through what"
 "$bin" verify "$out/access-review"
 "$bin" verify "$out/changes"
 
-# A review campaign (README "Review campaigns"): one workbook per manager.
+# A review campaign (lib/review/REVIEW.md): one workbook per manager.
 # Users without a manager who can review go to the fallback; the
 # fallback's own access goes to the escalation reviewer.
 echo

@@ -19,7 +19,7 @@ static const char *const flag_names[] = {"ModifyAllData", "ViewAllData",
 #define NFLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
 
 /* lib/access/PERMISSIONS.md §2, tiers 0-2 (3 and 4 are not privileged
- * enough for a rule of policy.md to name them, but are ranked alike). */
+ * enough for a rule of POLICY.md to name them, but are ranked alike). */
 static const struct {
 	const char *name;
 	int tier;

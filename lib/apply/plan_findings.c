@@ -1,6 +1,6 @@
 /*
  * plan_findings.c - `plan --findings`: the change file of chosen policy
- * findings (policy.md "Remediation").  A leaver's user is deactivated
+ * findings (POLICY.md "Remediation").  A leaver's user is deactivated
  * (set_status IsActive=false), an expired assignment revoked; an SoD
  * finding becomes two commented-out revoke rows, one per side, for a
  * person to choose; any other finding is named in a comment.  Nothing is
@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "plan.h"
 
-/* The findings CSV columns (policy.md), which the file must carry. */
+/* The findings CSV columns (POLICY.md), which the file must carry. */
 enum { C_RULE, C_SEVERITY, C_USERNAME, C_USER_ID, C_WHAT, C_VIA_TYPE,
        C_VIA_ID, C_DETAIL, C_N };
 static const char *const cols[C_N] = {"rule", "severity", "username",

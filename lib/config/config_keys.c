@@ -1,6 +1,6 @@
 /*
  * config_keys.c - every section and key of the configuration file
- * (lib/README.md: [connection], [sync], [license_profiles]; review.md:
+ * (lib/README.md: [connection], [sync], [license_profiles]; REVIEW.md:
  * [review], [review.owners]).  A key that is
  * not listed here is refused with file:line, so that a typo such as
  * `sync_conected_apps` cannot silently drop a resource from an audit.
@@ -49,6 +49,6 @@ const sfa_config_section sfa_config_sections[] = {
     SFA_CONFIG_FREE_FORM("license_profiles", SFA_CONFIG_STRING),
     {"review", review_keys, 0},
     {"privileged", privileged_keys, 0},
-    /* permission_set:Name = reviewer, ..., * = reviewer (review.md) */
+    /* permission_set:Name = reviewer, ..., * = reviewer (REVIEW.md) */
     SFA_CONFIG_FREE_FORM("review.owners", SFA_CONFIG_STRING),
     {NULL, NULL, 0}};

@@ -1,7 +1,7 @@
 /*
  * findings.c - the list of findings of a check (policy.h): each finding
  * is one allocation holding its strings, and the list is sorted once, in
- * policy.md's order (rule, username, what, via_type, via_id; bytewise,
+ * POLICY.md's order (rule, username, what, via_type, via_id; bytewise,
  * then detail so that the order is total).
  */
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * policy.h - policy checks (policy.md): the built-in rules, the INI policy
+ * policy.h - policy checks (POLICY.md): the built-in rules, the INI policy
  * file that tunes them, the HR file of leavers, and the findings that
  * `sfaccess check` prints, writes as CSV/JSON/JUnit/HTML and that
  * `sfaccess plan --findings` turns into a change file.
@@ -28,7 +28,7 @@ typedef enum sfa_severity {
 	SFA_SEV_CRITICAL
 } sfa_severity;
 
-/* The built-in rules of policy.md's table, in its order. */
+/* The built-in rules of POLICY.md's table, in its order. */
 typedef enum sfa_rule {
 	SFA_RULE_DORMANT_PRIVILEGED,
 	SFA_RULE_DORMANT,
@@ -59,7 +59,7 @@ typedef struct sfa_policy sfa_policy;
 /* Problems are collected in changefile.h's sfa_problems, each with its
  * line, so that every one is named at once. */
 
-/* The built-in defaults of policy.md's table. */
+/* The built-in defaults of POLICY.md's table. */
 int sfa_policy_default(sfa_policy **out, sfa_err *err);
 /* Parses text (len bytes; name is used in locations).  On any problem
  * returns SFA_EINPUT, *out NULL, every problem in probs and the first in
@@ -80,7 +80,7 @@ size_t sfa_policy_sod_count(const sfa_policy *p);
 void sfa_policy_sod_get(const sfa_policy *p, size_t i, const char **name,
 			const char **a, const char **b);
 
-/* ---- the HR file (policy.md "HR file") ---- */
+/* ---- the HR file (POLICY.md "HR file") ---- */
 typedef struct sfa_hr sfa_hr;
 
 typedef struct sfa_hr_person {

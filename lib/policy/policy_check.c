@@ -1,5 +1,5 @@
 /*
- * policy_check.c - evaluating policy.md's built-in rules on one snapshot.
+ * policy_check.c - evaluating POLICY.md's built-in rules on one snapshot.
  *
  * Everything is read once into memory, rule by rule's needs: the users
  * (store_policy.h), their permissions through the one seam

@@ -1,6 +1,6 @@
 /*
  * policy_parse.c - the two inputs of `sfaccess check`: the INI policy
- * file and the HR file (policy.md).  Both are read whole and every problem
+ * file and the HR file (POLICY.md).  Both are read whole and every problem
  * is collected with its file:line, so that one run names all of them and
  * nothing is evaluated on a half-understood input.
  */
@@ -27,7 +27,7 @@ static const char *const rule_names[SFA_RULE_COUNT] = {
     [SFA_RULE_UNUSED_CONNECTED_APP] = "unused-connected-app",
 };
 
-/* policy.md's table: default severity and days (0: the rule has none). */
+/* POLICY.md's table: default severity and days (0: the rule has none). */
 static const struct {
 	sfa_severity sev;
 	int days;

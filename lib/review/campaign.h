@@ -1,5 +1,5 @@
 /*
- * campaign.h - review campaigns (review.md): a campaign issues each access
+ * campaign.h - review campaigns (REVIEW.md): a campaign issues each access
  * row of a snapshot to one reviewer (routing), takes the decisions back
  * from the returned workbooks (collect), reports completion (status) and
  * is frozen at the end (close).  The workbooks themselves are written by

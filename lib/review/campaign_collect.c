@@ -1,7 +1,7 @@
 /*
  * campaign_collect.c - `review collect`: reads a returned workbook (or
  * CSV), checks every row against what was issued, and records the
- * decisions (review.md "Collect").
+ * decisions (REVIEW.md "Collect").
  *
  * A row is accepted when its token is the HMAC of its key cells for the
  * file's reviewer and every locked cell is the cell that was issued.  The

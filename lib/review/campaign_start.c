@@ -1,6 +1,6 @@
 /*
  * campaign_start.c - `review start`: picks the rows in scope from a
- * snapshot, routes each to its reviewer (review.md "Start") and issues
+ * snapshot, routes each to its reviewer (REVIEW.md "Start") and issues
  * them with their tokens in one transaction (store_campaign.c).
  *
  * Rows come user by user (sfa_store_each_access), so a user's reviewer is

@@ -44,7 +44,7 @@ long sfa_bulk_query_requests(const sfa_bulk_query *q);
 
 /* The job's numberRecordsProcessed once it completed, -1 before (or when
  * Salesforce did not say): Salesforce's own count of the rows the query
- * read, the control totals' org_count (evidence.md). */
+ * read, the control totals' org_count (EVIDENCE.md). */
 long long sfa_bulk_query_processed(const sfa_bulk_query *q);
 
 #endif

@@ -71,7 +71,7 @@ long sfa_sf_other_requests(const sfa_sf *sf);
 int sfa_sf_api_usage(const sfa_sf *sf, long *used, long *limit);
 
 /* The same from the first Sforce-Limit-Info this client saw: the org's
- * usage as its first request found it (provenance, evidence.md). */
+ * usage as its first request found it (provenance, EVIDENCE.md). */
 int sfa_sf_api_usage_first(const sfa_sf *sf, long *used, long *limit);
 
 /* The login's configuration (borrowed from sfa_sf_new()). */

@@ -1,12 +1,12 @@
 /*
- * store_evidence.h - what a snapshot records for an auditor (evidence.md):
+ * store_evidence.h - what a snapshot records for an auditor (EVIDENCE.md):
  * its control totals, the drift the recount found, the population
  * reconciliation and its provenance, written and read as one JSON object
  *
  *   {"provenance": {...} | null, "control_totals": [{...}, ...],
  *    "drift": [{...}, ...], "reconciliation": [{...}, ...]}
  *
- * with the members and keys of evidence.md.
+ * with the members and keys of EVIDENCE.md.
  */
 #ifndef SFA_STORE_EVIDENCE_H
 #define SFA_STORE_EVIDENCE_H
@@ -45,7 +45,7 @@ int sfa_store_package_last(sfa_store *st, const char *org_id,
 			   long long before, long long *id, sfa_err *err);
 
 /* ---- what explains a change (the change report's audit_entries and
- * applied_by, evidence.md) ---- */
+ * applied_by, EVIDENCE.md) ---- */
 
 typedef struct sfa_change_evidence sfa_change_evidence;
 

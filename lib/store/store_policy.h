@@ -1,7 +1,7 @@
 /*
  * store_policy.h - the store readers the policy checks need beyond the
  * access rows (store.h), and the login history: rows of LoginHistory kept
- * per org in an append-only table (policy.md "Login activity").
+ * per org in an append-only table (POLICY.md "Login activity").
  *
  * Readers call back once per row with strings borrowed for the call; a
  * non-zero return stops and is returned.

@@ -598,7 +598,7 @@
 	"PRAGMA user_version = 9"
 
 
-/* Schema version 10: review campaigns (review.md).  A campaign keeps the
+/* Schema version 10: review campaigns (REVIEW.md).  A campaign keeps the
  * rows it issued with every cell a reviewer saw, so that collect compares
  * a returned cell with what was sent and close reports without the
  * snapshot; the HMAC secret signs each row's token.  A decision row is
@@ -646,7 +646,7 @@
 	    " seq INTEGER, reason TEXT NOT NULL, collected_at TEXT NOT NULL)", \
 	    "PRAGMA user_version = 10"
 
-/* ---- schema v7: login history (policy.md "Login activity") ----
+/* ---- schema v7: login history (POLICY.md "Login activity") ----
  * Per org, not per snapshot: rows are appended by every sync and never
  * deleted, neither by a snapshot's deletion nor by gc, so the store keeps
  * them past Salesforce's 6 months.  Status is kept as Salesforce wrote it
@@ -857,7 +857,7 @@
 /* ?1 an integer key: its Salesforce id. */
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
 
-/* ---- evidence (evidence.md): control totals, drift, reconciliation and
+/* ---- evidence (EVIDENCE.md): control totals, drift, reconciliation and
  * provenance of each snapshot; store_evidence.c ---- */
 #define SFA_EVIDENCE_KEY                                                       \
 	"snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE "     \
@@ -918,7 +918,7 @@
 	"SELECT is_active, user_type, org_count, in_scope, reason"            \
 	" FROM snapshot_reconciliation WHERE snapshot_id = ?1"                \
 	" ORDER BY is_active DESC, user_type"
-/* The audit trail (evidence.md): no snapshot owns it, so gc, which
+/* The audit trail (EVIDENCE.md): no snapshot owns it, so gc, which
  * deletes snapshots, never reaches it; triggers refuse any change. */
 #define SQL_AUDIT_NEWEST                                                       \
 	"SELECT max(created_at) FROM audit_trail WHERE org_id = ?1"

@@ -46,7 +46,7 @@ typedef struct sfa_fetch_tuning {
 				     limit (Sforce-Limit-Info); 0: no cap */
 } sfa_fetch_tuning;
 
-/* Chosen from tests/bench (README, "Performance"): a Bulk read costs the
+/* Chosen from tests/bench (README.md, "run.sh"): a Bulk read costs the
  * first REST page, the job's create and polls and a result page per
  * 50,000 rows, 5 requests up to 50,000 rows; REST costs one per 2,000.
  * From 8,001 rows Bulk costs no more requests, and its CSV takes about a
@@ -55,7 +55,7 @@ typedef struct sfa_fetch_tuning {
  * at Salesforce) outweighs the pages it saves. */
 #define SFA_FETCH_BULK_THRESHOLD 8000
 
-/* What one object's scan cost, and its control totals (evidence.md). */
+/* What one object's scan cost, and its control totals (EVIDENCE.md). */
 typedef struct sfa_fetch_scan_stats {
 	const char *sobject;
 	long long rows;

@@ -1,6 +1,6 @@
 /*
  * fetch_evidence.c - what a sync records for an auditor besides the
- * records (evidence.md): the control totals of its scans, the check that
+ * records (EVIDENCE.md): the control totals of its scans, the check that
  * every record Salesforce counted arrived, the recount of User,
  * PermissionSetAssignment and GroupMember after the scans with the grouped
  * user count (one batch, 4 requests), and the provenance of the run.

@@ -27,9 +27,9 @@ int sfa_fetch__put_text(sfa_store *st, const sfa_obj_def *def,
 			const sfa_sync_opts *opts, sfa_fetch_row *r,
 			const char *const *vals, sfa_err *err);
 
-/* ---- evidence (fetch_evidence.c, evidence.md) ---- */
+/* ---- evidence (fetch_evidence.c, EVIDENCE.md) ---- */
 
-/* The control totals of the run's scans, evidence.md's JSON array, with
+/* The control totals of the run's scans, EVIDENCE.md's JSON array, with
  * `stored` from st and `excluded` empty (sfa_fetch__recount() fills
  * User's).  NULL on ENOMEM. */
 json_t *sfa_fetch__control_totals(const sfa_store *st,
@@ -53,7 +53,7 @@ int sfa_fetch__recount(sfa_sf *sf, sfa_sf_batch *b, sfa_store *st,
 		       const sfa_fetch_stats *stats, json_t *ev,
 		       char **username, long long *audit_new, sfa_err *err);
 
-/* The provenance object of evidence.md for a run on sf; username NULL
+/* The provenance object of EVIDENCE.md for a run on sf; username NULL
  * takes the one the configuration logs in as.  NULL on ENOMEM. */
 json_t *sfa_fetch__provenance(const sfa_sf *sf, const char *username,
 			      const char *started_at, const char *finished_at);

@@ -1,6 +1,6 @@
 /*
  * fetch_logins.h - copying LoginHistory into the store's append-only
- * table (policy.md "Login activity"): only the rows after the newest one
+ * table (POLICY.md "Login activity"): only the rows after the newest one
  * held, or the last `days` days the first time.  Its own REST query,
  * after the snapshot: it costs its pages only.
  */

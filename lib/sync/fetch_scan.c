@@ -221,7 +221,7 @@ static int plan(fetch *f, sfa_err *err)
 					 s->first_n > 0 ? s->first_n : 2000);
 	}
 	/* The recount, the grouped user count and the audit trail's first
-	 * page (evidence.md), and the
+	 * page (EVIDENCE.md), and the
 	 * identity call of flows whose configuration does not name the
 	 * user: sfa_fetch__recount(). */
 	more += 5;

@@ -11,7 +11,7 @@ long sfa_clock_ms(void);
 /* CPU milliseconds of the whole process, every thread. */
 long sfa_clock_cpu_ms(void);
 
-/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (evidence.md's times). */
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (EVIDENCE.md's times). */
 void sfa_clock_utc(char buf[21]);
 
 #endif

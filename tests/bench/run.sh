@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/bench/run.sh - the performance figures of README "Performance":
+# tests/bench/run.sh - the figures of tests/bench/README.md "Sync, diff and reports":
 # builds a Release sfaccess in its own directory, generates orgs with the
 # emulator's generator (cached), syncs each several times against the
 # emulator with network latency, and prints a table of medians: API

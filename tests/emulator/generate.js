@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// Generates a realistic org dataset (emulator.md "Generator"), deterministic for a seed:
+// Generates a realistic org dataset (README.md "Generator"), deterministic for a seed:
 //   node generate.js --users N [--seed S] [--groups N] [--roles N] [--profiles N]
 //                    [--permission-sets N] [--psgs N] [--apps N] [--no-permissions] [--no-territories]
 //                    [--no-licenses] [--login-days N] > org.json
@@ -59,8 +59,12 @@ function prng(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), pick: (arr) => arr[Math.floor(next() * arr.length)],
-    chance: (p) => next() < p };
+  return {
+    next,
+    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: (arr) => arr[Math.floor(next() * arr.length)],
+    chance: (p) => next() < p,
+  };
 }
 
 // Output: records written one at a time into a buffer flushed in ~1 MB chunks (stdout to a
@@ -134,7 +138,8 @@ function main() {
   const profilePs = new Map();
   for (const p of profiles) {
     const ps = { Id: id('0PS'), Name: `X${p.Id.slice(0, 15)}`, Label: p.Name, Description: null, IsOwnedByProfile: true,
-      ProfileId: p.Id, IsCustom: !special.find((s) => s[0] === p.Name), NamespacePrefix: null, LicenseId: p.UserLicenseId,
+      ProfileId: p.Id, IsCustom: !special.find((s) => s[0] === p.Name), NamespacePrefix: null,
+      LicenseId: p.UserLicenseId,
       PermissionSetGroupId: null, HasActivationRequired: false, Type: 'Profile', CreatedDate: p.CreatedDate, LastModifiedDate: p.LastModifiedDate };
     for (const f of PERM_FLAGS) ps[f] = p[f];
     permSets.push(ps);
@@ -174,7 +179,8 @@ function main() {
       CreatedDate: dt(REF - r.int(30, 900) * DAY), LastModifiedDate: dt(REF - r.int(1, 30) * DAY) };
     psgs.push(g);
     const agg = { Id: id('0PS'), Name: `${g.DeveloperName}_Aggregate`, Label: g.MasterLabel, Description: null, IsOwnedByProfile: false,
-      ProfileId: null, IsCustom: true, NamespacePrefix: null, LicenseId: null, PermissionSetGroupId: g.Id, HasActivationRequired: false,
+      ProfileId: null, IsCustom: true, NamespacePrefix: null, LicenseId: null, PermissionSetGroupId: g.Id,
+      HasActivationRequired: false,
       Type: 'Group', CreatedDate: g.CreatedDate, LastModifiedDate: g.LastModifiedDate };
     permSets.push(agg);
     aggregate.set(g.Id, agg);
@@ -222,7 +228,9 @@ function main() {
     const last = r.pick(LAST);
     const uid = id('005');
     let profile;
-    let username = `${first}.${last}.${i}@${domain}`.toLowerCase().normalize('NFD').replace(/[^\x00-\x7f]/g, '').replace(/'/g, '');
+    // Accents decomposed (NFD) and every non-ASCII code point dropped: a username is ASCII.
+    let username = `${first}.${last}.${i}@${domain}`.toLowerCase().normalize('NFD')
+      .replace(/[\u0080-\uffff]/g, '').replace(/'/g, '');
     let firstName = first;
     let lastName = last;
     let userType = kind;
@@ -249,7 +257,8 @@ function main() {
     logins.push({ Id: id('0Ya'), UserId: uid, IsFrozen: kind === 'Standard' && isActive && r.chance(0.01),
       IsPasswordLocked: r.chance(0.003), LastModifiedDate: dt(REF - r.int(0, 200) * DAY) });
   }
-  if (!logins.some((l) => l.IsFrozen) && N > kinds.length) logins[kinds.length].IsFrozen = true; // at least one frozen user
+  // At least one frozen user.
+  if (!logins.some((l) => l.IsFrozen) && N > kinds.length) logins[kinds.length].IsFrozen = true;
   for (const l of LIC) l.TotalLicenses = l.UsedLicenses + r.int(0, 50);
   const standardUsers = users.filter((u) => u.UserType === 'Standard');
 
@@ -272,20 +281,26 @@ function main() {
     const queue = i >= 2 && r.chance(0.25);
     const name = queue ? `${r.pick(DEPTS)} Queue ${i + 1}` : `${r.pick(DEPTS)} Team ${i + 1}`;
     const g = { Id: id('00G'), Name: name, DeveloperName: devName(name), Type: queue ? 'Queue' : 'Regular', RelatedId: null,
-      OwnerId: admin && users[0].Id, DoesIncludeBosses: !queue && r.chance(0.5), DoesSendEmailToMembers: queue && r.chance(0.5),
+      OwnerId: admin && users[0].Id, DoesIncludeBosses: !queue && r.chance(0.5),
+      DoesSendEmailToMembers: queue && r.chance(0.5),
       Email: queue && r.chance(0.3) ? `${devName(name).toLowerCase()}@${domain}` : null };
     groups.push(g);
     publicGroups.push(g);
   }
-  for (const g of groups) { g.CreatedDate = dt(REF - r.int(100, 1500) * DAY); g.LastModifiedDate = dt(REF - r.int(1, 100) * DAY); }
+  for (const g of groups) {
+    g.CreatedDate = dt(REF - r.int(100, 1500) * DAY);
+    g.LastModifiedDate = dt(REF - r.int(1, 100) * DAY);
+  }
 
   // --- connected apps ------------------------------------------------------------------------
   const apps = [];
   for (let i = 0; i < o.apps; i++) {
     const name = i < APP_NAMES.length ? APP_NAMES[i] : `Integration App ${i + 1}`;
     apps.push({ Id: id('0H4'), Name: name, OptionsAllowAdminApprovedUsersOnly: r.chance(0.5), OptionsRefreshTokenValidityMetric: false,
-      OptionsHasSessionLevelPolicy: r.chance(0.1), OptionsIsInternal: r.chance(0.2), OptionsFullContentPushNotifications: false,
-      OptionsCodeCredentialGuestEnabled: false, MobileSessionTimeout: null, MobileStartUrl: null, PinLength: null, StartUrl: null,
+      OptionsHasSessionLevelPolicy: r.chance(0.1), OptionsIsInternal: r.chance(0.2),
+      OptionsFullContentPushNotifications: false,
+      OptionsCodeCredentialGuestEnabled: false, MobileSessionTimeout: null, MobileStartUrl: null,
+      PinLength: null, StartUrl: null,
       RefreshTokenValidityPeriod: r.pick([0, 30, 90]), CreatedDate: dt(REF - r.int(30, 1500) * DAY) });
   }
   const sea = [];
@@ -303,7 +318,8 @@ function main() {
     sea.push({ Id: id('0J0'), ParentId: r.pick(regular).Id, SetupEntityId: makeId(prefix, '5e0', i + 1), SetupEntityType: type });
   }
   for (const s of sea) s.SystemModstamp = dt(REF - r.int(1, 500) * DAY);
-  const ent = o.noLicenses && o.noTerritories ? null : entitlements(o, users, profilePs, regular, aggregate, muting, components, sea);
+  const ent = o.noLicenses && o.noTerritories ? null
+    : entitlements(o, users, profilePs, regular, aggregate, muting, components, sea);
 
   // --- permission data (its own PRNG stream: the rest of the org does not depend on it) ---------
   const permData = o.permissions ? genperms.plan(prng((o.seed ^ 0x5EED5) >>> 0),
@@ -352,7 +368,9 @@ function main() {
       if (r.chance(0.3)) {
         const nested = new Set();
         const k = r.int(1, 2);
-        for (let j = 0; j < k; j++) nested.add(r.chance(0.6) ? r.pick(regularGroups) : r.chance(0.9) ? r.pick(roleGroups) : orgGroup);
+        for (let j = 0; j < k; j++) {
+          nested.add(r.chance(0.6) ? r.pick(regularGroups) : r.chance(0.9) ? r.pick(roleGroups) : orgGroup);
+        }
         nested.delete(g);
         for (const h of nested) gm(g, h);
       }
@@ -419,7 +437,7 @@ function main() {
   }
   if (ent) for (const [name, list] of Object.entries(ent)) section(name, list);
   if (permData) genperms.emit(section, id, permData);
-  // --- policy checks: LoginHistory (emulator.md "Generator") -------------------------------
+  // --- policy checks: LoginHistory (README.md "Generator") ------------------------------------
   // One row per user per login day; active users log in on about 60% of days, and about one
   // attempt in 30 fails (Status is filtered on the client). A PRNG of its own keeps every record
   // above identical with and without the option.
@@ -488,7 +506,9 @@ function entitlements(o, users, profilePs, regular, aggregate, muting, component
       if (r.chance(0.05)) assoc.push({ Id: id('0R0'), UserId: u.Id, Territory2Id: r.pick(planning).Id, RoleInTerritory2: null,
         IsActive: true, LastModifiedDate: stamp() });
     }
-    Object.assign(out, { Territory2Model: models, Territory2: [...territories, ...planning], UserTerritory2Association: assoc });
+    Object.assign(out, {
+      Territory2Model: models, Territory2: [...territories, ...planning], UserTerritory2Association: assoc,
+    });
   }
   if (!o.noLicenses) {
     const psls = PSL_NAMES.map((name) => ({ Id: id('0PL'), DeveloperName: devName(name), MasterLabel: name,
@@ -519,7 +539,8 @@ function entitlements(o, users, profilePs, regular, aggregate, muting, component
     // through profiles, permission sets and group aggregates; a muting set mutes one of its group's.
     const named = sea.filter((x) => x.SetupEntityType === 'CustomPermission').map((x) => x.SetupEntityId);
     const cps = CUSTOM_PERMISSIONS.map((label, i) => ({ Id: named[i] || id('0CP'), DeveloperName: devName(label),
-      MasterLabel: label, NamespacePrefix: null, Description: null, IsProtected: false, IsLicensed: false, CreatedDate: stamp() }));
+      MasterLabel: label, NamespacePrefix: null, Description: null, IsProtected: false, IsLicensed: false,
+      CreatedDate: stamp() }));
     for (const extra of named.slice(CUSTOM_PERMISSIONS.length)) {
       cps.push({ Id: extra, DeveloperName: `Custom_${cps.length + 1}`, MasterLabel: `Custom ${cps.length + 1}`,
         NamespacePrefix: null, Description: null, IsProtected: false, IsLicensed: false, CreatedDate: stamp() });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// Local emulator of the Salesforce APIs sfaccess talks to. See README.md and
-// shared/spec/emulator.md. Usage:
+// Local emulator of the Salesforce APIs sfaccess talks to; what it serves is in README.md.
+// Usage:
 //   node server.js --org FILE [--port 0] [--port-file FILE] [--latency-ms N|MIN-MAX] [--batch-size N] [--api-limit N]
 //                  [--tls-cert PEM --tls-key PEM] [--public-url URL]
 const http = require('node:http');
@@ -148,7 +148,9 @@ async function dispatch(emu, req, res) {
     return send(req, res, 414, { 'Content-Type': 'text/plain' }, 'URI Too Long');
   }
   let headerBytes = req.url.length;
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headerBytes += req.rawHeaders[i].length + req.rawHeaders[i + 1].length + 4;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    headerBytes += req.rawHeaders[i].length + req.rawHeaders[i + 1].length + 4;
+  }
   if (headerBytes > MAX_URI) {
     return send(req, res, 431, { 'Content-Type': 'text/plain' }, 'Request Header Fields Too Large');
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The audit trail (evidence.md): every sync copies the SetupAuditTrail
+# The audit trail (EVIDENCE.md): every sync copies the SetupAuditTrail
 # entries newer than the newest the store holds into an append-only table
 # that gc never touches; the copy costs its pages.  The emulator's
 # SetupAuditTrail is read-only and /__admin/mutate's `audit` writes it.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Evidence survives the machine (evidence.md): a sync whose store fills
+# Evidence survives the machine (EVIDENCE.md): a sync whose store fills
 # the disk stops with a clear message, earlier snapshots and the store's
 # integrity intact, and the next sync with room succeeds; two syncs at
 # once on one store never corrupt each other.

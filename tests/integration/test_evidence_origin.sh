@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Who made a change (evidence.md, Audit trail): the change report gives
+# Who made a change (EVIDENCE.md, Audit trail): the change report gives
 # each change its audit_entries and applied_by (the apply journal), and
 # flags out_of_band the changes with neither, in JSON, HTML and JUnit.
 . "$(dirname "$0")/lib.sh"

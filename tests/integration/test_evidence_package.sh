@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# report evidence (evidence.md, "The quarterly package"): one directory,
+# report evidence (EVIDENCE.md, "The quarterly package"): one directory,
 # one manifest, signed, re-performable; every file tampered with in turn
 # is caught.
 . "$(dirname "$0")/lib.sh"

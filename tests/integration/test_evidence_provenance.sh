@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Provenance of a snapshot (evidence.md): recorded by sync, shown by
+# Provenance of a snapshot (EVIDENCE.md): recorded by sync, shown by
 # `snapshots --verbose` and `show --provenance`, and carried with the
 # control totals, drift and reconciliation by every report and manifest.
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-performance (evidence.md, Integrity): verify --store writes every file
+# Re-performance (EVIDENCE.md, Integrity): verify --store writes every file
 # of a package again from the store and compares byte for byte; reports
 # hold nothing time- or machine-dependent outside the manifest; a damaged
 # store is reported.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Signed manifests (evidence.md, Integrity): report --sign-key writes
+# Signed manifests (EVIDENCE.md, Integrity): report --sign-key writes
 # manifest.json.sig, verify --pubkey checks it before the files; each way
 # of tampering with a signed package is caught with its own message.
 . "$(dirname "$0")/lib.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Control totals, the post-scan recount (drift) and the population
-# reconciliation of a sync of the demo org (evidence.md).  Every expected
+# reconciliation of a sync of the demo org (EVIDENCE.md).  Every expected
 # number is a count of fixtures/orgs/demo.json's records, by hand.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A review campaign on the demo org (review.md): bad input refused with
+# A review campaign on the demo org (REVIEW.md): bad input refused with
 # nothing written; workbooks read back by python3-openpyxl; every kind of
 # tampering refused by its cell; decisions filled in the way a reviewer's
 # spreadsheet writes them, collected, replaced with history; the campaign

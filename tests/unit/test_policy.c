@@ -1,5 +1,5 @@
 /*
- * test_policy.c - every rule of policy.md on hand-made orgs with the exact
+ * test_policy.c - every rule of POLICY.md on hand-made orgs with the exact
  * findings expected, the boundaries (exactly `days`, never logged in, a
  * frozen leaver, a leaver matching two users, an SoD pair met through a
  * group and a profile), and the policy and HR parsers naming every

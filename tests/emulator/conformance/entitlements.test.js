@@ -1,5 +1,5 @@
 'use strict';
-// Entitlements (emulator.md "Permissions, audit trail, logins, territories and licences"):
+// Entitlements (../README.md "Permissions, audit trail, logins, territories and licences"):
 // territories, permission set licences, package licences and custom permissions read through
 // jsforce; inserts and deletes of the three assignment objects with Salesforce's errors; an org
 // without Territory Management; and the generator's shape.
@@ -127,7 +127,8 @@ test('generator: one active model, about N/100 territories, licences and custom 
   const active = new Set(d.Territory2.filter((t) => t.Territory2ModelId === d.Territory2Model[0].Id).map((t) => t.Id));
   assert.equal(active.size, 20);
   const internal = d.User.filter((u) => u.UserType === 'Standard').length;
-  const assigned = new Set(d.UserTerritory2Association.filter((a) => active.has(a.Territory2Id)).map((a) => a.UserId)).size;
+  const assigned = new Set(d.UserTerritory2Association
+    .filter((a) => active.has(a.Territory2Id)).map((a) => a.UserId)).size;
   assert.ok(assigned > internal * 0.4 && assigned < internal * 0.6, `${assigned} of ${internal} in a territory`);
   assert.equal(d.PermissionSetLicense.length, 10);
   assert.ok(Math.abs(d.PermissionSetLicenseAssign.length / internal - 1) < 0.2, `${d.PermissionSetLicenseAssign.length} PSL assignments`);

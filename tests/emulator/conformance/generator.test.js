@@ -115,7 +115,7 @@ test('50,000 users in under 30 s, then a full paged REST scan of PermissionSetAs
   }
 });
 
-// --- permission data (emulator.md "Generator", permission bullets), checked here on its own terms.
+// --- permission data (../README.md "Generator", permission data), checked here on its own terms.
 const TIER01 = ['ModifyAllData', 'AuthorApex', 'CustomizeApplication', 'ModifyMetadata', 'ManageInteraction',
   'ManageProfilesPermissionsets', 'ManageUsers', 'ManageInternalUsers', 'AssignPermissionSets', 'ManageRoles', 'ManageSharing',
   'ResetPasswords', 'ManagePasswordPolicies', 'ManageLoginAccessPolicies', 'ManageTwoFactor', 'ManageAuthProviders',
@@ -127,7 +127,14 @@ const NEEDS = { PermissionsCreate: ['PermissionsRead'], PermissionsEdit: ['Permi
   PermissionsDelete: ['PermissionsRead', 'PermissionsEdit'], PermissionsViewAllFields: ['PermissionsRead'],
   PermissionsModifyAllRecords: ['PermissionsRead', 'PermissionsEdit', 'PermissionsDelete', 'PermissionsViewAllRecords'] };
 const sys = (rec) => Object.keys(rec).filter((k) => k.startsWith('Permissions') && rec[k] === true).sort();
-const groupBy = (rows, key) => { const m = new Map(); for (const x of rows) { if (!m.has(x[key])) m.set(x[key], []); m.get(x[key]).push(x); } return m; };
+const groupBy = (rows, key) => {
+  const m = new Map();
+  for (const x of rows) {
+    if (!m.has(x[key])) m.set(x[key], []);
+    m.get(x[key]).push(x);
+  }
+  return m;
+};
 
 test('permission data: catalogue, dependencies, muting inside the group, aggregates = components minus muted', () => {
   const d = JSON.parse(gen('--users', '20000', '--seed', '3').toString('utf8'));
@@ -183,7 +190,8 @@ test('permission data: catalogue, dependencies, muting inside the group, aggrega
     for (const n of sys(m)) assert.ok(parts.some((id) => ps.get(id)[n]), `${m.DeveloperName}: ${n} not granted in its group`);
     if (sys(m).some((n) => TIER01.includes(n))) mutedPrivileged++;
     for (const o of ops) {
-      assert.ok(parts.some((id) => (opBy.get(id) || []).some((x) => x.SobjectType === o.SobjectType && OBJ.some((f) => o[f] && x[f]))),
+      assert.ok(parts.some((id) => (opBy.get(id) || [])
+        .some((x) => x.SobjectType === o.SobjectType && OBJ.some((f) => o[f] && x[f]))),
         `${m.DeveloperName}: ${o.SobjectType} not granted in its group`);
     }
     for (const f of fps) {
@@ -206,7 +214,10 @@ test('permission data: catalogue, dependencies, muting inside the group, aggrega
       for (const f of OBJ) cur[f] = cur[f] || o[f];
       objects.set(o.SobjectType, cur);
     }
-    for (const id of mutes) for (const o of opBy.get(id) || []) { const cur = objects.get(o.SobjectType); for (const f of OBJ) if (o[f]) cur[f] = false; }
+    for (const id of mutes) for (const o of opBy.get(id) || []) {
+      const cur = objects.get(o.SobjectType);
+      for (const f of OBJ) if (o[f]) cur[f] = false;
+    }
     const want = [...objects].filter(([, b]) => OBJ.some((f) => b[f])).map(([t, b]) => `${t}:${OBJ.filter((f) => b[f]).join('+')}`).sort();
     const got = (opBy.get(agg.Id) || []).map((o) => `${o.SobjectType}:${OBJ.filter((f) => o[f]).join('+')}`).sort();
     assert.deepEqual(got, want, `${g.DeveloperName} object rows`);
@@ -215,7 +226,11 @@ test('permission data: catalogue, dependencies, muting inside the group, aggrega
       const cur = fl.get(f.Field) || { r: false, e: false };
       fl.set(f.Field, { r: cur.r || f.PermissionsRead, e: cur.e || f.PermissionsEdit });
     }
-    for (const id of mutes) for (const f of fpBy.get(id) || []) { const cur = fl.get(f.Field); cur.r = cur.r && !f.PermissionsRead; cur.e = cur.e && !f.PermissionsEdit; }
+    for (const id of mutes) for (const f of fpBy.get(id) || []) {
+      const cur = fl.get(f.Field);
+      cur.r = cur.r && !f.PermissionsRead;
+      cur.e = cur.e && !f.PermissionsEdit;
+    }
     const wantF = [...fl].filter(([, b]) => b.r || b.e).map(([n, b]) => `${n}:${b.r}:${b.e}`).sort();
     assert.deepEqual((fpBy.get(agg.Id) || []).map((f) => `${f.Field}:${f.PermissionsRead}:${f.PermissionsEdit}`).sort(), wantF, `${g.DeveloperName} field rows`);
   }

@@ -118,4 +118,6 @@ function jwtAssertion(claims, key = JWT_KEYS.privateKey) {
   return `${input}.${sig}`;
 }
 
-module.exports = { EMU_DIR, TMP, JWT_KEYS, conformanceOrg, generatedOrg, startEmulator, soapLogin, refreshLogin, jwtAssertion, tmpFile };
+module.exports = {
+  EMU_DIR, TMP, JWT_KEYS, conformanceOrg, generatedOrg, startEmulator, soapLogin, refreshLogin, jwtAssertion, tmpFile,
+};

@@ -187,7 +187,8 @@ test('a dataset\'s own "permission_fields" replace the catalogue; other permissi
     const c = new jsforce.Connection({ loginUrl: other.url, version: '62.0' });
     await c.login('admin@conf.example', 'pwtok');
     for (const o of ['PermissionSet', 'MutingPermissionSet']) {
-      assert.deepEqual(permFields(await c.describe(o)).map((f) => [f.name, f.label]), data.permission_fields.map((p) => [p.name, p.label]));
+      assert.deepEqual(permFields(await c.describe(o)).map((f) => [f.name, f.label]),
+        data.permission_fields.map((p) => [p.name, p.label]));
     }
     const r = await c.query('SELECT Id, PermissionsEditTask FROM PermissionSet');
     assert.ok(r.records.every((x) => x.PermissionsEditTask === false));
@@ -246,7 +247,8 @@ test('fixtures: perms.json aggregates are their components minus muting except w
   const R = st.records;
   const sys = (rec) => Object.keys(rec).filter((k) => k.startsWith('Permissions') && rec[k] === true).map((k) => k.slice(11)).sort();
   const byDev = (dev) => R.PermissionSetGroup.find((g) => g.DeveloperName === dev);
-  const parts = (g) => R.PermissionSetGroupComponent.filter((c) => c.PermissionSetGroupId === g.Id).map((c) => st.get(c.PermissionSetId));
+  const parts = (g) => R.PermissionSetGroupComponent
+    .filter((c) => c.PermissionSetGroupId === g.Id).map((c) => st.get(c.PermissionSetId));
   const rule = (g) => {
     const p = parts(g);
     const muted = new Set(p.filter((x) => x.Id.startsWith('0QM')).flatMap(sys));
@@ -263,7 +265,9 @@ test('fixtures: perms.json aggregates are their components minus muting except w
   assert.equal(byDev('Reporting_Bundle').Status, 'Outdated');
   // Every ObjectPermissions row of a permission set keeps the dependencies.
   for (const o of R.ObjectPermissions.filter((x) => x.ParentId.startsWith('0PS'))) {
-    if (o.PermissionsCreate || o.PermissionsEdit || o.PermissionsViewAllRecords || o.PermissionsViewAllFields) assert.ok(o.PermissionsRead, o.Id);
+    if (o.PermissionsCreate || o.PermissionsEdit || o.PermissionsViewAllRecords || o.PermissionsViewAllFields) {
+      assert.ok(o.PermissionsRead, o.Id);
+    }
     if (o.PermissionsDelete) assert.ok(o.PermissionsRead && o.PermissionsEdit, o.Id);
   }
   assert.deepEqual(st.schema.permissionFields.map((p) => p.name.slice(11)),
@@ -272,10 +276,12 @@ test('fixtures: perms.json aggregates are their components minus muting except w
   // demo.json: Engineering_Bundle's muting set mutes what its component Dev_Admin_Privileged grants.
   const demo = new Store(`${h.EMU_DIR}/../../fixtures/orgs/demo.json`);
   const eng = demo.records.PermissionSetGroup.find((g) => g.DeveloperName === 'Engineering_Bundle');
-  const comps = demo.records.PermissionSetGroupComponent.filter((c) => c.PermissionSetGroupId === eng.Id).map((c) => demo.get(c.PermissionSetId));
+  const comps = demo.records.PermissionSetGroupComponent
+    .filter((c) => c.PermissionSetGroupId === eng.Id).map((c) => demo.get(c.PermissionSetId));
   assert.ok(comps.some((c) => c.Id.startsWith('0QM') && c.PermissionsModifyAllData === true));
   assert.ok(comps.some((c) => c.Id.startsWith('0PS') && c.PermissionsModifyAllData === true));
-  assert.equal(demo.records.PermissionSet.find((p) => p.PermissionSetGroupId === eng.Id).PermissionsModifyAllData, false);
+  const engAggregate = demo.records.PermissionSet.find((p) => p.PermissionSetGroupId === eng.Id);
+  assert.equal(engAggregate.PermissionsModifyAllData, false);
   assert.ok(demo.records.ObjectPermissions.length > 0 && demo.records.FieldPermissions.length > 0);
 });
 

@@ -213,7 +213,7 @@ test('a long URI answers 414', async () => {
   assert.equal(r.status, 414);
 });
 
-// Evidence (evidence.md): the grouped user count, a page that leaves records out while
+// Evidence (EVIDENCE.md): the grouped user count, a page that leaves records out while
 // totalSize stays true, and SetupAuditTrail, read-only and written by /__admin/mutate's audit.
 test('GROUP BY with COUNT(Id) answers one AggregateResult per group, counts adding up', async () => {
   const res = await conn.query('SELECT IsActive, UserType, COUNT(Id) FROM User GROUP BY IsActive, UserType');

@@ -127,7 +127,8 @@ test('sObject Collections: allOrNone rollback, per-item errors, 200-record cap',
   assert.equal(r1[1].errors[0].statusCode, 'INVALID_CROSS_REFERENCE_KEY');
   assert.equal((await emu.records('PermissionSetAssignment')).length, before, 'rolled back');
   const r2 = await admin.sobject('PermissionSetAssignment').create([
-    { AssigneeId: ids.limited, PermissionSetId: ids.salesOps }, { AssigneeId: ids.limited, PermissionSetId: ids.salesOps }], { allOrNone: false });
+    { AssigneeId: ids.limited, PermissionSetId: ids.salesOps },
+    { AssigneeId: ids.limited, PermissionSetId: ids.salesOps }], { allOrNone: false });
   assert.equal(r2[0].success, true);
   assert.equal(r2[1].success, false);
   assert.equal(r2[1].errors[0].statusCode, 'DUPLICATE_VALUE');

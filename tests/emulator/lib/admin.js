@@ -13,7 +13,7 @@ async function body(req) {
 }
 
 /**
- * The SetupAuditTrail entry an operation's `audit` asks for (emulator.md, Mutations log), created
+ * The SetupAuditTrail entry an operation's `audit` asks for (../README.md, Mutations log), created
  * now by the user named `by`.
  */
 function audit(store, a) {
@@ -71,7 +71,9 @@ async function handle(emu, req, res, url) {
   const p = url.pathname;
   try {
     if (p === '/__admin/stats' && req.method === 'GET') {
-      return json(req, res, 200, { requests: emu.stats.requests, api_requests: emu.stats.api_requests, by_route: emu.stats.by_route });
+      return json(req, res, 200, {
+        requests: emu.stats.requests, api_requests: emu.stats.api_requests, by_route: emu.stats.by_route,
+      });
     }
     if (p === '/__admin/reset' && req.method === 'POST') {
       await body(req);

@@ -22,7 +22,8 @@ function who(store, username) {
     const login = store.records.UserLogin.find((l) => !l.IsDeleted && l.UserId === record.Id);
     if (login && (login.IsFrozen || login.IsPasswordLocked)) blocked = 'locked';
   }
-  return { authUser, record, username: authUser.username, userId: userIdFor(store, authUser.username, record), blocked };
+  const userId = userIdFor(store, authUser.username, record);
+  return { authUser, record, username: authUser.username, userId, blocked };
 }
 
 function safeEqual(a, b) {

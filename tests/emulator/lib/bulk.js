@@ -22,7 +22,9 @@ function jobInfo(job) {
     jobType: 'V2Query', lineEnding: job.lineEnding, columnDelimiter: job.columnDelimiter,
   };
   if (job.state === 'JobComplete') {
-    Object.assign(info, { numberRecordsProcessed: job.rows.length, retries: 0, totalProcessingTime: 50, isPkChunkingSupported: true });
+    Object.assign(info, {
+      numberRecordsProcessed: job.rows.length, retries: 0, totalProcessingTime: 50, isPkChunkingSupported: true,
+    });
   }
   return info;
 }
@@ -111,7 +113,10 @@ async function handle(emu, req, res, ctx, version, rest, url, checkRead) {
   if (rest.length === 0) {
     if (req.method === 'POST') return create(emu, req, res, ctx, version, checkRead);
     if (req.method === 'GET') {
-      const records = [...emu.jobs.values()].filter((j) => j.username === ctx.username).map((j) => { advance(j, false); return jobInfo(j); });
+      const records = [...emu.jobs.values()].filter((j) => j.username === ctx.username).map((j) => {
+        advance(j, false);
+        return jobInfo(j);
+      });
       return json(req, res, 200, { done: true, records, nextRecordsUrl: null });
     }
     throw E.methodNotAllowed(req.method, ['GET', 'POST']);

@@ -32,11 +32,11 @@ class Faults {
   clear() {
     this.cfg = { latency_ms: 0, fail_rate: 0, fail_status: 503, expire_sessions_after: 0,
       api_limit: null, truncate_rate: 0, seed: 1, batch_size: null, lose_locators_after: 0,
-      // evidence.md, control totals: query pages leave out this many records in all.
+      // EVIDENCE.md, control totals: query pages leave out this many records in all.
       drop_records: 0,
       // A change to the org at a known moment of a client's run: {"match": TEXT, "ops": [...]}
       // applies ops (as /__admin/mutate) once, just before the first REST query whose SOQL
-      // contains TEXT is answered (evidence.md: the drift the post-scan recount finds).
+      // contains TEXT is answered (EVIDENCE.md: the drift the post-scan recount finds).
       mutate_before_query: null };
     this.rand = mulberry32(1);
     this.latencyRand = latencyStream(1);

@@ -1,5 +1,5 @@
 'use strict';
-// The permission data of a generated org (emulator.md "Generator", permission bullets): system
+// The permission data of a generated org (../README.md "Generator", permission data): system
 // permissions from the catalogue on profiles and permission sets, ObjectPermissions and
 // FieldPermissions over a fixed catalogue of 60 objects and 1,500 fields, muting permission sets
 // that mute what their group's components grant, and group aggregates that carry the union of
@@ -14,7 +14,9 @@ const R = 1; const C = 2; const E = 4; const D = 8; const VA = 16; const MA = 32
 const OBJECT_FIELDS = [[R, 'PermissionsRead'], [C, 'PermissionsCreate'], [E, 'PermissionsEdit'], [D, 'PermissionsDelete'],
   [VA, 'PermissionsViewAllRecords'], [MA, 'PermissionsModifyAllRecords'], [VAF, 'PermissionsViewAllFields']];
 // Muting a permission mutes every permission that needs it, so the group result keeps the rules.
-const MUTES = { [R]: R | C | E | D | VA | MA | VAF, [C]: C, [E]: E | D | MA, [D]: D | MA, [VA]: VA | MA, [MA]: MA, [VAF]: VAF };
+const MUTES = {
+  [R]: R | C | E | D | VA | MA | VAF, [C]: C, [E]: E | D | MA, [D]: D | MA, [VA]: VA | MA, [MA]: MA, [VAF]: VAF,
+};
 // Field bits: Edit implies Read.
 const FR = 1; const FE = 2;
 
@@ -132,7 +134,9 @@ function objectBits(r, full) {
  */
 function containerPerms(r, cat, system, adminLike) {
   const objects = new Map();
-  for (const oi of sample(r, cat.objects.map((_, i) => i), adminLike ? 40 : r.int(5, 40))) objects.set(oi, objectBits(r, adminLike));
+  for (const oi of sample(r, cat.objects.map((_, i) => i), adminLike ? 40 : r.int(5, 40))) {
+    objects.set(oi, objectBits(r, adminLike));
+  }
   const candidates = [];
   for (const oi of objects.keys()) candidates.push(...cat.fieldsOf[oi]);
   // 0–400 rows, most containers few: FieldPermissions is the big table, as in real orgs.
@@ -238,9 +242,17 @@ function plan(r, org) {
     }
     // The aggregate: the union of the components minus what the group mutes.
     const agg = org.aggregate.get(g.Id);
-    const result = { system: new Set([...granted.system].filter((n) => !muted.system.has(n))), objects: new Map(), fields: new Map() };
-    for (const [oi, b] of granted.objects) { const left = b & ~(muted.objects.get(oi) || 0); if (left) result.objects.set(oi, left); }
-    for (const [fi, b] of granted.fields) { const left = b & ~(muted.fields.get(fi) || 0); if (left) result.fields.set(fi, left); }
+    const result = {
+      system: new Set([...granted.system].filter((n) => !muted.system.has(n))), objects: new Map(), fields: new Map(),
+    };
+    for (const [oi, b] of granted.objects) {
+      const left = b & ~(muted.objects.get(oi) || 0);
+      if (left) result.objects.set(oi, left);
+    }
+    for (const [fi, b] of granted.fields) {
+      const left = b & ~(muted.fields.get(fi) || 0);
+      if (left) result.fields.set(fi, left);
+    }
     setSystem([agg], result.system);
     perms.set(agg.Id, result);
   }

@@ -228,7 +228,8 @@ function userinfo(emu, req, res, url) {
   json(req, res, 200, {
     sub: `${base}/id/${emu.store.org.Id}/${w.userId}`, user_id: w.userId, organization_id: emu.store.org.Id,
     preferred_username: w.username, nickname: u.Alias ?? w.username, name: u.Name ?? w.username,
-    email: u.Email ?? w.username, email_verified: true, given_name: u.FirstName ?? null, family_name: u.LastName ?? null,
+    email: u.Email ?? w.username, email_verified: true, given_name: u.FirstName ?? null,
+    family_name: u.LastName ?? null,
     zoneinfo: u.TimeZoneSidKey ?? 'America/Los_Angeles', active: u.IsActive !== false,
     user_type: String(u.UserType || 'Standard').toUpperCase(), language: u.LanguageLocaleKey ?? 'en_US',
     locale: u.LocaleSidKey ?? 'en_US', utcOffset: 0, updated_at: u.LastModifiedDate ?? null,

@@ -1,5 +1,5 @@
 'use strict';
-// The built-in catalogue of system permissions (emulator.md "Permissions, ..."): the boolean
+// The built-in catalogue of system permissions (../README.md "Permissions, ..."): the boolean
 // `Permissions<Name>` fields a current org's PermissionSet and MutingPermissionSet describe, with
 // their Setup labels. A dataset's top-level "permission_fields" replaces it. Names and labels are
 // Salesforce's own; every permission of the tier table (lib/access/PERMISSIONS.md §2) is here

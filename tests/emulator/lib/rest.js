@@ -27,7 +27,7 @@ function versions() {
   return out;
 }
 
-// Objects whose query needs a permission (emulator.md "Permission checks").
+// Objects whose query needs a permission (../README.md "Permission checks").
 // ObjectPermissions and FieldPermissions need View Setup and Configuration, as in a real org.
 const READ_PERMISSION = { User: 'ManageUsers', UserLogin: 'ManageUsers', PermissionSetAssignment: 'ManageUsers',
   ConnectedApplication: 'CustomizeApplication', SetupEntityAccess: 'CustomizeApplication',
@@ -150,7 +150,7 @@ function limits(emu) {
   };
 }
 
-// Schema types → describe types (lib/salesforce/SALESFORCE-API.md; emulator.md "Describe").
+// Schema types → describe types (lib/salesforce/SALESFORCE-API.md; ../README.md "Describe").
 const DESCRIBE_TYPE = { id: 'id', ref: 'reference', string: 'string', picklist: 'picklist', bool: 'boolean', int: 'int',
   double: 'double', datetime: 'datetime', date: 'date', textarea: 'textarea' };
 
@@ -193,7 +193,8 @@ async function sobjects(emu, req, res, ctx, version, rest, url) {
   }
   if (rest.length === 2 && rest[1] === 'describe') {
     return json(req, res, 200, { ...sobjectSummary(obj, version), fields: describeFields(obj),
-      childRelationships: [...obj.children.values()].map((c) => ({ childSObject: c.object, field: c.field, relationshipName: c.name })) });
+      childRelationships: [...obj.children.values()]
+        .map((c) => ({ childSObject: c.object, field: c.field, relationshipName: c.name })) });
   }
   if (rest.length !== 2) throw E.notFound();
   const id = rest[1];

@@ -123,7 +123,7 @@ const OBJECTS = {
   UserPackageLicense: { prefix: '051', fields: { Id: 'id', UserId: 'ref', PackageLicenseId: 'ref', ...AUDIT },
     rels: { User: { field: 'UserId', to: ['User'] },
       PackageLicense: { field: 'PackageLicenseId', to: ['PackageLicense'] }, ...AUDIT_RELS } },
-  // Policy checks (policy.md "Login activity"): read-only, and Status cannot be filtered on, as in
+  // Policy checks (POLICY.md "Login activity"): read-only, and Status cannot be filtered on, as in
   // Salesforce (lib/access/PERMISSIONS.md §3).
   LoginHistory: { prefix: '0Yc', fields: { Id: 'id', UserId: 'ref', LoginTime: 'datetime', LoginType: 'string',
     Status: 'string', SourceIp: 'string', Application: 'string', Browser: 'string', Platform: 'string',
@@ -143,7 +143,7 @@ const OBJECTS = {
     NamespacePrefix: 'string', Description: 'textarea', IsProtected: 'bool', IsLicensed: 'bool', Language: 'picklist',
     ...AUDIT },
     rels: { ...AUDIT_RELS } },
-  // Evidence (evidence.md, Audit trail): Setup changes, read-only (any write answers
+  // Evidence (EVIDENCE.md, Audit trail): Setup changes, read-only (any write answers
   // INVALID_TYPE_FOR_OPERATION, writes.js); /__admin/mutate's `audit` appends to it.
   SetupAuditTrail: { prefix: '0Ym', fields: { Id: 'id', Action: 'string', Section: 'string',
     Display: 'string', CreatedDate: 'datetime', CreatedById: 'ref', DelegateUser: 'string',
@@ -220,7 +220,8 @@ class Schema {
       if (this.absent.objects.has(name)) continue;
       const label = words(name);
       const fields = new Map();
-      const put = (f, t, l) => fields.set(f.toLowerCase(), { name: f, type: t, label: l || fieldLabel(label, f), missing: missingValue(f, t) });
+      const put = (f, t, l) => fields.set(f.toLowerCase(),
+        { name: f, type: t, label: l || fieldLabel(label, f), missing: missingValue(f, t) });
       for (const [f, t] of Object.entries(o.fields)) put(f, t);
       if (o.permissions) for (const p of this.permissionFields) put(p.name, 'bool', p.label);
       for (const f of this.absent.fields.get(name) || []) fields.delete(f);
@@ -228,8 +229,12 @@ class Schema {
       const rels = new Map();
       for (const [r, d] of Object.entries(o.rels || {})) rels.set(r.toLowerCase(), { name: r, ...d });
       const children = new Map();
-      for (const [r, d] of Object.entries(o.children || {})) if (!this.absent.objects.has(d.object)) children.set(r.toLowerCase(), { name: r, ...d });
-      this.objects[name] = { name, label, prefix: o.prefix, fields, rels, children, maxBatch: o.maxBatch, maxRows: o.maxRows };
+      for (const [r, d] of Object.entries(o.children || {})) {
+        if (!this.absent.objects.has(d.object)) children.set(r.toLowerCase(), { name: r, ...d });
+      }
+      this.objects[name] = {
+        name, label, prefix: o.prefix, fields, rels, children, maxBatch: o.maxBatch, maxRows: o.maxRows,
+      };
     }
   }
   object(name) {
@@ -246,7 +251,8 @@ class Schema {
     else if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) type = 'datetime';
     else if (typeof value === 'string' && /^\d{4}-\d\d-\d\d$/.test(value)) type = 'date';
     else if (field.endsWith('Id')) type = 'ref';
-    o.fields.set(field.toLowerCase(), { name: field, type, label: fieldLabel(o.label, field), missing: missingValue(field, type) });
+    o.fields.set(field.toLowerCase(),
+      { name: field, type, label: fieldLabel(o.label, field), missing: missingValue(field, type) });
   }
   objectForId(id) {
     return typeof id === 'string' ? PREFIX_TO_OBJECT[id.slice(0, 3)] || null : null;

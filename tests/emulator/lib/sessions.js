@@ -11,7 +11,9 @@ class Sessions {
     this.refresh = new Map();  // token → {username, clientId}
     this.codes = new Map();    // code → {clientId, username, redirectUri, challenge, expires}
     for (const c of store.auth.clients) {
-      for (const rt of c.refresh_tokens || []) this.refresh.set(rt.token, { username: rt.username, clientId: c.client_id });
+      for (const rt of c.refresh_tokens || []) {
+        this.refresh.set(rt.token, { username: rt.username, clientId: c.client_id });
+      }
     }
   }
 

@@ -112,7 +112,8 @@ function dateRange(lit, n) {
     NEXT_MONTH: [addMonths(month, 1), addMonths(month, 2)],
     THIS_QUARTER: [quarter, addMonths(quarter, 3)], LAST_QUARTER: [addMonths(quarter, -3), quarter],
     NEXT_QUARTER: [addMonths(quarter, 3), addMonths(quarter, 6)],
-    THIS_YEAR: [year, addMonths(year, 12)], LAST_YEAR: [addMonths(year, -12), year], NEXT_YEAR: [addMonths(year, 12), addMonths(year, 24)],
+    THIS_YEAR: [year, addMonths(year, 12)], LAST_YEAR: [addMonths(year, -12), year],
+    NEXT_YEAR: [addMonths(year, 12), addMonths(year, 24)],
     LAST_90_DAYS: [today - 90 * DAY, today + DAY], NEXT_90_DAYS: [today + DAY, today + 91 * DAY],
   };
   if (n === undefined) return R[lit] || null;
@@ -137,10 +138,11 @@ function resolvePath(ctx, objectName, path, where) {
   const { store, soql, alias } = ctx;
   const schema = store.schema;
   let parts = path.split('.');
-  let obj = schema.objects[objectName];
+  const obj = schema.objects[objectName];
   // "User.Name" on User, or an alias prefix: the first segment may name the queried object itself.
-  if (parts.length > 1 && !obj.rels.has(parts[0].toLowerCase()) &&
-      (parts[0].toLowerCase() === objectName.toLowerCase() || (alias && parts[0].toLowerCase() === alias.toLowerCase()))) {
+  const first = parts[0].toLowerCase();
+  if (parts.length > 1 && !obj.rels.has(first) &&
+      (first === objectName.toLowerCase() || (alias && first === alias.toLowerCase()))) {
     parts = parts.slice(1);
   }
   const rels = [];
@@ -394,7 +396,7 @@ function compile(store, q, opts) {
     } else if (f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'COUNT' && (!f.parameters || f.parameters.length === 0)) {
       count = true;
     } else if (q.groupBy && f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'COUNT') {
-      // An aggregate of a GROUP BY query (evidence.md, the population reconciliation): COUNT(field)
+      // An aggregate of a GROUP BY query (EVIDENCE.md, the population reconciliation): COUNT(field)
       // counts the group's rows whose field is not null, and is named exprN unless aliased.
       const param = f.parameters && f.parameters[0];
       const p = param ? resolvePath(ctx, obj.name, String(param), selectAt) : null;

@@ -15,7 +15,7 @@ const USER_REQUIRED = ['Username', 'LastName', 'Email', 'Alias', 'TimeZoneSidKey
   'EmailEncodingKey', 'ProfileId', 'LanguageLocaleKey'];
 const READ_ONLY = new Set(['Name', 'UserType', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate',
   'LastModifiedById', 'SystemModstamp', 'LastLoginDate', 'IsRevoked']);
-// Which permission a write on each object needs (emulator.md "Permission checks").
+// Which permission a write on each object needs (../README.md "Permission checks").
 const WRITE_PERMISSION = { User: 'ManageUsers', PermissionSetAssignment: 'ManageUsers', GroupMember: 'ManageGroups',
   PermissionSetLicenseAssign: 'ManageUsers', UserPackageLicense: 'ManageUsers',
   UserTerritory2Association: 'ManageTerritories' };
@@ -92,7 +92,8 @@ function usernameTaken(store, username, exceptId) {
 }
 
 function profilePermissionSet(store, profileId) {
-  return store.records.PermissionSet.find((p) => !p.IsDeleted && p.IsOwnedByProfile && p.ProfileId === profileId) || null;
+  return store.records.PermissionSet
+    .find((p) => !p.IsDeleted && p.IsOwnedByProfile && p.ProfileId === profileId) || null;
 }
 
 function undoInserts(store, recs) { return () => { for (const r of recs) store.remove(r); }; }
@@ -129,7 +130,8 @@ function createGroupMember(store, f) {
   const miss = ['GroupId', 'UserOrGroupId'].filter((k) => !f[k]);
   if (miss.length) throw missing(miss);
   // Salesforce: inserting a member that is already there returns the existing record.
-  const existing = store.records.GroupMember.find((g) => !g.IsDeleted && g.GroupId === f.GroupId && g.UserOrGroupId === f.UserOrGroupId);
+  const existing = store.records.GroupMember
+    .find((g) => !g.IsDeleted && g.GroupId === f.GroupId && g.UserOrGroupId === f.UserOrGroupId);
   if (existing) return { id: existing.Id, created: false, undo: () => {} };
   const rec = store.add('GroupMember', { GroupId: f.GroupId, UserOrGroupId: f.UserOrGroupId, SystemModstamp: nowDateTime() });
   return { id: rec.Id, created: true, undo: undoInserts(store, [rec]) };
@@ -141,12 +143,14 @@ function createAssignment(store, f) {
   let psId = f.PermissionSetId || null;
   if (f.PermissionSetGroupId) {
     // A PSG assignment points PermissionSetId at the group's aggregate permission set.
-    const agg = store.records.PermissionSet.find((p) => !p.IsDeleted && p.PermissionSetGroupId === f.PermissionSetGroupId);
+    const agg = store.records.PermissionSet
+      .find((p) => !p.IsDeleted && p.PermissionSetGroupId === f.PermissionSetGroupId);
     if (psId && agg && psId !== agg.Id) throw new SfError(400, 'FIELD_INTEGRITY_EXCEPTION', 'field integrity exception: unknown', ['PermissionSetId']);
     psId = agg ? agg.Id : psId;
   }
   const dup = store.records.PermissionSetAssignment.find((a) => !a.IsDeleted && a.AssigneeId === f.AssigneeId &&
-    (f.PermissionSetGroupId ? a.PermissionSetGroupId === f.PermissionSetGroupId : a.PermissionSetId === psId && !a.PermissionSetGroupId));
+    (f.PermissionSetGroupId ? a.PermissionSetGroupId === f.PermissionSetGroupId
+      : a.PermissionSetId === psId && !a.PermissionSetGroupId));
   if (dup) {
     throw new SfError(400, 'DUPLICATE_VALUE',
       `Duplicate PermissionSetAssignment. Assignee: ${f.AssigneeId}, Permission Set: ${f.PermissionSetGroupId || psId}`, []);
@@ -236,12 +240,20 @@ function update(store, authUser, type, id, body) {
   if (f.ProfileId && f.ProfileId !== before.ProfileId) {
     const oldPs = profilePermissionSet(store, before.ProfileId);
     const newPs = profilePermissionSet(store, f.ProfileId);
-    psa = oldPs && store.records.PermissionSetAssignment.find((a) => !a.IsDeleted && a.AssigneeId === rec.Id && a.PermissionSetId === oldPs.Id);
+    psa = oldPs && store.records.PermissionSetAssignment
+      .find((a) => !a.IsDeleted && a.AssigneeId === rec.Id && a.PermissionSetId === oldPs.Id);
     if (psa && newPs) { psaBefore = psa.PermissionSetId; psa.PermissionSetId = newPs.Id; }
     const p = store.get(f.ProfileId);
     if (p && p.UserType) rec.UserType = p.UserType;
   }
-  return { id: rec.Id, undo: () => { for (const k of Object.keys(rec)) delete rec[k]; Object.assign(rec, before); if (psaBefore) psa.PermissionSetId = psaBefore; } };
+  return {
+    id: rec.Id,
+    undo: () => {
+      for (const k of Object.keys(rec)) delete rec[k];
+      Object.assign(rec, before);
+      if (psaBefore) psa.PermissionSetId = psaBefore;
+    },
+  };
 }
 
 /** Delete one record by id (soft: it stays visible to queryAll with IsDeleted = true). */
@@ -266,7 +278,14 @@ function remove(store, authUser, id, type) {
   const stamp = rec.SystemModstamp;
   store.markDeleted(rec);
   if (ENTITLEMENT[t]) countSeat(store, ENTITLEMENT[t], rec, -1);
-  return { id: rec.Id, undo: () => { rec.IsDeleted = false; rec.SystemModstamp = stamp; if (ENTITLEMENT[t]) countSeat(store, ENTITLEMENT[t], rec, 1); } };
+  return {
+    id: rec.Id,
+    undo: () => {
+      rec.IsDeleted = false;
+      rec.SystemModstamp = stamp;
+      if (ENTITLEMENT[t]) countSeat(store, ENTITLEMENT[t], rec, 1);
+    },
+  };
 }
 
 module.exports = { create, update, remove, hasPerm, WRITABLE };
