@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "csv_io.h"
 #include "xlsx.h"
 
 #define SHEET "Review"

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "csv_io.h"
 #include "campaign.h"
 #include "diff.h"
 

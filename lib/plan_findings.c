@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "csv_io.h"
 #include "plan.h"
 
 /* The findings CSV columns (policy.md), which the file must carry. */

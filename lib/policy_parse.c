@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "csv_stream.h"
+#include "csv_io.h"
 #include "policy.h"
 #include "policy_int.h"
 

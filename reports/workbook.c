@@ -13,7 +13,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
-#include "report_csv.h"
+#include "csv_io.h"
 
 /* Column widths in characters, in sfa_campaign_columns order. */
 static const double widths[SFA_CC_NCOLS] = {32, 20, 24, 10, 22, 20, 20, 32,
