@@ -14,6 +14,7 @@
 
 #include "changefile_int.h"
 #include "csv_io.h"
+#include "file.h"
 
 #define ALIAS_MAX 8
 
@@ -424,41 +425,15 @@ int sfa_changefile_parse(sfa_changefile **out, const char *name,
 int sfa_changefile_load(sfa_changefile **out, const char *path,
 			sfa_problems *probs, sfa_err *err)
 {
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	size_t len = 0, cap = 0, n;
+	char *data;
+	size_t len;
 	int rc;
 
 	*out = NULL;
-	if (!f) {
-		sfa_err_where(err, "%s", path);
-		return sfa_err_set(err, SFA_ENOTFOUND,
-				   "cannot open the change file %s", path);
-	}
-	do {
-		if (cap - len < 65536) {
-			char *d = realloc(data, cap + 65536 + 1);
-
-			if (!d) {
-				free(data);
-				fclose(f);
-				return sfa_err_set(err, SFA_ENOMEM,
-						   "out of memory");
-			}
-			data = d;
-			cap += 65536;
-		}
-		n = fread(data + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		free(data);
-		fclose(f);
-		sfa_err_where(err, "%s", path);
-		return sfa_err_set(err, SFA_EIO, "cannot read %s", path);
-	}
-	fclose(f);
-	rc = sfa_changefile_parse(out, path, data ? data : "", len, probs, err);
+	if ((rc = sfa_read_file(path, "the change file", SFA_FILE_ANY_SIZE,
+				&data, &len, err)))
+		return rc;
+	rc = sfa_changefile_parse(out, path, data, len, probs, err);
 	free(data);
 	return rc;
 }

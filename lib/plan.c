@@ -14,10 +14,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
-#include "csv_io.h"
 #include "campaign.h"
+#include "csv_io.h"
 #include "diff.h"
+#include "file.h"
 
 /* ---- group types of a snapshot (only Regular and Queue are provisioned) */
 
@@ -440,33 +440,11 @@ static int on_review_row(void *ud, long line, char **cells, int n)
 	return review_row(rv, line, cells, n);
 }
 
-static int read_all(const char *path, sfa_buf *b, sfa_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (!f) {
-		sfa_err_where(err, "%s", path);
-		return sfa_err_set(err, SFA_ENOTFOUND, "cannot open %s", path);
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (sfa_buf_append(b, chunk, n)) {
-			fclose(f);
-			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-		}
-	if (ferror(f)) {
-		fclose(f);
-		return sfa_err_set(err, SFA_EIO, "cannot read %s", path);
-	}
-	fclose(f);
-	return 0;
-}
-
 int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 		    sfa_problems *probs, sfa_plan_stats *stats, sfa_err *err)
 {
-	sfa_buf text = {0};
+	char *text = NULL;
+	size_t len = 0;
 	review rv;
 	out o;
 	int rc;
@@ -479,7 +457,8 @@ int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 	rv.probs = probs;
 	rv.o = &o;
 	rv.groups_of = -1;
-	if ((rc = read_all(path, &text, err)) ||
+	if ((rc = sfa_read_file(path, NULL, SFA_FILE_ANY_SIZE, &text, &len,
+				err)) ||
 	    (rc = sfa_changefile_writer_new(&o.w, f, err)))
 		goto out;
 	if ((rc = note(&o,
@@ -488,8 +467,7 @@ int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 		       path)))
 		goto out;
 	stats->comments = 0;
-	rc = sfa_csv_read(text.data ? text.data : "", text.len, 0,
-			  on_review_row, &rv, probs);
+	rc = sfa_csv_read(text, len, 0, on_review_row, &rv, probs);
 	if (rc == SFA_ENOMEM)
 		rc = sfa_err_set(err, rc, "out of memory");
 	if (!rc && !rv.have_header && !probs->n)
@@ -497,7 +475,7 @@ int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 out:
 	out_free(&o);
 	free(rv.groups.v);
-	sfa_buf_free(&text);
+	free(text);
 	return rc;
 }
 
