@@ -23,6 +23,7 @@
 #include "access_pack.h"
 #include "access_sql.h"
 #include "buf.h"
+#include "grow.h"
 #include "store_int.h"
 #include "store_sql.h"
 
@@ -44,15 +45,8 @@ typedef struct mmap {
 
 static int mm_add(mmap *m, long long k, long long a, long long b)
 {
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 64;
-		triple *t = realloc(m->t, cap * sizeof(*t));
-
-		if (!t)
-			return -1;
-		m->t = t;
-		m->cap = cap;
-	}
+	if (SFA_GROW(m->t, m->cap, m->n + 1))
+		return -1;
 	m->t[m->n].k = k;
 	m->t[m->n].a = a;
 	m->t[m->n].b = b;

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "file.h"
+#include "grow.h"
 #include "suggest.h"
 
 /* A configuration file larger than this is not a configuration file. */
@@ -72,15 +73,8 @@ static int add(sfa_config *cfg, const char *section, const char *key,
 {
 	entry *e;
 
-	if (cfg->n == cfg->cap) {
-		size_t cap = cfg->cap ? cfg->cap * 2 : 16;
-		entry *v = realloc(cfg->v, cap * sizeof(*v));
-
-		if (!v)
-			return SFA_ENOMEM;
-		cfg->v = v;
-		cfg->cap = cap;
-	}
+	if (SFA_GROW(cfg->v, cfg->cap, cfg->n + 1))
+		return SFA_ENOMEM;
 	e = &cfg->v[cfg->n];
 	e->section = strdup(section);
 	e->key = key ? strdup(key) : NULL;

@@ -11,7 +11,7 @@
 
 int sfa_grow(void *arrayp, size_t *cap, size_t need, size_t elem)
 {
-	size_t c = *cap < 8 ? 16 : *cap;
+	size_t c = *cap ? *cap : 16;
 	void *old, *p;
 
 	if (need <= *cap)

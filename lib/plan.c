@@ -18,6 +18,7 @@
 #include "csv_io.h"
 #include "diff.h"
 #include "file.h"
+#include "grow.h"
 
 /* ---- group types of a snapshot (only Regular and Queue are provisioned) */
 
@@ -37,16 +38,9 @@ static int on_group(void *ud, const sfa_resource_row *r)
 	json_t *attrs = json_loads(r->attrs ? r->attrs : "{}", 0, NULL);
 	const char *t = json_string_value(json_object_get(attrs, "Type"));
 
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		gtype *v = realloc(g->v, cap * sizeof(*v));
-
-		if (!v) {
-			json_decref(attrs);
-			return SFA_ENOMEM;
-		}
-		g->v = v;
-		g->cap = cap;
+	if (SFA_GROW(g->v, g->cap, g->n + 1)) {
+		json_decref(attrs);
+		return SFA_ENOMEM;
 	}
 	snprintf(g->v[g->n].id, sizeof(g->v[g->n].id), "%s", r->id);
 	snprintf(g->v[g->n].type, sizeof(g->v[g->n].type), "%s", t ? t : "");
@@ -119,15 +113,8 @@ static int remember(seen *s, const char *key)
 	for (i = 0; i < s->n; i++)
 		if (strcmp(s->v[i], key) == 0)
 			return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		char **v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return SFA_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (SFA_GROW(s->v, s->cap, s->n + 1))
+		return SFA_ENOMEM;
 	if (!(s->v[s->n] = strdup(key)))
 		return SFA_ENOMEM;
 	s->n++;

@@ -13,6 +13,7 @@
 
 #include "csv_io.h"
 #include "file.h"
+#include "grow.h"
 #include "policy.h"
 #include "policy_int.h"
 
@@ -552,16 +553,8 @@ static int hr_row(struct hr_state *s, const char *const *f, size_t n)
 		return problem(s->probs, s->line,
 			       "a terminated person needs a "
 			       "termination_date");
-	if (s->hr->n == s->hr->cap) {
-		size_t cap = s->hr->cap ? s->hr->cap * 2 : 64;
-		sfa_hr_person *grown =
-		    realloc(s->hr->people, cap * sizeof(*grown));
-
-		if (!grown)
-			return SFA_ENOMEM;
-		s->hr->people = grown;
-		s->hr->cap = cap;
-	}
+	if (SFA_GROW(s->hr->people, s->hr->cap, s->hr->n + 1))
+		return SFA_ENOMEM;
 	p = &s->hr->people[s->hr->n++];
 	memset(p, 0, sizeof(*p));
 	p->line = s->line;
