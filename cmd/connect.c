@@ -9,16 +9,18 @@
 #include "connect.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "domain.h"
+#include "file.h"
 #include "http.h"
 #include "secret.h"
+
+/* Line 1 a password, line 2 a security token: a few hundred bytes. */
+#define PASSWORD_FILE_MAX ((size_t)4096)
 
 /* -v: where a setting came from (a flag, a variable or file:line). */
 static void tell(const sfa_cli *cli, const char *setting, const char *from)
@@ -71,38 +73,21 @@ static char *dup_env(const char *name)
 	return v && *v ? strdup(v) : NULL;
 }
 
-/* Reads the password file: refused unless it is a regular file that only
- * its owner can read, as ssh does with private keys. */
-static int read_password_file(sfa_connect *c, const char *path)
+/* Reads the password file: refused unless only its owner can read it
+ * (file.h). */
+static int read_password_file(sfa_connect *c, const sfa_cli *cli,
+			      const char *path)
 {
-	struct stat st;
-	char buf[4096], *nl, *line2;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW);
+	char *buf, *nl, *line2;
+	size_t n;
+	sfa_err err;
 
-	if (fd < 0) {
-		sfa_cli_errorf("--password-file %s: %s", path, strerror(errno));
+	sfa_err_clear(&err);
+	if (sfa_read_private_file(path, "--password-file", PASSWORD_FILE_MAX,
+				  &buf, &n, &err)) {
+		sfa_cli_error(cli, &err);
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		sfa_cli_errorf("--password-file %s: not a regular file", path);
-		return -1;
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		close(fd);
-		sfa_cli_errorf("--password-file %s: readable by others (mode "
-			       "%03o); run `chmod 600 %s`",
-			       path, (unsigned)(st.st_mode & 0777), path);
-		return -1;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0) {
-		sfa_cli_errorf("--password-file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	buf[n] = '\0';
 	nl = strchr(buf, '\n');
 	line2 = NULL;
 	if (nl) {
@@ -119,7 +104,8 @@ static int read_password_file(sfa_connect *c, const char *path)
 	c->password = strdup(buf);
 	if (line2 && *line2)
 		c->security_token = strdup(line2);
-	sfa_secret_wipe(buf, sizeof(buf));
+	sfa_secret_wipe(buf, n);
+	free(buf);
 	return c->password ? 0 : -1;
 }
 
@@ -139,7 +125,7 @@ static int resolve_password(sfa_connect *c, const sfa_cli *cli)
 					  "password_file")) != NULL) {
 		tell_config(cli, "password_file");
 	}
-	if (file && read_password_file(c, file))
+	if (file && read_password_file(c, cli, file))
 		return -1;
 	if (c->security_token) {
 		tell(cli, "security_token", "the password file");

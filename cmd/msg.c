@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "sf.h"
+#include "sf_error.h"
 
 void sfa_cli_errorf(const char *fmt, ...)
 {

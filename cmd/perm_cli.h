@@ -12,7 +12,7 @@
 #include "cli.h"
 #include "output.h"
 #include "perm.h"
-#include "report_csv.h"
+#include "csv_io.h"
 #include "store.h"
 
 typedef struct sfa_perm_cli {

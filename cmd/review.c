@@ -18,7 +18,7 @@
 #include "campaign_report.h"
 #include "cli.h"
 #include "output.h"
-#include "report_csv.h"
+#include "csv_io.h"
 #include "store.h"
 #include "workbook.h"
 

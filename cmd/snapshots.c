@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "output.h"
-#include "report_csv.h"
+#include "csv_io.h"
 #include "store.h"
 #include "store_evidence.h"
 

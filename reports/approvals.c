@@ -40,6 +40,7 @@
 #include <strings.h>
 
 #include "changefile.h"
+#include "grow.h"
 #include "report_changes.h"
 
 /* Group ids. */
@@ -81,15 +82,8 @@ static int idset_add(idset *s, const char *id)
 {
 	if (!id || idset_has(s, id))
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		char(*v)[24] = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return SFA_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (SFA_GROW(s->v, s->cap, s->n + 1))
+		return SFA_ENOMEM;
 	snprintf(s->v[s->n++], 24, "%s", id);
 	return 0;
 }
@@ -181,15 +175,8 @@ static int on_user_row(void *ud, const sfa_access_row *r)
 	urows *u = ud;
 	urow *x;
 
-	if (u->n == u->cap) {
-		size_t cap = u->cap ? u->cap * 2 : 64;
-		urow *v = realloc(u->v, cap * sizeof(*v));
-
-		if (!v)
-			return SFA_ENOMEM;
-		u->v = v;
-		u->cap = cap;
-	}
+	if (SFA_GROW(u->v, u->cap, u->n + 1))
+		return SFA_ENOMEM;
 	x = &u->v[u->n++];
 	snprintf(x->type, sizeof(x->type), "%s", r->access_type);
 	snprintf(x->id, sizeof(x->id), "%s", r->access_id);

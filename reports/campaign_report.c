@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "campaign.h"
-#include "report_csv.h"
+#include "csv_io.h"
 #include "report_html.h"
 #include "report_junit.h"
 #include "report_manifest.h"

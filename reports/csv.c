@@ -1,219 +1,58 @@
 /*
- * csv.c - CSV writing.  libcsv quotes a field; we ask it to only when the
- * field needs quoting (a comma, quote, CR, LF), so that plain cells stay
- * plain and the same snapshot always gives byte-identical files.  A row is
- * built in memory and written with one fwrite: millions of rows of 25
- * fields would otherwise cost a locked stdio call per field.  A report
- * file goes out a block of rows at a time through hashwrite.h, hashed on
- * the way, so that its manifest entry does not read gigabytes back.
+ * csv.c - the access review CSV and the Change CSV, written with the CSV
+ * writer of csv_io.h.  A report file goes out a block of rows at a time
+ * through hashwrite.h, hashed on the way, so that its manifest entry does
+ * not read gigabytes back.
  */
 #include "report_csv.h"
 
-#include "hashwrite.h"
-
-#include <csv.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "grow.h"
 
 /* A hashing writer's block: large enough that a hand-over costs little
  * per row, small enough to stay in cache until it is hashed. */
 #define BLOCK ((size_t)256 * 1024)
 
-/* Owns row and writer; f is borrowed. */
-struct sfa_csv {
-	FILE *f;
-	sfa_hashwrite *writer; /* set: rows go out a block at a time */
-	int nfields;	       /* in the current row */
-	int failed;	       /* out of memory in the current row */
-	long long rows;
-	char *row; /* rows not yet written, len of cap bytes used */
-	size_t len, cap;
-	size_t start; /* where the current row starts in row */
-};
-
-int sfa_csv_new(sfa_csv **out, FILE *f, sfa_err *err)
+static int put_block(void *ud, char **buf, size_t len, size_t *cap,
+		     sfa_err *err)
 {
-	*out = calloc(1, sizeof(**out));
-	if (!*out)
-		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-	(*out)->f = f;
-	return 0;
+	return sfa_hashwrite_put(ud, buf, len, cap, err);
 }
 
-int sfa_csv_new_hashed(sfa_csv **out, FILE *f, sfa_err *err)
+int sfa_report_csv_new(sfa_csv **w, sfa_hashwrite **h, FILE *f, sfa_err *err)
 {
 	int rc;
 
-	if ((rc = sfa_csv_new(out, f, err)))
+	*w = NULL;
+	if ((rc = sfa_hashwrite_new(h, f, err)))
 		return rc;
-	if ((rc = sfa_hashwrite_new(&(*out)->writer, f, err))) {
-		sfa_csv_free(*out);
-		*out = NULL;
+	if ((rc = sfa_csv_new_blocks(w, BLOCK, put_block, *h, err))) {
+		sfa_hashwrite_free(*h);
+		*h = NULL;
 	}
 	return rc;
 }
 
-void sfa_csv_free(sfa_csv *w)
-{
-	if (w) {
-		sfa_hashwrite_free(w->writer);
-		free(w->row);
-	}
-	free(w);
-}
-
-/* Makes room for n more bytes of the row; 0 or -1 (out of memory). */
-static int reserve(sfa_csv *w, size_t n)
-{
-	char *p;
-	size_t cap = w->cap ? w->cap : 1024;
-
-	if (w->len + n <= w->cap)
-		return 0;
-	while (cap < w->len + n)
-		cap *= 2;
-	if (!(p = realloc(w->row, cap)))
-		return -1;
-	w->row = p;
-	w->cap = cap;
-	return 0;
-}
-
-static void put(sfa_csv *w, const char *s, size_t n)
-{
-	if (w->failed || reserve(w, n)) {
-		w->failed = 1;
-		return;
-	}
-	memcpy(w->row + w->len, s, n);
-	w->len += n;
-}
-
-/* s quoted as libcsv's csv_fwrite() writes it: in double quotes, each
- * quote doubled. */
-static void put_quoted(sfa_csv *w, const char *s, size_t n)
-{
-	size_t need = csv_write(NULL, 0, s, n);
-
-	if (w->failed || reserve(w, need)) {
-		w->failed = 1;
-		return;
-	}
-	w->len += csv_write(w->row + w->len, need, s, n);
-}
-
-static int needs_quotes(const char *s, size_t n)
-{
-	return strcspn(s, ",\"\r\n") < n ||
-	       (n && (s[0] == ' ' || s[n - 1] == ' '));
-}
-
-/* A first byte that makes a spreadsheet read the cell as a formula. */
-static int starts_formula(char c)
-{
-	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
-	       c == '\r';
-}
-
-int sfa_csv_field(sfa_csv *w, const char *s)
-{
-	size_t k, n;
-
-	if (w->nfields++)
-		put(w, ",", 1);
-	if (!s || !*s)
-		return w->failed ? SFA_ENOMEM : 0;
-	/* One pass finds the first byte that needs quotes or, in most
-	 * cells, the end. */
-	k = strcspn(s, ",\"\r\n");
-	n = s[k] ? k + strlen(s + k) : k;
-	if (starts_formula(s[0])) {
-		/* The neutralising quote is part of the cell's value, so a
-		 * spreadsheet shows '=... as text whatever the quoting. */
-		char *cell = malloc(n + 2);
-
-		if (!cell) {
-			w->failed = 1;
-			return SFA_ENOMEM;
-		}
-		cell[0] = '\'';
-		memcpy(cell + 1, s, n + 1);
-		if (needs_quotes(cell, n + 1))
-			put_quoted(w, cell, n + 1);
-		else
-			put(w, cell, n + 1);
-		free(cell);
-	} else if (s[k] || s[0] == ' ' || s[n - 1] == ' ') {
-		put_quoted(w, s, n);
-	} else {
-		put(w, s, n);
-	}
-	return w->failed ? SFA_ENOMEM : 0;
-}
-
-/* Writes (or hands over) the rows held in w->row, all ended: flush() is
- * called between rows. */
-static int flush(sfa_csv *w, sfa_err *err)
-{
-	int rc = 0;
-
-	if (w->writer)
-		rc = sfa_hashwrite_put(w->writer, &w->row, w->start, &w->cap,
-				       err);
-	else if (fwrite(w->row, 1, w->start, w->f) != w->start)
-		rc = sfa_err_set(err, SFA_EIO, "cannot write CSV: %s",
-				 strerror(errno));
-	w->len = w->start = 0;
-	return rc;
-}
-
-int sfa_csv_end_row(sfa_csv *w, sfa_err *err)
-{
-	int failed = w->failed;
-
-	put(w, "\r\n", 2);
-	if (!failed && w->failed)
-		failed = 1;
-	w->nfields = 0;
-	w->failed = 0;
-	if (failed) {
-		w->len = w->start;
-		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-	}
-	w->start = w->len;
-	if ((!w->writer || w->len >= BLOCK) && (failed = flush(w, err)))
-		return failed;
-	w->rows++;
-	return 0;
-}
-
-int sfa_csv_row(sfa_csv *w, const char *const *fields, int n, sfa_err *err)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		sfa_csv_field(w, fields[i]);
-	return sfa_csv_end_row(w, err);
-}
-
-long long sfa_csv_rows(const sfa_csv *w)
-{
-	return w->rows;
-}
-
-int sfa_csv_finish(sfa_csv *w, sfa_file_digest *d, sfa_err *err)
+int sfa_report_csv_finish(sfa_csv *w, sfa_hashwrite *h, sfa_file_digest *d,
+			  sfa_err *err)
 {
 	int rc;
 
-	if (!w->writer)
-		return sfa_err_set(
-		    err, SFA_EINTERNAL,
-		    "CSV: finish on a writer that does not hash");
-	if ((rc = flush(w, err)))
+	if ((rc = sfa_csv_flush(w, err)))
 		return rc;
-	return sfa_hashwrite_finish(w->writer, d, err);
+	return sfa_hashwrite_finish(h, d, err);
+}
+
+/* A writer for f: hashed on the way when d is wanted (*h set), else
+ * plain (*h NULL). */
+static int open_csv(sfa_csv **w, sfa_hashwrite **h, FILE *f,
+		    const sfa_file_digest *d, sfa_err *err)
+{
+	*h = NULL;
+	return d ? sfa_report_csv_new(w, h, f, err) : sfa_csv_new(w, f, err);
 }
 
 const char *const sfa_access_csv_columns[] = {
@@ -281,7 +120,10 @@ static int item_fields(sfa_csv *w, const sfa_access_row *r)
 	return dates_fields(w, r);
 }
 
-int sfa_csv_access_fields(sfa_csv *w, const sfa_access_row *r)
+/* The fields of one access row (without ending the row), so that the
+ * change CSV can put its own columns first.  A row without a user (a
+ * resource change) leaves is_active and is_frozen empty. */
+static int access_fields(sfa_csv *w, const sfa_access_row *r)
 {
 	user_fields(w, r);
 	return item_fields(w, r);
@@ -312,28 +154,19 @@ typedef struct access_csv {
 	size_t tlen, tcap;
 } access_csv;
 
-/* Remembers the user cells just written to a->w, from the row's start;
- * without memory it just remembers nothing. */
-static void keep_user_cells(access_csv *a, const sfa_access_row *r)
+/* Remembers the user cells just written to a->w since mark, the row's
+ * start; without memory it just remembers nothing. */
+static void keep_user_cells(access_csv *a, const sfa_access_row *r, size_t mark)
 {
-	sfa_csv *w = a->w;
-	size_t n = w->len - w->start;
+	size_t n = 0;
+	const char *p = sfa_csv_since(a->w, mark, &n);
 
 	free(a->user_id);
 	a->user_id = NULL;
-	if (w->failed || !r->user_id)
+	if (!p || !r->user_id || SFA_GROW(a->cells, a->cap, n) ||
+	    !(a->user_id = strdup(r->user_id)))
 		return;
-	if (n > a->cap) {
-		char *p = realloc(a->cells, n);
-
-		if (!p)
-			return;
-		a->cells = p;
-		a->cap = n;
-	}
-	if (!(a->user_id = strdup(r->user_id)))
-		return;
-	memcpy(a->cells, w->row + w->start, n);
+	memcpy(a->cells, p, n);
 	a->len = n;
 	a->snapshot_id = r->snapshot_id;
 }
@@ -345,28 +178,16 @@ static void keep_resource_cells(access_csv *a, int ref, const char *p, size_t n)
 	size_t i = (size_t)ref;
 
 	if (i >= a->nspans) {
-		size_t count = a->nspans ? a->nspans : 1024;
-		span *s;
+		size_t count = a->nspans;
 
-		while (count <= i)
-			count *= 2;
-		if (!(s = realloc(a->spans, count * sizeof(*s))))
+		if (SFA_GROW(a->spans, count, i + 1))
 			return;
-		memset(s + a->nspans, 0, (count - a->nspans) * sizeof(*s));
-		a->spans = s;
+		memset(a->spans + a->nspans, 0,
+		       (count - a->nspans) * sizeof(*a->spans));
 		a->nspans = count;
 	}
-	if (a->tlen + n > a->tcap) {
-		size_t cap = a->tcap ? a->tcap : 65536;
-		char *t;
-
-		while (cap < a->tlen + n)
-			cap *= 2;
-		if (!(t = realloc(a->text, cap)))
-			return;
-		a->text = t;
-		a->tcap = cap;
-	}
+	if (SFA_GROW(a->text, a->tcap, a->tlen + n))
+		return;
 	memcpy(a->text + a->tlen, p, n);
 	a->spans[i].at = a->tlen;
 	a->spans[i].len = n;
@@ -378,32 +199,33 @@ static void resource_fields(access_csv *a, int ref, const char *type,
 			    const char *id, const char *name)
 {
 	sfa_csv *w = a->w;
-	size_t from = w->len;
+	size_t mark = sfa_csv_mark(w), n = 0;
+	const char *p;
 
 	if (ref > 0 && (size_t)ref < a->nspans && a->spans[ref].len) {
-		put(w, a->text + a->spans[ref].at, a->spans[ref].len);
-		w->nfields += 3;
+		sfa_csv_cells(w, a->text + a->spans[ref].at, a->spans[ref].len,
+			      3);
 		return;
 	}
 	sfa_csv_field(w, type);
 	sfa_csv_field(w, id);
 	sfa_csv_field(w, name);
-	if (ref > 0 && !w->failed)
-		keep_resource_cells(a, ref, w->row + from, w->len - from);
+	if (ref > 0 && (p = sfa_csv_since(w, mark, &n)))
+		keep_resource_cells(a, ref, p, n);
 }
 
 static int write_access_row(void *ud, const sfa_access_row *r)
 {
 	access_csv *a = ud;
 	sfa_csv *w = a->w;
+	size_t mark = sfa_csv_mark(w);
 
 	if (a->user_id && r->user_id && r->snapshot_id == a->snapshot_id &&
 	    strcmp(r->user_id, a->user_id) == 0) {
-		put(w, a->cells, a->len);
-		w->nfields = USER_COLUMNS;
+		sfa_csv_cells(w, a->cells, a->len, USER_COLUMNS);
 	} else {
 		user_fields(w, r);
-		keep_user_cells(a, r);
+		keep_user_cells(a, r, mark);
 	}
 	resource_fields(a, r->access_ref, r->access_type, r->access_id,
 			r->access_name);
@@ -418,9 +240,10 @@ int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 {
 	access_csv a = {NULL, err, 0, NULL, NULL, 0, 0, NULL, 0, NULL, 0, 0};
 	sfa_csv *w;
+	sfa_hashwrite *h;
 	int rc;
 
-	if ((rc = d ? sfa_csv_new_hashed(&w, f, err) : sfa_csv_new(&w, f, err)))
+	if ((rc = open_csv(&w, &h, f, d, err)))
 		return rc;
 	a.w = w;
 	rc = sfa_csv_row(w, sfa_access_csv_columns, sfa_access_csv_ncolumns,
@@ -433,13 +256,15 @@ int sfa_report_access_csv(sfa_store *st, long long snapshot_id,
 	free(a.spans);
 	free(a.text);
 	if (rc == 0 && d)
-		rc = sfa_csv_finish(w, d, err);
+		rc = sfa_report_csv_finish(w, h, d, err);
 	*rows = sfa_csv_rows(w) - 1;
 	sfa_csv_free(w);
+	sfa_hashwrite_free(h);
 	return rc;
 }
 
-int sfa_csv_change_header(sfa_csv *w, sfa_err *err)
+/* The header row of the Change CSV. */
+static int change_header(sfa_csv *w, sfa_err *err)
 {
 	static const char *const change_columns[] = {"change", "field",
 						     "old_value", "new_value"};
@@ -456,13 +281,14 @@ int sfa_csv_change_header(sfa_csv *w, sfa_err *err)
 	return sfa_csv_end_row(w, err);
 }
 
-int sfa_csv_change_row(sfa_csv *w, const sfa_diff_change *c, sfa_err *err)
+/* One change as a row of the Change CSV. */
+static int change_row(sfa_csv *w, const sfa_diff_change *c, sfa_err *err)
 {
 	sfa_csv_field(w, sfa_diff_kind_name(c->kind));
 	sfa_csv_field(w, c->field);
 	sfa_csv_field(w, c->old_value);
 	sfa_csv_field(w, c->new_value);
-	sfa_csv_access_fields(w, &c->row);
+	access_fields(w, &c->row);
 	sfa_csv_field(w, c->old_name);
 	sfa_csv_field(w, c->new_name);
 	return sfa_csv_end_row(w, err);
@@ -478,7 +304,7 @@ static int write_change_row(void *ud, const sfa_diff_change *c)
 {
 	const change_csv *cc = ud;
 
-	return sfa_csv_change_row(cc->w, c, cc->err);
+	return change_row(cc->w, c, cc->err);
 }
 
 int sfa_report_changes_csv(sfa_diff *d, FILE *f, long long *rows,
@@ -486,18 +312,19 @@ int sfa_report_changes_csv(sfa_diff *d, FILE *f, long long *rows,
 {
 	change_csv cc = {NULL, err};
 	sfa_csv *w;
+	sfa_hashwrite *h;
 	int rc;
 
-	if ((rc =
-		 fd ? sfa_csv_new_hashed(&w, f, err) : sfa_csv_new(&w, f, err)))
+	if ((rc = open_csv(&w, &h, f, fd, err)))
 		return rc;
 	cc.w = w;
-	rc = sfa_csv_change_header(w, err);
+	rc = change_header(w, err);
 	if (rc == 0)
 		rc = sfa_diff_each(d, write_change_row, &cc, err);
 	if (rc == 0 && fd)
-		rc = sfa_csv_finish(w, fd, err);
+		rc = sfa_report_csv_finish(w, h, fd, err);
 	*rows = sfa_csv_rows(w) - 1;
 	sfa_csv_free(w);
+	sfa_hashwrite_free(h);
 	return rc;
 }

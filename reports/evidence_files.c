@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "report_csv.h"
+#include "csv_io.h"
 #include "store_evidence.h"
 
 /* One cell of a JSON value: strings as they are, numbers and booleans

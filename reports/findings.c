@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "report_csv.h"
+#include "csv_io.h"
 #include "report_findings.h"
 #include "report_html.h"
 #include "report_junit.h"

@@ -66,6 +66,16 @@ int sfa_json_add_access_row(json_t *o, const sfa_access_row *r)
 	return bad ? -1 : 0;
 }
 
+int sfa_json_put_row(FILE *f, long long nth, json_t *o)
+{
+	int rc;
+
+	fputs(nth ? ",\n    " : "\n    ", f);
+	rc = json_dumpf(o, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return rc || ferror(f) ? -1 : 0;
+}
+
 typedef struct pass {
 	FILE *f;
 	long long rows;
@@ -82,13 +92,9 @@ static int on_row(void *ud, const sfa_access_row *r)
 		json_decref(o);
 		return sfa_err_set(p->err, SFA_ENOMEM, "out of memory");
 	}
-	fputs(p->rows ? ",\n    " : "\n    ", p->f);
-	rc = json_dumpf(o, p->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	p->rows++;
-	return rc || ferror(p->f) ? sfa_err_set(p->err, SFA_EIO,
-						"cannot write the JSON report")
-				  : 0;
+	rc = sfa_json_put_row(p->f, p->rows++, o);
+	return rc ? sfa_err_set(p->err, SFA_EIO, "cannot write the JSON report")
+		  : 0;
 }
 
 static json_t *snapshot_object(const sfa_snapinfo *s)

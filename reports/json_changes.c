@@ -88,14 +88,11 @@ static int on_change(void *ud, const sfa_diff_change *c)
 	if (!o)
 		return sfa_err_set(p->err, SFA_ENOMEM, "out of memory");
 	open_until(p, (int)c->kind);
-	fputs(p->n ? ",\n    " : "\n    ", p->f);
-	rc = json_dumpf(o, p->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	p->n++;
+	rc = sfa_json_put_row(p->f, p->n++, o);
 	p->rows++;
-	return rc || ferror(p->f) ? sfa_err_set(p->err, SFA_EIO,
-						"cannot write the JSON changes")
-				  : 0;
+	return rc ? sfa_err_set(p->err, SFA_EIO,
+				"cannot write the JSON changes")
+		  : 0;
 }
 
 int sfa_report_changes_json(sfa_store *st, sfa_diff *d, FILE *f,

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "grow.h"
+
 /* Owns doc (and through it every value). */
 struct sfa_manifest {
 	json_t *doc;
@@ -339,16 +341,8 @@ static int find_extra(const char *dir, json_t *files, char ***out, size_t *n,
 		    strcmp(e->d_name, SFA_MANIFEST_NAME ".sig") == 0 ||
 		    listed(files, e->d_name))
 			continue;
-		if (*n == cap) {
-			char **p =
-			    realloc(*out, (cap ? cap * 2 : 8) * sizeof(char *));
-
-			if (!p)
-				break;
-			*out = p;
-			cap = cap ? cap * 2 : 8;
-		}
-		if (!((*out)[*n] = strdup(e->d_name)))
+		if (SFA_GROW(*out, cap, *n + 1) ||
+		    !((*out)[*n] = strdup(e->d_name)))
 			break;
 		(*n)++;
 	}

@@ -129,13 +129,9 @@ static int on_json(void *ud, const sfa_perm_row *r)
 
 	if (!o)
 		return sfa_err_set(p->err, SFA_ENOMEM, "out of memory");
-	fputs(p->rows ? ",\n    " : "\n    ", p->f);
-	rc = json_dumpf(o, p->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	p->rows++;
-	return rc || ferror(p->f) ? sfa_err_set(p->err, SFA_EIO,
-						"cannot write the JSON report")
-				  : 0;
+	rc = sfa_json_put_row(p->f, p->rows++, o);
+	return rc ? sfa_err_set(p->err, SFA_EIO, "cannot write the JSON report")
+		  : 0;
 }
 
 int sfa_report_perm_json(const sfa_perm_report *r, FILE *f, long long *rows,

@@ -35,4 +35,10 @@ int sfa_json_set(struct json_t *o, const char *k, struct json_t *v);
 /* Sets o[k] to the string s, or to null when s is NULL or "". */
 int sfa_json_set_str(struct json_t *o, const char *k, const char *s);
 
+/* Writes o (taken) to f as element nth (from 0) of a rows array that is
+ * streamed one element at a time: a comma before all but the first, each
+ * on a line of its own, compact and in insertion order.  Returns 0, or -1
+ * when the write failed. */
+int sfa_json_put_row(FILE *f, long long nth, struct json_t *o);
+
 #endif

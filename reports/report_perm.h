@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "perm.h"
-#include "report_csv.h"
+#include "csv_io.h"
 #include "snapinfo.h"
 
 /* username, user_id, name, is_active, user_type, permission, via_type,

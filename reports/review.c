@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 const sfa_review_check sfa_review_checks[] = {
     {SFA_REVIEW_INACTIVE, "inactive-user-with-access",
      "an inactive user still holds access beyond their profile", 1},
@@ -91,15 +93,8 @@ static int load_resource(void *ud, const sfa_resource_row *res)
 	json_decref(attrs);
 	if (!label[0])
 		return 0;
-	if (rv->n == rv->cap) {
-		size_t cap = rv->cap ? rv->cap * 2 : 16;
-		priv_item *p = realloc(rv->items, cap * sizeof(*p));
-
-		if (!p)
-			return SFA_ENOMEM;
-		rv->items = p;
-		rv->cap = cap;
-	}
+	if (SFA_GROW(rv->items, rv->cap, rv->n + 1))
+		return SFA_ENOMEM;
 	rv->items[rv->n].id = strdup(res->id);
 	rv->items[rv->n].label = strdup(label);
 	rv->items[rv->n].tier = tier;

@@ -7,21 +7,22 @@
 #include "report_sign.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "report_manifest.h"
+#include "secret.h"
 
 #define ED25519_SIG 64
 #define ED25519_SIG_B64 ((size_t)88) /* its base64: 4 * ceil(64 / 3) */
-#define MANIFEST_MAX (64L << 20)
+#define MANIFEST_MAX ((size_t)64 << 20)
+#define KEY_MAX ((size_t)64 * 1024)
 
 struct sfa_sign_key {
 	EVP_PKEY *pkey;
@@ -50,57 +51,29 @@ static int key_id(EVP_PKEY *pkey, char out[8 + 64 + 1])
 	return 0;
 }
 
-/* Opens a key file: a regular file, and for a private key one no one but
- * its owner may read or write. */
-static FILE *open_key(const char *path, int secret, sfa_err *err)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	FILE *f;
-
-	if (fd < 0) {
-		sfa_err_set(err, errno == ENOENT ? SFA_ENOTFOUND : SFA_EIO,
-			    "cannot read key %.300s: %s", path,
-			    strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		sfa_err_set(err, SFA_EINPUT, "key %.300s is not a regular file",
-			    path);
-		return NULL;
-	}
-	if (secret && (st.st_mode & (S_IRWXG | S_IRWXO))) {
-		close(fd);
-		sfa_err_set(err, SFA_EINPUT,
-			    "signing key %.300s is open to group or others "
-			    "(mode %03o): run `chmod 600 %.300s`; a key "
-			    "others could read may no longer prove who "
-			    "signed",
-			    path, (unsigned)(st.st_mode & 0777), path);
-		return NULL;
-	}
-	if (!(f = fdopen(fd, "r"))) {
-		close(fd);
-		sfa_err_set(err, SFA_EIO, "cannot read key %.300s", path);
-	}
-	return f;
-}
-
 int sfa_sign_key_load(sfa_sign_key **out, const char *path, sfa_err *err)
 {
 	sfa_sign_key *k;
-	FILE *f;
+	char *pem;
+	size_t n;
+	BIO *bio;
+	int rc;
 
 	*out = NULL;
-	if (!(f = open_key(path, 1, err)))
-		return err->code;
+	/* A key others could read may no longer prove who signed. */
+	if ((rc = sfa_read_private_file(path, "signing key", KEY_MAX, &pem, &n,
+					err)))
+		return rc;
 	if (!(k = calloc(1, sizeof(*k)))) {
-		fclose(f);
+		sfa_secret_wipe(pem, n);
+		free(pem);
 		return oom(err);
 	}
-	k->pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-	fclose(f);
+	bio = BIO_new_mem_buf(pem, (int)n);
+	k->pkey = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+	BIO_free(bio);
+	sfa_secret_wipe(pem, n);
+	free(pem);
 	if (!k->pkey || EVP_PKEY_get_base_id(k->pkey) != EVP_PKEY_ED25519 ||
 	    key_id(k->pkey, k->id)) {
 		sfa_sign_key_free(k);
@@ -131,38 +104,12 @@ const char *sfa_sign_key_id(const sfa_sign_key *k)
 static unsigned char *slurp(const char *dir, const char *name, size_t *len,
 			    sfa_err *err)
 {
-	char path[4096];
-	unsigned char *buf;
-	FILE *f;
-	long n;
+	char path[4096], *buf;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (!(f = fopen(path, "rb"))) {
-		sfa_err_set(err, SFA_ENOTFOUND, "cannot read %s: %s", path,
-			    strerror(errno));
+	if (sfa_read_file(path, NULL, MANIFEST_MAX, &buf, len, err))
 		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    n > MANIFEST_MAX || fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		sfa_err_set(err, SFA_EINPUT, "cannot read %s", path);
-		return NULL;
-	}
-	if (!(buf = malloc((size_t)n + 1))) {
-		fclose(f);
-		oom(err);
-		return NULL;
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		sfa_err_set(err, SFA_EIO, "cannot read %s", path);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = (size_t)n;
-	return buf;
+	return (unsigned char *)buf;
 }
 
 int sfa_manifest_sign(const char *dir, const sfa_sign_key *k, sfa_err *err)
@@ -234,14 +181,19 @@ int sfa_manifest_check_signature(const char *dir, const char *pubkey_path,
 	EVP_PKEY *pub = NULL;
 	EVP_MD_CTX *ctx;
 	json_t *m = NULL;
-	FILE *f;
+	char *pem;
+	BIO *bio;
 	int rc = 0, ok;
 
 	problem[0] = '\0';
-	if (!(f = open_key(pubkey_path, 0, err)))
-		return err->code;
-	pub = PEM_read_PUBKEY(f, NULL, NULL, NULL);
-	fclose(f);
+	if ((rc = sfa_read_file(pubkey_path, "--pubkey", KEY_MAX, &pem, &len,
+				err)))
+		return rc;
+	bio = BIO_new_mem_buf(pem, (int)len);
+	pub = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+	BIO_free(bio);
+	free(pem);
+	len = 0;
 	if (!pub || EVP_PKEY_get_base_id(pub) != EVP_PKEY_ED25519 ||
 	    key_id(pub, id)) {
 		EVP_PKEY_free(pub);

@@ -13,7 +13,8 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
-#include "report_csv.h"
+#include "csv_io.h"
+#include "grow.h"
 
 /* Column widths in characters, in sfa_campaign_columns order. */
 static const double widths[SFA_CC_NCOLS] = {32, 20, 24, 10, 22, 20, 20, 32,
@@ -310,16 +311,12 @@ static int on_status(void *ud, const sfa_campaign_status *s)
 	reviewers *r = ud;
 
 	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		char **n = realloc(r->name, cap * sizeof(*n));
-		long long *k;
+		/* Both grow alike from the same capacity. */
+		size_t cap = r->cap, kcap = r->cap;
 
-		if (!n)
+		if (SFA_GROW(r->name, cap, r->n + 1) ||
+		    SFA_GROW(r->rows, kcap, r->n + 1))
 			return SFA_ENOMEM;
-		r->name = n;
-		if (!(k = realloc(r->rows, cap * sizeof(*k))))
-			return SFA_ENOMEM;
-		r->rows = k;
 		r->cap = cap;
 	}
 	if (!(r->name[r->n] = strdup(s->reviewer)))

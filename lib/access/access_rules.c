@@ -24,6 +24,7 @@
 #include "access_set.h"
 #include "access_sql.h"
 #include "buf.h"
+#include "grow.h"
 #include "store_db.h"
 #include "store_sql.h"
 
@@ -45,15 +46,8 @@ typedef struct multimap {
 
 static int multimap_add(multimap *m, long long k, long long a, long long b)
 {
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 64;
-		multimap_entry *t = realloc(m->t, cap * sizeof(*t));
-
-		if (!t)
-			return -1;
-		m->t = t;
-		m->cap = cap;
-	}
+	if (SFA_GROW(m->t, m->cap, m->n + 1))
+		return -1;
 	m->t[m->n].k = k;
 	m->t[m->n].a = a;
 	m->t[m->n].b = b;

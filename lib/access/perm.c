@@ -17,6 +17,7 @@
  */
 #include "perm.h"
 #include "access_set.h"
+#include "grow.h"
 #include "perm_sql.h"
 #include "store_db.h"
 #include "store_sql.h"
@@ -108,15 +109,8 @@ typedef struct query {
 
 static int ks_add(keyset *s, long long k)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 16;
-		long long *n = realloc(s->k, cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		s->k = n;
-		s->cap = cap;
-	}
+	if (SFA_GROW(s->k, s->cap, s->n + 1))
+		return -1;
 	s->k[s->n++] = k;
 	return 0;
 }
@@ -254,16 +248,11 @@ static group *find_group(const sfa_perm *p, long long key)
 /* Grows *arr (of *n elements of size sz) by one zeroed element. */
 static void *grow(void **arr, size_t *n, size_t *cap, size_t sz)
 {
-	char *a = *arr;
+	char *a;
 
-	if (*n == *cap) {
-		size_t c = *cap ? 2 * *cap : 64;
-
-		if (!(a = realloc(a, c * sz)))
-			return NULL;
-		*arr = a;
-		*cap = c;
-	}
+	if (sfa_grow(arr, cap, *n + 1, sz))
+		return NULL;
+	a = *arr;
 	memset(a + *n * sz, 0, sz);
 	return a + (*n)++ * sz;
 }

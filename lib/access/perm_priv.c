@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "grow.h"
+
 #define PREFIX "Permissions"
 #define MAX_TIER 9
 
@@ -100,15 +102,8 @@ static int set(sfa_priv *pv, const char *name, int tier)
 	entry *e = find(pv, name);
 
 	if (!e) {
-		if (pv->n == pv->cap) {
-			size_t cap = pv->cap ? 2 * pv->cap : 64;
-			entry *n = realloc(pv->e, cap * sizeof(*n));
-
-			if (!n)
-				return -1;
-			pv->e = n;
-			pv->cap = cap;
-		}
+		if (SFA_GROW(pv->e, pv->cap, pv->n + 1))
+			return -1;
 		e = &pv->e[pv->n++];
 		snprintf(e->name, sizeof(e->name), "%s", bare(name));
 	}

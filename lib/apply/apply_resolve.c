@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "grow.h"
 #include "soql.h"
 
 #define BATCH_VALUES 200
@@ -118,15 +119,8 @@ typedef struct batch {
 
 static int batch_add(batch *b, const char *s)
 {
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 32;
-		const char **v = realloc(b->v, cap * sizeof(*v));
-
-		if (!v)
-			return SFA_ENOMEM;
-		b->v = v;
-		b->cap = cap;
-	}
+	if (SFA_GROW(b->v, b->cap, b->n + 1))
+		return SFA_ENOMEM;
 	b->v[b->n++] = s;
 	return 0;
 }
@@ -202,15 +196,8 @@ static int on_record(void *ud, json_t *rec, sfa_err *err)
 	found f;
 
 	memset(&f, 0, sizeof(f));
-	if (c->out->n == c->out->cap) {
-		size_t cap = c->out->cap ? c->out->cap * 2 : 32;
-		found *v = realloc(c->out->v, cap * sizeof(*v));
-
-		if (!v)
-			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-		c->out->v = v;
-		c->out->cap = cap;
-	}
+	if (SFA_GROW(c->out->v, c->out->cap, c->out->n + 1))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	sfa_apply_copy_id(f.id, json_object_get(rec, "Id"));
 	f.name = dup_path(rec, c->sp->name);
 	f.label = dup_path(rec, c->sp->label);

@@ -14,9 +14,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
 #include "campaign.h"
+#include "csv_io.h"
 #include "diff.h"
+#include "file.h"
+#include "grow.h"
 
 /* ---- group types of a snapshot (only Regular and Queue are provisioned) */
 
@@ -36,16 +38,9 @@ static int on_group(void *ud, const sfa_resource_row *r)
 	json_t *attrs = json_loads(r->attrs ? r->attrs : "{}", 0, NULL);
 	const char *t = json_string_value(json_object_get(attrs, "Type"));
 
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		gtype *v = realloc(g->v, cap * sizeof(*v));
-
-		if (!v) {
-			json_decref(attrs);
-			return SFA_ENOMEM;
-		}
-		g->v = v;
-		g->cap = cap;
+	if (SFA_GROW(g->v, g->cap, g->n + 1)) {
+		json_decref(attrs);
+		return SFA_ENOMEM;
 	}
 	snprintf(g->v[g->n].id, sizeof(g->v[g->n].id), "%s", r->id);
 	snprintf(g->v[g->n].type, sizeof(g->v[g->n].type), "%s", t ? t : "");
@@ -118,15 +113,8 @@ static int remember(seen *s, const char *key)
 	for (i = 0; i < s->n; i++)
 		if (strcmp(s->v[i], key) == 0)
 			return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		char **v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return SFA_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (SFA_GROW(s->v, s->cap, s->n + 1))
+		return SFA_ENOMEM;
 	if (!(s->v[s->n] = strdup(key)))
 		return SFA_ENOMEM;
 	s->n++;
@@ -439,33 +427,11 @@ static int on_review_row(void *ud, long line, char **cells, int n)
 	return review_row(rv, line, cells, n);
 }
 
-static int read_all(const char *path, sfa_buf *b, sfa_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (!f) {
-		sfa_err_where(err, "%s", path);
-		return sfa_err_set(err, SFA_ENOTFOUND, "cannot open %s", path);
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (sfa_buf_append(b, chunk, n)) {
-			fclose(f);
-			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-		}
-	if (ferror(f)) {
-		fclose(f);
-		return sfa_err_set(err, SFA_EIO, "cannot read %s", path);
-	}
-	fclose(f);
-	return 0;
-}
-
 int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 		    sfa_problems *probs, sfa_plan_stats *stats, sfa_err *err)
 {
-	sfa_buf text = {0};
+	char *text = NULL;
+	size_t len = 0;
 	review rv;
 	out o;
 	int rc;
@@ -478,7 +444,8 @@ int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 	rv.probs = probs;
 	rv.o = &o;
 	rv.groups_of = -1;
-	if ((rc = read_all(path, &text, err)) ||
+	if ((rc = sfa_read_file(path, NULL, SFA_FILE_ANY_SIZE, &text, &len,
+				err)) ||
 	    (rc = sfa_changefile_writer_new(&o.w, f, err)))
 		goto out;
 	if ((rc = note(&o,
@@ -487,8 +454,7 @@ int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 		       path)))
 		goto out;
 	stats->comments = 0;
-	rc = sfa_csv_read(text.data ? text.data : "", text.len, 0,
-			  on_review_row, &rv, probs);
+	rc = sfa_csv_read(text, len, 0, on_review_row, &rv, probs);
 	if (rc == SFA_ENOMEM)
 		rc = sfa_err_set(err, rc, "out of memory");
 	if (!rc && !rv.have_header && !probs->n)
@@ -496,7 +462,7 @@ int sfa_plan_review(sfa_store *st, const char *path, FILE *f,
 out:
 	out_free(&o);
 	free(rv.groups.v);
-	sfa_buf_free(&text);
+	free(text);
 	return rc;
 }
 

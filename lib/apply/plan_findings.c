@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "csv_io.h"
+#include "file.h"
 #include "plan.h"
 
 /* The findings CSV columns (POLICY.md), which the file must carry. */
@@ -177,43 +178,30 @@ int sfa_plan_findings(const char *path, FILE *out, sfa_problems *probs,
 		      sfa_plan_stats *stats, sfa_err *err)
 {
 	struct fplan p;
-	sfa_buf text = {0};
-	char chunk[65536];
-	FILE *f;
-	size_t n;
+	char *text = NULL;
+	size_t len = 0;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
 	p.probs = probs;
 	p.stats = stats;
 	p.err = err;
-	if (!(f = fopen(path, "rb"))) {
-		sfa_err_where(err, "%s", path);
-		return sfa_err_set(err, SFA_ENOTFOUND, "cannot open %s", path);
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (sfa_buf_append(&text, chunk, n)) {
-			fclose(f);
-			sfa_buf_free(&text);
-			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-		}
-	rc = ferror(f) ? sfa_err_set(err, SFA_EIO, "cannot read %s", path) : 0;
-	fclose(f);
-	if (rc || (rc = sfa_changefile_writer_new(&p.w, out, err)))
+	if ((rc = sfa_read_file(path, NULL, SFA_FILE_ANY_SIZE, &text, &len,
+				err)) ||
+	    (rc = sfa_changefile_writer_new(&p.w, out, err)))
 		goto out;
 	if ((rc = comment(&p, "plan of the findings %s: leavers deactivated, "
 			  "expired assignments revoked, SoD left to choose",
 			  path)))
 		goto out;
 	stats->comments = 0;
-	rc = sfa_csv_read(text.data ? text.data : "", text.len, 0, on_row, &p,
-			  probs);
+	rc = sfa_csv_read(text, len, 0, on_row, &p, probs);
 	if (rc == SFA_ENOMEM)
 		rc = sfa_err_set(err, rc, "out of memory");
 	if (!rc && !p.have_header)
 		rc = sfa_problem_add(probs, 1, "the file is empty");
 out:
 	sfa_changefile_writer_free(p.w);
-	sfa_buf_free(&text);
+	free(text);
 	return rc;
 }

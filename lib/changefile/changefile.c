@@ -2,69 +2,21 @@
  * changefile.c - reading the change file (lib/apply/CHANGEFILE.md): the header,
  * each operation row checked on its own, and the list of problems, every
  * one with its line; none stops the parse.  The CSV itself is read by
- * changefile_csv.c, the fields cell by changefile_fields.c; plan writes
+ * csv_read.c, the fields cell by changefile_fields.c; plan writes
  * change files with changefile_write.c.
  */
 #include "changefile.h"
 
 #include <openssl/evp.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "changefile_int.h"
+#include "csv_io.h"
+#include "file.h"
 
 #define ALIAS_MAX 8
-
-/* ---- problems ---- */
-
-int sfa_problem_add(sfa_problems *p, long line, const char *fmt, ...)
-{
-	va_list ap;
-	char buf[1024];
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		sfa_problem *v = realloc(p->v, cap * sizeof(*v));
-
-		if (!v)
-			return SFA_ENOMEM;
-		p->v = v;
-		p->cap = cap;
-	}
-	if (!(p->v[p->n].msg = strdup(buf)))
-		return SFA_ENOMEM;
-	p->v[p->n++].line = line;
-	return 0;
-}
-
-void sfa_problems_sort(sfa_problems *p)
-{
-	size_t i, j;
-
-	/* Insertion sort: stable, and the lists are short. */
-	for (i = 1; i < p->n; i++) {
-		sfa_problem x = p->v[i];
-
-		for (j = i; j > 0 && p->v[j - 1].line > x.line; j--)
-			p->v[j] = p->v[j - 1];
-		p->v[j] = x;
-	}
-}
-
-void sfa_problems_free(sfa_problems *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		free(p->v[i].msg);
-	free(p->v);
-	memset(p, 0, sizeof(*p));
-}
 
 /* ---- names ---- */
 
@@ -473,41 +425,15 @@ int sfa_changefile_parse(sfa_changefile **out, const char *name,
 int sfa_changefile_load(sfa_changefile **out, const char *path,
 			sfa_problems *probs, sfa_err *err)
 {
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	size_t len = 0, cap = 0, n;
+	char *data;
+	size_t len;
 	int rc;
 
 	*out = NULL;
-	if (!f) {
-		sfa_err_where(err, "%s", path);
-		return sfa_err_set(err, SFA_ENOTFOUND,
-				   "cannot open the change file %s", path);
-	}
-	do {
-		if (cap - len < 65536) {
-			char *d = realloc(data, cap + 65536 + 1);
-
-			if (!d) {
-				free(data);
-				fclose(f);
-				return sfa_err_set(err, SFA_ENOMEM,
-						   "out of memory");
-			}
-			data = d;
-			cap += 65536;
-		}
-		n = fread(data + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		free(data);
-		fclose(f);
-		sfa_err_where(err, "%s", path);
-		return sfa_err_set(err, SFA_EIO, "cannot read %s", path);
-	}
-	fclose(f);
-	rc = sfa_changefile_parse(out, path, data ? data : "", len, probs, err);
+	if ((rc = sfa_read_file(path, "the change file", SFA_FILE_ANY_SIZE,
+				&data, &len, err)))
+		return rc;
+	rc = sfa_changefile_parse(out, path, data, len, probs, err);
 	free(data);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "problems.h"
 
 typedef enum {
 	SFA_OP_CREATE_USER, /* execution order: create_user, grant, revoke, */
@@ -58,25 +59,6 @@ typedef struct sfa_changefile {
 	size_t n;
 } sfa_changefile;
 
-/* A list of problems, each with its line, so that every one is reported
- * at once (lib/apply/CHANGEFILE.md step 1).  A zeroed list is empty. */
-typedef struct sfa_problem {
-	long line; /* 0: about the whole file */
-	char *msg;
-} sfa_problem;
-
-typedef struct sfa_problems {
-	sfa_problem *v;
-	size_t n, cap;
-} sfa_problems;
-
-/* Appends a problem (printf-style).  Returns 0 or SFA_ENOMEM. */
-int sfa_problem_add(sfa_problems *p, long line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Sorts by line (stable for one line). */
-void sfa_problems_sort(sfa_problems *p);
-void sfa_problems_free(sfa_problems *p);
-
 /* Reads and parses path.  Rows with problems are left out of *out and
  * each problem is added to probs with its line; the caller decides
  * whether to go on (apply does not).  Returns 0 (check probs->n), or an
@@ -100,26 +82,6 @@ const char *sfa_rtype_name(sfa_rtype t);
  * free with sfa_kv_free).  SFA_EINPUT with a message when malformed. */
 int sfa_fields_parse(const char *s, sfa_kv **kv, size_t *n, sfa_err *err);
 void sfa_kv_free(sfa_kv *kv, size_t n);
-
-/* ---- reading any CSV with line numbers (the change file, the reviewed
- * access review) ---- */
-
-#define SFA_CSVR_COMMENTS 0x1u /* skip lines starting with '#' between rows */
-
-/* Called once per row with its cells (NUL-terminated, borrowed for the
- * call; a leading ' that neutralised a formula is removed) and the line
- * the row starts on.  A non-zero return stops reading and is returned. */
-typedef int (*sfa_csv_row_fn)(void *ud, long line, char **cells, int n);
-
-/* Reads RFC 4180 CSV through libcsv's parser (a UTF-8 BOM is skipped).
- * The separator is the header's: `,`, or `;` (or a tab) when the first
- * row has no comma outside quotes, as spreadsheets in many locales save.
- * Rows whose cells are all empty (a blank spreadsheet row) are skipped.
- * Data that is not UTF-8 is one problem (its first line), and not read.
- * Malformed CSV is added to probs with its line and reading goes on at
- * the next line.  Returns 0, SFA_ENOMEM, or what fn returned. */
-int sfa_csv_read(const char *data, size_t len, unsigned flags,
-		 sfa_csv_row_fn fn, void *ud, sfa_problems *probs);
 
 /* ---- writing (plan) ---- */
 

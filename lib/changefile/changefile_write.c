@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "changefile_int.h"
-#include "report_csv.h"
+#include "csv_io.h"
 
 struct sfa_changefile_writer {
 	FILE *f;

@@ -6,13 +6,13 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
+#include "file.h"
+#include "grow.h"
 #include "suggest.h"
 
 /* A configuration file larger than this is not a configuration file. */
@@ -73,15 +73,8 @@ static int add(sfa_config *cfg, const char *section, const char *key,
 {
 	entry *e;
 
-	if (cfg->n == cfg->cap) {
-		size_t cap = cfg->cap ? cfg->cap * 2 : 16;
-		entry *v = realloc(cfg->v, cap * sizeof(*v));
-
-		if (!v)
-			return SFA_ENOMEM;
-		cfg->v = v;
-		cfg->cap = cap;
-	}
+	if (SFA_GROW(cfg->v, cfg->cap, cfg->n + 1))
+		return SFA_ENOMEM;
 	e = &cfg->v[cfg->n];
 	e->section = strdup(section);
 	e->key = key ? strdup(key) : NULL;
@@ -235,33 +228,16 @@ int sfa_config_parse(sfa_config **out, const char *text, size_t len,
 
 int sfa_config_load(sfa_config **out, const char *path, sfa_err *err)
 {
-	FILE *f = fopen(path, "rb");
-	sfa_buf b = {0};
-	char chunk[8192];
-	size_t n;
+	char *text;
+	size_t len;
 	int rc;
 
 	*out = NULL;
-	if (!f) {
-		sfa_err_where(err, "%s", path);
-		return sfa_err_set(err, SFA_EINPUT,
-				   "cannot read configuration %s: %s", path,
-				   strerror(errno));
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (b.len + n > SFA_CONFIG_MAX_BYTES ||
-		    sfa_buf_append(&b, chunk, n)) {
-			fclose(f);
-			sfa_buf_free(&b);
-			sfa_err_where(err, "%s", path);
-			return sfa_err_set(err, SFA_EINPUT,
-					   "configuration %s is too large",
-					   path);
-		}
-	}
-	fclose(f);
-	rc = sfa_config_parse(out, b.data ? b.data : "", b.len, path, err);
-	sfa_buf_free(&b);
+	if ((rc = sfa_read_file(path, "configuration", SFA_CONFIG_MAX_BYTES,
+				&text, &len, err)))
+		return rc;
+	rc = sfa_config_parse(out, text, len, path, err);
+	free(text);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
  */
 #include "credentials.h"
 
+#include "file.h"
 #include "secret.h"
 
 #include <errno.h>
@@ -16,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FILE_MAX ((ssize_t)64 * 1024)
+#define FILE_MAX ((size_t)64 * 1024)
 
 static const char header[] =
     "# sfaccess credentials, written by `sfaccess login`.  The refresh "
@@ -90,44 +91,19 @@ static int read_error(sfa_err *err, const char *path, int code, const char *why)
 
 int sfa_credentials_read(const char *path, sfa_credentials *out, sfa_err *err)
 {
-	struct stat st;
 	char *buf, *line, *next;
-	ssize_t n = 0, r = 0;
-	int fd, rc = 0;
+	size_t n;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDONLY | O_NOFOLLOW);
-	if (fd < 0 && errno == ENOENT)
-		return read_error(err, path, SFA_ENOTFOUND,
+	rc = sfa_read_private_file(path, "credentials file", FILE_MAX, &buf, &n,
+				   err);
+	if (rc == SFA_ENOTFOUND)
+		return read_error(err, path, rc,
 				  "does not exist: run `sfaccess login "
 				  "--domain D --client-id ID` first");
-	if (fd < 0)
-		return read_error(err, path, SFA_EIO, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return read_error(err, path, SFA_EINPUT, "not a regular file");
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		close(fd);
-		sfa_err_where(err, "%.200s", path);
-		return sfa_err_set(err, SFA_EINPUT,
-				   "credentials file %.300s is readable by "
-				   "others (mode %03o): run `chmod 600 %.300s` "
-				   "and consider revoking its refresh token",
-				   path, (unsigned)(st.st_mode & 0777), path);
-	}
-	if (st.st_size > FILE_MAX || !(buf = malloc(FILE_MAX + 1))) {
-		close(fd);
-		return st.st_size > FILE_MAX
-			   ? read_error(err, path, SFA_EINPUT, "too large")
-			   : sfa_err_set(err, SFA_ENOMEM, "out of memory");
-	}
-	while (n < FILE_MAX && (r = read(fd, buf + n, FILE_MAX - n)) > 0)
-		n += r;
-	close(fd);
-	buf[n] = '\0';
-	if (r < 0)
-		rc = read_error(err, path, SFA_EIO, strerror(errno));
+	if (rc)
+		return rc;
 	for (line = buf; !rc && line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -135,7 +111,7 @@ int sfa_credentials_read(const char *path, sfa_credentials *out, sfa_err *err)
 		if (take_line(line, out))
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
-	sfa_secret_wipe(buf, (size_t)n);
+	sfa_secret_wipe(buf, n);
 	free(buf);
 	if (!rc && !out->refresh_token)
 		rc = read_error(err, path, SFA_EINPUT,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "policy.h"
 #include "policy_int.h"
 
@@ -46,15 +47,8 @@ int sfa_findings_add(sfa_findings *fs, const sfa_finding *f, sfa_err *err)
 
 	for (i = 0; i < 6; i++)
 		total += (len[i] = strlen(src[i] ? src[i] : "")) + 1;
-	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 256;
-		sfa_finding **grown = realloc(fs->v, cap * sizeof(sfa_finding *));
-
-		if (!grown)
-			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-		fs->v = grown;
-		fs->cap = cap;
-	}
+	if (SFA_GROW(fs->v, fs->cap, fs->n + 1))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	if (!(copy = malloc(total)))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	*copy = *f;

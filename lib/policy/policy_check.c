@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "grow.h"
 #include "policy.h"
 #include "policy_int.h"
 #include "store_policy.h"
@@ -255,15 +256,8 @@ static int on_user(void *ud, const sfa_policy_user *pu)
 	struct check *c = ud;
 	struct user *u;
 
-	if (c->nusers == c->capusers) {
-		size_t cap = c->capusers ? c->capusers * 2 : 1024;
-		struct user *grown = realloc(c->users, cap * sizeof(*grown));
-
-		if (!grown)
-			return oom(c);
-		c->users = grown;
-		c->capusers = cap;
-	}
+	if (SFA_GROW(c->users, c->capusers, c->nusers + 1))
+		return oom(c);
 	u = &c->users[c->nusers];
 	memset(u, 0, sizeof(*u));
 	if (!(u->id = arena_dup(c, pu->id)) ||
@@ -417,15 +411,8 @@ static int on_name(void *ud, const char *type, const char *id, const char *name,
 	struct check *c = ud;
 	size_t i, n = 2 * sfa_policy_sod_count(c->policy);
 
-	if (c->nnamed == c->capnamed) {
-		size_t cap = c->capnamed ? c->capnamed * 2 : 1024;
-		struct named *grown = realloc(c->named, cap * sizeof(*grown));
-
-		if (!grown)
-			return oom(c);
-		c->named = grown;
-		c->capnamed = cap;
-	}
+	if (SFA_GROW(c->named, c->capnamed, c->nnamed + 1))
+		return oom(c);
 	c->named[c->nnamed].key = key;
 	if (!(c->named[c->nnamed].type = arena_dup(c, type)) ||
 	    !(c->named[c->nnamed].id = arena_dup(c, id)) ||
@@ -546,15 +533,8 @@ static int add_reach(struct check *c, long long key)
 {
 	if (c->nreach && c->reach[c->nreach - 1] == key)
 		return 0;
-	if (c->nreach == c->capreach) {
-		size_t cap = c->capreach ? c->capreach * 2 : 64;
-		long long *grown = realloc(c->reach, cap * sizeof(*grown));
-
-		if (!grown)
-			return oom(c);
-		c->reach = grown;
-		c->capreach = cap;
-	}
+	if (SFA_GROW(c->reach, c->capreach, c->nreach + 1))
+		return oom(c);
 	c->reach[c->nreach++] = key;
 	return 0;
 }

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "csv_stream.h"
+#include "csv_io.h"
+#include "file.h"
+#include "grow.h"
 #include "policy.h"
 #include "policy_int.h"
 
@@ -96,49 +98,6 @@ static int refuse(sfa_problems *p, const char *name, sfa_err *err)
 	sfa_err_set(err, SFA_EINPUT, "%s:%ld: %s%s", name, p->v[0].line,
 		    p->v[0].msg, p->n > 1 ? " (and more problems)" : "");
 	return SFA_EINPUT;
-}
-
-static int read_file(const char *path, char **text, size_t *len, sfa_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL, *grown;
-	size_t n = 0, cap = 0, got;
-
-	*text = NULL;
-	*len = 0;
-	if (!f) {
-		sfa_err_set(err, SFA_ENOTFOUND, "cannot open %s", path);
-		return SFA_ENOTFOUND;
-	}
-	do {
-		if (cap - n < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			if (!(grown = realloc(buf, cap + 1))) {
-				free(buf);
-				fclose(f);
-				sfa_err_set(err, SFA_ENOMEM,
-					    "out of memory reading %s", path);
-				return SFA_ENOMEM;
-			}
-			buf = grown;
-			/* fread fills it; zeroed so that no byte past a short
-			 * read is ever undefined. */
-			memset(buf + n, 0, cap + 1 - n);
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		sfa_err_set(err, SFA_EIO, "cannot read %s", path);
-		return SFA_EIO;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	return 0;
 }
 
 static char *trim(char *s, char *end)
@@ -451,7 +410,8 @@ int sfa_policy_load(sfa_policy **out, const char *path, sfa_problems *probs,
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_file(path, &text, &len, err)))
+	if ((rc = sfa_read_file(path, NULL, SFA_FILE_ANY_SIZE, &text, &len,
+				err)))
 		return rc;
 	rc = sfa_policy_parse(out, text, len, path, probs, err);
 	free(text);
@@ -593,16 +553,8 @@ static int hr_row(struct hr_state *s, const char *const *f, size_t n)
 		return problem(s->probs, s->line,
 			       "a terminated person needs a "
 			       "termination_date");
-	if (s->hr->n == s->hr->cap) {
-		size_t cap = s->hr->cap ? s->hr->cap * 2 : 64;
-		sfa_hr_person *grown =
-		    realloc(s->hr->people, cap * sizeof(*grown));
-
-		if (!grown)
-			return SFA_ENOMEM;
-		s->hr->people = grown;
-		s->hr->cap = cap;
-	}
+	if (SFA_GROW(s->hr->people, s->hr->cap, s->hr->n + 1))
+		return SFA_ENOMEM;
 	p = &s->hr->people[s->hr->n++];
 	memset(p, 0, sizeof(*p));
 	p->line = s->line;
@@ -708,7 +660,8 @@ int sfa_hr_load(sfa_hr **out, const char *path, sfa_problems *probs,
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_file(path, &text, &len, err)))
+	if ((rc = sfa_read_file(path, NULL, SFA_FILE_ANY_SIZE, &text, &len,
+				err)))
 		return rc;
 	rc = sfa_hr_parse(out, text, len, path, probs, err);
 	free(text);

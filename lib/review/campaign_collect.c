@@ -20,6 +20,8 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "csv_io.h"
+#include "file.h"
 #include "xlsx.h"
 
 #define SHEET "Review"
@@ -330,37 +332,13 @@ static int on_csv_row(void *ud, long line, char **cells, int n)
 	return on_row(ud, line, (const char *const *)cells, (size_t)n);
 }
 
-static int read_file(const char *path, sfa_buf *b, sfa_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (!f) {
-		sfa_err_where(err, "%s", path);
-		return sfa_err_set(err, SFA_EINPUT, "cannot open %s", path);
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (sfa_buf_append(b, chunk, n)) {
-			fclose(f);
-			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-		}
-	if (ferror(f)) {
-		fclose(f);
-		return sfa_err_set(err, SFA_EIO, "cannot read %s", path);
-	}
-	fclose(f);
-	return 0;
-}
-
-static void sha256_hex(const sfa_buf *b, char out[65])
+static void sha256_hex(const char *data, size_t len, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 
 	out[0] = 0;
-	if (!EVP_Digest(b->data ? b->data : "", b->len, md, &n, EVP_sha256(),
-			NULL))
+	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
 		return;
 	for (i = 0; i < n && i < 32; i++)
 		snprintf(out + 2 * (size_t)i, 3, "%02x", md[i]);
@@ -453,7 +431,8 @@ static int keep_refusals(sfa_store *st, collect *c, sfa_err *err)
 int sfa_campaign_collect(sfa_store *st, long long id, const char *path,
 			 sfa_collect_result *res, sfa_err *err)
 {
-	sfa_buf data = {0};
+	char *data = NULL;
+	size_t len = 0;
 	sfa_xlsx *x = NULL;
 	sfa_problems csvprobs = {0};
 	collect c;
@@ -487,11 +466,12 @@ int sfa_campaign_collect(sfa_store *st, long long id, const char *path,
 				 c.file);
 		goto out;
 	}
-	if ((rc = read_file(path, &data, err)))
+	if ((rc = sfa_read_file(path, NULL, SFA_FILE_ANY_SIZE, &data, &len,
+				err)))
 		goto out;
-	sha256_hex(&data, res->sha256);
+	sha256_hex(data, len, res->sha256);
 	if (c.xlsx) {
-		if ((rc = sfa_xlsx_open_mem(&x, c.file, data.data, data.len,
+		if ((rc = sfa_xlsx_open_mem(&x, c.file, data, len,
 					    err)) ||
 		    (rc = xlsx_reviewer(&c, x, err)))
 			goto out;
@@ -510,8 +490,7 @@ int sfa_campaign_collect(sfa_store *st, long long id, const char *path,
 	if (c.xlsx) {
 		rc = sfa_xlsx_each_row(x, SHEET, on_row, &c, err);
 	} else {
-		rc = sfa_csv_read(data.data ? data.data : "", data.len, 0,
-				  on_csv_row, &c, &csvprobs);
+		rc = sfa_csv_read(data, len, 0, on_csv_row, &c, &csvprobs);
 		if (rc == SFA_ENOMEM)
 			rc = sfa_err_set(err, rc, "out of memory");
 		for (size_t i = 0; !rc && i < csvprobs.n; i++)
@@ -541,7 +520,7 @@ int sfa_campaign_collect(sfa_store *st, long long id, const char *path,
 out:
 	sfa_campaign_txn_free(c.txn);
 	sfa_xlsx_free(x);
-	sfa_buf_free(&data);
+	free(data);
 	sfa_problems_free(&csvprobs);
 	free(c.seen);
 	for (cc = 0; cc < SFA_CC_NLOCKED; cc++)

@@ -20,6 +20,7 @@
 
 #include "access_pack.h"
 #include "buf.h"
+#include "grow.h"
 
 const char *const sfa_campaign_columns[SFA_CC_NCOLS] = {
     "username",	   "user_id",	  "name",	"status",
@@ -91,15 +92,8 @@ static int on_user(void *ud, const char *id, const char *username,
 	users *u = ud;
 	user *x;
 
-	if (u->n == u->cap) {
-		size_t cap = u->cap ? u->cap * 2 : 1024;
-		user *v = realloc(u->v, cap * sizeof(*v));
-
-		if (!v)
-			return SFA_ENOMEM;
-		u->v = v;
-		u->cap = cap;
-	}
+	if (SFA_GROW(u->v, u->cap, u->n + 1))
+		return SFA_ENOMEM;
 	x = &u->v[u->n];
 	x->active = active;
 	if (keep(u, id, &x->id) || keep(u, username, &x->username) ||
@@ -175,15 +169,8 @@ typedef struct pairs {
 
 static int pair_add(pairs *p, const char *key, const char *value)
 {
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 32;
-		pair *v = realloc(p->v, cap * sizeof(*v));
-
-		if (!v)
-			return SFA_ENOMEM;
-		p->v = v;
-		p->cap = cap;
-	}
+	if (SFA_GROW(p->v, p->cap, p->n + 1))
+		return SFA_ENOMEM;
 	p->v[p->n].key = strdup(key);
 	p->v[p->n].value = strdup(value);
 	if (!p->v[p->n].key || !p->v[p->n].value) {
@@ -396,15 +383,8 @@ static int on_old_row(void *ud, const sfa_access_row *r)
 {
 	keys *k = ud;
 
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 4096;
-		uint64_t *v = realloc(k->v, cap * sizeof(*v));
-
-		if (!v)
-			return SFA_ENOMEM;
-		k->v = v;
-		k->cap = cap;
-	}
+	if (SFA_GROW(k->v, k->cap, k->n + 1))
+		return SFA_ENOMEM;
 	k->v[k->n++] = row_key(r);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <zip.h>
 
 #include "buf.h"
+#include "grow.h"
 
 #define MAX_PART (64L << 20)	    /* bytes of a part read whole */
 #define MAX_COLS 16384		    /* Excel's XFD */
@@ -365,17 +366,10 @@ static int load_shared(sfa_xlsx *x, sfa_err *err)
 		}
 		if (in_si && (is_end(r, "si") || (is_elem(r, "si") && empty))) {
 			in_si = 0;
-			if (x->nsst == cap) {
-				size_t c = cap ? cap * 2 : 256;
-				char **v = realloc(x->sst, c * sizeof(*v));
-
-				if (!v) {
-					rc = sfa_err_set(err, SFA_ENOMEM,
-							 "out of memory");
-					break;
-				}
-				x->sst = v;
-				cap = c;
+			if (SFA_GROW(x->sst, cap, x->nsst + 1)) {
+				rc = sfa_err_set(err, SFA_ENOMEM,
+						 "out of memory");
+				break;
 			}
 			if (!(x->sst[x->nsst] = strdup(s.data ? s.data : "")))
 				rc = sfa_err_set(err, SFA_ENOMEM,
@@ -437,18 +431,12 @@ static int parse_ref(const char *ref, size_t *col, long *row)
 static int row_cell(rowbuf *rb, size_t col, sfa_buf **out)
 {
 	if (col >= rb->cap) {
-		size_t cap = rb->cap ? rb->cap : 16, i;
-		sfa_buf *c;
-		const char **v;
+		/* Both grow alike from the same capacity. */
+		size_t cap = rb->cap, vcap = rb->cap, i;
 
-		while (cap <= col)
-			cap *= 2;
-		if (!(c = realloc(rb->cell, cap * sizeof(*c))))
+		if (SFA_GROW(rb->cell, cap, col + 1) ||
+		    SFA_GROW(rb->view, vcap, col + 1))
 			return SFA_ENOMEM;
-		rb->cell = c;
-		if (!(v = realloc(rb->view, cap * sizeof(*v))))
-			return SFA_ENOMEM;
-		rb->view = v;
 		for (i = rb->cap; i < cap; i++)
 			memset(&rb->cell[i], 0, sizeof(rb->cell[i]));
 		rb->cap = cap;

@@ -7,21 +7,18 @@
 #include "auth_oauth.h"
 
 #include "domain.h"
+#include "file.h"
 #include "secret.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#define KEY_MAX ((ssize_t)64 * 1024)
+#define KEY_MAX ((size_t)64 * 1024)
 #define JWT_LIFETIME_S 170 /* Salesforce allows at most 180 */
 
 const char *sfa_jwt_audience(const char *base_url)
@@ -57,44 +54,26 @@ static int key_error(sfa_err *err, const char *path, const char *why)
 	return sfa_err_set(err, SFA_EINPUT, "--jwt-key %.300s: %s", path, why);
 }
 
-/* Reads the PEM private key: refused unless it is a regular file that
- * only its owner can read, as ssh does with private keys. */
+/* Reads the PEM private key: refused unless only its owner can read it
+ * (file.h). */
 static int load_key(const char *path, EVP_PKEY **out, sfa_err *err)
 {
-	struct stat st;
 	char *pem = NULL;
+	size_t n = 0;
 	BIO *bio;
-	ssize_t n = 0, r;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW);
+	int rc;
 
 	*out = NULL;
-	if (fd < 0)
-		return key_error(err, path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return key_error(err, path, "not a regular file");
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		close(fd);
+	if ((rc = sfa_read_private_file(path, "--jwt-key", KEY_MAX, &pem, &n,
+					err))) {
 		sfa_err_where(err, "--jwt-key");
-		return sfa_err_set(err, SFA_EINPUT,
-				   "--jwt-key %.300s: readable by others (mode "
-				   "%03o); run `chmod 600 %.300s`",
-				   path, (unsigned)(st.st_mode & 0777), path);
+		return rc;
 	}
-	if (st.st_size > KEY_MAX || !(pem = malloc(KEY_MAX + 1))) {
-		close(fd);
-		return pem ? key_error(err, path, "too large for a PEM key")
-			   : sfa_err_set(err, SFA_ENOMEM, "out of memory");
-	}
-	while (n < KEY_MAX && (r = read(fd, pem + n, KEY_MAX - n)) > 0)
-		n += r;
-	close(fd);
 	bio = BIO_new_mem_buf(pem, (int)n);
 	*out = bio ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL)
 		   : NULL;
 	BIO_free(bio);
-	sfa_secret_wipe(pem, (size_t)n);
+	sfa_secret_wipe(pem, n);
 	free(pem);
 	if (!*out)
 		return key_error(err, path,

@@ -8,7 +8,7 @@
  */
 #include "bulk.h"
 
-#include "csv_stream.h"
+#include "csv_io.h"
 #include "http.h"
 #include "sf_int.h"
 #include "urlenc.h"

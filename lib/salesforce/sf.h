@@ -167,14 +167,4 @@ int sfa_sf_page(const sfa_sf *sf, json_t *page, const char *object,
  * would throw away. */
 int sfa_sf_page_peek(const char *body, size_t len, long long *total, int *done);
 
-/* Advice for an admin for a Salesforce error code ("the connecting user
- * lacks the API Enabled permission ..."), or NULL when there is none. */
-const char *sfa_sf_advice(const char *sf_code);
-
-/* The same, narrowed to the sObject being read or written (err->where
- * after a failed query): INSUFFICIENT_ACCESS on User names Manage Users,
- * on ConnectedApplication Customize Application, and so on.  object may
- * be NULL. */
-const char *sfa_sf_advice_for(const char *sf_code, const char *object);
-
 #endif

@@ -5,8 +5,6 @@
  */
 #include "sf_error.h"
 
-#include "sf.h"
-
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>

@@ -25,6 +25,16 @@ int sfa_sf_error_from_body(long status, const char *body, size_t len,
  * inside a word or a UTF-8 character.  text may be NULL (""). */
 void sfa_sf_error_text(char *out, size_t size, const char *text);
 
+/* Advice for an admin for a Salesforce error code ("the connecting user
+ * lacks the API Enabled permission ..."), or NULL when there is none. */
+const char *sfa_sf_advice(const char *sf_code);
+
+/* The same, narrowed to the sObject being read or written (err->where
+ * after a failed query): INSUFFICIENT_ACCESS on User names Manage Users,
+ * on ConnectedApplication Customize Application, and so on.  object may
+ * be NULL. */
+const char *sfa_sf_advice_for(const char *sf_code, const char *object);
+
 /* The Salesforce error codes and the objects that have advice, one by
  * one (NULL after the last): so a test can check every text. */
 const char *sfa_sf_advice_code(size_t i);

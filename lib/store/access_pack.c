@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #define FORMAT 2
 /* A row's first byte: its type, its via type's index, and this. */
 #define HAS_DATES 0x80 /* assigned_at and expires_at refs follow */
@@ -154,15 +156,8 @@ static int texts_grow(texts *t)
 {
 	size_t i, nslots = t->nslots ? t->nslots : 16;
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 8;
-		const char **v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		t->v = v;
-		t->cap = cap;
-	}
+	if (SFA_GROW(t->v, t->cap, t->n + 1))
+		return -1;
 	if (t->n + 1 <= FEW_TEXTS || 2 * (t->n + 1) <= t->nslots)
 		return 0;
 	while (2 * (t->n + 1) > nslots)
@@ -302,22 +297,6 @@ static int get_varint(reader *r, uint64_t *v)
 	return -1;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	if (!(q = realloc(*p, c * size)))
-		return -1;
-	*p = q;
-	*cap = c;
-	return 0;
-}
-
 static int damaged(sfa_err *err)
 {
 	return sfa_err_set(err, SFA_ESTORE,
@@ -362,9 +341,8 @@ int sfa_access_unpack(const void *data, size_t len, sfa_access_set *set,
 		return damaged(err);
 	/* Texts are copied out NUL-terminated: at most the blob's bytes plus
 	 * a NUL each. */
-	if (grow((void **)&set->text, &set->text_cap, len + ntexts + 1, 1) ||
-	    grow((void **)&set->strs, &set->strs_cap, ntexts + 1,
-		 sizeof(*set->strs)))
+	if (SFA_GROW(set->text, set->text_cap, len + ntexts + 1) ||
+	    SFA_GROW(set->strs, set->strs_cap, ntexts + 1))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	for (i = 0; i < ntexts; i++) {
 		if (get_varint(&r, &v) || v > (uint64_t)(r.end - r.p))
@@ -377,8 +355,7 @@ int sfa_access_unpack(const void *data, size_t len, sfa_access_set *set,
 	}
 	if (get_varint(&r, &nrows) || nrows > (uint64_t)(r.end - r.p))
 		return damaged(err);
-	if (grow((void **)&set->items, &set->cap, (size_t)nrows + 1,
-		 sizeof(*set->items)))
+	if (SFA_GROW(set->items, set->cap, (size_t)nrows + 1))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	for (i = 0; i < nrows; i++) {
 		sfa_access_item *it = &set->items[i];

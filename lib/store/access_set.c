@@ -5,6 +5,7 @@
  * and the store migration that moves a v3 access table into sets.
  */
 #include "access_set.h"
+#include "grow.h"
 #include "stable_sort.h"
 #include "store_db.h"
 #include "store_sql.h"
@@ -126,16 +127,12 @@ int sfa_access_writer_add(sfa_access_writer *w, int type, long long access_id,
 	int i;
 
 	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 256;
-		struct witem *p = realloc(w->w, cap * sizeof(*p));
-		struct wkey *k;
+		/* keys holds two per item. */
+		size_t cap = w->cap, kcap = 2 * w->cap;
 
-		if (!p)
+		if (SFA_GROW(w->w, cap, w->n + 1) ||
+		    SFA_GROW(w->keys, kcap, 2 * cap))
 			return SFA_ENOMEM;
-		w->w = p;
-		if (!(k = realloc(w->keys, 2 * cap * sizeof(*k))))
-			return SFA_ENOMEM;
-		w->keys = k;
 		w->cap = cap;
 	}
 	x = &w->w[w->n];

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "grow.h"
 #include "store_db.h"
 
 /* The store's usual wait for a lock (store.c), for VACUUM. */
@@ -112,16 +113,9 @@ static int victims(sfa_store *st, int keep, long long **ids, size_t *n,
 				 "choosing snapshots to delete", err)))
 		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			long long *more;
-
-			cap = cap ? 2 * cap : 16;
-			if (!(more = realloc(*ids, cap * sizeof(**ids)))) {
-				sqlite3_finalize(s);
-				return sfa_err_set(err, SFA_ENOMEM,
-						   "out of memory");
-			}
-			*ids = more;
+		if (SFA_GROW(*ids, cap, *n + 1)) {
+			sqlite3_finalize(s);
+			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		}
 		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
 	}

@@ -30,6 +30,7 @@
 #include "access_pack.h"
 #include "access_set.h"
 #include "buf.h"
+#include "grow.h"
 #include "stable_sort.h"
 #include "store_db.h"
 #include "store_sql.h"
@@ -265,17 +266,9 @@ static int add_name(struct hash_user *h, sqlite3_int64 k, size_t at)
 	const char *v;
 	int rc, n;
 
-	if (h->nnames == h->names_cap) {
-		size_t cap = h->names_cap ? 2 * h->names_cap : 1024;
-		struct name *p = cap < UINT32_MAX
-				     ? realloc(h->names, cap * sizeof(*p))
-				     : NULL;
-
-		if (!p)
-			return SQLITE_NOMEM;
-		h->names = p;
-		h->names_cap = cap;
-	}
+	if (h->nnames + 1 >= UINT32_MAX ||
+	    SFA_GROW(h->names, h->names_cap, h->nnames + 1))
+		return SQLITE_NOMEM;
 	nm = &h->names[h->nnames];
 	nm->key = k;
 	nm->raw_len = nm->esc_len = -1;

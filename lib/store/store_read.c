@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #define TXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
 
 struct cb {
@@ -437,17 +439,8 @@ static int keep_text(user_rows *u, const char *v, size_t *at)
 	if (!v)
 		return 0;
 	n = strlen(v) + 1;
-	if (u->len + n > u->size) {
-		size_t size = u->size ? u->size : 4096;
-		char *p;
-
-		while (size < u->len + n)
-			size *= 2;
-		if (!(p = realloc(u->text, size)))
-			return -1;
-		u->text = p;
-		u->size = size;
-	}
+	if (SFA_GROW(u->text, u->size, u->len + n))
+		return -1;
 	memcpy(u->text + u->len, v, n);
 	*at = u->len;
 	u->len += n;
@@ -462,15 +455,8 @@ static int keep_user(user_rows *u, sqlite3_stmt *users)
 	user_cols *c;
 	int i;
 
-	if (u->nusers == u->ucap) {
-		size_t cap = u->ucap ? 2 * u->ucap : 4;
-		user_cols *p = realloc(u->users, cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		u->users = p;
-		u->ucap = cap;
-	}
+	if (SFA_GROW(u->users, u->ucap, u->nusers + 1))
+		return -1;
 	c = &u->users[u->nusers];
 	for (i = 0; i < USER_TEXTS; i++)
 		if (keep_text(u, TXT(users, cols[i]), &c->text[i]))
@@ -484,16 +470,7 @@ static int keep_user(user_rows *u, sqlite3_stmt *users)
 /* Makes room for one more row in u; 0 or -1 (out of memory). */
 static int reserve_item(user_rows *u)
 {
-	size_t cap = u->cap ? u->cap * 2 : 256;
-	item *p;
-
-	if (u->n < u->cap)
-		return 0;
-	if (!(p = realloc(u->items, cap * sizeof(*p))))
-		return -1;
-	u->items = p;
-	u->cap = cap;
-	return 0;
+	return SFA_GROW(u->items, u->cap, u->n + 1) ? -1 : 0;
 }
 
 /* Text as ORDER BY compares it: NULL first, then bytewise. */
@@ -553,17 +530,9 @@ static int read_privileged(sfa_store *st, sqlite3_stmt *pr, long long key,
 	while ((rc = sqlite3_step(pr)) == SQLITE_ROW) {
 		pitem *p;
 
-		if (u->np == u->pcap) {
-			size_t cap = u->pcap ? 2 * u->pcap : 16;
-			pitem *n = realloc(u->privs, cap * sizeof(*n));
-
-			if (!n) {
-				sqlite3_reset(pr);
-				return sfa_err_set(err, SFA_ENOMEM,
-						   "out of memory");
-			}
-			u->privs = n;
-			u->pcap = cap;
+		if (SFA_GROW(u->privs, u->pcap, u->np + 1)) {
+			sqlite3_reset(pr);
+			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		}
 		p = &u->privs[u->np++];
 		p->user = (int)u->nusers - 1;

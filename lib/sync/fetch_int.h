@@ -85,7 +85,8 @@ typedef struct sfa_fetch_perms {
 	json_t *describes[2]; /* the field names are theirs */
 	int ndescribes;
 	const char **names; /* the catalogue, by number */
-	int nnames, cap_names;
+	int nnames;
+	size_t cap_names;
 	char **strings;
 	size_t nstrings, cap_strings;
 } sfa_fetch_perms;

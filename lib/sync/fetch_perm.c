@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "grow.h"
 #include "urlenc.h"
 
 #define PREFIX "Permissions"
@@ -42,17 +43,10 @@ static void note(sfa_fetch_stats *stats, const char *fmt, const char *a,
 
 static char *keep(sfa_fetch_perms *p, const char *s)
 {
-	char *c, **n;
+	char *c;
 
-	if (p->nstrings == p->cap_strings) {
-		size_t cap = p->cap_strings ? 2 * p->cap_strings : 64;
-
-		if (!(n = realloc(p->strings, cap * sizeof(*n))))
-			return NULL;
-		p->strings = n;
-		p->cap_strings = cap;
-	}
-	if (!(c = strdup(s)))
+	if (SFA_GROW(p->strings, p->cap_strings, p->nstrings + 1) ||
+	    !(c = strdup(s)))
 		return NULL;
 	p->strings[p->nstrings++] = c;
 	return c;
@@ -114,15 +108,8 @@ static int perm_number(sfa_fetch_perms *p, sfa_store *st, const char *name,
 			*out = i;
 			return 0;
 		}
-	if (p->nnames == p->cap_names) {
-		int cap = p->cap_names ? 2 * p->cap_names : 256;
-		const char **n = realloc(p->names, (size_t)cap * sizeof(*n));
-
-		if (!n)
-			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-		p->names = n;
-		p->cap_names = cap;
-	}
+	if (SFA_GROW(p->names, p->cap_names, (size_t)p->nnames + 1))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	if (!(p->names[p->nnames] = keep(p, name)))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	if ((rc = sfa_store_put_perm_name(st, p->nnames, name, label, err)))

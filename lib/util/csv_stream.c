@@ -4,7 +4,7 @@
  * buffer (offsets, not pointers, since the buffer moves), so a row costs
  * no allocation once the buffer has grown to the widest row.
  */
-#include "csv_stream.h"
+#include "csv_io.h"
 
 #include "buf.h"
 
@@ -17,7 +17,7 @@
 
 struct sfa_csv_stream {
 	struct csv_parser p;
-	sfa_csv_row_cb fn;
+	sfa_csv_stream_fn fn;
 	void *ud;
 	sfa_buf fields;		/* NUL-separated fields of the row */
 	size_t off[MAX_FIELDS]; /* where each field starts */
@@ -28,7 +28,7 @@ struct sfa_csv_stream {
 	sfa_err *err; /* the caller's, during feed/end */
 };
 
-int sfa_csv_stream_new(sfa_csv_stream **out, sfa_csv_row_cb fn, void *ud,
+int sfa_csv_stream_new(sfa_csv_stream **out, sfa_csv_stream_fn fn, void *ud,
 		       sfa_err *err)
 {
 	sfa_csv_stream *s = calloc(1, sizeof(*s));

@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "csv_stream.h"
+#include "csv_io.h"
 
 typedef struct {
 	sfa_buf rows; /* each row: field count, then each field and a NUL */

@@ -57,7 +57,7 @@ echo "ok default credentials path (HOME and XDG_CONFIG_HOME), --auth inferred"
 # A credentials file others can read is refused, with the fix.
 chmod 640 "$WORK/creds"
 expect_exit 2 "$SFACCESS" sync --auth oauth --credentials "$WORK/creds"
-grep -q "readable by others" "$WORK/err" && grep -q "chmod 600" "$WORK/err" \
+grep -q "open to group or others" "$WORK/err" && grep -q "chmod 600" "$WORK/err" \
   || fail "group-readable credentials not refused clearly: $(cat "$WORK/err")"
 chmod 600 "$WORK/creds"
 echo "ok group-readable credentials file refused"

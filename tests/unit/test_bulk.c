@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "bulk.h"
-#include "csv_stream.h"
+#include "csv_io.h"
 #include "http.h"
 #include "mock_http_server.h"
 #include "sf.h"

@@ -257,7 +257,7 @@ START_TEST(test_credentials_round_trip_with_mode_0600)
 	chmod(path, 0644);
 	sfa_err_clear(&err);
 	ck_assert_int_eq(sfa_credentials_read(path, &r, &err), SFA_EINPUT);
-	ck_assert_ptr_nonnull(strstr(err.msg, "readable by others"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "open to group or others"));
 	ck_assert_ptr_null(r.refresh_token);
 	unlink(path);
 	ck_assert_int_eq(sfa_credentials_read(path, &r, &err), SFA_ENOTFOUND);

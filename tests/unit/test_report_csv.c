@@ -22,22 +22,22 @@ static char *write_rows(int hashed, int rows, sfa_file_digest *d)
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
 	sfa_csv *w;
+	sfa_hashwrite *h = NULL;
 	sfa_err err;
 	int i;
 
 	ck_assert_ptr_nonnull(f);
 	sfa_err_clear(&err);
-	ck_assert_int_eq(hashed ? sfa_csv_new_hashed(&w, f, &err)
+	ck_assert_int_eq(hashed ? sfa_report_csv_new(&w, &h, f, &err)
 				: sfa_csv_new(&w, f, &err),
 			 0);
 	for (i = 0; i < rows; i++)
 		ck_assert_int_eq(sfa_csv_row(w, cells, NCELLS, &err), 0);
 	if (hashed)
-		ck_assert_int_eq(sfa_csv_finish(w, d, &err), 0);
-	else
-		ck_assert_int_eq(sfa_csv_finish(w, d, &err), SFA_EINTERNAL);
+		ck_assert_int_eq(sfa_report_csv_finish(w, h, d, &err), 0);
 	ck_assert_int_eq(sfa_csv_rows(w), rows);
 	sfa_csv_free(w);
+	sfa_hashwrite_free(h);
 	fclose(f);
 	return buf;
 }

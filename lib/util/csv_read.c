@@ -1,5 +1,5 @@
 /*
- * changefile_csv.c - reading CSV with line numbers (the change file, the
+ * csv_read.c - reading CSV with line numbers (the change file, the
  * reviewed access review).  Lines are fed to libcsv one at a time so that
  * every row knows the line it starts on and `#` comment lines can be told
  * from a quoted field that spans lines; malformed CSV is a problem with
@@ -8,19 +8,22 @@
  * with `;`), told from the header line, and the row of empty cells it
  * writes for a blank row, which is skipped.
  */
-#include "changefile.h"
+#include "csv_io.h"
 
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 typedef struct reader {
 	char **cells;
-	int n, cap;
+	int n;
+	size_t cap;
 	int oom;
 	int row_ended; /* libcsv ended a row during the last feed */
 	long row_line;
-	sfa_csv_row_fn fn;
+	sfa_csv_read_fn fn;
 	void *ud;
 	int rc; /* what fn returned, once non-zero */
 } reader;
@@ -32,18 +35,8 @@ static void on_field(void *s, size_t len, void *data)
 
 	if (r->oom || r->rc)
 		return;
-	if (r->n == r->cap) {
-		int cap = r->cap ? r->cap * 2 : 16;
-		char **v = realloc(r->cells, (size_t)cap * sizeof(*v));
-
-		if (!v) {
-			r->oom = 1;
-			return;
-		}
-		r->cells = v;
-		r->cap = cap;
-	}
-	if (!(c = malloc(len + 1))) {
+	if (SFA_GROW(r->cells, r->cap, (size_t)r->n + 1) ||
+	    !(c = malloc(len + 1))) {
 		r->oom = 1;
 		return;
 	}
@@ -141,7 +134,7 @@ static int blank(const char *s, size_t n)
 }
 
 int sfa_csv_read(const char *data, size_t len, unsigned flags,
-		 sfa_csv_row_fn fn, void *ud, sfa_problems *probs)
+		 sfa_csv_read_fn fn, void *ud, sfa_problems *probs)
 {
 	struct csv_parser p;
 	reader r = {0};
