@@ -42,7 +42,7 @@ void sfa_evidence_props_fill(sfa_evidence_props *ep, const sfa_junit_prop *base,
 	    "provenance.host",		 "provenance.os_user",
 	    "provenance.started_at",	 "provenance.finished_at",
 	    "provenance.requests",	 "provenance.api_usage_before",
-	    "provenance.api_usage_after"};
+	    "provenance.api_usage_after", "provenance.audit_trail_error"};
 	const json_t *prov = json_object_get(ev, "provenance");
 	size_t k;
 	int nums = 0;
