@@ -552,8 +552,9 @@ static int emit(sqlite3_stmt *s, void *cb, void *ud)
 	return ((struct emit_cb *)cb)->fn(ud, &c);
 }
 
-static int each(sfa_diff *d, const char *sql, sfa_diff_fn fn, void *ud,
-		sfa_err *err)
+/* Runs reader sql (bound: ?1 from, ?2 to, ?3 kind when it has one). */
+static int each(sfa_diff *d, const char *sql, int kind, sfa_diff_fn fn,
+		void *ud, sfa_err *err)
 {
 	struct emit_cb cb = {fn};
 	sqlite3_stmt *s;
@@ -564,6 +565,8 @@ static int each(sfa_diff *d, const char *sql, sfa_diff_fn fn, void *ud,
 		return rc;
 	if (sqlite3_bind_parameter_count(s) >= 2)
 		sqlite3_bind_int64(s, 2, d->to);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_int(s, 3, kind);
 	return sfa_store_each_row(d->st, s, emit, &cb, ud, "reading changes",
 				  err);
 }
@@ -572,10 +575,18 @@ int sfa_diff_each(sfa_diff *d, sfa_diff_fn fn, void *ud, sfa_err *err)
 {
 	int rc;
 
-	if ((rc = each(d, SQL_DIFF_EACH_ACCESS, fn, ud, err)) ||
-	    (rc = each(d, SQL_DIFF_EACH_PRIVILEGED, fn, ud, err)) ||
-	    (rc = each(d, SQL_DIFF_EACH_CHANGED, fn, ud, err)) ||
-	    (rc = each(d, SQL_DIFF_EACH_RESOURCE, fn, ud, err)))
+	/* Every change of a kind before the next kind (the JSON report's
+	 * arrays stream so): the added access rows, then the added
+	 * privileged rows; the removed ones likewise. */
+	if ((rc = each(d, SQL_DIFF_EACH_ACCESS, SFA_DIFF_ADDED, fn, ud, err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_PRIVILEGED, SFA_DIFF_ADDED, fn, ud,
+		       err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_ACCESS, SFA_DIFF_REMOVED, fn, ud,
+		       err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_PRIVILEGED, SFA_DIFF_REMOVED, fn, ud,
+		       err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_CHANGED, 0, fn, ud, err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_RESOURCE, 0, fn, ud, err)))
 		return rc;
-	return each(d, SQL_DIFF_EACH_PERMISSION, fn, ud, err);
+	return each(d, SQL_DIFF_EACH_PERMISSION, 0, fn, ud, err);
 }

@@ -12,7 +12,8 @@
  * Order (deterministic, bytewise, NULL first):
  *   1. added, then removed access rows: username, access_type,
  *      access_name, via_type, via_name, access_id, via_id (the access
- *      review's order);
+ *      review's order); within each kind the privileged rows
+ *      (permissions.md) come after the others, in the same order;
  *   2. changed: username, then the field in the order IsActive, IsFrozen,
  *      ProfileId, UserRoleId, Email, ManagerId, UserType, License, user_id;
  *   3. resource_added, then resource_removed: type, name, id;

@@ -268,7 +268,8 @@
 	" u.user_type, u.license_name, u.is_active, "                         \
 	SQL_DIFF_FROZEN(snap, user) ", u.last_login_at, u.manager_username, "
 
-/* Added and removed rows, each with the columns of the snapshot it is in.
+/* Added or removed rows (kind ?3), each with the columns of the snapshot
+ * it is in.
  * The temp table drives the join (CROSS JOIN keeps it outermost): every
  * other table is a primary key lookup per change. */
 #define SQL_DIFF_EACH_ACCESS                                                   \
@@ -283,12 +284,12 @@
 	" u.snapshot_id = x.snapshot_id AND u.id = x.user_id"                 \
 	" CROSS JOIN sfid us ON us.id = x.user_id"                            \
 	" CROSS JOIN sfid xs ON xs.id = x.access_id"                          \
-	" LEFT JOIN sfid vs ON vs.id = x.via_id"                              \
+	" LEFT JOIN sfid vs ON vs.id = x.via_id WHERE x.kind = ?3"            \
 	" ORDER BY x.kind, u.username, x.access_type, access_name,"           \
 	" x.via_type, via_name, xs.sfid, via_sfid"
 
-/* Added and removed privileged rows, the same columns and then tier,
- * granted_by and implied_by. */
+/* Added or removed privileged rows (kind ?3), the same columns and then
+ * tier, granted_by and implied_by. */
 #define SQL_DIFF_EACH_PRIVILEGED                                               \
 	"SELECT x.kind, x.snapshot_id," SQL_DIFF_USER_COLS("x.snapshot_id",   \
 	"x.user_id") "x.access_type, x.access_id, p.access_name, x.via_type," \
@@ -307,7 +308,7 @@
 	" CROSS JOIN sfid us ON us.id = x.user_id CROSS JOIN perm_review p"   \
 	" ON p.snapshot_id = x.snapshot_id AND p.user_id = x.user_id AND"     \
 	" p.access_type = x.access_type AND p.access_id = x.access_id AND"    \
-	" p.via_type = x.via_type AND p.via_id = x.via_id"                    \
+	" p.via_type = x.via_type AND p.via_id = x.via_id WHERE x.kind = ?3"  \
 	" ORDER BY x.kind, u.username, x.access_type, p.access_name,"         \
 	" x.via_type, via_name, x.access_id, x.via_id"
 
