@@ -159,16 +159,19 @@ static int perm_file(sfa_report_ctx *c, FILE *f, long long *rows,
 {
 	sfa_snapinfo si = {0};
 	sfa_perm_report pr;
+	json_t *ev = NULL;
 	int rc;
 
 	if (!c->perm)
 		return sfa_err_set(err, SFA_EINPUT,
 				   "snapshot %lld holds no permissions", c->id);
-	if ((rc = sfa_snapinfo_load(&si, c->st, c->id, err)) == 0) {
+	if ((rc = sfa_snapinfo_load(&si, c->st, c->id, err)) == 0 &&
+	    (rc = sfa_store_get_evidence(c->st, c->id, &ev, err)) == 0) {
 		pr = (sfa_perm_report){c->perm, &si, c->perm_opts.all,
-				       c->perm_opts.object};
+				       c->perm_opts.object, ev};
 		rc = write(&pr, f, rows, err);
 	}
+	json_decref(ev);
 	sfa_snapinfo_clear(&si);
 	return rc;
 }

@@ -25,6 +25,17 @@ grep -q "^reproduced: 4 files written again" "$WORK/out" || fail "changes not re
 expect_exit 0 "$SFACCESS" report permissions --format all --out "$WORK/perm"
 expect_exit 0 "$SFACCESS" verify "$WORK/perm" --store "$SFACCESS_STORE"
 grep -q "^reproduced: 3 files written again" "$WORK/out" || fail "permissions not reproduced: $(cat "$WORK/out")"
+# It carries the snapshot's evidence like every report (evidence.md).
+expect_exit 0 "$SFACCESS" show --snapshot 2 --provenance --format json
+node -e "
+  const fs = require('fs');
+  const ev = JSON.parse(fs.readFileSync('$WORK/out', 'utf8'));
+  for (const f of ['$WORK/perm/permissions.json', '$WORK/perm/manifest.json']) {
+    const d = JSON.parse(fs.readFileSync(f, 'utf8'));
+    for (const k of ['provenance', 'control_totals', 'drift', 'reconciliation'])
+      if (JSON.stringify(d[k]) !== JSON.stringify(ev[k])) throw new Error(f + ': ' + k);
+  }" || fail "the permission report lacks the snapshot's evidence"
+grep -q '<h2>Evidence</h2>' "$WORK/perm/permissions.html" || fail "permissions.html has no evidence section"
 printf '[privileged]\nadd = ManageUsers:4\nignore = CustomizeApplication\n' >"$WORK/priv.toml"
 SFACCESS_CONFIG="$WORK/priv.toml" expect_exit 0 "$SFACCESS" report permissions --all --format csv --format json --out "$WORK/perm2"
 tr -d '\r' <"$WORK/perm2/permissions.csv" >"$WORK/perm2.csv"
