@@ -58,6 +58,14 @@ node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"
 expect_exit 0 "$SFACCESS" report access --format all --out "$WORK/ra"
 xmllint --noout --schema "$SFA_SOURCE_DIR/tests/junit-ant.xsd" "$WORK/ra/access-review.junit.xml" || fail "JUnit does not validate"
 grep -q 'privileged-tier-0' "$WORK/ra/access-review.junit.xml" || fail "no tier 0 suite"
+# Reporting_Bundle (0PG…3) is Outdated: the review flags every row through
+# it, all chloe.both's (perms.md, user 4), and nothing else.
+xmllint --xpath '//testsuite[@name="outdated-permission-set-group"]/testcase[failure]/@name' "$WORK/ra/access-review.junit.xml" \
+  | tr '"' '\n' | grep -v '^ *name=$' | grep . >"$WORK/outdated"
+[ -s "$WORK/outdated" ] && ! grep -v 'chloe.both@perms.example' "$WORK/outdated" && grep -q '0PGPm0000000003' "$WORK/outdated" \
+  || fail "outdated findings: $(cat "$WORK/outdated")"
+grep -q '"flags":"[^"]*outdated' "$WORK/ra/access-review.html" || grep -q 'outdated' "$WORK/ra/access-review.html" \
+  || fail "the HTML review does not flag the outdated group"
 echo "ok hostile names through CSV, JSON, HTML and JUnit"
 
 # A sync user without View Setup and Configuration: the permission scans
