@@ -72,3 +72,10 @@ expect_exit 0 "$SFACCESS" who-can ViewAllData --format csv
 [ "$(node "$SFA_SOURCE_DIR/tests/integration/csvcols.js" via_id <"$WORK/out" | grep -cx "$ps")" = 4 ] \
   || fail "who-can ViewAllData through $ps: $(cat "$WORK/out")"
 echo "ok who-can ViewAllData names the permission set"
+
+# plan --revert-to 1 cannot take View All Data back off the permission set
+# (apply does not edit permission sets): the plan says so.
+expect_exit 0 "$SFACCESS" plan --revert-to 1 -o "$WORK/revert.csv"
+grep -q "remove ViewAllData on permission_set Sales Ops, Reporting ($ps): not provisioned by apply" "$WORK/revert.csv" \
+  || fail "revert plan: $(grep -i viewall "$WORK/revert.csv")"
+echo "ok plan --revert-to names the permission it cannot revert"
