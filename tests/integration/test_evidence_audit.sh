@@ -98,3 +98,20 @@ grep -q "audit trail not read" "$WORK/out" && fail "a readable trail reported as
 expect_exit 0 "$SFACCESS" show --snapshot "$((id + 1))" --provenance --format json
 grep -q audit_trail_error "$WORK/out" && fail "a read trail has an audit_trail_error"
 echo "ok a refused audit trail is recorded, the sync goes on"
+
+# An org without SetupAuditTrail at all (the dataset's "absent"): INVALID_TYPE,
+# recorded the same way; the sync completes.
+node -e '
+const fs = require("fs");
+const d = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+d.absent = { objects: ["SetupAuditTrail"] };
+fs.writeFileSync(process.argv[2], JSON.stringify(d));
+' "$SFA_SOURCE_DIR/fixtures/orgs/demo.json" "$WORK/no-trail.json"
+kill "$EMU_PID"; wait "$EMU_PID" 2>/dev/null || true; EMU_PID=""
+emu_start "$WORK/no-trail.json"
+demo_login
+SFACCESS_STORE="$WORK/no-trail.db" expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
+grep -q "^snapshot 1 complete" "$WORK/out" || fail "no SetupAuditTrail failed the sync: $(cat "$WORK/out" "$WORK/err")"
+grep -q "^audit trail not read (INVALID_TYPE (HTTP 400)); the snapshot is complete without its new entries$" "$WORK/out" \
+  || fail "no line on the missing audit trail: $(cat "$WORK/out")"
+echo "ok an org without SetupAuditTrail: recorded, the sync goes on"
