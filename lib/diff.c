@@ -353,7 +353,8 @@ static int count_privileged(sfa_diff *d, sfa_err *err)
 				 "counting changes", err)))
 		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int tier = sqlite3_column_int(s, 0), kind = sqlite3_column_int(s, 1);
+		int tier = sqlite3_column_int(s, 0);
+		int kind = sqlite3_column_int(s, 1);
 
 		if (tier >= 0 && tier < SFA_DIFF_NTIERS)
 			d->priv[tier][kind == SFA_DIFF_REMOVED] +=

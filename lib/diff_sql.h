@@ -180,7 +180,7 @@
 	" name || ':' || action FROM (" SQL_DIFF_PERM_ROWS("perm_object",     \
 	"sobject_type", "(0, 'read'), (1, 'create'), (2, 'edit'),"            \
 	" (3, 'delete'), (4, 'viewall'), (5, 'modifyall'),"                   \
-	" (6, 'viewallfields')", SQL_DIFF_PERM_FLAG("0", "p_read")                     \
+	" (6, 'viewallfields')", SQL_DIFF_PERM_FLAG("0", "p_read")           \
 	SQL_DIFF_PERM_FLAG("1", "p_create") SQL_DIFF_PERM_FLAG("2", "p_edit") \
 	SQL_DIFF_PERM_FLAG("3", "p_delete")                                   \
 	SQL_DIFF_PERM_FLAG("4", "p_view_all")                                 \
@@ -190,7 +190,8 @@
 #define SQL_DIFF_PERM_FIELD                                                    \
 	"INSERT INTO temp.sfa_diff_perm SELECT ?3, parent_id,"                \
 	" name || ':' || action FROM (" SQL_DIFF_PERM_ROWS("perm_field",      \
-	"field", "(0, 'read'), (1, 'edit')", SQL_DIFF_PERM_FLAG("0", "p_read")                            \
+	"field", "(0, 'read'), (1, 'edit')",                                  \
+	SQL_DIFF_PERM_FLAG("0", "p_read")                                     \
 	SQL_DIFF_PERM_FLAG("1", "p_edit")) ") WHERE"                          \
 	SQL_DIFF_PERM_BOTH("perm_field")
 
