@@ -17,13 +17,16 @@ static const char usage[] =
     "usage: sfaccess diff [--from ID] [--to ID] [--format table|csv|json]\n"
     "                     [--exit-code] [--allow-incomplete]\n\n"
     "Lists the access rows added and removed, the resources added and "
-    "removed and the\nchanged user attributes (IsActive, IsFrozen, "
-    "ProfileId, UserRoleId, Email,\nManagerId, UserType, License) between "
-    "two snapshots of one org.  Defaults: --to\nthe latest complete "
+    "removed, the\nchanged user attributes (IsActive, IsFrozen, "
+    "ProfileId, UserRoleId, Email,\nManagerId, UserType, License) and the "
+    "permissions added to and removed from\nprofiles, permission sets and "
+    "groups (with the users each reaches) between\ntwo snapshots of one "
+    "org.  Defaults: --to\nthe latest complete "
     "snapshot, --from the complete snapshot before it.\n"
     "Order: added, removed (by username, access type, access name, via), "
     "changed (by\nusername, field), resource_added, resource_removed (by "
-    "type, name).\n"
+    "type, name),\npermission_added, permission_removed (by container, "
+    "permission).\n"
     "  --exit-code         exit 3 when there are changes, 0 when none\n"
     "  --allow-incomplete  accept an incomplete snapshot named by id\n";
 
@@ -76,6 +79,16 @@ static int on_table_row(void *ud, const sfa_diff_change *c)
 			 named(c->old_name, c->old_value, a, sizeof(a)),
 			 named(c->new_name, c->new_value, b, sizeof(b)));
 		break;
+	case SFA_DIFF_PERMISSION_ADDED:
+	case SFA_DIFF_PERMISSION_REMOVED:
+		v[1] = dash(r->access_id);
+		snprintf(detail, sizeof(detail),
+			 "%s  %s %s, reaching %s user%s", c->field,
+			 c->kind == SFA_DIFF_PERMISSION_ADDED ? "on" : "off",
+			 dash(r->access_name), dash(c->new_value),
+			 c->new_value && strcmp(c->new_value, "1") == 0 ? ""
+									: "s");
+		break;
 	default:
 		v[1] = dash(r->access_id);
 		snprintf(detail, sizeof(detail), "%s", dash(r->access_name));
@@ -90,13 +103,16 @@ static int print_table(sfa_diff *d, sfa_err *err)
 
 	printf("Changes from snapshot %lld to snapshot %lld: %lld added, "
 	       "%lld removed, %lld changed, %lld resources added, %lld "
-	       "resources removed\n",
+	       "resources removed, %lld permissions added, %lld permissions "
+	       "removed\n",
 	       sfa_diff_from(d), sfa_diff_to(d),
 	       sfa_diff_count(d, SFA_DIFF_ADDED),
 	       sfa_diff_count(d, SFA_DIFF_REMOVED),
 	       sfa_diff_count(d, SFA_DIFF_CHANGED),
 	       sfa_diff_count(d, SFA_DIFF_RESOURCE_ADDED),
-	       sfa_diff_count(d, SFA_DIFF_RESOURCE_REMOVED));
+	       sfa_diff_count(d, SFA_DIFF_RESOURCE_REMOVED),
+	       sfa_diff_count(d, SFA_DIFF_PERMISSION_ADDED),
+	       sfa_diff_count(d, SFA_DIFF_PERMISSION_REMOVED));
 	sfa_table_begin(&t, stdout, table_cols, 4);
 	return sfa_diff_each(d, on_table_row, &t, err);
 }

@@ -119,17 +119,6 @@ static int make_dir(const char *dir)
 	return -1;
 }
 
-/* The permission report's files, in --format bit order; it has no JUnit
- * form. */
-static const struct perm_file {
-	const char *name;
-	int (*write)(const sfa_perm_report *r, FILE *f, long long *rows,
-		     sfa_err *err);
-} perm_files[] = {{"permissions.csv", sfa_report_perm_csv},
-		  {"permissions.html", sfa_report_perm_html},
-		  {NULL, NULL},
-		  {"permissions.json", sfa_report_perm_json}};
-
 /* What the manifest in dir says it is ("access_review of snapshot 3"),
  * for the refusal below; "files" when it cannot be read. */
 static void describe_report(const char *dir, char *out, size_t n)
@@ -190,7 +179,7 @@ static int clear_one(const char *dir, const char *name, int force, int *found)
 static int check_out_dir(const char *dir, int force)
 {
 	static const char *const reports[] = {"access_review", "changes",
-					      "evidence"};
+					      "permissions", "evidence"};
 	size_t r;
 	int i, n, found = 0;
 
@@ -201,13 +190,20 @@ static int check_out_dir(const char *dir, int force)
 			if (clear_one(dir, rf[i].name, force, &found))
 				return -1;
 	}
-	for (r = 0; r < sizeof(perm_files) / sizeof(perm_files[0]); r++)
-		if (perm_files[r].name &&
-		    clear_one(dir, perm_files[r].name, force, &found))
-			return -1;
 	if (clear_one(dir, SFA_MANIFEST_NAME, force, &found) ||
 	    clear_one(dir, SFA_SIGNATURE_NAME, force, &found))
 		return -1;
+	return 0;
+}
+
+/* The --format bit of a file of format name. */
+static unsigned format_bit(const char *name)
+{
+	int k;
+
+	for (k = 0; k < NFORMATS; k++)
+		if (strcmp(name, format_names[k]) == 0)
+			return 1u << k;
 	return 0;
 }
 
@@ -223,7 +219,7 @@ static int write_all(const char *report, unsigned bits, sfa_report_ctx *c,
 		char path[4096];
 		long long rows = 0;
 
-		if (!(bits & (1u << k)))
+		if (!(bits & format_bit(rf[k].format)))
 			continue;
 		(*files)++;
 		if ((rc = sfa_report_file_write(&rf[k], c, dir, m, &rows, err)))
@@ -446,6 +442,17 @@ static int package_snapshots(sfa_store *st, long long *from, long long *to,
 	return rc;
 }
 
+/* The [privileged] list of the configuration, for the permission files. */
+static sfa_report_perm_opts config_perm_opts(const sfa_cli *cli, int all,
+					     const char *object)
+{
+	sfa_report_perm_opts o = {all, object, NULL, NULL};
+
+	o.priv_add = sfa_config_get(cli->config, "privileged", "add");
+	o.priv_ignore = sfa_config_get(cli->config, "privileged", "ignore");
+	return o;
+}
+
 /* report evidence: the quarterly package (EVIDENCE.md). */
 static int report_evidence(sfa_cli *cli, long long from, long long to,
 			   const char *dir, int force, const sfa_sign_key *key)
@@ -456,6 +463,7 @@ static int report_evidence(sfa_cli *cli, long long from, long long to,
 	sfa_diff *d = NULL;
 	json_t *ev = NULL;
 	sfa_report_ctx c;
+	sfa_report_perm_opts po = config_perm_opts(cli, 0, NULL);
 	const sfa_report_file *rf;
 	char mpath[4096], sha[65];
 	long long bytes = 0;
@@ -463,6 +471,7 @@ static int report_evidence(sfa_cli *cli, long long from, long long to,
 	int rc, k, n, files = 0;
 
 	sfa_err_clear(&err);
+	memset(&c, 0, sizeof(c));
 	if ((rc = sfa_store_open(&st, cli->store_path, 0, &err)) ||
 	    (rc = package_snapshots(st, &from, &to, &b, &err)) ||
 	    (from && (rc = sfa_snapinfo_load(&a, st, from, &err))) ||
@@ -476,9 +485,11 @@ static int report_evidence(sfa_cli *cli, long long from, long long to,
 		goto out;
 	c.diff = d;
 	c.from = from;
-	if ((rc = sfa_manifest_new(&m, "evidence", &err)) ||
+	if ((rc = sfa_report_ctx_open_perm(&c, &po, &err)) ||
+	    (rc = sfa_manifest_new(&m, "evidence", &err)) ||
 	    (from && (rc = sfa_manifest_add_snapshot(m, &a, "from", &err))) ||
 	    (rc = sfa_manifest_add_snapshot(m, &b, "to", &err)) ||
+	    (c.perm && (rc = sfa_report_perm_opts_record(m, &po, &err))) ||
 	    (rc = sfa_store_get_evidence(st, to, &ev, &err)) ||
 	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
 		goto out;
@@ -486,7 +497,8 @@ static int report_evidence(sfa_cli *cli, long long from, long long to,
 	for (k = 0; k < n && rc == 0; k++) {
 		long long rows = 0;
 
-		if (!d && strcmp(rf[k].format, "changes") == 0)
+		if ((!d && strcmp(rf[k].format, "changes") == 0) ||
+		    (!c.perm && strcmp(rf[k].format, "permissions") == 0))
 			continue;
 		rc = sfa_report_file_write(&rf[k], &c, dir, m, &rows, &err);
 		files++;
@@ -516,6 +528,7 @@ quiet:
 	json_decref(ev);
 	sfa_snapinfo_clear(&a);
 	sfa_snapinfo_clear(&b);
+	sfa_report_ctx_close_perm(&c);
 	sfa_store_free(st);
 	return rc;
 }
@@ -526,35 +539,6 @@ typedef struct perm_opts {
 	int privileged, all;
 } perm_opts;
 
-/* Writes one permission file into dir and adds it to m; a file that
- * fails is removed (no half-written evidence). */
-static int write_perm_file(const struct perm_file *pf,
-			   const sfa_perm_report *pr, const char *dir,
-			   sfa_manifest *m, sfa_err *err)
-{
-	char path[4096];
-	long long rows = 0;
-	FILE *f;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, pf->name);
-	if (!(f = fopen(path, "wb")))
-		return sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
-				   strerror(errno));
-	rc = pf->write(pr, f, &rows, err);
-	if (fclose(f) != 0 && rc == 0)
-		rc = sfa_err_set(err, SFA_EIO, "cannot write %s: %s", path,
-				 strerror(errno));
-	if (rc) {
-		remove(path);
-		return rc;
-	}
-	if ((rc = sfa_manifest_add_file(m, dir, pf->name, rows, err)))
-		return rc;
-	printf("%s: %lld permission rows\n", path, rows);
-	return 0;
-}
-
 static int report_permissions(sfa_cli *cli, const perm_opts *o, unsigned bits,
 			      const char *dir, int force,
 			      const sfa_sign_key *key)
@@ -562,12 +546,14 @@ static int report_permissions(sfa_cli *cli, const perm_opts *o, unsigned bits,
 	sfa_perm_cli pc = {0};
 	sfa_manifest *m = NULL;
 	sfa_snapinfo si = {0};
-	sfa_perm_report pr = {0};
+	sfa_report_perm_opts po = config_perm_opts(cli, o->all, o->object);
+	sfa_report_ctx c;
+	json_t *ev = NULL;
 	sfa_err err;
-	size_t k;
 	int rc, files = 0;
 
 	sfa_err_clear(&err);
+	memset(&c, 0, sizeof(c));
 	if ((rc = sfa_perm_cli_open(cli, "report permissions", o->snap, &pc)))
 		goto done;
 	if ((rc = sfa_snapinfo_load(&si, pc.st, pc.id, &err)))
@@ -576,15 +562,15 @@ static int report_permissions(sfa_cli *cli, const perm_opts *o, unsigned bits,
 		rc = SFA_EINPUT;
 		goto quiet;
 	}
-	pr = (sfa_perm_report){pc.perm, &si, o->all, o->object};
-	if ((rc = sfa_manifest_new(&m, "permissions", &err)) ||
-	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)))
+	if ((rc = sfa_report_ctx_init(&c, pc.st, pc.id, &err)) ||
+	    (rc = sfa_report_ctx_open_perm(&c, &po, &err)) ||
+	    (rc = sfa_manifest_new(&m, "permissions", &err)) ||
+	    (rc = sfa_manifest_add_snapshot(m, &si, "reviewed", &err)) ||
+	    (rc = sfa_report_perm_opts_record(m, &po, &err)) ||
+	    (rc = sfa_store_get_evidence(pc.st, si.id, &ev, &err)) ||
+	    (rc = sfa_manifest_set_evidence(m, ev, &err)))
 		goto out;
-	for (k = 0; k < sizeof(perm_files) / sizeof(perm_files[0]) && !rc; k++)
-		if ((bits & (1u << k)) && perm_files[k].name) {
-			rc = write_perm_file(&perm_files[k], &pr, dir, m, &err);
-			files++;
-		}
+	rc = write_all("permissions", bits, &c, dir, m, &files, &err);
 	if (rc == 0 && (rc = finish_manifest(m, key, dir, &err)) == 0)
 		printf("%s/%s: %d file%s of snapshot %lld\n", dir,
 		       SFA_MANIFEST_NAME, files, files == 1 ? "" : "s", si.id);
@@ -595,6 +581,8 @@ quiet:
 	if (rc)
 		rc = sfa_cli_exit_for(rc);
 done:
+	sfa_report_ctx_close_perm(&c);
+	json_decref(ev);
 	sfa_manifest_free(m);
 	sfa_snapinfo_clear(&si);
 	sfa_perm_cli_close(&pc);

@@ -191,7 +191,8 @@ static void print_scans(const sfa_fetch_stats *fs)
 		       s->sobject, s->rows, s->bulk ? "bulk" : "rest",
 		       s->requests, s->ms);
 	}
-	printf("audit trail: %lld new entries copied\n", fs->audit_new);
+	if (!fs->audit_error[0])
+		printf("audit trail: %lld new entries copied\n", fs->audit_new);
 	printf("fetch %ld ms (CPU %ld ms), store finish %ld ms (CPU %ld ms:"
 	       " derive %ld, hash %ld, commit %ld)\n",
 	       fs->fetch_ms, fs->fetch_cpu_ms, fs->finish_ms, fs->finish_cpu_ms,
@@ -426,6 +427,14 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	if (sfa_sf_api_usage(sf, &used, &limit))
 		printf("; org API usage %ld/%ld", used, limit);
 	printf("\n");
+	if (fstats.audit_error[0])
+		printf("audit trail not read (%s); the snapshot is complete "
+		       "without its new entries%s\n",
+		       fstats.audit_error,
+		       strstr(fstats.audit_error, "INSUFFICIENT_ACCESS")
+			   ? ": the sync user needs View Setup and "
+			     "Configuration to read SetupAuditTrail"
+			   : "");
 	if ((rc = sfa_store_left_out_counts(st, id, &lo, &err)))
 		goto out;
 	print_left_out(&lo, &so);

@@ -34,15 +34,22 @@ int sfa_report_evidence_json(FILE *f, const json_t *ev, sfa_err *err)
 void sfa_evidence_props_fill(sfa_evidence_props *ep, const sfa_junit_prop *base,
 			     int nbase, const json_t *ev)
 {
-	static const char *const names[] = {
-	    "provenance.run_user_id",	 "provenance.run_username",
-	    "provenance.auth_method",	 "provenance.org_id",
-	    "provenance.instance_host",	 "provenance.api_version",
-	    "provenance.tool_version",	 "provenance.tool_commit",
-	    "provenance.host",		 "provenance.os_user",
-	    "provenance.started_at",	 "provenance.finished_at",
-	    "provenance.requests",	 "provenance.api_usage_before",
-	    "provenance.api_usage_after"};
+	static const char *const names[] = {"provenance.run_user_id",
+					    "provenance.run_username",
+					    "provenance.auth_method",
+					    "provenance.org_id",
+					    "provenance.instance_host",
+					    "provenance.api_version",
+					    "provenance.tool_version",
+					    "provenance.tool_commit",
+					    "provenance.host",
+					    "provenance.os_user",
+					    "provenance.started_at",
+					    "provenance.finished_at",
+					    "provenance.requests",
+					    "provenance.api_usage_before",
+					    "provenance.api_usage_after",
+					    "provenance.audit_trail_error"};
 	const json_t *prov = json_object_get(ev, "provenance");
 	size_t k;
 	int nums = 0;

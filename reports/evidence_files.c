@@ -196,9 +196,14 @@ int sfa_evidence_readme(sfa_report_ctx *c, FILE *f, long long *rows,
 		fputs("    (No changes files: the store holds no earlier "
 		      "snapshot of this org to\r\n    compare with.)\r\n",
 		      f);
-	/* lib/access/PERMISSIONS.md: `report permissions` (feat/perms) adds its
-	 * files to the package here and to the "evidence" rows of
-	 * report_files.c, when the snapshot has permissions. */
+	if (c->perm)
+		fprintf(
+		    f,
+		    "permissions.csv / .html / .json\r\n"
+		    "    The effective privileged permissions of every user of "
+		    "snapshot %lld, one\r\n    row per user, permission "
+		    "and path (as `sfaccess report permissions`).\r\n",
+		    c->id);
 	fputs("control-totals.csv / .json\r\n"
 	      "    Per object read: the SOQL, Salesforce's own count "
 	      "(org_count), the records\r\n    received and stored, those "

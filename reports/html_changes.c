@@ -134,8 +134,13 @@ static int summary(pass *p, sfa_diff *d)
 {
 	static const char *const series[] = {"added", "removed"};
 	static const char *const figures[] = {
-	    "Access added", "Access removed", "User attributes changed",
-	    "Resources added", "Resources removed"};
+	    "Access added",
+	    "Access removed",
+	    "User attributes changed",
+	    "Resources added",
+	    "Resources removed",
+	    "Permissions added to containers",
+	    "Permissions removed from containers"};
 	const char *labels[NTYPES];
 	long long values[NTYPES * 2];
 	sfa_html_chart_def chart = {

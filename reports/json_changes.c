@@ -98,7 +98,8 @@ static int on_change(void *ud, const sfa_diff_change *c)
 int sfa_report_changes_json(sfa_store *st, sfa_diff *d, FILE *f,
 			    long long *rows, sfa_err *err)
 {
-	json_t *from = NULL, *to = NULL, *head = NULL, *counts, *ev = NULL;
+	json_t *from = NULL, *to = NULL, *head = NULL, *counts, *tiers,
+	       *ev = NULL;
 	pass p = {f, -1, 0, 0, err, NULL};
 	sfa_change_evidence *ce = NULL;
 	int rc, k;
@@ -118,9 +119,21 @@ int sfa_report_changes_json(sfa_store *st, sfa_diff *d, FILE *f,
 		json_object_set_new(
 		    counts, sfa_diff_kind_name((sfa_diff_kind)k),
 		    json_integer(sfa_diff_count(d, (sfa_diff_kind)k)));
-	head = json_pack("{ss ss ss sO* sO* so*}", "report", "changes", "tool",
-			 "sfaccess", "version", SFA_VERSION, "from", from, "to",
-			 to, "counts", counts);
+	/* Privileged changes apart from the rest, by tier
+	 * (lib/access/PERMISSIONS.md, "Changes"). */
+	tiers = json_array();
+	for (k = 0; tiers && k < 5; k++)
+		json_array_append_new(
+		    tiers, json_pack("{si sI sI}", "tier", k, "added",
+				     (json_int_t)sfa_diff_privileged_count(
+					 d, k, SFA_DIFF_ADDED),
+				     "removed",
+				     (json_int_t)sfa_diff_privileged_count(
+					 d, k, SFA_DIFF_REMOVED)));
+	head =
+	    json_pack("{ss ss ss sO* sO* so* so*}", "report", "changes", "tool",
+		      "sfaccess", "version", SFA_VERSION, "from", from, "to",
+		      to, "counts", counts, "privileged_by_tier", tiers);
 	if (!from || !to || !head) {
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		goto out;

@@ -33,6 +33,11 @@ static void case_name(const sfa_diff_change *c, char *out, size_t n)
 		snprintf(out, n, "%s of %s (%s): %s -> %s", c->field,
 			 z(r->username), z(r->user_id), z(c->old_value),
 			 z(c->new_value));
+	else if (c->kind == SFA_DIFF_PERMISSION_ADDED ||
+		 c->kind == SFA_DIFF_PERMISSION_REMOVED)
+		snprintf(out, n, "%s on %s %s (%s), reaching %s users",
+			 z(c->field), z(r->access_type), z(r->access_name),
+			 z(r->access_id), z(c->new_value));
 	else if (c->kind >= SFA_DIFF_RESOURCE_ADDED)
 		snprintf(out, n, "%s %s (%s)", z(r->access_type),
 			 z(r->access_name), z(r->access_id));

@@ -73,6 +73,11 @@ int sfa_manifest_set_approved(sfa_manifest *m, const char *path, sfa_err *err)
 		   : 0;
 }
 
+int sfa_manifest_set(sfa_manifest *m, const char *key, json_t *v, sfa_err *err)
+{
+	return json_object_set_new(m->doc, key, v) ? oom(err) : 0;
+}
+
 int sfa_manifest_set_signer(sfa_manifest *m, const char *key_id, sfa_err *err)
 {
 	return json_object_set_new(m->doc, "signing_key", json_string(key_id))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_evidence.h"
 #include "report_html.h"
 #include "report_json.h"
 
@@ -161,6 +162,8 @@ int sfa_report_perm_json(const sfa_perm_report *r, FILE *f, long long *rows,
 	n = strlen(text);
 	fwrite(text, 1, n - 1, f);
 	free(text);
+	if (r->ev && (rc = sfa_report_evidence_json(f, r->ev, err)))
+		return rc;
 	fputs(",\"rows\": [", f);
 	rc = sfa_perm_each(r->perm, r->all, r->object, on_json, &p, err);
 	if (rc == 0) {
@@ -256,6 +259,8 @@ int sfa_report_perm_html(const sfa_perm_report *r, FILE *f, long long *rows,
 				   t <= 1 && p.by_tier[t] ? "bad" : NULL, NULL,
 				   err);
 	}
+	if (rc == 0 && r->ev)
+		rc = sfa_html_evidence(p.w, r->ev, err);
 	if (rc == 0) {
 		rc = sfa_html_end(p.w, rows, err);
 		p.w = NULL; /* sfa_html_end() freed it */

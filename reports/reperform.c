@@ -159,6 +159,7 @@ int sfa_reperform(const char *dir, sfa_store *st, char *diff, size_t n,
 
 	diff[0] = '\0';
 	*nfiles = 0;
+	memset(&c, 0, sizeof(c));
 	snprintf(mpath, sizeof(mpath), "%s/%s", dir, SFA_MANIFEST_NAME);
 	if (!(man = json_load_file(mpath, 0, &je)))
 		return sfa_err_set(err, SFA_ENOTFOUND, "cannot read %s: %s",
@@ -179,6 +180,14 @@ int sfa_reperform(const char *dir, sfa_store *st, char *diff, size_t n,
 		goto out;
 	if ((rc = sfa_report_ctx_init(&c, st, id ? id : to, err)))
 		goto out;
+	/* The permission files, ranked as the run that wrote them did. */
+	if (json_object_get(man, "permissions")) {
+		sfa_report_perm_opts po;
+
+		sfa_report_perm_opts_read(man, &po);
+		if ((rc = sfa_report_ctx_open_perm(&c, &po, err)))
+			goto out;
+	}
 	if (from && to && (rc = sfa_diff_open(&d, st, from, to, err)))
 		goto out;
 	approved = json_string_value(json_object_get(man, "approved_file"));
@@ -203,6 +212,7 @@ int sfa_reperform(const char *dir, sfa_store *st, char *diff, size_t n,
 	rc = compare_all(man, report, &c, dir, tmp, diff, n, nfiles, err);
 	rmdir(tmp);
 out:
+	sfa_report_ctx_close_perm(&c);
 	sfa_approvals_free(ap);
 	sfa_diff_free(d);
 	json_decref(man);

@@ -7,13 +7,25 @@
 #ifndef SFA_REPORT_FILES_H
 #define SFA_REPORT_FILES_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "diff.h"
 #include "err.h"
+#include "perm.h"
 #include "report_changes.h"
 #include "report_manifest.h"
 #include "store.h"
+
+/* What the permission files show (lib/access/PERMISSIONS.md, `report
+ * permissions`): every effective row (all) or the privileged ones, of
+ * one object or every one, with the configuration's [privileged] add
+ * and ignore (NULL for none).  The manifest records them
+ * ("permissions"), so that verify --store ranks the rows the same. */
+typedef struct sfa_report_perm_opts {
+	int all;
+	const char *object, *priv_add, *priv_ignore;
+} sfa_report_perm_opts;
 
 /* What a writer reads.  Nothing in it depends on when or where the
  * report runs: the JUnit hostname is the machine that took the snapshot
@@ -26,12 +38,31 @@ typedef struct sfa_report_ctx {
 	const sfa_approvals *approved; /* report changes --approved, or NULL */
 	char hostname[256];	       /* sfa_report_ctx_init() */
 	long long findings; /* JUnit: failing testcases of the last file */
+	/* The permission files: the engine on id (NULL when the snapshot
+	 * holds no permissions: the files are not written) and what they
+	 * show.  sfa_report_ctx_open_perm() sets them. */
+	sfa_perm *perm;
+	sfa_priv *priv;
+	sfa_report_perm_opts perm_opts;
 } sfa_report_ctx;
 
 /* Sets c->st, c->id and the hostname from snapshot id's provenance
  * ("localhost" when it has none); the rest zeroed. */
 int sfa_report_ctx_init(sfa_report_ctx *c, sfa_store *st, long long id,
 			sfa_err *err);
+
+/* Opens the permission engine on c->id with o's list (o is copied; its
+ * strings are borrowed and must outlive c).  A snapshot without
+ * permissions leaves c->perm NULL and returns 0; a malformed [privileged]
+ * item is SFA_EINPUT.  sfa_report_ctx_close_perm() frees both. */
+int sfa_report_ctx_open_perm(sfa_report_ctx *c, const sfa_report_perm_opts *o,
+			     sfa_err *err);
+void sfa_report_ctx_close_perm(sfa_report_ctx *c);
+
+/* o as the manifest records it, and back (borrowing from man). */
+int sfa_report_perm_opts_record(sfa_manifest *m, const sfa_report_perm_opts *o,
+				sfa_err *err);
+void sfa_report_perm_opts_read(json_t *man, sfa_report_perm_opts *o);
 
 /* A writer that hashes what it writes fills *d; the others leave it. */
 typedef int (*sfa_report_write_fn)(sfa_report_ctx *c, FILE *f, long long *rows,

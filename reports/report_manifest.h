@@ -38,6 +38,10 @@ int sfa_manifest_set_evidence(sfa_manifest *m, json_t *ev, sfa_err *err);
  * against ("approved_file"), so that verify --store can read it again. */
 int sfa_manifest_set_approved(sfa_manifest *m, const char *path, sfa_err *err);
 
+/* Sets the manifest's member key to v (taking the reference), for what a
+ * report records of its options so that verify --store can repeat it. */
+int sfa_manifest_set(sfa_manifest *m, const char *key, json_t *v, sfa_err *err);
+
 /* Records the key the manifest will be signed with (report_sign.h,
  * sfa_sign_key_id()) as "signing_key". */
 int sfa_manifest_set_signer(sfa_manifest *m, const char *key_id, sfa_err *err);

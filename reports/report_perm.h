@@ -26,12 +26,14 @@ int sfa_perm_csv_row(sfa_csv *w, const sfa_perm_row *r, sfa_err *err);
 json_t *sfa_perm_json_row(const sfa_perm_row *r);
 
 /* What `report permissions` writes: the rows of sfa_perm_each(p, all,
- * object) for snapshot si. */
+ * object) for snapshot si, with si's evidence (store_evidence.h; NULL for
+ * none) as every report carries it (reports/EVIDENCE.md). */
 typedef struct sfa_perm_report {
 	sfa_perm *perm;
 	const sfa_snapinfo *si;
 	int all;
 	const char *object;
+	const json_t *ev;
 } sfa_perm_report;
 
 int sfa_report_perm_csv(const sfa_perm_report *r, FILE *f, long long *rows,

@@ -18,13 +18,11 @@ const sfa_review_check sfa_review_checks[] = {
     {SFA_REVIEW_EXPIRED, "expired-assignment",
      "an assignment whose expiration date is before the snapshot", 0},
     {SFA_REVIEW_TIER0, "privileged-tier-0",
-     "a user holds a tier 0 privileged permission (full org compromise)",
-     0},
+     "a user holds a tier 0 privileged permission (full org compromise)", 0},
     {SFA_REVIEW_TIER0 << 1, "privileged-tier-1",
      "a user holds a tier 1 privileged permission (identity takeover)", 0},
     {SFA_REVIEW_TIER0 << 2, "privileged-tier-2",
-     "a user holds a tier 2 privileged permission (sharing model bypass)",
-     0},
+     "a user holds a tier 2 privileged permission (sharing model bypass)", 0},
     {SFA_REVIEW_TIER0 << 3, "privileged-tier-3",
      "a user holds a tier 3 privileged permission (data theft)", 0},
     {SFA_REVIEW_TIER0 << 4, "privileged-tier-4",
@@ -33,6 +31,10 @@ const sfa_review_check sfa_review_checks[] = {
      "a user whose user type is not Standard holds access", 1},
     {SFA_REVIEW_FROZEN, "frozen-user-with-access",
      "a frozen user still holds access beyond their profile", 1},
+    {SFA_REVIEW_OUTDATED, "outdated-permission-set-group",
+     "access through a permission set group whose Status is not Updated: "
+     "Salesforce's aggregate may lag its components",
+     0},
 };
 const int sfa_review_nchecks =
     sizeof(sfa_review_checks) / sizeof(sfa_review_checks[0]);
@@ -56,12 +58,59 @@ typedef struct priv_item {
 	int tier;    /* the lowest of its privileges' */
 } priv_item;
 
-/* Owns items[] and every string in them. */
+/* Owns items[], outdated[] and every string in them. */
 struct sfa_review {
 	priv_item *items;
 	size_t n, cap;
-	int has_rows; /* the snapshot has privileged rows */
+	int has_rows;	 /* the snapshot has privileged rows */
+	char **outdated; /* ids of groups whose Status is not Updated */
+	size_t noutdated, capoutdated;
 };
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A group whose Status is anything but Updated (a group without one, from
+ * a store older than the Status, is taken as it was: Updated). */
+static int load_group(void *ud, const sfa_resource_row *res)
+{
+	sfa_review *rv = ud;
+	json_t *attrs = json_loads(res->attrs ? res->attrs : "{}", 0, NULL);
+	const char *status =
+	    json_string_value(json_object_get(attrs, "Status"));
+	int rc = 0;
+
+	if (status && strcmp(status, "Updated") != 0) {
+		if (rv->noutdated == rv->capoutdated) {
+			size_t cap = rv->capoutdated ? rv->capoutdated * 2 : 8;
+			char **p = realloc(rv->outdated, cap * sizeof(*p));
+
+			if (!p)
+				rc = SFA_ENOMEM;
+			else {
+				rv->outdated = p;
+				rv->capoutdated = cap;
+			}
+		}
+		if (rc == 0 &&
+		    !(rv->outdated[rv->noutdated++] = strdup(res->id))) {
+			rv->noutdated--;
+			rc = SFA_ENOMEM;
+		}
+	}
+	json_decref(attrs);
+	return rc;
+}
+
+static int is_outdated(const sfa_review *rv, const char *type, const char *id)
+{
+	return rv->noutdated && type && id &&
+	       strcmp(type, "permission_set_group") == 0 &&
+	       bsearch(&id, rv->outdated, rv->noutdated, sizeof(*rv->outdated),
+		       cmp_str) != NULL;
+}
 
 static int cmp_item(const void *a, const void *b)
 {
@@ -119,6 +168,10 @@ int sfa_review_new(sfa_review **out, sfa_store *st, long long snapshot_id,
 	for (i = 0; i < 2 && rc == 0 && !rv->has_rows; i++)
 		rc = sfa_store_each_resource(st, snapshot_id, types[i],
 					     load_resource, rv, err);
+	if (rc == 0)
+		rc = sfa_store_each_resource(st, snapshot_id,
+					     "permission_set_group", load_group,
+					     rv, err);
 	if (rc == SFA_ENOMEM && err && !err->msg[0])
 		sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	if (rc) {
@@ -127,6 +180,9 @@ int sfa_review_new(sfa_review **out, sfa_store *st, long long snapshot_id,
 	}
 	if (rv->n)
 		qsort(rv->items, rv->n, sizeof(*rv->items), cmp_item);
+	if (rv->noutdated)
+		qsort(rv->outdated, rv->noutdated, sizeof(*rv->outdated),
+		      cmp_str);
 	*out = rv;
 	return 0;
 }
@@ -141,6 +197,9 @@ void sfa_review_free(sfa_review *rv)
 		free(rv->items[i].id);
 		free(rv->items[i].label);
 	}
+	for (i = 0; i < rv->noutdated; i++)
+		free(rv->outdated[i]);
+	free(rv->outdated);
 	free(rv->items);
 	free(rv);
 }
@@ -193,6 +252,9 @@ unsigned sfa_review_flags(const sfa_review *rv, const sfa_access_row *r)
 		     (unsigned)SFA_REVIEW_TIER0 << review_tier(rv, r->access_id);
 	if (!empty(r->user_type) && strcmp(r->user_type, "Standard") != 0)
 		f |= SFA_REVIEW_NONSTANDARD;
+	if (rv && (is_outdated(rv, r->access_type, r->access_id) ||
+		   is_outdated(rv, r->via_type, r->via_id)))
+		f |= SFA_REVIEW_OUTDATED;
 	return f;
 }
 
@@ -205,7 +267,8 @@ void sfa_review_flag_names(unsigned flags, char *out, size_t n)
 		     {SFA_REVIEW_EXPIRED, "expired"},
 		     {SFA_REVIEW_INACTIVE, "inactive"},
 		     {SFA_REVIEW_FROZEN, "frozen"},
-		     {SFA_REVIEW_NONSTANDARD, "non-standard"}};
+		     {SFA_REVIEW_NONSTANDARD, "non-standard"},
+		     {SFA_REVIEW_OUTDATED, "outdated"}};
 	size_t i, len = 0;
 
 	if (n)

@@ -19,7 +19,11 @@ enum {
 	SFA_REVIEW_NONSTANDARD = 0x10, /* user_type is not Standard */
 	/* SFA_REVIEW_TIER0 << t: privileged at tier t (0-4) of the list
 	 * (lib/access/PERMISSIONS.md); set with SFA_REVIEW_PRIVILEGED. */
-	SFA_REVIEW_TIER0 = 0x20
+	SFA_REVIEW_TIER0 = 0x20,
+	/* the row's permission set group (its access or its path) has a
+	 * Status other than Updated: its aggregate may lag
+	 * (lib/access/PERMISSIONS.md, Sources) */
+	SFA_REVIEW_OUTDATED = 0x400
 };
 #define SFA_REVIEW_TIERS 5
 

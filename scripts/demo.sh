@@ -42,11 +42,12 @@ echo "demo: changing access in the org (fixtures/orgs/demo-changes.json)"
 curl -sf -X POST -H 'Content-Type: application/json' \
      --data @fixtures/orgs/demo-changes.json "$url/__admin/mutate" >/dev/null
 # A privileged permission gained without any assignment changing: the
-# permission set "Sales Ops, Reporting" is given View All Data, and every
-# holder shows up in the diff as an added system_permission row.
+# permission set "Sales Ops, Reporting" is given View All Data (with its
+# Setup Audit Trail entry).  The diff shows it on the permission set, with
+# the users it reaches, and every holder as an added system_permission row.
+echo "demo: giving \"Sales Ops, Reporting\" View All Data (fixtures/orgs/demo-privileged.json)"
 curl -sf -X POST -H 'Content-Type: application/json' \
-     --data '[{"op": "update", "object": "PermissionSet", "id": "0PS5g00000pS011GAC", "fields": {"PermissionsViewAllData": true}}]' \
-     "$url/__admin/mutate" >/dev/null
+     --data @fixtures/orgs/demo-privileged.json "$url/__admin/mutate" >/dev/null
 
 echo "demo: second sync"
 "$bin" sync --sync-connected-apps
@@ -57,6 +58,9 @@ echo "demo: second sync"
 echo
 echo "demo: what changed between the two snapshots"
 "$bin" diff
+echo
+echo "demo: the privileged permission gained, on the permission set and per user"
+"$bin" diff | grep -E '^permission_added|View All Data  via'
 echo
 echo "demo: who can View All Data now, and through what"
 "$bin" who-can ViewAllData

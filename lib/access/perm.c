@@ -891,6 +891,17 @@ static int resolve(sfa_perm *p, const char *what, query *q, sfa_err *err)
 	q->kind = K_OBJECT;
 	if ((q->action = action_of(colon + 1, actions, N_ACTIONS)) < 0)
 		return unknown_action(what, colon + 1, actions, N_ACTIONS, err);
+	/* viewallfields exists "where synced" (lib/access/PERMISSIONS.md):
+	 * without it ModifyAllData would seem to imply an action the org lacks.
+	 */
+	if (q->action == A_VIEWALLFIELDS && !p->have_vaf)
+		return sfa_err_set(
+		    err, SFA_ENOTFOUND,
+		    "unknown action `viewallfields` in `%s`: the "
+		    "snapshot's ObjectPermissions have no "
+		    "PermissionsViewAllFields (the org's describe "
+		    "lacks it)",
+		    what);
 	if (!(obj = find_object(p, left))) {
 		char post[32];
 

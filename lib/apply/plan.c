@@ -688,6 +688,17 @@ static int revert_change(void *ud, const sfa_diff_change *c)
 				  r->access_id, "IsActive=false",
 				  "the user did not exist in the snapshot");
 		return 0;
+	case SFA_DIFF_PERMISSION_ADDED:
+	case SFA_DIFF_PERMISSION_REMOVED:
+		/* diff from the latest to `to`: removed = given since.  A
+		 * container's permissions are edited in Setup, not by apply;
+		 * the reviewer learns what to put back by hand. */
+		return note(rv->o,
+			    "%s %s on %s %s (%s): not provisioned by apply",
+			    c->kind == SFA_DIFF_PERMISSION_REMOVED ? "remove"
+								   : "restore",
+			    or_empty(c->field), or_empty(r->access_type),
+			    or_empty(r->access_name), or_empty(r->access_id));
 	default:
 		return 0;
 	}

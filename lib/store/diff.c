@@ -14,16 +14,24 @@
 #include "store_db.h"
 
 #define TXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
+/* The tiers of lib/access/PERMISSIONS.md §2. */
+#define SFA_DIFF_NTIERS 5
 
 struct sfa_diff {
 	sfa_store *st;
 	long long from, to;
 	long long count[SFA_DIFF_NKINDS];
+	long long priv[SFA_DIFF_NTIERS][2]; /* [tier][removed] */
 	int in_tx; /* we opened the read transaction */
 };
 
-static const char *const kind_names[SFA_DIFF_NKINDS] = {
-    "added", "removed", "changed", "resource_added", "resource_removed"};
+static const char *const kind_names[SFA_DIFF_NKINDS] = {"added",
+							"removed",
+							"changed",
+							"resource_added",
+							"resource_removed",
+							"permission_added",
+							"permission_removed"};
 
 const char *sfa_diff_kind_name(sfa_diff_kind k)
 {
@@ -332,6 +340,51 @@ static int diff_privileged(sfa_diff *d, sfa_err *err)
 		    "comparing privileged rows", err);
 }
 
+/* Privileged changes by tier, for the reports' counts. */
+static int count_privileged(sfa_diff *d, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sfa_store_prep(d->st, SQL_DIFF_COUNT_PRIVILEGED, 0, &s,
+				 "counting changes", err)))
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int tier = sqlite3_column_int(s, 0);
+		int kind = sqlite3_column_int(s, 1);
+
+		if (tier >= 0 && tier < SFA_DIFF_NTIERS)
+			d->priv[tier][kind == SFA_DIFF_REMOVED] +=
+			    sqlite3_column_int64(s, 2);
+	}
+	if (rc != SQLITE_DONE)
+		rc = sfa_store_sqlerr(d->st, err, "counting changes");
+	else
+		rc = 0;
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* A container's own permissions, both ways, then the containers the
+ * changes belong to with the users they reach. */
+static int diff_permissions(sfa_diff *d, sfa_err *err)
+{
+	static const char *const sql[] = {
+	    SQL_DIFF_PERM_SYSTEM, SQL_DIFF_PERM_OBJECT, SQL_DIFF_PERM_FIELD};
+	const char *what = "comparing permissions";
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++)
+		if ((rc = run3(d, sql[i], d->from, d->to,
+			       SFA_DIFF_PERMISSION_ADDED, what, err)) == 0)
+			rc = run3(d, sql[i], d->to, d->from,
+				  SFA_DIFF_PERMISSION_REMOVED, what, err);
+	if (rc)
+		return rc;
+	return run3(d, SQL_DIFF_PERM_CONTAINERS, d->from, d->to, 0, what, err);
+}
+
 static int compute(sfa_diff *d, sfa_err *err)
 {
 	long long *n = d->count;
@@ -347,8 +400,10 @@ static int compute(sfa_diff *d, sfa_err *err)
 		       err)) ||
 	    (rc = run3(d, SQL_DIFF_RESOURCES, d->from, d->to,
 		       SFA_DIFF_RESOURCE_ADDED, "comparing resources", err)) ||
-	    (rc = run3(d, SQL_DIFF_RESOURCES, d->to, d->from,
-		       SFA_DIFF_RESOURCE_REMOVED, "comparing resources", err)))
+	    (rc =
+		 run3(d, SQL_DIFF_RESOURCES, d->to, d->from,
+		      SFA_DIFF_RESOURCE_REMOVED, "comparing resources", err)) ||
+	    (rc = diff_permissions(d, err)) || (rc = count_privileged(d, err)))
 		return rc;
 	if ((rc = count(d, SQL_DIFF_COUNT_ACCESS, SFA_DIFF_ADDED,
 			&n[SFA_DIFF_ADDED], err)) ||
@@ -357,10 +412,14 @@ static int compute(sfa_diff *d, sfa_err *err)
 	    (rc = count(d, SQL_DIFF_USERS_COUNT, 0, &n[SFA_DIFF_CHANGED],
 			err)) ||
 	    (rc = count(d, SQL_DIFF_COUNT_RESOURCES, SFA_DIFF_RESOURCE_ADDED,
-			&n[SFA_DIFF_RESOURCE_ADDED], err)))
+			&n[SFA_DIFF_RESOURCE_ADDED], err)) ||
+	    (rc = count(d, SQL_DIFF_COUNT_RESOURCES, SFA_DIFF_RESOURCE_REMOVED,
+			&n[SFA_DIFF_RESOURCE_REMOVED], err)) ||
+	    (rc = count(d, SQL_DIFF_COUNT_PERMS, SFA_DIFF_PERMISSION_ADDED,
+			&n[SFA_DIFF_PERMISSION_ADDED], err)))
 		return rc;
-	return count(d, SQL_DIFF_COUNT_RESOURCES, SFA_DIFF_RESOURCE_REMOVED,
-		     &n[SFA_DIFF_RESOURCE_REMOVED], err);
+	return count(d, SQL_DIFF_COUNT_PERMS, SFA_DIFF_PERMISSION_REMOVED,
+		     &n[SFA_DIFF_PERMISSION_REMOVED], err);
 }
 
 int sfa_diff_open(sfa_diff **out, sfa_store *st, long long from, long long to,
@@ -422,6 +481,15 @@ long long sfa_diff_count(const sfa_diff *d, sfa_diff_kind k)
 	return (unsigned)k < SFA_DIFF_NKINDS ? d->count[k] : 0;
 }
 
+long long sfa_diff_privileged_count(const sfa_diff *d, int tier,
+				    sfa_diff_kind k)
+{
+	if (tier < 0 || tier >= SFA_DIFF_NTIERS ||
+	    (k != SFA_DIFF_ADDED && k != SFA_DIFF_REMOVED))
+		return 0;
+	return d->priv[tier][k == SFA_DIFF_REMOVED];
+}
+
 long long sfa_diff_total(const sfa_diff *d)
 {
 	long long n = 0;
@@ -471,21 +539,24 @@ static int emit(sqlite3_stmt *s, void *cb, void *ud)
 	r->access_ref = r->via_ref = 0;
 	r->tier = -1;
 	r->granted_by = r->implied_by = NULL;
-	if (sqlite3_column_count(s) > 26) { /* SQL_DIFF_EACH_PRIVILEGED */
-		r->tier = sqlite3_column_int(s, 26);
-		r->granted_by = TXT(s, 27);
-		r->implied_by = TXT(s, 28);
-	}
 	c.field = TXT(s, 23);
 	c.old_value = TXT(s, 24);
 	c.new_value = TXT(s, 25);
-	c.old_name = TXT(s, 26);
-	c.new_name = TXT(s, 27);
+	c.old_name = c.new_name = NULL;
+	if (sqlite3_column_count(s) > 28) { /* SQL_DIFF_EACH_PRIVILEGED */
+		r->tier = sqlite3_column_int(s, 26);
+		r->granted_by = TXT(s, 27);
+		r->implied_by = TXT(s, 28);
+	} else {
+		c.old_name = TXT(s, 26);
+		c.new_name = TXT(s, 27);
+	}
 	return ((struct emit_cb *)cb)->fn(ud, &c);
 }
 
-static int each(sfa_diff *d, const char *sql, sfa_diff_fn fn, void *ud,
-		sfa_err *err)
+/* Runs reader sql (bound: ?1 from, ?2 to, ?3 kind when it has one). */
+static int each(sfa_diff *d, const char *sql, int kind, sfa_diff_fn fn,
+		void *ud, sfa_err *err)
 {
 	struct emit_cb cb = {fn};
 	sqlite3_stmt *s;
@@ -496,6 +567,8 @@ static int each(sfa_diff *d, const char *sql, sfa_diff_fn fn, void *ud,
 		return rc;
 	if (sqlite3_bind_parameter_count(s) >= 2)
 		sqlite3_bind_int64(s, 2, d->to);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_int(s, 3, kind);
 	return sfa_store_each_row(d->st, s, emit, &cb, ud, "reading changes",
 				  err);
 }
@@ -504,9 +577,18 @@ int sfa_diff_each(sfa_diff *d, sfa_diff_fn fn, void *ud, sfa_err *err)
 {
 	int rc;
 
-	if ((rc = each(d, SQL_DIFF_EACH_ACCESS, fn, ud, err)) ||
-	    (rc = each(d, SQL_DIFF_EACH_PRIVILEGED, fn, ud, err)) ||
-	    (rc = each(d, SQL_DIFF_EACH_CHANGED, fn, ud, err)))
+	/* Every change of a kind before the next kind (the JSON report's
+	 * arrays stream so): the added access rows, then the added
+	 * privileged rows; the removed ones likewise. */
+	if ((rc = each(d, SQL_DIFF_EACH_ACCESS, SFA_DIFF_ADDED, fn, ud, err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_PRIVILEGED, SFA_DIFF_ADDED, fn, ud,
+		       err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_ACCESS, SFA_DIFF_REMOVED, fn, ud,
+		       err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_PRIVILEGED, SFA_DIFF_REMOVED, fn, ud,
+		       err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_CHANGED, 0, fn, ud, err)) ||
+	    (rc = each(d, SQL_DIFF_EACH_RESOURCE, 0, fn, ud, err)))
 		return rc;
-	return each(d, SQL_DIFF_EACH_RESOURCE, fn, ud, err);
+	return each(d, SQL_DIFF_EACH_PERMISSION, 0, fn, ud, err);
 }

@@ -13,10 +13,14 @@
  * Order (deterministic, bytewise, NULL first):
  *   1. added, then removed access rows: username, access_type,
  *      access_name, via_type, via_name, access_id, via_id (the access
- *      review's order);
+ *      review's order); within each kind the privileged rows
+ *      (lib/access/PERMISSIONS.md) come after the others, in the same order;
  *   2. changed: username, then the field in the order IsActive, IsFrozen,
  *      ProfileId, UserRoleId, Email, ManagerId, UserType, License, user_id;
- *   3. resource_added, then resource_removed: type, name, id.
+ *   3. resource_added, then resource_removed: type, name, id;
+ *   4. permission_added, then permission_removed (a container's own
+ *      permissions, lib/access/PERMISSIONS.md "Changes"): container type, name,
+ * id, then the permission.
  */
 #ifndef SFA_DIFF_H
 #define SFA_DIFF_H
@@ -30,10 +34,13 @@ typedef enum {
 	SFA_DIFF_CHANGED,
 	SFA_DIFF_RESOURCE_ADDED,
 	SFA_DIFF_RESOURCE_REMOVED,
+	SFA_DIFF_PERMISSION_ADDED,
+	SFA_DIFF_PERMISSION_REMOVED,
 	SFA_DIFF_NKINDS
 } sfa_diff_kind;
 
-/* "added", "removed", "changed", "resource_added", "resource_removed". */
+/* "added", "removed", "changed", "resource_added", "resource_removed",
+ * "permission_added", "permission_removed". */
 const char *sfa_diff_kind_name(sfa_diff_kind k);
 
 /* One change, with borrowed strings valid only during the callback.
@@ -42,8 +49,16 @@ const char *sfa_diff_kind_name(sfa_diff_kind k);
  * in; for changed the snapshot and user columns of the later snapshot;
  * for a resource change the snapshot (later for added, earlier for
  * removed) and access_type / access_id / access_name naming the resource.
+ * A permission change has the later snapshot's columns, the container as
+ * access_type (profile, permission_set, permission_set_group or
+ * muting_permission_set, whose added permission is one its group now
+ * mutes) / access_id / access_name, the permission as field
+ * (ModifyAllData, Account:edit, Account.Phone:read) and the number of
+ * users the container reaches in the later snapshot as new_value.
  * Columns a kind leaves empty are NULL; row.user_id is NULL for resource
- * changes (is_active / is_frozen then mean nothing). */
+ * and permission changes (is_active / is_frozen then mean nothing).
+ * row.tier is the privileged tier of an added or removed privileged row
+ * (a system_permission or object_permission access row), else -1. */
 typedef struct sfa_diff_change {
 	sfa_diff_kind kind;
 	const char *field;     /* changed: the Salesforce field name */
@@ -87,6 +102,10 @@ long long sfa_diff_to(const sfa_diff *d);
 
 /* The number of changes of kind k, and of all kinds. */
 long long sfa_diff_count(const sfa_diff *d, sfa_diff_kind k);
+/* The number of privileged rows of tier (0-4) added (k SFA_DIFF_ADDED)
+ * or removed (SFA_DIFF_REMOVED); 0 for other kinds and tiers. */
+long long sfa_diff_privileged_count(const sfa_diff *d, int tier,
+				    sfa_diff_kind k);
 long long sfa_diff_total(const sfa_diff *d);
 
 /* Calls fn once per change in the order above.  A non-zero return from

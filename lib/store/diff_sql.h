@@ -36,13 +36,21 @@
 	" NOT NULL, snapshot_id INTEGER NOT NULL, user_id INTEGER NOT NULL,"  \
 	" access_type TEXT NOT NULL, access_id TEXT NOT NULL,"                \
 	" via_type TEXT NOT NULL, via_id TEXT NOT NULL);"                     \
+	"CREATE TEMP TABLE IF NOT EXISTS sfa_diff_perm (kind INTEGER"         \
+	" NOT NULL, parent_id INTEGER NOT NULL, permission TEXT NOT NULL);"   \
+	"CREATE TEMP TABLE IF NOT EXISTS sfa_diff_pcont (parent_id INTEGER"   \
+	" PRIMARY KEY, type TEXT NOT NULL, id INTEGER NOT NULL, name TEXT,"   \
+	" reach INTEGER NOT NULL);"                                           \
 	"DELETE FROM temp.sfa_diff_access; DELETE FROM temp.sfa_diff_user;"  \
-	" DELETE FROM temp.sfa_diff_resource; DELETE FROM temp.sfa_diff_priv"
+	" DELETE FROM temp.sfa_diff_resource; DELETE FROM temp.sfa_diff_priv;" \
+	" DELETE FROM temp.sfa_diff_perm; DELETE FROM temp.sfa_diff_pcont"
 #define SQL_DIFF_DROP                                                          \
 	"DROP TABLE IF EXISTS temp.sfa_diff_access;"                          \
 	" DROP TABLE IF EXISTS temp.sfa_diff_user;"                           \
 	" DROP TABLE IF EXISTS temp.sfa_diff_resource;"                       \
-	" DROP TABLE IF EXISTS temp.sfa_diff_priv"
+	" DROP TABLE IF EXISTS temp.sfa_diff_priv;"                           \
+	" DROP TABLE IF EXISTS temp.sfa_diff_perm;"                           \
+	" DROP TABLE IF EXISTS temp.sfa_diff_pcont"
 
 /* ---- access rows: a merge of the two snapshots' access sets in user
  * order, done in diff.c, each with the user's digest (schema v3; NULL for
@@ -129,6 +137,123 @@
 	" a.access_type = b.access_type AND a.access_id = b.access_id AND"    \
 	" a.via_type = b.via_type AND a.via_id = b.via_id)"
 
+/* Privileged changes by tier: (tier, kind, count) rows. */
+#define SQL_DIFF_COUNT_PRIVILEGED                                              \
+	"SELECT p.tier, x.kind, count(*) FROM temp.sfa_diff_priv x"           \
+	" CROSS JOIN perm_review p ON p.snapshot_id = x.snapshot_id AND"      \
+	" p.user_id = x.user_id AND p.access_type = x.access_type AND"        \
+	" p.access_id = x.access_id AND p.via_type = x.via_type AND"          \
+	" p.via_id = x.via_id GROUP BY p.tier, x.kind"
+
+/* ---- a container's own permissions (lib/access/PERMISSIONS.md, "Changes"): what
+ * is true on a container in snapshot ?2 and not in ?1, as kind ?3; run
+ * once each way.  Permissions are compared by name (`ModifyAllData`,
+ * `Account:edit`, `Account.Phone:read`): the permission numbers of
+ * perm_name are the snapshot's own.  Each kind of fact is compared only
+ * when both snapshots hold it (a sync with --no-sync-permissions or
+ * without --sync-field-permissions would make every fact look new).
+ * Object and field rows are matched on their primary key and only rows
+ * that differ are spread into their actions. ---- */
+#define SQL_DIFF_PERM_BOTH(t)                                                  \
+	" EXISTS (SELECT 1 FROM " t " WHERE snapshot_id = ?1) AND EXISTS"     \
+	" (SELECT 1 FROM " t " WHERE snapshot_id = ?2)"
+#define SQL_DIFF_PERM_NAMES(snap)                                              \
+	"SELECT s.parent_id, n.name FROM perm_system s CROSS JOIN perm_name n" \
+	" ON n.snapshot_id = s.snapshot_id AND n.perm = s.perm"               \
+	" WHERE s.snapshot_id = " snap
+#define SQL_DIFF_PERM_SYSTEM                                                   \
+	"INSERT INTO temp.sfa_diff_perm SELECT ?3, parent_id, name FROM ("    \
+	SQL_DIFF_PERM_NAMES("?2") " EXCEPT " SQL_DIFF_PERM_NAMES("?1") ")"    \
+	" WHERE" SQL_DIFF_PERM_BOTH("perm_name")
+#define SQL_DIFF_PERM_FLAG(i, col)                                             \
+	" WHEN " i " THEN b." col " = 1 AND a." col " IS NOT 1"
+/* Rows of table t in ?2 with each action (actions: a VALUES list of
+ * (number, name)) whose flag is true there and not in ?1's row. */
+#define SQL_DIFF_PERM_ROWS(t, key, actions, flags)                             \
+	"SELECT b.parent_id AS parent_id, b." key " AS name,"                 \
+	" x.column2 AS action FROM " t " b LEFT JOIN " t " a ON"              \
+	" a.snapshot_id = ?1 AND a.parent_id = b.parent_id AND"               \
+	" a." key " = b." key " CROSS JOIN (VALUES " actions ") x"            \
+	" WHERE b.snapshot_id = ?2 AND CASE x.column1" flags " END"
+#define SQL_DIFF_PERM_OBJECT                                                   \
+	"INSERT INTO temp.sfa_diff_perm SELECT ?3, parent_id,"                \
+	" name || ':' || action FROM (" SQL_DIFF_PERM_ROWS("perm_object",     \
+	"sobject_type", "(0, 'read'), (1, 'create'), (2, 'edit'),"            \
+	" (3, 'delete'), (4, 'viewall'), (5, 'modifyall'),"                   \
+	" (6, 'viewallfields')", SQL_DIFF_PERM_FLAG("0", "p_read")           \
+	SQL_DIFF_PERM_FLAG("1", "p_create") SQL_DIFF_PERM_FLAG("2", "p_edit") \
+	SQL_DIFF_PERM_FLAG("3", "p_delete")                                   \
+	SQL_DIFF_PERM_FLAG("4", "p_view_all")                                 \
+	SQL_DIFF_PERM_FLAG("5", "p_modify_all")                               \
+	SQL_DIFF_PERM_FLAG("6", "p_view_all_fields")) ") WHERE"               \
+	SQL_DIFF_PERM_BOTH("perm_object")
+#define SQL_DIFF_PERM_FIELD                                                    \
+	"INSERT INTO temp.sfa_diff_perm SELECT ?3, parent_id,"                \
+	" name || ':' || action FROM (" SQL_DIFF_PERM_ROWS("perm_field",      \
+	"field", "(0, 'read'), (1, 'edit')",                                  \
+	SQL_DIFF_PERM_FLAG("0", "p_read")                                     \
+	SQL_DIFF_PERM_FLAG("1", "p_edit")) ") WHERE"                          \
+	SQL_DIFF_PERM_BOTH("perm_field")
+
+/* The container of each changed parent, in the later snapshot ?2 and
+ * only when it is in both (a container made or deleted between them is a
+ * resource change, not a list of permission changes): a profile-owned
+ * permission set is its profile, a group's aggregate its group; a muting
+ * permission set stays itself, named after its group.  reach is the
+ * number of kept users of ?2 the container gives permissions to: the
+ * profile's users; a permission set's holders, directly or through a
+ * group it is a component of; a group's (or its muting set's) holders. */
+#define SQL_DIFF_PERM_KEPT(sel)                                                \
+	"(SELECT count(*) FROM (" sel ") h WHERE EXISTS (SELECT 1 FROM"       \
+	" sf_user u WHERE u.snapshot_id = ?2 AND u.id = h.assignee_id))"
+#define SQL_DIFF_PERM_GROUP_OF(ps)                                             \
+	"(SELECT c.permission_set_group_id FROM sf_psg_component c WHERE"     \
+	" c.snapshot_id = ?2 AND c.permission_set_id = " ps " ORDER BY"       \
+	" c.permission_set_group_id LIMIT 1)"
+#define SQL_DIFF_PERM_CONTAINERS                                               \
+	"INSERT INTO temp.sfa_diff_pcont SELECT parent_id, type, id, CASE"    \
+	" type WHEN 'profile' THEN (SELECT n.name FROM sf_profile n WHERE"    \
+	" n.snapshot_id = ?2 AND n.id = k.id) WHEN 'permission_set' THEN"     \
+	" (SELECT COALESCE(n.label, n.name) FROM sf_permission_set n WHERE"   \
+	" n.snapshot_id = ?2 AND n.id = k.id) ELSE (SELECT"                   \
+	" COALESCE(n.master_label, n.developer_name) FROM"                    \
+	" sf_permission_set_group n WHERE n.snapshot_id = ?2 AND"             \
+	" n.id = k.grp) || CASE type WHEN 'muting_permission_set' THEN"       \
+	" ' (muting)' ELSE '' END END, CASE type WHEN 'profile' THEN"         \
+	" (SELECT count(*) FROM sf_user u WHERE u.snapshot_id = ?2 AND"       \
+	" u.profile_id = k.id) WHEN 'permission_set' THEN "                   \
+	SQL_DIFF_PERM_KEPT("SELECT a.assignee_id FROM sf_ps_assignment a"     \
+	" WHERE a.snapshot_id = ?2 AND a.permission_set_id = k.id AND"        \
+	" a.permission_set_group_id IS NULL UNION SELECT a.assignee_id FROM"  \
+	" sf_ps_assignment a WHERE a.snapshot_id = ?2 AND"                    \
+	" a.permission_set_group_id IN (SELECT c.permission_set_group_id"     \
+	" FROM sf_psg_component c WHERE c.snapshot_id = ?2 AND"               \
+	" c.permission_set_id = k.id)") " ELSE "                              \
+	SQL_DIFF_PERM_KEPT("SELECT DISTINCT a.assignee_id FROM"               \
+	" sf_ps_assignment a WHERE a.snapshot_id = ?2 AND"                    \
+	" a.permission_set_group_id = k.grp") " END FROM (SELECT"             \
+	" p.parent_id, CASE WHEN ps.id IS NULL THEN 'muting_permission_set'"  \
+	" WHEN ps.is_owned_by_profile = 1 THEN 'profile' WHEN"                \
+	" ps.permission_set_group_id IS NOT NULL THEN 'permission_set_group'" \
+	" ELSE 'permission_set' END AS type, CASE WHEN ps.id IS NULL THEN"    \
+	" p.parent_id WHEN ps.is_owned_by_profile = 1 THEN ps.profile_id"     \
+	" WHEN ps.permission_set_group_id IS NOT NULL THEN"                   \
+	" ps.permission_set_group_id ELSE p.parent_id END AS id,"             \
+	" COALESCE(ps.permission_set_group_id, "                              \
+	SQL_DIFF_PERM_GROUP_OF("p.parent_id") ") AS grp FROM (SELECT"         \
+	" DISTINCT parent_id FROM temp.sfa_diff_perm) p LEFT JOIN"            \
+	" sf_permission_set ps ON ps.snapshot_id = ?2 AND ps.id = p.parent_id" \
+	" WHERE CASE WHEN ps.id IS NULL THEN EXISTS (SELECT 1 FROM"           \
+	" sf_psg_component c WHERE c.snapshot_id = ?1 AND"                    \
+	" c.permission_set_id = p.parent_id) AND EXISTS (SELECT 1 FROM"       \
+	" sf_psg_component c WHERE c.snapshot_id = ?2 AND"                    \
+	" c.permission_set_id = p.parent_id) ELSE EXISTS (SELECT 1 FROM"      \
+	" sf_permission_set o WHERE o.snapshot_id = ?1 AND o.id = ps.id) END)" \
+	" k WHERE id IS NOT NULL"
+#define SQL_DIFF_COUNT_PERMS                                                   \
+	"SELECT count(*) FROM temp.sfa_diff_perm x CROSS JOIN"                \
+	" temp.sfa_diff_pcont c ON c.parent_id = x.parent_id WHERE x.kind = ?1"
+
 /* ?1 kind: rows recorded of that kind. */
 #define SQL_DIFF_COUNT_ACCESS                                                  \
 	"SELECT (SELECT count(*) FROM temp.sfa_diff_access WHERE kind = ?1)"  \
@@ -144,7 +269,8 @@
 	" u.user_type, u.license_name, u.is_active, "                         \
 	SQL_DIFF_FROZEN(snap, user) ", u.last_login_at, u.manager_username, "
 
-/* Added and removed rows, each with the columns of the snapshot it is in.
+/* Added or removed rows (kind ?3), each with the columns of the snapshot
+ * it is in.
  * The temp table drives the join (CROSS JOIN keeps it outermost): every
  * other table is a primary key lookup per change. */
 #define SQL_DIFF_EACH_ACCESS                                                   \
@@ -159,12 +285,12 @@
 	" u.snapshot_id = x.snapshot_id AND u.id = x.user_id"                 \
 	" CROSS JOIN sfid us ON us.id = x.user_id"                            \
 	" CROSS JOIN sfid xs ON xs.id = x.access_id"                          \
-	" LEFT JOIN sfid vs ON vs.id = x.via_id"                              \
+	" LEFT JOIN sfid vs ON vs.id = x.via_id WHERE x.kind = ?3"            \
 	" ORDER BY x.kind, u.username, x.access_type, access_name,"           \
 	" x.via_type, via_name, xs.sfid, via_sfid"
 
-/* Added and removed privileged rows, the same columns and then tier,
- * granted_by and implied_by. */
+/* Added or removed privileged rows (kind ?3), the same columns and then
+ * tier, granted_by and implied_by. */
 #define SQL_DIFF_EACH_PRIVILEGED                                               \
 	"SELECT x.kind, x.snapshot_id," SQL_DIFF_USER_COLS("x.snapshot_id",   \
 	"x.user_id") "x.access_type, x.access_id, p.access_name, x.via_type," \
@@ -183,9 +309,21 @@
 	" CROSS JOIN sfid us ON us.id = x.user_id CROSS JOIN perm_review p"   \
 	" ON p.snapshot_id = x.snapshot_id AND p.user_id = x.user_id AND"     \
 	" p.access_type = x.access_type AND p.access_id = x.access_id AND"    \
-	" p.via_type = x.via_type AND p.via_id = x.via_id"                    \
+	" p.via_type = x.via_type AND p.via_id = x.via_id WHERE x.kind = ?3"  \
 	" ORDER BY x.kind, u.username, x.access_type, p.access_name,"         \
 	" x.via_type, via_name, x.access_id, x.via_id"
+
+/* A container's permission changes, with the later snapshot's (?2)
+ * columns: the container as access_*, the permission as field and the
+ * users it reaches as new_value. */
+#define SQL_DIFF_EACH_PERMISSION                                               \
+	"SELECT x.kind, ?2, sn.started_at, sn.org_id, NULL, NULL, NULL, NULL," \
+	" NULL, NULL, NULL, NULL, NULL, NULL, c.type, s.sfid, c.name, NULL,"  \
+	" NULL, NULL, NULL, NULL, NULL, x.permission, NULL, c.reach, NULL,"   \
+	" NULL FROM temp.sfa_diff_perm x CROSS JOIN temp.sfa_diff_pcont c ON" \
+	" c.parent_id = x.parent_id CROSS JOIN snapshot sn ON sn.id = ?2"     \
+	" CROSS JOIN sfid s ON s.id = c.id"                                   \
+	" ORDER BY x.kind, c.type, c.name, s.sfid, x.permission"
 
 /* Changed attributes, one row per field, with the later snapshot's (?2)
  * user columns.  Values as stored: ids for references, true/false; a

@@ -87,6 +87,11 @@ typedef struct sfa_fetch_stats {
 	long fetch_cpu_ms, finish_cpu_ms;    /* CPU time of the same */
 	sfa_snapshot_finish_times finish_steps; /* the finish's steps */
 	long long audit_new; /* SetupAuditTrail entries newly copied */
+	/* Why the audit trail was not read (Salesforce's error: the
+	 * connecting user may not read SetupAuditTrail, or the org lacks
+	 * it), "" when it was: the sync goes on without it
+	 * (reports/EVIDENCE.md). */
+	char audit_error[320];
 	/* What the sync skipped because the org lacks it (a permission
 	 * object or field), one line each, for `sync -v`. */
 	char notes[SFA_FETCH_MAX_NOTES][160];

@@ -102,6 +102,8 @@ typedef struct recount {
 	json_t *groups;	     /* the grouped query's records */
 	char *username;	     /* userinfo's preferred_username */
 	long long audit_new; /* audit entries the store did not hold */
+	char *audit_error;   /* why Salesforce refused the audit trail */
+	size_t audit_error_n;
 } recount;
 
 typedef struct reply {
@@ -123,6 +125,28 @@ static const char *const audit_fields[9] = {"Id",
 					    "CreatedBy.Username",
 					    "DelegateUser",
 					    "ResponsibleNamespacePrefix"};
+
+/* Salesforce refusing the audit trail (the connecting user lacks View
+ * Setup and Configuration, the org or edition has no SetupAuditTrail)
+ * costs the snapshot its audit entries, never the snapshot: the reason is
+ * kept for the provenance and sync's output.  Anything else (the
+ * network, the session, the budget) stops the sync as for any query. */
+static int audit_failed(void *ud, sfa_err *err)
+{
+	recount *rc = ((reply *)ud)->rc;
+
+	if (err->code != SFA_ESF)
+		return err->code;
+	/* Salesforce's code says why in a word; the message (our advice
+	 * for the whole sync) would not. */
+	if (err->sf_code[0])
+		snprintf(rc->audit_error, rc->audit_error_n, "%s (HTTP %ld)",
+			 err->sf_code, err->http_status);
+	else
+		snprintf(rc->audit_error, rc->audit_error_n, "%s", err->msg);
+	sfa_err_clear(err);
+	return 0;
+}
 
 /* One page of the audit trail into the store, and its next page asked
  * for: the copy costs its pages and nothing more. */
@@ -160,6 +184,7 @@ static int audit_page(reply *r, json_t *records, const char *next, sfa_err *err)
 		c.method = "GET";
 		c.path = next;
 		c.object = "SetupAuditTrail";
+		c.on_error = audit_failed;
 		e = sfa_sf_batch_call(rc->b, &c, on_reply, r, err);
 	}
 	return e;
@@ -240,6 +265,8 @@ static int queue(sfa_sf_batch *b, const char *soql_or_path, int is_soql,
 				: "User";
 	if (r->i == -2)
 		c.on_error = userinfo_failed;
+	if (r->i == -3)
+		c.on_error = audit_failed;
 	rc = sfa_sf_batch_call(b, &c, on_reply, r, err);
 	free(path);
 	return rc;
@@ -349,9 +376,11 @@ static int audit_soql(sfa_store *st, const sfa_sf *sf, char *out, size_t n,
 int sfa_fetch__recount(sfa_sf *sf, sfa_sf_batch *b, sfa_store *st,
 		       long long snap, const sfa_sync_opts *opts,
 		       const sfa_fetch_stats *stats, json_t *ev,
-		       char **username, long long *audit_new, sfa_err *err)
+		       char **username, long long *audit_new, char *audit_error,
+		       size_t audit_error_n, sfa_err *err)
 {
-	recount r = {sf, b, st, snap, {0}, NULL, NULL, 0};
+	recount r = {sf,   b,	 st, snap,	  {0},
+		     NULL, NULL, 0,  audit_error, audit_error_n};
 	reply rs[N_RECOUNT + 3];
 	char audit[512];
 	json_t *drift = json_array();
@@ -359,6 +388,7 @@ int sfa_fetch__recount(sfa_sf *sf, sfa_sf_batch *b, sfa_store *st,
 	int rc = drift ? 0 : oom(err);
 
 	*username = NULL;
+	audit_error[0] = '\0';
 	for (i = 0; i < N_RECOUNT && rc == 0; i++) {
 		const sfa_fetch_scan_stats *s = scan_of(stats, recounted[i]);
 		const char *from =

@@ -45,13 +45,17 @@ int sfa_fetch__control_check(const sfa_fetch_stats *stats, sfa_err *err);
  * user count (4 requests; /services/oauth2/userinfo for flows whose
  * configuration does not name the user), and the SetupAuditTrail entries
  * newer than the store holds, copied into its audit trail for snapshot
- * snap (its pages; *audit_new counts the new entries).  Adds "drift" and
+ * snap (its pages; *audit_new counts the new entries).  Salesforce
+ * refusing the audit trail (INSUFFICIENT_ACCESS, INVALID_TYPE) does not
+ * fail the sync: audit_error (audit_error_n bytes) gets its error code
+ * and message, "" when the trail was read.  Adds "drift" and
  * "reconciliation" to ev and counts User's excluded users by reason in
  * ev's control totals.  *username is userinfo's, malloc'd, or NULL. */
 int sfa_fetch__recount(sfa_sf *sf, sfa_sf_batch *b, sfa_store *st,
 		       long long snap, const sfa_sync_opts *opts,
 		       const sfa_fetch_stats *stats, json_t *ev,
-		       char **username, long long *audit_new, sfa_err *err);
+		       char **username, long long *audit_new, char *audit_error,
+		       size_t audit_error_n, sfa_err *err);
 
 /* The provenance object of EVIDENCE.md for a run on sf; username NULL
  * takes the one the configuration logs in as.  NULL on ENOMEM. */

@@ -490,14 +490,21 @@ static int evidence(fetch *f, const char *started, json_t **ev, sfa_err *err)
 	if (!*ev || !ct || json_object_set_new(*ev, "control_totals", ct))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	if ((rc = sfa_fetch__control_check(f->stats, err)) ||
-	    (rc = sfa_fetch__recount(f->sf, f->batch, f->st, f->snap, f->opts,
-				     f->stats, *ev, &username,
-				     &f->stats->audit_new, err)))
+	    (rc = sfa_fetch__recount(
+		 f->sf, f->batch, f->st, f->snap, f->opts, f->stats, *ev,
+		 &username, &f->stats->audit_new, f->stats->audit_error,
+		 sizeof(f->stats->audit_error), err)))
 		return rc;
 	sfa_clock_utc(finished);
 	prov = sfa_fetch__provenance(f->sf, username, started, finished);
 	free(username);
 	if (!prov || json_object_set_new(*ev, "provenance", prov))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	/* An auditor reading the provenance learns that the audit trail of
+	 * this snapshot was not read, and why. */
+	if (f->stats->audit_error[0] &&
+	    json_object_set_new(prov, "audit_trail_error",
+				json_string(f->stats->audit_error)))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	return sfa_store_put_evidence(f->st, f->snap, *ev, err);
 }

@@ -51,6 +51,9 @@ function grant(c, q, mutes) {
   if (q.kind === 'object') {
     if (objHas(c, q.obj, q.action) && !muted((m) => objHas(m, q.obj, q.action))) return '';
     if (!catalogue.includes(q.obj)) return null;
+    // viewallfields is an action only where the org has it (lib/access/PERMISSIONS.md): then ModifyAllData
+    // implies it as every other action, and through it (below) a read of every synced field.
+    if (q.action === 'viewallfields' && !objHasAnyVaf()) return null;
     if (sys(c, 'ModifyAllData') && !muted((m) => sys(m, 'ModifyAllData'))) return 'ModifyAllData';
     if ((q.action === 'read' || q.action === 'viewall') && sys(c, 'ViewAllData') &&
         !muted((m) => sys(m, 'ViewAllData'))) return 'ViewAllData';

@@ -72,3 +72,46 @@ if sqlite3 "$SFACCESS_STORE" "DELETE FROM audit_trail" 2>"$WORK/sqlerr"; then fa
 grep -q "append-only" "$WORK/sqlerr" || fail "delete refused without the reason: $(cat "$WORK/sqlerr")"
 if sqlite3 "$SFACCESS_STORE" "UPDATE audit_trail SET display = 'x'" 2>/dev/null; then fail "UPDATE on the audit trail succeeded"; fi
 echo "ok gc keeps the trail; append-only"
+
+# A sync user who may not read SetupAuditTrail (INSUFFICIENT_ACCESS, the
+# emulator's insufficient_access fault): the sync completes, says the
+# trail was not read and why, and the provenance records it; the trail
+# keeps what it had.  The next sync that may read it copies what came
+# since.
+emu_post /__admin/mutate "$(audit_op 0055g00000Dm006AAB true activateduser 'Activated user again')" >/dev/null
+emu_post /__admin/faults '{"insufficient_access": ["SetupAuditTrail"]}' >/dev/null
+expect_exit 0 "$SFACCESS" -v --no-progress sync --no-sync-permissions
+emu_post /__admin/faults '{"insufficient_access": []}' >/dev/null
+id=$(q "SELECT max(id) FROM snapshot")
+grep -q "^snapshot $id complete" "$WORK/out" || fail "a refused audit trail failed the sync: $(cat "$WORK/out" "$WORK/err")"
+grep -q "^audit trail not read (INSUFFICIENT_ACCESS (HTTP 400)); the snapshot is complete without its new entries: the sync user needs View Setup and Configuration" "$WORK/out" \
+  || fail "no line on the refused audit trail: $(cat "$WORK/out")"
+grep -q "audit trail: .* new entries copied" "$WORK/out" && fail "sync -v claims entries copied"
+expect_exit 0 "$SFACCESS" show --snapshot "$id" --provenance --format json
+node -e "const d = JSON.parse(require('fs').readFileSync('$WORK/out', 'utf8'));
+  if (d.provenance.audit_trail_error !== 'INSUFFICIENT_ACCESS (HTTP 400)') process.exit(1)" \
+  || fail "provenance: $(cat "$WORK/out")"
+[ "$(q "SELECT count(*) FROM audit_trail")" = 7 ] || fail "the refused sync changed the trail"
+expect_exit 0 "$SFACCESS" -v --no-progress sync --no-sync-permissions
+grep -q "audit trail: 1 new entries copied" "$WORK/out" || fail "after the refusal: $(cat "$WORK/out")"
+grep -q "audit trail not read" "$WORK/out" && fail "a readable trail reported as not read"
+expect_exit 0 "$SFACCESS" show --snapshot "$((id + 1))" --provenance --format json
+grep -q audit_trail_error "$WORK/out" && fail "a read trail has an audit_trail_error"
+echo "ok a refused audit trail is recorded, the sync goes on"
+
+# An org without SetupAuditTrail at all (the dataset's "absent"): INVALID_TYPE,
+# recorded the same way; the sync completes.
+node -e '
+const fs = require("fs");
+const d = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+d.absent = { objects: ["SetupAuditTrail"] };
+fs.writeFileSync(process.argv[2], JSON.stringify(d));
+' "$SFA_SOURCE_DIR/fixtures/orgs/demo.json" "$WORK/no-trail.json"
+kill "$EMU_PID"; wait "$EMU_PID" 2>/dev/null || true; EMU_PID=""
+emu_start "$WORK/no-trail.json"
+demo_login
+SFACCESS_STORE="$WORK/no-trail.db" expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
+grep -q "^snapshot 1 complete" "$WORK/out" || fail "no SetupAuditTrail failed the sync: $(cat "$WORK/out" "$WORK/err")"
+grep -q "^audit trail not read (INVALID_TYPE (HTTP 400)); the snapshot is complete without its new entries$" "$WORK/out" \
+  || fail "no line on the missing audit trail: $(cat "$WORK/out")"
+echo "ok an org without SetupAuditTrail: recorded, the sync goes on"

@@ -16,7 +16,7 @@ deactivate() {
 # The first package: one snapshot, nothing to compare with.
 expect_exit 0 "$SFACCESS" --no-progress sync
 expect_exit 0 "$SFACCESS" report evidence --out "$WORK/q1"
-grep -q "evidence package of snapshot 1, 11 files$" "$WORK/out" || fail "first package: $(cat "$WORK/out")"
+grep -q "evidence package of snapshot 1, 14 files$" "$WORK/out" || fail "first package: $(cat "$WORK/out")"
 [ ! -e "$WORK/q1/changes.csv" ] || fail "a package without an earlier snapshot has changes"
 grep -q "No changes files" "$WORK/q1/README.txt" || fail "README should say why there are no changes"
 # Hand-computed from fixtures/orgs/demo.json: 40 users read, the 33
@@ -25,6 +25,14 @@ grep -q '^User,"SELECT Id, Username, .* FROM User",rest,64.0,40,40,33,' "$WORK/q
   || fail "control-totals.csv: $(grep ^User "$WORK/q1/control-totals.csv")"
 grep -q '^true,Standard,29,29,' "$WORK/q1/reconciliation.csv" || fail "reconciliation.csv: $(cat "$WORK/q1/reconciliation.csv")"
 grep -q '^run_username,admin@acme.example' "$WORK/q1/provenance.csv" || fail "provenance.csv"
+# The permission report of the snapshot (lib/access/PERMISSIONS.md), in the package
+# and its README.
+for f in permissions.csv permissions.html permissions.json; do
+  [ -s "$WORK/q1/$f" ] || fail "the package lacks $f"
+done
+grep -q "^permissions.csv / .html / .json" "$WORK/q1/README.txt" || fail "README does not name the permission files"
+expect_exit 0 "$SFACCESS" report permissions --format csv --out "$WORK/p1"
+cmp "$WORK/p1/permissions.csv" "$WORK/q1/permissions.csv" || fail "the package's permissions.csv is not report permissions'"
 echo "ok first package"
 
 # Two more syncs; the next package starts where the last one ended
@@ -34,14 +42,14 @@ expect_exit 0 "$SFACCESS" --no-progress sync
 deactivate 0055g00000Dm007AAB
 expect_exit 0 "$SFACCESS" --no-progress sync
 expect_exit 0 "$SFACCESS" report evidence --out "$WORK/q2" --sign-key "$WORK/key.pem"
-grep -q "evidence package of snapshot 3, 15 files, changes since snapshot 1, signed$" "$WORK/out" \
+grep -q "evidence package of snapshot 3, 18 files, changes since snapshot 1, signed$" "$WORK/out" \
   || fail "second package: $(cat "$WORK/out")"
 # Both deactivations are in the changes (from 1 to 3).
 node -e "const d = JSON.parse(require('fs').readFileSync('$WORK/q2/changes.json'));
   const s = JSON.stringify(d); if (!s.includes('0055g00000Dm006AAB') || !s.includes('0055g00000Dm007AAB')) process.exit(1)" \
   || fail "changes since snapshot 1 should hold both deactivations"
 expect_exit 0 "$SFACCESS" verify "$WORK/q2" --pubkey "$WORK/key.pub" --store "$SFACCESS_STORE"
-grep -q "^reproduced: 15 files written again" "$WORK/out" || fail "not reproduced: $(cat "$WORK/out")"
+grep -q "^reproduced: 18 files written again" "$WORK/out" || fail "not reproduced: $(cat "$WORK/out")"
 expect_exit 0 "$SFACCESS" report evidence --out "$WORK/q3" --from 2 --to 3
 grep -q "changes since snapshot 2" "$WORK/out" || fail "--from 2: $(cat "$WORK/out")"
 expect_exit 2 "$SFACCESS" report evidence --out "$WORK/q4" --format csv

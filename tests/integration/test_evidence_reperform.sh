@@ -19,6 +19,41 @@ grep -q "store $SFACCESS_STORE: integrity ok" "$WORK/out" || fail "no integrity 
 grep -q "^reproduced: 4 files written again" "$WORK/out" || fail "access not reproduced: $(cat "$WORK/out")"
 expect_exit 0 "$SFACCESS" verify "$WORK/chg" --store "$SFACCESS_STORE"
 grep -q "^reproduced: 4 files written again" "$WORK/out" || fail "changes not reproduced: $(cat "$WORK/out")"
+# report permissions too, with its options and the [privileged] list the
+# run used (recorded in the manifest), whatever the configuration says
+# when verify runs.
+expect_exit 0 "$SFACCESS" report permissions --format all --out "$WORK/perm"
+expect_exit 0 "$SFACCESS" verify "$WORK/perm" --store "$SFACCESS_STORE"
+grep -q "^reproduced: 3 files written again" "$WORK/out" || fail "permissions not reproduced: $(cat "$WORK/out")"
+# It carries the snapshot's evidence like every report (reports/EVIDENCE.md).
+expect_exit 0 "$SFACCESS" show --snapshot 2 --provenance --format json
+node -e "
+  const fs = require('fs');
+  const ev = JSON.parse(fs.readFileSync('$WORK/out', 'utf8'));
+  for (const f of ['$WORK/perm/permissions.json', '$WORK/perm/manifest.json']) {
+    const d = JSON.parse(fs.readFileSync(f, 'utf8'));
+    for (const k of ['provenance', 'control_totals', 'drift', 'reconciliation'])
+      if (JSON.stringify(d[k]) !== JSON.stringify(ev[k])) throw new Error(f + ': ' + k);
+  }" || fail "the permission report lacks the snapshot's evidence"
+grep -q '<h2>Evidence</h2>' "$WORK/perm/permissions.html" || fail "permissions.html has no evidence section"
+printf '[privileged]\nadd = ManageUsers:4\nignore = CustomizeApplication\n' >"$WORK/priv.toml"
+SFACCESS_CONFIG="$WORK/priv.toml" expect_exit 0 "$SFACCESS" report permissions --all --format csv --format json --out "$WORK/perm2"
+tr -d '\r' <"$WORK/perm2/permissions.csv" >"$WORK/perm2.csv"
+grep -q ',ManageUsers,.*,4$' "$WORK/perm2.csv" && grep -q ',CustomizeApplication,.*,$' "$WORK/perm2.csv" \
+  || fail "[privileged] not applied: $(grep -m2 'ManageUsers\|CustomizeApplication' "$WORK/perm2/permissions.csv")"
+expect_exit 0 "$SFACCESS" verify "$WORK/perm2" --store "$SFACCESS_STORE"
+grep -q "^reproduced: 2 files written again" "$WORK/out" || fail "permissions --all not reproduced: $(cat "$WORK/out")"
+# A permission row changed and its hash recomputed: caught at its byte.
+node -e "
+  const fs = require('fs'), crypto = require('crypto'), d = '$WORK/perm';
+  const b = fs.readFileSync(d + '/permissions.csv'); b[200] = (b[200] + 1) & 255;
+  fs.writeFileSync(d + '/permissions.csv', b);
+  const m = JSON.parse(fs.readFileSync(d + '/manifest.json'));
+  for (const f of m.files) if (f.name === 'permissions.csv') f.sha256 = crypto.createHash('sha256').update(b).digest('hex');
+  fs.writeFileSync(d + '/manifest.json', JSON.stringify(m, null, 2));"
+expect_exit 0 "$SFACCESS" verify "$WORK/perm"
+expect_exit 1 "$SFACCESS" verify "$WORK/perm" --store "$SFACCESS_STORE"
+grep -q "not reproduced: permissions.csv differs from byte 200$" "$WORK/err" || fail "forged permissions.csv: $(cat "$WORK/err")"
 # SFACCESS_STORE alone does not ask for re-performance.
 expect_exit 0 "$SFACCESS" verify "$WORK/acc"
 grep -q reproduced "$WORK/out" && fail "verify without --store re-performed"

@@ -97,3 +97,16 @@ grep -q "control totals: Salesforce counted 8 UserLicense records (totalSize) bu
   || fail "incomplete snapshot's control row: $(q "SELECT * FROM snapshot_control WHERE snapshot_id = 5")"
 [ "$(q "SELECT count(*) FROM snapshot WHERE status = 'complete'")" = 4 ] || fail "earlier snapshots changed"
 echo "ok mismatch makes the snapshot incomplete"
+
+# 6. The same on an object read with Bulk API 2.0: a results page leaves a
+# record out while the job's numberRecordsProcessed stays 72 (pages of 50,
+# so that the 72 assignments go to Bulk as in 3).
+emu_post /__admin/faults '{"batch_size": 50, "drop_records": 1, "drop_records_api": "bulk"}' >/dev/null
+expect_exit 1 "$SFACCESS" --no-progress sync --no-sync-permissions --bulk-threshold 30
+emu_post /__admin/faults '{"batch_size": null, "drop_records": 0, "drop_records_api": null}' >/dev/null
+grep -q "control totals: Salesforce counted 72 PermissionSetAssignment records (numberRecordsProcessed) but 71 arrived" "$WORK/err" \
+  || fail "bulk mismatch message: $(cat "$WORK/err")"
+[ "$(q "SELECT status FROM snapshot WHERE id = 6")" = incomplete ] || fail "snapshot 6 should be incomplete"
+[ "$(q "SELECT method || ' ' || org_count || ' ' || received FROM snapshot_control WHERE snapshot_id = 6 AND object = 'PermissionSetAssignment'")" = "bulk 72 71" ] \
+  || fail "incomplete bulk control row: $(q "SELECT * FROM snapshot_control WHERE snapshot_id = 6 AND object = 'PermissionSetAssignment'")"
+echo "ok a Bulk mismatch makes the snapshot incomplete"

@@ -17,6 +17,25 @@ grep -q "Status Updated: its aggregate permission set has ModifyAllData" "$WORK/
   || fail "sync -v: no disagreement line: $(grep -i 'permission set group' "$WORK/out")"
 echo "ok sync -v reports the Updated aggregate that disagrees"
 
+# ModifyAllData implies viewallfields where the org has it, and through it
+# a read of every synced field (perms.md, admin and dana.dev; worked out by
+# hand, independent of perm_whocan.js).
+expect_exit 0 "$SFACCESS" who-can contact.phone:READ --format csv
+node "$SFA_SOURCE_DIR/tests/integration/csvcols.js" username via_type via_id implied_by <"$WORK/out" >"$WORK/got"
+printf '%s\t%s\t%s\t%s\n' \
+  admin@perms.example profile 00ePm0000000001IAA Contact:viewallfields \
+  dana.dev@perms.example permission_set 0PSPm0000000006OAA Contact:viewallfields \
+  helene.fields@perms.example permission_set 0PSPm0000000007OAA Contact:viewallfields >"$WORK/want"
+diff -u "$WORK/want" "$WORK/got" >&2 || fail "who-can Contact.Phone:read"
+expect_exit 0 "$SFACCESS" who-can Contact:viewallfields --format csv
+node "$SFA_SOURCE_DIR/tests/integration/csvcols.js" username via_type via_id implied_by <"$WORK/out" >"$WORK/got"
+printf '%s\t%s\t%s\t%s\n' \
+  admin@perms.example profile 00ePm0000000001IAA ModifyAllData \
+  dana.dev@perms.example permission_set 0PSPm0000000006OAA ModifyAllData \
+  helene.fields@perms.example permission_set 0PSPm0000000007OAA "" >"$WORK/want"
+diff -u "$WORK/want" "$WORK/got" >&2 || fail "who-can Contact:viewallfields"
+echo "ok ModifyAllData implies viewallfields and the field reads"
+
 # Hostile labels and names come out as text in CSV (formula starts
 # quoted), JSON (exact) and HTML (escaped).
 expect_exit 0 "$SFACCESS" report permissions --all --format all --out "$WORK/rp"
@@ -39,6 +58,14 @@ node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"
 expect_exit 0 "$SFACCESS" report access --format all --out "$WORK/ra"
 xmllint --noout --schema "$SFA_SOURCE_DIR/tests/junit-ant.xsd" "$WORK/ra/access-review.junit.xml" || fail "JUnit does not validate"
 grep -q 'privileged-tier-0' "$WORK/ra/access-review.junit.xml" || fail "no tier 0 suite"
+# Reporting_Bundle (0PG…3) is Outdated: the review flags every row through
+# it, all chloe.both's (perms.md, user 4), and nothing else.
+xmllint --xpath '//testsuite[@name="outdated-permission-set-group"]/testcase[failure]/@name' "$WORK/ra/access-review.junit.xml" \
+  | tr '"' '\n' | grep -v '^ *name=$' | grep . >"$WORK/outdated"
+[ -s "$WORK/outdated" ] && ! grep -v 'chloe.both@perms.example' "$WORK/outdated" && grep -q '0PGPm0000000003' "$WORK/outdated" \
+  || fail "outdated findings: $(cat "$WORK/outdated")"
+grep -q '"flags":"[^"]*outdated' "$WORK/ra/access-review.html" || grep -q 'outdated' "$WORK/ra/access-review.html" \
+  || fail "the HTML review does not flag the outdated group"
 echo "ok hostile names through CSV, JSON, HTML and JUnit"
 
 # A sync user without View Setup and Configuration: the permission scans

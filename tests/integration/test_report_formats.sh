@@ -21,7 +21,7 @@ echo "ok all four files and the manifest ($rows access rows)"
 
 xmllint --noout --schema "$SFA_SOURCE_DIR/tests/junit-ant.xsd" "$WORK/r1/access-review.junit.xml" 2>"$WORK/xmllint" \
   || { cat "$WORK/xmllint" >&2; fail "JUnit report does not validate against tests/junit-ant.xsd"; }
-for check in inactive-user-with-access expired-assignment privileged-tier-0 privileged-tier-1 privileged-tier-2 privileged-tier-3 privileged-tier-4 non-standard-license frozen-user-with-access; do
+for check in inactive-user-with-access expired-assignment privileged-tier-0 privileged-tier-1 privileged-tier-2 privileged-tier-3 privileged-tier-4 non-standard-license frozen-user-with-access outdated-permission-set-group; do
   grep -q "<testsuite name=\"$check\" package=\"sfaccess.access_review\"" "$WORK/r1/access-review.junit.xml" \
     || fail "no $check testsuite"
 done

@@ -333,6 +333,188 @@ static int on_gone(void *ud, const sfa_snapshot_info *s)
 	return 0;
 }
 
+/* ---- a container's own permissions (lib/access/PERMISSIONS.md, "Changes")
+ * ---- */
+
+#define OPERM(id, parent, obj, r, c)                                           \
+	{                                                                      \
+		SFA_OBJ_OBJECT_PERMS,                                          \
+		{                                                              \
+			id, parent, obj, r, c, F, F, F, F, F                   \
+		}                                                              \
+	}
+#define FPERM(id, parent, field, r, e)                                         \
+	{                                                                      \
+		SFA_OBJ_FIELD_PERMS,                                           \
+		{                                                              \
+			id, parent, "Account", field, r, e                     \
+		}                                                              \
+	}
+
+/* A snapshot of recs whose containers hold the system permissions
+ * sys[i] = {container, name, ...}: names numbered in the order given,
+ * so that the two snapshots below number them differently. */
+static long long perm_snapshot(sfa_store *st, const struct rec *r, size_t n,
+			       const char *const *names, size_t nnames,
+			       const char *const (*sys)[2], size_t nsys,
+			       const char *const *muting, size_t nmuting)
+{
+	sfa_err err = {0};
+	long long id = 0;
+	size_t i, k;
+
+	ck_assert(sfa_store_begin_snapshot(st, "00Dorg", "64.0", "{}", &id,
+					   &err) == 0);
+	for (i = 0; i < nnames; i++)
+		ck_assert(sfa_store_put_perm_name(st, (int)i, names[i],
+						  names[i], &err) == 0);
+	fx_put(st, r, n);
+	for (i = 0; i < nsys; i++) {
+		for (k = 0; k < nnames && strcmp(names[k], sys[i][1]); k++)
+			;
+		ck_assert_uint_lt(k, nnames);
+		{
+			int p = (int)k;
+			int muted = 0;
+			size_t m;
+
+			for (m = 0; m < nmuting; m++)
+				muted |= !strcmp(muting[m], sys[i][0]);
+			ck_assert_msg(sfa_store_put_perms(
+					  st,
+					  muted ? SFA_OBJ_MUTING_PERMS
+						: SFA_OBJ_PERMISSION_SET_PERMS,
+					  sys[i][0], &p, 1, &err) == 0,
+				      "%s", err.msg);
+		}
+	}
+	ck_assert_msg(sfa_snapshot_finish(st, NULL, 7, NULL, &err) == 0, "%s",
+		      err.msg);
+	return id;
+}
+
+static int collect_perm(void *ud, const sfa_diff_change *c)
+{
+	struct out *o = ud;
+	size_t n = strlen(o->s);
+
+	if (c->kind == SFA_DIFF_PERMISSION_ADDED ||
+	    c->kind == SFA_DIFF_PERMISSION_REMOVED)
+		snprintf(o->s + n, sizeof(o->s) - n, "%s %s %s %s %s %s s%lld|",
+			 sfa_diff_kind_name(c->kind), c->row.access_type,
+			 c->row.access_id, NUL(c->row.access_name), c->field,
+			 NUL(c->new_value), c->row.snapshot_id);
+	return 0;
+}
+
+START_TEST(test_container_permissions_added_and_removed_with_users_reached)
+{
+	/* Profile Admin (00eA, owns 0PSpa) has users 005A, 005B, 005C;
+	 * 005B holds 0PSd directly, 005C group 0PGg (0PSc + muting 0QMm).
+	 * Between the snapshots:
+	 * - 0PSpa gains ModifyAllData: the profile, 3 users;
+	 * - 0PSd loses AuthorApex (1 user: 005B) and gains Account:create
+	 *   and Account.Phone:edit;
+	 * - 0PSc gains ViewAllData, reaching 005C through the group, and
+	 *   0QMm mutes it: added on the muting set, named after its group;
+	 * - 0PSn is new (a resource change), its ManageUsers not listed;
+	 * - ApiEnabled stays on 0PSpa though its number changes. */
+	static const char *const names_a[] = {"ApiEnabled", "AuthorApex",
+					      "ModifyAllData", "ViewAllData",
+					      "ManageUsers"};
+	static const char *const names_b[] = {"ModifyAllData", "ManageUsers",
+					      "ViewAllData", "ApiEnabled",
+					      "AuthorApex"};
+	static const char *const muting[] = {"0QMm"};
+	static const char *const sys_a[][2] = {{"0PSpa", "ApiEnabled"},
+					       {"0PSd", "AuthorApex"}};
+	static const char *const sys_b[][2] = {{"0PSpa", "ApiEnabled"},
+					       {"0PSpa", "ModifyAllData"},
+					       {"0PSc", "ViewAllData"},
+					       {"0QMm", "ViewAllData"},
+					       {"0PSn", "ManageUsers"}};
+#define PERM_ORG                                                               \
+	PROFILE("00eA", "Admin"), USER("005A", T, "Standard", "00eA", NULL),   \
+	    USER("005B", T, "Standard", "00eA", NULL),                         \
+	    USER("005C", T, "Standard", "00eA", NULL),                         \
+	    PS("0PSpa", T, "00eA", NULL), PS("0PSd", F, NULL, NULL),           \
+	    PS("0PSc", F, NULL, NULL), PS("0PSag", F, NULL, "0PGg"),           \
+	    PSG("0PGg"), PSGC("0PCa", "0PGg", "0PSc"),                         \
+	    PSGC("0PCb", "0PGg", "0QMm"),                                      \
+	    PSA("0Pa1", "005B", "0PSd", NULL, NULL, NULL),                     \
+	    PSA("0Pa2", "005C", "0PSag", "0PGg", NULL, NULL),                  \
+	    OPERM("110c", "0PSc", "Contact", T, F)
+	static const struct rec before[] = {
+	    PERM_ORG,
+	    OPERM("110d", "0PSd", "Account", T, F),
+	    FPERM("01kd", "0PSd", "Account.Phone", T, F),
+	};
+	static const struct rec after[] = {
+	    PERM_ORG,
+	    PS("0PSn", F, NULL, NULL),
+	    OPERM("110d", "0PSd", "Account", T, T),
+	    FPERM("01kd", "0PSd", "Account.Phone", T, T),
+	};
+#undef PERM_ORG
+	char path[64];
+	sfa_store *st = fx_open(path);
+	long long a =
+	    perm_snapshot(st, before, NREC(before), names_a, NREC(names_a),
+			  sys_a, NREC(sys_a), muting, NREC(muting));
+	long long b =
+	    perm_snapshot(st, after, NREC(after), names_b, NREC(names_b), sys_b,
+			  NREC(sys_b), muting, NREC(muting));
+	sfa_diff *d = NULL;
+	sfa_err err = {0};
+	struct out o = {""};
+
+	ck_assert_msg(sfa_diff_open(&d, st, a, b, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sfa_diff_each(d, collect_perm, &o, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_str_eq(
+	    o.s,
+	    "permission_added muting_permission_set 0QMm Label 0PGg (muting) "
+	    "ViewAllData 1 s2|"
+	    "permission_added permission_set 0PSc Label 0PSc ViewAllData 1 "
+	    "s2|"
+	    "permission_added permission_set 0PSd Label 0PSd "
+	    "Account.Phone:edit 1 s2|"
+	    "permission_added permission_set 0PSd Label 0PSd Account:create "
+	    "1 s2|"
+	    "permission_added profile 00eA Admin ModifyAllData 3 s2|"
+	    "permission_removed permission_set 0PSd Label 0PSd AuthorApex 1 "
+	    "s2|");
+	ck_assert_int_eq(sfa_diff_count(d, SFA_DIFF_PERMISSION_ADDED), 5);
+	ck_assert_int_eq(sfa_diff_count(d, SFA_DIFF_PERMISSION_REMOVED), 1);
+	/* The privileged rows: ModifyAllData (tier 0) for the profile's three
+	 * users, with View All and Modify All (tier 2) on Account and
+	 * Contact each; AuthorApex (tier 0) gone for 005B.  ViewAllData
+	 * through the group is muted: no row. */
+	ck_assert_int_eq(sfa_diff_privileged_count(d, 0, SFA_DIFF_ADDED), 3);
+	ck_assert_int_eq(sfa_diff_privileged_count(d, 0, SFA_DIFF_REMOVED), 1);
+	ck_assert_int_eq(sfa_diff_privileged_count(d, 2, SFA_DIFF_ADDED), 12);
+	ck_assert_int_eq(sfa_diff_privileged_count(d, 2, SFA_DIFF_REMOVED), 0);
+	ck_assert_int_eq(sfa_diff_privileged_count(d, 3, SFA_DIFF_ADDED), 0);
+	ck_assert_int_eq(sfa_diff_count(d, SFA_DIFF_ADDED), 15);
+	ck_assert_int_eq(sfa_diff_count(d, SFA_DIFF_REMOVED), 1);
+	sfa_diff_free(d);
+
+	/* Against a snapshot synced without permissions nothing compares. */
+	{
+		long long c = fx_snapshot(st, after, NREC(after));
+
+		ck_assert_msg(sfa_diff_open(&d, st, b, c, &err) == 0, "%s",
+			      err.msg);
+		ck_assert_int_eq(
+		    sfa_diff_count(d, SFA_DIFF_PERMISSION_ADDED) +
+			sfa_diff_count(d, SFA_DIFF_PERMISSION_REMOVED),
+		    0);
+		sfa_diff_free(d);
+	}
+	fx_close(st, path);
+}
+END_TEST
+
 START_TEST(test_gc_keeps_the_newest_complete_and_never_a_newer_incomplete)
 {
 	/* Org 00Dorg: 1 complete (with a permission set only it has),
@@ -441,6 +623,9 @@ static Suite *suite(void)
 	tcase_add_test(
 	    tc, test_user_digests_skip_unchanged_users_and_match_a_full_merge);
 	tcase_add_test(tc, test_picking_snapshots_defaults_and_refusals);
+	tcase_add_test(
+	    tc,
+	    test_container_permissions_added_and_removed_with_users_reached);
 	tcase_add_test(
 	    tc, test_gc_keeps_the_newest_complete_and_never_a_newer_incomplete);
 	tcase_add_test(tc, test_gc_keeps_at_least_one_and_waits_for_no_writer);

@@ -343,6 +343,73 @@ START_TEST(test_viewallfields_grants_read_on_every_synced_field)
 }
 END_TEST
 
+START_TEST(test_viewallfields_exists_only_where_synced)
+{
+	/* An org whose describe lacks PermissionsViewAllFields (NULL on
+	 * every ObjectPermissions row): ModifyAllData implies the six record
+	 * actions on Account, no viewallfields and so no field reads;
+	 * Account.Phone (0PSx's row, held by nobody) is read by nobody. */
+	static const struct rec plain[] = {
+	    PROFILE("00eA", "Admin"),
+	    USER("005u1", T, "Standard", "00eA", NULL),
+	    PS("0PSpa", T, "00eA", NULL),
+	    PS("0PSx", F, NULL, NULL),
+	    OP("110a", "0PSpa", "Account", T, F, F, F, F, F, NULL),
+	    {SFA_OBJ_FIELD_PERMS,
+	     {"01ka", "0PSx", "Account", "Account.Phone", T, F}},
+	};
+	static const char *const want[] = {
+	    "005u1@x.test Account:create profile 00eA - ModifyAllData -1",
+	    "005u1@x.test Account:delete profile 00eA - ModifyAllData -1",
+	    "005u1@x.test Account:edit profile 00eA - ModifyAllData -1",
+	    "005u1@x.test Account:modifyall profile 00eA - ModifyAllData 2",
+	    "005u1@x.test Account:read profile 00eA - - -1",
+	    "005u1@x.test Account:viewall profile 00eA - ModifyAllData 2",
+	    "005u1@x.test ModifyAllData profile 00eA - - 0",
+	};
+	char path[64];
+	sfa_store *st = fx_open(path);
+	sfa_priv *pv = NULL;
+	sfa_perm *p = NULL;
+	struct got g = {{0}, 0};
+	sfa_err err = {0};
+	long long id = 0;
+	size_t i;
+
+	ck_assert(sfa_store_begin_snapshot(st, "00Dorg", "64.0", "{}", &id,
+					   &err) == 0);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ck_assert(sfa_store_put_perm_name(st, (int)i, names[i][0],
+						  names[i][1], &err) == 0);
+	fx_put(st, plain, NREC(plain));
+	perms(st, SFA_OBJ_PERMISSION_SET_PERMS, "0PSpa", P_MAD, -1);
+	ck_assert_msg(sfa_snapshot_finish(st, NULL, 1, NULL, &err) == 0, "%s",
+		      err.msg);
+	ck_assert(sfa_priv_new(&pv, &err) == 0);
+	ck_assert(sfa_perm_open(&p, st, id, pv, &err) == 0);
+	ck_assert_int_eq(
+	    sfa_perm_who_can(p, "Account:viewallfields", collect, &g, &err),
+	    SFA_ENOTFOUND);
+	ck_assert_msg(strstr(err.msg, "PermissionsViewAllFields"), "%s",
+		      err.msg);
+	ck_assert_int_eq(
+	    sfa_perm_who_can(p, "Account.Phone:read", collect, &g, &err), 0);
+	ck_assert_uint_eq(g.n, 0);
+	ck_assert_msg(
+	    sfa_perm_of_user(p, "005u1@x.test", NULL, collect, &g, &err) == 0,
+	    "%s", err.msg);
+	for (i = 0; i < g.n && i < NREC(want); i++)
+		ck_assert_msg(!strcmp(g.row[i], want[i]),
+			      "row %zu: got `%s`, want `%s`", i, g.row[i],
+			      want[i]);
+	ck_assert_uint_eq(g.n, NREC(want));
+	got_free(&g);
+	sfa_perm_free(p);
+	sfa_priv_free(pv);
+	fx_close(st, path);
+}
+END_TEST
+
 START_TEST(test_unknown_names_suggest_and_unheld_names_are_empty)
 {
 	env e;
@@ -600,6 +667,7 @@ static Suite *suite(void)
 	tcase_add_test(
 	    tc, test_view_all_data_implies_read_and_viewall_and_explicit_wins);
 	tcase_add_test(tc, test_viewallfields_grants_read_on_every_synced_field);
+	tcase_add_test(tc, test_viewallfields_exists_only_where_synced);
 	tcase_add_test(tc,
 		       test_unknown_names_suggest_and_unheld_names_are_empty);
 	tcase_add_test(tc, test_permissions_of_one_user_with_every_path);

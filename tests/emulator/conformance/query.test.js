@@ -241,6 +241,37 @@ test('drop_records leaves records out of the next pages while totalSize stays tr
   assert.equal(page.body.records.length, all.length - 3);
 });
 
+test('drop_records reaches Bulk 2.0 result pages; drop_records_api keeps REST pages whole', async () => {
+  const expected = (await emu.records('PermissionSetAssignment')).length;
+  await emu.faults({ drop_records: 2, drop_records_api: 'bulk' });
+  const rest = await raw(`/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Profile')}`);
+  assert.equal(rest.body.records.length, rest.body.totalSize, 'a REST page kept its records');
+  const rows = await (await conn.bulk2.query('SELECT Id FROM PermissionSetAssignment',
+    { pollInterval: 50, pollTimeout: 30000 })).toArray();
+  await emu.faults({ drop_records: 0, drop_records_api: null });
+  assert.equal(rows.length, expected - 2);
+  const jobs = await (await fetch(`${emu.url}/services/data/v62.0/jobs/query`,
+    { headers: { Authorization: `Bearer ${conn.accessToken}` } })).json();
+  const info = jobs.records[jobs.records.length - 1];
+  assert.equal(info.numberRecordsProcessed, expected, 'the job still counts every record');
+});
+
+test('insufficient_access refuses REST and Bulk queries of the named objects only', async () => {
+  await emu.faults({ insufficient_access: ['SetupAuditTrail'] });
+  try {
+    await assert.rejects(conn.query('SELECT Id FROM SetupAuditTrail'), (e) => e.errorCode === 'INSUFFICIENT_ACCESS');
+    const r = await fetch(`${emu.url}/services/data/v62.0/jobs/query`, { method: 'POST',
+      headers: { Authorization: `Bearer ${conn.accessToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM SetupAuditTrail' }) });
+    assert.equal(r.status, 400);
+    assert.equal((await r.json())[0].errorCode, 'INSUFFICIENT_ACCESS');
+    assert.ok((await conn.query('SELECT Id FROM Profile')).totalSize > 0);
+  } finally {
+    await emu.faults({ insufficient_access: [] });
+  }
+  assert.equal((await conn.query('SELECT Id FROM SetupAuditTrail')).done, true);
+});
+
 test('SetupAuditTrail is read-only; an audit field on a mutation appends an entry', async () => {
   const admin = (await emu.records('User')).find((u) => u.Username === org.admin);
   await emu.mutate([{ op: 'update', object: 'User', id: admin.Id, fields: { Title: 'x' },

@@ -64,6 +64,7 @@ async function create(emu, req, res, ctx, version, checkRead) {
   if (compiled.hasSubqueries) throw unsupported('Parent-to-child subqueries are not supported in Bulk API 2.0 query jobs.');
   if (compiled.features.offset) throw unsupported('OFFSET is not supported in Bulk API 2.0 query jobs.');
   checkRead(ctx.authUser, compiled.objects);
+  if (emu.faults.refused(compiled.objects)) throw E.insufficient();
   const now = nowDateTime();
   const userRec = emu.store.userRecord(ctx.username);
   const job = {
@@ -100,12 +101,15 @@ function results(emu, req, res, job, url) {
   const d = DELIMITERS[job.columnDelimiter];
   const nl = job.lineEnding === 'CRLF' ? '\r\n' : '\n';
   const parts = [job.columns.map((c) => csvValue(c.raw)).join(d)];
-  for (let i = offset; i < end; i++) {
+  // drop_records (reports/EVIDENCE.md): a results page leaves records out as a REST page does, while
+  // the job's numberRecordsProcessed stays true.
+  const drop = emu.faults.dropNow(end - offset, 'bulk');
+  for (let i = offset + drop; i < end; i++) {
     const r = job.rows[i];
     parts.push(job.columns.map((c) => csvValue(c.get(r), c.type)).join(d));
   }
   const next = end < job.rows.length ? Buffer.from(String(end)).toString('base64').replace(/=+$/, '') : 'null';
-  send(req, res, 200, { 'Content-Type': 'text/csv', 'Sforce-Locator': next, 'Sforce-NumberOfRecords': String(end - offset) },
+  send(req, res, 200, { 'Content-Type': 'text/csv', 'Sforce-Locator': next, 'Sforce-NumberOfRecords': String(end - offset - drop) },
     parts.join(nl) + nl);
 }
 

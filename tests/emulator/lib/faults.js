@@ -34,10 +34,15 @@ class Faults {
       api_limit: null, truncate_rate: 0, seed: 1, batch_size: null, lose_locators_after: 0,
       // EVIDENCE.md, control totals: query pages leave out this many records in all.
       drop_records: 0,
+      // ... only from REST query pages ("rest") or Bulk API 2.0 result pages ("bulk"); null: both.
+      drop_records_api: null,
       // A change to the org at a known moment of a client's run: {"match": TEXT, "ops": [...]}
       // applies ops (as /__admin/mutate) once, just before the first REST query whose SOQL
       // contains TEXT is answered (EVIDENCE.md: the drift the post-scan recount finds).
-      mutate_before_query: null };
+      mutate_before_query: null,
+      // Queries (REST and Bulk) that read one of these objects answer 400 INSUFFICIENT_ACCESS, as
+      // for a connecting user who may not read them (EVIDENCE.md: a refused SetupAuditTrail).
+      insufficient_access: [] };
     this.rand = mulberry32(1);
     this.latencyRand = latencyStream(1);
     this.sinceExpiry = 0;
@@ -49,7 +54,15 @@ class Faults {
     const known = Object.keys(this.cfg);
     for (const k of Object.keys(body)) if (!known.includes(k)) throw new Error(`unknown fault key: ${k}`);
     const num = (k) => { if (body[k] !== undefined && body[k] !== null && typeof body[k] !== 'number') throw new Error(`${k} must be a number`); };
-    known.filter((k) => k !== 'latency_ms' && k !== 'mutate_before_query').forEach(num);
+    known.filter((k) => !['latency_ms', 'mutate_before_query', 'insufficient_access', 'drop_records_api'].includes(k))
+      .forEach(num);
+    if (body.drop_records_api !== undefined && ![null, 'rest', 'bulk'].includes(body.drop_records_api)) {
+      throw new Error('drop_records_api must be "rest", "bulk" or null');
+    }
+    const ia = body.insufficient_access;
+    if (ia !== undefined && !(Array.isArray(ia) && ia.every((o) => typeof o === 'string'))) {
+      throw new Error('insufficient_access must be an array of object names');
+    }
     const m = body.mutate_before_query;
     if (m !== undefined && m !== null && !(typeof m === 'object' && typeof m.match === 'string' && Array.isArray(m.ops))) {
       throw new Error('mutate_before_query must be {"match": "SOQL text", "ops": [operations as for /__admin/mutate]}');
@@ -94,12 +107,19 @@ class Faults {
     return false;
   }
 
+  /** The first of a query's objects that insufficient_access refuses, or null. */
+  refused(objects) {
+    return [...objects].find((o) => this.cfg.insufficient_access.includes(o)) || null;
+  }
+
   /**
    * drop_records: how many of n records about to be served to leave out (taken from the front of
    * the page), counted down until N records in all have gone. totalSize is left true, so a client
-   * that compares what arrived with the count sees the loss.
+   * that compares what arrived with the count sees the loss. api is "rest" or "bulk": with
+   * drop_records_api set, only that API's pages lose records.
    */
-  dropNow(n) {
+  dropNow(n, api) {
+    if (this.cfg.drop_records_api && this.cfg.drop_records_api !== api) return 0;
     const k = Math.min(n, this.cfg.drop_records || 0);
     if (k > 0) this.cfg.drop_records -= k;
     return k;

@@ -85,7 +85,7 @@ function page(emu, cursor, offset, size, version) {
   const out = { totalSize: cursor.rows.length, done: end >= cursor.rows.length };
   if (!out.done) out.nextRecordsUrl = `/services/data/v${version}/query/${cursor.locator}-${end}`;
   out.records = records;
-  const drop = emu.faults.dropNow(records.length);
+  const drop = emu.faults.dropNow(records.length, 'rest');
   if (drop) records.splice(0, drop);
   return out;
 }
@@ -100,6 +100,7 @@ function runQuery(emu, req, res, ctx, version, all, url) {
   }
   const compiled = prepare(emu.store, soql);
   checkRead(ctx.authUser, compiled.objects);
+  if (emu.faults.refused(compiled.objects)) throw E.insufficient();
   const rows = compiled.run({ all });
   if (compiled.count) return json(req, res, 200, { totalSize: rows.length, done: true, records: [] });
   if (compiled.aggregate) {
