@@ -788,6 +788,21 @@ static void like_pattern(const char *obj, char *out, size_t n)
 	out[o] = '\0';
 }
 
+/* 1 when the snapshot's sync asked for field permissions, 0 when it did
+ * not, -1 (err set) when the store cannot say. */
+static int fields_asked(sfa_perm *p, sfa_err *err)
+{
+	sqlite3_stmt *q;
+	int asked;
+
+	if (sfa_store_prep(p->st, SQL_PERM_FIELDS_ASKED, p->snap, &q,
+			   "reading the snapshot's options", err))
+		return -1;
+	asked = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 1;
+	sqlite3_finalize(q);
+	return asked;
+}
+
 static int unknown_field(sfa_perm *p, const char *what, const char *obj,
 			 const char *field, const char *post, sfa_err *err)
 {
@@ -796,16 +811,18 @@ static int unknown_field(sfa_perm *p, const char *what, const char *obj,
 	char **names = NULL;
 	size_t n = 0, i;
 	suggest s = {{0}, {0}, full};
-	int rc;
+	int rc, any, asked = 0;
 
 	snprintf(full, sizeof(full), "%s.%s", obj, field);
 
 	if ((rc = sfa_store_prep(p->st, SQL_PERM_ANY_FIELD, p->snap, &q,
 				 "reading field permissions", err)))
 		return rc;
-	rc = sqlite3_step(q);
+	any = sqlite3_step(q) == SQLITE_ROW;
 	sqlite3_finalize(q);
-	if (rc != SQLITE_ROW)
+	if (!any && (asked = fields_asked(p, err)) < 0)
+		return SFA_ESTORE;
+	if (!any && !asked)
 		return sfa_err_set(err, SFA_ENOTFOUND,
 				   "`%s`: snapshot %lld holds no field "
 				   "permissions; sync with "

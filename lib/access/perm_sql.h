@@ -62,6 +62,11 @@
  * ran without --sync-field-permissions, not that nobody has a field. */
 #define SQL_PERM_ANY_FIELD                                                     \
 	"SELECT 1 FROM perm_field WHERE snapshot_id = ?1 LIMIT 1"
+/* Whether that sync asked for field permissions (the snapshot's options):
+ * if it did and none came, the org has none to give. */
+#define SQL_PERM_FIELDS_ASKED                                                  \
+	"SELECT json_extract(options, '$.sync_field_permissions') FROM"       \
+	" snapshot WHERE id = ?1"
 #define SQL_PERM_FIELD_NAME                                                    \
 	"SELECT field FROM perm_field WHERE snapshot_id = ?1 AND"             \
 	" field = ?2 COLLATE NOCASE LIMIT 1"

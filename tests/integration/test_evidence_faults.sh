@@ -11,11 +11,13 @@ q() { sqlite3 -separator '|' "$1" "$2"; }
 
 # 1. Two syncs at once on one store, each slowed by 100 ms a request: the
 # second waits for the first's transaction (or refuses, naming the busy
-# store); every snapshot that completes is whole and the same.
+# store); every snapshot that completes is whole and the same.  (rc=0 ...
+# || rc=$?: under set -e a refused sync would end its subshell before the
+# status is written.)
 emu_post /__admin/faults '{"latency_ms": 100}' >/dev/null
-("$SFACCESS" --no-progress sync >"$WORK/o1" 2>"$WORK/e1"; echo $? >"$WORK/r1") &
+(rc=0; "$SFACCESS" --no-progress sync >"$WORK/o1" 2>"$WORK/e1" || rc=$?; echo $rc >"$WORK/r1") &
 p1=$!
-("$SFACCESS" --no-progress sync >"$WORK/o2" 2>"$WORK/e2"; echo $? >"$WORK/r2") &
+(rc=0; "$SFACCESS" --no-progress sync >"$WORK/o2" 2>"$WORK/e2" || rc=$?; echo $rc >"$WORK/r2") &
 p2=$!
 wait "$p1" "$p2"
 emu_post /__admin/faults '{"latency_ms": 0}' >/dev/null
