@@ -4,6 +4,7 @@
 # be the name of a document somewhere in the tree; the design documents' own links must
 # resolve.  The product's specs used to live outside the repository, so citing one of their
 # names is a failure too: cite the document beside the code instead (lib/README.md lists them).
+# A section cited with the name (§3.2, rule 7, E4) must be a heading of that document.
 # Prints each bad citation as file:line and exits 1 when there is any.
 # usage: tests/lint/doc_links.sh
 set -euo pipefail
@@ -26,43 +27,50 @@ docs=$(find . -path ./build -prune -o -path '*/node_modules' -prune -o -name '*.
 bad=0
 complain() { echo "$1: $2" >&2; bad=1; }
 
-# Citations in code and scripts: file:line:token.
+# Whether document $1 has a heading for section $2: "1.8" (a numbered heading, "### 1.8 ..." or
+# "### §2 ..."), "rule 7" ("### Rule 7: ...") or "E4" ("### E4: ...").
+has_section() {
+  local n=${2//./\\.}
+  case $2 in
+    rule\ *) grep -qiE "^#+ Rule ${2#rule }[:. ]" "$1" ;;
+    E*) grep -qE "^#+ $2[:. ]" "$1" ;;
+    *) grep -E '^#+ ' "$1" | grep -qE "(^#+ |[ ,]|§)$n([ .,:)]|$)" ;;
+  esac
+}
+
+# Citations in code and scripts: file:line:document:sections cited.
 while IFS= read -r hit; do
-  file=${hit%%:*}; rest=${hit#*:}; line=${rest%%:*}; ref=${rest#*:}
+  file=${hit%%:*}; rest=${hit#*:}; line=${rest%%:*}; rest=${rest#*:}
+  ref=${rest%%:*}; sections=${rest#*:}
   ref=${ref#./}
   name=${ref##*/}
+  doc=
   replaced=$(tr ' ' '\n' <<<"$external" | awk -F: -v n="$name" '$1 == n {print $2}')
   if [ -n "$replaced" ]; then
     [ -e "$replaced" ] && ! grep -qw "$name" <<<"$pending" || continue
     complain "$file:$line" "cites $ref, which is not in the repository; cite $replaced"
   elif [[ $ref == */* ]]; then
-    [ -e "$ref" ] || [ -e "$(dirname "$file")/$ref" ] \
-      || complain "$file:$line" "cites $ref, which does not exist"
-  elif ! grep -qxF "$name" <<<"$docs"; then
+    if [ -e "$ref" ]; then doc=$ref
+    elif [ -e "$(dirname "$file")/$ref" ]; then doc=$(dirname "$file")/$ref
+    else complain "$file:$line" "cites $ref, which does not exist"
+    fi
+  elif grep -qxF "$name" <<<"$docs"; then
+    doc=$(find . -path ./build -prune -o -path '*/node_modules' -prune -o -name "$name" -print \
+      | head -1)
+  else
     complain "$file:$line" "cites $ref, which is no document of the repository"
   fi
+  [ -n "$doc" ] || continue
+  while IFS= read -r sec; do
+    [ -z "$sec" ] || has_section "$doc" "$sec" \
+      || complain "$file:$line" "cites $ref, $([[ $sec == [0-9]* ]] && echo §)$sec, which has no such section"
+  done < <(tr ',' '\n' <<<"$sections")
 done < <(find lib reports cmd tests scripts cmake CMakeLists.txt \
            -path '*/node_modules' -prune -o -path tests/fuzz/corpus -prune \
            -o -path tests/lint/doc_links.sh -prune -o -type f \
            \( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.js' -o -name '*.py' \
               -o -name '*.cmake' -o -name CMakeLists.txt \) -print | sort \
-         | xargs awk '
-             # file:line:name of each document named outside a C or JS string: an
-             # output string (a help text, a report) names what the user reads, and
-             # changing it would change the output.
-             {
-               line = $0; pre = ""
-               while (match(line, /[A-Za-z0-9_.\/-]*[A-Za-z0-9_-]\.md([^A-Za-z0-9_]|$)/)) {
-                 ref = substr(line, RSTART, RLENGTH)
-                 sub(/[^A-Za-z0-9_]$/, "", ref)
-                 pre = pre substr(line, 1, RSTART - 1)
-                 quotes = gsub(/"/, "\"", pre)
-                 if (FILENAME !~ /\.(c|h|js)$/ || quotes % 2 == 0)
-                   print FILENAME ":" FNR ":" ref
-                 pre = pre substr(line, RSTART, RLENGTH)
-                 line = substr(line, RSTART + RLENGTH)
-               }
-             }')
+         | xargs awk -f tests/lint/doc_links.awk)
 
 # Links between the design documents under lib/: [text](target), relative to the document.
 while IFS= read -r hit; do
