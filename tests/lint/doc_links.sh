@@ -4,7 +4,7 @@
 # be the name of a document somewhere in the tree; the design documents' own links must
 # resolve.  The product's specs used to live outside the repository, so citing one of their
 # names is a failure too: cite the document beside the code instead (lib/README.md lists them).
-# A section cited with the name (§3.2, rule 7, E4) must be a heading of that document.
+# A section cited with the name (§3.2, rule 7, E4, "Reports") must be a heading of that document.
 # Prints each bad citation as file:line and exits 1 when there is any.
 # usage: tests/lint/doc_links.sh
 set -euo pipefail
@@ -28,12 +28,14 @@ bad=0
 complain() { echo "$1: $2" >&2; bad=1; }
 
 # Whether document $1 has a heading for section $2: "1.8" (a numbered heading, "### 1.8 ..." or
-# "### §2 ..."), "rule 7" ("### Rule 7: ...") or "E4" ("### E4: ...").
+# "### §2 ..."), "rule 7" ("### Rule 7: ..."), "E4" ("### E4: ...") or "named Reports" (a
+# heading holding those words, in any case).
 has_section() {
   local n=${2//./\\.}
   case $2 in
     rule\ *) grep -qiE "^#+ Rule ${2#rule }[:. ]" "$1" ;;
     E*) grep -qE "^#+ $2[:. ]" "$1" ;;
+    named\ *) grep -E '^#+ ' "$1" | grep -qiF "${2#named }" ;;
     *) grep -E '^#+ ' "$1" | grep -qE "(^#+ |[ ,]|§)$n([ .,:)]|$)" ;;
   esac
 }
@@ -55,16 +57,16 @@ while IFS= read -r hit; do
     else complain "$file:$line" "cites $ref, which does not exist"
     fi
   elif grep -qxF "$name" <<<"$docs"; then
-    doc=$(find . -path ./build -prune -o -path '*/node_modules' -prune -o -name "$name" -print \
-      | head -1)
+    # A bare name may fit several documents (README.md): a section of any of them will do.
+    doc=$(find . -path ./build -prune -o -path '*/node_modules' -prune -o -name "$name" -print)
   else
     complain "$file:$line" "cites $ref, which is no document of the repository"
   fi
   [ -n "$doc" ] || continue
   while IFS= read -r sec; do
-    [ -z "$sec" ] || has_section "$doc" "$sec" \
-      || complain "$file:$line" "cites $ref, $([[ $sec == [0-9]* ]] && echo §)$sec, which has no such section"
-  done < <(tr ',' '\n' <<<"$sections")
+    [ -z "$sec" ] || while IFS= read -r d; do has_section "$d" "$sec" && break; done <<<"$doc" \
+      || complain "$file:$line" "cites $ref, $([[ $sec == [0-9]* ]] && echo §)${sec#named }, which has no such section"
+  done < <(tr '|' '\n' <<<"$sections")
 done < <(find lib reports cmd tests scripts cmake CMakeLists.txt \
            -path '*/node_modules' -prune -o -path tests/fuzz/corpus -prune \
            -o -path tests/lint/doc_links.sh -prune -o -type f \
