@@ -47,7 +47,7 @@ int sfa_findings_add(sfa_findings *fs, const sfa_finding *f, sfa_err *err)
 
 	for (i = 0; i < 6; i++)
 		total += (len[i] = strlen(src[i] ? src[i] : "")) + 1;
-	if (SFA_GROW(fs->v, fs->cap, fs->n + 1))
+	if (sfa_grow(&fs->v, &fs->cap, fs->n + 1, sizeof(sfa_finding *)))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	if (!(copy = malloc(total)))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");

@@ -43,13 +43,14 @@ int sfa_csv_new(sfa_csv **out, FILE *f, sfa_err *err)
 int sfa_csv_new_blocks(sfa_csv **out, size_t block, sfa_csv_block_fn fn,
 		       void *ud, sfa_err *err)
 {
-	int rc;
+	sfa_csv *w = calloc(1, sizeof(*w));
 
-	if ((rc = sfa_csv_new(out, NULL, err)))
-		return rc;
-	(*out)->block_fn = fn;
-	(*out)->block_ud = ud;
-	(*out)->block = block;
+	*out = w;
+	if (!w)
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	w->block_fn = fn;
+	w->block_ud = ud;
+	w->block = block;
 	return 0;
 }
 
