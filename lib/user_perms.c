@@ -17,6 +17,7 @@
 
 struct sfa_user_perms {
 	sfa_priv *own; /* the default list when the caller gave none */
+	const sfa_priv *pv;
 	sfa_perm *perm;
 };
 
@@ -33,8 +34,8 @@ int sfa_user_perms_open(sfa_user_perms **out, sfa_store *st, long long snap,
 		free(up);
 		return rc;
 	}
-	if ((rc = sfa_perm_open(&up->perm, st, snap, pv ? pv : up->own,
-				err)) != 0) {
+	up->pv = pv ? pv : up->own;
+	if ((rc = sfa_perm_open(&up->perm, st, snap, up->pv, err)) != 0) {
 		sfa_user_perms_free(up);
 		return rc;
 	}
@@ -74,6 +75,19 @@ struct walk {
 static int in_tiers(int tier, int max_tier)
 {
 	return tier >= 0 && tier <= max_tier;
+}
+
+/* The tier of a canonical name: a system permission, Object:action, or
+ * a field permission (never privileged). */
+static int name_tier(const sfa_user_perms *up, const char *name)
+{
+	const char *colon = strrchr(name, ':');
+
+	if (!colon)
+		return sfa_priv_system_tier(up->pv, name);
+	return strchr(name, '.') && strchr(name, '.') < colon
+		   ? -1
+		   : sfa_priv_object_tier(up->pv, colon + 1);
 }
 
 static int named(const sfa_user_perms_ask *ask, const char *permission)
@@ -121,7 +135,9 @@ int sfa_user_perms_each(sfa_user_perms *up, const sfa_user_perms_ask *ask,
 	for (i = 0; rc == 0 && i < ask->nnames; i++) {
 		for (j = 0; j < i && strcmp(ask->names[j], ask->names[i]); j++)
 			;
-		if (j == i)
+		/* Asked already: a repeated name, or one of the tiers. */
+		if (j == i &&
+		    !in_tiers(name_tier(up, ask->names[i]), ask->max_tier))
 			rc = sfa_perm_who_can(up->perm, ask->names[i], on_row,
 					      &w, err);
 	}

@@ -188,7 +188,8 @@ function permissionFields(list) {
 }
 
 // Objects an org may lack; no other object's lookup points at them.
-const ABSENT_OK = ['ObjectPermissions', 'FieldPermissions', 'CustomPermission'];
+// LoginHistory too: an org that will not show it to the sync user answers as if it had none.
+const ABSENT_OK = ['ObjectPermissions', 'FieldPermissions', 'CustomPermission', 'LoginHistory'];
 
 /**
  * The dataset's "absent": {"objects": [...], "fields": {"Object": [...]}}, checked: objects and
