@@ -42,6 +42,8 @@ static const char usage[] =
     "                                login_history = false)\n"
     "  --login-history-days N        how far back the first copy reaches "
     "(default 90)\n"
+    "  --login-history               the default; accepted for older "
+    "scripts\n"
     "  --no-sync-permissions         leave system, object and field "
     "permissions\n"
     "                                out (config sync_permissions = "
@@ -474,11 +476,11 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 			       "sync --no-login-history\n",
 			       lstats.denied, lstats.denied_msg);
 		else
-			printf(
-		    "login history: %lld rows from %s in %ld request%s; %lld "
-		    "held\n",
-		    lstats.fetched, lstats.since, lstats.requests,
-		    lstats.requests == 1 ? "" : "s", lstats.stored);
+			printf("login history: %lld rows from %s in %ld "
+			       "request%s; %lld "
+			       "held\n",
+			       lstats.fetched, lstats.since, lstats.requests,
+			       lstats.requests == 1 ? "" : "s", lstats.stored);
 	}
 out:
 	if (rc && complete) {
@@ -486,10 +488,11 @@ out:
 		 * copy, which keeps nothing of a failed run): the snapshot
 		 * stands. */
 		sfa_cli_error(cli, &err);
-		fprintf(stderr,
-			"sfaccess: snapshot %lld is complete; the step after it "
-			"failed and the next sync runs it again\n",
-			id);
+		fprintf(
+		    stderr,
+		    "sfaccess: snapshot %lld is complete; the step after it "
+		    "failed and the next sync runs it again\n",
+		    id);
 		rc = rc == SFA_EINTR ? SFA_EXIT_FAIL : sfa_cli_exit_for(rc);
 	} else if (rc == SFA_EINTR) {
 		print_interrupted(sf, &prog, id);

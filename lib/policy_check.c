@@ -3,10 +3,11 @@
  *
  * Everything is read once into memory, rule by rule's needs: the users
  * (store_policy.h), the permissions the rules look at from the effective
- * permission engine through the one seam (user_perms.h), the access rows (store.h) only when a rule needs the
- * containers a user holds, and the login history for the dates of last
- * login and the leavers' logins.  Rules then run in C over that, and the
- * findings are sorted once (findings.c).
+ * permission engine through the one seam (user_perms.h), the access rows
+ * (store.h) only when a rule needs the containers a user holds, and the
+ * login history for the dates of last login and the leavers' logins.
+ * Rules then run in C over that, and the findings are sorted once
+ * (findings.c).
  *
  * Time: every rule measures from the snapshot's capture time (or
  * sfa_check_opts.as_of), so a check of an old snapshot is repeatable.
@@ -68,8 +69,8 @@ struct check {
 	struct user *last;   /* the last user looked up by Id */
 	sfa_findings *out;
 	sfa_err *err;
-	const sfa_priv *pv;   /* the privileged list; NULL: the defaults */
-	sfa_user_perms *up;   /* the permission seam, when a rule needs it */
+	const sfa_priv *pv; /* the privileged list; NULL: the defaults */
+	sfa_user_perms *up; /* the permission seam, when a rule needs it */
 	/* The permission rows' strings, each kept once (intern()): a few
 	 * permission names and a few thousand containers over hundreds of
 	 * thousands of rows.  Open addressing, a power of two of slots. */
@@ -416,8 +417,7 @@ static int load_perms(struct check *c)
 
 	if (!c->up)
 		return 0;
-	if (on_m ||
-	    sfa_policy_enabled(c->policy, SFA_RULE_DORMANT_PRIVILEGED))
+	if (on_m || sfa_policy_enabled(c->policy, SFA_RULE_DORMANT_PRIVILEGED))
 		ask.max_tier = 1;
 	if (!(names = calloc(n + 1, sizeof(*names))) ||
 	    !(users = calloc(c->nusers + 1, sizeof(*users)))) {
@@ -1355,8 +1355,8 @@ static int run(struct check *c)
 {
 	int rc;
 
-	if ((rc = open_perms(c)) || (rc = resolve_sides(c)) ||
-	    (rc = load(c)) || (rc = load_access(c)))
+	if ((rc = open_perms(c)) || (rc = resolve_sides(c)) || (rc = load(c)) ||
+	    (rc = load_access(c)))
 		return rc;
 	if ((rc = dormant_rules(c)) || (rc = privilege_rules(c)) ||
 	    (rc = sod_rule(c)))

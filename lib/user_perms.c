@@ -142,10 +142,10 @@ int sfa_user_perms_each(sfa_user_perms *up, const sfa_user_perms_ask *ask,
 					      &w, err);
 	}
 	w.part = PART_USERS;
-	for (i = 0; rc == 0 && ask->users_max_tier > ask->max_tier &&
-		    i < ask->nusers;
+	for (i = 0;
+	     rc == 0 && ask->users_max_tier > ask->max_tier && i < ask->nusers;
 	     i++)
-		rc = sfa_perm_of_user(up->perm, ask->users[i], NULL, on_row,
-				      &w, err);
+		rc = sfa_perm_of_user(up->perm, ask->users[i], NULL, on_row, &w,
+				      err);
 	return rc;
 }

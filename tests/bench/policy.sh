@@ -151,8 +151,11 @@ for _ in $(seq 1 "$RUNS"); do
   loads="$loads $(cut -d' ' -f1 /proc/loadavg)"
   /usr/bin/time -f "%e %M %U %S" -o "$WORK/time" "$BIN" --store "$store" -q check --policy "$WORK/policy.ini" \
     --hr-file "$WORK/hr.csv" --format csv >"$WORK/findings.csv" || [ $? = 3 ]
-  walls="$walls $(cut -d' ' -f1 "$WORK/time")"; rss="$rss $(cut -d' ' -f2 "$WORK/time")"
-  cpus="$cpus $(awk '{print $3 + $4}' "$WORK/time")"
+  # The last line: GNU time writes "Command exited with non-zero status 3"
+  # above the figures.
+  t=$(tail -1 "$WORK/time")
+  walls="$walls $(echo "$t" | cut -d' ' -f1)"; rss="$rss $(echo "$t" | cut -d' ' -f2)"
+  cpus="$cpus $(echo "$t" | awk '{print $3 + $4}')"
 done
 if [ -n "$LOCK" ]; then flock -u 9; fi
 findings=$(($(wc -l <"$WORK/findings.csv") - 1))
