@@ -133,7 +133,8 @@ int sfa_user_perms_each(sfa_user_perms *up, const sfa_user_perms_ask *ask,
 					      &w, err);
 	w.part = PART_NAMES;
 	for (i = 0; rc == 0 && i < ask->nnames; i++) {
-		for (j = 0; j < i && strcmp(ask->names[j], ask->names[i]); j++)
+		for (j = 0; j < i && strcmp(ask->names[j], ask->names[i]) != 0;
+		     j++)
 			;
 		/* Asked already: a repeated name, or one of the tiers. */
 		if (j == i &&
