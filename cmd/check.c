@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "perm.h"
 #include "policy.h"
 #include "report_findings.h"
 #include "store.h"
@@ -35,6 +36,9 @@ static const char usage[] =
     "(lists later logins)\n"
     "  unused-connected-app   reachable connected app that no OAuth token "
     "names\n\n"
+    "The permission rules (and [sod] sides that are permissions) read the "
+    "effective\npermissions of a snapshot synced with them (the default), "
+    "tiers as the\nconfiguration's [privileged] sets them.\n\n"
     "  --policy FILE     INI: [rule.NAME] enabled = false, severity = high, "
     "days = 60;\n"
     "                    [sod] NAME = A + B\n"
@@ -217,6 +221,7 @@ int cmd_check(sfa_cli *cli, int argc, char **argv)
 	sfa_policy *policy = NULL, *defaults = NULL;
 	sfa_hr *hr = NULL;
 	sfa_store *st = NULL;
+	sfa_priv *pv = NULL;
 	sfa_findings *fs = NULL;
 	sfa_check_opts co = {NULL, NULL, NULL, NULL};
 	long long snap = 0;
@@ -262,6 +267,13 @@ int cmd_check(sfa_cli *cli, int argc, char **argv)
 		if (sfa_policy_enabled(co.policy, (sfa_rule)r) &&
 		    (r != SFA_RULE_LEAVER || hr))
 			rules |= 1u << r;
+	/* Tiers as the access review and who-can rank them. */
+	if ((rc = sfa_priv_new(&pv, &err)) ||
+	    (rc = sfa_priv_configure(
+		 pv, sfa_config_get(cli->config, "privileged", "add"),
+		 sfa_config_get(cli->config, "privileged", "ignore"), &err)))
+		goto out;
+	co.privileged = pv;
 	if ((rc = sfa_store_open(&st, cli->store_path, SFA_STORE_READONLY,
 				 &err)) ||
 	    (rc = pick_snapshot(st, snapshot, &snap, &err)) ||
@@ -291,6 +303,7 @@ out:
 	}
 	sfa_findings_free(fs);
 	sfa_store_free(st);
+	sfa_priv_free(pv);
 	sfa_policy_free(policy);
 	sfa_policy_free(defaults);
 	sfa_hr_free(hr);

@@ -35,12 +35,15 @@ static const char usage[] =
     "  --sync-entitlements           also sync permission set and "
     "package licences and\n"
     "                                custom permissions\n"
-    "  --login-history               also copy LoginHistory into the "
-    "store (new rows\n"
-    "                                only; for `sfaccess check`)\n"
+    "  --no-login-history            do not copy LoginHistory (copied by "
+    "default, new\n"
+    "                                rows only, for `sfaccess check`; "
+    "config\n"
+    "                                login_history = false)\n"
     "  --login-history-days N        how far back the first copy reaches "
-    "(default 90;\n"
-    "                                implies --login-history)\n"
+    "(default 90)\n"
+    "  --login-history               the default; accepted for older "
+    "scripts\n"
     "  --no-sync-permissions         leave system, object and field "
     "permissions\n"
     "                                out (config sync_permissions = "
@@ -93,6 +96,25 @@ static int sync_flag(const sfa_cli *cli, const char *key, int *v)
 			       key, s);
 		return -1;
 	}
+	return 0;
+}
+
+/* [sync] login_history = false is --no-login-history (unless the
+ * command line asked for the copy). */
+static int login_history_flag(const sfa_cli *cli, int asked, int *no_logins)
+{
+	const char *s = sfa_config_get(cli->config, "sync", "login_history");
+	int on;
+
+	if (*no_logins || asked || !s)
+		return 0;
+	if (sfa_config_bool(s, &on)) {
+		sfa_cli_errorf("configuration [sync] login_history: `%s` is "
+			       "not true or false",
+			       s);
+		return -1;
+	}
+	*no_logins = !on;
 	return 0;
 }
 
@@ -324,7 +346,7 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	sfa_fetch_tuning tune = {0};
 	sfa_fetch_stats fstats;
 	const char *raw[5] = {NULL}, *login_days = NULL;
-	int logins = 0;
+	int logins = 0, no_logins = 0;
 	const sfa_opt opts[] = {
 	    SFA_CONNECT_OPTS(&conn),
 	    {"username-as-email", SFA_OPT_FLAG, &so.username_as_email},
@@ -342,7 +364,10 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	    {"bulk-page-size", SFA_OPT_STRING, &raw[2]},
 	    {"max-api-requests", SFA_OPT_STRING, &raw[3]},
 	    {"max-api-percent", SFA_OPT_STRING, &raw[4]},
+	    /* The default since LoginHistory is copied unless turned off;
+	     * kept so that existing scripts still run. */
 	    {"login-history", SFA_OPT_FLAG, &logins},
+	    {"no-login-history", SFA_OPT_FLAG, &no_logins},
 	    {"login-history-days", SFA_OPT_STRING, &login_days},
 	    {NULL, 0, NULL}};
 	sfa_login_sync_stats lstats;
@@ -357,7 +382,7 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	progress prog = {cli, 0, NULL};
 	long long id = 0;
 	long used, limit;
-	int rc;
+	int rc, complete = 0;
 	double t0 = now_s();
 
 	sfa_err_clear(&err);
@@ -372,7 +397,12 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 			       days);
 		return SFA_EXIT_USAGE;
 	}
-	logins |= login_days != NULL;
+	if (no_logins && (logins || login_days)) {
+		sfa_cli_errorf("sync: --no-login-history contradicts %s",
+			       logins ? "--login-history"
+				      : "--login-history-days");
+		return SFA_EXIT_USAGE;
+	}
 	memset(&fstats, 0, sizeof(fstats));
 	if (sync_flag(cli, "username_as_email", &so.username_as_email) ||
 	    sync_flag(cli, "sync_connected_apps", &so.sync_connected_apps) ||
@@ -382,7 +412,7 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 		      &so.non_standard_licenses) ||
 	    sync_flag(cli, "sync_territories", &so.sync_territories) ||
 	    sync_flag(cli, "sync_entitlements", &so.sync_entitlements) ||
-	    sync_flag(cli, "login_history", &logins) ||
+	    login_history_flag(cli, logins || login_days, &no_logins) ||
 	    sync_flag(cli, "sync_field_permissions", &so.field_permissions) ||
 	    permissions_flag(cli, &so.no_permissions))
 		return SFA_EXIT_USAGE;
@@ -415,6 +445,7 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 		goto out;
 	if ((rc = sfa_store_get_snapshot(st, id, on_snapshot, &sum, &err)))
 		goto out;
+	complete = 1;
 	printf("snapshot %lld complete: %lld users, %lld resources, %lld "
 	       "access rows; %ld API requests in %.1f s",
 	       id, sum.users, sum.resources, sum.access,
@@ -443,18 +474,37 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	if (cli->verbose && !so.no_permissions &&
 	    (rc = check_aggregates(st, id, pv, &err)))
 		goto out;
-	if (logins) {
+	if (!no_logins) {
 		if ((rc = sfa_fetch_login_history(sf, st, (int)days, NULL,
 						  &lstats, &err)))
 			goto out;
-		printf(
-		    "login history: %lld rows from %s in %ld request%s; %lld "
-		    "held\n",
-		    lstats.fetched, lstats.since, lstats.requests,
-		    lstats.requests == 1 ? "" : "s", lstats.stored);
+		if (lstats.denied[0])
+			printf("login history: not copied, the org refused "
+			       "LoginHistory (%s: %s); dormant users are "
+			       "judged by LastLoginDate alone and leavers list "
+			       "no logins. Give the sync user Manage Users, or "
+			       "sync --no-login-history\n",
+			       lstats.denied, lstats.denied_msg);
+		else
+			printf("login history: %lld rows from %s in %ld "
+			       "request%s; %lld "
+			       "held\n",
+			       lstats.fetched, lstats.since, lstats.requests,
+			       lstats.requests == 1 ? "" : "s", lstats.stored);
 	}
 out:
-	if (rc == SFA_EINTR) {
+	if (rc && complete) {
+		/* What failed came after the snapshot (the login history
+		 * copy, which keeps nothing of a failed run): the snapshot
+		 * stands. */
+		sfa_cli_error(cli, &err);
+		fprintf(
+		    stderr,
+		    "sfaccess: snapshot %lld is complete; the step after it "
+		    "failed and the next sync runs it again\n",
+		    id);
+		rc = rc == SFA_EINTR ? SFA_EXIT_FAIL : sfa_cli_exit_for(rc);
+	} else if (rc == SFA_EINTR) {
 		print_interrupted(sf, &prog, id);
 		rc = SFA_EXIT_FAIL;
 	} else if (rc) {

@@ -1231,8 +1231,9 @@ static int emit(const query *q, rows *rs, sfa_perm_fn fn, void *ud)
 	return rc;
 }
 
-int sfa_perm_who_can(sfa_perm *p, const char *what, sfa_perm_fn fn, void *ud,
-		     sfa_err *err)
+/* One permission's rows, through who-can's steps. */
+static int emit_one(sfa_perm *p, const char *what, sfa_perm_fn fn, void *ud,
+		    sfa_err *err)
 {
 	rows rs = {0};
 	query q;
@@ -1245,6 +1246,24 @@ int sfa_perm_who_can(sfa_perm *p, const char *what, sfa_perm_fn fn, void *ud,
 	if (rc == 0)
 		rc = emit(&q, &rs, fn, ud);
 	rows_free(&rs);
+	query_free(&q);
+	return rc;
+}
+
+int sfa_perm_who_can(sfa_perm *p, const char *what, sfa_perm_fn fn, void *ud,
+		     sfa_err *err)
+{
+	return emit_one(p, what, fn, ud, err);
+}
+
+int sfa_perm_name(sfa_perm *p, const char *what, char *canon, size_t n,
+		  sfa_err *err)
+{
+	query q;
+	int rc = resolve(p, what, &q, err);
+
+	if (rc == 0)
+		snprintf(canon, n, "%s", q.canon);
 	query_free(&q);
 	return rc;
 }
@@ -1740,6 +1759,30 @@ static int privileged_rows(sfa_perm *p, const char *object, rows *rs,
 			if ((rc = resolve(p, what, &q, err)) == 0)
 				rc = collect(p, &q, t, rs, err);
 			query_free(&q);
+		}
+	}
+	return rc;
+}
+
+int sfa_perm_each_privileged(sfa_perm *p, int max_tier, sfa_perm_fn fn,
+			     void *ud, sfa_err *err)
+{
+	char what[600];
+	size_t i;
+	int n, a, t, rc = 0;
+
+	for (n = 0; rc == 0 && n < p->nnames; n++)
+		if ((t = sfa_priv_system_tier(p->pv, p->names[n])) >= 0 &&
+		    t <= max_tier)
+			rc = emit_one(p, p->names[n], fn, ud, err);
+	for (a = A_VIEWALL; rc == 0 && a <= A_VIEWALL + 1; a++) {
+		if ((t = sfa_priv_object_tier(p->pv, actions[a])) < 0 ||
+		    t > max_tier)
+			continue;
+		for (i = 0; rc == 0 && i < p->nobjects; i++) {
+			snprintf(what, sizeof(what), "%s:%s", p->objects[i],
+				 actions[a]);
+			rc = emit_one(p, what, fn, ud, err);
 		}
 	}
 	return rc;

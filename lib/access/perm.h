@@ -90,6 +90,20 @@ int sfa_perm_who_can(sfa_perm *p, const char *what, sfa_perm_fn fn, void *ud,
 int sfa_perm_of_user(sfa_perm *p, const char *user, const char *object,
 		     sfa_perm_fn fn, void *ud, sfa_err *err);
 
+/* The canonical spelling of `what` (as sfa_perm_who_can() names it:
+ * ModifyAllData, Account:modifyall, Account.Phone:read) into canon (n
+ * bytes).  An unknown name is SFA_ENOTFOUND with the closest names in the
+ * message. */
+int sfa_perm_name(sfa_perm *p, const char *what, char *canon, size_t n,
+		  sfa_err *err);
+
+/* The privileged rows of tier 0..max_tier of every user (the policy
+ * rules' tier 0-1 permissions), a permission at a time: each
+ * permission's rows sorted as sfa_perm_who_can() sorts them, and let go
+ * before the next, so that memory holds one permission's holders. */
+int sfa_perm_each_privileged(sfa_perm *p, int max_tier, sfa_perm_fn fn,
+			     void *ud, sfa_err *err);
+
 /* Every user's rows (`report permissions`): only privileged ones unless
  * all, only object `object`'s when set; sorted by username, permission,
  * via_type, via_id. */

@@ -1,129 +1,152 @@
 /*
- * user_perms.c - today's body of the permission seam (user_perms.h): the
- * five privileged flags the store keeps on profiles' own permission sets,
- * on assigned permission sets and on the components of assigned
- * permission set groups.  The effective permission engine
- * (lib/access/PERMISSIONS.md) replaces this file; nothing else changes.
+ * user_perms.c - the permission seam (user_perms.h) over the effective
+ * permission engine (perm.h).
+ *
+ * Cost decides the three parts of a question.  The low tiers are held by
+ * few (administrators, a permission set in fifty), so they are asked of
+ * the whole snapshot a permission at a time.  Object View All and Modify
+ * All (tier 2) are held by most users of a large org (25 privileged rows
+ * per user at 10,000 users), so they are asked only for the users a rule
+ * looks at, user by user.  Named permissions ([sod] sides, the MFA waiver)
+ * are asked of the whole snapshot by name.
  */
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "policy_sql.h"
-#include "store_db.h"
 #include "user_perms.h"
 
-/* The flags of SQL_USER_PERM_FLAGS, in its column order. */
-static const char *const flag_names[] = {"ModifyAllData", "ViewAllData",
-					 "ManageUsers", "AuthorApex",
-					 "CustomizeApplication"};
-#define NFLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
-
-/* lib/access/PERMISSIONS.md §2, tiers 0-2 (3 and 4 are not privileged
- * enough for a rule of POLICY.md to name them, but are ranked alike). */
-static const struct {
-	const char *name;
-	int tier;
-} tiers[] = {
-    {"ModifyAllData", 0},
-    {"AuthorApex", 0},
-    {"CustomizeApplication", 0},
-    {"ModifyMetadata", 0},
-    {"ManageInteraction", 0},
-    {"ManageProfilesPermissionsets", 0},
-    {"ManageUsers", 1},
-    {"ManageInternalUsers", 1},
-    {"AssignPermissionSets", 1},
-    {"ManageRoles", 1},
-    {"ManageSharing", 1},
-    {"ResetPasswords", 1},
-    {"ManagePasswordPolicies", 1},
-    {"ManageLoginAccessPolicies", 1},
-    {"ManageTwoFactor", 1},
-    {"ManageAuthProviders", 1},
-    {"ManageCertificates", 1},
-    {"PasswordNeverExpires", 1},
-    {"BypassMFAForUiLogins", 1},
-    {"ViewAllData", 2},
-    {"ViewAllUsers", 2},
-    {"ViewAllFieldsGlobal", 2},
-    {"EditReadonlyFields", 2},
-    {"QueryAllFiles", 2},
-    {"ManageChatterMessages", 2},
-    {"ManageUnlistedGroups", 2},
-    {"ManageDynamicDashboards", 2},
-    {"DataExport", 3},
-    {"ExportReport", 3},
-    {"ApiEnabled", 3},
-    {"BulkApiHardDelete", 3},
-    {"ManageReportsInPubFolders", 3},
-    {"ApexRestServices", 3},
-    {"ManageEncryptionKeys", 4},
-    {"ViewEncryptedData", 4},
-    {"ManageHealthCheck", 4},
-    {"ViewEventLogFiles", 4},
-    {"InstallPackaging", 4},
-    {"ManageCustomPermissions", 4},
-    {"ViewSetup", 4},
-    {"ViewRoles", 4},
+struct sfa_user_perms {
+	sfa_priv *own; /* the default list when the caller gave none */
+	const sfa_priv *pv;
+	sfa_perm *perm;
 };
 
-int sfa_perm_tier(const char *permission)
+int sfa_user_perms_open(sfa_user_perms **out, sfa_store *st, long long snap,
+			const sfa_priv *pv, sfa_err *err)
 {
-	const char *colon = strchr(permission, ':');
-	size_t i;
+	sfa_user_perms *up = calloc(1, sizeof(*up));
+	int rc;
 
-	if (colon)
-		return strcasecmp(colon + 1, "viewall") == 0 ||
-			       strcasecmp(colon + 1, "modifyall") == 0
-			   ? 2
-			   : -1;
-	if (strncmp(permission, "Permissions", 11) == 0)
-		permission += 11;
-	for (i = 0; i < sizeof(tiers) / sizeof(tiers[0]); i++)
-		if (strcasecmp(tiers[i].name, permission) == 0)
-			return tiers[i].tier;
-	return -1;
+	*out = NULL;
+	if (!up)
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	if (!pv && (rc = sfa_priv_new(&up->own, err)) != 0) {
+		free(up);
+		return rc;
+	}
+	up->pv = pv ? pv : up->own;
+	if ((rc = sfa_perm_open(&up->perm, st, snap, up->pv, err)) != 0) {
+		sfa_user_perms_free(up);
+		return rc;
+	}
+	*out = up;
+	return 0;
 }
 
+void sfa_user_perms_free(sfa_user_perms *up)
+{
+	if (!up)
+		return;
+	sfa_perm_free(up->perm);
+	sfa_priv_free(up->own);
+	free(up);
+}
+
+int sfa_user_perms_synced(const sfa_user_perms *up)
+{
+	return sfa_perm_synced(up->perm);
+}
+
+int sfa_user_perms_name(sfa_user_perms *up, const char *what, char *canon,
+			size_t n, sfa_err *err)
+{
+	return sfa_perm_name(up->perm, what, canon, n, err);
+}
+
+enum { PART_TIERS, PART_NAMES, PART_USERS };
+
 struct walk {
+	const sfa_user_perms_ask *ask;
+	int part;
 	sfa_user_perm_fn fn;
 	void *ud;
 };
 
-static int flag_row(sqlite3_stmt *s, void *fn, void *ud)
+static int in_tiers(int tier, int max_tier)
 {
-	struct walk *w = fn;
-	sfa_user_perm p;
-	size_t i;
-	int rc;
+	return tier >= 0 && tier <= max_tier;
+}
 
-	(void)ud;
-	p.user_id = (const char *)sqlite3_column_text(s, 0);
-	p.via_type = (const char *)sqlite3_column_text(s, 1 + NFLAGS);
-	p.via_id = (const char *)sqlite3_column_text(s, 2 + NFLAGS);
-	if (!p.user_id || !p.via_id)
-		return 0;
-	for (i = 0; i < NFLAGS; i++) {
-		if (sqlite3_column_int(s, 1 + (int)i) != 1)
-			continue;
-		p.permission = flag_names[i];
-		p.tier = sfa_perm_tier(p.permission);
-		if ((rc = w->fn(w->ud, &p)))
-			return rc;
-	}
+/* The tier of a canonical name: a system permission, Object:action, or
+ * a field permission (never privileged). */
+static int name_tier(const sfa_user_perms *up, const char *name)
+{
+	const char *colon = strrchr(name, ':');
+
+	if (!colon)
+		return sfa_priv_system_tier(up->pv, name);
+	return strchr(name, '.') && strchr(name, '.') < colon
+		   ? -1
+		   : sfa_priv_object_tier(up->pv, colon + 1);
+}
+
+static int named(const sfa_user_perms_ask *ask, const char *permission)
+{
+	size_t i;
+
+	for (i = 0; i < ask->nnames; i++)
+		if (strcmp(ask->names[i], permission) == 0)
+			return 1;
 	return 0;
 }
 
-int sfa_user_perms_each(sfa_store *st, long long snap, sfa_user_perm_fn fn,
-			void *ud, sfa_err *err)
+static int on_row(void *ud, const sfa_perm_row *r)
 {
-	struct walk w = {fn, ud};
-	sqlite3_stmt *s;
-	int rc;
+	const struct walk *w = ud;
+	sfa_user_perm p;
 
-	if ((rc = sfa_store_prep(st, SQL_USER_PERM_FLAGS, snap, &s,
-				 "reading permissions", err)))
-		return rc;
-	return sfa_store_each_row(st, s, flag_row, &w, NULL,
-				  "reading permissions", err);
+	/* A row the part before asked for already came. */
+	if (w->part == PART_NAMES && in_tiers(r->tier, w->ask->max_tier))
+		return 0;
+	if (w->part == PART_USERS &&
+	    (!in_tiers(r->tier, w->ask->users_max_tier) ||
+	     in_tiers(r->tier, w->ask->max_tier) ||
+	     named(w->ask, r->permission)))
+		return 0;
+	p.user_id = r->user_id;
+	p.permission = r->permission;
+	p.via_type = r->via_type;
+	p.via_id = r->via_id;
+	p.tier = r->tier;
+	return w->fn(w->ud, &p);
+}
+
+int sfa_user_perms_each(sfa_user_perms *up, const sfa_user_perms_ask *ask,
+			sfa_user_perm_fn fn, void *ud, sfa_err *err)
+{
+	struct walk w = {ask, PART_TIERS, fn, ud};
+	size_t i, j;
+	int rc = 0;
+
+	if (ask->max_tier >= 0)
+		rc = sfa_perm_each_privileged(up->perm, ask->max_tier, on_row,
+					      &w, err);
+	w.part = PART_NAMES;
+	for (i = 0; rc == 0 && i < ask->nnames; i++) {
+		for (j = 0; j < i && strcmp(ask->names[j], ask->names[i]) != 0;
+		     j++)
+			;
+		/* Asked already: a repeated name, or one of the tiers. */
+		if (j == i &&
+		    !in_tiers(name_tier(up, ask->names[i]), ask->max_tier))
+			rc = sfa_perm_who_can(up->perm, ask->names[i], on_row,
+					      &w, err);
+	}
+	w.part = PART_USERS;
+	for (i = 0;
+	     rc == 0 && ask->users_max_tier > ask->max_tier && i < ask->nusers;
+	     i++)
+		rc = sfa_perm_of_user(up->perm, ask->users[i], NULL, on_row, &w,
+				      err);
+	return rc;
 }

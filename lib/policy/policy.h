@@ -7,8 +7,8 @@
  * Flow: sfa_policy_parse() and sfa_hr_parse() read the two inputs and
  * name every problem at once (nothing runs on a bad input);
  * sfa_policy_check() evaluates the enabled rules on one snapshot and
- * returns the findings in the spec's order.  Permissions come through the
- * one seam of user_perms.h.
+ * returns the findings in the spec's order.  Permissions come from the
+ * effective permission engine through the one seam of user_perms.h.
  */
 #ifndef SFA_POLICY_H
 #define SFA_POLICY_H
@@ -115,8 +115,9 @@ typedef struct sfa_findings sfa_findings;
 typedef struct sfa_check_opts {
 	const sfa_policy *policy; /* NULL: the defaults */
 	const sfa_hr *hr;	  /* NULL: no leaver rule */
-	/* Where permissions come from; NULL: sfa_user_perms_each(). */
-	sfa_user_perms_fn perms;
+	/* The privileged list the tiers come from (the configuration's
+	 * [privileged]); NULL: the tier table's defaults. */
+	const sfa_priv *privileged;
 	/* The time rules measure from (UTC ISO 8601); NULL: the snapshot's
 	 * capture time, so that a check of an old snapshot is repeatable. */
 	const char *as_of;
@@ -124,7 +125,10 @@ typedef struct sfa_check_opts {
 
 /* Evaluates the enabled rules on snapshot snap.  *out (freed with
  * sfa_findings_free()) holds the findings sorted by rule, username,
- * what, via_type, via_id. */
+ * what, via_type, via_id.  The rules that use permissions
+ * (dormant-privileged, external-privileged, mfa-waived-privileged, and
+ * sod with a permission side) need a snapshot synced with them: on one
+ * without, SFA_EINPUT names those rules and nothing runs. */
 int sfa_policy_check(sfa_store *st, long long snap, const sfa_check_opts *o,
 		     sfa_findings **out, sfa_err *err);
 

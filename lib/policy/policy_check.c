@@ -2,11 +2,12 @@
  * policy_check.c - evaluating POLICY.md's built-in rules on one snapshot.
  *
  * Everything is read once into memory, rule by rule's needs: the users
- * (store_policy.h), their permissions through the one seam
- * (user_perms.h), the access rows (store.h) only when a rule needs the
- * containers a user holds, and the login history for the dates of last
- * login and the leavers' logins.  Rules then run in C over that, and the
- * findings are sorted once (findings.c).
+ * (store_policy.h), the permissions the rules look at from the effective
+ * permission engine through the one seam (user_perms.h), the access rows
+ * (store.h) only when a rule needs the containers a user holds, and the
+ * login history for the dates of last login and the leavers' logins.
+ * Rules then run in C over that, and the findings are sorted once
+ * (findings.c).
  *
  * Time: every rule measures from the snapshot's capture time (or
  * sfa_check_opts.as_of), so a check of an old snapshot is repeatable.
@@ -49,7 +50,7 @@ struct held {
 struct user {
 	long long key; /* sfid key, as the access sets name the user */
 	const char *id, *username, *email, *federation_id, *user_type;
-	const char *last_login; /* the newer of LastLoginDate and history */
+	char *last_login; /* the newer of LastLoginDate and history */
 	int is_active, is_frozen;
 	struct perm *perms;
 	struct held *held;
@@ -69,11 +70,19 @@ struct check {
 	struct user *last;   /* the last user looked up by Id */
 	sfa_findings *out;
 	sfa_err *err;
+	const sfa_priv *pv; /* the privileged list; NULL: the defaults */
+	sfa_user_perms *up; /* the permission seam, when a rule needs it */
+	/* The permission rows' strings, each kept once (intern()): a few
+	 * permission names and a few thousand containers over hundreds of
+	 * thousands of rows.  Open addressing, a power of two of slots. */
+	const char **interned;
+	size_t ninterned, capinterned;
 	/* [sod] sides resolved to containers: for side k of pair i, the Ids
 	 * (sorted) its name gives; NULL when it names a permission. */
 	struct side {
 		const char *text;
 		int is_perm;
+		char canon[256]; /* a permission's canonical name */
 		const char **ids;
 		size_t nids;
 		long long *keys; /* the same containers' sfid keys, sorted */
@@ -158,6 +167,50 @@ static void arena_free(struct check *c)
 static int oom(struct check *c)
 {
 	return sfa_err_set(c->err, SFA_ENOMEM, "out of memory checking");
+}
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The one arena copy of s; NULL when out of memory. */
+static const char *intern(struct check *c, const char *s)
+{
+	size_t i;
+
+	if (2 * (c->ninterned + 1) > c->capinterned) {
+		size_t cap = c->capinterned ? 2 * c->capinterned : 1024, j;
+		const char **t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return NULL;
+		for (j = 0; j < c->capinterned; j++) {
+			const char *e = c->interned[j];
+
+			if (!e)
+				continue;
+			for (i = str_hash(e) & (cap - 1); t[i];
+			     i = (i + 1) & (cap - 1))
+				;
+			t[i] = e;
+		}
+		free(c->interned);
+		c->interned = t;
+		c->capinterned = cap;
+	}
+	for (i = str_hash(s) & (c->capinterned - 1); c->interned[i];
+	     i = (i + 1) & (c->capinterned - 1))
+		if (strcmp(c->interned[i], s) == 0)
+			return c->interned[i];
+	if (!(c->interned[i] = arena_dup(c, s)))
+		return NULL;
+	c->ninterned++;
+	return c->interned[i];
 }
 
 /* ---- time ---- */
@@ -268,7 +321,7 @@ static int on_user(void *ud, const sfa_policy_user *pu)
 	    (in_hr(c, pu->email) && !(u->email = arena_dup(c, pu->email))) ||
 	    (in_hr(c, pu->federation_id) &&
 	     !(u->federation_id = arena_dup(c, pu->federation_id))) ||
-	    (pu->user_type && !(u->user_type = arena_dup(c, pu->user_type))) ||
+	    (pu->user_type && !(u->user_type = intern(c, pu->user_type))) ||
 	    (pu->last_login_at &&
 	     !(u->last_login = arena_dup(c, pu->last_login_at))))
 		return oom(c);
@@ -315,10 +368,10 @@ static int on_perm(void *ud, const sfa_user_perm *p)
 
 	if (!u)
 		return 0; /* a user the sync left out */
-	if (!(pm = arena_alloc(c, sizeof(*pm))) ||
-	    !(pm->permission = arena_dup(c, p->permission)) ||
-	    !(pm->via_type = arena_dup(c, p->via_type)) ||
-	    !(pm->via_id = arena_dup(c, p->via_id)))
+	if (!(pm = arena_take(c, sizeof(*pm), _Alignof(struct perm))) ||
+	    !(pm->permission = intern(c, p->permission)) ||
+	    !(pm->via_type = intern(c, p->via_type)) ||
+	    !(pm->via_id = intern(c, p->via_id)))
 		return oom(c);
 	pm->tier = p->tier;
 	pm->next = u->perms;
@@ -331,13 +384,64 @@ static int on_latest_login(void *ud, const sfa_login *l)
 	struct check *c = ud;
 	struct user *u = find_user(c, l->user_id);
 
-	if (u && (!u->last_login || strcmp(l->login_time, u->last_login) > 0))
-		if (!(u->last_login = arena_dup(c, l->login_time)))
-			return oom(c);
+	if (!u || (u->last_login && strcmp(l->login_time, u->last_login) <= 0))
+		return 0;
+	/* Both are canonical times: the newer one takes the older's place
+	 * (a copy per user adds megabytes at 200,000 users). */
+	if (u->last_login && strlen(u->last_login) == strlen(l->login_time))
+		memcpy(u->last_login, l->login_time, strlen(l->login_time));
+	else if (!(u->last_login = arena_dup(c, l->login_time)))
+		return oom(c);
 	return 0;
 }
 
-static int load(struct check *c, sfa_user_perms_fn perms)
+/* The permissions the enabled rules look at: tier 0-1 for everyone
+ * (dormant-privileged, mfa-waived-privileged), tier 0-2 for the active
+ * users who are not Standard (external-privileged), the MFA waiver and
+ * the [sod] sides that name permissions. */
+static int load_perms(struct check *c)
+{
+	sfa_user_perms_ask ask = {-1, NULL, 0, NULL, 0, -1};
+	const char **names = NULL, **users = NULL;
+	char waiver[64];
+	size_t i, n = 2 * sfa_policy_sod_count(c->policy);
+	int on_m =
+	    sfa_policy_enabled(c->policy, SFA_RULE_MFA_WAIVED_PRIVILEGED);
+	int rc = 0;
+
+	if (!c->up)
+		return 0;
+	if (on_m || sfa_policy_enabled(c->policy, SFA_RULE_DORMANT_PRIVILEGED))
+		ask.max_tier = 1;
+	if (!(names = calloc(n + 1, sizeof(*names))) ||
+	    !(users = calloc(c->nusers + 1, sizeof(*users)))) {
+		free(names);
+		return oom(c);
+	}
+	ask.names = names;
+	ask.users = users;
+	/* An org whose catalogue lacks the waiver has no one holding it. */
+	if (on_m && sfa_user_perms_name(c->up, "BypassMFAForUiLogins", waiver,
+					sizeof(waiver), c->err) == 0)
+		names[ask.nnames++] = waiver;
+	sfa_err_clear(c->err);
+	for (i = 0; i < n && sfa_policy_enabled(c->policy, SFA_RULE_SOD); i++)
+		if (c->sides[i].is_perm)
+			names[ask.nnames++] = c->sides[i].canon;
+	if (sfa_policy_enabled(c->policy, SFA_RULE_EXTERNAL_PRIVILEGED)) {
+		ask.users_max_tier = 2;
+		for (i = 0; i < c->nusers; i++)
+			if (c->users[i].is_active && c->users[i].user_type &&
+			    strcmp(c->users[i].user_type, "Standard") != 0)
+				users[ask.nusers++] = c->users[i].id;
+	}
+	rc = sfa_user_perms_each(c->up, &ask, on_perm, c, c->err);
+	free(names);
+	free(users);
+	return rc;
+}
+
+static int load(struct check *c)
 {
 	size_t i;
 	int rc;
@@ -351,7 +455,7 @@ static int load(struct check *c, sfa_user_perms_fn perms)
 	for (i = 0; i < c->nusers; i++)
 		c->by_id[i] = &c->users[i];
 	qsort(c->by_id, c->nusers, sizeof(struct user *), by_id_cmp);
-	if ((rc = perms(c->st, c->snap, on_perm, c, c->err)))
+	if ((rc = load_perms(c)))
 		return rc;
 	return sfa_store_logins_latest(c->st, c->org_id, c->as_of,
 				       on_latest_login, c, c->err);
@@ -398,11 +502,55 @@ static int contains(const char *const *ids, size_t n, const char *id)
 	return id && n && bsearch(&id, ids, n, sizeof(*ids), str_cmp) != NULL;
 }
 
-/* Whether a side names a permission (by tier table or Object:perm) rather
- * than a container. */
-static int names_permission(const char *side)
+/* Whether side s names a permission of the snapshot rather than a
+ * container, with its canonical name in s->canon.  Object:action is
+ * always a permission: one the snapshot does not know is an error naming
+ * the closest; a name without ':' that is no permission may still name a
+ * container. */
+static int side_permission(struct check *c, struct side *s, size_t pair)
 {
-	return strchr(side, ':') || sfa_perm_tier(side) >= 0;
+	int rc;
+
+	s->is_perm = strchr(s->text, ':') != NULL;
+	if (!sfa_user_perms_synced(c->up)) {
+		const char *name, *a, *b;
+
+		if (!s->is_perm)
+			return 0;
+		sfa_policy_sod_get(c->policy, pair, &name, &a, &b);
+		sfa_err_where(c->err, "%s:%d", sfa_policy_file(c->policy),
+			      c->policy->sod[pair].line);
+		return sfa_err_set(c->err, SFA_EINPUT,
+				   "[sod] %s: `%s` is a permission, and "
+				   "snapshot %lld holds none (synced with "
+				   "--no-sync-permissions or by an older "
+				   "sfaccess)",
+				   name, s->text, c->snap);
+	}
+	rc = sfa_user_perms_name(c->up, s->text, s->canon, sizeof(s->canon),
+				 c->err);
+	if (rc == 0) {
+		s->is_perm = 1;
+		return 0;
+	}
+	if (rc != SFA_ENOTFOUND)
+		return rc;
+	if (!s->is_perm) {
+		sfa_err_clear(c->err);
+		return 0;
+	}
+	{
+		const char *name, *a, *b;
+		char msg[sizeof(c->err->msg)];
+
+		sfa_policy_sod_get(c->policy, pair, &name, &a, &b);
+		snprintf(msg, sizeof(msg), "%s", c->err->msg);
+		sfa_err_clear(c->err);
+		sfa_err_where(c->err, "%s:%d", sfa_policy_file(c->policy),
+			      c->policy->sod[pair].line);
+		return sfa_err_set(c->err, SFA_EINPUT, "[sod] %s: %s", name,
+				   msg);
+	}
 }
 
 static int on_name(void *ud, const char *type, const char *id, const char *name,
@@ -468,10 +616,9 @@ static int resolve_sides(struct check *c)
 
 		sfa_policy_sod_get(c->policy, i, &name, &c->sides[2 * i].text,
 				   &c->sides[2 * i + 1].text);
-		c->sides[2 * i].is_perm =
-		    names_permission(c->sides[2 * i].text);
-		c->sides[2 * i + 1].is_perm =
-		    names_permission(c->sides[2 * i + 1].text);
+		if ((rc = side_permission(c, &c->sides[2 * i], i)) ||
+		    (rc = side_permission(c, &c->sides[2 * i + 1], i)))
+			return rc;
 	}
 	if ((rc = sfa_store_policy_names(c->st, c->snap, on_name, c, c->err)))
 		return rc;
@@ -493,8 +640,13 @@ static int resolve_sides(struct check *c)
 			    c->err, SFA_EINPUT,
 			    "[sod] %s: `%s` names no permission, permission "
 			    "set, permission set group, profile or group of "
-			    "snapshot %lld",
-			    name, s->text, c->snap);
+			    "snapshot %lld%s",
+			    name, s->text, c->snap,
+			    c->up && sfa_user_perms_synced(c->up)
+				? ""
+				: " (which holds no permissions: synced with "
+				  "--no-sync-permissions or by an older "
+				  "sfaccess)");
 		}
 		qsort(s->ids, s->nids, sizeof(*s->ids), str_cmp);
 		qsort(s->keys, s->nids, sizeof(*s->keys), key_cmp);
@@ -790,13 +942,10 @@ static int meets(const struct user *u, const struct side *s, char *buf,
 	const char *type = NULL, *id = NULL;
 
 	if (s->is_perm) {
-		const char *want = s->text;
 		const struct perm *p;
 
-		if (strncmp(want, "Permissions", 11) == 0)
-			want += 11;
 		for (p = u->perms; p; p = p->next)
-			if (strcasecmp(p->permission, want) == 0 &&
+			if (strcmp(p->permission, s->canon) == 0 &&
 			    (!type || strcmp(p->via_type, type) < 0 ||
 			     (strcmp(p->via_type, type) == 0 &&
 			      strcmp(p->via_id, id) < 0))) {
@@ -1134,6 +1283,7 @@ static int leaver_rule(struct check *c)
 
 struct snapinfo {
 	char *org_id, *started_at;
+	long long n_users;
 };
 
 static int on_snapshot(void *ud, const sfa_snapshot_info *s)
@@ -1142,14 +1292,50 @@ static int on_snapshot(void *ud, const sfa_snapshot_info *s)
 
 	i->org_id = strdup(s->org_id ? s->org_id : "");
 	i->started_at = strdup(s->started_at ? s->started_at : "");
+	i->n_users = s->n_users;
 	return 0;
 }
 
-static int run(struct check *c, sfa_user_perms_fn perms)
+/* Opens the permission seam when an enabled rule may need it; refuses a
+ * snapshot without permissions when one does, naming those rules. */
+static int open_perms(struct check *c)
+{
+	static const sfa_rule uses[] = {SFA_RULE_DORMANT_PRIVILEGED,
+					SFA_RULE_EXTERNAL_PRIVILEGED,
+					SFA_RULE_MFA_WAIVED_PRIVILEGED};
+	char need[256] = "";
+	size_t i, n = 0;
+	/* [sod] sides are checked even with the rule off. */
+	int sod = sfa_policy_sod_count(c->policy) > 0;
+	int rc;
+
+	for (i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
+		if (sfa_policy_enabled(c->policy, uses[i]))
+			n += (size_t)snprintf(need + n, sizeof(need) - n,
+					      "%s%s", n ? ", " : "",
+					      sfa_rule_name(uses[i]));
+	if (!n && !sod)
+		return 0;
+	if ((rc = sfa_user_perms_open(&c->up, c->st, c->snap, c->pv, c->err)))
+		return rc;
+	if (!n || sfa_user_perms_synced(c->up))
+		return 0;
+	/* [sod] sides are found as containers, or named here. */
+	sfa_err_where(c->err, "snapshot %lld", c->snap);
+	return sfa_err_set(c->err, SFA_EINPUT,
+			   "snapshot %lld holds no permissions (synced with "
+			   "--no-sync-permissions or by an older sfaccess), "
+			   "which %s need%s: sync again with permissions, or "
+			   "turn %s off in the policy file",
+			   c->snap, need, strchr(need, ',') ? "" : "s",
+			   strchr(need, ',') ? "them" : "it");
+}
+
+static int run(struct check *c)
 {
 	int rc;
 
-	if ((rc = resolve_sides(c)) || (rc = load(c, perms)) ||
+	if ((rc = open_perms(c)) || (rc = resolve_sides(c)) || (rc = load(c)) ||
 	    (rc = load_access(c)))
 		return rc;
 	if ((rc = dormant_rules(c)) || (rc = privilege_rules(c)) ||
@@ -1183,7 +1369,7 @@ int sfa_policy_check(sfa_store *st, long long snap, const sfa_check_opts *o,
 		     sfa_findings **out, sfa_err *err)
 {
 	struct check c;
-	struct snapinfo info = {NULL, NULL};
+	struct snapinfo info = {NULL, NULL, 0};
 	sfa_policy *defaults = NULL;
 	size_t i;
 	int rc;
@@ -1201,6 +1387,14 @@ int sfa_policy_check(sfa_store *st, long long snap, const sfa_check_opts *o,
 		goto out;
 	}
 	c.org_id = info.org_id;
+	/* The users array at its size: grown by doubling, a quarter of it
+	 * would stay unused at 200,000 users. */
+	if (info.n_users > 0 &&
+	    !(c.users = malloc((size_t)info.n_users * sizeof(*c.users)))) {
+		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		goto out;
+	}
+	c.capusers = info.n_users > 0 ? (size_t)info.n_users : 0;
 	snprintf(c.as_of, sizeof(c.as_of), "%s",
 		 o && o->as_of ? o->as_of : info.started_at);
 	if (o && o->policy) {
@@ -1212,7 +1406,8 @@ int sfa_policy_check(sfa_store *st, long long snap, const sfa_check_opts *o,
 	}
 	if ((rc = sfa_findings_new(&c.out, err)))
 		goto out;
-	rc = run(&c, o && o->perms ? o->perms : sfa_user_perms_each);
+	c.pv = o ? o->privileged : NULL;
+	rc = run(&c);
 	if (rc == 0) {
 		sfa_findings_sort(c.out);
 		rc = sfa_findings_set_as_of(c.out, c.as_of, err);
@@ -1228,6 +1423,8 @@ out:
 			free(c.sides[i].keys);
 		}
 	free(c.sides);
+	sfa_user_perms_free(c.up);
+	free(c.interned);
 	free(c.reach);
 	free(c.named);
 	free(c.hr_keys);

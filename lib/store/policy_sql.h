@@ -27,50 +27,6 @@
 	"SELECT max(login_time) FROM login_history WHERE org_id = ?1 AND"     \
 	" user_id = ?2 AND login_time <= ?3 AND status = 'Success'"
 
-/* ---- the permission seam today (user_perms.c): the privileged flags of
- * profile-owned permission sets (the profile's own), of directly
- * assigned permission sets, and of the component permission sets of an
- * assigned group (muting is the engine's job).  Columns: user Id, the
- * five flags, via_type, via Id.  CROSS JOIN fixes the order: without
- * statistics SQLite would scan every user (or assignment) per permission
- * set, minutes at 200,000 users; from the users and assignments each
- * step is a key lookup. ---- */
-#define SQL_PERM_FLAGS(a)                                                      \
-	a ".modify_all_data, " a ".view_all_data, " a ".manage_users, "       \
-	a ".author_apex, " a ".customize_application"
-#define SQL_PERM_ANY(a)                                                        \
-	" (" a ".modify_all_data = 1 OR " a ".view_all_data = 1 OR "          \
-	a ".manage_users = 1 OR " a ".author_apex = 1 OR "                    \
-	a ".customize_application = 1)"
-#define SQL_USER_PERM_FLAGS                                                    \
-	"SELECT (SELECT sfid FROM sfid WHERE id = u.id), " SQL_PERM_FLAGS("p") \
-	", 'profile', (SELECT sfid FROM sfid WHERE id = u.profile_id)"        \
-	" FROM sf_user u CROSS JOIN sf_permission_set p INDEXED BY"           \
-	" sf_permission_set_profile ON p.snapshot_id = u.snapshot_id AND"     \
-	" p.profile_id = u.profile_id AND"                                    \
-	" p.is_owned_by_profile = 1 WHERE u.snapshot_id = ?1 AND"             \
-	SQL_PERM_ANY("p")                                                     \
-	" UNION ALL SELECT (SELECT sfid FROM sfid WHERE id = u.id), "         \
-	SQL_PERM_FLAGS("p") ", 'permission_set',"                             \
-	" (SELECT sfid FROM sfid WHERE id = p.id)"                            \
-	" FROM sf_ps_assignment a CROSS JOIN sf_user u ON u.snapshot_id ="    \
-	" a.snapshot_id AND u.id = a.assignee_id CROSS JOIN"                  \
-	" sf_permission_set p ON p.snapshot_id = a.snapshot_id AND"           \
-	" p.id = a.permission_set_id"                                         \
-	" WHERE a.snapshot_id = ?1 AND a.permission_set_group_id IS NULL AND" \
-	" p.is_owned_by_profile = 0 AND p.permission_set_group_id IS NULL"    \
-	" AND" SQL_PERM_ANY("p")                                              \
-	" UNION ALL SELECT (SELECT sfid FROM sfid WHERE id = u.id), "         \
-	SQL_PERM_FLAGS("p") ", 'permission_set_group',"                       \
-	" (SELECT sfid FROM sfid WHERE id = a.permission_set_group_id)"       \
-	" FROM sf_ps_assignment a CROSS JOIN sf_user u ON u.snapshot_id ="    \
-	" a.snapshot_id AND u.id = a.assignee_id CROSS JOIN"                  \
-	" sf_psg_component c ON c.snapshot_id = a.snapshot_id AND"            \
-	" c.permission_set_group_id = a.permission_set_group_id CROSS JOIN"   \
-	" sf_permission_set p ON p.snapshot_id = c.snapshot_id AND"           \
-	" p.id = c.permission_set_id WHERE a.snapshot_id = ?1 AND"            \
-	" a.permission_set_group_id IS NOT NULL AND" SQL_PERM_ANY("p")
-
 /* ---- store_policy.c ---- */
 /* Every user: Id, Username, Email, FederationIdentifier, IsActive,
  * IsFrozen, UserType, LastLoginDate, profile Id, the user's sfid key. */

@@ -58,6 +58,15 @@ static int on_record(void *ud, json_t *rec, sfa_err *err)
 	return sfa_store_logins_put(c->st, c->org_id, &l, err);
 }
 
+/* The answers of an org that will not show LoginHistory to this user:
+ * no Manage Users (INSUFFICIENT_ACCESS), or no such object here. */
+static int refused(const char *sf_code)
+{
+	return strcmp(sf_code, "INSUFFICIENT_ACCESS") == 0 ||
+	       strcmp(sf_code, "INVALID_TYPE") == 0 ||
+	       strcmp(sf_code, "NOT_FOUND") == 0;
+}
+
 static int window_start(const char *now, int days, char out[21])
 {
 	struct tm tm;
@@ -106,6 +115,14 @@ int sfa_fetch_login_history(sfa_sf *sf, sfa_store *st, int days,
 		rc = sfa_store_logins_commit(st, err);
 	else
 		sfa_store_logins_rollback(st);
+	if (rc == SFA_ESF && c.n == 0 && refused(err->sf_code)) {
+		snprintf(stats->denied, sizeof(stats->denied), "%s",
+			 err->sf_code);
+		snprintf(stats->denied_msg, sizeof(stats->denied_msg), "%s",
+			 err->msg);
+		sfa_err_clear(err);
+		rc = 0;
+	}
 	stats->fetched = c.n;
 	stats->requests = sfa_sf_api_requests(sf) - before;
 	if (rc == 0)

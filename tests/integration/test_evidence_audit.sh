@@ -28,7 +28,7 @@ emu_post /__admin/mutate '[{"op": "update", "object": "User", "id": "0055g00000D
 [ "$(emu_get /__admin/records/SetupAuditTrail | node -pe 'JSON.parse(require("fs").readFileSync(0)).length')" = 2 ] \
   || fail "the emulator should hold 2 audit entries"
 
-expect_exit 0 "$SFACCESS" -v --no-progress sync --no-sync-permissions
+expect_exit 0 "$SFACCESS" -v --no-progress sync --no-login-history --no-sync-permissions
 grep -q "FROM+SetupAuditTrail+ORDER+BY+CreatedDate" "$WORK/err" || fail "the first copy should read every entry"
 grep -q "audit trail: 2 new entries copied" "$WORK/out" || fail "sync -v: $(cat "$WORK/out")"
 [ "$(q "SELECT action, section, display, created_by_username, copied_by_snapshot FROM audit_trail ORDER BY display")" = \
@@ -45,7 +45,7 @@ sleep 1.1
 emu_post /__admin/mutate "$(audit_op 0055g00000Dm006AAB true activateduser 'Activated user bo.ek@acme.example')" >/dev/null
 api() { emu_get /__admin/stats | node -pe 'JSON.parse(require("fs").readFileSync(0)).api_requests'; }
 before=$(api)
-expect_exit 0 "$SFACCESS" -v --no-progress sync --no-sync-permissions
+expect_exit 0 "$SFACCESS" -v --no-progress sync --no-login-history --no-sync-permissions
 grep -q "FROM+SetupAuditTrail+WHERE+CreatedDate+%3E%3D+${newest//:/%3A}+ORDER+BY" "$WORK/err" \
   || fail "the second copy should start at $newest: $(grep SetupAuditTrail "$WORK/err")"
 grep -q "audit trail: 1 new entries copied" "$WORK/out" || fail "sync -v: $(cat "$WORK/out")"
@@ -59,7 +59,7 @@ for u in 006 007 008 009; do
   emu_post /__admin/mutate "$(audit_op 0055g00000Dm${u}AAB false frozeuser "Froze user $u")" >/dev/null
 done
 emu_post /__admin/faults '{"batch_size": 2}' >/dev/null
-expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
+expect_exit 0 "$SFACCESS" --no-progress sync --no-login-history --no-sync-permissions
 emu_post /__admin/faults '{"batch_size": null}' >/dev/null
 [ "$(q "SELECT count(*) FROM audit_trail")" = 7 ] || fail "paged copy: $(q "SELECT count(*) FROM audit_trail")"
 echo "ok paged copy"

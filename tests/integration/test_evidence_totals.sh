@@ -11,7 +11,7 @@ q() { sqlite3 -separator '|' "$SFACCESS_STORE" "$1"; }
 # 1. A plain sync: one control row per object, received = stored =
 # org_count, and 11 scans + 3 recounts + 1 grouped count + the audit
 # trail's one page = 16 requests.
-expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
+expect_exit 0 "$SFACCESS" --no-progress sync --no-login-history --no-sync-permissions
 got=$(q "SELECT object, method, api_version, org_count, received, stored, requests
          FROM snapshot_control WHERE snapshot_id = 1 ORDER BY seq")
 want="UserLicense|rest|64.0|8|8|8|1
@@ -57,7 +57,7 @@ echo "ok control totals, reconciliation, 16 requests"
 
 # 2. --no-sync-deactivated-users: the 4 inactive Standard users are out,
 # for that reason; the inactive partner is out for its type first.
-expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions --no-sync-deactivated-users
+expect_exit 0 "$SFACCESS" --no-progress sync --no-login-history --no-sync-permissions --no-sync-deactivated-users
 [ "$(q "SELECT org_count || ' ' || excluded FROM snapshot_control WHERE snapshot_id = 2 AND object = 'User'")" = \
   '40 {"deactivated":4,"user_type:AutomatedProcess":1,"user_type:CsnOnly":1,"user_type:CspLitePortal":1,"user_type:Guest":1,"user_type:PowerPartner":3}' ] \
   || fail "deactivated excluded: $(q "SELECT excluded FROM snapshot_control WHERE snapshot_id = 2 AND object = 'User'")"
@@ -68,7 +68,7 @@ echo "ok reasons follow the sync options"
 # 3. Bulk: org_count is the job's numberRecordsProcessed.  Pages of 50
 # rows, so that the 72 assignments take more than one page: Bulk's case.
 emu_post /__admin/faults '{"batch_size": 50}' >/dev/null
-expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions --bulk-threshold 30
+expect_exit 0 "$SFACCESS" --no-progress sync --no-login-history --no-sync-permissions --bulk-threshold 30
 emu_post /__admin/faults '{"batch_size": null}' >/dev/null
 [ "$(q "SELECT method || ' ' || org_count || ' ' || received FROM snapshot_control WHERE snapshot_id = 3 AND object = 'PermissionSetAssignment'")" = "bulk 72 72" ] \
   || fail "bulk control row: $(q "SELECT * FROM snapshot_control WHERE snapshot_id = 3 AND object = 'PermissionSetAssignment'")"
@@ -79,7 +79,7 @@ echo "ok bulk org_count"
 emu_post /__admin/faults '{"mutate_before_query": {"match": "SELECT COUNT() FROM GroupMember",
   "ops": [{"op": "insert", "object": "GroupMember",
            "record": {"GroupId": "00G5g00000gR022EAC", "UserOrGroupId": "0055g00000Dm001AAB"}}]}}' >/dev/null
-expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions
+expect_exit 0 "$SFACCESS" --no-progress sync --no-login-history --no-sync-permissions
 grep -q "snapshot 4 complete" "$WORK/out" || fail "a drifting sync should complete: $(cat "$WORK/out")"
 [ "$(q "SELECT object, at_scan, at_end FROM snapshot_drift WHERE snapshot_id = 4")" = "GroupMember|23|24" ] \
   || fail "drift: $(q "SELECT * FROM snapshot_drift")"
@@ -89,7 +89,7 @@ echo "ok drift recorded"
 # incomplete, naming the object and both numbers; its control totals stay.
 # One connection: UserLicense (8 records) is the first query.
 emu_post /__admin/faults '{"drop_records": 1}' >/dev/null
-expect_exit 1 "$SFACCESS" --no-progress sync --no-sync-permissions --max-connections 1
+expect_exit 1 "$SFACCESS" --no-progress sync --no-login-history --no-sync-permissions --max-connections 1
 grep -q "control totals: Salesforce counted 8 UserLicense records (totalSize) but 7 arrived" "$WORK/err" \
   || fail "mismatch message: $(cat "$WORK/err")"
 [ "$(q "SELECT status FROM snapshot WHERE id = 5")" = incomplete ] || fail "snapshot 5 should be incomplete"

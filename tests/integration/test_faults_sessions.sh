@@ -10,7 +10,7 @@ demo_login
 
 hash_of() { "$SFACCESS" snapshots --format csv | awk -F, -v id="$1" '$1 == id { print $10 }'; }
 
-expect_exit 0 "$SFACCESS" --no-progress sync
+expect_exit 0 "$SFACCESS" --no-progress sync --no-login-history
 clean=$(hash_of 1)
 [ -n "$clean" ] || fail "clean sync has no content hash"
 id=1
@@ -18,7 +18,7 @@ for expire in 3 5 8; do
   for conns in 1 4; do
     emu_post /__admin/reset '{}' >/dev/null
     emu_post /__admin/faults "{\"expire_sessions_after\":$expire}" >/dev/null
-    expect_exit 0 "$SFACCESS" -v --no-progress sync --max-connections $conns
+    expect_exit 0 "$SFACCESS" -v --no-progress sync --no-login-history --max-connections $conns
     id=$((id + 1))
     [ "$(hash_of $id)" = "$clean" ] || fail "expire $expire, $conns connections: hash $(hash_of $id) != $clean"
     relogs=$(grep -c "session expired; logging in again" "$WORK/err" || true)

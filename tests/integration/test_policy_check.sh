@@ -33,7 +33,7 @@ grep -q "^login history: 4 rows from .* in 1 request; 4 held$" "$WORK/out" || fa
 [ "$(charged)" = $((snap_reqs + 1)) ] || fail "charged $(charged), snapshot $snap_reqs + 1 for the history"
 echo "ok first sync: $snap_reqs requests for the snapshot, 1 for 4 login history rows"
 before=$(charged)
-expect_exit 0 "$SFACCESS" --no-progress sync --sync-connected-apps --sync-non-standard-licenses --login-history
+expect_exit 0 "$SFACCESS" --no-progress sync --sync-connected-apps --sync-non-standard-licenses
 snap_reqs=$(sed -n 's/.* \([0-9]*\) API requests in .*/\1/p' "$WORK/out")
 grep -q "^login history: 1 rows from 2026-11-26T09:00:00Z in 1 request; 4 held$" "$WORK/out" \
   || fail "second copy: $(cat "$WORK/out")"
@@ -128,3 +128,15 @@ expect_exit 3 "$SFACCESS" check --policy "$FX/demo-policy.ini" --hr-file "$FX/de
 ! grep -q '^leaver,.*carla\|^expired-assignment' "$WORK/out" || fail "after apply: $(cat "$WORK/out")"
 grep -q '^sod,.*zoe.angstrom' "$WORK/out" || fail "SoD is left to a person"
 echo "ok plan --findings: set_status for the leaver, revokes for expired assignments, SoD commented; apply ran it"
+
+# ---- a snapshot synced without permissions: the rules that need them are
+# named, nothing runs; with them turned off the others do
+expect_exit 0 "$SFACCESS" --no-progress sync --no-sync-permissions --no-login-history
+expect_exit 2 "$SFACCESS" check --format csv
+grep -q 'holds no permissions (synced with --no-sync-permissions or by an older sfaccess), which dormant-privileged, external-privileged, mfa-waived-privileged need: sync again' "$WORK/err" \
+  || fail "no permissions: $(cat "$WORK/err")"
+[ ! -s "$WORK/out" ] || fail "a refused check printed findings"
+printf '[rule.dormant-privileged]\nenabled = false\n[rule.external-privileged]\nenabled = false\n[rule.mfa-waived-privileged]\nenabled = false\n' >"$WORK/noperm.ini"
+expect_exit 3 "$SFACCESS" check --policy "$WORK/noperm.ini" --fail-on low --format csv
+grep -q '^inactive-with-access,' "$WORK/out" || fail "the other rules: $(cat "$WORK/out")"
+echo "ok a snapshot without permissions names the rules that need them; the others run"

@@ -15,7 +15,7 @@ sync_hash() {
   local name=$1; shift
   rm -f "$SFACCESS_STORE"*
   emu_post /__admin/reset '{}' >/dev/null
-  expect_exit 0 "$SFACCESS" --no-progress -v sync "$@"
+  expect_exit 0 "$SFACCESS" --no-progress -v sync --no-login-history "$@"
   cp "$WORK/out" "$WORK/out-$name"
   HASH=$(sed -n 's/^content hash //p' "$WORK/out")
   REQS=$(sed -n 's/.* \([0-9]*\) API requests in .*/\1/p' "$WORK/out")
@@ -46,7 +46,7 @@ sync_hash concurrent-rest --max-connections 4 --bulk-threshold 0
 emu_post /__admin/reset '{}' >/dev/null
 rm -f "$SFACCESS_STORE"*
 emu_post /__admin/faults '{"truncate_rate": 0.15, "fail_rate": 0.1, "seed": 7}' >/dev/null
-expect_exit 0 "$SFACCESS" --no-progress -v sync --bulk-threshold 5000 --bulk-page-size 7000
+expect_exit 0 "$SFACCESS" --no-progress -v sync --no-login-history --bulk-threshold 5000 --bulk-page-size 7000
 [ "$(sed -n 's/^content hash //p' "$WORK/out")" = "$base" ] || fail "sync through faults stored other content"
 echo "ok faults: same hash"
 
@@ -55,7 +55,7 @@ echo "ok faults: same hash"
 emu_post /__admin/reset '{}' >/dev/null
 rm -f "$SFACCESS_STORE"*
 emu_post /__admin/faults '{"expire_sessions_after": 10}' >/dev/null
-expect_exit 0 "$SFACCESS" --no-progress -v sync --bulk-threshold 5000 --bulk-page-size 7000
+expect_exit 0 "$SFACCESS" --no-progress -v sync --no-login-history --bulk-threshold 5000 --bulk-page-size 7000
 [ "$(sed -n 's/^content hash //p' "$WORK/out")" = "$base" ] || fail "sync through expiring sessions stored other content"
 logins=$(emu_get /__admin/stats | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).by_route["POST /services/Soap/u/NN.N"]))')
 reqs=$(sed -n 's/.* \([0-9]*\) API requests in .*/\1/p' "$WORK/out")

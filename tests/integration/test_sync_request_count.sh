@@ -14,16 +14,25 @@ others() { sed -n 's/.* (and \([0-9]*\) not charged: logins, expired sessions, r
 
 # A clean sync: one login, nothing else apart.
 b=$(api)
-expect_exit 0 "$SFACCESS" --no-progress sync
+expect_exit 0 "$SFACCESS" --no-progress sync --no-login-history
 [ "$(printed)" = "$(( $(api) - b ))" ] || fail "clean: printed $(printed), the org counted $(( $(api) - b ))"
 [ "$(others)" = 1 ] || fail "clean: $(others) not charged, expected the login: $(cat "$WORK/out")"
 echo "ok clean sync: $(printed) API requests, the login apart"
+
+# The login history copy (on by default) prints its own requests: the two
+# lines add up to what the org counted.
+b=$(api)
+expect_exit 0 "$SFACCESS" --no-progress sync
+lh=$(sed -n 's/^login history: .* in \([0-9]*\) requests*; .*/\1/p' "$WORK/out")
+[ -n "$lh" ] && [ "$(( $(printed) + lh ))" = "$(( $(api) - b ))" ] \
+  || fail "with login history: printed $(printed) + ${lh:-?}, the org counted $(( $(api) - b )): $(cat "$WORK/out")"
+echo "ok with login history: $(printed) + $lh API requests"
 
 for expire in 2 5; do
   for conns in 1 4; do
     emu_post /__admin/faults "{\"expire_sessions_after\":$expire}" >/dev/null
     b=$(api)
-    expect_exit 0 "$SFACCESS" -v --no-progress sync --max-connections $conns
+    expect_exit 0 "$SFACCESS" -v --no-progress sync --no-login-history --max-connections $conns
     emu_post /__admin/faults '{"expire_sessions_after":0}' >/dev/null
     got=$(( $(api) - b ))
     relogs=$(grep -c "session expired; logging in again" "$WORK/err" || true)
@@ -39,7 +48,7 @@ done
 # Injected 503s are retried and not charged either.
 emu_post /__admin/faults '{"fail_rate":0.2,"fail_status":503,"seed":5}' >/dev/null
 b=$(api)
-expect_exit 0 "$SFACCESS" -v --no-progress sync --max-connections 1
+expect_exit 0 "$SFACCESS" -v --no-progress sync --no-login-history --max-connections 1
 emu_post /__admin/faults '{"fail_rate":0}' >/dev/null
 got=$(( $(api) - b ))
 retries=$(grep -c "retrying in" "$WORK/err" || true)

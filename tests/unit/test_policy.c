@@ -23,16 +23,74 @@
 			    "2026-01-01T00:00:00Z", fed, "Salesforce", "SFDC"  \
 		}                                                              \
 	}
-/* A permission set with the five flags: ModifyAllData, ViewAllData,
- * ManageUsers, AuthorApex, CustomizeApplication. */
-#define PSF(id, owned, prof, mad, vad)                                         \
+/* A permission set without permissions of its own (grant() gives them). */
+#define PSF(id, owned, prof)                                                   \
 	{                                                                      \
 		SFA_OBJ_PERMISSION_SET,                                        \
 		{                                                              \
 			id, "N_" id, "Label " id, "Regular", NULL, T, NULL,    \
-			    owned, prof, NULL, mad, vad, F, F, F               \
+			    owned, prof, NULL, F, F, F, F, F                   \
 		}                                                              \
 	}
+/* An ObjectPermissions row: read, create, edit, delete, viewall,
+ * modifyall, viewallfields. */
+#define OP(id, parent, obj, r, c, e, d, va, ma, vaf)                           \
+	{                                                                      \
+		SFA_OBJ_OBJECT_PERMS,                                          \
+		{                                                              \
+			id, parent, obj, r, c, e, d, va, ma, vaf               \
+		}                                                              \
+	}
+
+/* The snapshot's catalogue of system permissions, as the describe calls
+ * give it. */
+enum { P_MAD, P_VAD, P_USERS, P_APEX, P_CUSTOMIZE, P_MFA, P_API, P_N };
+static const char *const perm_names[P_N][2] = {
+    {"ModifyAllData", "Modify All Data"},
+    {"ViewAllData", "View All Data"},
+    {"ManageUsers", "Manage Users"},
+    {"AuthorApex", "Author Apex"},
+    {"CustomizeApplication", "Customize Application"},
+    {"BypassMFAForUiLogins", "Waive Multi-Factor Authentication for "
+			     "Exempt Users"},
+    {"ApiEnabled", "API Enabled"},
+};
+
+/* One system permission true on a permission set (0PS) or a muting
+ * permission set (0QM). */
+struct grant {
+	const char *container;
+	int perm;
+};
+
+/* fx_snapshot() of a snapshot synced with permissions: the catalogue and
+ * the grants. */
+static long long perm_snapshot(sfa_store *st, const struct rec *r, size_t n,
+			       const struct grant *g, size_t ng)
+{
+	sfa_err err = {0};
+	long long id = 0;
+	size_t i;
+
+	ck_assert(sfa_store_begin_snapshot(st, "00Dorg", "64.0", "{}", &id,
+					   &err) == 0);
+	for (i = 0; i < P_N; i++)
+		ck_assert(sfa_store_put_perm_name(st, (int)i, perm_names[i][0],
+						  perm_names[i][1], &err) == 0);
+	fx_put(st, r, n);
+	for (i = 0; i < ng; i++)
+		ck_assert_msg(
+		    sfa_store_put_perms(st,
+					strncmp(g[i].container, "0QM", 3) == 0
+					    ? SFA_OBJ_MUTING_PERMS
+					    : SFA_OBJ_PERMISSION_SET_PERMS,
+					g[i].container, &g[i].perm, 1,
+					&err) == 0,
+		    "%s", err.msg);
+	ck_assert_msg(sfa_snapshot_finish(st, NULL, 7, NULL, &err) == 0, "%s",
+		      err.msg);
+	return id;
+}
 
 static sfa_policy *policy_of(const char *text)
 {
@@ -184,8 +242,8 @@ START_TEST(test_dormant_privileged_names_the_worst_permission_and_its_way)
 {
 	static const struct rec org[] = {
 	    PROFILE("00eAdm", "Admin"),
-	    PSF("0PSadm", T, "00eAdm", T, T),
-	    PSF("0PSview", F, NULL, F, T),
+	    PSF("0PSadm", T, "00eAdm"),
+	    PSF("0PSview", F, NULL),
 	    PUSER("005old", NULL, T, "Standard", "00eAdm",
 		  "2026-01-01T00:00:00Z", NULL),
 	    PUSER("005new", NULL, T, "Standard", "00eAdm",
@@ -194,9 +252,11 @@ START_TEST(test_dormant_privileged_names_the_worst_permission_and_its_way)
 	    PSA("0Pa1", "005viewer", "0PSview", NULL, NULL,
 		"2026-01-01T00:00:00Z"),
 	};
+	static const struct grant grants[] = {
+	    {"0PSadm", P_MAD}, {"0PSadm", P_VAD}, {"0PSview", P_VAD}};
 	char path[64];
 	sfa_store *st = fx_open(path);
-	long long id = fx_snapshot(st, org, NREC(org));
+	long long id = perm_snapshot(st, org, NREC(org), grants, NREC(grants));
 	sfa_policy *p = only("dormant-privileged", NULL);
 	sfa_check_opts o = {p, NULL, NULL, AS_OF};
 
@@ -260,15 +320,16 @@ START_TEST(test_sod_with_a_permission_side_and_an_unknown_side_is_refused)
 {
 	static const struct rec org[] = {
 	    PROFILE("00eAdm", "Admin"),
-	    PSF("0PSadm", T, "00eAdm", T, F),
+	    PSF("0PSadm", T, "00eAdm"),
 	    GROUP("00GFin", "Finance", "Regular", NULL),
 	    GM("011a", "00GFin", "005A", "2026-01-01T00:00:00Z"),
 	    PUSER("005A", NULL, T, "Standard", "00eAdm",
 		  "2026-11-30T00:00:00Z", NULL),
 	};
+	static const struct grant grants[] = {{"0PSadm", P_MAD}};
 	char path[64];
 	sfa_store *st = fx_open(path);
-	long long id = fx_snapshot(st, org, NREC(org));
+	long long id = perm_snapshot(st, org, NREC(org), grants, NREC(grants));
 	sfa_policy *p = only(
 	    "sod", "[sod]\nadmin-in-finance = ModifyAllData + Dev_00GFin\n");
 	sfa_check_opts o = {p, NULL, NULL, AS_OF};
@@ -291,7 +352,7 @@ END_TEST
 START_TEST(test_external_user_with_view_all_data_is_a_finding)
 {
 	static const struct rec org[] = {
-	    PSF("0PSview", F, NULL, F, T),
+	    PSF("0PSview", F, NULL),
 	    PUSER("005partner", NULL, T, "PowerPartner", NULL,
 		  "2026-11-30T00:00:00Z", NULL),
 	    PUSER("005inside", NULL, T, "Standard", NULL,
@@ -301,9 +362,10 @@ START_TEST(test_external_user_with_view_all_data_is_a_finding)
 	    PSA("0Pa2", "005inside", "0PSview", NULL, NULL,
 		"2026-01-01T00:00:00Z"),
 	};
+	static const struct grant grants[] = {{"0PSview", P_VAD}};
 	char path[64];
 	sfa_store *st = fx_open(path);
-	long long id = fx_snapshot(st, org, NREC(org));
+	long long id = perm_snapshot(st, org, NREC(org), grants, NREC(grants));
 	sfa_policy *p = only("external-privileged", NULL);
 	sfa_check_opts o = {p, NULL, NULL, AS_OF};
 
@@ -315,45 +377,32 @@ START_TEST(test_external_user_with_view_all_data_is_a_finding)
 }
 END_TEST
 
-/* A permission source standing in for the engine: the seam lets the
- * rules see permissions today's flags do not carry. */
-static int engine_like(sfa_store *st, long long snap, sfa_user_perm_fn fn,
-		       void *ud, sfa_err *err)
-{
-	static const sfa_user_perm rows[] = {
-	    {"005waived", "BypassMFAForUiLogins", "permission_set", "0PSmfa", 1},
-	    {"005waived", "AuthorApex", "profile", "00eDev", 0},
-	    {"005onlywaiver", "BypassMFAForUiLogins", "permission_set",
-	     "0PSmfa", 1},
-	    {"005admin", "ModifyAllData", "profile", "00eDev", 0},
-	};
-	size_t i;
-	int rc;
-
-	(void)st;
-	(void)snap;
-	(void)err;
-	for (i = 0; i < NREC(rows); i++)
-		if ((rc = fn(ud, &rows[i])))
-			return rc;
-	return 0;
-}
-
-START_TEST(test_mfa_waiver_with_a_tier_0_permission_through_the_seam)
+START_TEST(test_mfa_waiver_with_a_tier_0_permission)
 {
 	static const struct rec org[] = {
-	    PUSER("005waived", NULL, T, "Standard", NULL,
+	    PROFILE("00eDev", "Developer"),
+	    PROFILE("00eAdm", "Admin"),
+	    PSF("0PSdev", T, "00eDev"),
+	    PSF("0PSadm", T, "00eAdm"),
+	    PSF("0PSmfa", F, NULL),
+	    PUSER("005waived", NULL, T, "Standard", "00eDev",
 		  "2026-11-30T00:00:00Z", NULL),
 	    PUSER("005onlywaiver", NULL, T, "Standard", NULL,
 		  "2026-11-30T00:00:00Z", NULL),
-	    PUSER("005admin", NULL, T, "Standard", NULL,
+	    PUSER("005admin", NULL, T, "Standard", "00eAdm",
 		  "2026-11-30T00:00:00Z", NULL),
+	    PSA("0Pa1", "005waived", "0PSmfa", NULL, NULL,
+		"2026-01-01T00:00:00Z"),
+	    PSA("0Pa2", "005onlywaiver", "0PSmfa", NULL, NULL,
+		"2026-01-01T00:00:00Z"),
 	};
+	static const struct grant grants[] = {
+	    {"0PSdev", P_APEX}, {"0PSadm", P_MAD}, {"0PSmfa", P_MFA}};
 	char path[64];
 	sfa_store *st = fx_open(path);
-	long long id = fx_snapshot(st, org, NREC(org));
+	long long id = perm_snapshot(st, org, NREC(org), grants, NREC(grants));
 	sfa_policy *p = only("mfa-waived-privileged", NULL);
-	sfa_check_opts o = {p, NULL, engine_like, AS_OF};
+	sfa_check_opts o = {p, NULL, NULL, AS_OF};
 
 	EXPECT(st, id, &o,
 	       "mfa-waived-privileged|005waived@x.test|AuthorApex|profile|"
@@ -363,10 +412,168 @@ START_TEST(test_mfa_waiver_with_a_tier_0_permission_through_the_seam)
 }
 END_TEST
 
+/* The engine's rules reach the policy rules: a profile, a permission set
+ * group, the same group's permission muted in another group, the
+ * ModifyAllData and ViewAllData implications on objects, and the tiers
+ * of [privileged].
+ *   profile Admin (00eAdm) owns 0PSpa: ModifyAllData
+ *   profile Standard (00eStd) owns 0PSps: Account read
+ *   0PGall = 0PSc1 (ModifyAllData, ManageUsers)
+ *   0PGops = 0PSc1 muted by 0QMm (ModifyAllData): ManageUsers only
+ *   0PSc2 (direct): Account modifyall, ApiEnabled
+ *   0PSview (direct): ViewAllData
+ *   group Finance (00GFin): 005grp, 005muted, 005plain */
+static const struct rec engine_org[] = {
+    PROFILE("00eAdm", "Admin"),
+    PROFILE("00eStd", "Standard"),
+    PSF("0PSpa", T, "00eAdm"),
+    PSF("0PSps", T, "00eStd"),
+    PSF("0PSc1", F, NULL),
+    PSF("0PSc2", F, NULL),
+    PSF("0PSview", F, NULL),
+    PS("0PSag1", F, NULL, "0PGall"),
+    PS("0PSag2", F, NULL, "0PGops"),
+    PSG("0PGall"),
+    PSG("0PGops"),
+    PSGC("0PCa", "0PGall", "0PSc1"),
+    PSGC("0PCb", "0PGops", "0PSc1"),
+    PSGC("0PCc", "0PGops", "0QMm"),
+    OP("110a", "0PSps", "Account", T, F, F, F, F, F, F),
+    OP("110b", "0PSc2", "Account", T, T, T, T, T, T, F),
+    GROUP("00GFin", "Finance", "Regular", NULL),
+    GM("011a", "00GFin", "005grp", "2026-01-01T00:00:00Z"),
+    GM("011b", "00GFin", "005muted", "2026-01-01T00:00:00Z"),
+    GM("011c", "00GFin", "005plain", "2026-01-01T00:00:00Z"),
+    PUSER("005adm", NULL, T, "Standard", "00eAdm", "2026-01-01T00:00:00Z",
+	  NULL),
+    PUSER("005grp", NULL, T, "Standard", "00eStd", "2026-01-01T00:00:00Z",
+	  NULL),
+    PUSER("005muted", NULL, T, "Standard", "00eStd", "2026-01-01T00:00:00Z",
+	  NULL),
+    PUSER("005plain", NULL, T, "Standard", "00eStd", "2026-01-01T00:00:00Z",
+	  NULL),
+    PUSER("005partner", NULL, T, "PowerPartner", "00eStd",
+	  "2026-11-30T00:00:00Z", NULL),
+    PSA("0Pa1", "005grp", "0PSag1", "0PGall", NULL, "2026-01-01T00:00:00Z"),
+    PSA("0Pa2", "005muted", "0PSag2", "0PGops", NULL, "2026-01-01T00:00:00Z"),
+    PSA("0Pa3", "005plain", "0PSc2", NULL, NULL, "2026-01-01T00:00:00Z"),
+    PSA("0Pa4", "005partner", "0PSview", NULL, NULL, "2026-01-01T00:00:00Z"),
+};
+static const struct grant engine_grants[] = {
+    {"0PSpa", P_MAD},	{"0PSc1", P_MAD},  {"0PSc1", P_USERS},
+    {"0QMm", P_MAD},	{"0PSc2", P_API},  {"0PSview", P_VAD},
+    {"0PSag1", P_MAD}, {"0PSag1", P_USERS}, {"0PSag2", P_USERS}};
+
+START_TEST(test_permission_rules_read_the_engine)
+{
+	char path[64];
+	sfa_store *st = fx_open(path);
+	long long id = perm_snapshot(st, engine_org, NREC(engine_org),
+				     engine_grants, NREC(engine_grants));
+	sfa_policy *p = only("dormant-privileged", NULL);
+	sfa_check_opts o = {p, NULL, NULL, AS_OF};
+	sfa_findings *fs = NULL;
+	sfa_priv *pv = NULL;
+	sfa_err err = {0};
+
+	/* 0QMm mutes ModifyAllData inside 0PGops only. */
+	EXPECT(st, id, &o,
+	       "dormant-privileged|005adm@x.test|ModifyAllData|profile|00eAdm",
+	       "dormant-privileged|005grp@x.test|ModifyAllData|"
+	       "permission_set_group|0PGall",
+	       "dormant-privileged|005muted@x.test|ManageUsers|"
+	       "permission_set_group|0PGops");
+
+	/* [privileged]: tiers are the configuration's. */
+	ck_assert(sfa_priv_new(&pv, &err) == 0);
+	ck_assert(sfa_priv_configure(pv, "ApiEnabled:0", "ModifyAllData",
+				     &err) == 0);
+	o.privileged = pv;
+	EXPECT(st, id, &o,
+	       "dormant-privileged|005grp@x.test|ManageUsers|"
+	       "permission_set_group|0PGall",
+	       "dormant-privileged|005muted@x.test|ManageUsers|"
+	       "permission_set_group|0PGops",
+	       "dormant-privileged|005plain@x.test|ApiEnabled|permission_set|"
+	       "0PSc2");
+	o.privileged = NULL;
+	sfa_policy_free(p);
+
+	/* Account:modifyall: its own row, or implied by ModifyAllData
+	 * unless muted; any case in the policy file. */
+	p = only("sod", "[sod]\nacct = account:MODIFYALL + Dev_00GFin\n");
+	o.policy = p;
+	EXPECT(st, id, &o, "sod|005grp@x.test|acct||",
+	       "sod|005plain@x.test|acct||");
+	ck_assert_int_eq(sfa_policy_check(st, id, &o, &fs, &err), 0);
+	ck_assert_str_eq(sfa_findings_get(fs, 0)->detail,
+			 "account:MODIFYALL: permission_set_group 0PGall; "
+			 "Dev_00GFin: group 00GFin");
+	sfa_findings_free(fs);
+	sfa_policy_free(p);
+
+	/* An unknown object names the closest. */
+	p = only("sod", "[sod]\nacct = Acount:modifyall + Dev_00GFin\n");
+	o.policy = p;
+	ck_assert_int_eq(sfa_policy_check(st, id, &o, &fs, &err), SFA_EINPUT);
+	ck_assert_str_eq(err.where, "p.ini:18");
+	ck_assert_msg(strstr(err.msg, "Account:modifyall"), "%s", err.msg);
+	sfa_policy_free(p);
+
+	/* ViewAllData implies View All on every object. */
+	p = only("external-privileged", NULL);
+	o.policy = p;
+	EXPECT(st, id, &o,
+	       "external-privileged|005partner@x.test|Account:viewall|"
+	       "permission_set|0PSview");
+	sfa_policy_free(p);
+	sfa_priv_free(pv);
+	fx_close(st, path);
+}
+END_TEST
+
+START_TEST(test_a_snapshot_without_permissions_names_the_rules_needing_them)
+{
+	static const struct rec org[] = {
+	    PUSER("005a", NULL, T, "Standard", NULL, NULL, NULL),
+	    GROUP("00GFin", "Finance", "Regular", NULL),
+	};
+	char path[64];
+	sfa_store *st = fx_open(path);
+	long long id = fx_snapshot(st, org, NREC(org));
+	sfa_policy *p = only("dormant-privileged", NULL);
+	sfa_check_opts o = {NULL, NULL, NULL, AS_OF};
+	sfa_findings *fs = NULL;
+	sfa_err err = {0};
+
+	ck_assert_int_eq(sfa_policy_check(st, id, &o, &fs, &err), SFA_EINPUT);
+	ck_assert_ptr_null(fs);
+	ck_assert_msg(strstr(err.msg, "holds no permissions") &&
+			  strstr(err.msg, "dormant-privileged, "
+					  "external-privileged, "
+					  "mfa-waived-privileged need"),
+		      "%s", err.msg);
+	/* Rules without permissions run; a [sod] side that is a group is
+	 * found, one that is a permission is refused. */
+	sfa_policy_free(p);
+	p = only("dormant", "[sod]\nx = Dev_00GFin + Dev_00GFin\n");
+	o.policy = p;
+	EXPECT(st, id, &o, "dormant|005a@x.test|||");
+	sfa_policy_free(p);
+	p = only("sod", "[sod]\nx = Account:read + Dev_00GFin\n");
+	o.policy = p;
+	ck_assert_int_eq(sfa_policy_check(st, id, &o, &fs, &err), SFA_EINPUT);
+	ck_assert_msg(strstr(err.msg, "is a permission, and snapshot"), "%s",
+		      err.msg);
+	sfa_policy_free(p);
+	fx_close(st, path);
+}
+END_TEST
+
 START_TEST(test_expired_assignment_before_the_check_time_only)
 {
 	static const struct rec org[] = {
-	    PSF("0PSx", F, NULL, F, F),
+	    PSF("0PSx", F, NULL),
 	    PSG("0PGg"),
 	    PUSER("005A", NULL, T, "Standard", NULL, "2026-11-30T00:00:00Z",
 		  NULL),
@@ -392,7 +599,7 @@ START_TEST(test_inactive_with_access_beyond_the_profile_and_the_organization_gro
 {
 	static const struct rec org[] = {
 	    PROFILE("00eStd", "Standard User"),
-	    PSF("0PSx", F, NULL, F, F),
+	    PSF("0PSx", F, NULL),
 	    GROUP("00GTeam", "Team", "Regular", NULL),
 	    /* The frozen user is in it as an active internal user: no
 	     * grant to take back. */
@@ -510,7 +717,7 @@ START_TEST(test_unused_connected_app_is_reachable_with_no_token_used_in_days)
 	/* 90 days before AS_OF is 2026-09-02T00:00:00Z. */
 	static const struct rec org[] = {
 	    PROFILE("00eStd", "Standard User"),
-	    PSF("0PSown", T, "00eStd", F, F),
+	    PSF("0PSown", T, "00eStd"),
 	    APP("0H4used", "Used App"),
 	    APP("0H4stale", "Stale App"),
 	    APP("0H4idle", "Idle App"),
@@ -640,8 +847,10 @@ static Suite *suite(void)
 	tcase_add_test(
 	    tc, test_sod_with_a_permission_side_and_an_unknown_side_is_refused);
 	tcase_add_test(tc, test_external_user_with_view_all_data_is_a_finding);
-	tcase_add_test(tc,
-		       test_mfa_waiver_with_a_tier_0_permission_through_the_seam);
+	tcase_add_test(tc, test_mfa_waiver_with_a_tier_0_permission);
+	tcase_add_test(tc, test_permission_rules_read_the_engine);
+	tcase_add_test(
+	    tc, test_a_snapshot_without_permissions_names_the_rules_needing_them);
 	tcase_add_test(tc, test_expired_assignment_before_the_check_time_only);
 	tcase_add_test(
 	    tc,

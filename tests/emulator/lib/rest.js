@@ -31,7 +31,7 @@ function versions() {
 // ObjectPermissions and FieldPermissions need View Setup and Configuration, as in a real org.
 const READ_PERMISSION = { User: 'ManageUsers', UserLogin: 'ManageUsers', PermissionSetAssignment: 'ManageUsers',
   ConnectedApplication: 'CustomizeApplication', SetupEntityAccess: 'CustomizeApplication',
-  ObjectPermissions: 'ViewSetup', FieldPermissions: 'ViewSetup' };
+  ObjectPermissions: 'ViewSetup', FieldPermissions: 'ViewSetup', LoginHistory: 'ManageUsers' };
 
 function checkRead(authUser, objects) {
   for (const o of objects) {

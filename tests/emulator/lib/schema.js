@@ -189,7 +189,9 @@ function permissionFields(list) {
 
 // Objects an org may lack; no other object's lookup points at them.
 // SetupAuditTrail: an edition or API version without it (reports/EVIDENCE.md: the sync goes on).
-const ABSENT_OK = ['ObjectPermissions', 'FieldPermissions', 'CustomPermission', 'SetupAuditTrail'];
+// LoginHistory too: an org that will not show it to the sync user answers as if it had none.
+const ABSENT_OK = ['ObjectPermissions', 'FieldPermissions', 'CustomPermission', 'SetupAuditTrail',
+  'LoginHistory'];
 
 /**
  * The dataset's "absent": {"objects": [...], "fields": {"Object": [...]}}, checked: objects and
