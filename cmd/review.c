@@ -47,8 +47,9 @@ static const char usage[] =
     "            (only rows added since snapshot ID)\n"
     "  collect   read returned workbooks (.xlsx) or CSV files and record "
     "their\n"
-    "            decisions; a tampered, foreign or invalid row refuses its "
-    "file\n"
+    "            decisions; a tampered, foreign or invalid row, or a "
+    "decision on\n"
+    "            one's own access, refuses its file\n"
     "  status    rows, decided, keep, revoke and pending per reviewer\n"
     "  close     freeze the campaign and write its report (CSV, HTML, "
     "JUnit, JSON\n"
@@ -305,22 +306,20 @@ static int review_collect(sfa_cli *cli, int argc, char **argv)
 			printf("%s: already collected (SHA-256 %.12s); "
 			       "nothing changed\n",
 			       argv[i], res.sha256);
-		else if (res.refused.n) {
+		else if (res.refused.n || res.self_review.n) {
+			size_t nref = res.refused.n + res.self_review.n;
+
 			fprintf(stderr,
 				"sfaccess: %s: %zu row%s refused; nothing of "
 				"this file was recorded\n",
-				argv[i], res.refused.n,
-				res.refused.n == 1 ? "" : "s");
+				argv[i], nref, nref == 1 ? "" : "s");
 			refused = 1;
 		} else
 			printf("%s: %lld decision%s of %s recorded (%lld "
-			       "rows, SHA-256 %.12s)%s\n",
+			       "rows, SHA-256 %.12s)\n",
 			       argv[i], res.decided,
 			       res.decided == 1 ? "" : "s", res.reviewer,
-			       res.rows, res.sha256,
-			       res.self_review.n ? "; self-review decisions "
-						   "left out"
-						 : "");
+			       res.rows, res.sha256);
 		sfa_collect_result_free(&res);
 	}
 	rc = refused ? SFA_EXIT_USAGE : SFA_EXIT_OK;

@@ -158,9 +158,10 @@ void sfa_collect_result_free(sfa_collect_result *r);
 /* Reads a returned workbook (.xlsx) or CSV of campaign id and records its
  * decisions in one transaction.  The file's reviewer is the one its
  * document properties name (`reviewer USERNAME` in the keywords) or, for
- * a CSV, its file name without `.csv`.  When res->refused is not empty
- * nothing of the file was recorded.  Self-review decisions are left out
- * and listed.  A later file of the same reviewer supersedes the earlier
+ * a CSV, its file name without `.csv`.  When res->refused or
+ * res->self_review (a decision on the reviewer's own access) is not
+ * empty, the file is refused: nothing of it was recorded but those
+ * problems, for the campaign report.  A later file of the same reviewer supersedes the earlier
  * decisions (kept as history).  Errors: SFA_EINPUT for a file that is not
  * a campaign workbook, a closed or unknown campaign; SFA_EIO. */
 int sfa_campaign_collect(sfa_store *st, long long id, const char *path,
