@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "campaign.h"
 #include "campaign_report.h"
@@ -69,6 +70,47 @@ static int make_dir(const char *dir)
 		return 0;
 	sfa_cli_errorf("review: --out %s: %s", dir, strerror(errno));
 	return -1;
+}
+
+/* Before the campaign is stored: --out must be a writable directory or
+ * one that can be made, so that a mistyped path leaves nothing behind
+ * (make_dir() makes it only once the campaign is stored). */
+static int check_out_dir(const char *dir)
+{
+	struct stat sb;
+	char parent[4096];
+	const char *slash;
+
+	if (stat(dir, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode)) {
+			sfa_cli_errorf("review start: --out %s: not a "
+				       "directory",
+				       dir);
+			return -1;
+		}
+		if (access(dir, W_OK) != 0) {
+			sfa_cli_errorf("review start: --out %s: %s", dir,
+				       strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (errno != ENOENT) {
+		sfa_cli_errorf("review start: --out %s: %s", dir,
+			       strerror(errno));
+		return -1;
+	}
+	slash = strrchr(dir, '/');
+	snprintf(parent, sizeof(parent), "%.*s",
+		 slash ? (slash == dir ? 1 : (int)(slash - dir)) : 1,
+		 slash ? dir : ".");
+	if (access(parent, W_OK) != 0) {
+		sfa_cli_errorf("review start: --out %s: cannot be made in "
+			       "%s: %s",
+			       dir, parent, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_campaign(const char *s, long long *id)
@@ -190,6 +232,10 @@ static int review_start(sfa_cli *cli, int argc, char **argv)
 	sp.nowners = own.n;
 	sp.fallback = sfa_config_get(cli->config, "review", "fallback");
 	sp.escalation = sfa_config_get(cli->config, "review", "escalation");
+	if (check_out_dir(out)) {
+		free(type_buf);
+		return SFA_EXIT_USAGE;
+	}
 	if ((rc = sfa_store_open(&st, cli->store_path, 0, &err)))
 		goto fail;
 	if (!sp.snapshot_id &&

@@ -182,7 +182,13 @@ static int write_one(sfa_store *st, const info *in, const char *dir,
 		     int csv, sfa_err *err)
 {
 	char path[4096], title[512], subject[512], keywords[1024];
+	/* libxlsxwriter writes each part of a workbook to a temporary file
+	 * before zipping it: about ten files a workbook, thousands a
+	 * campaign.  TMPDIR may put them on a tmpfs (tests/bench/README.md
+	 * has what it saves); libxlsxwriter's own default is /tmp. */
+	const char *tmp = getenv("TMPDIR");
 	lxw_workbook_options wo = {.constant_memory = LXW_TRUE,
+				   .tmpdir = tmp && *tmp ? (char *)tmp : NULL,
 				   .use_zip64 = LXW_TRUE};
 	lxw_doc_properties props;
 	lxw_data_validation dv;

@@ -39,6 +39,10 @@ grep -q "permission_set:No_Such_Set: snapshot 1 has no permission_set with Name 
 expect_exit 2 start --access-type bogus --out "$WORK/wb"
 grep -q "unknown access type .bogus." "$WORK/err" || fail "bad --access-type: $(cat "$WORK/err")"
 expect_exit 2 start --snapshot 42 --out "$WORK/wb"
+expect_exit 2 start --out "$WORK/no/such/dir"
+grep -q "out $WORK/no/such/dir: cannot be made in $WORK/no/such" "$WORK/err" || fail "--out in a missing directory: $(cat "$WORK/err")"
+expect_exit 2 start --out "$WORK/review.conf"
+grep -q "not a directory" "$WORK/err" || fail "--out a file: $(cat "$WORK/err")"
 for sub in "status 42" "close 42 --out $WORK/rep" "collect 42 $WORK/review.conf"; do
   # shellcheck disable=SC2086
   expect_exit 2 "$SFACCESS" review $sub

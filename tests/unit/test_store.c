@@ -456,6 +456,7 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 				      "DROP TABLE login_latest;"
 				      "ALTER TABLE sf_oauth_token DROP COLUMN"
 				      " last_used_at;"
+				      "DROP TABLE campaign_token;"
 				      "DROP TABLE campaign_refusal;"
 				      "DROP TABLE campaign_decision;"
 				      "DROP TABLE campaign_file;"
