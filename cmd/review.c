@@ -251,7 +251,7 @@ static int review_start(sfa_cli *cli, int argc, char **argv)
 		rc = SFA_EXIT_FAIL;
 		goto out;
 	}
-	if (sfa_workbook_write_all(st, id, out,
+	if (sfa_workbook_write_all(st, cli->store_path, id, out,
 				   sfa_config_get(cli->config, "review",
 						  "contact"),
 				   csv, &files, &err)) {
