@@ -157,7 +157,8 @@ static int load_users(sfa_store *st, long long snap, users *u, sfa_err *err)
 	if (rc)
 		return rc;
 	sort_users = u;
-	qsort(u->v, u->n, sizeof(*u->v), cmp_user);
+	if (u->n)
+		qsort(u->v, u->n, sizeof(*u->v), cmp_user);
 	sort_users = NULL;
 	return 0;
 }
@@ -267,7 +268,8 @@ static int load_tiers(sfa_store *st, long long snap, pairs *tiers,
 					     on_tier_resource, tiers, err);
 	if (rc == SFA_ENOMEM)
 		return sfa_err_set(err, rc, "out of memory");
-	qsort(tiers->v, tiers->n, sizeof(*tiers->v), cmp_pair);
+	if (tiers->n)
+		qsort(tiers->v, tiers->n, sizeof(*tiers->v), cmp_pair);
 	return rc;
 }
 
@@ -365,7 +367,8 @@ static int load_owners(sfa_store *st, const sfa_campaign_spec *sp,
 		if (pair_add(owners, f.id, who))
 			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
-	qsort(owners->v, owners->n, sizeof(*owners->v), cmp_pair);
+	if (owners->n) /* none but `*`: no array to sort */
+		qsort(owners->v, owners->n, sizeof(*owners->v), cmp_pair);
 	return 0;
 }
 
@@ -449,7 +452,8 @@ static int in_scope(const start *s, const sfa_access_row *r, const char *tier)
 		return 0;
 	if (s->sp->changed_since) {
 		k = row_key(r);
-		if (bsearch(&k, s->old.v, s->old.n, sizeof(*s->old.v), cmp_u64))
+		if (s->old.n &&
+		    bsearch(&k, s->old.v, s->old.n, sizeof(*s->old.v), cmp_u64))
 			return 0;
 	}
 	return 1;
@@ -694,7 +698,8 @@ int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *sp,
 			rc = sfa_err_set(err, rc, "out of memory");
 		if (rc)
 			goto out;
-		qsort(s.old.v, s.old.n, sizeof(*s.old.v), cmp_u64);
+		if (s.old.n)
+			qsort(s.old.v, s.old.n, sizeof(*s.old.v), cmp_u64);
 	}
 	if (scope_text(sp, &scope)) {
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
