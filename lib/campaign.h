@@ -68,8 +68,11 @@ typedef struct sfa_campaign_spec {
  * error nothing is stored.  Bad input (a fallback or escalation reviewer
  * or an owner reviewer who is not a user of the snapshot, an owner key
  * naming no resource, rows that only their own user could review with no
- * distinct escalation reviewer, rows with no owner and no `*`) is
- * SFA_EINPUT with the users or keys named in err.  *id_out gets the new
+ * distinct escalation reviewer, rows with no owner and no `*`, a
+ * reviewer with more rows than a worksheet holds) is SFA_EINPUT with the
+ * users or keys named in err.  Only access rows are issued, not the
+ * permission engine's privileged rows (system_permission,
+ * object_permission).  *id_out gets the new
  * campaign's id. */
 int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *spec,
 		       long long *id_out, sfa_err *err);

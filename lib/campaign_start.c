@@ -652,10 +652,16 @@ static unsigned scope_types(const sfa_campaign_spec *sp)
 	return types;
 }
 
+/* The data rows of one worksheet: Excel's 1,048,576 rows less the
+ * header.  A reviewer's rows must fit one Review sheet. */
+#define SHEET_ROWS 1048575
+
 int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *sp,
 		       long long *id_out, sfa_err *err)
 {
 	sfa_access_filter filter = {NULL, NULL, 0};
+	char over[256];
+	long long nover = 0;
 	start s;
 	snap sn, old;
 	sfa_buf scope = {0};
@@ -736,6 +742,18 @@ int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *sp,
 		rc = sfa_err_set(err, SFA_EINPUT,
 				 "no access row of snapshot %lld is in scope",
 				 sp->snapshot_id);
+		goto out;
+	}
+	if ((rc = sfa_campaign_txn_overfull(s.txn, s.id, SHEET_ROWS, over,
+					    sizeof(over), &nover, err)))
+		goto out;
+	if (nover) {
+		rc = sfa_err_set(err, SFA_EINPUT,
+				 "%s would review %lld rows, more than a "
+				 "worksheet holds (%d): narrow the scope "
+				 "(--access-type, --privileged-only, "
+				 "--changed-since) or route --by owner",
+				 over, nover, SHEET_ROWS);
 		goto out;
 	}
 	if ((rc = sfa_campaign_txn_tokens(s.txn, s.id, err)) ||
