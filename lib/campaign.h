@@ -72,7 +72,7 @@ typedef struct sfa_campaign_spec {
  * reviewer with more rows than a worksheet holds) is SFA_EINPUT with the
  * users or keys named in err.  Only access rows are issued, not the
  * permission engine's privileged rows (system_permission,
- * object_permission).  *id_out gets the new
+ * object_permission).   *id_out gets the new
  * campaign's id. */
 int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *spec,
 		       long long *id_out, sfa_err *err);

@@ -39,11 +39,6 @@ int sfa_campaign_txn_issue(sfa_campaign_txn *t, long long id, long long seq,
 			   const char *reviewer, const char *token,
 			   const char *const *cells, sfa_err *err);
 
-/* The reviewer of campaign id with the most rows beyond max (*n 0 when
- * none has more). */
-int sfa_campaign_txn_overfull(sfa_campaign_txn *t, long long id,
-			      long long max, char *reviewer, size_t size,
-			      long long *n, sfa_err *err);
 /* Indexes the tokens of campaign id's rows, once all are issued. */
 int sfa_campaign_txn_tokens(sfa_campaign_txn *t, long long id, sfa_err *err);
 

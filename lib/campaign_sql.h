@@ -57,12 +57,6 @@
 #define SQL_CAMPAIGN_ROW_TOKEN                                                 \
 	SQL_CAMPAIGN_ROW_COLS("") " AND r.seq = (SELECT seq FROM"             \
 	" campaign_token WHERE campaign_id = ?1 AND token = ?2)"
-/* ?2 the most rows a reviewer's sheet holds: the reviewer with the most
- * rows beyond it, and how many. */
-#define SQL_CAMPAIGN_OVERFULL                                                  \
-	"SELECT reviewer, count(*) AS n FROM campaign_row INDEXED BY"         \
-	" campaign_row_reviewer WHERE campaign_id = ?1 GROUP BY reviewer"     \
-	" HAVING n > ?2 ORDER BY n DESC LIMIT 1"
 /* The tokens of the rows just issued, in token order (store_sql.h
  * SQL_SCHEMA_CAMPAIGN_TOKENS says why). */
 #define SQL_CAMPAIGN_TOKENS_ADD                                                \

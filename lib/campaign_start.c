@@ -419,6 +419,67 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* ---- rows per reviewer ---- */
+
+/* The data rows of one worksheet: Excel's 1,048,576 rows less the
+ * header.  A reviewer's rows must fit one Review sheet. */
+#define SHEET_ROWS 1048575
+
+/* Rows issued so far per reviewer, by name (an open-addressing table;
+ * names are borrowed: users' text, the spec's or the owner map's). */
+typedef struct tally {
+	struct slot {
+		const char *who;
+		long long n;
+	} *v;
+	size_t cap, used;
+} tally;
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static struct slot *slot_of(struct slot *v, size_t cap, const char *who)
+{
+	size_t k = name_hash(who) & (cap - 1);
+
+	while (v[k].who && strcmp(v[k].who, who) != 0)
+		k = (k + 1) & (cap - 1);
+	return &v[k];
+}
+
+/* The count of who, one more; NULL out of memory. */
+static long long *tally_one(tally *t, const char *who)
+{
+	struct slot *x;
+
+	if ((t->used + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024, i;
+		struct slot *v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			return NULL;
+		for (i = 0; i < t->cap; i++)
+			if (t->v[i].who)
+				*slot_of(v, cap, t->v[i].who) = t->v[i];
+		free(t->v);
+		t->v = v;
+		t->cap = cap;
+	}
+	x = slot_of(t->v, t->cap, who);
+	if (!x->who) {
+		x->who = who;
+		t->used++;
+	}
+	x->n++;
+	return &x->n;
+}
+
 /* ---- issuing ---- */
 
 typedef struct start {
@@ -437,6 +498,7 @@ typedef struct start {
 	sfa_buf self;	/* users who would review their own rows, "a, b" */
 	sfa_buf self_last; /* the last one listed, to list each once */
 	long long nself;
+	tally per_reviewer;
 	sfa_buf unowned; /* access items with no owner */
 	pairs unowned_seen;
 	long long nunowned;
@@ -507,6 +569,7 @@ static int on_row(void *ud, const sfa_access_row *r)
 	start *s = ud;
 	const char *tier = row_tier(&s->tiers, r), *who, *cells[SFA_CC_NLOCKED];
 	char token[65], key[160];
+	long long *n;
 
 	if (!in_scope(s, r, tier))
 		return 0;
@@ -546,6 +609,15 @@ static int on_row(void *ud, const sfa_access_row *r)
 	}
 	if (s->nself || s->nunowned)
 		return 0; /* refused at the end; only list the rest */
+	if (!(n = tally_one(&s->per_reviewer, who)))
+		return SFA_ENOMEM;
+	if (*n > SHEET_ROWS) /* said as soon as known, not 20 million rows on */
+		return sfa_err_set(s->err, SFA_EINPUT,
+				   "%s would review more than %d rows, more "
+				   "than a worksheet holds: narrow the scope "
+				   "(--access-type, --privileged-only, "
+				   "--changed-since) or route --by owner",
+				   who, SHEET_ROWS);
 	cells[SFA_CC_USERNAME] = r->username;
 	cells[SFA_CC_USER_ID] = r->user_id;
 	cells[SFA_CC_NAME] = r->name;
@@ -652,16 +724,10 @@ static unsigned scope_types(const sfa_campaign_spec *sp)
 	return types;
 }
 
-/* The data rows of one worksheet: Excel's 1,048,576 rows less the
- * header.  A reviewer's rows must fit one Review sheet. */
-#define SHEET_ROWS 1048575
-
 int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *sp,
 		       long long *id_out, sfa_err *err)
 {
 	sfa_access_filter filter = {NULL, NULL, 0};
-	char over[256];
-	long long nover = 0;
 	start s;
 	snap sn, old;
 	sfa_buf scope = {0};
@@ -744,18 +810,6 @@ int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *sp,
 				 sp->snapshot_id);
 		goto out;
 	}
-	if ((rc = sfa_campaign_txn_overfull(s.txn, s.id, SHEET_ROWS, over,
-					    sizeof(over), &nover, err)))
-		goto out;
-	if (nover) {
-		rc = sfa_err_set(err, SFA_EINPUT,
-				 "%s would review %lld rows, more than a "
-				 "worksheet holds (%d): narrow the scope "
-				 "(--access-type, --privileged-only, "
-				 "--changed-since) or route --by owner",
-				 over, nover, SHEET_ROWS);
-		goto out;
-	}
 	if ((rc = sfa_campaign_txn_tokens(s.txn, s.id, err)) ||
 	    (rc = sfa_campaign_txn_commit(s.txn, err)))
 		goto out;
@@ -771,6 +825,7 @@ out:
 	sfa_buf_free(&s.self_last);
 	sfa_buf_free(&s.unowned);
 	pairs_free(&s.unowned_seen);
+	free(s.per_reviewer.v);
 	sfa_buf_free(&scope);
 	return rc;
 }

@@ -11,7 +11,6 @@
 #include "store_int.h"
 
 #include <openssl/rand.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -279,7 +278,6 @@ int sfa_campaign_secret(sfa_store *st, long long id,
 
 enum {
 	T_ROW,
-	T_OVERFULL,
 	T_TOKENS,
 	T_FIND,
 	T_SEEN,
@@ -290,7 +288,7 @@ enum {
 	T_N
 };
 static const char *const txn_sql[T_N] = {
-    SQL_CAMPAIGN_ROW_INSERT, SQL_CAMPAIGN_OVERFULL, SQL_CAMPAIGN_TOKENS_ADD,
+    SQL_CAMPAIGN_ROW_INSERT, SQL_CAMPAIGN_TOKENS_ADD,
     SQL_CAMPAIGN_ROW_TOKEN,  SQL_CAMPAIGN_FILE_SEEN,
     SQL_CAMPAIGN_SUPERSEDE,  SQL_CAMPAIGN_DECIDE,
     SQL_CAMPAIGN_REFUSAL_ADD, SQL_CAMPAIGN_FILE_ADD};
@@ -424,28 +422,6 @@ int sfa_campaign_txn_issue(sfa_campaign_txn *t, long long id, long long seq,
 	for (c = 0; c < SFA_CC_NLOCKED; c++)
 		sqlite3_bind_text(s, 5 + c, nz(cells[c]), -1, SQLITE_STATIC);
 	return step_done(t, s, err);
-}
-
-int sfa_campaign_txn_overfull(sfa_campaign_txn *t, long long id,
-			      long long max, char *reviewer, size_t size,
-			      long long *n, sfa_err *err)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	*n = 0;
-	if ((rc = stmt(t, T_OVERFULL, id, &s, err)))
-		return rc;
-	sqlite3_bind_int64(s, 2, max);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		snprintf(reviewer, size, "%s", nz(TXT(s, 0)));
-		*n = sqlite3_column_int64(s, 1);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sfa_store_sqlerr(t->st, err, "reading campaign rows");
-	return 0;
 }
 
 int sfa_campaign_txn_tokens(sfa_campaign_txn *t, long long id, sfa_err *err)
