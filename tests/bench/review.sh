@@ -9,7 +9,7 @@
 # with the emulator's generator and their synced stores cached beside
 # them (a 200,000-user sync takes minutes).
 #
-# usage: tests/bench/review.sh [--users 200000] [--collect-users 450]
+# usage: tests/bench/review.sh [--users 200000] [--collect-users 3300]
 #          [--build-dir DIR] [--sfaccess BIN] [--start-args "..."]
 #          [--tmpdir DIR]   (TMPDIR of `review start`: libxlsxwriter's
 #                            temporary files, e.g. a tmpfs)
@@ -17,7 +17,7 @@ set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 USERS=200000
-CUSERS=450
+CUSERS=3300
 BDIR="$SRC/build-bench"
 BIN=""
 START_ARGS=""
@@ -85,7 +85,8 @@ timed() {
 # A second active user of the org, as the escalation reviewer.
 other_user() { sqlite3 "$1" "SELECT username FROM sf_user WHERE is_active = 1 AND username <> 'admin@gen1.example' ORDER BY username LIMIT 1"; }
 
-# ---- start, routed by manager ----
+# ---- start, routed by manager (--users 0: skipped) ----
+if [ "$USERS" -gt 0 ]; then
 store=$(synced_store "$USERS")
 printf '[review]\nfallback = admin@gen1.example\nescalation = %s\n' "$(other_user "$store")" >"$WORK/start.conf"
 # shellcheck disable=SC2086
@@ -94,6 +95,7 @@ TMPDIR=${START_TMP:-${TMPDIR:-}} timed "review start --by manager $START_ARGS${S
 printf '  %s users, %s rows, %s workbooks\n' "$(sqlite3 "$store" "SELECT count(*) FROM sf_user")" \
   "$(sqlite3 "$store" "SELECT count(*) FROM campaign_row")" "$(find "$WORK/wb" -name '*.xlsx' | wc -l)"
 rm -rf "$WORK/wb" "$store"
+fi
 
 # ---- collect one reviewer's ~50,000-row workbook ----
 store=$(synced_store "$CUSERS")
