@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
     --sfaccess) BIN=$2; shift 2 ;;
     --start-args) START_ARGS=$2; shift 2 ;;
     --tmpdir) START_TMP=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "review.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
