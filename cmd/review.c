@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "campaign.h"
 #include "campaign_report.h"
@@ -47,8 +48,9 @@ static const char usage[] =
     "            (only rows added since snapshot ID)\n"
     "  collect   read returned workbooks (.xlsx) or CSV files and record "
     "their\n"
-    "            decisions; a tampered, foreign or invalid row refuses its "
-    "file\n"
+    "            decisions; a tampered, foreign or invalid row, or a "
+    "decision on\n"
+    "            one's own access, refuses its file\n"
     "  status    rows, decided, keep, revoke and pending per reviewer\n"
     "  close     freeze the campaign and write its report (CSV, HTML, "
     "JUnit, JSON\n"
@@ -68,6 +70,47 @@ static int make_dir(const char *dir)
 		return 0;
 	sfa_cli_errorf("review: --out %s: %s", dir, strerror(errno));
 	return -1;
+}
+
+/* Before the campaign is stored: --out must be a writable directory or
+ * one that can be made, so that a mistyped path leaves nothing behind
+ * (make_dir() makes it only once the campaign is stored). */
+static int check_out_dir(const char *dir)
+{
+	struct stat sb;
+	char parent[4096];
+	const char *slash;
+
+	if (stat(dir, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode)) {
+			sfa_cli_errorf("review start: --out %s: not a "
+				       "directory",
+				       dir);
+			return -1;
+		}
+		if (access(dir, W_OK) != 0) {
+			sfa_cli_errorf("review start: --out %s: %s", dir,
+				       strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (errno != ENOENT) {
+		sfa_cli_errorf("review start: --out %s: %s", dir,
+			       strerror(errno));
+		return -1;
+	}
+	slash = strrchr(dir, '/');
+	snprintf(parent, sizeof(parent), "%.*s",
+		 slash ? (slash == dir ? 1 : (int)(slash - dir)) : 1,
+		 slash ? dir : ".");
+	if (access(parent, W_OK) != 0) {
+		sfa_cli_errorf("review start: --out %s: cannot be made in "
+			       "%s: %s",
+			       dir, parent, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_campaign(const char *s, long long *id)
@@ -189,6 +232,10 @@ static int review_start(sfa_cli *cli, int argc, char **argv)
 	sp.nowners = own.n;
 	sp.fallback = sfa_config_get(cli->config, "review", "fallback");
 	sp.escalation = sfa_config_get(cli->config, "review", "escalation");
+	if (check_out_dir(out)) {
+		free(type_buf);
+		return SFA_EXIT_USAGE;
+	}
 	if ((rc = sfa_store_open(&st, cli->store_path, 0, &err)))
 		goto fail;
 	if (!sp.snapshot_id && (rc = sfa_store_latest_complete(
@@ -204,8 +251,9 @@ static int review_start(sfa_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (sfa_workbook_write_all(
-		st, id, out, sfa_config_get(cli->config, "review", "contact"),
-		csv, &files, &err)) {
+		st, cli->store_path, id, out,
+		sfa_config_get(cli->config, "review", "contact"), csv, &files,
+		&err)) {
 		sfa_cli_error(cli, &err);
 		sfa_cli_errorf("review: campaign %lld is stored; its "
 			       "workbooks are not all written",
@@ -303,22 +351,20 @@ static int review_collect(sfa_cli *cli, int argc, char **argv)
 			printf("%s: already collected (SHA-256 %.12s); "
 			       "nothing changed\n",
 			       argv[i], res.sha256);
-		else if (res.refused.n) {
+		else if (res.refused.n || res.self_review.n) {
+			size_t nref = res.refused.n + res.self_review.n;
+
 			fprintf(stderr,
 				"sfaccess: %s: %zu row%s refused; nothing of "
 				"this file was recorded\n",
-				argv[i], res.refused.n,
-				res.refused.n == 1 ? "" : "s");
+				argv[i], nref, nref == 1 ? "" : "s");
 			refused = 1;
 		} else
 			printf("%s: %lld decision%s of %s recorded (%lld "
-			       "rows, SHA-256 %.12s)%s\n",
+			       "rows, SHA-256 %.12s)\n",
 			       argv[i], res.decided,
 			       res.decided == 1 ? "" : "s", res.reviewer,
-			       res.rows, res.sha256,
-			       res.self_review.n ? "; self-review decisions "
-						   "left out"
-						 : "");
+			       res.rows, res.sha256);
 		sfa_collect_result_free(&res);
 	}
 	rc = refused ? SFA_EXIT_USAGE : SFA_EXIT_OK;

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "csv_io.h"
@@ -183,7 +185,13 @@ static int write_one(sfa_store *st, const info *in, const char *dir,
 		     int csv, sfa_err *err)
 {
 	char path[4096], title[512], subject[512], keywords[1024];
+	/* libxlsxwriter writes each part of a workbook to a temporary file
+	 * before zipping it: about ten files a workbook, thousands a
+	 * campaign.  TMPDIR may put them on a tmpfs (tests/bench/README.md
+	 * has what it saves); libxlsxwriter's own default is /tmp. */
+	const char *tmp = getenv("TMPDIR");
 	lxw_workbook_options wo = {.constant_memory = LXW_TRUE,
+				   .tmpdir = tmp && *tmp ? (char *)tmp : NULL,
 				   .use_zip64 = LXW_TRUE};
 	lxw_doc_properties props;
 	lxw_data_validation dv;
@@ -325,14 +333,60 @@ static int on_status(void *ud, const sfa_campaign_status *s)
 	return 0;
 }
 
-int sfa_workbook_write_all(sfa_store *st, long long id, const char *dir,
-			   const char *contact, int csv, long long *files,
-			   sfa_err *err)
+/* Writes the workbooks of reviewers i, i + step, i + 2 step, ...; *n
+ * gets the number of files. */
+static int write_share(sfa_store *st, const info *in, const reviewers *rv,
+		       size_t first, size_t step, const char *dir,
+		       const char *contact, int csv, long long *n, sfa_err *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = first; !rc && i < rv->n; i += step) {
+		rc = write_one(st, in, dir, rv->name[i], rv->rows[i], contact,
+			       csv, err);
+		*n += csv ? 2 : 1;
+	}
+	return rc;
+}
+
+/* The second process's share: every other workbook, through a store
+ * connection of its own (an SQLite connection must not cross a fork).
+ * Its error, if any, comes back through fd whole (an sfa_err is less than
+ * PIPE_BUF, so one write). */
+static void child_share(const char *store_path, const info *in,
+			const reviewers *rv, const char *dir,
+			const char *contact, int csv, int fd)
+{
+	sfa_store *own = NULL;
+	sfa_err e;
+	long long n = 0;
+	int rc;
+
+	sfa_err_clear(&e);
+	rc = sfa_store_open(&own, store_path, SFA_STORE_READONLY, &e);
+	if (!rc)
+		rc = write_share(own, in, rv, 1, 2, dir, contact, csv, &n, &e);
+	sfa_store_free(own);
+	if (rc && write(fd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		rc = SFA_EIO;
+	close(fd);
+	_exit(rc ? 1 : 0);
+}
+
+/* Below this many workbooks a second process costs more than it saves. */
+#define PARALLEL_MIN 64
+
+int sfa_workbook_write_all(sfa_store *st, const char *store_path, long long id,
+			   const char *dir, const char *contact, int csv,
+			   long long *files, sfa_err *err)
 {
 	reviewers rv = {0};
 	info in;
 	size_t i;
-	int rc;
+	int rc, fds[2] = {-1, -1}, status = 0;
+	pid_t child = -1;
+	long long n = 0;
 
 	memset(&in, 0, sizeof(in));
 	*files = 0;
@@ -342,16 +396,53 @@ int sfa_workbook_write_all(sfa_store *st, long long id, const char *dir,
 	if (rc == SFA_ENOMEM)
 		rc = sfa_err_set(err, rc, "out of memory");
 	for (i = 0; !rc && i < rv.n; i++) {
-		const char *n = rv.name[i];
+		const char *name = rv.name[i];
 
-		if (!*n || strchr(n, '/') || n[0] == '.') {
+		if (!*name || strchr(name, '/') || name[0] == '.')
 			rc = sfa_err_set(err, SFA_EINPUT,
-					 "reviewer `%s` cannot name a file", n);
-			break;
-		}
-		rc = write_one(st, &in, dir, n, rv.rows[i], contact, csv, err);
-		*files += csv ? 2 : 1;
+					 "reviewer `%s` cannot name a file",
+					 name);
 	}
+	if (rc)
+		goto out;
+	/* Two processes when there are two cores and many workbooks: most
+	 * of a workbook's cost is its own (temporary files, the zip), so
+	 * the campaign's workbooks split evenly. */
+	if (store_path && rv.n >= PARALLEL_MIN &&
+	    sysconf(_SC_NPROCESSORS_ONLN) > 1 && pipe(fds) == 0) {
+		child = fork();
+		if (child == 0) {
+			close(fds[0]);
+			child_share(store_path, &in, &rv, dir, contact, csv,
+				    fds[1]);
+		}
+		close(fds[1]);
+		if (child < 0)
+			close(fds[0]);
+	}
+	rc = write_share(st, &in, &rv, 0, child > 0 ? 2 : 1, dir, contact, csv,
+			 &n, err);
+	if (child > 0) {
+		sfa_err e;
+		ssize_t got = read(fds[0], &e, sizeof(e));
+
+		close(fds[0]);
+		if (waitpid(child, &status, 0) != child)
+			status = -1;
+		if (!rc && got == (ssize_t)sizeof(e)) {
+			*err = e;
+			rc = e.code ? e.code : SFA_EIO;
+		} else if (!rc &&
+			   (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+			rc = sfa_err_set(err, SFA_EIO,
+					 "the second process writing "
+					 "workbooks failed");
+		}
+		/* Its files: every other reviewer's. */
+		if (!rc)
+			n += (long long)(rv.n / 2) * (csv ? 2 : 1);
+	}
+	*files = n;
 out:
 	for (i = 0; i < rv.n; i++)
 		free(rv.name[i]);

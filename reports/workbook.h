@@ -13,9 +13,12 @@
 /* Writes DIR/<reviewer>.xlsx for every reviewer of campaign id (and
  * DIR/<reviewer>.csv with csv), DIR already existing.  contact (may be
  * NULL) goes on the Instructions sheet.  *files gets the number of files
- * written.  A reviewer name that cannot be a file name is SFA_EINPUT. */
-int sfa_workbook_write_all(sfa_store *st, long long id, const char *dir,
-			   const char *contact, int csv, long long *files,
-			   sfa_err *err);
+ * written.  A reviewer name that cannot be a file name is SFA_EINPUT,
+ * before any file is written.  With store_path (st's file) and more than
+ * one core, a forked second process writes every other workbook through
+ * a connection of its own. */
+int sfa_workbook_write_all(sfa_store *st, const char *store_path, long long id,
+			   const char *dir, const char *contact, int csv,
+			   long long *files, sfa_err *err);
 
 #endif

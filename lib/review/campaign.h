@@ -68,8 +68,11 @@ typedef struct sfa_campaign_spec {
  * error nothing is stored.  Bad input (a fallback or escalation reviewer
  * or an owner reviewer who is not a user of the snapshot, an owner key
  * naming no resource, rows that only their own user could review with no
- * distinct escalation reviewer, rows with no owner and no `*`) is
- * SFA_EINPUT with the users or keys named in err.  *id_out gets the new
+ * distinct escalation reviewer, rows with no owner and no `*`, a
+ * reviewer with more rows than a worksheet holds) is SFA_EINPUT with the
+ * users or keys named in err.  Only access rows are issued, not the
+ * permission engine's privileged rows (system_permission,
+ * object_permission).   *id_out gets the new
  * campaign's id. */
 int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *spec,
 		       long long *id_out, sfa_err *err);
@@ -158,11 +161,13 @@ void sfa_collect_result_free(sfa_collect_result *r);
 /* Reads a returned workbook (.xlsx) or CSV of campaign id and records its
  * decisions in one transaction.  The file's reviewer is the one its
  * document properties name (`reviewer USERNAME` in the keywords) or, for
- * a CSV, its file name without `.csv`.  When res->refused is not empty
- * nothing of the file was recorded.  Self-review decisions are left out
- * and listed.  A later file of the same reviewer supersedes the earlier
- * decisions (kept as history).  Errors: SFA_EINPUT for a file that is not
- * a campaign workbook, a closed or unknown campaign; SFA_EIO. */
+ * a CSV, its file name without `.csv`.  When res->refused or
+ * res->self_review (a decision on the reviewer's own access) is not
+ * empty, the file is refused: nothing of it was recorded but those
+ * problems, for the campaign report.  A later file of the same reviewer
+ * supersedes the earlier decisions (kept as history).  Errors: SFA_EINPUT for a
+ * file that is not a campaign workbook, a closed or unknown campaign; SFA_EIO.
+ */
 int sfa_campaign_collect(sfa_store *st, long long id, const char *path,
 			 sfa_collect_result *res, sfa_err *err);
 

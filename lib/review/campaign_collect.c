@@ -6,8 +6,9 @@
  * A row is accepted when its token is the HMAC of its key cells for the
  * file's reviewer and every locked cell is the cell that was issued.  The
  * first problem of a row is named by its cell (`alice.xlsx Review!K17`);
- * one refused row refuses the file: its decisions are rolled back and
- * only the refusals are kept, for the campaign report.
+ * one refused row, or one self-review decision, refuses the file: its
+ * decisions are rolled back and only the refusals are kept, for the
+ * campaign report.
  */
 #include "campaign_int.h"
 
@@ -214,23 +215,24 @@ static int decision_of(const char *s, char out[8])
 	return 0;
 }
 
+/* One's own row with a decision: a self-review (lib/review/REVIEW.md
+ * "Collect"). Start never issues it, so the file names the wrong reviewer; it
+ * is refused with the file, like a foreign row, and kept apart for the campaign
+ * report.  The row stays with the reviewer it was issued to. */
 static int self_review(collect *c, long row, const char *const *cells,
 		       size_t n)
 {
 	char ref[512];
 
 	cell_ref(c, SFA_CC_DECISION, row, ref, sizeof(ref));
-	if (sfa_problem_add(&c->res->self_review, 0,
-			    "%s: %s cannot decide on their own access (%s "
-			    "%s); it goes to the escalation reviewer",
-			    ref, c->res->reviewer,
-			    cell(c, cells, n, SFA_CC_ACCESS_TYPE),
-			    cell(c, cells, n, SFA_CC_ACCESS_NAME)))
+	if (sfa_problem_add(
+		&c->res->self_review, 0,
+		"%s: %s cannot decide on their own access (%s "
+		"%s); the row stays with %s",
+		ref, c->res->reviewer, cell(c, cells, n, SFA_CC_ACCESS_TYPE),
+		cell(c, cells, n, SFA_CC_ACCESS_NAME), c->issued_reviewer))
 		return sfa_err_set(c->err, SFA_ENOMEM, "out of memory");
-	return sfa_campaign_txn_refusal(c->txn, c->id, "self-review", c->file,
-					c->res->sha256, ref, c->seq,
-					"a decision on one's own access",
-					c->now, c->err);
+	return 0;
 }
 
 static int data_row(collect *c, long row, const char *const *cells, size_t n)
@@ -266,16 +268,13 @@ static int data_row(collect *c, long row, const char *const *cells, size_t n)
 			      "%lld",
 			      c->id);
 	/* One's own row in one's file: a workbook collected for the wrong
-	 * reviewer (start never issues it).  Listed, never recorded. */
+	 * reviewer (start never issues it).  Without a decision it is only
+	 * a foreign row, refused below. */
 	if (c->issued[SFA_CC_USERNAME].data &&
-	    strcmp(c->issued[SFA_CC_USERNAME].data, reviewer) == 0) {
-		if (!decision_of(cell(c, cells, n, SFA_CC_DECISION), decision))
-			return refuse(c, SFA_CC_DECISION, row,
-				      "decision `%s` is neither keep nor "
-				      "revoke (empty while pending)",
-				      cell(c, cells, n, SFA_CC_DECISION));
-		return *decision ? self_review(c, row, cells, n) : 0;
-	}
+	    strcmp(c->issued[SFA_CC_USERNAME].data, reviewer) == 0 &&
+	    decision_of(cell(c, cells, n, SFA_CC_DECISION), decision) &&
+	    *decision)
+		return self_review(c, row, cells, n);
 	if (strcmp(c->issued_reviewer, reviewer) != 0)
 		return refuse(c, SFA_CC_ROW_TOKEN, row,
 			      "this row was issued to %s, not to %s",
@@ -306,7 +305,7 @@ static int data_row(collect *c, long row, const char *const *cells, size_t n)
 			      cell(c, cells, n, SFA_CC_DECISION));
 	if (!*decision)
 		return 0;
-	if (c->res->refused.n)
+	if (c->res->refused.n || c->res->self_review.n)
 		return 0; /* refused already: only look for more */
 	c->res->decided++;
 	return sfa_campaign_txn_decide(c->txn, c->id, c->seq, reviewer,
@@ -400,29 +399,37 @@ static int csv_reviewer(collect *c, sfa_err *err)
 	return 0;
 }
 
-/* Records the refusals of a refused file in a transaction of their own,
- * after its decisions were rolled back. */
-static int keep_refusals(sfa_store *st, collect *c, sfa_err *err)
+/* Records a refused file's problems, kind "refused" or "self-review",
+ * in a transaction of their own after its decisions were rolled back. */
+static int keep_problems(sfa_campaign_txn *t, collect *c, const char *kind,
+			 const sfa_problems *p, sfa_err *err)
 {
-	sfa_campaign_txn *t = NULL;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	if ((rc = sfa_campaign_txn_begin(&t, st, err)))
-		return rc;
-	for (i = 0; i < c->res->refused.n && !rc; i++) {
-		const char *m = c->res->refused.v[i].msg,
-			   *colon = strstr(m, ": ");
+	for (i = 0; i < p->n && !rc; i++) {
+		const char *m = p->v[i].msg, *colon = strstr(m, ": ");
 		char ref[512];
 
 		snprintf(ref, sizeof(ref), "%.*s",
 			 (int)(colon ? colon - m : (long)strlen(m)), m);
-		rc = sfa_campaign_txn_refusal(t, c->id, "refused", c->file,
-					      c->res->sha256, ref, 0,
-					      colon ? colon + 2 : m, c->now,
-					      err);
+		rc = sfa_campaign_txn_refusal(
+		    t, c->id, kind, c->file, c->res->sha256, ref, 0,
+		    colon ? colon + 2 : m, c->now, err);
 	}
-	if (!rc)
+	return rc;
+}
+
+static int keep_refusals(sfa_store *st, collect *c, sfa_err *err)
+{
+	sfa_campaign_txn *t = NULL;
+	int rc;
+
+	if ((rc = sfa_campaign_txn_begin(&t, st, err)))
+		return rc;
+	if (!(rc = keep_problems(t, c, "refused", &c->res->refused, err)) &&
+	    !(rc = keep_problems(t, c, "self-review", &c->res->self_review,
+				 err)))
 		rc = sfa_campaign_txn_commit(t, err);
 	sfa_campaign_txn_free(t);
 	return rc;
@@ -505,7 +512,7 @@ int sfa_campaign_collect(sfa_store *st, long long id, const char *path,
 	if (!c.have_header && !res->refused.n &&
 	    (rc = refuse(&c, -1, 1, "the sheet is empty")))
 		goto out;
-	if (res->refused.n) {
+	if (res->refused.n || res->self_review.n) {
 		res->decided = 0;
 		sfa_campaign_txn_free(c.txn);
 		c.txn = NULL;

@@ -39,6 +39,9 @@ int sfa_campaign_txn_issue(sfa_campaign_txn *t, long long id, long long seq,
 			   const char *reviewer, const char *token,
 			   const char *const *cells, sfa_err *err);
 
+/* Indexes the tokens of campaign id's rows, once all are issued. */
+int sfa_campaign_txn_tokens(sfa_campaign_txn *t, long long id, sfa_err *err);
+
 /* ---- collecting ---- */
 
 /* The campaign's secret and whether it is open (SFA_ENOTFOUND when

@@ -38,7 +38,7 @@
 
 /* The issued cells and the current decision; SQL_CAMPAIGN_ROWS_OF adds
  * ?2 reviewer (through campaign_row_reviewer), SQL_CAMPAIGN_ROW_TOKEN
- * ?2 token (through campaign_row_token). */
+ * ?2 token (through campaign_token). */
 /* ...  Without INDEXED BY, SQLite 3.40 walks the primary key for the
  * ORDER BY seq and filters every row of the campaign: a 200,000-user
  * campaign's 15,000 workbooks each scanned its million rows. */
@@ -55,8 +55,14 @@
 	SQL_CAMPAIGN_ROW_COLS(" INDEXED BY campaign_row_reviewer")            \
 	" AND r.reviewer = ?2 ORDER BY r.seq"
 #define SQL_CAMPAIGN_ROW_TOKEN                                                 \
-	SQL_CAMPAIGN_ROW_COLS(" INDEXED BY campaign_row_token")               \
-	" AND r.token = ?2"
+	SQL_CAMPAIGN_ROW_COLS("")                                              \
+	" AND r.seq = (SELECT seq FROM"                                        \
+	" campaign_token WHERE campaign_id = ?1 AND token = ?2)"
+/* The tokens of the rows just issued, in token order (store_sql.h
+ * SQL_SCHEMA_CAMPAIGN_TOKENS says why). */
+#define SQL_CAMPAIGN_TOKENS_ADD                                                \
+	"INSERT INTO campaign_token SELECT campaign_id, token, seq FROM"       \
+	" campaign_row WHERE campaign_id = ?1 ORDER BY token"
 
 #define SQL_CAMPAIGN_STATUS                                                    \
 	"SELECT r.reviewer, count(*), count(d.decision),"                     \

@@ -151,7 +151,8 @@ static int load_users(sfa_store *st, long long snap, users *u, sfa_err *err)
 	if (rc)
 		return rc;
 	sort_users = u;
-	qsort(u->v, u->n, sizeof(*u->v), cmp_user);
+	if (u->n)
+		qsort(u->v, u->n, sizeof(*u->v), cmp_user);
 	sort_users = NULL;
 	return 0;
 }
@@ -254,7 +255,8 @@ static int load_tiers(sfa_store *st, long long snap, pairs *tiers,
 					     on_tier_resource, tiers, err);
 	if (rc == SFA_ENOMEM)
 		return sfa_err_set(err, rc, "out of memory");
-	qsort(tiers->v, tiers->n, sizeof(*tiers->v), cmp_pair);
+	if (tiers->n)
+		qsort(tiers->v, tiers->n, sizeof(*tiers->v), cmp_pair);
 	return rc;
 }
 
@@ -352,7 +354,8 @@ static int load_owners(sfa_store *st, const sfa_campaign_spec *sp,
 		if (pair_add(owners, f.id, who))
 			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
-	qsort(owners->v, owners->n, sizeof(*owners->v), cmp_pair);
+	if (owners->n) /* none but `*`: no array to sort */
+		qsort(owners->v, owners->n, sizeof(*owners->v), cmp_pair);
 	return 0;
 }
 
@@ -396,6 +399,67 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* ---- rows per reviewer ---- */
+
+/* The data rows of one worksheet: Excel's 1,048,576 rows less the
+ * header.  A reviewer's rows must fit one Review sheet. */
+#define SHEET_ROWS 1048575
+
+/* Rows issued so far per reviewer, by name (an open-addressing table;
+ * names are borrowed: users' text, the spec's or the owner map's). */
+typedef struct tally {
+	struct slot {
+		const char *who;
+		long long n;
+	} * v;
+	size_t cap, used;
+} tally;
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static struct slot *slot_of(struct slot *v, size_t cap, const char *who)
+{
+	size_t k = name_hash(who) & (cap - 1);
+
+	while (v[k].who && strcmp(v[k].who, who) != 0)
+		k = (k + 1) & (cap - 1);
+	return &v[k];
+}
+
+/* The count of who, one more; NULL out of memory. */
+static long long *tally_one(tally *t, const char *who)
+{
+	struct slot *x;
+
+	if ((t->used + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024, i;
+		struct slot *v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			return NULL;
+		for (i = 0; i < t->cap; i++)
+			if (t->v[i].who)
+				*slot_of(v, cap, t->v[i].who) = t->v[i];
+		free(t->v);
+		t->v = v;
+		t->cap = cap;
+	}
+	x = slot_of(t->v, t->cap, who);
+	if (!x->who) {
+		x->who = who;
+		t->used++;
+	}
+	x->n++;
+	return &x->n;
+}
+
 /* ---- issuing ---- */
 
 typedef struct start {
@@ -414,6 +478,7 @@ typedef struct start {
 	sfa_buf self;	/* users who would review their own rows, "a, b" */
 	sfa_buf self_last; /* the last one listed, to list each once */
 	long long nself;
+	tally per_reviewer;
 	sfa_buf unowned; /* access items with no owner */
 	pairs unowned_seen;
 	long long nunowned;
@@ -422,22 +487,15 @@ typedef struct start {
 
 static int in_scope(const start *s, const sfa_access_row *r, const char *tier)
 {
-	size_t i;
 	uint64_t k;
 
+	/* --access-type is the read's filter (scope_filter()). */
 	if (s->sp->privileged_only && !*tier)
 		return 0;
-	if (s->sp->access_types) {
-		for (i = 0; i < s->sp->naccess_types; i++)
-			if (r->access_type &&
-			    !strcmp(r->access_type, s->sp->access_types[i]))
-				break;
-		if (i == s->sp->naccess_types)
-			return 0;
-	}
 	if (s->sp->changed_since) {
 		k = row_key(r);
-		if (bsearch(&k, s->old.v, s->old.n, sizeof(*s->old.v), cmp_u64))
+		if (s->old.n &&
+		    bsearch(&k, s->old.v, s->old.n, sizeof(*s->old.v), cmp_u64))
 			return 0;
 	}
 	return 1;
@@ -491,6 +549,7 @@ static int on_row(void *ud, const sfa_access_row *r)
 	start *s = ud;
 	const char *tier = row_tier(&s->tiers, r), *who, *cells[SFA_CC_NLOCKED];
 	char token[65], key[160];
+	long long *n;
 
 	if (!in_scope(s, r, tier))
 		return 0;
@@ -530,6 +589,15 @@ static int on_row(void *ud, const sfa_access_row *r)
 	}
 	if (s->nself || s->nunowned)
 		return 0; /* refused at the end; only list the rest */
+	if (!(n = tally_one(&s->per_reviewer, who)))
+		return SFA_ENOMEM;
+	if (*n > SHEET_ROWS) /* said as soon as known, not 20 million rows on */
+		return sfa_err_set(s->err, SFA_EINPUT,
+				   "%s would review more than %d rows, more "
+				   "than a worksheet holds: narrow the scope "
+				   "(--access-type, --privileged-only, "
+				   "--changed-since) or route --by owner",
+				   who, SHEET_ROWS);
 	cells[SFA_CC_USERNAME] = r->username;
 	cells[SFA_CC_USER_ID] = r->user_id;
 	cells[SFA_CC_NAME] = r->name;
@@ -613,9 +681,33 @@ static int scope_text(const sfa_campaign_spec *sp, sfa_buf *b)
 	return bad;
 }
 
+/* The access types in scope, for the snapshot's read to skip the others
+ * before it names them (a 200,000-user snapshot has 21 million rows, most
+ * of them nested group memberships).  A campaign issues access rows, not
+ * the permission engine's privileged rows (system_permission,
+ * object_permission): those say why a profile or permission set has its
+ * tier, which that row's own tier cell shows, and no change file revokes
+ * them. */
+static unsigned scope_types(const sfa_campaign_spec *sp)
+{
+	unsigned types = 0;
+	size_t i;
+	int c;
+
+	for (i = 0; sp->access_types && i < sp->naccess_types; i++)
+		types |= 1u << sfa_access_type_code(sp->access_types[i]);
+	if (types)
+		return types;
+	for (c = 0; c < SFA_AT_COUNT; c++)
+		if (c != SFA_AT_DIRECT)
+			types |= 1u << c;
+	return types;
+}
+
 int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *sp,
 		       long long *id_out, sfa_err *err)
 {
+	sfa_access_filter filter = {NULL, NULL, 0};
 	start s;
 	snap sn, old;
 	sfa_buf scope = {0};
@@ -650,14 +742,16 @@ int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *sp,
 	if (!strcmp(sp->routing, "owner") &&
 	    (rc = load_owners(st, sp, &s.users, &s.owners, &s.any_owner, err)))
 		goto out;
+	filter.types = scope_types(sp);
 	if (sp->changed_since) {
-		rc = sfa_store_each_access(st, sp->changed_since, NULL,
+		rc = sfa_store_each_access(st, sp->changed_since, &filter,
 					   on_old_row, &s.old, err);
 		if (rc == SFA_ENOMEM)
 			rc = sfa_err_set(err, rc, "out of memory");
 		if (rc)
 			goto out;
-		qsort(s.old.v, s.old.n, sizeof(*s.old.v), cmp_u64);
+		if (s.old.n)
+			qsort(s.old.v, s.old.n, sizeof(*s.old.v), cmp_u64);
 	}
 	if (scope_text(sp, &scope)) {
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
@@ -667,7 +761,8 @@ int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *sp,
 	    (rc = sfa_campaign_txn_create(s.txn, sp, sn.hash, sn.org,
 					  scope.data, s.secret, &s.id, err)))
 		goto out;
-	rc = sfa_store_each_access(st, sp->snapshot_id, NULL, on_row, &s, err);
+	rc = sfa_store_each_access(st, sp->snapshot_id, &filter, on_row, &s,
+				   err);
 	if (rc == SFA_ENOMEM)
 		rc = sfa_err_set(err, rc, "out of memory");
 	if (rc)
@@ -695,7 +790,8 @@ int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *sp,
 				 sp->snapshot_id);
 		goto out;
 	}
-	if ((rc = sfa_campaign_txn_commit(s.txn, err)))
+	if ((rc = sfa_campaign_txn_tokens(s.txn, s.id, err)) ||
+	    (rc = sfa_campaign_txn_commit(s.txn, err)))
 		goto out;
 	*id_out = s.id;
 out:
@@ -709,6 +805,7 @@ out:
 	sfa_buf_free(&s.self_last);
 	sfa_buf_free(&s.unowned);
 	pairs_free(&s.unowned_seen);
+	free(s.per_reviewer.v);
 	sfa_buf_free(&scope);
 	return rc;
 }

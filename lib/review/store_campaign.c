@@ -276,12 +276,21 @@ int sfa_campaign_secret(sfa_store *st, long long id,
 
 /* ---- one write transaction ---- */
 
-enum { T_ROW, T_FIND, T_SEEN, T_SUPERSEDE, T_DECIDE, T_REFUSAL, T_FILE, T_N };
+enum {
+	T_ROW,
+	T_TOKENS,
+	T_FIND,
+	T_SEEN,
+	T_SUPERSEDE,
+	T_DECIDE,
+	T_REFUSAL,
+	T_FILE,
+	T_N
+};
 static const char *const txn_sql[T_N] = {
-    SQL_CAMPAIGN_ROW_INSERT, SQL_CAMPAIGN_ROW_TOKEN,
-    SQL_CAMPAIGN_FILE_SEEN,  SQL_CAMPAIGN_SUPERSEDE,
-    SQL_CAMPAIGN_DECIDE,     SQL_CAMPAIGN_REFUSAL_ADD,
-    SQL_CAMPAIGN_FILE_ADD};
+    SQL_CAMPAIGN_ROW_INSERT,  SQL_CAMPAIGN_TOKENS_ADD, SQL_CAMPAIGN_ROW_TOKEN,
+    SQL_CAMPAIGN_FILE_SEEN,   SQL_CAMPAIGN_SUPERSEDE,  SQL_CAMPAIGN_DECIDE,
+    SQL_CAMPAIGN_REFUSAL_ADD, SQL_CAMPAIGN_FILE_ADD};
 
 struct sfa_campaign_txn {
 	sfa_store *st;
@@ -414,6 +423,16 @@ int sfa_campaign_txn_issue(sfa_campaign_txn *t, long long id, long long seq,
 	for (c = 0; c < SFA_CC_NLOCKED; c++)
 		sqlite3_bind_text(s, 5 + c, or_empty(cells[c]), -1,
 				  SQLITE_STATIC);
+	return step_done(t, s, err);
+}
+
+int sfa_campaign_txn_tokens(sfa_campaign_txn *t, long long id, sfa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = stmt(t, T_TOKENS, id, &s, err)))
+		return rc;
 	return step_done(t, s, err);
 }
 

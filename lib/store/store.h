@@ -195,6 +195,10 @@ typedef struct sfa_access_row {
 typedef struct sfa_access_filter {
 	const char *user;	 /* Id or Username, NULL for all */
 	const char *access_type; /* NULL for all */
+	/* Bits 1u << SFA_AT_* (access_pack.h) of the access types to keep,
+	 * checked before a row is named; 0 for all.  Set, it leaves out the
+	 * privileged rows (system_permission, object_permission). */
+	unsigned types;
 } sfa_access_filter;
 
 typedef int (*sfa_access_fn)(void *ud, const sfa_access_row *r);

@@ -550,12 +550,13 @@ static int read_privileged(sfa_store *st, sqlite3_stmt *pr, long long key,
 		   : sfa_store_sqlerr(st, err, "reading access rows");
 }
 
-/* Appends the rows of user `key` (type code `type`, or all when < 0) to
- * u as rows of u's latest user; one is SQL_ACCESS_SET_OF_USER, pr
- * SQL_PERM_REVIEW_OF_USER (NULL: no privileged rows wanted). */
+/* Appends the rows of user `key` (type code `type`, or all when < 0;
+ * only the types of mask `types` when not 0) to u as rows of u's latest
+ * user; one is SQL_ACCESS_SET_OF_USER, pr SQL_PERM_REVIEW_OF_USER (NULL:
+ * no privileged rows wanted). */
 static int read_user(sfa_store *st, sqlite3_stmt *one, sqlite3_stmt *pr,
-		     long long key, int type, resources *t, user_rows *u,
-		     sfa_err *err)
+		     long long key, int type, unsigned types, resources *t,
+		     user_rows *u, sfa_err *err)
 {
 	size_t i;
 	int rc;
@@ -567,7 +568,8 @@ static int read_user(sfa_store *st, sqlite3_stmt *one, sqlite3_stmt *pr,
 		const sfa_access_item *x = &u->set.items[i];
 		item *it;
 
-		if (type >= 0 && x->type != type)
+		if ((type >= 0 && x->type != type) ||
+		    (types && !(types & 1u << x->type)))
 			continue;
 		if (reserve_item(u))
 			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
@@ -758,9 +760,10 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 	    (rc = sfa_store_prep(st, SQL_RESOURCE_NAME, snapshot_id, &t.s, what,
 				 err)))
 		goto out;
-	if ((!f || !f->access_type ||
-	     !strcmp(f->access_type, "system_permission") ||
-	     !strcmp(f->access_type, "object_permission")) &&
+	if ((!f || (!f->access_type && !f->types) ||
+	     (f->access_type &&
+	      (!strcmp(f->access_type, "system_permission") ||
+	       !strcmp(f->access_type, "object_permission")))) &&
 	    (rc = sfa_store_prep(st, SQL_PERM_REVIEW_OF_USER, snapshot_id, &pr,
 				 what, err)))
 		goto out;
@@ -776,7 +779,7 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 			goto out;
 		}
 		if ((rc = read_user(st, one, pr, sqlite3_column_int64(users, 0),
-				    type, &t, &u, err)))
+				    type, f ? f->types : 0, &t, &u, err)))
 			goto out;
 		if (--left <= 0 && (rc = emit_user(&u, snapshot_id, fn, ud)))
 			goto out;

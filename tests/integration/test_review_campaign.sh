@@ -39,7 +39,11 @@ grep -q "permission_set:No_Such_Set: snapshot 1 has no permission_set with Name 
 expect_exit 2 start --access-type bogus --out "$WORK/wb"
 grep -q "unknown access type .bogus." "$WORK/err" || fail "bad --access-type: $(cat "$WORK/err")"
 expect_exit 2 start --snapshot 42 --out "$WORK/wb"
-for sub in "status 42" "close 42 --out $WORK/rep"; do
+expect_exit 2 start --out "$WORK/no/such/dir"
+grep -q "out $WORK/no/such/dir: cannot be made in $WORK/no/such" "$WORK/err" || fail "--out in a missing directory: $(cat "$WORK/err")"
+expect_exit 2 start --out "$WORK/review.conf"
+grep -q "not a directory" "$WORK/err" || fail "--out a file: $(cat "$WORK/err")"
+for sub in "status 42" "close 42 --out $WORK/rep" "collect 42 $WORK/review.conf"; do
   # shellcheck disable=SC2086
   expect_exit 2 "$SFACCESS" review $sub
   grep -q "no campaign 42" "$WORK/err" || fail "review $sub: $(cat "$WORK/err")"
@@ -95,14 +99,34 @@ echo "ok tampering: a row moved to another reviewer's workbook refused at $cell"
 [ "$(decided)" = 0 ] || fail "a refused file recorded decisions"
 
 # ---- self-review: admin's own rows in a file collected as admin's ----
+# With one of admin's own rows decided, the whole file is refused (as a
+# foreign row refuses it): the self-review is named by its cell, the
+# file's legitimate decision (marta.nowak's row, issued to admin) is not
+# recorded either, and the status is 2.
 { head -1 "$WORK/wb/carla.mendes@acme.example.csv"
   grep "^admin@acme.example," "$WORK/wb/carla.mendes@acme.example.csv" | sed 's/,,,\([0-9a-f]\{64\}\)/,keep,,\1/'
+  grep -m1 "^marta.nowak@acme.example," "$WORK/wb/admin@acme.example.csv" | sed 's/,,,\([0-9a-f]\{64\}\)/,keep,,\1/'
 } >"$WORK/admin@acme.example.csv"
-expect_exit 0 "$SFACCESS" review collect 2 "$WORK/admin@acme.example.csv"
-grep -q "self-review: admin@acme.example.csv line 2 (decision): admin@acme.example cannot decide on their own access" "$WORK/err" \
+nself=$(grep -c "^admin@acme.example," "$WORK/admin@acme.example.csv")
+expect_exit 2 "$SFACCESS" review collect 2 "$WORK/admin@acme.example.csv"
+grep -q "self-review: admin@acme.example.csv line 2 (decision): admin@acme.example cannot decide on their own access (.*); the row stays with carla.mendes@acme.example" "$WORK/err" \
   || fail "self-review: $(cat "$WORK/err")"
-[ "$(decided)" = 0 ] || fail "a self-review decision was recorded"
-echo "ok self-review refused and listed"
+[ "$(grep -c "^sfaccess: self-review: " "$WORK/err")" = "$nself" ] || fail "not every self-review cell named: $(cat "$WORK/err")"
+grep -q "admin@acme.example.csv: $nself rows refused; nothing of this file was recorded" "$WORK/err" \
+  || fail "self-review file: $(cat "$WORK/err")"
+[ "$(decided)" = 0 ] || fail "a file with a self-review decision recorded decisions"
+[ "$(sqlite3 "$SFACCESS_STORE" "SELECT count(*) FROM campaign_file WHERE campaign_id = 2")" = 0 ] \
+  || fail "a refused file was recorded as collected"
+# Without a decision, one's own row is only a foreign row.
+mkdir -p "$WORK/pending"
+{ head -1 "$WORK/wb/carla.mendes@acme.example.csv"
+  grep -m1 "^admin@acme.example," "$WORK/wb/carla.mendes@acme.example.csv"
+} >"$WORK/pending/admin@acme.example.csv"
+expect_exit 2 "$SFACCESS" review collect 2 "$WORK/pending/admin@acme.example.csv"
+grep -q "refused: admin@acme.example.csv line 2 (row_token): this row was issued to carla.mendes@acme.example, not to admin@acme.example" "$WORK/err" \
+  || fail "own pending row: $(cat "$WORK/err")"
+[ "$(decided)" = 0 ] || fail "a refused file recorded decisions"
+echo "ok self-review: the file refused (exit 2), every self-review cell named, nothing recorded"
 
 # ---- decisions: collected once, replaced by a later file with history ----
 nzoe=$(($(wc -l <"$zoe.csv") - 1))
