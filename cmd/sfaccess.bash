@@ -19,7 +19,7 @@ _sfaccess_options()
 		opts="--username-as-email --sync-connected-apps
 		  --no-sync-deactivated-users --sync-non-standard-licenses
 		  --sync-territories --sync-entitlements --login-history
-		  --login-history-days --no-sync-permissions
+		  --no-login-history --login-history-days --no-sync-permissions
 		  --sync-field-permissions --max-connections --bulk-threshold
 		  --bulk-page-size --max-api-requests --max-api-percent
 		  $_sfaccess_connection" ;;
