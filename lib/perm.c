@@ -94,6 +94,7 @@ struct sfa_perm {
 	char **objects; /* the object catalogue, sorted without case */
 	size_t nobjects;
 	int have_vaf;
+	int own_read; /* sfa_perm_open() began the read transaction */
 };
 
 /* One permission asked about, and the containers that hold or imply it. */
@@ -452,6 +453,17 @@ int sfa_perm_open(sfa_perm **out, sfa_store *st, long long snapshot_id,
 	p->st = st;
 	p->snap = snapshot_id;
 	p->pv = pv;
+	/* One read transaction for every question: a statement run outside
+	 * one takes and drops the file's lock itself, which `who-can` would
+	 * do once per user it reads. */
+	if (sqlite3_get_autocommit(st->db)) {
+		if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+			rc = sfa_store_sqlerr(st, err, "reading the snapshot");
+			sfa_perm_free(p);
+			return rc;
+		}
+		p->own_read = 1;
+	}
 	if ((rc = load(p, err))) {
 		sfa_perm_free(p);
 		return rc;
@@ -466,6 +478,8 @@ void sfa_perm_free(sfa_perm *p)
 
 	if (!p)
 		return;
+	if (p->own_read)
+		sqlite3_exec(p->st->db, "COMMIT", NULL, NULL, NULL);
 	for (i = 0; i < (size_t)p->nnames; i++) {
 		free(p->names[i]);
 		free(p->labels[i]);
@@ -1013,15 +1027,25 @@ static int add_holders(sfa_perm *p, rows *rs, const char *sql, long long key,
 	return rc;
 }
 
-/* Every source of the snapshot that grants q, with its holders; the rows
- * name the permission `text` (borrowed for rs's lifetime). */
-static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
-		   sfa_err *err)
+/* A source of the snapshot that grants a permission: its path and why. */
+typedef struct source {
+	int via_type, implied;
+	long long key; /* the profile, permission set or group */
+	const char *via_id, *via_name, *granted_by;
+} source;
+
+typedef int (*source_fn)(sfa_perm *p, void *ud, const source *src,
+			 sfa_err *err);
+
+/* Calls fn for every source of the snapshot that grants q: profiles by
+ * their own permission set, permission sets held directly, groups with
+ * their muting. */
+static int each_source(sfa_perm *p, const query *q, source_fn fn, void *ud,
+		       sfa_err *err)
 {
-	const char *label =
-	    q->kind == K_SYSTEM && p->labels ? p->labels[q->perm] : "";
-	int tier = tier_of(p, q), rc = 0, r;
+	int rc = 0, r;
 	size_t i;
+	source src;
 
 	for (i = 0; rc == 0 && i < p->nprofs; i++) {
 		const profile *f = &p->profs[i];
@@ -1029,9 +1053,8 @@ static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
 		if (!f->owned_ps ||
 		    (r = grant(q, f->owned_ps, NULL, 0)) == IMP_NO)
 			continue;
-		rc = add_holders(p, rs, SQL_PERM_USERS_OF_PROFILE, f->key,
-				 V_PROFILE, f->sfid, f->name, "", r, text,
-				 label, tier, err);
+		src = (source){V_PROFILE, r, f->key, f->sfid, f->name, ""};
+		rc = fn(p, ud, &src, err);
 	}
 	for (i = 0; rc == 0 && i < p->nconts; i++) {
 		const container *c = &p->conts[i];
@@ -1039,9 +1062,9 @@ static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
 		if (c->owned || c->psg ||
 		    (r = grant(q, c->key, NULL, 0)) == IMP_NO)
 			continue;
-		rc = add_holders(p, rs, SQL_PERM_USERS_OF_PS, c->key,
-				 V_PERMISSION_SET, c->sfid, c->label, "", r,
-				 text, label, tier, err);
+		src = (source){V_PERMISSION_SET, r, c->key, c->sfid, c->label,
+			       ""};
+		rc = fn(p, ud, &src, err);
 	}
 	for (i = 0; rc == 0 && i < p->ngroups; i++) {
 		const group *g = &p->groups[i];
@@ -1049,11 +1072,49 @@ static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
 
 		if ((r = group_grant(p, g, q, &by)) == IMP_NO)
 			continue;
-		rc = add_holders(p, rs, SQL_PERM_USERS_OF_PSG, g->key,
-				 V_PERMISSION_SET_GROUP, g->sfid, g->label,
-				 by->sfid, r, text, label, tier, err);
+		src = (source){V_PERMISSION_SET_GROUP, r, g->key, g->sfid,
+			       g->label, by->sfid};
+		rc = fn(p, ud, &src, err);
 	}
 	return rc;
+}
+
+/* What collect() adds every holder of a source to. */
+typedef struct collecting {
+	rows *rs;
+	const char *text, *label;
+	int tier;
+} collecting;
+
+static const char *const holders_sql[] = {
+    [V_PROFILE] = SQL_PERM_USERS_OF_PROFILE,
+    [V_PERMISSION_SET] = SQL_PERM_USERS_OF_PS,
+    [V_PERMISSION_SET_GROUP] = SQL_PERM_USERS_OF_PSG,
+};
+
+static int collect_source(sfa_perm *p, void *ud, const source *src,
+			  sfa_err *err)
+{
+	const collecting *c = ud;
+
+	return add_holders(p, c->rs, holders_sql[src->via_type], src->key,
+			   src->via_type, src->via_id, src->via_name,
+			   src->granted_by, src->implied, c->text, c->label,
+			   c->tier, err);
+}
+
+/* Every source of the snapshot that grants q, with its holders; the rows
+ * name the permission `text` (borrowed for rs's lifetime). */
+static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
+		   sfa_err *err)
+{
+	collecting c;
+
+	c.rs = rs;
+	c.text = text;
+	c.label = q->kind == K_SYSTEM && p->labels ? p->labels[q->perm] : "";
+	c.tier = tier_of(p, q);
+	return each_source(p, q, collect_source, &c, err);
 }
 
 static int urow_key_cmp(const void *a, const void *b)
@@ -1807,58 +1868,79 @@ int sfa_perm_check_aggregates(sfa_perm *p,
 	return rc;
 }
 
-/* ---- the access review's privileged rows (at a snapshot's finish) ---- */
+/* ---- the access review's privileged rows (at a snapshot's finish) ----
+ * Stored per source (schema v14): every holder of a source gets the same
+ * rows from it, and the perm_review view multiplies them out. */
 
-static int put_review_rows(sfa_perm *p, sqlite3_stmt *put, const rows *rs,
-			   sfa_err *err)
+typedef struct storing {
+	sqlite3_stmt *put;
+	const query *q;
+	const char *type, *name;
+	int tier;
+} storing;
+
+static int store_source(sfa_perm *p, void *ud, const source *src,
+			sfa_err *err)
 {
-	char name[600], imp[600];
-	size_t i;
+	const storing *w = ud;
+	sqlite3_stmt *put = w->put;
+	char imp[600];
 	int rc;
 
-	for (i = 0; i < rs->n; i++) {
-		const prow *r = &rs->r[i];
-		const char *colon = strrchr(r->permission, ':');
-		const char *type = colon ? "object_permission"
-					 : "system_permission";
-		query local;
+	sqlite3_bind_int64(put, 1, p->snap);
+	sqlite3_bind_int64(put, 2, src->key);
+	sqlite3_bind_text(put, 3, via_names[src->via_type], -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 4, w->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 5, w->q->canon, -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 6, w->name, -1, SQLITE_STATIC);
+	if (src->granted_by[0])
+		sqlite3_bind_text(put, 7, src->granted_by, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(put, 7);
+	if (src->implied != IMP_NONE)
+		sqlite3_bind_text(put, 8,
+				  implied_text(w->q, src->implied, imp,
+					       sizeof(imp)),
+				  -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(put, 8);
+	sqlite3_bind_int(put, 9, w->tier);
+	rc = sqlite3_step(put);
+	sqlite3_reset(put);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : sfa_store_sqlerr(p->st, err, "storing privileged rows");
+}
 
-		if (colon)
-			snprintf(name, sizeof(name), "%s (%.*s)",
-				 !strcmp(colon + 1, "modifyall") ? "Modify All"
-								 : "View All",
-				 (int)(colon - r->permission), r->permission);
-		else
-			snprintf(name, sizeof(name), "%s", r->label);
-		memset(&local, 0, sizeof(local));
-		sqlite3_bind_int64(put, 1, p->snap);
-		sqlite3_bind_int64(put, 2, r->user);
-		sqlite3_bind_text(put, 3, type, -1, SQLITE_STATIC);
-		sqlite3_bind_text(put, 4, r->permission, -1, SQLITE_STATIC);
-		sqlite3_bind_text(put, 5, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(put, 6, via_names[r->via_type], -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(put, 7, r->via_id, -1, SQLITE_STATIC);
-		if (r->granted_by[0])
-			sqlite3_bind_text(put, 8, r->granted_by, -1,
-					  SQLITE_STATIC);
-		else
-			sqlite3_bind_null(put, 8);
-		if (r->implied != IMP_NONE)
-			sqlite3_bind_text(put, 9,
-					  implied_text(&local, r->implied, imp,
-						       sizeof(imp)),
-					  -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(put, 9);
-		sqlite3_bind_int(put, 10, r->tier);
-		rc = sqlite3_step(put);
-		sqlite3_reset(put);
-		if (rc != SQLITE_DONE)
-			return sfa_store_sqlerr(p->st, err,
-						"storing privileged rows");
+/* The rows of privileged permission `what` (a system permission or an
+ * object's viewall / modifyall), one per source that grants it. */
+static int store_privileged(sfa_perm *p, sqlite3_stmt *put, const char *what,
+			    sfa_err *err)
+{
+	char name[600];
+	storing w;
+	query q;
+	int rc;
+
+	if ((rc = resolve(p, what, &q, err)) == 0) {
+		w.put = put;
+		w.q = &q;
+		w.tier = tier_of(p, &q);
+		if (q.kind == K_SYSTEM) {
+			w.type = "system_permission";
+			w.name = p->labels[q.perm];
+		} else {
+			w.type = "object_permission";
+			snprintf(name, sizeof(name), "%s (%s)",
+				 q.action == A_VIEWALL ? "View All"
+						       : "Modify All",
+				 q.object);
+			w.name = name;
+		}
+		rc = each_source(p, &q, store_source, &w, err);
 	}
-	return 0;
+	query_free(&q);
+	return rc;
 }
 
 int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err)
@@ -1890,37 +1972,18 @@ int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err)
 	if (rc == 0)
 		rc = load(p, err);
 	if (rc == 0)
-		rc = sfa_store_prep(st, SQL_PERM_REVIEW_PUT, st->snap, &put,
+		rc = sfa_store_prep(st, SQL_PERM_SOURCE_PUT, st->snap, &put,
 				    "storing privileged rows", err);
-	/* A permission at a time, so that memory holds one permission's
-	 * holders; the holder queries read only users the sync kept (the
-	 * assignments of the others are gone by now). */
-	for (n = 0; rc == 0 && n < p->nnames; n++) {
-		rows rs = {0};
-		query q;
-
-		if (sfa_priv_system_tier(pv, p->names[n]) < 0)
-			continue;
-		if ((rc = resolve(p, p->names[n], &q, err)) == 0 &&
-		    (rc = collect(p, &q, p->names[n], &rs, err)) == 0)
-			rc = put_review_rows(p, put, &rs, err);
-		query_free(&q);
-		rows_free(&rs);
-	}
+	for (n = 0; rc == 0 && n < p->nnames; n++)
+		if (sfa_priv_system_tier(pv, p->names[n]) >= 0)
+			rc = store_privileged(p, put, p->names[n], err);
 	for (i = 0; rc == 0 && i < p->nobjects; i++)
 		for (a = A_VIEWALL; rc == 0 && a <= A_VIEWALL + 1; a++) {
-			rows rs = {0};
-			query q;
-
 			if (sfa_priv_object_tier(pv, actions[a]) < 0)
 				continue;
 			snprintf(what, sizeof(what), "%s:%s", p->objects[i],
 				 actions[a]);
-			if ((rc = resolve(p, what, &q, err)) == 0 &&
-			    (rc = collect(p, &q, q.canon, &rs, err)) == 0)
-				rc = put_review_rows(p, put, &rs, err);
-			query_free(&q);
-			rows_free(&rs);
+			rc = store_privileged(p, put, what, err);
 		}
 	sqlite3_finalize(put);
 	sfa_perm_free(p);

@@ -44,6 +44,7 @@ static const char *const v10[] = {SQL_SCHEMA_REVIEW, NULL};
 static const char *const v11[] = {SQL_SCHEMA_POLICY, NULL};
 static const char *const v12[] = {SQL_SCHEMA_EVIDENCE, NULL};
 static const char *const v13[] = {SQL_SCHEMA_PERMISSIONS, NULL};
+static const char *const v14[] = {SQL_SCHEMA_PERM_SOURCES, NULL};
 static const struct migration migrations[] = {
     {v1, NULL, NULL},  {v2, NULL, NULL},
     {v3, NULL, NULL},  {v4, sfa_access_set_migrate, v4_end},
@@ -51,7 +52,7 @@ static const struct migration migrations[] = {
     {v7, NULL, NULL},  {v8, NULL, NULL},
     {v9, NULL, NULL},  {v10, NULL, NULL},
     {v11, NULL, NULL}, {v12, NULL, NULL},
-    {v13, NULL, NULL},
+    {v13, NULL, NULL}, {v14, NULL, NULL},
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 /* A step appended without raising the version (or the reverse) would leave

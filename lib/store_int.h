@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SFA_STORE_VERSION 13
+#define SFA_STORE_VERSION 14
 
 /* The most fields of a synced object (objects.h); store.c checks. */
 #define SFA_STORE_MAX_FIELDS 24

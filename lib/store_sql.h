@@ -742,6 +742,57 @@
 	"CREATE INDEX sf_user_by_username ON sf_user (snapshot_id, username)", \
 	"PRAGMA user_version = 13"
 
+/* Schema version 14: the access review's privileged rows stored per
+ * source, not per user.  Every user who reaches a source (a profile, a
+ * permission set held directly, a permission set group) gets the same
+ * privileged rows from it, so perm_priv_source keeps them once per source
+ * (via_id the source's key) and perm_review becomes a view joining them
+ * to the source's holders: the users of the profile and the assignments
+ * of the permission set or group, as the finish read them
+ * (SQL_PERM_USERS_OF_*).  Version 13 stored the rows multiplied out, one
+ * text row per user, permission and path: about 130 bytes each, 25 per
+ * user in a generated org, which doubled a large store and its finish.
+ * The view keeps perm_review's columns, so its readers (the review, the
+ * content hash, the diff) are unchanged; the assignments' assignee index
+ * serves its one-user lookups, and CROSS JOIN keeps the holders outermost
+ * (without statistics SQLite would walk every source per user).  The migration keeps version 13's rows
+ * one per source: they are the same for every holder of a source. */
+#define SQL_PERM_REVIEW_ARM(via, user, from, key, where)                      \
+	"SELECT t.snapshot_id, " user ", t.access_type, t.access_id,"         \
+	" t.access_name, t.via_type, s.sfid, t.granted_by, t.implied_by,"     \
+	" t.tier FROM " from " CROSS JOIN perm_priv_source t"                 \
+	" ON t.snapshot_id = x.snapshot_id AND t.via_id = " key               \
+	" AND t.via_type = '" via "' CROSS JOIN sfid s ON s.id = t.via_id"    \
+	where
+#define SQL_SCHEMA_PERM_SOURCES                                                \
+	"CREATE TABLE perm_priv_source (" SFA_PERM_KEY                        \
+	"via_id INTEGER NOT NULL, via_type TEXT NOT NULL,"                    \
+	" access_type TEXT NOT NULL, access_id TEXT NOT NULL,"                \
+	" access_name TEXT, granted_by TEXT, implied_by TEXT,"                \
+	" tier INTEGER NOT NULL, PRIMARY KEY (snapshot_id, via_id,"           \
+	" access_type, access_id)) WITHOUT ROWID",                            \
+	"INSERT OR IGNORE INTO perm_priv_source SELECT r.snapshot_id, s.id,"  \
+	" r.via_type, r.access_type, r.access_id, r.access_name,"             \
+	" r.granted_by, r.implied_by, r.tier FROM perm_review r JOIN sfid s"  \
+	" ON s.sfid = r.via_id",                                              \
+	"DROP TABLE perm_review",                                             \
+	"CREATE INDEX sf_ps_assignment_assignee ON sf_ps_assignment"          \
+	" (snapshot_id, assignee_id, permission_set_id,"                      \
+	" permission_set_group_id)",                                          \
+	"CREATE VIEW perm_review (snapshot_id, user_id, access_type,"         \
+	" access_id, access_name, via_type, via_id, granted_by, implied_by,"  \
+	" tier) AS "                                                          \
+	SQL_PERM_REVIEW_ARM("profile", "x.id", "sf_user x", "x.profile_id",  \
+			    "") " UNION ALL "                                 \
+	SQL_PERM_REVIEW_ARM("permission_set", "x.assignee_id",                \
+			    "sf_ps_assignment x", "x.permission_set_id",      \
+			    " WHERE x.permission_set_group_id IS NULL")       \
+	" UNION ALL "                                                         \
+	SQL_PERM_REVIEW_ARM("permission_set_group", "x.assignee_id",          \
+			    "sf_ps_assignment x",                             \
+			    "x.permission_set_group_id", ""),                 \
+	"PRAGMA user_version = 14"
+
 /* The five privileged flags of sf_permission_set (access-model.md), from
  * the described permissions when the sync read them (fetch_perm.c): NULL
  * for a flag the org's describe lacks. */
@@ -761,12 +812,16 @@
 	" WHERE snapshot_id = ?1 AND EXISTS (SELECT 1 FROM perm_name"         \
 	" WHERE snapshot_id = ?1)"
 
-/* perm_review: ?1 snapshot, ?2 user key, then the columns in order. */
-#define SQL_PERM_REVIEW_PUT                                                    \
-	"INSERT OR IGNORE INTO perm_review VALUES (?1, ?2, ?3, ?4, ?5, ?6,"   \
-	" ?7, ?8, ?9, ?10)"
+/* perm_priv_source: ?1 snapshot, ?2 the source's key, then the columns
+ * in order. */
+#define SQL_PERM_SOURCE_PUT                                                    \
+	"INSERT OR IGNORE INTO perm_priv_source VALUES (?1, ?2, ?3, ?4, ?5,"  \
+	" ?6, ?7, ?8, ?9)"
+/* perm_priv_source first: a snapshot without privileged sources is
+ * answered without walking its users through the view. */
 #define SQL_HAS_PRIVILEGED                                                     \
-	"SELECT 1 FROM perm_review WHERE snapshot_id = ?1 LIMIT 1"
+	"SELECT 1 FROM perm_review WHERE snapshot_id = ?1 AND EXISTS"         \
+	" (SELECT 1 FROM perm_priv_source WHERE snapshot_id = ?1) LIMIT 1"
 /* The privileged rows of user ?2 in the review order, with the via name. */
 #define SQL_PERM_REVIEW_OF_USER                                                \
 	"SELECT access_type, access_id, access_name, via_type, via_id,"       \
@@ -849,11 +904,16 @@
 #define SQL_HASH_USERS                                                         \
 	"SELECT x.user_id, s.sfid FROM access_set x JOIN sfid s"              \
 	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid"
-#define SQL_HASH_PRIVILEGED                                                    \
-	"SELECT s.sfid, x.access_type, x.access_id, x.via_type, x.via_id,"    \
-	" x.granted_by, x.implied_by, x.tier FROM perm_review x JOIN sfid s"  \
-	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid,"      \
-	" x.access_type, x.access_id, x.via_type, x.via_id"
+/* The users in order of their Salesforce id (the assignments of users
+ * the sync left out are gone, so every holder of a privileged row is
+ * one), then user ?2's rows (?3 the user's id) in hash order. */
+#define SQL_HASH_PRIVILEGED_USERS                                              \
+	"SELECT x.id, s.sfid FROM sf_user x JOIN sfid s ON s.id = x.id"       \
+	" WHERE x.snapshot_id = ?1 ORDER BY s.sfid"
+#define SQL_HASH_PRIVILEGED_OF                                                 \
+	"SELECT ?3, access_type, access_id, via_type, via_id, granted_by,"    \
+	" implied_by, tier FROM perm_review WHERE snapshot_id = ?1 AND"       \
+	" user_id = ?2 ORDER BY access_type, access_id, via_type, via_id"
 /* ?1 an integer key: its Salesforce id. */
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
 
