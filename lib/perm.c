@@ -95,6 +95,13 @@ struct sfa_perm {
 	size_t nobjects;
 	int have_vaf;
 	int own_read; /* sfa_perm_open() began the read transaction */
+	/* read_keys()'s statements, prepared once: a question runs one per
+	 * source that grants it, thousands in a large org. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *s;
+	} stmts[8];
+	size_t nstmts;
 };
 
 /* One permission asked about, and the containers that hold or imply it. */
@@ -163,12 +170,22 @@ static int oom(sfa_err *err)
 static int read_keys(sfa_perm *p, const char *sql, long long k2,
 		     const char *t2, int i3, keyset *s, sfa_err *err)
 {
-	sqlite3_stmt *q;
+	sqlite3_stmt *q = NULL;
+	size_t i;
 	int rc;
 
-	if ((rc = sfa_store_prep(p->st, sql, p->snap, &q, "reading permissions",
-				 err)))
-		return rc;
+	for (i = 0; i < p->nstmts && !q; i++)
+		if (p->stmts[i].sql == sql)
+			q = p->stmts[i].s;
+	if (!q) {
+		if ((rc = sfa_store_prep(p->st, sql, p->snap, &q,
+					 "reading permissions", err)))
+			return rc;
+		if (p->nstmts < sizeof(p->stmts) / sizeof(*p->stmts)) {
+			p->stmts[p->nstmts].sql = sql;
+			p->stmts[p->nstmts++].s = q;
+		}
+	}
 	if (t2)
 		sqlite3_bind_text(q, 2, t2, -1, SQLITE_STATIC);
 	else
@@ -176,18 +193,24 @@ static int read_keys(sfa_perm *p, const char *sql, long long k2,
 	if (sqlite3_bind_parameter_count(q) >= 3)
 		sqlite3_bind_int(q, 3, i3);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if (ks_add(s, sqlite3_column_int64(q, 0))) {
-			sqlite3_finalize(q);
-			return oom(err);
-		}
-	if (rc != SQLITE_DONE) {
+		if (ks_add(s, sqlite3_column_int64(q, 0)))
+			break;
+	if (rc == SQLITE_ROW)
+		rc = oom(err);
+	else if (rc != SQLITE_DONE)
 		rc = sfa_store_sqlerr(p->st, err, "reading permissions");
+	else
+		rc = 0;
+	/* A statement not kept (all slots taken) goes; a kept one waits. */
+	for (i = 0; i < p->nstmts && p->stmts[i].s != q; i++)
+		;
+	if (i < p->nstmts)
+		sqlite3_reset(q);
+	else
 		sqlite3_finalize(q);
-		return rc;
-	}
-	sqlite3_finalize(q);
-	ks_sort(s);
-	return 0;
+	if (rc == 0)
+		ks_sort(s);
+	return rc;
 }
 
 /* ---- opening ---- */
@@ -478,6 +501,8 @@ void sfa_perm_free(sfa_perm *p)
 
 	if (!p)
 		return;
+	for (i = 0; i < p->nstmts; i++)
+		sqlite3_finalize(p->stmts[i].s);
 	if (p->own_read)
 		sqlite3_exec(p->st->db, "COMMIT", NULL, NULL, NULL);
 	for (i = 0; i < (size_t)p->nnames; i++) {
@@ -942,6 +967,7 @@ typedef struct urow {
 	long long key, profile;
 	char *sfid, *username, *name, *user_type;
 	int is_active;
+	size_t rank; /* in order of (username, sfid), set by emit() */
 } urow;
 
 typedef struct rows {
@@ -1193,19 +1219,48 @@ static int read_users(sfa_perm *p, rows *rs, sfa_err *err)
  * name), permission, via_type, via_id. */
 static const rows *sorting;
 
+static int urow_name_cmp(const void *a, const void *b)
+{
+	const urow *x = &sorting->u[*(const size_t *)a];
+	const urow *y = &sorting->u[*(const size_t *)b];
+	int c = strcmp(x->username, y->username);
+
+	return c ? c : strcmp(x->sfid, y->sfid);
+}
+
+/* Ranks the users by (username, sfid), so that the rows sort on one
+ * integer per user instead of two string compares per comparison. */
+static int rank_users(rows *rs)
+{
+	size_t *order, i;
+
+	if (rs->nu < 2) {
+		if (rs->nu)
+			rs->u[0].rank = 0;
+		return 0;
+	}
+	if (!(order = malloc(rs->nu * sizeof(*order))))
+		return -1;
+	for (i = 0; i < rs->nu; i++)
+		order[i] = i;
+	qsort(order, rs->nu, sizeof(*order), urow_name_cmp);
+	for (i = 0; i < rs->nu; i++)
+		rs->u[order[i]].rank = i;
+	free(order);
+	return 0;
+}
+
 static int prow_cmp(const void *a, const void *b)
 {
 	const prow *x = a, *y = b;
-	const urow *ux = &sorting->u[x->user_at], *uy = &sorting->u[y->user_at];
-	int c = strcmp(ux->username, uy->username);
+	size_t rx = sorting->u[x->user_at].rank, ry = sorting->u[y->user_at].rank;
+	int c = (rx > ry) - (rx < ry);
 
-	if (!c)
-		c = strcmp(ux->sfid, uy->sfid);
-	if (!c)
+	if (!c && x->permission != y->permission)
 		c = strcmp(x->permission, y->permission);
 	if (!c)
 		c = (x->via_type > y->via_type) - (x->via_type < y->via_type);
-	if (!c)
+	if (!c && x->via_id != y->via_id)
 		c = strcmp(x->via_id, y->via_id);
 	return c;
 }
@@ -1213,13 +1268,18 @@ static int prow_cmp(const void *a, const void *b)
 /* Emits rs sorted; q names the permission of every row (who-can), or is
  * NULL when the rows carry their own (the object of a viewallfields
  * implication is then the permission's). */
-static int emit(const query *q, rows *rs, sfa_perm_fn fn, void *ud)
+static int emit(const query *q, rows *rs, sfa_perm_fn fn, void *ud,
+		sfa_err *err)
 {
 	char imp[600];
 	size_t i;
 	int rc = 0;
 
 	sorting = rs;
+	if (rank_users(rs)) {
+		sorting = NULL;
+		return oom(err);
+	}
 	if (rs->n > 1)
 		qsort(rs->r, rs->n, sizeof(*rs->r), prow_cmp);
 	for (i = 0; i < rs->n && rc == 0; i++) {
@@ -1276,7 +1336,7 @@ int sfa_perm_who_can(sfa_perm *p, const char *what, sfa_perm_fn fn, void *ud,
 	if (rc == 0)
 		rc = read_users(p, &rs, err);
 	if (rc == 0)
-		rc = emit(&q, &rs, fn, ud);
+		rc = emit(&q, &rs, fn, ud, err);
 	rows_free(&rs);
 	query_free(&q);
 	return rc;
@@ -1736,7 +1796,7 @@ int sfa_perm_of_user(sfa_perm *p, const char *user, const char *object,
 	}
 	rc = user_rows(p, &u, object, &rs, err);
 	if (rc == 0)
-		rc = emit(NULL, &rs, fn, ud);
+		rc = emit(NULL, &rs, fn, ud, err);
 	rows_free(&rs);
 	urow_free(&u);
 	return rc;
@@ -1794,7 +1854,7 @@ int sfa_perm_each(sfa_perm *p, int all, const char *object, sfa_perm_fn fn,
 		if (rc == 0)
 			rc = read_users(p, &rs, err);
 		if (rc == 0)
-			rc = emit(NULL, &rs, fn, ud);
+			rc = emit(NULL, &rs, fn, ud, err);
 		rows_free(&rs);
 		return rc;
 	}
@@ -1811,7 +1871,7 @@ int sfa_perm_each(sfa_perm *p, int all, const char *object, sfa_perm_fn fn,
 		if (rc == 0)
 			rc = user_rows(p, &u, object, &rs, err);
 		if (rc == 0)
-			rc = emit(NULL, &rs, fn, ud);
+			rc = emit(NULL, &rs, fn, ud, err);
 		rows_free(&rs);
 		urow_free(&u);
 	}
@@ -1964,6 +2024,8 @@ int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err)
 	p->st = st;
 	p->snap = st->snap;
 	p->pv = pv;
+	/* Every FieldPermissions row is in: their names' table can go. */
+	sfa_store_field_names_free(st);
 	rc = sfa_store_prep(st, SQL_PERM_FLAGS, st->snap, &put,
 			    "filling the privileged flags", err);
 	if (rc == 0)

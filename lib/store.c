@@ -65,7 +65,8 @@ _Static_assert(N_MIGRATIONS == SFA_STORE_VERSION,
  * r = the record's own id that no other record names (interned, for the
  * access rows that name it, but not cached: see intern()), s = the
  * record's own id that nothing names, as text (schema v6), b = boolean
- * "true"/"false" as 1/0, n = number, t = text as is. */
+ * "true"/"false" as 1/0, n = number, t = text as is, f = a field name
+ * (Object.Field) as its number in the snapshot (store_perm.c). */
 static const struct raw_table {
 	const char *insert;
 	const char *kinds;
@@ -96,7 +97,7 @@ static const struct raw_table {
     [SFA_OBJ_PERMISSION_SET_PERMS] = {SQL_INS_PERM_SYSTEM, "i"},
     [SFA_OBJ_MUTING_PERMS] = {SQL_INS_PERM_SYSTEM, "i"},
     [SFA_OBJ_OBJECT_PERMS] = {SQL_INS_PERM_OBJECT, "titbbbbbbb"},
-    [SFA_OBJ_FIELD_PERMS] = {SQL_INS_PERM_FIELD, "tittbb"},
+    [SFA_OBJ_FIELD_PERMS] = {SQL_INS_PERM_FIELD, "titfbb"},
 };
 
 int sfa_store_sqlerr(sfa_store *st, sfa_err *err, const char *what)
@@ -361,6 +362,7 @@ void sfa_store_free(sfa_store *st)
 	sqlite3_finalize(st->sfid_get);
 	sqlite3_finalize(st->sfid_put);
 	sqlite3_finalize(st->left_out_put);
+	sfa_store_field_names_free(st);
 	sqlite3_close(st->db);
 	sfa_sfid_cache_free(st->cache);
 	free(st->path);
@@ -540,6 +542,11 @@ static int bind_value(sfa_store *st, sqlite3_stmt *s, int col, char kind,
 			return rc;
 		sqlite3_bind_int64(s, col, key);
 		return 0;
+	case 'f':
+		if ((rc = sfa_store_field_number(st, v, &key, err)))
+			return rc;
+		sqlite3_bind_int64(s, col, key);
+		return 0;
 	case 'b':
 		if (strcmp(v, "true") == 0)
 			sqlite3_bind_int(s, col, 1);
@@ -696,6 +703,7 @@ void sfa_store_abort_snapshot(sfa_store *st, const char *why)
 
 	if (!st || !st->snap)
 		return;
+	sfa_store_field_names_free(st); /* numbers of rolled-back rows */
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);

@@ -39,7 +39,15 @@ struct sfa_store {
 	 * is not kept twice): the control totals' `stored`. */
 	long long stored[SFA_OBJ_COUNT];
 	const struct sfa_priv *priv; /* sfa_store_set_privileged()'s */
+	struct sfa_field_names *fields; /* store_perm.c, for one snapshot */
 };
+
+/* The number of field name (Object.Field) in the snapshot being written,
+ * stored in perm_field_name the first time the snapshot meets it
+ * (schema v14). */
+int sfa_store_field_number(sfa_store *st, const char *field,
+			   sqlite3_int64 *out, sfa_err *err);
+void sfa_store_field_names_free(sfa_store *st);
 
 /* Turns a failed SQLite call into an sfa_err: SQLITE_BUSY/LOCKED become
  * SFA_EBUSY naming the store, anything else SFA_ESTORE with SQLite's
