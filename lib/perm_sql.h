@@ -31,9 +31,18 @@
 	"SELECT c.permission_set_group_id, c.permission_set_id, s.sfid"       \
 	" FROM sf_psg_component c JOIN sfid s ON s.id = c.permission_set_id"  \
 	" WHERE c.snapshot_id = ?1 AND c.permission_set_group_id IS NOT NULL"
-/* The object catalogue: every SobjectType of ObjectPermissions. */
+/* The object catalogue: every SobjectType of ObjectPermissions, found by
+ * skipping through perm_object_type (one seek per object, where DISTINCT
+ * read the whole index: 390,000 entries at 200,000 users); names are
+ * compared without case, as SobjectTypes are unique that way. */
+#define SQL_PERM_OBJECT_AFTER(cond)                                            \
+	"(SELECT sobject_type FROM perm_object WHERE snapshot_id = ?1" cond   \
+	" ORDER BY sobject_type COLLATE NOCASE LIMIT 1)"
 #define SQL_PERM_OBJECTS                                                       \
-	"SELECT DISTINCT sobject_type FROM perm_object WHERE snapshot_id = ?1"
+	"WITH RECURSIVE o(t) AS (SELECT " SQL_PERM_OBJECT_AFTER("")           \
+	" UNION ALL SELECT "                                                  \
+	SQL_PERM_OBJECT_AFTER(" AND sobject_type > o.t COLLATE NOCASE")       \
+	" FROM o WHERE o.t IS NOT NULL) SELECT t FROM o WHERE t IS NOT NULL"
 #define SQL_PERM_HAS_VIEW_ALL_FIELDS                                           \
 	"SELECT EXISTS (SELECT 1 FROM perm_object WHERE snapshot_id = ?1"     \
 	" AND p_view_all_fields IS NOT NULL)"
