@@ -84,8 +84,10 @@ int sfa_store_field_number(sfa_store *st, const char *field,
 	size_t i;
 	int rc;
 
-	if (f && f->snap != st->snap)
-		sfa_store_field_names_free(st), f = NULL;
+	if (f && f->snap != st->snap) {
+		sfa_store_field_names_free(st);
+		f = NULL;
+	}
 	if (!f) {
 		if (!(f = calloc(1, sizeof(*f))))
 			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
