@@ -95,6 +95,14 @@ struct sfa_perm {
 	char **objects; /* the object catalogue, sorted without case */
 	size_t nobjects;
 	int have_vaf;
+	int own_read; /* sfa_perm_open() began the read transaction */
+	/* read_keys()'s statements, prepared once: a question runs one per
+	 * source that grants it, thousands in a large org. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *s;
+	} stmts[8];
+	size_t nstmts;
 };
 
 /* One permission asked about, and the containers that hold or imply it. */
@@ -156,12 +164,22 @@ static int oom(sfa_err *err)
 static int read_keys(sfa_perm *p, const char *sql, long long k2,
 		     const char *t2, int i3, keyset *s, sfa_err *err)
 {
-	sqlite3_stmt *q;
+	sqlite3_stmt *q = NULL;
+	size_t i;
 	int rc;
 
-	if ((rc = sfa_store_prep(p->st, sql, p->snap, &q, "reading permissions",
-				 err)))
-		return rc;
+	for (i = 0; i < p->nstmts && !q; i++)
+		if (p->stmts[i].sql == sql)
+			q = p->stmts[i].s;
+	if (!q) {
+		if ((rc = sfa_store_prep(p->st, sql, p->snap, &q,
+					 "reading permissions", err)))
+			return rc;
+		if (p->nstmts < sizeof(p->stmts) / sizeof(*p->stmts)) {
+			p->stmts[p->nstmts].sql = sql;
+			p->stmts[p->nstmts++].s = q;
+		}
+	}
 	if (t2)
 		sqlite3_bind_text(q, 2, t2, -1, SQLITE_STATIC);
 	else
@@ -169,18 +187,24 @@ static int read_keys(sfa_perm *p, const char *sql, long long k2,
 	if (sqlite3_bind_parameter_count(q) >= 3)
 		sqlite3_bind_int(q, 3, i3);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if (ks_add(s, sqlite3_column_int64(q, 0))) {
-			sqlite3_finalize(q);
-			return oom(err);
-		}
-	if (rc != SQLITE_DONE) {
+		if (ks_add(s, sqlite3_column_int64(q, 0)))
+			break;
+	if (rc == SQLITE_ROW)
+		rc = oom(err);
+	else if (rc != SQLITE_DONE)
 		rc = sfa_store_sqlerr(p->st, err, "reading permissions");
+	else
+		rc = 0;
+	/* A statement not kept (all slots taken) goes; a kept one waits. */
+	for (i = 0; i < p->nstmts && p->stmts[i].s != q; i++)
+		;
+	if (i < p->nstmts)
+		sqlite3_reset(q);
+	else
 		sqlite3_finalize(q);
-		return rc;
-	}
-	sqlite3_finalize(q);
-	ks_sort(s);
-	return 0;
+	if (rc == 0)
+		ks_sort(s);
+	return rc;
 }
 
 /* ---- opening ---- */
@@ -441,6 +465,17 @@ int sfa_perm_open(sfa_perm **out, sfa_store *st, long long snapshot_id,
 	p->st = st;
 	p->snap = snapshot_id;
 	p->pv = pv;
+	/* One read transaction for every question: a statement run outside
+	 * one takes and drops the file's lock itself, which `who-can` would
+	 * do once per user it reads. */
+	if (sqlite3_get_autocommit(sfa_store_sqlite(st))) {
+		if ((rc = sfa_store_exec(st, "BEGIN", "reading the snapshot",
+					 err))) {
+			sfa_perm_free(p);
+			return rc;
+		}
+		p->own_read = 1;
+	}
 	if ((rc = load(p, err))) {
 		sfa_perm_free(p);
 		return rc;
@@ -455,6 +490,11 @@ void sfa_perm_free(sfa_perm *p)
 
 	if (!p)
 		return;
+	for (i = 0; i < p->nstmts; i++)
+		sqlite3_finalize(p->stmts[i].s);
+	if (p->own_read)
+		sqlite3_exec(sfa_store_sqlite(p->st), "COMMIT", NULL, NULL,
+			     NULL);
 	for (i = 0; i < (size_t)p->nnames; i++) {
 		free(p->names[i]);
 		free(p->labels[i]);
@@ -956,6 +996,7 @@ typedef struct urow {
 	long long key, profile;
 	char *sfid, *username, *name, *user_type;
 	int is_active;
+	size_t rank; /* in order of (username, sfid), set by emit() */
 } urow;
 
 typedef struct rows {
@@ -1041,15 +1082,25 @@ static int add_holders(sfa_perm *p, rows *rs, const char *sql, long long key,
 	return rc;
 }
 
-/* Every source of the snapshot that grants q, with its holders; the rows
- * name the permission `text` (borrowed for rs's lifetime). */
-static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
-		   sfa_err *err)
+/* A source of the snapshot that grants a permission: its path and why. */
+typedef struct source {
+	int via_type, implied;
+	long long key; /* the profile, permission set or group */
+	const char *via_id, *via_name, *granted_by;
+} source;
+
+typedef int (*source_fn)(sfa_perm *p, void *ud, const source *src,
+			 sfa_err *err);
+
+/* Calls fn for every source of the snapshot that grants q: profiles by
+ * their own permission set, permission sets held directly, groups with
+ * their muting. */
+static int each_source(sfa_perm *p, const query *q, source_fn fn, void *ud,
+		       sfa_err *err)
 {
-	const char *label =
-	    q->kind == K_SYSTEM && p->labels ? p->labels[q->perm] : "";
-	int tier = tier_of(p, q), rc = 0, r;
+	int rc = 0, r;
 	size_t i;
+	source src;
 
 	for (i = 0; rc == 0 && i < p->nprofs; i++) {
 		const profile *f = &p->profs[i];
@@ -1057,9 +1108,8 @@ static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
 		if (!f->owned_ps ||
 		    (r = grant(q, f->owned_ps, NULL, 0)) == IMP_NO)
 			continue;
-		rc = add_holders(p, rs, SQL_PERM_USERS_OF_PROFILE, f->key,
-				 V_PROFILE, f->sfid, f->name, "", r, text,
-				 label, tier, err);
+		src = (source){V_PROFILE, r, f->key, f->sfid, f->name, ""};
+		rc = fn(p, ud, &src, err);
 	}
 	for (i = 0; rc == 0 && i < p->nconts; i++) {
 		const container *c = &p->conts[i];
@@ -1067,9 +1117,9 @@ static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
 		if (c->owned || c->psg ||
 		    (r = grant(q, c->key, NULL, 0)) == IMP_NO)
 			continue;
-		rc = add_holders(p, rs, SQL_PERM_USERS_OF_PS, c->key,
-				 V_PERMISSION_SET, c->sfid, c->label, "", r,
-				 text, label, tier, err);
+		src = (source){V_PERMISSION_SET, r, c->key, c->sfid, c->label,
+			       ""};
+		rc = fn(p, ud, &src, err);
 	}
 	for (i = 0; rc == 0 && i < p->ngroups; i++) {
 		const group *g = &p->groups[i];
@@ -1077,11 +1127,49 @@ static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
 
 		if ((r = group_grant(p, g, q, &by)) == IMP_NO)
 			continue;
-		rc = add_holders(p, rs, SQL_PERM_USERS_OF_PSG, g->key,
-				 V_PERMISSION_SET_GROUP, g->sfid, g->label,
-				 by->sfid, r, text, label, tier, err);
+		src = (source){V_PERMISSION_SET_GROUP, r, g->key, g->sfid,
+			       g->label, by->sfid};
+		rc = fn(p, ud, &src, err);
 	}
 	return rc;
+}
+
+/* What collect() adds every holder of a source to. */
+typedef struct collecting {
+	rows *rs;
+	const char *text, *label;
+	int tier;
+} collecting;
+
+static const char *const holders_sql[] = {
+    [V_PROFILE] = SQL_PERM_USERS_OF_PROFILE,
+    [V_PERMISSION_SET] = SQL_PERM_USERS_OF_PS,
+    [V_PERMISSION_SET_GROUP] = SQL_PERM_USERS_OF_PSG,
+};
+
+static int collect_source(sfa_perm *p, void *ud, const source *src,
+			  sfa_err *err)
+{
+	const collecting *c = ud;
+
+	return add_holders(p, c->rs, holders_sql[src->via_type], src->key,
+			   src->via_type, src->via_id, src->via_name,
+			   src->granted_by, src->implied, c->text, c->label,
+			   c->tier, err);
+}
+
+/* Every source of the snapshot that grants q, with its holders; the rows
+ * name the permission `text` (borrowed for rs's lifetime). */
+static int collect(sfa_perm *p, const query *q, const char *text, rows *rs,
+		   sfa_err *err)
+{
+	collecting c;
+
+	c.rs = rs;
+	c.text = text;
+	c.label = q->kind == K_SYSTEM && p->labels ? p->labels[q->perm] : "";
+	c.tier = tier_of(p, q);
+	return each_source(p, q, collect_source, &c, err);
 }
 
 static int urow_key_cmp(const void *a, const void *b)
@@ -1160,19 +1248,48 @@ static int read_users(sfa_perm *p, rows *rs, sfa_err *err)
  * name), permission, via_type, via_id. */
 static const rows *sorting;
 
+static int urow_name_cmp(const void *a, const void *b)
+{
+	const urow *x = &sorting->u[*(const size_t *)a];
+	const urow *y = &sorting->u[*(const size_t *)b];
+	int c = strcmp(x->username, y->username);
+
+	return c ? c : strcmp(x->sfid, y->sfid);
+}
+
+/* Ranks the users by (username, sfid), so that the rows sort on one
+ * integer per user instead of two string compares per comparison. */
+static int rank_users(rows *rs)
+{
+	size_t *order, i;
+
+	if (rs->nu < 2) {
+		if (rs->nu)
+			rs->u[0].rank = 0;
+		return 0;
+	}
+	if (!(order = malloc(rs->nu * sizeof(*order))))
+		return -1;
+	for (i = 0; i < rs->nu; i++)
+		order[i] = i;
+	qsort(order, rs->nu, sizeof(*order), urow_name_cmp);
+	for (i = 0; i < rs->nu; i++)
+		rs->u[order[i]].rank = i;
+	free(order);
+	return 0;
+}
+
 static int prow_cmp(const void *a, const void *b)
 {
 	const prow *x = a, *y = b;
-	const urow *ux = &sorting->u[x->user_at], *uy = &sorting->u[y->user_at];
-	int c = strcmp(ux->username, uy->username);
+	size_t rx = sorting->u[x->user_at].rank, ry = sorting->u[y->user_at].rank;
+	int c = (rx > ry) - (rx < ry);
 
-	if (!c)
-		c = strcmp(ux->sfid, uy->sfid);
-	if (!c)
+	if (!c && x->permission != y->permission)
 		c = strcmp(x->permission, y->permission);
 	if (!c)
 		c = (x->via_type > y->via_type) - (x->via_type < y->via_type);
-	if (!c)
+	if (!c && x->via_id != y->via_id)
 		c = strcmp(x->via_id, y->via_id);
 	return c;
 }
@@ -1180,13 +1297,18 @@ static int prow_cmp(const void *a, const void *b)
 /* Emits rs sorted; q names the permission of every row (who-can), or is
  * NULL when the rows carry their own (the object of a viewallfields
  * implication is then the permission's). */
-static int emit(const query *q, rows *rs, sfa_perm_fn fn, void *ud)
+static int emit(const query *q, rows *rs, sfa_perm_fn fn, void *ud,
+		sfa_err *err)
 {
 	char imp[600];
 	size_t i;
 	int rc = 0;
 
 	sorting = rs;
+	if (rank_users(rs)) {
+		sorting = NULL;
+		return oom(err);
+	}
 	if (rs->n > 1)
 		qsort(rs->r, rs->n, sizeof(*rs->r), prow_cmp);
 	for (i = 0; i < rs->n && rc == 0; i++) {
@@ -1244,7 +1366,7 @@ static int emit_one(sfa_perm *p, const char *what, sfa_perm_fn fn, void *ud,
 	if (rc == 0)
 		rc = read_users(p, &rs, err);
 	if (rc == 0)
-		rc = emit(&q, &rs, fn, ud);
+		rc = emit(&q, &rs, fn, ud, err);
 	rows_free(&rs);
 	query_free(&q);
 	return rc;
@@ -1722,7 +1844,7 @@ int sfa_perm_of_user(sfa_perm *p, const char *user, const char *object,
 	}
 	rc = user_rows(p, &u, object, &rs, err);
 	if (rc == 0)
-		rc = emit(NULL, &rs, fn, ud);
+		rc = emit(NULL, &rs, fn, ud, err);
 	rows_free(&rs);
 	urow_free(&u);
 	return rc;
@@ -1804,7 +1926,7 @@ int sfa_perm_each(sfa_perm *p, int all, const char *object, sfa_perm_fn fn,
 		if (rc == 0)
 			rc = read_users(p, &rs, err);
 		if (rc == 0)
-			rc = emit(NULL, &rs, fn, ud);
+			rc = emit(NULL, &rs, fn, ud, err);
 		rows_free(&rs);
 		return rc;
 	}
@@ -1821,7 +1943,7 @@ int sfa_perm_each(sfa_perm *p, int all, const char *object, sfa_perm_fn fn,
 		if (rc == 0)
 			rc = user_rows(p, &u, object, &rs, err);
 		if (rc == 0)
-			rc = emit(NULL, &rs, fn, ud);
+			rc = emit(NULL, &rs, fn, ud, err);
 		rows_free(&rs);
 		urow_free(&u);
 	}
@@ -1878,58 +2000,79 @@ int sfa_perm_check_aggregates(sfa_perm *p,
 	return rc;
 }
 
-/* ---- the access review's privileged rows (at a snapshot's finish) ---- */
+/* ---- the access review's privileged rows (at a snapshot's finish) ----
+ * Stored per source (schema v15): every holder of a source gets the same
+ * rows from it, and the perm_review view multiplies them out. */
 
-static int put_review_rows(sfa_perm *p, sqlite3_stmt *put, const rows *rs,
-			   sfa_err *err)
+typedef struct storing {
+	sqlite3_stmt *put;
+	const query *q;
+	const char *type, *name;
+	int tier;
+} storing;
+
+static int store_source(sfa_perm *p, void *ud, const source *src,
+			sfa_err *err)
 {
-	char name[600], imp[600];
-	size_t i;
+	const storing *w = ud;
+	sqlite3_stmt *put = w->put;
+	char imp[600];
 	int rc;
 
-	for (i = 0; i < rs->n; i++) {
-		const prow *r = &rs->r[i];
-		const char *colon = strrchr(r->permission, ':');
-		const char *type = colon ? "object_permission"
-					 : "system_permission";
-		query local;
+	sqlite3_bind_int64(put, 1, p->snap);
+	sqlite3_bind_int64(put, 2, src->key);
+	sqlite3_bind_text(put, 3, via_names[src->via_type], -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 4, w->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 5, w->q->canon, -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 6, w->name, -1, SQLITE_STATIC);
+	if (src->granted_by[0])
+		sqlite3_bind_text(put, 7, src->granted_by, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(put, 7);
+	if (src->implied != IMP_NONE)
+		sqlite3_bind_text(put, 8,
+				  implied_text(w->q, src->implied, imp,
+					       sizeof(imp)),
+				  -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(put, 8);
+	sqlite3_bind_int(put, 9, w->tier);
+	rc = sqlite3_step(put);
+	sqlite3_reset(put);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : sfa_store_sqlerr(p->st, err, "storing privileged rows");
+}
 
-		if (colon)
-			snprintf(name, sizeof(name), "%s (%.*s)",
-				 !strcmp(colon + 1, "modifyall") ? "Modify All"
-								 : "View All",
-				 (int)(colon - r->permission), r->permission);
-		else
-			snprintf(name, sizeof(name), "%s", r->label);
-		memset(&local, 0, sizeof(local));
-		sqlite3_bind_int64(put, 1, p->snap);
-		sqlite3_bind_int64(put, 2, r->user);
-		sqlite3_bind_text(put, 3, type, -1, SQLITE_STATIC);
-		sqlite3_bind_text(put, 4, r->permission, -1, SQLITE_STATIC);
-		sqlite3_bind_text(put, 5, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(put, 6, via_names[r->via_type], -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(put, 7, r->via_id, -1, SQLITE_STATIC);
-		if (r->granted_by[0])
-			sqlite3_bind_text(put, 8, r->granted_by, -1,
-					  SQLITE_STATIC);
-		else
-			sqlite3_bind_null(put, 8);
-		if (r->implied != IMP_NONE)
-			sqlite3_bind_text(put, 9,
-					  implied_text(&local, r->implied, imp,
-						       sizeof(imp)),
-					  -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(put, 9);
-		sqlite3_bind_int(put, 10, r->tier);
-		rc = sqlite3_step(put);
-		sqlite3_reset(put);
-		if (rc != SQLITE_DONE)
-			return sfa_store_sqlerr(p->st, err,
-						"storing privileged rows");
+/* The rows of privileged permission `what` (a system permission or an
+ * object's viewall / modifyall), one per source that grants it. */
+static int store_privileged(sfa_perm *p, sqlite3_stmt *put, const char *what,
+			    sfa_err *err)
+{
+	char name[600];
+	storing w;
+	query q;
+	int rc;
+
+	if ((rc = resolve(p, what, &q, err)) == 0) {
+		w.put = put;
+		w.q = &q;
+		w.tier = tier_of(p, &q);
+		if (q.kind == K_SYSTEM) {
+			w.type = "system_permission";
+			w.name = p->labels[q.perm];
+		} else {
+			w.type = "object_permission";
+			snprintf(name, sizeof(name), "%s (%s)",
+				 q.action == A_VIEWALL ? "View All"
+						       : "Modify All",
+				 q.object);
+			w.name = name;
+		}
+		rc = each_source(p, &q, store_source, &w, err);
 	}
-	return 0;
+	query_free(&q);
+	return rc;
 }
 
 int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err)
@@ -1953,6 +2096,8 @@ int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err)
 	p->st = st;
 	p->snap = sfa_store_writing(st);
 	p->pv = pv;
+	/* Every FieldPermissions row is in: their names' table can go. */
+	sfa_store_field_names_free(st);
 	rc = sfa_store_prep(st, SQL_PERM_FLAGS, sfa_store_writing(st), &put,
 			    "filling the privileged flags", err);
 	if (rc == 0)
@@ -1961,38 +2106,18 @@ int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err)
 	if (rc == 0)
 		rc = load(p, err);
 	if (rc == 0)
-		rc = sfa_store_prep(st, SQL_PERM_REVIEW_PUT,
-				    sfa_store_writing(st), &put,
+		rc = sfa_store_prep(st, SQL_PERM_SOURCE_PUT, sfa_store_writing(st), &put,
 				    "storing privileged rows", err);
-	/* A permission at a time, so that memory holds one permission's
-	 * holders; the holder queries read only users the sync kept (the
-	 * assignments of the others are gone by now). */
-	for (n = 0; rc == 0 && n < p->nnames; n++) {
-		rows rs = {0};
-		query q;
-
-		if (sfa_priv_system_tier(pv, p->names[n]) < 0)
-			continue;
-		if ((rc = resolve(p, p->names[n], &q, err)) == 0 &&
-		    (rc = collect(p, &q, p->names[n], &rs, err)) == 0)
-			rc = put_review_rows(p, put, &rs, err);
-		query_free(&q);
-		rows_free(&rs);
-	}
+	for (n = 0; rc == 0 && n < p->nnames; n++)
+		if (sfa_priv_system_tier(pv, p->names[n]) >= 0)
+			rc = store_privileged(p, put, p->names[n], err);
 	for (i = 0; rc == 0 && i < p->nobjects; i++)
 		for (a = A_VIEWALL; rc == 0 && a <= A_VIEWALL + 1; a++) {
-			rows rs = {0};
-			query q;
-
 			if (sfa_priv_object_tier(pv, actions[a]) < 0)
 				continue;
 			snprintf(what, sizeof(what), "%s:%s", p->objects[i],
 				 actions[a]);
-			if ((rc = resolve(p, what, &q, err)) == 0 &&
-			    (rc = collect(p, &q, q.canon, &rs, err)) == 0)
-				rc = put_review_rows(p, put, &rs, err);
-			query_free(&q);
-			rows_free(&rs);
+			rc = store_privileged(p, put, what, err);
 		}
 	sqlite3_finalize(put);
 	sfa_perm_free(p);

@@ -126,9 +126,11 @@ int sfa_perm_check_aggregates(sfa_perm *p,
 					const sfa_perm_disagreement *d),
 			      void *ud, sfa_err *err);
 
-/* Stores the privileged rows of the access review for every user of the
- * snapshot st is writing (lib/access/PERMISSIONS.md): one per user, privileged
- * permission and path.  pv NULL means the default list.  Called by the
+/* Stores the privileged rows of the access review for the snapshot st is
+ * writing (lib/access/PERMISSIONS.md): per source (profile, permission set held
+ * directly, permission set group), the privileged permissions it grants
+ * with granted_by, implied_by and tier; the perm_review view gives them
+ * per user and path.  pv NULL means the default list.  Called by the
  * snapshot's finish (snapshot_finish.h), after access is derived. */
 int sfa_perm_store_review(sfa_store *st, const sfa_priv *pv, sfa_err *err);
 

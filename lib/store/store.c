@@ -44,6 +44,7 @@ static const char *const v11[] = {SQL_SCHEMA_POLICY, NULL};
 static const char *const v12[] = {SQL_SCHEMA_EVIDENCE, NULL};
 static const char *const v13[] = {SQL_SCHEMA_PERMISSIONS, NULL};
 static const char *const v14[] = {SQL_SCHEMA_CAMPAIGN_TOKENS, NULL};
+static const char *const v15[] = {SQL_SCHEMA_PERM_SOURCES, NULL};
 static const struct migration migrations[] = {
     {v1, NULL, NULL},  {v2, NULL, NULL},
     {v3, NULL, NULL},  {v4, sfa_access_set_migrate, v4_end},
@@ -52,6 +53,7 @@ static const struct migration migrations[] = {
     {v9, NULL, NULL},  {v10, NULL, NULL},
     {v11, NULL, NULL}, {v12, NULL, NULL},
     {v13, NULL, NULL}, {v14, NULL, NULL},
+    {v15, NULL, NULL},
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 /* A step appended without raising the version (or the reverse) would leave
@@ -71,6 +73,8 @@ enum column {
 	COL_NUMBER,   /* a number, bound as text: the column's INTEGER
 			 affinity stores it as an integer */
 	COL_TEXT,     /* text as is */
+	COL_FIELD,    /* a field name (Object.Field), as its number in the
+			 snapshot (store_perm.c, schema v15) */
 };
 
 /* A column list and its length, from one list of enum column names: the
@@ -154,7 +158,7 @@ static const struct raw_table {
 				      COL_BOOL, COL_BOOL, COL_BOOL, COL_BOOL,
 				      COL_BOOL, COL_BOOL)},
     [SFA_OBJ_FIELD_PERMS] = {SQL_INS_PERM_FIELD,
-			     COLUMNS(COL_TEXT, COL_ID, COL_TEXT, COL_TEXT,
+			     COLUMNS(COL_TEXT, COL_ID, COL_TEXT, COL_FIELD,
 				     COL_BOOL, COL_BOOL)},
 };
 
@@ -424,6 +428,7 @@ void sfa_store_free(sfa_store *st)
 	sqlite3_finalize(st->sfid_get);
 	sqlite3_finalize(st->sfid_put);
 	sqlite3_finalize(st->left_out_put);
+	sfa_store_field_names_free(st);
 	sqlite3_close(st->db);
 	sfa_sfid_cache_free(st->cache);
 	free(st->path);
@@ -604,6 +609,11 @@ static int bind_value(sfa_store *st, sqlite3_stmt *s, int col, enum column kind,
 			return rc;
 		sqlite3_bind_int64(s, col, key);
 		return 0;
+	case COL_FIELD:
+		if ((rc = sfa_store_field_number(st, v, &key, err)))
+			return rc;
+		sqlite3_bind_int64(s, col, key);
+		return 0;
 	case COL_BOOL:
 		if (strcmp(v, "true") == 0)
 			sqlite3_bind_int(s, col, 1);
@@ -757,6 +767,7 @@ void sfa_store_abort_snapshot(sfa_store *st, const char *why)
 
 	if (!st || !st->snap)
 		return;
+	sfa_store_field_names_free(st); /* numbers of rolled-back rows */
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);

@@ -44,6 +44,10 @@ int sfa_store_exec(sfa_store *st, const char *sql, const char *what,
 /* The snapshot being written (sfa_store_begin_snapshot()), 0 when none. */
 long long sfa_store_writing(const sfa_store *st);
 
+/* Frees the numbers the open snapshot gave its field names (schema v15)
+ * once every FieldPermissions row is in: the finish needs them no more. */
+void sfa_store_field_names_free(sfa_store *st);
+
 /* The capture time tests pin (UTC ISO 8601), NULL for the wall clock. */
 const char *sfa_store_pinned_now(const sfa_store *st);
 

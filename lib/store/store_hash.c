@@ -134,27 +134,288 @@ static int hash_resources(sfa_store *st, EVP_MD_CTX *md, long long id,
 	return rc;
 }
 
-/* The privileged section: a few rows per privileged user, sorted by
- * SQLite (the rows are few next to the access rows). */
+/* ---- the privileged section ----
+ * Its rows come from perm_priv_source, one set per source (schema v15),
+ * and the sources' holders, as the perm_review view joins them.  Each
+ * source row's line is made once without its user (the tail), with the
+ * sort key of its other fields (access_type, access_id, via_type, via_id
+ * joined by NUL bytes, which no field holds, so that one memcmp compares
+ * them field by field); then the users, in order of their Salesforce id,
+ * each get their sources' rows sorted by that key. */
+
+enum { PV_PROFILE, PV_PERMISSION_SET, PV_PERMISSION_SET_GROUP };
+
+struct prow {
+	sqlite3_int64 via;
+	int via_type;
+	size_t key_off, tail_off;
+	int key_len, tail_len;
+};
+
+/* An assignment that reaches a source: its assignee and the source. */
+struct phold {
+	sqlite3_int64 user, via;
+	int via_type;
+};
+
+struct psection {
+	sfa_buf text; /* keys and tails */
+	struct prow *rows; /* by via, then key */
+	size_t nrows;
+	struct phold *holds; /* by user */
+	size_t nholds;
+	size_t *pick; /* the rows of the user being hashed */
+	size_t npick, cappick;
+};
+
+static const struct psection *psorting;
+
+static int via_code(const unsigned char *t)
+{
+	if (!t)
+		return -1;
+	if (!strcmp((const char *)t, "profile"))
+		return PV_PROFILE;
+	if (!strcmp((const char *)t, "permission_set"))
+		return PV_PERMISSION_SET;
+	if (!strcmp((const char *)t, "permission_set_group"))
+		return PV_PERMISSION_SET_GROUP;
+	return -1;
+}
+
+static int prow_key_cmp(const void *a, const void *b)
+{
+	const struct prow *x = &psorting->rows[*(const size_t *)a];
+	const struct prow *y = &psorting->rows[*(const size_t *)b];
+	int n = x->key_len < y->key_len ? x->key_len : y->key_len;
+	int c = memcmp(psorting->text.data + x->key_off,
+		       psorting->text.data + y->key_off, (size_t)n);
+
+	return c ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
+}
+
+static int phold_cmp(const void *a, const void *b)
+{
+	const struct phold *x = a, *y = b;
+
+	if (x->user != y->user)
+		return x->user < y->user ? -1 : 1;
+	return (x->via > y->via) - (x->via < y->via);
+}
+
+/* The first row of source via, or nrows. */
+static size_t first_row(const struct psection *ps, sqlite3_int64 via)
+{
+	size_t lo = 0, hi = ps->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ps->rows[mid].via < via)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int has_source(const struct psection *ps, sqlite3_int64 via,
+		      int via_type)
+{
+	size_t i;
+
+	for (i = first_row(ps, via); i < ps->nrows && ps->rows[i].via == via;
+	     i++)
+		if (ps->rows[i].via_type == via_type)
+			return 1;
+	return 0;
+}
+
+/* Reads the source rows (SQL_HASH_PRIV_SOURCES, in via order). */
+static int read_sources(sqlite3_stmt *s, struct psection *ps)
+{
+	size_t cap = 0;
+	int rc, i;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct prow *r;
+
+		if (ps->nrows == cap) {
+			struct prow *n;
+
+			cap = cap ? 2 * cap : 1024;
+			if (!(n = realloc(ps->rows, cap * sizeof(*n))))
+				return SQLITE_NOMEM;
+			ps->rows = n;
+		}
+		r = &ps->rows[ps->nrows++];
+		r->via = sqlite3_column_int64(s, 0);
+		r->via_type = via_code(sqlite3_column_text(s, 1));
+		/* key: columns 2-5; tail: columns 2-8 (access_type ... tier) */
+		r->key_off = ps->text.len;
+		for (i = 2; i <= 5; i++)
+			if (sfa_buf_append(&ps->text, sqlite3_column_text(s, i),
+					   (size_t)sqlite3_column_bytes(s, i) +
+					       (i < 5)))
+				return SQLITE_NOMEM;
+		r->key_len = (int)(ps->text.len - r->key_off);
+		r->tail_off = ps->text.len;
+		for (i = 2; i <= 8; i++)
+			if (put_field(&ps->text, sqlite3_column_text(s, i),
+				      sqlite3_column_bytes(s, i), i == 8))
+				return SQLITE_NOMEM;
+		r->tail_len = (int)(ps->text.len - r->tail_off);
+	}
+	return rc;
+}
+
+/* Reads the assignments that reach a source (SQL_HASH_PRIV_HOLDS): a
+ * permission set held directly (no group) or a group. */
+static int read_holds(sqlite3_stmt *s, struct psection *ps)
+{
+	size_t cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct phold h;
+
+		h.user = sqlite3_column_int64(s, 0);
+		if (sqlite3_column_type(s, 2) == SQLITE_NULL) {
+			h.via = sqlite3_column_int64(s, 1);
+			h.via_type = PV_PERMISSION_SET;
+		} else {
+			h.via = sqlite3_column_int64(s, 2);
+			h.via_type = PV_PERMISSION_SET_GROUP;
+		}
+		if (!has_source(ps, h.via, h.via_type))
+			continue;
+		if (ps->nholds == cap) {
+			struct phold *n;
+
+			cap = cap ? 2 * cap : 1024;
+			if (!(n = realloc(ps->holds, cap * sizeof(*n))))
+				return SQLITE_NOMEM;
+			ps->holds = n;
+		}
+		ps->holds[ps->nholds++] = h;
+	}
+	if (ps->nholds > 1)
+		qsort(ps->holds, ps->nholds, sizeof(*ps->holds), phold_cmp);
+	return rc;
+}
+
+/* Adds source via's rows of via_type to the user's pick. */
+static int pick_source(struct psection *ps, sqlite3_int64 via, int via_type)
+{
+	size_t i;
+
+	for (i = first_row(ps, via); i < ps->nrows && ps->rows[i].via == via;
+	     i++) {
+		if (ps->rows[i].via_type != via_type)
+			continue;
+		if (ps->npick == ps->cappick) {
+			size_t cap = ps->cappick ? 2 * ps->cappick : 64;
+			size_t *n = realloc(ps->pick, cap * sizeof(*n));
+
+			if (!n)
+				return -1;
+			ps->pick = n;
+			ps->cappick = cap;
+		}
+		ps->pick[ps->npick++] = i;
+	}
+	return 0;
+}
+
+/* Hashes the lines of one user (key user, Salesforce id sfid/n, profile
+ * key profile or 0). */
+static int hash_user_privileged(EVP_MD_CTX *md, struct psection *ps,
+				sqlite3_int64 user, sqlite3_int64 profile,
+				const unsigned char *sfid, int n, sfa_buf *line)
+{
+	size_t lo = 0, hi = ps->nholds, i;
+
+	ps->npick = 0;
+	if (profile && pick_source(ps, profile, PV_PROFILE))
+		return SQLITE_NOMEM;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ps->holds[mid].user < user)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < ps->nholds && ps->holds[i].user == user; i++)
+		if (pick_source(ps, ps->holds[i].via, ps->holds[i].via_type))
+			return SQLITE_NOMEM;
+	if (!ps->npick)
+		return 0;
+	psorting = ps;
+	if (ps->npick > 1)
+		qsort(ps->pick, ps->npick, sizeof(*ps->pick), prow_key_cmp);
+	psorting = NULL;
+	sfa_buf_reset(line);
+	for (i = 0; i < ps->npick; i++) {
+		const struct prow *r = &ps->rows[ps->pick[i]];
+
+		if (put_field(line, sfid, n, 0) ||
+		    sfa_buf_append(line, ps->text.data + r->tail_off,
+				   (size_t)r->tail_len))
+			return SQLITE_NOMEM;
+	}
+	EVP_DigestUpdate(md, line->data, line->len);
+	return 0;
+}
+
 static int hash_privileged(sfa_store *st, EVP_MD_CTX *md, long long id,
 			   sfa_err *err)
 {
 	static const char title[] = "privileged\n";
+	struct psection ps = {0};
 	sfa_buf line = {0};
 	sqlite3_stmt *s;
-	long long rows = 0;
 	int rc, any;
 
-	if ((rc = sfa_store_prep(st, SQL_HASH_PRIVILEGED, id, &s,
+	if ((rc = sfa_store_prep(st, SQL_HAS_PRIVILEGED, id, &s,
 				 "hashing the snapshot", err)))
 		return rc;
 	any = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_reset(s);
-	if (any)
-		EVP_DigestUpdate(md, title, sizeof(title) - 1);
-	rc = hash_rc(st, hash_rows(md, s, &line, &rows), err);
-	sfa_buf_free(&line);
 	sqlite3_finalize(s);
+	if (!any)
+		return 0;
+	EVP_DigestUpdate(md, title, sizeof(title) - 1);
+	if ((rc = sfa_store_prep(st, SQL_HASH_PRIV_SOURCES, id, &s,
+				 "hashing the snapshot", err)))
+		return rc;
+	rc = read_sources(s, &ps);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE) {
+		if ((rc = sfa_store_prep(st, SQL_HASH_PRIV_HOLDS, id, &s,
+					 "hashing the snapshot", err)))
+			goto done;
+		rc = read_holds(s, &ps);
+		sqlite3_finalize(s);
+	}
+	if (rc == SQLITE_DONE) {
+		if ((rc = sfa_store_prep(st, SQL_HASH_PRIVILEGED_USERS, id, &s,
+					 "hashing the snapshot", err)))
+			goto done;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW &&
+		       (rc = hash_user_privileged(
+			    md, &ps, sqlite3_column_int64(s, 0),
+			    sqlite3_column_int64(s, 2), sqlite3_column_text(s, 1),
+			    sqlite3_column_bytes(s, 1), &line)) == 0)
+			;
+		sqlite3_finalize(s);
+	}
+	rc = hash_rc(st, rc, err);
+done:
+	sfa_buf_free(&line);
+	sfa_buf_free(&ps.text);
+	free(ps.rows);
+	free(ps.holds);
+	free(ps.pick);
 	return rc;
 }
 

@@ -15,7 +15,7 @@
 #include <sqlite3.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SFA_STORE_VERSION 14
+#define SFA_STORE_VERSION 15
 
 /* The most fields of a synced object (objects.h); store.c checks. */
 #define SFA_STORE_MAX_FIELDS 24
@@ -39,7 +39,14 @@ struct sfa_store {
 	/* Records of each object the open snapshot keeps (a duplicate Id
 	 * is not kept twice): the control totals' `stored`. */
 	long long stored[SFA_OBJ_COUNT];
+	struct sfa_field_names *fields; /* store_perm.c, for one snapshot */
 };
+
+/* The number of field name (Object.Field) in the snapshot being written,
+ * stored in perm_field_name the first time the snapshot meets it
+ * (schema v15). */
+int sfa_store_field_number(sfa_store *st, const char *field,
+			   sqlite3_int64 *out, sfa_err *err);
 
 /* The integer key of Salesforce id `id` in sfid, added when new (store.c
  * explains cached and likely_new). */

@@ -7,6 +7,117 @@
 #include "store_int.h"
 #include "store_sql.h"
 
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The field names of the snapshot being written and their numbers: an
+ * open-addressing table, a few thousand names against hundreds of
+ * thousands of FieldPermissions rows. */
+struct sfa_field_names {
+	long long snap;
+	sqlite3_stmt *put; /* SQL_INS_PERM_FIELD_NAME */
+	char **name;
+	sqlite3_int64 *no;
+	size_t n, cap; /* cap a power of two */
+};
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+void sfa_store_field_names_free(sfa_store *st)
+{
+	struct sfa_field_names *f = st->fields;
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->cap; i++)
+		free(f->name[i]);
+	free(f->name);
+	free(f->no);
+	sqlite3_finalize(f->put);
+	free(f);
+	st->fields = NULL;
+}
+
+static int grow_names(struct sfa_field_names *f)
+{
+	size_t cap = f->cap ? 2 * f->cap : 1024, i;
+	char **name = calloc(cap, sizeof(*name));
+	sqlite3_int64 *no = calloc(cap, sizeof(*no));
+
+	if (!name || !no) {
+		free(name);
+		free(no);
+		return -1;
+	}
+	for (i = 0; i < f->cap; i++) {
+		size_t j;
+
+		if (!f->name[i])
+			continue;
+		for (j = name_hash(f->name[i]) & (cap - 1); name[j];
+		     j = (j + 1) & (cap - 1))
+			;
+		name[j] = f->name[i];
+		no[j] = f->no[i];
+	}
+	free(f->name);
+	free(f->no);
+	f->name = name;
+	f->no = no;
+	f->cap = cap;
+	return 0;
+}
+
+int sfa_store_field_number(sfa_store *st, const char *field,
+			   sqlite3_int64 *out, sfa_err *err)
+{
+	struct sfa_field_names *f = st->fields;
+	size_t i;
+	int rc;
+
+	if (f && f->snap != st->snap) {
+		sfa_store_field_names_free(st);
+		f = NULL;
+	}
+	if (!f) {
+		if (!(f = calloc(1, sizeof(*f))))
+			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+		st->fields = f;
+		f->snap = st->snap;
+		if ((rc = sfa_store_prep(st, SQL_INS_PERM_FIELD_NAME, st->snap,
+					 &f->put, "storing a field name", err)))
+			return rc;
+	}
+	if (2 * (f->n + 1) > f->cap && grow_names(f))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	for (i = name_hash(field) & (f->cap - 1); f->name[i];
+	     i = (i + 1) & (f->cap - 1))
+		if (strcmp(f->name[i], field) == 0) {
+			*out = f->no[i];
+			return 0;
+		}
+	if (!(f->name[i] = strdup(field)))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	f->no[i] = (sqlite3_int64)++f->n;
+	sqlite3_bind_int64(f->put, 2, f->no[i]);
+	sqlite3_bind_text(f->put, 3, field, -1, SQLITE_STATIC);
+	rc = sqlite3_step(f->put);
+	sqlite3_reset(f->put);
+	if (rc != SQLITE_DONE)
+		return sfa_store_sqlerr(st, err, "storing a field name");
+	*out = f->no[i];
+	return 0;
+}
+
 int sfa_store_put_perm_name(sfa_store *st, int perm, const char *name,
 			    const char *label, sfa_err *err)
 {

@@ -160,8 +160,11 @@
 #define SQL_INS_PERM_OBJECT                                                    \
 	"INSERT OR IGNORE INTO perm_object VALUES (?1, ?3, ?4, ?5, ?6, ?7,"   \
 	" ?8, ?9, ?10, ?11)"
+/* ?5 the field's number (schema v15, sfa_store_field_number()). */
 #define SQL_INS_PERM_FIELD                                                     \
-	"INSERT OR IGNORE INTO perm_field VALUES (?1, ?3, ?5, ?6, ?7)"
+	"INSERT OR IGNORE INTO perm_field_row VALUES (?1, ?3, ?5, ?6, ?7)"
+#define SQL_INS_PERM_FIELD_NAME                                                \
+	"INSERT INTO perm_field_name VALUES (?1, ?2, ?3)"
 #define SQL_INS_PERM_NAME                                                      \
 	"INSERT OR IGNORE INTO perm_name VALUES (?1, ?2, ?3, ?4)"
 
@@ -758,6 +761,94 @@
 	    " campaign_row ORDER BY campaign_id, token",                      \
 	    "DROP INDEX campaign_row_token", "PRAGMA user_version = 14"
 
+/* Schema version 15: the access review's privileged rows stored per
+ * source, not per user.  Every user who reaches a source (a profile, a
+ * permission set held directly, a permission set group) gets the same
+ * privileged rows from it, so perm_priv_source keeps them once per source
+ * (via_id the source's key) and perm_review becomes a view joining them
+ * to the source's holders: the users of the profile and the assignments
+ * of the permission set or group, as the finish read them
+ * (SQL_PERM_USERS_OF_*).  Version 13 stored the rows multiplied out, one
+ * text row per user, permission and path: about 130 bytes each, 25 per
+ * user in a generated org, which doubled a large store and its finish.
+ * The view keeps perm_review's columns, so its readers (the review, the
+ * content hash, the diff) are unchanged; the assignments' assignee index
+ * serves its one-user lookups, and CROSS JOIN keeps the holders outermost
+ * (without statistics SQLite would walk every source per user).  The
+ * migration keeps version 13's rows one per source: they are the same
+ * for every holder of a source.
+ * The same step numbers field permissions: version 13 repeated the field's
+ * name (about 25 bytes) in every perm_field row and in its index, 107
+ * bytes a row, which made field permissions most of a large store.
+ * perm_field_name numbers each snapshot's fields (store_perm.c, as the
+ * sync meets them) and perm_field_row holds the booleans by number;
+ * perm_field is a view with version 13's columns.  The indexes by field
+ * and by object cover the booleans: `who-can` reads them for every
+ * container without a lookup into the table. */
+#define SQL_PERM_REVIEW_ARM(via, user, from, key, where)                      \
+	"SELECT t.snapshot_id, " user ", t.access_type, t.access_id,"         \
+	" t.access_name, t.via_type, s.sfid, t.granted_by, t.implied_by,"     \
+	" t.tier FROM " from " CROSS JOIN perm_priv_source t"                 \
+	" ON t.snapshot_id = x.snapshot_id AND t.via_id = " key               \
+	" AND t.via_type = '" via "' CROSS JOIN sfid s ON s.id = t.via_id"    \
+	where
+#define SQL_SCHEMA_PERM_SOURCES                                                \
+	"CREATE TABLE perm_priv_source (" SFA_PERM_KEY                        \
+	"via_id INTEGER NOT NULL, via_type TEXT NOT NULL,"                    \
+	" access_type TEXT NOT NULL, access_id TEXT NOT NULL,"                \
+	" access_name TEXT, granted_by TEXT, implied_by TEXT,"                \
+	" tier INTEGER NOT NULL, PRIMARY KEY (snapshot_id, via_id,"           \
+	" access_type, access_id)) WITHOUT ROWID",                            \
+	"INSERT OR IGNORE INTO perm_priv_source SELECT r.snapshot_id, s.id,"  \
+	" r.via_type, r.access_type, r.access_id, r.access_name,"             \
+	" r.granted_by, r.implied_by, r.tier FROM perm_review r JOIN sfid s"  \
+	" ON s.sfid = r.via_id",                                              \
+	"DROP TABLE perm_review",                                             \
+	"CREATE TABLE perm_field_name (" SFA_PERM_KEY                         \
+	"field_no INTEGER NOT NULL, field TEXT NOT NULL,"                     \
+	" PRIMARY KEY (snapshot_id, field_no)) WITHOUT ROWID",                \
+	"CREATE TABLE perm_field_row (" SFA_PERM_KEY                          \
+	"parent_id INTEGER NOT NULL, field_no INTEGER NOT NULL,"              \
+	" p_read INTEGER, p_edit INTEGER,"                                    \
+	" PRIMARY KEY (snapshot_id, parent_id, field_no)) WITHOUT ROWID",     \
+	"INSERT INTO perm_field_name SELECT snapshot_id, row_number() OVER"   \
+	" (PARTITION BY snapshot_id ORDER BY field), field FROM (SELECT"      \
+	" DISTINCT snapshot_id, field FROM perm_field)",                      \
+	"INSERT INTO perm_field_row SELECT f.snapshot_id, f.parent_id,"       \
+	" n.field_no, f.p_read, f.p_edit FROM perm_field f JOIN"              \
+	" perm_field_name n ON n.snapshot_id = f.snapshot_id AND"             \
+	" n.field = f.field",                                                 \
+	"DROP TABLE perm_field",                                              \
+	"CREATE INDEX perm_field_name_field ON perm_field_name"               \
+	" (snapshot_id, field COLLATE NOCASE)",                               \
+	"CREATE INDEX perm_field_row_field ON perm_field_row"                 \
+	" (snapshot_id, field_no, parent_id, p_read, p_edit)",                \
+	"DROP INDEX perm_object_type",                                        \
+	"CREATE INDEX perm_object_type ON perm_object"                        \
+	" (snapshot_id, sobject_type COLLATE NOCASE, parent_id, p_read,"      \
+	" p_create, p_edit, p_delete, p_view_all, p_modify_all,"              \
+	" p_view_all_fields)",                                                \
+	"CREATE VIEW perm_field (snapshot_id, parent_id, field, p_read,"      \
+	" p_edit) AS SELECT r.snapshot_id, r.parent_id, n.field, r.p_read,"   \
+	" r.p_edit FROM perm_field_row r JOIN perm_field_name n"              \
+	" ON n.snapshot_id = r.snapshot_id AND n.field_no = r.field_no",      \
+	"CREATE INDEX sf_ps_assignment_assignee ON sf_ps_assignment"          \
+	" (snapshot_id, assignee_id, permission_set_id,"                      \
+	" permission_set_group_id)",                                          \
+	"CREATE VIEW perm_review (snapshot_id, user_id, access_type,"         \
+	" access_id, access_name, via_type, via_id, granted_by, implied_by,"  \
+	" tier) AS "                                                          \
+	SQL_PERM_REVIEW_ARM("profile", "x.id", "sf_user x", "x.profile_id",  \
+			    "") " UNION ALL "                                 \
+	SQL_PERM_REVIEW_ARM("permission_set", "x.assignee_id",                \
+			    "sf_ps_assignment x", "x.permission_set_id",      \
+			    " WHERE x.permission_set_group_id IS NULL")       \
+	" UNION ALL "                                                         \
+	SQL_PERM_REVIEW_ARM("permission_set_group", "x.assignee_id",          \
+			    "sf_ps_assignment x",                             \
+			    "x.permission_set_group_id", ""),                 \
+	"PRAGMA user_version = 15"
+
 /* The five privileged flags of sf_permission_set (lib/access/ACCESS-MODEL.md),
  * from the described permissions when the sync read them (fetch_perm.c): NULL
  * for a flag the org's describe lacks. */
@@ -777,12 +868,16 @@
 	" WHERE snapshot_id = ?1 AND EXISTS (SELECT 1 FROM perm_name"         \
 	" WHERE snapshot_id = ?1)"
 
-/* perm_review: ?1 snapshot, ?2 user key, then the columns in order. */
-#define SQL_PERM_REVIEW_PUT                                                    \
-	"INSERT OR IGNORE INTO perm_review VALUES (?1, ?2, ?3, ?4, ?5, ?6,"   \
-	" ?7, ?8, ?9, ?10)"
+/* perm_priv_source: ?1 snapshot, ?2 the source's key, then the columns
+ * in order. */
+#define SQL_PERM_SOURCE_PUT                                                    \
+	"INSERT OR IGNORE INTO perm_priv_source VALUES (?1, ?2, ?3, ?4, ?5,"  \
+	" ?6, ?7, ?8, ?9)"
+/* perm_priv_source first: a snapshot without privileged sources is
+ * answered without walking its users through the view. */
 #define SQL_HAS_PRIVILEGED                                                     \
-	"SELECT 1 FROM perm_review WHERE snapshot_id = ?1 LIMIT 1"
+	"SELECT 1 FROM perm_review WHERE snapshot_id = ?1 AND EXISTS"         \
+	" (SELECT 1 FROM perm_priv_source WHERE snapshot_id = ?1) LIMIT 1"
 /* The privileged rows of user ?2 in the review order, with the via name. */
 #define SQL_PERM_REVIEW_OF_USER                                                \
 	"SELECT access_type, access_id, access_name, via_type, via_id,"       \
@@ -865,11 +960,21 @@
 #define SQL_HASH_USERS                                                         \
 	"SELECT x.user_id, s.sfid FROM access_set x JOIN sfid s"              \
 	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid"
-#define SQL_HASH_PRIVILEGED                                                    \
-	"SELECT s.sfid, x.access_type, x.access_id, x.via_type, x.via_id,"    \
-	" x.granted_by, x.implied_by, x.tier FROM perm_review x JOIN sfid s"  \
-	" ON s.id = x.user_id WHERE x.snapshot_id = ?1 ORDER BY s.sfid,"      \
-	" x.access_type, x.access_id, x.via_type, x.via_id"
+/* The privileged section (store_hash.c): the rows of every source in
+ * source order, the assignments, and the users in order of their
+ * Salesforce id with their profiles (the assignments of users the sync
+ * left out are gone, so every holder of a privileged row is a user). */
+#define SQL_HASH_PRIV_SOURCES                                                  \
+	"SELECT t.via_id, t.via_type, t.access_type, t.access_id,"            \
+	" t.via_type, s.sfid, t.granted_by, t.implied_by, t.tier"             \
+	" FROM perm_priv_source t JOIN sfid s ON s.id = t.via_id"             \
+	" WHERE t.snapshot_id = ?1 ORDER BY t.via_id"
+#define SQL_HASH_PRIV_HOLDS                                                    \
+	"SELECT assignee_id, permission_set_id, permission_set_group_id"      \
+	" FROM sf_ps_assignment WHERE snapshot_id = ?1"
+#define SQL_HASH_PRIVILEGED_USERS                                              \
+	"SELECT x.id, s.sfid, COALESCE(x.profile_id, 0) FROM sf_user x"       \
+	" JOIN sfid s ON s.id = x.id WHERE x.snapshot_id = ?1 ORDER BY s.sfid"
 /* ?1 an integer key: its Salesforce id. */
 #define SQL_HASH_SFID "SELECT sfid FROM sfid WHERE id = ?1"
 

@@ -126,6 +126,13 @@ has_cmd() { local h; h=$("$BIN" help 2>&1 || true); grep -q "^  $1 " <<<"$h"; }
 timed() {
   if /usr/bin/time -f "%e" -o "$WORK/t1" "$@" >"$WORK/t1.out" 2>"$WORK/t1.err"; then cat "$WORK/t1"; else echo "-"; fi
 }
+# timed_cpu CMD...: "wall/CPU" seconds of CMD (CPU user + sys, which the
+# machine's load does not stretch), "-" when it failed.
+timed_cpu() {
+  if /usr/bin/time -f "%e %U %S" -o "$WORK/t1" "$@" >"$WORK/t1.out" 2>"$WORK/t1.err"; then
+    awk '{printf "%s/%.2f", $1, $2 + $3}' "$WORK/t1"
+  else echo "-"; fi
+}
 
 # The mutation of the changed-org diff: every 100th user of the latest
 # snapshot gets the role that sorts first, as /__admin/mutate operations.
@@ -212,13 +219,13 @@ for n in $PERM_USERS; do
       perms-default) args=() ;;
       perms-fields) args=(--sync-field-permissions) ;;
     esac
-    req="" wall="" rss=""
+    req="" wall="" rss="" cpu="" fin=""
     for _ in $(seq 1 "$RUNS"); do
-      read -r r _c w _cpu m _l _rec _a _sc _fc _nc _dc _hc _cc < <(sync_once "$WORK/p.db" "${args[@]}")
-      req+=" $r"; wall+=" $w"; rss+=" $m"
+      read -r r _c w c m _l _rec _a _sc _fc _nc dc hc _cc < <(sync_once "$WORK/p.db" "${args[@]}")
+      req+=" $r"; wall+=" $w"; rss+=" $m"; cpu+=" $c"; fin+=" $((dc + hc))"
     done
-    PERM_ROWS+=("$n|$mode|$(echo "$req" | median)|$(request_bound)|$(echo "$wall" | median)|$(( $(echo "$rss" | median | cut -d. -f1) / 1024 ))|$(store_mb "$WORK/p.db")")
-    echo "  $n users, permissions $mode: requests$req; wall$wall s" >&2
+    PERM_ROWS+=("$n|$mode|$(echo "$req" | median)|$(request_bound)|$(echo "$wall" | median)|$(echo "$cpu" | median)|$(echo "$fin" | median)|$(( $(echo "$rss" | median | cut -d. -f1) / 1024 ))|$(store_mb "$WORK/p.db")")
+    echo "  $n users, permissions $mode: requests$req; wall$wall s; CPU$cpu s (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   done
   emu_stop
 done
@@ -228,22 +235,22 @@ if [ "$PERM_LARGE" -gt 0 ]; then
   org="$BDIR/orgs/org-$n-$GEN.json"
   [ -s "$org" ] || node "$SRC/tests/emulator/generate.js" --users "$n" >"$org"
   emu_start "$org" "$LATENCY"
-  read -r _r _c _w _cpu _m _l _rec _a _sc _fc _nc _dc _hc _cc < <(sync_once "$WORK/l0.db" --no-sync-permissions)
+  read -r _r _c w0 c0 m0 _l _rec _a _sc _fc _nc _dc _hc _cc < <(sync_once "$WORK/l0.db" --no-sync-permissions)
   base=$(store_mb "$WORK/l0.db")
   rm -f "$WORK/l0.db"*
-  read -r r _c w _cpu m _l _rec _a _sc _fc _nc _dc _hc _cc < <(sync_once "$WORK/l.db" --sync-field-permissions)
+  read -r r _c w c m _l _rec _a _sc _fc _nc _dc _hc _cc < <(sync_once "$WORK/l.db" --sync-field-permissions)
   emu_stop
   user=$(sqlite3 "$WORK/l.db" "SELECT username FROM sf_user ORDER BY id LIMIT 1 OFFSET 1000")
-  wmad=$(timed "$BIN" --store "$WORK/l.db" who-can ModifyAllData --format csv)
+  wmad=$(timed_cpu "$BIN" --store "$WORK/l.db" who-can ModifyAllData --format csv)
   nmad=$(($(wc -l <"$WORK/t1.out") - 1))
   # Account.Phone when the org has it, else the first field of Account.
   field=$(sqlite3 "$WORK/l.db" "SELECT field FROM perm_field WHERE field LIKE 'Account.%'
     ORDER BY field <> 'Account.Phone', field LIMIT 1")
-  wphone=$(timed "$BIN" --store "$WORK/l.db" who-can "${field:-Account.Phone}:read" --format csv)
+  wphone=$(timed_cpu "$BIN" --store "$WORK/l.db" who-can "${field:-Account.Phone}:read" --format csv)
   nphone=$(($(wc -l <"$WORK/t1.out") - 1))
-  wuser=$(timed "$BIN" --store "$WORK/l.db" permissions "$user" --format csv)
+  wuser=$(timed_cpu "$BIN" --store "$WORK/l.db" permissions "$user" --format csv)
   nuser=$(($(wc -l <"$WORK/t1.out") - 1))
-  LARGE_ROW="$n|$r|$w|$((m / 1024))|$base|$(store_mb "$WORK/l.db")|$wmad|$nmad|$wphone|$nphone|$wuser|$nuser|${field:-Account.Phone}"
+  LARGE_ROW="$n|$r|$w|$c|$((m / 1024))|$base|$(store_mb "$WORK/l.db")|$wmad|$nmad|$wphone|$nphone|$wuser|$nuser|${field:-Account.Phone}|$w0|$c0|$((m0 / 1024))"
 fi
 
 CG_ROW=""
@@ -304,17 +311,18 @@ if [ ${#PERM_ROWS[@]} -gt 0 ]; then
   echo
   echo "permissions: sync without them, with them (default) and with field permissions, --latency-ms $LATENCY, medians of $RUNS runs:"
   echo
-  echo "| users | permissions | API requests | request bound | wall s | peak RSS MB | store MB |"
-  echo "|---:|---|---:|---:|---:|---:|---:|"
+  echo "| users | permissions | API requests | request bound | wall s | CPU s | finish CPU s (derive + hash) | peak RSS MB | store MB |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
   for r in "${PERM_ROWS[@]}"; do
-    IFS='|' read -r n mode req bound w m st <<<"$r"
-    printf "| %s | %s | %s | %s | %s | %s | %s |\n" "$n" "$mode" "$req" "$bound" "$w" "$m" "$st"
+    IFS='|' read -r n mode req bound w c f m st <<<"$r"
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$n" "$mode" "$req" "$bound" "$w" "$c" "$(ms "$f")" "$m" "$st"
   done
 fi
 if [ -n "$LARGE_ROW" ]; then
-  IFS='|' read -r n r w m base st wmad nmad wphone nphone wuser nuser field <<<"$LARGE_ROW"
+  IFS='|' read -r n r w c m base st wmad nmad wphone nphone wuser nuser field w0 c0 m0 <<<"$LARGE_ROW"
   echo
-  echo "permissions at $n users, --sync-field-permissions: $r API requests, $w s, peak RSS $m MB;"
+  echo "permissions at $n users, --sync-field-permissions: $r API requests, $w s wall, $c s CPU, peak RSS $m MB"
+  echo "(without permissions: $w0 s wall, $c0 s CPU, peak RSS $m0 MB);"
   echo "store $st MB against $base MB without permissions ($(awk -v a="$st" -v b="$base" 'BEGIN {printf "%.2f", a / b}')x);"
-  echo "who-can ModifyAllData $wmad s ($nmad rows), who-can ${field:-Account.Phone}:read $wphone s ($nphone rows), permissions USER $wuser s ($nuser rows)"
+  echo "wall/CPU seconds: who-can ModifyAllData $wmad ($nmad rows), who-can ${field:-Account.Phone}:read $wphone ($nphone rows), permissions USER $wuser ($nuser rows)"
 fi

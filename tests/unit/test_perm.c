@@ -655,6 +655,94 @@ START_TEST(test_a_snapshot_without_permissions_knows_no_names)
 }
 END_TEST
 
+/* Every review row of the snapshot and every who-can row of `what`, as
+ * one list, for comparing a store before and after a migration. */
+static void everything(sfa_store *st, sfa_perm *p, const char *what,
+		       struct got *g)
+{
+	sfa_err err = {0};
+
+	ck_assert_msg(sfa_store_each_access(st, 1, NULL, review_row, g,
+					    &err) == 0,
+		      "%s", err.msg);
+	ck_assert_msg(sfa_perm_who_can(p, what, collect, g, &err) == 0, "%s",
+		      err.msg);
+}
+
+START_TEST(test_a_version_13_store_keeps_its_privileged_and_field_rows)
+{
+	env e;
+	struct got before = {{0}, 0}, after = {{0}, 0};
+	char hash[65], again[65];
+	long long n_res = 0;
+	sfa_store *st;
+	sfa_perm *p;
+	sfa_err err = {0};
+	size_t i;
+
+	env_open(&e);
+	everything(e.st, e.p, "Opportunity.Amount:read", &before);
+	ck_assert(sfa_store_content_hash(e.st, 1, hash, &n_res, &err) == 0);
+	sfa_perm_free(e.p);
+	/* Version 13 stored the privileged rows per user and field
+	 * permissions by name; the migration turns them back into sources
+	 * and numbered fields. */
+	ck_assert_int_eq(
+	    sqlite3_exec(
+		e.st->db,
+		"CREATE TABLE old_review AS SELECT * FROM perm_review;"
+		"CREATE TABLE old_field AS SELECT * FROM perm_field;"
+		"DROP VIEW perm_review; DROP TABLE perm_priv_source;"
+		"DROP VIEW perm_field; DROP TABLE perm_field_row;"
+		"DROP TABLE perm_field_name;"
+		"DROP INDEX sf_ps_assignment_assignee;"
+		"DROP INDEX perm_object_type;"
+		"CREATE INDEX perm_object_type ON perm_object"
+		" (snapshot_id, sobject_type COLLATE NOCASE);"
+		"CREATE TABLE perm_field (snapshot_id INTEGER NOT NULL"
+		" REFERENCES snapshot(id) ON DELETE CASCADE,"
+		" parent_id INTEGER NOT NULL, field TEXT NOT NULL,"
+		" p_read INTEGER, p_edit INTEGER, PRIMARY KEY (snapshot_id,"
+		" parent_id, field)) WITHOUT ROWID;"
+		"CREATE INDEX perm_field_field ON perm_field"
+		" (snapshot_id, field COLLATE NOCASE);"
+		"INSERT INTO perm_field SELECT * FROM old_field;"
+		"CREATE TABLE perm_review (snapshot_id INTEGER NOT NULL"
+		" REFERENCES snapshot(id) ON DELETE CASCADE,"
+		" user_id INTEGER NOT NULL, access_type TEXT NOT NULL,"
+		" access_id TEXT NOT NULL, access_name TEXT,"
+		" via_type TEXT NOT NULL, via_id TEXT NOT NULL,"
+		" granted_by TEXT, implied_by TEXT, tier INTEGER NOT NULL,"
+		" PRIMARY KEY (snapshot_id, user_id, access_type, access_id,"
+		" via_type, via_id)) WITHOUT ROWID;"
+		"INSERT INTO perm_review SELECT * FROM old_review;"
+		"DROP TABLE old_review; DROP TABLE old_field;"
+		"PRAGMA user_version = 13",
+		NULL, NULL, NULL),
+	    SQLITE_OK);
+	ck_assert_int_gt(fx_count(e.st, "SELECT count(*) FROM perm_review"),
+			 0);
+	sfa_store_free(e.st);
+	ck_assert_msg(sfa_store_open(&st, e.path, 0, &err) == 0, "%s",
+		      err.msg);
+	e.st = st;
+	ck_assert_int_eq(fx_count(st, "PRAGMA user_version"), 14);
+	ck_assert_msg(sfa_perm_open(&p, st, 1, e.pv, &err) == 0, "%s",
+		      err.msg);
+	e.p = p;
+	everything(st, p, "Opportunity.Amount:read", &after);
+	ck_assert(sfa_store_content_hash(st, 1, again, &n_res, &err) == 0);
+	ck_assert_str_eq(again, hash);
+	ck_assert_uint_gt(before.n, 8);
+	for (i = 0; i < before.n && i < after.n; i++)
+		ck_assert_str_eq(after.row[i], before.row[i]);
+	ck_assert_uint_eq(after.n, before.n);
+	got_free(&before);
+	got_free(&after);
+	env_close(&e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("perm");
@@ -675,6 +763,8 @@ static Suite *suite(void)
 	tcase_add_test(tc,
 		       test_group_aggregates_are_checked_against_the_components);
 	tcase_add_test(tc, test_a_snapshot_without_permissions_knows_no_names);
+	tcase_add_test(
+	    tc, test_a_version_13_store_keeps_its_privileged_and_field_rows);
 	tcase_add_test(tc,
 		       test_the_access_review_holds_a_row_per_privileged_path);
 	suite_add_tcase(s, tc);

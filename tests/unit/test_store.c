@@ -452,41 +452,44 @@ START_TEST(test_read_only_open_upgrades_an_older_store)
 	ck_assert_int_eq(fx_count(st, "SELECT count(*) FROM sf_ps_assignment"
 				      " WHERE typeof(id) = 'integer'"),
 			 1);
-	ck_assert_int_eq(
-	    sqlite3_exec(st->db,
-			 "DROP TABLE login_history;"
-			 "DROP TABLE login_latest;"
-			 "ALTER TABLE sf_oauth_token DROP COLUMN"
-			 " last_used_at;"
-			 "DROP TABLE campaign_token;"
-			 "DROP TABLE campaign_refusal;"
-			 "DROP TABLE campaign_decision;"
-			 "DROP TABLE campaign_file;"
-			 "DROP TABLE campaign_row;"
-			 "DROP TABLE campaign;"
-			 "DROP TABLE apply_run;"
-			 "DROP TABLE apply_journal;"
-			 "DROP TABLE user_digest;"
-			 "DROP TABLE access_set;"
-			 "DROP TABLE perm_name;"
-			 "DROP TABLE perm_system;"
-			 "DROP TABLE perm_object;"
-			 "DROP TABLE perm_field;"
-			 "DROP TABLE perm_review;"
-			 "DROP INDEX IF EXISTS sf_ps_assignment_ps;"
-			 "DROP INDEX IF EXISTS sf_ps_assignment_psg;"
-			 "DROP INDEX IF EXISTS sf_user_by_profile;"
-			 "DROP INDEX IF EXISTS sf_user_by_username;"
-			 "DROP TABLE snapshot_control;"
-			 "DROP TABLE snapshot_drift;"
-			 "DROP TABLE snapshot_reconciliation;"
-			 "DROP TABLE snapshot_provenance;"
-			 "DROP TABLE audit_trail;"
-			 "DROP TABLE evidence_package;"
-			 "DROP TABLE user_left_out;" SQL_UNDO_V9
-			 "PRAGMA user_version = 1",
-			 NULL, NULL, NULL),
-	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(st->db,
+				      "DROP TABLE login_history;"
+				      "DROP TABLE login_latest;"
+				      "ALTER TABLE sf_oauth_token DROP COLUMN"
+				      " last_used_at;"
+				      "DROP TABLE campaign_token;"
+				      "DROP TABLE campaign_refusal;"
+				      "DROP TABLE campaign_decision;"
+				      "DROP TABLE campaign_file;"
+				      "DROP TABLE campaign_row;"
+				      "DROP TABLE campaign;"
+				      "DROP TABLE apply_run;"
+				      "DROP TABLE apply_journal;"
+				      "DROP TABLE user_digest;"
+				      "DROP TABLE access_set;"
+				      "DROP TABLE perm_name;"
+				      "DROP TABLE perm_system;"
+				      "DROP TABLE perm_object;"
+				      "DROP VIEW perm_field;"
+				      "DROP TABLE perm_field_row;"
+				      "DROP TABLE perm_field_name;"
+				      "DROP VIEW perm_review;"
+				      "DROP TABLE perm_priv_source;"
+				      "DROP INDEX IF EXISTS sf_ps_assignment_assignee;"
+				      "DROP INDEX IF EXISTS sf_ps_assignment_ps;"
+				      "DROP INDEX IF EXISTS sf_ps_assignment_psg;"
+				      "DROP INDEX IF EXISTS sf_user_by_profile;"
+				      "DROP INDEX IF EXISTS sf_user_by_username;"
+				      "DROP TABLE snapshot_control;"
+				      "DROP TABLE snapshot_drift;"
+				      "DROP TABLE snapshot_reconciliation;"
+				      "DROP TABLE snapshot_provenance;"
+				      "DROP TABLE audit_trail;"
+				      "DROP TABLE evidence_package;"
+				      "DROP TABLE user_left_out;" SQL_UNDO_V9
+				      "PRAGMA user_version = 1",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
 	sfa_store_free(st);
 	ck_assert_msg(sfa_store_open(&ro, path, SFA_STORE_READONLY, &err) == 0,
 		      "%s", err.msg);
