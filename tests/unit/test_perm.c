@@ -717,6 +717,10 @@ START_TEST(test_a_version_13_store_keeps_its_privileged_and_field_rows)
 		" via_type, via_id)) WITHOUT ROWID;"
 		"INSERT INTO perm_review SELECT * FROM old_review;"
 		"DROP TABLE old_review; DROP TABLE old_field;"
+		/* and what version 14 (campaign tokens) changed */
+		"DROP TABLE campaign_token;"
+		"CREATE INDEX campaign_row_token ON campaign_row"
+		" (campaign_id, token);"
 		"PRAGMA user_version = 13",
 		NULL, NULL, NULL),
 	    SQLITE_OK);
@@ -726,7 +730,7 @@ START_TEST(test_a_version_13_store_keeps_its_privileged_and_field_rows)
 	ck_assert_msg(sfa_store_open(&st, e.path, 0, &err) == 0, "%s",
 		      err.msg);
 	e.st = st;
-	ck_assert_int_eq(fx_count(st, "PRAGMA user_version"), 14);
+	ck_assert_int_eq(fx_count(st, "PRAGMA user_version"), 15);
 	ck_assert_msg(sfa_perm_open(&p, st, 1, e.pv, &err) == 0, "%s",
 		      err.msg);
 	e.p = p;
