@@ -339,6 +339,26 @@ static int check_aggregates(sfa_store *st, long long id, const sfa_priv *pv,
 	return rc;
 }
 
+/* The line that says the snapshot is complete, with every request the
+ * org charged for this sync, and apart from them the ones it did not. */
+static void print_summary(sfa_sf *sf, long long id, const summary *sum,
+			  double seconds)
+{
+	long used, limit;
+
+	printf("snapshot %lld complete: %lld users, %lld resources, %lld "
+	       "access rows; %ld API requests in %.1f s",
+	       id, sum->users, sum->resources, sum->access,
+	       sfa_sf_api_requests(sf), seconds);
+	if (sfa_sf_other_requests(sf))
+		printf(" (and %ld not charged: logins, expired sessions, "
+		       "retries)",
+		       sfa_sf_other_requests(sf));
+	if (sfa_sf_api_usage(sf, &used, &limit))
+		printf("; org API usage %ld/%ld", used, limit);
+	printf("\n");
+}
+
 int cmd_sync(sfa_cli *cli, int argc, char **argv)
 {
 	sfa_connect conn = {0};
@@ -446,18 +466,16 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 	if ((rc = sfa_store_get_snapshot(st, id, on_snapshot, &sum, &err)))
 		goto out;
 	complete = 1;
-	printf("snapshot %lld complete: %lld users, %lld resources, %lld "
-	       "access rows; %ld API requests in %.1f s",
-	       id, sum.users, sum.resources, sum.access,
-	       sfa_sf_api_requests(sf), now_s() - t0);
-	/* Only what the org charges is "API requests"; the rest apart. */
-	if (sfa_sf_other_requests(sf))
-		printf(" (and %ld not charged: logins, expired sessions, "
-		       "retries)",
-		       sfa_sf_other_requests(sf));
-	if (sfa_sf_api_usage(sf, &used, &limit))
-		printf("; org API usage %ld/%ld", used, limit);
-	printf("\n");
+	if ((rc = sfa_store_left_out_counts(st, id, &lo, &err)))
+		goto out;
+	/* The login history copy runs after the snapshot is complete (a
+	 * failure keeps nothing of it and leaves the snapshot standing), but
+	 * before the summary, so that the requests printed are all the org
+	 * charged for this sync. */
+	if (!no_logins)
+		rc = sfa_fetch_login_history(sf, st, (int)days, NULL, &lstats,
+					     &err);
+	print_summary(sf, id, &sum, now_s() - t0);
 	if (fstats.audit_error[0])
 		printf("audit trail not read (%s); the snapshot is complete "
 		       "without its new entries%s\n",
@@ -466,18 +484,15 @@ int cmd_sync(sfa_cli *cli, int argc, char **argv)
 			   ? ": the sync user needs View Setup and "
 			     "Configuration to read SetupAuditTrail"
 			   : "");
-	if ((rc = sfa_store_left_out_counts(st, id, &lo, &err)))
-		goto out;
 	print_left_out(&lo, &so);
 	if (cli->verbose)
 		printf("content hash %s\n", sum.hash ? sum.hash : "");
+	if (rc)
+		goto out;
 	if (cli->verbose && !so.no_permissions &&
 	    (rc = check_aggregates(st, id, pv, &err)))
 		goto out;
 	if (!no_logins) {
-		if ((rc = sfa_fetch_login_history(sf, st, (int)days, NULL,
-						  &lstats, &err)))
-			goto out;
 		if (lstats.denied[0])
 			printf("login history: not copied, the org refused "
 			       "LoginHistory (%s: %s); dormant users are "
