@@ -19,14 +19,14 @@ expect_exit 0 "$SFACCESS" --no-progress sync --no-login-history
 [ "$(others)" = 1 ] || fail "clean: $(others) not charged, expected the login: $(cat "$WORK/out")"
 echo "ok clean sync: $(printed) API requests, the login apart"
 
-# The login history copy (on by default) prints its own requests: the two
-# lines add up to what the org counted.
+# The login history copy (on by default) runs before the summary: the
+# requests printed are all the org counted, the copy's own among them.
 b=$(api)
 expect_exit 0 "$SFACCESS" --no-progress sync
 lh=$(sed -n 's/^login history: .* in \([0-9]*\) requests*; .*/\1/p' "$WORK/out")
-[ -n "$lh" ] && [ "$(( $(printed) + lh ))" = "$(( $(api) - b ))" ] \
-  || fail "with login history: printed $(printed) + ${lh:-?}, the org counted $(( $(api) - b )): $(cat "$WORK/out")"
-echo "ok with login history: $(printed) + $lh API requests"
+[ -n "$lh" ] && [ "$lh" -ge 1 ] && [ "$(printed)" = "$(( $(api) - b ))" ] \
+  || fail "with login history: printed $(printed) (the copy ${lh:-?}), the org counted $(( $(api) - b )): $(cat "$WORK/out")"
+echo "ok with login history: $(printed) API requests, $lh of them the copy's"
 
 for expire in 2 5; do
   for conns in 1 4; do
