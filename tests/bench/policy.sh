@@ -85,8 +85,9 @@ history_cost() { # NAME ORG [USERNAME PASSWORD TOKEN]
   printf '| %s |' "$name"
   for n in 1 2; do
     s=$(sed -n 's/.* \([0-9]*\) API requests in .*/\1/p' "$WORK/h$n")
-    h=$(sed -n 's/^login history: \([0-9]*\) rows from .* in \([0-9]*\) requests*; .*/\1 rows, \2/p' "$WORK/h$n")
-    printf ' %s + %s requests |' "$s" "$h"
+    # The printed count includes the copy's requests; show them apart.
+    read -r rows lh < <(sed -n 's/^login history: \([0-9]*\) rows from .* in \([0-9]*\) requests*; .*/\1 \2/p' "$WORK/h$n")
+    printf ' %s + %s rows, %s requests |' "$((s - lh))" "$rows" "$lh"
   done
   echo
 }
