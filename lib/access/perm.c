@@ -1588,10 +1588,12 @@ static int add_field_reads(sfa_perm *p, const char *o, cands *c, rows *rs,
 /* The sources of user u (lib/access/PERMISSIONS.md, Sources 1-3): the profile's
  * own permission set, and from the user's access set the direct permission
  * sets and the groups. */
-static int user_sources(sfa_perm *p, const urow *u, facts *fs, sfa_err *err)
+/* u's sources into fs->src; of_user is SQL_ACCESS_SET_OF_USER prepared
+ * for the snapshot. */
+static int user_sources(sfa_perm *p, sqlite3_stmt *of_user, const urow *u,
+			facts *fs, sfa_err *err)
 {
 	sfa_access_set set = {0};
-	sqlite3_stmt *of_user;
 	const profile *f = find_prof(p, u->profile);
 	size_t i;
 	int rc;
@@ -1604,11 +1606,7 @@ static int user_sources(sfa_perm *p, const urow *u, facts *fs, sfa_err *err)
 		s->via_id = f->sfid;
 		s->via_name = f->name;
 	}
-	if ((rc = sfa_store_prep(p->st, SQL_ACCESS_SET_OF_USER, p->snap,
-				 &of_user, "reading access", err)))
-		return rc;
 	rc = sfa_access_set_read(p->st, of_user, u->key, &set, err);
-	sqlite3_finalize(of_user);
 	for (i = 0; rc == 0 && i < set.n; i++) {
 		const sfa_access_item *it = &set.items[i];
 		const container *c;
@@ -1646,6 +1644,7 @@ static int user_rows(sfa_perm *p, const urow *u, const char *object,
 	facts fs = {0};
 	cands c = {0};
 	keyset mad = {0}, vad = {0};
+	sqlite3_stmt *of_user;
 	urow *ru;
 	size_t i, j, at;
 	int rc;
@@ -1662,7 +1661,11 @@ static int user_rows(sfa_perm *p, const urow *u, const char *object,
 	ru->user_type = strdup(u->user_type);
 	if (!ru->sfid || !ru->username || !ru->name || !ru->user_type)
 		return oom(err);
-	rc = user_sources(p, u, &fs, err);
+	if ((rc = sfa_store_prep(p->st, SQL_ACCESS_SET_OF_USER, p->snap,
+				 &of_user, "reading access", err)) == 0) {
+		rc = user_sources(p, of_user, u, &fs, err);
+		sqlite3_finalize(of_user);
+	}
 	for (i = 0; rc == 0 && i < fs.nsrc; i++) {
 		const group *g = fs.src[i].g;
 
@@ -1907,6 +1910,205 @@ int sfa_perm_each_privileged(sfa_perm *p, int max_tier, sfa_perm_fn fn,
 			rc = emit_one(p, what, fn, ud, err);
 		}
 	}
+	return rc;
+}
+
+/* One asked user's hold on a source, keyed as each_source() keys it: the
+ * profile, the permission set held directly, or the group. */
+typedef struct holding {
+	int via_type;
+	long long key;
+	size_t user; /* index into of_users.u */
+} holding;
+
+/* What sfa_perm_each_privileged_of() walks with. */
+typedef struct of_users {
+	urow *u;
+	size_t nu, capu;
+	holding *h;
+	size_t nh, caph;
+	const query *q;
+	const char *label;
+	int tier;
+	sfa_perm_fn fn;
+	void *ud;
+} of_users;
+
+static int holding_cmp(const void *a, const void *b)
+{
+	const holding *x = a, *y = b;
+	int c = (x->via_type > y->via_type) - (x->via_type < y->via_type);
+
+	if (!c)
+		c = ll_cmp(&x->key, &y->key);
+	return c ? c : (x->user > y->user) - (x->user < y->user);
+}
+
+static int add_holding(of_users *w, int via_type, long long key)
+{
+	holding *h = grow((void **)&w->h, &w->nh, &w->caph, sizeof(*h));
+
+	if (!h)
+		return -1;
+	h->via_type = via_type;
+	h->key = key;
+	h->user = w->nu - 1;
+	return 0;
+}
+
+/* Reads the asked users (a Salesforce Id the snapshot does not hold is
+ * skipped) and the sources each reaches, sorted by source. */
+static int read_holdings(sfa_perm *p, const char *const *users, size_t n,
+			 of_users *w, sfa_err *err)
+{
+	sqlite3_stmt *by_id = NULL, *of_user = NULL;
+	facts *fs = NULL;
+	size_t i, j, k;
+	int rc;
+
+	if (!(fs = malloc(sizeof(*fs))))
+		return oom(err);
+	if ((rc = sfa_store_prep(p->st, SQL_PERM_USER_BY_ID, p->snap, &by_id,
+				 "reading users", err)) == 0)
+		rc = sfa_store_prep(p->st, SQL_ACCESS_SET_OF_USER, p->snap,
+				    &of_user, "reading access", err);
+	for (i = 0; rc == 0 && i < n; i++) {
+		urow *u;
+
+		sqlite3_bind_text(by_id, 2, users[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(by_id) != SQLITE_ROW) {
+			sqlite3_reset(by_id);
+			continue;
+		}
+		if (!(u = grow((void **)&w->u, &w->nu, &w->capu, sizeof(*u))) ||
+		    read_user(by_id, u)) {
+			rc = oom(err);
+			break;
+		}
+		sqlite3_reset(by_id);
+		memset(fs, 0, sizeof(*fs));
+		if ((rc = user_sources(p, of_user, u, fs, err)))
+			break;
+		for (j = 0; rc == 0 && j < fs->nsrc; j++) {
+			const user_src *src = &fs->src[j];
+
+			if (add_holding(w, src->via_type,
+					src->via_type == V_PROFILE ? u->profile
+					: src->g		   ? src->g->key
+								   : src->key))
+				rc = oom(err);
+		}
+	}
+	sqlite3_finalize(by_id);
+	sqlite3_finalize(of_user);
+	free(fs);
+	if (rc)
+		return rc;
+	if (w->nh > 1)
+		qsort(w->h, w->nh, sizeof(*w->h), holding_cmp);
+	/* A source reached twice (a repeated assignment) gives one path. */
+	for (i = 0, k = 0; i < w->nh; i++)
+		if (!k || holding_cmp(&w->h[k - 1], &w->h[i]) != 0)
+			w->h[k++] = w->h[i];
+	w->nh = k;
+	return 0;
+}
+
+/* each_source()'s step: a row for each asked user holding src. */
+static int emit_holders(sfa_perm *p, void *ud, const source *src,
+			sfa_err *err)
+{
+	const of_users *w = ud;
+	holding k = {src->via_type, src->key, 0};
+	size_t lo = 0, hi = w->nh;
+	char imp[600];
+	int rc = 0;
+
+	(void)p;
+	(void)err;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (holding_cmp(&w->h[mid], &k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; rc == 0 && lo < w->nh && w->h[lo].via_type == src->via_type &&
+	       w->h[lo].key == src->key;
+	     lo++) {
+		const urow *u = &w->u[w->h[lo].user];
+		sfa_perm_row out;
+
+		out.username = u->username;
+		out.user_id = u->sfid;
+		out.name = u->name;
+		out.is_active = u->is_active;
+		out.user_type = u->user_type;
+		out.permission = w->q->canon;
+		out.label = w->label;
+		out.via_type = via_names[src->via_type];
+		out.via_id = src->via_id;
+		out.via_name = src->via_name;
+		out.granted_by = src->granted_by;
+		out.implied_by = implied_text(w->q, src->implied, imp,
+					      sizeof(imp));
+		out.tier = w->tier;
+		rc = w->fn(w->ud, &out);
+	}
+	return rc;
+}
+
+/* Permission `what`'s rows of the asked users: each source that grants it
+ * decided once, as who-can decides it. */
+static int emit_of_users(sfa_perm *p, const char *what, of_users *w,
+			 sfa_err *err)
+{
+	query q;
+	int rc = resolve(p, what, &q, err);
+
+	if (rc == 0) {
+		w->q = &q;
+		w->label = q.kind == K_SYSTEM && p->labels ? p->labels[q.perm]
+							   : "";
+		w->tier = tier_of(p, &q);
+		rc = each_source(p, &q, emit_holders, w, err);
+	}
+	query_free(&q);
+	return rc;
+}
+
+int sfa_perm_each_privileged_of(sfa_perm *p, int min_tier, int max_tier,
+				const char *const *users, size_t nusers,
+				sfa_perm_fn fn, void *ud, sfa_err *err)
+{
+	of_users w;
+	char what[600];
+	size_t i;
+	int n, a, t, rc;
+
+	memset(&w, 0, sizeof(w));
+	w.fn = fn;
+	w.ud = ud;
+	rc = read_holdings(p, users, nusers, &w, err);
+	for (n = 0; rc == 0 && w.nh && n < p->nnames; n++)
+		if ((t = sfa_priv_system_tier(p->pv, p->names[n])) >= min_tier &&
+		    t <= max_tier)
+			rc = emit_of_users(p, p->names[n], &w, err);
+	for (a = A_VIEWALL; rc == 0 && w.nh && a <= A_VIEWALL + 1; a++) {
+		if ((t = sfa_priv_object_tier(p->pv, actions[a])) < min_tier ||
+		    t > max_tier)
+			continue;
+		for (i = 0; rc == 0 && i < p->nobjects; i++) {
+			snprintf(what, sizeof(what), "%s:%s", p->objects[i],
+				 actions[a]);
+			rc = emit_of_users(p, what, &w, err);
+		}
+	}
+	for (i = 0; i < w.nu; i++)
+		urow_free(&w.u[i]);
+	free(w.u);
+	free(w.h);
 	return rc;
 }
 

@@ -104,6 +104,15 @@ int sfa_perm_name(sfa_perm *p, const char *what, char *canon, size_t n,
 int sfa_perm_each_privileged(sfa_perm *p, int max_tier, sfa_perm_fn fn,
 			     void *ud, sfa_err *err);
 
+/* The privileged rows of tier min_tier..max_tier of the users with these
+ * Salesforce Ids (an Id the snapshot does not hold is skipped), in no
+ * particular order.  Each source that grants a permission is decided once
+ * for all of them, so a rule that looks at thousands of users (tier 2
+ * for the external ones) costs the sources, not the users. */
+int sfa_perm_each_privileged_of(sfa_perm *p, int min_tier, int max_tier,
+				const char *const *users, size_t nusers,
+				sfa_perm_fn fn, void *ud, sfa_err *err);
+
 /* Every user's rows (`report permissions`): only privileged ones unless
  * all, only object `object`'s when set; sorted by username, permission,
  * via_type, via_id. */

@@ -7,7 +7,7 @@
  * the whole snapshot a permission at a time.  Object View All and Modify
  * All (tier 2) are held by most users of a large org (25 privileged rows
  * per user at 10,000 users), so they are asked only for the users a rule
- * looks at, user by user.  Named permissions ([sod] sides, the MFA waiver)
+ * looks at, each source decided once for all of them.  Named permissions ([sod] sides, the MFA waiver)
  * are asked of the whole snapshot by name.
  */
 #include <stdlib.h>
@@ -143,10 +143,9 @@ int sfa_user_perms_each(sfa_user_perms *up, const sfa_user_perms_ask *ask,
 					      &w, err);
 	}
 	w.part = PART_USERS;
-	for (i = 0;
-	     rc == 0 && ask->users_max_tier > ask->max_tier && i < ask->nusers;
-	     i++)
-		rc = sfa_perm_of_user(up->perm, ask->users[i], NULL, on_row, &w,
-				      err);
+	if (rc == 0 && ask->users_max_tier > ask->max_tier && ask->nusers)
+		rc = sfa_perm_each_privileged_of(
+		    up->perm, ask->max_tier + 1, ask->users_max_tier,
+		    ask->users, ask->nusers, on_row, &w, err);
 	return rc;
 }

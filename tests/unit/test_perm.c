@@ -536,6 +536,79 @@ START_TEST(test_privileged_report_and_configured_tiers)
 }
 END_TEST
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The rows of tier lo..hi of `permissions USER`, for each user. */
+static void privileged_one_by_one(env *e, const char *const *users, size_t n,
+				  int lo, int hi, struct got *want)
+{
+	struct got g = {{0}, 0};
+	sfa_err err = {0};
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(sfa_perm_of_user(e->p, users[i], NULL, collect,
+					       &g, &err) == 0,
+			      "%s", err.msg);
+		for (j = 0; j < g.n; j++) {
+			int tier = atoi(strrchr(g.row[j], ' ') + 1);
+
+			if (tier >= lo && tier <= hi)
+				want->row[want->n++] = g.row[j];
+			else
+				free(g.row[j]);
+		}
+		g.n = 0;
+	}
+	qsort(want->row, want->n, sizeof(char *), str_cmp);
+}
+
+START_TEST(test_privileged_rows_of_many_users_match_each_user_alone)
+{
+	static const char *const users[] = {"005u1", "005u2", "005u3",
+					    "005u4", "005nobody"};
+	static const int ranges[][2] = {{0, 4}, {2, 2}, {0, 1}, {3, 4}};
+	env e;
+	sfa_err err = {0};
+	size_t r, i;
+
+	env_open(&e);
+	for (r = 0; r < NREC(ranges); r++) {
+		struct got want = {{0}, 0}, got = {{0}, 0};
+
+		privileged_one_by_one(&e, users, 4, ranges[r][0],
+				      ranges[r][1], &want);
+		ck_assert_msg(sfa_perm_each_privileged_of(
+				  e.p, ranges[r][0], ranges[r][1], users,
+				  NREC(users), collect, &got, &err) == 0,
+			      "%s", err.msg);
+		qsort(got.row, got.n, sizeof(char *), str_cmp);
+		for (i = 0; i < got.n && i < want.n; i++)
+			ck_assert_msg(!strcmp(got.row[i], want.row[i]),
+				      "tiers %d-%d row %zu: got `%s`, want `%s`",
+				      ranges[r][0], ranges[r][1], i,
+				      got.row[i], want.row[i]);
+		ck_assert_uint_eq(got.n, want.n);
+		ck_assert_uint_gt(want.n, 0);
+		got_free(&got);
+		got_free(&want);
+	}
+	/* Nobody asked: nothing, and no error. */
+	{
+		struct got none = {{0}, 0};
+
+		ck_assert(sfa_perm_each_privileged_of(e.p, 0, 4, users + 4, 1,
+						      collect, &none,
+						      &err) == 0);
+		ck_assert_uint_eq(none.n, 0);
+	}
+	env_close(&e);
+}
+END_TEST
+
 static int on_disagree(void *ud, const sfa_perm_disagreement *d)
 {
 	struct got *g = ud;
@@ -764,6 +837,8 @@ static Suite *suite(void)
 		       test_unknown_names_suggest_and_unheld_names_are_empty);
 	tcase_add_test(tc, test_permissions_of_one_user_with_every_path);
 	tcase_add_test(tc, test_privileged_report_and_configured_tiers);
+	tcase_add_test(tc,
+		       test_privileged_rows_of_many_users_match_each_user_alone);
 	tcase_add_test(tc,
 		       test_group_aggregates_are_checked_against_the_components);
 	tcase_add_test(tc, test_a_snapshot_without_permissions_knows_no_names);
