@@ -7,8 +7,8 @@
  * the whole snapshot a permission at a time.  Object View All and Modify
  * All (tier 2) are held by most users of a large org (25 privileged rows
  * per user at 10,000 users), so they are asked only for the users a rule
- * looks at, each source decided once for all of them.  Named permissions ([sod] sides, the MFA waiver)
- * are asked of the whole snapshot by name.
+ * looks at, each source decided once for all of them.  Named permissions
+ * ([sod] sides, the MFA waiver) are asked of the whole snapshot by name.
  */
 #include <stdlib.h>
 #include <string.h>
