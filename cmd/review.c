@@ -28,14 +28,15 @@ static const char usage[] =
     "[--name NAME]\n"
     "                             [--due DATE] [--csv] [--privileged-only]\n"
     "                             [--access-type T,...] [--changed-since "
-    "ID] --out DIR\n"
+    "ID]\n"
+    "                             [--include-inherited] --out DIR\n"
     "       sfaccess review collect CAMPAIGN FILE...\n"
     "       sfaccess review status CAMPAIGN [--format table|csv|json]\n"
     "       sfaccess review close CAMPAIGN [--out DIR]\n\n"
     "A review campaign sends each reviewer the access they answer for, in "
     "a workbook\n(DIR/<reviewer username>.xlsx), and takes the decisions "
     "back:\n"
-    "  start     route every access row of the snapshot (default: the "
+    "  start     route the access rows of the snapshot (default: the "
     "latest\n"
     "            complete one) to the user's manager (--by manager, the "
     "default)\n"
@@ -45,8 +46,12 @@ static const char usage[] =
     "--privileged-only,\n"
     "            --access-type (e.g. permission_set,profile), "
     "--changed-since ID\n"
-    "            (only rows added since snapshot ID)\n"
-    "  collect   read returned workbooks (.xlsx) or CSV files and record "
+    "            (only rows added since snapshot ID).  Inherited rows "
+    "(groups\n"
+    "            through a role or group, permission sets through their "
+    "group)\n"
+    "            follow from another row and are left out unless "
+    "--include-inherited\n"    "  collect   read returned workbooks (.xlsx) or CSV files and record "
     "their\n"
     "            decisions; a tampered, foreign or invalid row, or a "
     "decision on\n"
@@ -157,7 +162,7 @@ static int review_start(sfa_cli *cli, int argc, char **argv)
 {
 	const char *snap = NULL, *by = NULL, *name = NULL, *due = NULL,
 		   *types = NULL, *since = NULL, *out = NULL;
-	int csv = 0, priv = 0, npos, help, rc;
+	int csv = 0, priv = 0, inherited = 0, npos, help, rc;
 	const sfa_opt opts[] = {{"snapshot", SFA_OPT_STRING, &snap},
 				{"by", SFA_OPT_STRING, &by},
 				{"name", SFA_OPT_STRING, &name},
@@ -166,6 +171,7 @@ static int review_start(sfa_cli *cli, int argc, char **argv)
 				{"privileged-only", SFA_OPT_FLAG, &priv},
 				{"access-type", SFA_OPT_STRING, &types},
 				{"changed-since", SFA_OPT_STRING, &since},
+				{"include-inherited", SFA_OPT_FLAG, &inherited},
 				{"out", SFA_OPT_STRING, &out},
 				{NULL, 0, NULL}};
 	const char *type_v[16];
@@ -228,6 +234,7 @@ static int review_start(sfa_cli *cli, int argc, char **argv)
 	sp.name = name;
 	sp.due = due;
 	sp.privileged_only = priv;
+	sp.include_inherited = inherited;
 	sp.owners = own.v;
 	sp.nowners = own.n;
 	sp.fallback = sfa_config_get(cli->config, "review", "fallback");

@@ -47,7 +47,8 @@ _sfaccess_options()
 	review)
 		case $sub in
 		start) opts="--snapshot --by --name --due --csv
-		  --privileged-only --access-type --changed-since --out" ;;
+		  --privileged-only --access-type --changed-since
+		  --include-inherited --out" ;;
 		status) opts="--format" ;;
 		close) opts="--out" ;;
 		esac ;;

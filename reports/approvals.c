@@ -246,7 +246,7 @@ static int load_effects(sfa_approvals *a, sfa_store *st, sfa_diff *d,
 
 	for (i = 0; i < a->cf->n && !rc; i++) {
 		const sfa_change *c = &a->cf->rows[i];
-		sfa_access_filter f = {c->user, NULL, 0};
+		sfa_access_filter f = {c->user, NULL, 0, 0};
 
 		if (c->rtype != SFA_RT_ROLE && c->rtype != SFA_RT_PROFILE &&
 		    c->op != SFA_OP_SET_STATUS && c->op != SFA_OP_CREATE_USER)

@@ -62,6 +62,9 @@ typedef struct sfa_campaign_spec {
 	const char *const *access_types; /* NULL: every access type */
 	size_t naccess_types;
 	long long changed_since; /* 0: every row, else rows added since */
+	/* 0: no inherited rows (sfa_access_filter's skip_inherited,
+	 * REVIEW.md "Scope"); 1: those too. */
+	int include_inherited;
 } sfa_campaign_spec;
 
 /* Creates the campaign and issues its rows in one transaction: on any

@@ -595,9 +595,12 @@ static int on_row(void *ud, const sfa_access_row *r)
 		return sfa_err_set(s->err, SFA_EINPUT,
 				   "%s would review more than %d rows, more "
 				   "than a worksheet holds: narrow the scope "
-				   "(--access-type, --privileged-only, "
+				   "(%s--access-type, --privileged-only, "
 				   "--changed-since) or route --by owner",
-				   who, SHEET_ROWS);
+				   who, SHEET_ROWS,
+				   s->sp->include_inherited
+				       ? "without --include-inherited, "
+				       : "");
 	cells[SFA_CC_USERNAME] = r->username;
 	cells[SFA_CC_USER_ID] = r->user_id;
 	cells[SFA_CC_NAME] = r->name;
@@ -678,6 +681,9 @@ static int scope_text(const sfa_campaign_spec *sp, sfa_buf *b)
 				      b->len ? "; " : "", sp->changed_since);
 	if (!b->len)
 		bad |= sfa_buf_puts(b, "all");
+	bad |= sfa_buf_puts(b, sp->include_inherited
+				   ? "; inherited rows included"
+				   : "; inherited rows left out");
 	return bad;
 }
 
@@ -707,7 +713,7 @@ static unsigned scope_types(const sfa_campaign_spec *sp)
 int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *sp,
 		       long long *id_out, sfa_err *err)
 {
-	sfa_access_filter filter = {NULL, NULL, 0};
+	sfa_access_filter filter = {NULL, NULL, 0, 0};
 	start s;
 	snap sn, old;
 	sfa_buf scope = {0};
@@ -743,6 +749,7 @@ int sfa_campaign_start(sfa_store *st, const sfa_campaign_spec *sp,
 	    (rc = load_owners(st, sp, &s.users, &s.owners, &s.any_owner, err)))
 		goto out;
 	filter.types = scope_types(sp);
+	filter.skip_inherited = !sp->include_inherited;
 	if (sp->changed_since) {
 		rc = sfa_store_each_access(st, sp->changed_since, &filter,
 					   on_old_row, &s.old, err);

@@ -199,6 +199,12 @@ typedef struct sfa_access_filter {
 	 * checked before a row is named; 0 for all.  Set, it leaves out the
 	 * privileged rows (system_permission, object_permission). */
 	unsigned types;
+	/* Leaves out the inherited rows: group and queue memberships
+	 * through a role or another group (ACCESS-MODEL.md rules 6 and 7)
+	 * and permission sets through their group (rule 4).  They follow
+	 * from another row and no change file revokes them on their own
+	 * (REVIEW.md, "Scope"). */
+	int skip_inherited;
 } sfa_access_filter;
 
 typedef int (*sfa_access_fn)(void *ud, const sfa_access_row *r);

@@ -550,13 +550,25 @@ static int read_privileged(sfa_store *st, sqlite3_stmt *pr, long long key,
 		   : sfa_store_sqlerr(st, err, "reading access rows");
 }
 
+/* Whether x follows from another of the user's rows (sfa_access_filter's
+ * skip_inherited). */
+static int inherited(const sfa_access_item *x)
+{
+	if (x->type == SFA_AT_GROUP || x->type == SFA_AT_QUEUE)
+		return x->via_type == SFA_AT_GROUP ||
+		       x->via_type == SFA_AT_ROLE;
+	return x->type == SFA_AT_PERMISSION_SET &&
+	       x->via_type == SFA_AT_PERMISSION_SET_GROUP;
+}
+
 /* Appends the rows of user `key` (type code `type`, or all when < 0;
- * only the types of mask `types` when not 0) to u as rows of u's latest
- * user; one is SQL_ACCESS_SET_OF_USER, pr SQL_PERM_REVIEW_OF_USER (NULL:
- * no privileged rows wanted). */
+ * only the types of mask `types` when not 0; no inherited rows when
+ * skip_inherited) to u as rows of u's latest user; one is
+ * SQL_ACCESS_SET_OF_USER, pr SQL_PERM_REVIEW_OF_USER (NULL: no privileged
+ * rows wanted). */
 static int read_user(sfa_store *st, sqlite3_stmt *one, sqlite3_stmt *pr,
-		     long long key, int type, unsigned types, resources *t,
-		     user_rows *u, sfa_err *err)
+		     long long key, int type, unsigned types, int skip_inherited,
+		     resources *t, user_rows *u, sfa_err *err)
 {
 	size_t i;
 	int rc;
@@ -569,7 +581,8 @@ static int read_user(sfa_store *st, sqlite3_stmt *one, sqlite3_stmt *pr,
 		item *it;
 
 		if ((type >= 0 && x->type != type) ||
-		    (types && !(types & 1u << x->type)))
+		    (types && !(types & 1u << x->type)) ||
+		    (skip_inherited && inherited(x)))
 			continue;
 		if (reserve_item(u))
 			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
@@ -760,7 +773,7 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 	    (rc = sfa_store_prep(st, SQL_RESOURCE_NAME, snapshot_id, &t.s, what,
 				 err)))
 		goto out;
-	if ((!f || (!f->access_type && !f->types) ||
+	if ((!f || (!f->access_type && !f->types && !f->skip_inherited) ||
 	     (f->access_type &&
 	      (!strcmp(f->access_type, "system_permission") ||
 	       !strcmp(f->access_type, "object_permission")))) &&
@@ -779,7 +792,8 @@ int sfa_store_each_access(sfa_store *st, long long snapshot_id,
 			goto out;
 		}
 		if ((rc = read_user(st, one, pr, sqlite3_column_int64(users, 0),
-				    type, f ? f->types : 0, &t, &u, err)))
+				    type, f ? f->types : 0,
+				    f ? f->skip_inherited : 0, &t, &u, err)))
 			goto out;
 		if (--left <= 0 && (rc = emit_user(&u, snapshot_id, fn, ud)))
 			goto out;

@@ -659,7 +659,7 @@ START_TEST(test_the_access_review_holds_a_row_per_privileged_path)
 {
 	env e;
 	struct got g = {{0}, 0};
-	sfa_access_filter f = {"005u4@x.test", NULL, 0};
+	sfa_access_filter f = {"005u4@x.test", NULL, 0, 0};
 	sfa_err err = {0};
 	/* u4: ApiEnabled (3) from g1, g2 and the profile; ViewAllData (2)
 	 * from g2 only (muted in g1), and what it implies: View All on
