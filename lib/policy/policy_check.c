@@ -775,56 +775,70 @@ static int load_access(struct check *c)
 
 /* The user's worst permission of tier <= max_tier (lowest tier, then
  * name, via_type, via_id), skipping `except`; NULL when none. */
-static const struct perm *worst(const struct user *u, int max_tier,
-				const char *except)
+/* The order a user's privileged permissions are named in: worst tier
+ * first, then by permission and path, so that a finding's text does not
+ * depend on the order the engine answered in. */
+static int perm_cmp(const struct perm *a, const struct perm *b)
+{
+	int c = (a->tier > b->tier) - (a->tier < b->tier);
+
+	if (!c)
+		c = strcmp(a->permission, b->permission);
+	if (!c)
+		c = strcmp(a->via_type, b->via_type);
+	return c ? c : strcmp(a->via_id, b->via_id);
+}
+
+/* The first of u's permissions of tier <= max_tier (but `except`) after
+ * `after` (NULL: the first of all) in perm_cmp() order. */
+static const struct perm *next_perm(const struct user *u, int max_tier,
+				    const char *except,
+				    const struct perm *after)
 {
 	const struct perm *p, *best = NULL;
 
 	for (p = u->perms; p; p = p->next) {
 		if (p->tier < 0 || p->tier > max_tier ||
-		    (except && strcasecmp(p->permission, except) == 0))
+		    (except && strcasecmp(p->permission, except) == 0) ||
+		    (after && perm_cmp(p, after) <= 0))
 			continue;
-		if (!best || p->tier < best->tier ||
-		    (p->tier == best->tier &&
-		     (strcmp(p->permission, best->permission) < 0 ||
-		      (strcmp(p->permission, best->permission) == 0 &&
-		       (strcmp(p->via_type, best->via_type) < 0 ||
-			(strcmp(p->via_type, best->via_type) == 0 &&
-			 strcmp(p->via_id, best->via_id) < 0))))))
+		if (!best || perm_cmp(p, best) < 0)
 			best = p;
 	}
 	return best;
 }
 
+static const struct perm *worst(const struct user *u, int max_tier,
+				const char *except)
+{
+	return next_perm(u, max_tier, except, NULL);
+}
+
 /* "ModifyAllData via profile 00e..; ViewAllData via ..." of the user's
- * permissions of tier <= max_tier, at most a few, into buf. */
+ * permissions of tier <= max_tier, the first few in perm_cmp() order,
+ * into buf. */
 static void list_perms(const struct user *u, int max_tier, char *buf,
 		       size_t size)
 {
-	const struct perm *p;
+	const struct perm *p = NULL;
 	size_t n = 0;
-	int shown = 0, more = 0;
+	int shown = 0, total = 0;
 
 	buf[0] = '\0';
-	for (p = u->perms; p; p = p->next) {
-		int w;
+	for (p = u->perms; p; p = p->next)
+		total += p->tier >= 0 && p->tier <= max_tier;
+	for (p = NULL; shown < 8 && (p = next_perm(u, max_tier, NULL, p));) {
+		int w = snprintf(buf + n, size - n, "%s%s via %s %s",
+				 shown ? "; " : "", p->permission,
+				 p->via_type, p->via_id);
 
-		if (p->tier < 0 || p->tier > max_tier)
-			continue;
-		if (shown == 8) {
-			more++;
-			continue;
-		}
-		w = snprintf(buf + n, size - n, "%s%s via %s %s",
-			     shown ? "; " : "", p->permission, p->via_type,
-			     p->via_id);
 		if (w < 0 || (size_t)w >= size - n)
 			break;
 		n += (size_t)w;
 		shown++;
 	}
-	if (more)
-		snprintf(buf + n, size - n, "; and %d more", more);
+	if (total > shown)
+		snprintf(buf + n, size - n, "; and %d more", total - shown);
 }
 
 static void login_text(const struct check *c, const struct user *u, char *buf,
