@@ -9,7 +9,7 @@
 # with the emulator's generator and their synced stores cached beside
 # them (a 200,000-user sync takes minutes).
 #
-# usage: tests/bench/review.sh [--users 200000] [--collect-users 3300]
+# usage: tests/bench/review.sh [--users 200000] [--collect-users 7000]
 #          [--build-dir DIR] [--sfaccess BIN] [--start-args "..."]
 #          [--tmpdir DIR]   (TMPDIR of `review start`: libxlsxwriter's
 #                            temporary files, e.g. a tmpfs)
@@ -17,7 +17,7 @@ set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 USERS=200000
-CUSERS=3300
+CUSERS=7000
 BDIR="$SRC/build-bench"
 BIN=""
 START_ARGS=""
