@@ -2155,50 +2155,88 @@ int sfa_perm_each(sfa_perm *p, int all, const char *object, sfa_perm_fn fn,
 
 /* ---- the group aggregates ---- */
 
+/* A disagreement found: group groups[group] and permission names[perm]. */
+typedef struct found {
+	size_t group;
+	int perm, extra;
+} found;
+
+static int found_cmp(const void *a, const void *b)
+{
+	const found *x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return (x->perm > y->perm) - (x->perm < y->perm);
+}
+
+/* Permission by permission, so that each one's holders are read once for
+ * every group (a read per group and permission was 66,000 queries at
+ * 50,000 users); reported group by group. */
 int sfa_perm_check_aggregates(sfa_perm *p,
 			      int (*fn)(void *ud,
 					const sfa_perm_disagreement *d),
 			      void *ud, sfa_err *err)
 {
-	size_t i, j;
+	const container **agg = NULL;
+	found *fs = NULL;
+	size_t i, nfound = 0, capfound = 0;
 	int n, rc = 0;
 
-	for (i = 0; rc == 0 && i < p->ngroups; i++) {
-		const group *g = &p->groups[i];
-		const container *agg = NULL;
+	if (p->ngroups && !(agg = calloc(p->ngroups, sizeof(*agg))))
+		return oom(err);
+	for (i = 0; i < p->nconts; i++) {
+		const group *g = p->conts[i].psg ? find_group(p, p->conts[i].psg)
+						 : NULL;
 
-		if (strcmp(g->status, "Updated") != 0)
-			continue;
-		for (j = 0; j < p->nconts && !agg; j++)
-			if (p->conts[j].psg == g->key)
-				agg = &p->conts[j];
-		if (!agg)
-			continue;
-		for (n = 0; rc == 0 && n < p->nnames; n++) {
+		if (g && !strcmp(g->status, "Updated") &&
+		    !agg[g - p->groups])
+			agg[g - p->groups] = &p->conts[i];
+	}
+	for (n = 0; rc == 0 && n < p->nnames; n++) {
+		query q;
+
+		memset(&q, 0, sizeof(q));
+		q.kind = K_SYSTEM;
+		q.perm = n;
+		if ((rc = holders(p, &q, err)))
+			break;
+		for (i = 0; rc == 0 && i < p->ngroups; i++) {
 			const component *by;
-			query q;
 			int in_agg, granted;
 
-			memset(&q, 0, sizeof(q));
-			q.kind = K_SYSTEM;
-			q.perm = n;
-			if ((rc = holders(p, &q, err)))
-				break;
-			in_agg = ks_has(&q.exp, agg->key);
-			granted = group_grant(p, g, &q, &by) != IMP_NO;
-			query_free(&q);
+			if (!agg[i])
+				continue;
+			in_agg = ks_has(&q.exp, agg[i]->key);
+			granted =
+			    group_grant(p, &p->groups[i], &q, &by) != IMP_NO;
 			if (in_agg != granted) {
-				sfa_perm_disagreement d;
+				found *f = grow((void **)&fs, &nfound,
+						&capfound, sizeof(*f));
 
-				d.group_id = g->sfid;
-				d.group_name = g->label;
-				d.status = g->status;
-				d.permission = p->names[n];
-				d.extra = in_agg;
-				rc = fn(ud, &d);
+				if (!f)
+					rc = oom(err);
+				else
+					*f = (found){i, n, in_agg};
 			}
 		}
+		query_free(&q);
 	}
+	if (nfound > 1)
+		qsort(fs, nfound, sizeof(*fs), found_cmp);
+	for (i = 0; rc == 0 && i < nfound; i++) {
+		const group *g = &p->groups[fs[i].group];
+		sfa_perm_disagreement d;
+
+		d.group_id = g->sfid;
+		d.group_name = g->label;
+		d.status = g->status;
+		d.permission = p->names[fs[i].perm];
+		d.extra = fs[i].extra;
+		rc = fn(ud, &d);
+	}
+	free(fs);
+	free(agg);
 	return rc;
 }
 
