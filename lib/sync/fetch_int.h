@@ -65,12 +65,17 @@ json_t *sfa_fetch__provenance(const sfa_sf *sf, const char *username,
 /* ---- permissions (fetch_perm.c) ---- */
 
 /* One scan of a described object (objects.h SFA_OBJ_F_DESCRIBED): def's
- * fields are Id and a part of the Permissions* booleans, perm[i] the
- * catalogue number of fields[i] (i >= 1). */
+ * fields are Id, or the fields of base when it is set, then a part of the
+ * Permissions* booleans from fields[first_perm] on; perm[i] is the
+ * catalogue number of fields[i].  PermissionSet's first part carries the
+ * object's own fields (base), so that the object is read once: each
+ * record is stored as base's scan would store it, and its permissions. */
 typedef struct sfa_fetch_described {
 	sfa_obj_def def;
 	const char **fields; /* def.fields, writable while planned */
 	int *perm;
+	const sfa_obj_def *base; /* NULL: Id only */
+	size_t first_perm;
 } sfa_fetch_described;
 
 /* At most this many scans of described objects; each holds a few

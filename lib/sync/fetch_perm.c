@@ -13,7 +13,9 @@
  * them).  Bulk API 2.0 would take the SOQL in a POST body, but every scan
  * starts with a REST page that sizes it (fetch_scan.c), and the object is
  * a few thousand rows: splitting costs one first page per part and keeps
- * the one scheduler.
+ * the one scheduler.  PermissionSet's own fields (name, label, owner
+ * profile, group) ride in its first part, so that the object is read by
+ * one scan, not by its own and again for its permissions.
  */
 #include "fetch_int.h"
 
@@ -118,12 +120,15 @@ static int perm_number(sfa_fetch_perms *p, sfa_store *st, const char *name,
 	return 0;
 }
 
-/* Starts a new part of obj's described scan. */
+/* Starts a new part of obj's described scan, with base's fields first
+ * (base NULL: Id). */
 static sfa_fetch_described *new_part(sfa_fetch_perms *p, sfa_obj obj,
-				     size_t nmax, sfa_err *err)
+				     const sfa_obj_def *base, size_t nmax,
+				     sfa_err *err)
 {
 	sfa_fetch_described *d;
 	const char **fields;
+	size_t i;
 
 	if (p->nparts == SFA_FETCH_MAX_PARTS) {
 		sfa_err_set(err, SFA_EINTERNAL,
@@ -132,6 +137,8 @@ static sfa_fetch_described *new_part(sfa_fetch_perms *p, sfa_obj obj,
 		return NULL;
 	}
 	d = &p->parts[p->nparts];
+	if (base)
+		nmax += base->nfields;
 	fields = calloc(nmax + 1, sizeof(*fields));
 	d->perm = calloc(nmax + 1, sizeof(*d->perm));
 	if (!fields || !d->perm) {
@@ -146,6 +153,11 @@ static sfa_fetch_described *new_part(sfa_fetch_perms *p, sfa_obj obj,
 	d->fields = fields;
 	d->def.fields = fields;
 	d->def.nfields = 1;
+	/* base's fields start with its Id. */
+	for (i = 1; base && i < base->nfields; i++)
+		fields[d->def.nfields++] = base->fields[i];
+	d->base = base;
+	d->first_perm = d->def.nfields;
 	p->nparts++;
 	return d;
 }
@@ -166,10 +178,11 @@ static size_t uri_length(const sfa_obj_def *def, const sfa_sync_opts *opts,
 }
 
 /* The Permissions* booleans of obj's describe, numbered in the
- * catalogue, spread over as many scans as the URI limit needs. */
+ * catalogue, spread over as many scans as the URI limit needs; the first
+ * also reads base's fields (may be NULL). */
 static int plan_described(sfa_fetch_perms *p, sfa_sf *sf, sfa_store *st,
-			  const sfa_sync_opts *opts, sfa_obj obj, json_t *desc,
-			  sfa_err *err)
+			  const sfa_sync_opts *opts, sfa_obj obj,
+			  const sfa_obj_def *base, json_t *desc, sfa_err *err)
 {
 	json_t *fields = json_object_get(desc, "fields"), *f;
 	const char *version = sfa_sf_api_version(sf);
@@ -190,7 +203,7 @@ static int plan_described(sfa_fetch_perms *p, sfa_sf *sf, sfa_store *st,
 		if ((rc = perm_number(p, st, name + PREFIX_LEN, label, &perm,
 				      err)))
 			return rc;
-		if (!d && !(d = new_part(p, obj, nmax, err)))
+		if (!d && !(d = new_part(p, obj, base, nmax, err)))
 			return err->code;
 		d->fields[d->def.nfields] = name;
 		d->perm[d->def.nfields] = perm;
@@ -198,12 +211,12 @@ static int plan_described(sfa_fetch_perms *p, sfa_sf *sf, sfa_store *st,
 		if (uri_length(&d->def, opts, version) > URI_MAX) {
 			/* This field starts the next part. */
 			d->def.nfields--;
-			if (d->def.nfields == 1)
+			if (d->def.nfields == d->first_perm)
 				return sfa_err_set(err, SFA_EPROTO,
 						   "%s: field %s alone "
 						   "outgrows a query URI",
 						   d->def.sobject, name);
-			if (!(d = new_part(p, obj, nmax, err)))
+			if (!(d = new_part(p, obj, NULL, nmax, err)))
 				return err->code;
 			d->fields[1] = name;
 			d->perm[1] = perm;
@@ -230,17 +243,19 @@ int sfa_fetch__perms_prepare(sfa_fetch_perms *p, sfa_sf *sf, sfa_store *st,
 		const sfa_obj_def *def = sfa_obj_get(described[i]);
 
 		rc = describe(sf, def->sobject, stats, &desc, err);
-		if (rc == 0 && desc)
-			rc = plan_described(p, sf, st, opts, described[i], desc,
-					    err);
-		/* The flags come from the described scan, whichever of
-		 * them the org has; its own scan would fail on one it
-		 * lacks. */
+		/* PermissionSet is read once: its described scan's first
+		 * part reads its own fields too.  The flags come from the
+		 * described fields, whichever of them the org has; asked for
+		 * by name, one it lacks would fail the query. */
 		if (rc == 0 && desc && i == 0) {
 			p->permission_set = *sfa_obj_get(SFA_OBJ_PERMISSION_SET);
 			p->permission_set.nfields = SFA_PS_NFIELDS_BEFORE_FLAGS;
 			p->have_described_ps = 1;
 		}
+		if (rc == 0 && desc)
+			rc = plan_described(p, sf, st, opts, described[i],
+					    i == 0 ? &p->permission_set : NULL,
+					    desc, err);
 		/* The field names are borrowed from the describe. */
 		if (desc && !(p->describes[p->ndescribes++] = desc))
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
@@ -304,7 +319,7 @@ int sfa_fetch__put_perms_json(sfa_store *st, const sfa_fetch_described *d,
 {
 	size_t i, n = 0;
 
-	for (i = 1; i < d->def.nfields; i++) {
+	for (i = d->first_perm; i < d->def.nfields; i++) {
 		json_t *v = json_object_get(rec, d->def.fields[i]);
 
 		if (json_is_true(v))
@@ -328,7 +343,7 @@ int sfa_fetch__put_perms_text(sfa_store *st, const sfa_fetch_described *d,
 {
 	size_t i, n = 0;
 
-	for (i = 1; i < d->def.nfields; i++)
+	for (i = d->first_perm; i < d->def.nfields; i++)
 		if (vals[i] && !strcmp(vals[i], "true"))
 			scratch[n++] = d->perm[i];
 	return put_true(st, d, scratch, n, vals[0], err);

@@ -70,11 +70,17 @@ typedef struct fetch {
 static int put_json(scan *s, json_t *rec, sfa_err *err)
 {
 	fetch *f = s->f;
+	const sfa_fetch_described *d = s->described;
+	int rc;
 
-	if (s->described)
-		return sfa_fetch__put_perms_json(f->st, s->described,
-						 f->perm_scratch, rec, err);
-	return sfa_fetch__put_json(f->st, s->def, f->opts, &f->row, rec, err);
+	if (!d)
+		return sfa_fetch__put_json(f->st, s->def, f->opts, &f->row,
+					   rec, err);
+	if (d->base &&
+	    (rc = sfa_fetch__put_json(f->st, d->base, f->opts, &f->row, rec,
+				      err)))
+		return rc;
+	return sfa_fetch__put_perms_json(f->st, d, f->perm_scratch, rec, err);
 }
 
 static void report(scan *s, int done)
@@ -154,10 +160,18 @@ static int on_bulk_row(void *ud, const char *const *vals, size_t n,
 	int rc;
 
 	(void)n; /* bulk.c checked it against the columns */
-	if (s->described)
-		rc = sfa_fetch__put_perms_text(s->f->st, s->described,
-					       s->f->perm_scratch, vals, err);
-	else
+	if (s->described) {
+		/* base's columns come first, in its order. */
+		rc = s->described->base
+			 ? sfa_fetch__put_text(s->f->st, s->described->base,
+					       s->f->opts, &s->f->row, vals,
+					       err)
+			 : 0;
+		if (rc == 0)
+			rc = sfa_fetch__put_perms_text(s->f->st, s->described,
+						       s->f->perm_scratch,
+						       vals, err);
+	} else
 		rc = sfa_fetch__put_text(s->f->st, s->def, s->f->opts,
 					 &s->f->row, vals, err);
 	if (rc == 0 && ++s->stats->rows % 2000 == 0)
@@ -583,8 +597,9 @@ static int add_scans(fetch *f, sfa_obj obj, sfa_err *err)
 	    ((def->flags & SFA_OBJ_F_FIELD_PERMISSIONS) &&
 	     !p->have_field_perms))
 		return 0;
+	/* Read by its described scan's first part. */
 	if (obj == SFA_OBJ_PERMISSION_SET && p->have_described_ps)
-		return add_scan(f, &p->permission_set, NULL, err);
+		return 0;
 	if (obj == SFA_OBJ_OBJECT_PERMS)
 		return p->have_object_perms
 			   ? add_scan(f, &p->object_perms, NULL, err)
