@@ -13,6 +13,7 @@
 
 #include "file.h"
 #include "grow.h"
+#include "ini_line.h"
 #include "suggest.h"
 
 /* A configuration file larger than this is not a configuration file. */
@@ -45,16 +46,6 @@ void sfa_config_free(sfa_config *cfg)
 	free(cfg->v);
 	free(cfg->name);
 	free(cfg);
-}
-
-static char *trim(char *s, char *end)
-{
-	while (s < end && isspace((unsigned char)*s))
-		s++;
-	while (end > s && isspace((unsigned char)end[-1]))
-		end--;
-	*end = '\0';
-	return s;
 }
 
 static char *dup_n(const char *s, size_t n)
@@ -90,12 +81,6 @@ static int add(sfa_config *cfg, const char *section, const char *key,
 	return 0;
 }
 
-static int is_comment_at(const char *p, const char *start)
-{
-	return (*p == '#' || *p == ';') &&
-	       (p == start || isspace((unsigned char)p[-1]));
-}
-
 /* Cuts the value after `=` in place: a quoted value ends at its closing
  * quote, an unquoted one at a comment (config.h).  *val is set to the
  * value. */
@@ -117,7 +102,7 @@ static int parse_value(char **val, const char *name, int lineno,
 		}
 		for (p = end + 1; isspace((unsigned char)*p); p++)
 			;
-		if (*p && !is_comment_at(p, end + 1)) {
+		if (*p && !sfa_ini_comment_at(p, end + 1)) {
 			sfa_err_where(err, "%s:%d", name, lineno);
 			return sfa_err_set(err, SFA_EINPUT,
 					   "%s:%d: text after the closing quote "
@@ -128,9 +113,7 @@ static int parse_value(char **val, const char *name, int lineno,
 		*val = v + 1;
 		return 0;
 	}
-	for (p = v; *p && !is_comment_at(p, v); p++)
-		;
-	*val = trim(v, p);
+	*val = sfa_ini_uncomment(v);
 	return 0;
 }
 
@@ -138,24 +121,24 @@ static int parse_value(char **val, const char *name, int lineno,
 static int parse_line(sfa_config *cfg, char *line, size_t len, char **section,
 		      const char *name, int lineno, sfa_err *err)
 {
-	char *s = trim(line, line + len), *eq, *key, *val;
-	size_t n;
+	char *s = sfa_ini_trim(line, line + len), *eq, *key, *val;
 
 	if (*s == '\0' || *s == '#' || *s == ';')
 		return 0;
 	if (*s == '[') {
-		n = strlen(s);
-		if (s[n - 1] != ']' || n < 3) {
+		char *header;
+
+		if (sfa_ini_section(s, &header)) {
 			sfa_err_where(err, "%s:%d", name, lineno);
 			return sfa_err_set(err, SFA_EINPUT,
-					   "%s:%d: malformed section header",
+					   "%s:%d: malformed section header "
+					   "(expected `[name]`, a comment may "
+					   "follow)",
 					   name, lineno);
 		}
 		free(*section);
-		*section = dup_n(s + 1, n - 2);
-		if (!*section)
+		if (!(*section = strdup(header)))
 			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-		trim(*section, *section + strlen(*section));
 		if (add(cfg, *section, NULL, NULL, lineno))
 			return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		return 0;
@@ -173,7 +156,7 @@ static int parse_line(sfa_config *cfg, char *line, size_t len, char **section,
 				   "%s:%d: `key = value` before any [section]",
 				   name, lineno);
 	}
-	key = trim(s, eq);
+	key = sfa_ini_trim(s, eq);
 	val = eq + 1;
 	if (parse_value(&val, name, lineno, err))
 		return err->code;

@@ -11,10 +11,11 @@
 typedef struct sfa_config sfa_config;
 
 /* Parses path.  Syntax: `[section]`, `key = value`, blank lines, and
- * comments: a line whose first non-blank character is `#` or `;`, and
- * the rest of a line from a `#` or `;` that follows whitespace
- * (`domain = acme.my.salesforce.com ; production`).  A `#` or `;` glued
- * to a value (`abc#def`) or inside double quotes is part of the value.
+ * comments (ini_line.h): a line whose first non-blank character is `#`
+ * or `;`, and the rest of a line from a `#` or `;` that follows
+ * whitespace (`domain = acme.my.salesforce.com ; production`) or a
+ * section header (`[review]  # quarterly`).  A `#` or `;` glued to a
+ * value (`abc#def`) or inside double quotes is part of the value.
  * Keys and values are trimmed; a value in double quotes keeps its
  * spaces and must end at its closing quote (a comment may follow).  Any
  * other line is SFA_EINPUT with err->where = "path:line".  The file is

@@ -14,6 +14,7 @@
 #include "csv_io.h"
 #include "file.h"
 #include "grow.h"
+#include "ini_line.h"
 #include "policy.h"
 #include "policy_int.h"
 
@@ -98,16 +99,6 @@ static int refuse(sfa_problems *p, const char *name, sfa_err *err)
 	sfa_err_set(err, SFA_EINPUT, "%s:%ld: %s%s", name, p->v[0].line,
 		    p->v[0].msg, p->n > 1 ? " (and more problems)" : "");
 	return SFA_EINPUT;
-}
-
-static char *trim(char *s, char *end)
-{
-	while (s < end && isspace((unsigned char)*s))
-		s++;
-	while (end > s && isspace((unsigned char)end[-1]))
-		end--;
-	*end = '\0';
-	return s;
 }
 
 /* ---- the policy file ---- */
@@ -308,8 +299,8 @@ static int sod_key(struct ini_state *s, const char *key, char *val, int line)
 			       "[sod] %s: expected `NAME = A + B` (two "
 			       "sides)",
 			       key);
-	a = trim(val, plus);
-	b = trim(plus + 1, plus + 1 + strlen(plus + 1));
+	a = sfa_ini_trim(val, plus);
+	b = sfa_ini_trim(plus + 1, plus + 1 + strlen(plus + 1));
 	if (!*a || !*b)
 		return problem(s->probs, line, "[sod] %s: a side is empty",
 			       key);
@@ -322,25 +313,25 @@ static int sod_key(struct ini_state *s, const char *key, char *val, int line)
 
 static int parse_line(struct ini_state *s, char *text, int line)
 {
-	char *l = trim(text, text + strlen(text)), *eq, *key, *val;
+	char *l = sfa_ini_trim(text, text + strlen(text)), *eq, *key, *val;
 
 	if (!*l || *l == '#' || *l == ';')
 		return 0;
 	if (*l == '[') {
-		char *close = strchr(l, ']');
+		char *name;
 
-		if (!close || close[1])
+		if (sfa_ini_section(l, &name))
 			return problem(s->probs, line,
-				       "a section header is `[name]`");
-		*close = '\0';
-		return parse_section(s, trim(l + 1, close), line);
+				       "a section header is `[name]` (a "
+				       "comment may follow)");
+		return parse_section(s, name, line);
 	}
 	if (!(eq = strchr(l, '=')))
 		return problem(s->probs, line,
 			       "expected `key = value`, a [section] or a "
 			       "comment");
-	key = trim(l, eq);
-	val = trim(eq + 1, eq + 1 + strlen(eq + 1));
+	key = sfa_ini_trim(l, eq);
+	val = sfa_ini_uncomment(eq + 1);
 	if (!*key)
 		return problem(s->probs, line, "a key is empty");
 	if (s->section == SECTION_BAD)
@@ -477,7 +468,7 @@ static int hr_header(struct hr_state *s, const char *const *f, size_t n)
 
 		if (!copy)
 			return SFA_ENOMEM;
-		name = trim(copy, copy + strlen(copy));
+		name = sfa_ini_trim(copy, copy + strlen(copy));
 		if (i == 0 && strncmp(name, "\xEF\xBB\xBF", 3) == 0)
 			name += 3;
 		for (c = 0; c < HR_NCOLS; c++)

@@ -98,6 +98,10 @@ START_TEST(test_config_errors_name_file_and_line)
 	expect_error("key = before section\n", "t.conf:1",
 		     "before any [section]");
 	expect_error("[sync\n", "t.conf:1", "malformed section header");
+	expect_error("[sync] extra\n", "t.conf:1", "malformed section header");
+	expect_error("[sync]# a comment\n[]\n", "t.conf:2",
+		     "malformed section header");
+	expect_error("[ ]\n", "t.conf:1", "malformed section header");
 	expect_error("[sync]\n= value\n", "t.conf:2", "expected `key = value`");
 	{
 		static const char nul[] = "[sync]\na = 1\nb\0c = 2\n";
@@ -116,7 +120,7 @@ START_TEST(test_config_inline_comments)
 				"username = \"a ; b # c\"   # quoted\n"
 				"client_id = abc#def\n"
 				"jwt_key = ;only a comment\n"
-				"[sync]\nsync_connected_apps = true\t# on\n");
+				"[sync]   ; the sync's options\nsync_connected_apps = true\t# on\n");
 
 	ck_assert_str_eq(sfa_config_get(cfg, "connection", "domain"),
 			 "acme.my.salesforce.com");

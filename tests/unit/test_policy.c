@@ -761,8 +761,9 @@ START_TEST(test_policy_file_names_every_problem_by_line)
 	    "ok = C + D\n"
 	    "junk line\n"
 	    "[rule.leaver]\n"
-	    "enabled = maybe\n";
-	static const long lines[] = {3, 4, 5, 8, 10, 12, 13, 15};
+	    "enabled = maybe\n"
+	    "[rule.dormant] days = 3\n";
+	static const long lines[] = {3, 4, 5, 8, 10, 12, 13, 15, 16};
 	sfa_policy *p = NULL;
 	sfa_problems probs = {0};
 	sfa_err err = {0};
@@ -785,9 +786,12 @@ END_TEST
 
 START_TEST(test_policy_file_tunes_rules_and_keeps_the_defaults_elsewhere)
 {
-	sfa_policy *p = policy_of("[rule.dormant]\ndays = 60\nseverity = HIGH\n"
+	/* Comments as in the configuration file: after a header, after a
+	 * value, never glued to it. */
+	sfa_policy *p = policy_of("[rule.dormant]  # two months\n"
+				  "days = 60 ; not 90\nseverity = HIGH\n"
 				  "[rule.sod]\nenabled = false\n"
-				  "[sod]\nfin = ModifyAllData + Payments\n");
+				  "[sod]\nfin = ModifyAllData + Payments #x\n");
 	const char *name, *a, *b;
 
 	ck_assert_int_eq(sfa_policy_days(p, SFA_RULE_DORMANT), 60);
