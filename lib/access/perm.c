@@ -1927,12 +1927,17 @@ typedef struct of_users {
 	size_t nu, capu;
 	holding *h;
 	size_t nh, caph;
-	const query *q;
-	const char *label;
-	int tier;
 	sfa_perm_fn fn;
 	void *ud;
 } of_users;
+
+/* One permission of emit_of_users(): its query, label and tier. */
+typedef struct of_permission {
+	const of_users *w;
+	const query *q;
+	const char *label;
+	int tier;
+} of_permission;
 
 static int holding_cmp(const void *a, const void *b)
 {
@@ -2018,7 +2023,8 @@ static int read_holdings(sfa_perm *p, const char *const *users, size_t n,
 static int emit_holders(sfa_perm *p, void *ud, const source *src,
 			sfa_err *err)
 {
-	const of_users *w = ud;
+	const of_permission *op = ud;
+	const of_users *w = op->w;
 	holding k = {src->via_type, src->key, 0};
 	size_t lo = 0, hi = w->nh;
 	char imp[600];
@@ -2045,15 +2051,15 @@ static int emit_holders(sfa_perm *p, void *ud, const source *src,
 		out.name = u->name;
 		out.is_active = u->is_active;
 		out.user_type = u->user_type;
-		out.permission = w->q->canon;
-		out.label = w->label;
+		out.permission = op->q->canon;
+		out.label = op->label;
 		out.via_type = via_names[src->via_type];
 		out.via_id = src->via_id;
 		out.via_name = src->via_name;
 		out.granted_by = src->granted_by;
-		out.implied_by = implied_text(w->q, src->implied, imp,
+		out.implied_by = implied_text(op->q, src->implied, imp,
 					      sizeof(imp));
-		out.tier = w->tier;
+		out.tier = op->tier;
 		rc = w->fn(w->ud, &out);
 	}
 	return rc;
@@ -2061,18 +2067,20 @@ static int emit_holders(sfa_perm *p, void *ud, const source *src,
 
 /* Permission `what`'s rows of the asked users: each source that grants it
  * decided once, as who-can decides it. */
-static int emit_of_users(sfa_perm *p, const char *what, of_users *w,
+static int emit_of_users(sfa_perm *p, const char *what, const of_users *w,
 			 sfa_err *err)
 {
 	query q;
 	int rc = resolve(p, what, &q, err);
 
 	if (rc == 0) {
-		w->q = &q;
-		w->label = q.kind == K_SYSTEM && p->labels ? p->labels[q.perm]
-							   : "";
-		w->tier = tier_of(p, &q);
-		rc = each_source(p, &q, emit_holders, w, err);
+		of_permission op = {w, &q,
+				    q.kind == K_SYSTEM && p->labels
+					? p->labels[q.perm]
+					: "",
+				    tier_of(p, &q)};
+
+		rc = each_source(p, &q, emit_holders, &op, err);
 	}
 	query_free(&q);
 	return rc;
@@ -2183,7 +2191,9 @@ int sfa_perm_check_aggregates(sfa_perm *p,
 	size_t i, nfound = 0, capfound = 0;
 	int n, rc = 0;
 
-	if (p->ngroups && !(agg = calloc(p->ngroups, sizeof(*agg))))
+	if (!p->ngroups)
+		return 0;
+	if (!(agg = calloc(p->ngroups, sizeof(const container *))))
 		return oom(err);
 	for (i = 0; i < p->nconts; i++) {
 		const group *g = p->conts[i].psg ? find_group(p, p->conts[i].psg)

@@ -63,7 +63,7 @@ typedef struct sfa_campaign_spec {
 	size_t naccess_types;
 	long long changed_since; /* 0: every row, else rows added since */
 	/* 0: no inherited rows (sfa_access_filter's skip_inherited,
-	 * REVIEW.md "Scope"); 1: those too. */
+	 * REVIEW.md "Start"); 1: those too. */
 	int include_inherited;
 } sfa_campaign_spec;
 

@@ -203,7 +203,7 @@ typedef struct sfa_access_filter {
 	 * through a role or another group (ACCESS-MODEL.md rules 6 and 7)
 	 * and permission sets through their group (rule 4).  They follow
 	 * from another row and no change file revokes them on their own
-	 * (REVIEW.md, "Scope"). */
+	 * (REVIEW.md, "Start"). */
 	int skip_inherited;
 } sfa_access_filter;
 

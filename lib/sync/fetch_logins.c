@@ -92,11 +92,15 @@ int sfa_fetch_login_history(sfa_sf *sf, sfa_store *st, int days,
 			    const char *now, sfa_login_sync_stats *stats,
 			    sfa_err *err)
 {
-	struct copy c = {st, sfa_sf_org_id(sf), 0};
+	struct copy c = {st, NULL, 0};
 	long before = sfa_sf_api_requests(sf);
-	char soql[256];
+	char soql[256], org_id[32];
 	int rc;
 
+	/* A copy: a query that meets an expired session logs in again, and
+	 * the session's strings (the org Id among them) are made anew. */
+	snprintf(org_id, sizeof(org_id), "%s", sfa_sf_org_id(sf));
+	c.org_id = org_id;
 	memset(stats, 0, sizeof(*stats));
 	if ((rc = sfa_store_logins_newest(st, c.org_id, stats->since, err)))
 		return rc;

@@ -193,7 +193,7 @@ echo "ok scope: --changed-since, --privileged-only"
 
 # ---- inherited rows: left out unless asked for ----
 # inherited FILES...: the rows of campaign CSV files that follow from
-# another row (REVIEW.md "Scope"), and all rows, as "inherited all".
+# another row (REVIEW.md "Start"), and all rows, as "inherited all".
 inherited() {
   "$PY" - "$@" <<'PY'
 import csv, sys
