@@ -597,9 +597,12 @@ static int add_scans(fetch *f, sfa_obj obj, sfa_err *err)
 	    ((def->flags & SFA_OBJ_F_FIELD_PERMISSIONS) &&
 	     !p->have_field_perms))
 		return 0;
-	/* Read by its described scan's first part. */
+	/* Read by its described scan's first part, or alone without the
+	 * flags its describe lacks. */
 	if (obj == SFA_OBJ_PERMISSION_SET && p->have_described_ps)
-		return 0;
+		return p->ps_in_parts
+			   ? 0
+			   : add_scan(f, &p->permission_set, NULL, err);
 	if (obj == SFA_OBJ_OBJECT_PERMS)
 		return p->have_object_perms
 			   ? add_scan(f, &p->object_perms, NULL, err)

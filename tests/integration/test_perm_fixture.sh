@@ -76,3 +76,23 @@ expect_exit 1 "$SFACCESS" --no-progress sync
 grep -q "INSUFFICIENT_ACCESS" "$WORK/err" && grep -q "View Setup and Configuration" "$WORK/err" \
   || fail "no advice: $(cat "$WORK/err")"
 echo "ok INSUFFICIENT_ACCESS names View Setup and Configuration"
+
+# An org whose PermissionSet describe has no Permissions* field: no
+# described scan reads the object, so its own scan does, and the sync
+# keeps every permission set.
+kill "$EMU_PID"; wait "$EMU_PID" 2>/dev/null || true; EMU_PID=""
+node -e 'const fs = require("fs"); const d = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  d.permission_fields = [];
+  for (const o of ["PermissionSet", "MutingPermissionSet", "Profile"])
+    for (const r of d.records[o] || []) for (const k of Object.keys(r)) if (k.startsWith("Permissions")) delete r[k];
+  fs.writeFileSync(process.argv[2], JSON.stringify(d));' \
+  "$SFA_SOURCE_DIR/fixtures/orgs/demo.json" "$WORK/no-perm-fields.json"
+emu_start "$WORK/no-perm-fields.json"
+demo_login
+rm -f "$SFACCESS_STORE"
+expect_exit 0 "$SFACCESS" --no-progress -v sync
+want=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).records.PermissionSet.length)' \
+  "$SFA_SOURCE_DIR/fixtures/orgs/demo.json")
+[ "$(sqlite3 "$SFACCESS_STORE" "SELECT count(*) FROM sf_permission_set")" = "$want" ] \
+  || fail "permission sets of an org without Permissions* fields: $(sqlite3 "$SFACCESS_STORE" "SELECT count(*) FROM sf_permission_set") of $want"
+echo "ok a PermissionSet describe without Permissions* fields: the object is still read ($want permission sets)"
