@@ -188,11 +188,29 @@
 	" n_access = ?6, api_requests = ?7, error = NULL WHERE id = ?1"
 #define SQL_SNAPSHOT_ERROR "UPDATE snapshot SET error = ?2 WHERE id = ?1"
 #define SQL_COUNT_USERS "SELECT count(*) FROM sf_user WHERE snapshot_id = ?1"
-/* Access rows: the access sets' and the privileged rows (schema v7). */
+/* Access rows: the access sets' and the privileged rows (schema v7).
+ * The privileged rows are counted as perm_review multiplies them out, but
+ * without walking them: each source's rows times its holders, arm by arm
+ * of the view (schema v15).  count(*) over the view walked every row:
+ * 0.4-0.6 s of a 50,000-user sync's finish (1.25 million rows), 5.6 s
+ * from the sqlite3 shell at 200,000 users (5 million), against 0.03 s and
+ * 1.3 s this way. */
+#define SQL_COUNT_PRIV_ARM(via, holders)                                       \
+	"(SELECT COALESCE(sum(t.n * (SELECT count(*) FROM " holders ")), 0)"  \
+	" FROM (SELECT via_id, count(*) AS n FROM perm_priv_source"           \
+	" WHERE snapshot_id = ?1 AND via_type = '" via "' GROUP BY via_id) t)"
 #define SQL_COUNT_ACCESS                                                       \
 	"SELECT COALESCE((SELECT sum(n_access) FROM access_set"               \
-	" WHERE snapshot_id = ?1), 0) + (SELECT count(*) FROM perm_review"    \
-	" WHERE snapshot_id = ?1)"
+	" WHERE snapshot_id = ?1), 0) + "                                     \
+	SQL_COUNT_PRIV_ARM("profile", "sf_user x WHERE x.snapshot_id = ?1"   \
+			   " AND x.profile_id = t.via_id") " + "              \
+	SQL_COUNT_PRIV_ARM("permission_set",                                  \
+			   "sf_ps_assignment x WHERE x.snapshot_id = ?1"      \
+			   " AND x.permission_set_id = t.via_id"              \
+			   " AND x.permission_set_group_id IS NULL") " + "    \
+	SQL_COUNT_PRIV_ARM("permission_set_group",                            \
+			   "sf_ps_assignment x WHERE x.snapshot_id = ?1"      \
+			   " AND x.permission_set_group_id = t.via_id")
 
 /* ---- readers ---- */
 #define SQL_SNAPSHOT_COLS                                                      \
