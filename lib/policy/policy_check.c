@@ -64,6 +64,10 @@ struct check {
 	const char *org_id;
 	char as_of[32];
 	struct arena_chunk *arena;
+	/* The users' permission rows, let go once the rules that read them
+	 * have run (release_perms()): the findings of the later rules
+	 * need the room at 200,000 users. */
+	struct arena_chunk *perm_arena;
 	struct user *users;
 	size_t nusers, capusers;
 	struct user **by_id; /* sorted by Id */
@@ -110,11 +114,12 @@ struct check {
 	size_t norg;
 };
 
-/* n bytes aligned to align (a power of two) from the arena, NULL when out
- * of memory.  Chunks are 1 MB, or one object's size when larger. */
-static void *arena_take(struct check *c, size_t n, size_t align)
+/* n bytes aligned to align (a power of two) from the arena *head, NULL
+ * when out of memory.  Chunks are 1 MB, or one object's size when
+ * larger. */
+static void *chunk_take(struct arena_chunk **head, size_t n, size_t align)
 {
-	struct arena_chunk *a = c->arena;
+	struct arena_chunk *a = *head;
 	size_t pad = 0;
 
 	if (a)
@@ -125,15 +130,30 @@ static void *arena_take(struct check *c, size_t n, size_t align)
 
 		if (!(a = malloc(sizeof(*a) + cap)))
 			return NULL;
-		a->next = c->arena;
+		a->next = *head;
 		a->used = 0;
 		a->cap = cap;
-		c->arena = a;
+		*head = a;
 		pad =
 		    (align - ((uintptr_t)a->data & (align - 1))) & (align - 1);
 	}
 	a->used += pad + n;
 	return a->data + a->used - n;
+}
+
+static void chunk_free(struct arena_chunk **head)
+{
+	while (*head) {
+		struct arena_chunk *next = (*head)->next;
+
+		free(*head);
+		*head = next;
+	}
+}
+
+static void *arena_take(struct check *c, size_t n, size_t align)
+{
+	return chunk_take(&c->arena, n, align);
 }
 
 static char *arena_dup(struct check *c, const char *s)
@@ -156,12 +176,8 @@ static void *arena_alloc(struct check *c, size_t n)
 
 static void arena_free(struct check *c)
 {
-	while (c->arena) {
-		struct arena_chunk *next = c->arena->next;
-
-		free(c->arena);
-		c->arena = next;
-	}
+	chunk_free(&c->arena);
+	chunk_free(&c->perm_arena);
 }
 
 static int oom(struct check *c)
@@ -368,7 +384,8 @@ static int on_perm(void *ud, const sfa_user_perm *p)
 
 	if (!u)
 		return 0; /* a user the sync left out */
-	if (!(pm = arena_take(c, sizeof(*pm), _Alignof(struct perm))) ||
+	if (!(pm = chunk_take(&c->perm_arena, sizeof(*pm),
+			      _Alignof(struct perm))) ||
 	    !(pm->permission = intern(c, p->permission)) ||
 	    !(pm->via_type = intern(c, p->via_type)) ||
 	    !(pm->via_id = intern(c, p->via_id)))
@@ -1345,6 +1362,19 @@ static int open_perms(struct check *c)
 			   strchr(need, ',') ? "them" : "it");
 }
 
+/* After the permission rules: the rows and the engine are not read
+ * again. */
+static void release_perms(struct check *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nusers; i++)
+		c->users[i].perms = NULL;
+	chunk_free(&c->perm_arena);
+	sfa_user_perms_free(c->up);
+	c->up = NULL;
+}
+
 static int run(struct check *c)
 {
 	int rc;
@@ -1355,6 +1385,7 @@ static int run(struct check *c)
 	if ((rc = dormant_rules(c)) || (rc = privilege_rules(c)) ||
 	    (rc = sod_rule(c)))
 		return rc;
+	release_perms(c);
 	if (sfa_policy_enabled(c->policy, SFA_RULE_EXPIRED_ASSIGNMENT) &&
 	    (rc = sfa_store_policy_expired(c->st, c->snap, c->as_of, on_expired,
 					   c, c->err)))
