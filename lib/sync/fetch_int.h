@@ -91,10 +91,6 @@ typedef struct sfa_fetch_perms {
 	sfa_obj_def object_perms;
 	sfa_obj_def permission_set; /* without the flags, when described */
 	int have_object_perms, have_field_perms, have_described_ps;
-	/* PermissionSet's own fields are read by its first described part
-	 * (not when its describe had no Permissions* field: then by its own
-	 * scan, as permission_set). */
-	int ps_in_parts;
 	json_t *describes[2]; /* the field names are theirs */
 	int ndescribes;
 	const char **names; /* the catalogue, by number */

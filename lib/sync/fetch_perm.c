@@ -256,8 +256,6 @@ int sfa_fetch__perms_prepare(sfa_fetch_perms *p, sfa_sf *sf, sfa_store *st,
 			rc = plan_described(p, sf, st, opts, described[i],
 					    i == 0 ? &p->permission_set : NULL,
 					    desc, err);
-		if (rc == 0 && i == 0)
-			p->ps_in_parts = p->nparts > 0;
 		/* The field names are borrowed from the describe. */
 		if (desc && !(p->describes[p->ndescribes++] = desc))
 			rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");

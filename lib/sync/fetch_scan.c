@@ -597,10 +597,11 @@ static int add_scans(fetch *f, sfa_obj obj, sfa_err *err)
 	    ((def->flags & SFA_OBJ_F_FIELD_PERMISSIONS) &&
 	     !p->have_field_perms))
 		return 0;
-	/* Read by its described scan's first part, or alone without the
-	 * flags its describe lacks. */
+	/* Read by its described scan's first part (planned first, with the
+	 * object's own fields as base); alone, without the flags, when its
+	 * describe had no Permissions* field and so no part. */
 	if (obj == SFA_OBJ_PERMISSION_SET && p->have_described_ps)
-		return p->ps_in_parts
+		return p->nparts && p->parts[0].base
 			   ? 0
 			   : add_scan(f, &p->permission_set, NULL, err);
 	if (obj == SFA_OBJ_OBJECT_PERMS)
