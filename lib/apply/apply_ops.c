@@ -163,6 +163,35 @@ static int insert(sfa_sf *sf, const char *object, json_t *body,
 	return rc;
 }
 
+/* The write of an assignment-like record (user_field = user, res_field =
+ * the operation's resource) once the look-up l left one to make: a grant
+ * inserts it, and one Salesforce refuses as a duplicate was assigned
+ * meanwhile; a revoke deletes the records l found. */
+static void write_assignment(sfa_apply *a, sfa_apply_op *op,
+			     const char *object, const char *user_field,
+			     const char *user, const char *res_field,
+			     const sfa_apply_state *l, int reread)
+{
+	int rc, gone;
+
+	if (op->c->op == SFA_OP_GRANT) {
+		rc = insert(a->sf, object,
+			    json_pack("{s:s, s:s}", user_field, user,
+				      res_field, op->resource_id),
+			    op);
+		if (rc == SFA_ESF &&
+		    strcmp(op->err.sf_code, "DUPLICATE_VALUE") == 0) {
+			sfa_err_clear(&op->err);
+			settle_found(op, reread);
+			return;
+		}
+		settle(op, rc, SFA_OUTCOME_DONE);
+		return;
+	}
+	rc = delete_all(a->sf, object, l, op, &gone);
+	settle_revoke(op, rc, gone, l->n, reread);
+}
+
 /* ---- group: GroupMember (GroupId, UserOrGroupId) ---- */
 
 static void op_group(sfa_apply *a, sfa_apply_op *op, const sfa_apply_state *pre,
@@ -205,7 +234,7 @@ static void op_assignment(sfa_apply *a, sfa_apply_op *op,
 	const char *u = user_id(op);
 	sfa_apply_state live = {0};
 	const sfa_apply_state *l = pre ? pre : &live;
-	int rc = 0, gone;
+	int rc = 0;
 
 	if (!u)
 		return;
@@ -216,23 +245,8 @@ static void op_assignment(sfa_apply *a, sfa_apply_op *op,
 			      &op->err);
 	if (settled_by_lookup(op, rc, l, reread))
 		return;
-	if (op->c->op == SFA_OP_GRANT) {
-		rc = insert(a->sf, "PermissionSetAssignment",
-			    json_pack("{s:s, s:s}", "AssigneeId", u, field,
-				      op->resource_id),
-			    op);
-		/* Assigned meanwhile: Salesforce refuses the duplicate. */
-		if (rc == SFA_ESF &&
-		    strcmp(op->err.sf_code, "DUPLICATE_VALUE") == 0) {
-			sfa_err_clear(&op->err);
-			settle_found(op, reread);
-			return;
-		}
-		settle(op, rc, SFA_OUTCOME_DONE);
-		return;
-	}
-	rc = delete_all(a->sf, "PermissionSetAssignment", l, op, &gone);
-	settle_revoke(op, rc, gone, l->n, reread);
+	write_assignment(a, op, "PermissionSetAssignment", "AssigneeId", u,
+			 field, l, reread);
 }
 
 /* ---- entitlements (issue 17): one record per (user, thing), inserted
@@ -274,7 +288,7 @@ static void op_entitlement(sfa_apply *a, sfa_apply_op *op,
 	const char *u = user_id(op);
 	sfa_apply_state live = {0};
 	const sfa_apply_state *l = pre ? pre : &live;
-	int rc = 0, gone;
+	int rc = 0;
 
 	if (!u)
 		return;
@@ -283,21 +297,7 @@ static void op_entitlement(sfa_apply *a, sfa_apply_op *op,
 			      &live, &op->err);
 	if (settled_by_lookup(op, rc, l, reread))
 		return;
-	if (op->c->op == SFA_OP_GRANT) {
-		rc = insert(a->sf, object,
-			    json_pack("{s:s, s:s}", uf, u, rf, op->resource_id),
-			    op);
-		if (rc == SFA_ESF &&
-		    strcmp(op->err.sf_code, "DUPLICATE_VALUE") == 0) {
-			sfa_err_clear(&op->err);
-			settle_found(op, reread);
-			return;
-		}
-		settle(op, rc, SFA_OUTCOME_DONE);
-		return;
-	}
-	rc = delete_all(a->sf, object, l, op, &gone);
-	settle_revoke(op, rc, gone, l->n, reread);
+	write_assignment(a, op, object, uf, u, rf, l, reread);
 }
 
 /* ---- User fields: role, profile, status ---- */
