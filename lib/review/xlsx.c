@@ -160,11 +160,22 @@ static int read_part(sfa_xlsx *x, const char *name, sfa_buf *b, int *found,
 	return 0;
 }
 
-static xmlTextReaderPtr reader_mem(const sfa_buf *b)
+/* Reads part `name` into b and opens an XML reader over it into *r; *r
+ * NULL (and 0) when the package lacks the part.  The caller frees both. */
+static int open_part(sfa_xlsx *x, const char *name, sfa_buf *b,
+		     xmlTextReaderPtr *r, sfa_err *err)
 {
-	return xmlReaderForMemory(b->data ? b->data : "", (int)b->len, NULL,
-				  NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-					    XML_PARSE_NOWARNING);
+	int found, rc;
+
+	*r = NULL;
+	if ((rc = read_part(x, name, b, &found, err)) || !found)
+		return rc;
+	if (!(*r = xmlReaderForMemory(b->data ? b->data : "", (int)b->len,
+				      NULL, NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR |
+					  XML_PARSE_NOWARNING)))
+		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
+	return 0;
 }
 
 static int is_elem(xmlTextReaderPtr r, const char *name)
@@ -197,17 +208,12 @@ int sfa_xlsx_property(sfa_xlsx *x, const char *name, char **out,
 {
 	sfa_buf b = {0}, v = {0};
 	xmlTextReaderPtr r;
-	int found, rc, in = 0, got = 0, st;
+	int rc, in = 0, got = 0, st;
 
 	*out = NULL;
-	if ((rc = read_part(x, "docProps/core.xml", &b, &found, err)) ||
-	    !found) {
+	if ((rc = open_part(x, "docProps/core.xml", &b, &r, err)) || !r) {
 		sfa_buf_free(&b);
 		return rc;
-	}
-	if (!(r = reader_mem(&b))) {
-		sfa_buf_free(&b);
-		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
 	while ((st = xmlTextReaderRead(r)) == 1) {
 		if (is_elem(r, name) && !xmlTextReaderIsEmptyElement(r)) {
@@ -246,15 +252,12 @@ static int find_sheet(sfa_xlsx *x, const char *sheet, sfa_buf *part,
 	sfa_buf b = {0};
 	xmlTextReaderPtr r = NULL;
 	xmlChar *rid = NULL;
-	int found, rc;
+	int rc;
 
-	if ((rc = read_part(x, "xl/workbook.xml", &b, &found, err)))
+	/* Without xl/workbook.xml the package names no sheet at all. */
+	if ((rc = open_part(x, "xl/workbook.xml", &b, &r, err)))
 		goto out;
-	if (!(r = reader_mem(&b))) {
-		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
-		goto out;
-	}
-	while (!rid && xmlTextReaderRead(r) == 1)
+	while (!rid && r && xmlTextReaderRead(r) == 1)
 		if (is_elem(r, "sheet")) {
 			xmlChar *n = xmlTextReaderGetAttribute(
 			    r, (const xmlChar *)"name");
@@ -274,10 +277,9 @@ static int find_sheet(sfa_xlsx *x, const char *sheet, sfa_buf *part,
 		goto out;
 	}
 	sfa_buf_reset(&b);
-	if ((rc = read_part(x, "xl/_rels/workbook.xml.rels", &b, &found,
-			    err)))
+	if ((rc = open_part(x, "xl/_rels/workbook.xml.rels", &b, &r, err)))
 		goto out;
-	if (!found || !(r = reader_mem(&b))) {
+	if (!r) {
 		rc = bad(x, err, "it has no xl/_rels/workbook.xml.rels");
 		goto out;
 	}
@@ -317,18 +319,13 @@ static int load_shared(sfa_xlsx *x, sfa_err *err)
 {
 	sfa_buf b = {0}, s = {0};
 	xmlTextReaderPtr r;
-	int found, rc, st, in_si = 0, in_t = 0, in_rph = 0;
+	int rc, st, in_si = 0, in_t = 0, in_rph = 0;
 	size_t cap = 0, total = 0;
 
 	x->sst_loaded = 1;
-	if ((rc = read_part(x, "xl/sharedStrings.xml", &b, &found, err)) ||
-	    !found) {
+	if ((rc = open_part(x, "xl/sharedStrings.xml", &b, &r, err)) || !r) {
 		sfa_buf_free(&b);
 		return rc;
-	}
-	if (!(r = reader_mem(&b))) {
-		sfa_buf_free(&b);
-		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
 	}
 	while (!rc && (st = xmlTextReaderRead(r)) == 1) {
 		int empty = xmlTextReaderIsEmptyElement(r);
