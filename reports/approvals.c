@@ -299,18 +299,9 @@ static int take_labels(sfa_approvals *a, const char *path, sfa_err *err)
 int sfa_approvals_load(sfa_approvals **out, sfa_store *st, sfa_diff *d,
 		       const char *path, sfa_err *err)
 {
-	static const char *const named[] = {"group",
-					    "role",
-					    "profile",
-					    "permission_set",
-					    "permission_set_group",
-					    "permission_set_license",
-					    "package_license",
-					    "territory"};
 	sfa_problems probs = {0};
 	sfa_approvals *a;
-	size_t k;
-	int rc, side;
+	int rc, side, t;
 
 	*out = NULL;
 	if (!(a = calloc(1, sizeof(*a))))
@@ -332,13 +323,16 @@ int sfa_approvals_load(sfa_approvals **out, sfa_store *st, sfa_diff *d,
 		rc = sfa_err_set(err, SFA_ENOMEM, "out of memory");
 		goto fail;
 	}
+	/* Every resource type a change row can name (the types before
+	 * user), each stored under the change file's name of it. */
 	for (side = 0; side < 2; side++)
-		for (k = 0; k < sizeof(named) / sizeof(named[0]); k++) {
+		for (t = 0; t < SFA_RT_USER; t++) {
 			resolve rs = {a, side};
 
 			if ((rc = sfa_store_each_resource(
 				 st, side ? sfa_diff_to(d) : sfa_diff_from(d),
-				 named[k], on_resource, &rs, err))) {
+				 sfa_rtype_name((sfa_rtype)t), on_resource,
+				 &rs, err))) {
 				if (rc == SFA_ENOMEM)
 					sfa_err_set(err, rc, "out of memory");
 				goto fail;
