@@ -11,6 +11,7 @@
  * process ends, so a killed apply never leaves a stale lock.
  */
 #include "apply.h"
+#include "fnv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,16 +64,6 @@ static int take(const char *path, int *fd_out, const char *what,
 	return 0;
 }
 
-/* FNV-1a: the instance URL in a file name. */
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static const char *runtime_dir(void)
 {
 	const char *d = getenv("XDG_RUNTIME_DIR");
@@ -102,7 +93,7 @@ int sfa_apply_lock_take(sfa_apply_lock **out, const char *store_path,
 	}
 	snprintf(path, sizeof(path), "%s/sfaccess-%ld-apply-%s-%016llx.lock",
 		 runtime_dir(), (long)getuid(), org_id,
-		 (unsigned long long)fnv1a(instance_url ? instance_url : ""));
+		 (unsigned long long)sfa_fnv1a(instance_url));
 	snprintf(what, sizeof(what), "org %s (%s)", org_id,
 		 instance_url ? instance_url : "");
 	if ((rc = take(path, &l->fd[1], what, err))) {

@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "fnv.h"
 #include "grow.h"
 #include "policy.h"
 #include "policy_int.h"
@@ -185,15 +186,6 @@ static int oom(struct check *c)
 	return sfa_err_set(c->err, SFA_ENOMEM, "out of memory checking");
 }
 
-static size_t str_hash(const char *s)
-{
-	size_t h = 14695981039346656037u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
 /* The one arena copy of s; NULL when out of memory. */
 static const char *intern(struct check *c, const char *s)
 {
@@ -210,7 +202,7 @@ static const char *intern(struct check *c, const char *s)
 
 			if (!e)
 				continue;
-			for (i = str_hash(e) & (cap - 1); t[i];
+			for (i = sfa_fnv1a(e) & (cap - 1); t[i];
 			     i = (i + 1) & (cap - 1))
 				;
 			t[i] = e;
@@ -219,7 +211,7 @@ static const char *intern(struct check *c, const char *s)
 		c->interned = t;
 		c->capinterned = cap;
 	}
-	for (i = str_hash(s) & (c->capinterned - 1); c->interned[i];
+	for (i = sfa_fnv1a(s) & (c->capinterned - 1); c->interned[i];
 	     i = (i + 1) & (c->capinterned - 1))
 		if (strcmp(c->interned[i], s) == 0)
 			return c->interned[i];

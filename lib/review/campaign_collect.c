@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "csv_io.h"
 #include "file.h"
+#include "fnv.h"
 #include "xlsx.h"
 
 #define SHEET "Review"
@@ -143,16 +144,6 @@ static int on_issued(void *ud, const sfa_campaign_row *r)
 	return 0;
 }
 
-/* FNV-1a of a token (any text: a reviewer may have typed it). */
-static uint64_t token_hash(const char *t)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *t; t++)
-		h = (h ^ (unsigned char)*t) * 1099511628211ull;
-	return h;
-}
-
 static int seen_grow(collect *c)
 {
 	size_t cap = c->capseen ? c->capseen * 2 : 4096, i;
@@ -162,7 +153,7 @@ static int seen_grow(collect *c)
 		return -1;
 	for (i = 0; i < c->capseen; i++)
 		if (c->seen[i].row) {
-			size_t k = token_hash(c->seen[i].token) & (cap - 1);
+			size_t k = sfa_fnv1a(c->seen[i].token) & (cap - 1);
 
 			while (v[k].row)
 				k = (k + 1) & (cap - 1);
@@ -183,7 +174,7 @@ static int copied(collect *c, const char *token, long row, long *first)
 
 	if ((c->nseen + 1) * 2 > c->capseen && seen_grow(c))
 		return -1;
-	for (k = token_hash(token) & (c->capseen - 1); c->seen[k].row;
+	for (k = sfa_fnv1a(token) & (c->capseen - 1); c->seen[k].row;
 	     k = (k + 1) & (c->capseen - 1))
 		if (strcmp(c->seen[k].token, token) == 0) {
 			*first = c->seen[k].row;

@@ -20,6 +20,7 @@
 
 #include "access_pack.h"
 #include "buf.h"
+#include "fnv.h"
 #include "grow.h"
 
 const char *const sfa_campaign_columns[SFA_CC_NCOLS] = {
@@ -365,15 +366,12 @@ static uint64_t row_key(const sfa_access_row *r)
 {
 	const char *parts[] = {r->user_id,  r->access_type, r->access_id,
 			       r->via_type, r->via_id};
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	uint64_t h = SFA_FNV_BASIS;
 	size_t i;
-	const char *p;
 
-	for (i = 0; i < sizeof(parts) / sizeof(*parts); i++) {
-		for (p = parts[i] ? parts[i] : ""; *p; p++)
-			h = (h ^ (unsigned char)*p) * 1099511628211ull;
-		h = (h ^ 0x1f) * 1099511628211ull;
-	}
+	/* Each part ends with a unit separator, as the token's text does. */
+	for (i = 0; i < sizeof(parts) / sizeof(*parts); i++)
+		h = sfa_fnv1a_add(sfa_fnv1a_add(h, parts[i]), "\x1f");
 	return h;
 }
 
@@ -415,18 +413,9 @@ typedef struct tally {
 	size_t cap, used;
 } tally;
 
-static uint64_t name_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 static struct slot *slot_of(struct slot *v, size_t cap, const char *who)
 {
-	size_t k = name_hash(who) & (cap - 1);
+	size_t k = sfa_fnv1a(who) & (cap - 1);
 
 	while (v[k].who && strcmp(v[k].who, who) != 0)
 		k = (k + 1) & (cap - 1);

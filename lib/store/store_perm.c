@@ -4,6 +4,7 @@
  * (lib/access/PERMISSIONS.md, "What sync reads").  ObjectPermissions and
  * FieldPermissions are ordinary raw records (sfa_store_put()).
  */
+#include "fnv.h"
 #include "store_int.h"
 #include "store_sql.h"
 
@@ -21,15 +22,6 @@ struct sfa_field_names {
 	sqlite3_int64 *no;
 	size_t n, cap; /* cap a power of two */
 };
-
-static uint64_t name_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 void sfa_store_field_names_free(sfa_store *st)
 {
@@ -63,7 +55,7 @@ static int grow_names(struct sfa_field_names *f)
 
 		if (!f->name[i])
 			continue;
-		for (j = name_hash(f->name[i]) & (cap - 1); name[j];
+		for (j = sfa_fnv1a(f->name[i]) & (cap - 1); name[j];
 		     j = (j + 1) & (cap - 1))
 			;
 		name[j] = f->name[i];
@@ -99,7 +91,7 @@ int sfa_store_field_number(sfa_store *st, const char *field,
 	}
 	if (2 * (f->n + 1) > f->cap && grow_names(f))
 		return sfa_err_set(err, SFA_ENOMEM, "out of memory");
-	for (i = name_hash(field) & (f->cap - 1); f->name[i];
+	for (i = sfa_fnv1a(field) & (f->cap - 1); f->name[i];
 	     i = (i + 1) & (f->cap - 1))
 		if (strcmp(f->name[i], field) == 0) {
 			*out = f->no[i];
